@@ -1,0 +1,73 @@
+/**
+ * Patch 06/15 "allow concurrently clearing spte on remove-only pte-list".
+ * Only the name and its use in patch 07 are confirmed; the semantics below are
+ * the spec's [I]/[R] reading (spec §2.3), documented in docs/model.md.
+ *
+ * On a remove-only list (an invalid memslot's rmap) an entry is cleared by
+ * overwriting it in place with PTE_LIST_SPTE_SKIP: no back-fill, no change to
+ * `more` links or the head tag, no free. A spte that is no longer found
+ * (another clearer got there first) is a no-op, not a BUG.
+ */
+import { cmpxchg, type KGen, load, store } from "../runtime/step";
+import type { Kvm } from "./kvm";
+import { desc_more, desc_spte } from "./pte_list";
+
+/**
+ * PTE_LIST_SPTE_SKIP [R]: (u64 *)(~0ul & ~1). DEVIATION: 32 bits wide here
+ * (all values are 31-bit safe integers otherwise). Non-NULL, bit 0 clear, and
+ * never a valid (8-byte aligned, allocated) spte address.
+ */
+export const PTE_LIST_SPTE_SKIP = 0xfffffffe;
+
+/** pte_list_clear_concurrently: the v3 reading, a plain store of SKIP. */
+export function* pte_list_clear_concurrently(kvm: Kvm, spte: number, pte_list: number): KGen<void> {
+  const EXT = kvm.cfg.PTE_LIST_EXT;
+  const head = yield load(pte_list, "rmap", "pte_list_clear_concurrently: load *pte_list");
+  if (!head) return;
+  if (!(head & 1)) {
+    if (head === spte) {
+      yield store(pte_list, "rmap", PTE_LIST_SPTE_SKIP, "pte_list_clear_concurrently: store *pte_list = SKIP");
+    }
+    return;
+  }
+  let desc = head & ~1;
+  while (desc) {
+    for (let i = 0; i < EXT; ++i) {
+      const e = yield load(desc_spte(desc, i), "pte_list_desc", `pte_list_clear_concurrently: load desc->sptes[${i}]`);
+      if (!e) break;
+      if (e === spte) {
+        yield store(desc_spte(desc, i), "pte_list_desc", PTE_LIST_SPTE_SKIP, `pte_list_clear_concurrently: store desc->sptes[${i}] = SKIP`);
+        return;
+      }
+    }
+    desc = yield load(desc_more(kvm, desc), "pte_list_desc", "pte_list_clear_concurrently: load desc->more");
+  }
+}
+
+/**
+ * Design variant v3-skip-cmpxchg: the same walk, with the entry reset done by
+ * cmpxchg(entry, spte, SKIP) instead of a load and a plain store.
+ */
+export function* pte_list_clear_concurrently_cmpxchg(kvm: Kvm, spte: number, pte_list: number): KGen<void> {
+  const EXT = kvm.cfg.PTE_LIST_EXT;
+  const head = yield load(pte_list, "rmap", "pte_list_clear_concurrently: load *pte_list");
+  if (!head) return;
+  if (!(head & 1)) {
+    if (head === spte) {
+      yield cmpxchg(pte_list, "rmap", spte, PTE_LIST_SPTE_SKIP, "pte_list_clear_concurrently: cmpxchg *pte_list, spte, SKIP");
+    }
+    return;
+  }
+  let desc = head & ~1;
+  while (desc) {
+    for (let i = 0; i < EXT; ++i) {
+      const e = yield load(desc_spte(desc, i), "pte_list_desc", `pte_list_clear_concurrently: load desc->sptes[${i}]`);
+      if (!e) break;
+      if (e === spte) {
+        yield cmpxchg(desc_spte(desc, i), "pte_list_desc", spte, PTE_LIST_SPTE_SKIP, `pte_list_clear_concurrently: cmpxchg desc->sptes[${i}], spte, SKIP`);
+        return;
+      }
+    }
+    desc = yield load(desc_more(kvm, desc), "pte_list_desc", "pte_list_clear_concurrently: load desc->more");
+  }
+}

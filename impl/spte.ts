@@ -1,0 +1,108 @@
+/**
+ * spte primitives, arch/x86/kvm/mmu.c v3.10 (x86-64 variants).
+ * Each access to *sptep is one atomic step; the fast clear is a load then a
+ * separate store, the slow clear a single xchg.
+ */
+import { type KGen, load, setPfnAccessed, setPfnDirty, store, warn, xchg } from "../runtime/step";
+import type { Kvm } from "./kvm";
+import {
+  is_rmap_spte,
+  is_shadow_present_pte,
+  is_writable_pte,
+  shadow_accessed_mask,
+  shadow_dirty_mask,
+  spte_has_volatile_bits,
+  spte_is_bit_cleared,
+  spte_to_pfn,
+} from "./spte_bits";
+
+/** __set_spte: a plain store. */
+export function* __set_spte(kvm: Kvm, sptep: number, spte: number, who: string): KGen<void> {
+  yield store(sptep, "spt", spte, `${who}: store *sptep`);
+}
+
+/** __update_clear_spte_fast: a plain store. */
+export function* __update_clear_spte_fast(kvm: Kvm, sptep: number, spte: number, who: string): KGen<void> {
+  yield store(sptep, "spt", spte, `${who}: store *sptep (fast)`);
+}
+
+/** __update_clear_spte_slow: xchg, returns the old value. */
+export function* __update_clear_spte_slow(kvm: Kvm, sptep: number, spte: number, who: string): KGen<number> {
+  return yield xchg(sptep, "spt", spte, `${who}: xchg *sptep (slow)`);
+}
+
+/** kvm_set_pfn_accessed: mark_page_accessed on the host page. */
+export function* kvm_set_pfn_accessed(kvm: Kvm, pfn: number): KGen<void> {
+  yield setPfnAccessed(pfn, "kvm_set_pfn_accessed");
+}
+
+/** kvm_set_pfn_dirty: SetPageDirty on the host page. */
+export function* kvm_set_pfn_dirty(kvm: Kvm, pfn: number): KGen<void> {
+  yield setPfnDirty(pfn, "kvm_set_pfn_dirty");
+}
+
+/** mmu_spte_set: non-present -> present only; WARNs if the old value is present. */
+export function* mmu_spte_set(kvm: Kvm, sptep: number, new_spte: number): KGen<void> {
+  const old = yield load(sptep, "spt", "mmu_spte_set: load *sptep");
+  if (is_shadow_present_pte(old)) yield warn("mmu_spte_set: WARN_ON(is_shadow_present_pte(*sptep))");
+  yield* kvm.sym.__set_spte(kvm, sptep, new_spte, "mmu_spte_set");
+}
+
+/**
+ * mmu_spte_update: present -> present with the same pfn. Returns true when a
+ * writable spte became read-only (the caller must flush TLBs). Propagates A/D
+ * bits that the update clears.
+ */
+export function* mmu_spte_update(kvm: Kvm, sptep: number, new_spte: number): KGen<boolean> {
+  let old_spte = yield load(sptep, "spt", "mmu_spte_update: load *sptep");
+  let ret = false;
+  if (!is_rmap_spte(new_spte)) yield warn("mmu_spte_update: WARN_ON(!is_rmap_spte(new_spte))");
+  if (!is_shadow_present_pte(old_spte)) {
+    yield* kvm.sym.mmu_spte_set(kvm, sptep, new_spte);
+    return ret;
+  }
+  const A = shadow_accessed_mask(kvm);
+  const D = shadow_dirty_mask(kvm);
+  new_spte |= old_spte & D;
+  let mask = A;
+  if (is_writable_pte(old_spte)) mask |= D;
+  if (!kvm.sym.spte_has_volatile_bits(kvm, old_spte) || (new_spte & mask) === mask) {
+    yield* kvm.sym.__update_clear_spte_fast(kvm, sptep, new_spte, "mmu_spte_update");
+  } else {
+    old_spte = yield* kvm.sym.__update_clear_spte_slow(kvm, sptep, new_spte, "mmu_spte_update");
+  }
+  if (is_writable_pte(old_spte) && !is_writable_pte(new_spte)) ret = true;
+  if (!A) return ret;
+  if (spte_is_bit_cleared(old_spte, new_spte, A)) yield* kvm.sym.kvm_set_pfn_accessed(kvm, spte_to_pfn(old_spte));
+  if (spte_is_bit_cleared(old_spte, new_spte, D)) yield* kvm.sym.kvm_set_pfn_dirty(kvm, spte_to_pfn(old_spte));
+  return ret;
+}
+
+/**
+ * mmu_spte_clear_track_bits: set a leaf spte to 0 and propagate its A/D state
+ * to the pfn. Returns 1 iff this call observed the spte present (the winner
+ * rule of the series rests on this return value).
+ */
+export function* mmu_spte_clear_track_bits(kvm: Kvm, sptep: number): KGen<number> {
+  let old_spte = yield load(sptep, "spt", "mmu_spte_clear_track_bits: load *sptep");
+  if (!kvm.sym.spte_has_volatile_bits(kvm, old_spte)) {
+    yield* kvm.sym.__update_clear_spte_fast(kvm, sptep, 0, "mmu_spte_clear_track_bits");
+  } else {
+    old_spte = yield* kvm.sym.__update_clear_spte_slow(kvm, sptep, 0, "mmu_spte_clear_track_bits");
+  }
+  if (!is_rmap_spte(old_spte)) return 0;
+  const pfn = spte_to_pfn(old_spte);
+  // WARN_ON(!kvm_is_mmio_pfn(pfn) && !page_count(pfn_to_page(pfn))): host pages are never freed here.
+  const A = shadow_accessed_mask(kvm);
+  const D = shadow_dirty_mask(kvm);
+  if (!A || old_spte & A) yield* kvm.sym.kvm_set_pfn_accessed(kvm, pfn);
+  if (!D || old_spte & D) yield* kvm.sym.kvm_set_pfn_dirty(kvm, pfn);
+  return 1;
+}
+
+/** mmu_spte_clear_no_track: clear without A/D propagation (non-leaf and MMIO sptes). */
+export function* mmu_spte_clear_no_track(kvm: Kvm, sptep: number): KGen<void> {
+  yield* kvm.sym.__update_clear_spte_fast(kvm, sptep, 0, "mmu_spte_clear_no_track");
+}
+
+export { spte_has_volatile_bits };

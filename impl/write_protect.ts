@@ -1,0 +1,48 @@
+/**
+ * Users of write protection (mmu.c v3.10, routed through slot_rmap_write_protect):
+ * rmap_write_protect (a gfn becomes a shadowed guest page table: all levels,
+ * pt_protect) and kvm_mmu_write_protect_pt_masked (dirty logging: level 1,
+ * SPTE_MMU_WRITEABLE kept so fast_page_fault may restore W).
+ */
+import { flushRemoteTlbs, type KGen, spinLock, spinUnlock, srcuReadLock, srcuReadUnlock } from "../runtime/step";
+import { KVM_NR_PAGE_SIZES, type Kvm, PT_PAGE_TABLE_LEVEL } from "./kvm";
+
+/** rmap_write_protect(kvm, gfn): under mmu_lock. Returns true if a flush is needed. */
+export function* rmap_write_protect(kvm: Kvm, gfn: number): KGen<boolean> {
+  const slot = yield* kvm.sym.gfn_to_memslot(kvm, gfn);
+  let write_protected = false;
+  for (let i = PT_PAGE_TABLE_LEVEL; i < PT_PAGE_TABLE_LEVEL + KVM_NR_PAGE_SIZES; ++i) {
+    const rmapp = kvm.sym.__gfn_to_rmap(kvm, gfn, i, slot);
+    if (yield* kvm.sym.slot_rmap_write_protect(kvm, slot, rmapp, true)) write_protected = true;
+  }
+  return write_protected;
+}
+
+/** kvm_mmu_write_protect_pt_masked for one gfn: level 1, pt_protect = false. Under mmu_lock. */
+export function* kvm_mmu_write_protect_pt_masked(kvm: Kvm, gfn: number): KGen<boolean> {
+  const slot = yield* kvm.sym.gfn_to_memslot(kvm, gfn);
+  const rmapp = kvm.sym.__gfn_to_rmap(kvm, gfn, PT_PAGE_TABLE_LEVEL, slot);
+  return yield* kvm.sym.slot_rmap_write_protect(kvm, slot, rmapp, false);
+}
+
+/** A shadowed guest page table at gfn (kvm_mmu_get_page for an indirect page): srcu, mmu_lock, write-protect, flush. */
+export function* kvm_mmu_shadow_gfn(kvm: Kvm, gfn: number): KGen<boolean> {
+  yield srcuReadLock("kvm_mmu_page_fault: srcu_read_lock");
+  yield spinLock("kvm_mmu_get_page: spin_lock(mmu_lock)");
+  const flush = yield* kvm.sym.rmap_write_protect(kvm, gfn);
+  if (flush) yield flushRemoteTlbs("kvm_mmu_get_page: kvm_flush_remote_tlbs");
+  yield spinUnlock("kvm_mmu_get_page: spin_unlock(mmu_lock)");
+  yield srcuReadUnlock("kvm_mmu_page_fault: srcu_read_unlock");
+  return flush;
+}
+
+/** KVM_GET_DIRTY_LOG for one gfn: mmu_lock, write-protect at level 1, flush. */
+export function* kvm_vm_ioctl_get_dirty_log(kvm: Kvm, gfn: number): KGen<boolean> {
+  yield srcuReadLock("kvm_vm_ioctl_get_dirty_log: srcu_read_lock");
+  yield spinLock("kvm_vm_ioctl_get_dirty_log: spin_lock(mmu_lock)");
+  const flush = yield* kvm.sym.kvm_mmu_write_protect_pt_masked(kvm, gfn);
+  if (flush) yield flushRemoteTlbs("kvm_vm_ioctl_get_dirty_log: kvm_flush_remote_tlbs");
+  yield spinUnlock("kvm_vm_ioctl_get_dirty_log: spin_unlock(mmu_lock)");
+  yield srcuReadUnlock("kvm_vm_ioctl_get_dirty_log: srcu_read_unlock");
+  return flush;
+}

@@ -1,0 +1,293 @@
+/**
+ * The machine: performs each thread's pending step atomically, owns the
+ * synchronisation state (mmu_lock, SRCU readers, vCPUs in guest mode), the
+ * host-page ghost state (kvm_set_pfn_accessed / kvm_set_pfn_dirty calls) and,
+ * optionally, x86-TSO store buffers.
+ *
+ * Blocking is "not runnable": a thread waiting for mmu_lock, for an SRCU grace
+ * period, for vCPUs to leave guest mode, or spinning on a value that has not
+ * changed is never scheduled, so spins cost no steps and deadlock is "no
+ * runnable thread left while some are not done".
+ */
+import type { Kvm } from "../impl/kvm";
+import { KernelWarning } from "./errors";
+import type { KGen, Step } from "./step";
+import type { Operation, Thread } from "./thread";
+
+export class Violation extends Error {
+  override readonly name = "Violation";
+  constructor(
+    /** Invariant name from model/invariants.ts. */
+    readonly invariant: string,
+    readonly detail: string,
+    /** Model-versus-implementation difference, when there is one. */
+    readonly diff: string[] = [],
+  ) {
+    super(`${invariant}: ${detail}`);
+  }
+}
+
+/** Hooks a checker installs; every hook may throw a Violation. */
+export interface Observer {
+  /** After a step was performed. `old` is the word's value before a write (else NaN). */
+  afterStep(m: Machine, t: Thread, s: Step, result: number, old: number): void;
+  /** Before the first step of an operation. */
+  opStart(m: Machine, t: Thread, op: Operation): void;
+  /** After the last step of an operation. */
+  opEnd(m: Machine, t: Thread, op: Operation, result: unknown): void;
+  /** Before a step is performed (lets checkers inspect the pending access). */
+  beforeStep?(m: Machine, t: Thread, s: Step): void;
+}
+
+export interface PfnState {
+  accessed: boolean;
+  dirty: boolean;
+}
+
+export interface MachineOptions {
+  /** x86-TSO store buffers (default: sequential consistency). */
+  tso?: boolean;
+  /** WARN_ON raises KernelWarning instead of being recorded (sequential drivers). */
+  warnIsFatal?: boolean;
+}
+
+export class Machine {
+  /** Global step counter. */
+  stepIndex = 0;
+  lockOwner: Thread | null = null;
+  /** SRCU readers: thread -> step index at which its read section began. */
+  readonly srcuReaders = new Map<Thread, number>();
+  readonly pfns = new Map<number, PfnState>();
+  readonly warnings: string[] = [];
+  observer: Observer | null = null;
+  readonly tso: boolean;
+  private readonly warnIsFatal: boolean;
+
+  constructor(readonly kvm: Kvm, readonly threads: Thread[], opts: MachineOptions = {}) {
+    this.tso = opts.tso ?? false;
+    this.warnIsFatal = opts.warnIsFatal ?? false;
+  }
+
+  /** Start every thread: each gets its first pending step. */
+  start(): void {
+    for (const t of this.threads) this.advance(t, 0, true);
+  }
+
+  /** Can t's pending step run now? */
+  runnable(t: Thread): boolean {
+    const s = t.pending;
+    if (s === null) return false;
+    switch (s.op) {
+      case "spin_lock":
+        return this.lockOwner === null;
+      case "synchronize_srcu":
+        for (const [r, since] of this.srcuReaders) if (r !== t && since < t.pendingSince) return false;
+        return true;
+      case "flush_remote_tlbs":
+      case "reload_remote_mmus":
+        for (const o of this.threads) if (o !== t && o.inGuest) return false;
+        return true;
+      case "wait_while":
+        return this.visible(t, s.addr, s) !== s.cmp;
+      default:
+        return true;
+    }
+  }
+
+  /** Threads whose next step can run, in thread order. */
+  runnableThreads(): Thread[] {
+    return this.threads.filter((t) => this.runnable(t));
+  }
+
+  allDone(): boolean {
+    return this.threads.every((t) => t.done);
+  }
+
+  /** Run t's pending step, then resume t up to its next step. */
+  step(t: Thread): void {
+    this.advance(t, this.exec(t, t.pending!), false);
+  }
+
+  /** Perform one step of t atomically and tell the observer. */
+  private exec(t: Thread, s: Step): number {
+    this.observer?.beforeStep?.(this, t, s);
+    this.lastOld = NaN;
+    const result = this.perform(t, s);
+    this.stepIndex++;
+    t.steps++;
+    this.observer?.afterStep(this, t, s, result, this.lastOld);
+    return result;
+  }
+
+  /**
+   * Run one kernel function to completion as thread t, with no other thread
+   * interleaved (the sequential driver). A step that would block forever is a
+   * deadlock; `budget` bounds the steps (a livelock otherwise).
+   */
+  runSolo<T>(t: Thread, gen: KGen<T>, budget = 1_000_000): T {
+    let r = gen.next(0);
+    let n = 0;
+    while (!r.done) {
+      const s = r.value;
+      t.pending = s;
+      t.pendingSince = this.stepIndex;
+      if (!this.runnable(t)) throw new Violation("DEADLOCK", `${t.name} blocks forever at "${s.label}"`);
+      if (++n > budget) throw new Violation("LIVELOCK", `${t.name} exceeded ${budget} steps (last: "${s.label}")`);
+      r = gen.next(this.exec(t, s));
+    }
+    t.pending = null;
+    return r.value;
+  }
+
+  /** The value t sees at addr: its own newest buffered store, else memory. */
+  private visible(t: Thread, addr: number, s: Step): number {
+    if (this.tso) {
+      for (let i = t.storeBuffer.length - 1; i >= 0; i--) if (t.storeBuffer[i]!.addr === addr) return t.storeBuffer[i]!.val;
+    }
+    return this.kvm.mem.read(addr, s.kind, s.label);
+  }
+
+  /** Commit t's oldest buffered store to memory (x86-TSO). */
+  drainOne(t: Thread): void {
+    const e = t.storeBuffer.shift()!;
+    const old = this.kvm.mem.peek(e.addr);
+    this.kvm.mem.write(e.addr, null, e.val, `${e.label} (store buffer drain)`);
+    const s: Step = { op: "store", addr: e.addr, kind: null, val: e.val, cmp: 0, label: `${e.label} [drain]` };
+    this.observer?.afterStep(this, t, s, 0, old);
+  }
+
+  private drainAll(t: Thread): void {
+    while (t.storeBuffer.length > 0) this.drainOne(t);
+  }
+
+  private lastOld = NaN;
+
+  private perform(t: Thread, s: Step): number {
+    const mem = this.kvm.mem;
+    switch (s.op) {
+      case "load":
+        return this.visible(t, s.addr, s);
+      case "wait_while":
+        return this.visible(t, s.addr, s);
+      case "store":
+        if (this.tso) {
+          mem.check(s.addr, s.kind, s.label);
+          t.storeBuffer.push({ addr: s.addr, val: s.val, label: s.label });
+          return 0;
+        }
+        this.lastOld = mem.read(s.addr, s.kind, s.label);
+        mem.write(s.addr, s.kind, s.val, s.label);
+        return 0;
+      case "xchg": {
+        this.drainAll(t);
+        const o = mem.read(s.addr, s.kind, s.label);
+        this.lastOld = o;
+        mem.write(s.addr, s.kind, s.val, s.label);
+        return o;
+      }
+      case "cmpxchg": {
+        this.drainAll(t);
+        const o = mem.read(s.addr, s.kind, s.label);
+        this.lastOld = o;
+        if (o === s.cmp) mem.write(s.addr, s.kind, s.val, s.label);
+        return o;
+      }
+      case "lock_or": {
+        this.drainAll(t);
+        const o = mem.read(s.addr, s.kind, s.label);
+        this.lastOld = o;
+        mem.write(s.addr, s.kind, o | s.val, s.label);
+        return o;
+      }
+      case "lock_and": {
+        this.drainAll(t);
+        const o = mem.read(s.addr, s.kind, s.label);
+        this.lastOld = o;
+        mem.write(s.addr, s.kind, o & s.val, s.label);
+        return o;
+      }
+      case "alloc":
+        return mem.alloc(s.kind!, s.val).base;
+      case "free":
+        this.drainAll(t);
+        mem.free(s.addr, s.kind!, s.label);
+        return 0;
+      case "spin_lock":
+        this.drainAll(t);
+        this.lockOwner = t;
+        return 0;
+      case "spin_unlock":
+        this.drainAll(t);
+        if (this.lockOwner !== t) throw new Violation("INV-LOCK", `${t.name} releases mmu_lock it does not hold (${s.label})`);
+        this.lockOwner = null;
+        return 0;
+      case "smp_mb":
+        this.drainAll(t);
+        return 0;
+      case "srcu_read_lock":
+        this.srcuReaders.set(t, this.stepIndex);
+        return 0;
+      case "srcu_read_unlock":
+        this.srcuReaders.delete(t);
+        return 0;
+      case "synchronize_srcu":
+      case "flush_remote_tlbs":
+      case "reload_remote_mmus":
+        this.drainAll(t);
+        return 0;
+      case "lockless_begin":
+        t.inGuest = true;
+        return 0;
+      case "lockless_end":
+        t.inGuest = false;
+        return 0;
+      case "set_pfn_accessed":
+        this.pfn(s.val).accessed = true;
+        return 0;
+      case "set_pfn_dirty":
+        this.pfn(s.val).dirty = true;
+        return 0;
+      case "warn":
+        if (this.warnIsFatal) throw new KernelWarning(s.label);
+        this.warnings.push(s.label);
+        return 0;
+    }
+  }
+
+  pfn(pfn: number): PfnState {
+    let p = this.pfns.get(pfn);
+    if (p === undefined) this.pfns.set(pfn, (p = { accessed: false, dirty: false }));
+    return p;
+  }
+
+  /**
+   * Resume t with `result` until it yields its next step, moving on to its next
+   * operation when one finishes. `first` starts the thread.
+   */
+  private advance(t: Thread, result: number, first: boolean): void {
+    let r = first ? null : t.gen!.next(result);
+    for (;;) {
+      if (r !== null && !r.done) {
+        t.pending = r.value;
+        t.pendingSince = this.stepIndex;
+        return;
+      }
+      if (r !== null) {
+        t.results.push(r.value);
+        this.observer?.opEnd(this, t, t.currentOp!, r.value);
+      }
+      t.opIndex++;
+      if (t.opIndex >= t.ops.length) {
+        t.pending = null;
+        t.gen = null;
+        t.done = true;
+        this.drainAll(t);
+        return;
+      }
+      const op = t.currentOp!;
+      this.observer?.opStart(this, t, op);
+      t.gen = op.start();
+      r = t.gen.next(0);
+    }
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Simulated word-addressed memory that knows which cells are allocated.
+ *
+ * Addresses are byte addresses of 8-byte words, so bit 0 of every real
+ * pointer is clear (the rmap head encoding relies on that, as in the kernel).
+ * Every access names the object kind it expects; an access to a freed,
+ * never-allocated or wrongly-typed cell raises a MemoryFault. Freed memory is
+ * never reused: DEVIATION from the kernel's allocators, so that every late
+ * access to freed memory is detected instead of silently hitting a new object.
+ */
+import { MemoryFault } from "./errors";
+import type { ObjKind } from "./step";
+
+export const WORD_BYTES = 8;
+/** First word index handed out: small numbers are never valid addresses. */
+const FIRST_WORD = 0x200;
+
+export interface MemObject {
+  readonly id: number;
+  readonly kind: ObjKind;
+  /** Byte address of word 0. */
+  readonly base: number;
+  readonly words: number;
+  freed: boolean;
+  /** Who the object belongs to (slot/level of an rmap array, sp id of a page, ...). */
+  tag: number;
+  tag2: number;
+}
+
+export class Memory {
+  /** Value of each word, indexed by word index. */
+  private readonly vals: number[] = [];
+  /** Owning object id of each word (0: none). */
+  private readonly owner: number[] = [];
+  readonly objects: MemObject[] = [undefined as unknown as MemObject];
+  private next = FIRST_WORD;
+
+  alloc(kind: ObjKind, words: number, tag = 0, tag2 = 0): MemObject {
+    const id = this.objects.length;
+    const base = this.next * WORD_BYTES;
+    for (let i = 0; i < words; i++) {
+      this.vals[this.next + i] = 0;
+      this.owner[this.next + i] = id;
+    }
+    this.next += words + 1; // one guard word between objects
+    const obj: MemObject = { id, kind, base, words, freed: false, tag, tag2 };
+    this.objects.push(obj);
+    return obj;
+  }
+
+  /** The object that owns `addr`, or undefined when none ever did. */
+  objectAt(addr: number): MemObject | undefined {
+    if (addr % WORD_BYTES !== 0 || addr <= 0) return undefined;
+    const o = this.owner[addr / WORD_BYTES];
+    return o === undefined || o === 0 ? undefined : this.objects[o];
+  }
+
+  /** Word index of a valid access to `addr` inside a live object of `kind`. */
+  check(addr: number, kind: ObjKind | null, what: string): number {
+    const obj = this.objectAt(addr);
+    if (obj === undefined) throw new MemoryFault("unallocated", addr, what);
+    if (obj.freed) throw new MemoryFault("use-after-free", addr, `${what} (freed ${obj.kind})`);
+    if (kind !== null && obj.kind !== kind) {
+      throw new MemoryFault("wrong-object", addr, `${what} (expected ${kind}, found ${obj.kind})`);
+    }
+    return addr / WORD_BYTES;
+  }
+
+  read(addr: number, kind: ObjKind | null, what: string): number {
+    return this.vals[this.check(addr, kind, what)]!;
+  }
+
+  write(addr: number, kind: ObjKind | null, val: number, what: string): void {
+    this.vals[this.check(addr, kind, what)] = val;
+  }
+
+  /** Raw read with no checks: for checkers and the abstraction, never for kernel code. */
+  peek(addr: number): number {
+    return this.vals[addr / WORD_BYTES] ?? 0;
+  }
+
+  free(addr: number, kind: ObjKind, what: string): MemObject {
+    const obj = this.objectAt(addr);
+    if (obj === undefined || obj.base !== addr) throw new MemoryFault("unallocated", addr, `${what}: not an object`);
+    if (obj.freed) throw new MemoryFault("double-free", addr, what);
+    if (obj.kind !== kind) throw new MemoryFault("wrong-object", addr, `${what} (expected ${kind}, found ${obj.kind})`);
+    obj.freed = true;
+    return obj;
+  }
+
+  /** Live objects of one kind, in allocation order. */
+  live(kind: ObjKind): MemObject[] {
+    return this.objects.filter((o, i) => i > 0 && o.kind === kind && !o.freed);
+  }
+}
