@@ -9,7 +9,7 @@ const config: Config = {
   testMatch: ["**/*.test.ts"],
   testTimeout: 600_000,
   transform: {
-    "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: { warnOnly: false } }],
+    "^.+\\.ts$": ["ts-jest", { diagnostics: { warnOnly: false } }],
   },
 };
 

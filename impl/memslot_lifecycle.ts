@@ -67,7 +67,7 @@ export function* id_to_memslot(kvm: Kvm, id: number): KGen<number> {
 }
 
 /** Step 1 of DELETE: install a copy of the memslots in which `slot` is a copy flagged KVM_MEMSLOT_INVALID. */
-function* install_invalid_copy(kvm: Kvm, slot: number): KGen<number> {
+export function* kvm_memslot_mark_invalid(kvm: Kvm, slot: number): KGen<number> {
   const copy = yield alloc("memslot", MEMSLOT.WORDS, "__kvm_set_memory_region: kmemdup slot");
   kvm.mem.objectAt(copy)!.tag = kvm.mem.objectAt(slot)!.tag;
   for (let f = 0; f < MEMSLOT.WORDS; f++) {
@@ -96,13 +96,18 @@ function* install_without(kvm: Kvm, slot: number): KGen<void> {
  * slots to invalid_rmap_ops. Then unmap their rmaps without mmu_lock.
  */
 export function* kvm_mmu_invalidate_memslot_pages(kvm: Kvm, slots: number[]): KGen<void> {
+  yield* kvm.sym.kvm_mmu_invalidate_memslot_pages_locked(kvm, slots);
+  for (const slot of slots) yield* kvm.sym.unmap_memslot_rmap_nolock(kvm, slot);
+}
+
+/** The mmu_lock part of kvm_mmu_invalidate_memslot_pages. */
+export function* kvm_mmu_invalidate_memslot_pages_locked(kvm: Kvm, slots: number[]): KGen<void> {
   yield spinLock("kvm_mmu_invalidate_memslot_pages: spin_lock(mmu_lock)");
   const gen = yield load(kvm.field(KVM.mmu_valid_gen), "kvm", "kvm_mmu_invalidate_memslot_pages: load kvm->arch.mmu_valid_gen");
   yield store(kvm.field(KVM.mmu_valid_gen), "kvm", gen + 1, "kvm_mmu_invalidate_memslot_pages: kvm->arch.mmu_valid_gen++");
   yield reloadRemoteMmus("kvm_mmu_invalidate_memslot_pages: kvm_reload_remote_mmus");
   for (const slot of slots) yield* kvm.sym.switch_memslot_rmap_ops(kvm, slot);
   yield spinUnlock("kvm_mmu_invalidate_memslot_pages: spin_unlock(mmu_lock)");
-  for (const slot of slots) yield* kvm.sym.unmap_memslot_rmap_nolock(kvm, slot);
 }
 
 /** slot->arch.ops = &invalid_rmap_ops (under mmu_lock). */
@@ -159,13 +164,18 @@ export function* kvm_arch_free_memslot(kvm: Kvm, slot: number): KGen<void> {
 export function* kvm_delete_memslot(kvm: Kvm, id: number): KGen<number> {
   const slot = yield* id_to_memslot(kvm, id);
   if (!slot) return 0;
-  const invalid = yield* install_invalid_copy(kvm, slot);
+  const invalid = yield* kvm_memslot_mark_invalid(kvm, slot);
   yield* kvm.sym.kvm_arch_flush_shadow_memslot(kvm, invalid);
+  yield* kvm_memslot_remove(kvm, slot, invalid);
+  return 1;
+}
+
+/** Steps 3 and 4 of DELETE: uninstall the invalid copy, free the rmaps and both slot structs. */
+export function* kvm_memslot_remove(kvm: Kvm, slot: number, invalid: number): KGen<void> {
   yield* install_without(kvm, invalid);
   yield* kvm.sym.kvm_free_memslot(kvm, invalid);
   yield free(slot, "memslot", "__kvm_set_memory_region: kfree(old slot)");
   yield free(invalid, "memslot", "__kvm_set_memory_region: kfree(invalid slot copy)");
-  return 1;
 }
 
 /** kvm_arch_flush_shadow_memslot (v3): the series' invalidation of one slot. */

@@ -90,6 +90,7 @@ export const defaultSymbols = {
   kvm_arch_flush_shadow_memslot: lifecycle.kvm_arch_flush_shadow_memslot,
   kvm_arch_flush_shadow_all: lifecycle.kvm_arch_flush_shadow_all,
   kvm_mmu_invalidate_memslot_pages: lifecycle.kvm_mmu_invalidate_memslot_pages,
+  kvm_mmu_invalidate_memslot_pages_locked: lifecycle.kvm_mmu_invalidate_memslot_pages_locked,
   switch_memslot_rmap_ops: lifecycle.switch_memslot_rmap_ops,
   unmap_memslot_rmap_nolock: lifecycle.unmap_memslot_rmap_nolock,
   free_meslot_rmap_desc_nolock: lifecycle.free_meslot_rmap_desc_nolock,

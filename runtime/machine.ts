@@ -59,7 +59,8 @@ export class Machine {
   readonly srcuReaders = new Map<Thread, number>();
   readonly pfns = new Map<number, PfnState>();
   readonly warnings: string[] = [];
-  observer: Observer | null = null;
+  /** Checkers and counters, called in order. */
+  readonly observers: Observer[] = [];
   readonly tso: boolean;
   private readonly warnIsFatal: boolean;
 
@@ -110,12 +111,13 @@ export class Machine {
 
   /** Perform one step of t atomically and tell the observer. */
   private exec(t: Thread, s: Step): number {
-    this.observer?.beforeStep?.(this, t, s);
+    const obs = this.observers;
+    for (let i = 0; i < obs.length; i++) obs[i]!.beforeStep?.(this, t, s);
     this.lastOld = NaN;
     const result = this.perform(t, s);
     this.stepIndex++;
     t.steps++;
-    this.observer?.afterStep(this, t, s, result, this.lastOld);
+    for (let i = 0; i < obs.length; i++) obs[i]!.afterStep(this, t, s, result, this.lastOld);
     return result;
   }
 
@@ -153,7 +155,7 @@ export class Machine {
     const old = this.kvm.mem.peek(e.addr);
     this.kvm.mem.write(e.addr, null, e.val, `${e.label} (store buffer drain)`);
     const s: Step = { op: "store", addr: e.addr, kind: null, val: e.val, cmp: 0, label: `${e.label} [drain]` };
-    this.observer?.afterStep(this, t, s, 0, old);
+    for (const o of this.observers) o.afterStep(this, t, s, 0, old);
   }
 
   private drainAll(t: Thread): void {
@@ -274,7 +276,7 @@ export class Machine {
       }
       if (r !== null) {
         t.results.push(r.value);
-        this.observer?.opEnd(this, t, t.currentOp!, r.value);
+        for (const o of this.observers) o.opEnd(this, t, t.currentOp!, r.value);
       }
       t.opIndex++;
       if (t.opIndex >= t.ops.length) {
@@ -285,7 +287,7 @@ export class Machine {
         return;
       }
       const op = t.currentOp!;
-      this.observer?.opStart(this, t, op);
+      for (const o of this.observers) o.opStart(this, t, op);
       t.gen = op.start();
       r = t.gen.next(0);
     }

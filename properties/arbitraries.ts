@@ -1,0 +1,76 @@
+/**
+ * fast-check arbitraries for configurations and operations. Ranges are small
+ * on purpose: 1-2 slots of 1-8 pages, a reduced level shift so all three
+ * levels occur, four quadrants so rmaps reach two descs (spec §6).
+ */
+import fc from "fast-check";
+import type { KvmConfig } from "../impl/config";
+import { BOUNDS } from "./config";
+import type { OpDesc } from "./ops";
+import type { SlotConfig, WorldConfig } from "./world";
+
+export const HVA_BASE = 0x40;
+
+export const kvmConfigArb: fc.Arbitrary<KvmConfig> = fc.record({
+  PTE_LIST_EXT: fc.constantFrom(3, 3, 3, 2),
+  levelShift: fc.constant(1),
+  sptesPerPage: fc.constantFrom(4, 2),
+  adBits: fc.constantFrom(true, true, true, false),
+});
+
+/** Slot 0 at gfn 0; optionally slot 1 at gfn 8, at its own hva or aliasing slot 0's. */
+export const slotsArb: fc.Arbitrary<SlotConfig[]> = fc
+  .record({
+    n0: fc.integer({ min: 1, max: 8 }),
+    second: fc.option(fc.record({ n1: fc.integer({ min: 1, max: 8 }), alias: fc.boolean() }), { nil: undefined }),
+  })
+  .map(({ n0, second }) => {
+    const slots: SlotConfig[] = [{ id: 0, baseGfn: 0, npages: n0, userspaceAddr: HVA_BASE }];
+    if (second) slots.push({ id: 1, baseGfn: 8, npages: second.n1, userspaceAddr: second.alias ? HVA_BASE : HVA_BASE + 8 });
+    return slots;
+  });
+
+export const worldConfigArb: fc.Arbitrary<WorldConfig> = fc.record({ kvm: kvmConfigArb, slots: slotsArb });
+
+/** Mostly the first few gfns of each slot, so that many sptes share an rmap. */
+const gfn = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: 0, max: 3 }) },
+  { weight: 2, arbitrary: fc.integer({ min: 8, max: 10 }) },
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: BOUNDS.MAX_GFN }) },
+);
+const level = fc.integer({ min: 1, max: 3 });
+const quadrant = fc.integer({ min: 0, max: BOUNDS.QUADRANTS - 1 });
+const hva = fc.oneof(
+  { weight: 3, arbitrary: fc.integer({ min: HVA_BASE, max: HVA_BASE + 3 }) },
+  { weight: 1, arbitrary: fc.integer({ min: HVA_BASE - 1, max: HVA_BASE + 17 }) },
+);
+
+export const opArbs = {
+  page_fault: fc.record({ kind: fc.constant("page_fault" as const), gfn, level, write: fc.boolean(), quadrant }),
+  unmap_hva_range: fc
+    .record({ kind: fc.constant("unmap_hva_range" as const), start: hva, len: fc.integer({ min: 1, max: 4 }) })
+    .map(({ kind, start, len }) => ({ kind, start, end: start + len })),
+  set_spte_hva: fc.record({ kind: fc.constant("set_spte_hva" as const), hva, pfn: fc.integer({ min: 0x200, max: 0x203 }), write: fc.boolean() }),
+  age_hva: fc.record({ kind: fc.constant("age_hva" as const), hva }),
+  test_age_hva: fc.record({ kind: fc.constant("test_age_hva" as const), hva }),
+  shadow_gfn: fc.record({ kind: fc.constant("shadow_gfn" as const), gfn }),
+  get_dirty_log: fc.record({ kind: fc.constant("get_dirty_log" as const), gfn }),
+  hw_access: fc.record({ kind: fc.constant("hw_access" as const), gfn, level, quadrant, write: fc.boolean() }),
+  fast_page_fault: fc.record({ kind: fc.constant("fast_page_fault" as const), gfn, quadrant }),
+  zap_page: fc
+    .record({ kind: fc.constant("zap_page" as const), gfn, level, quadrant, which: fc.constantFrom("oldest" as const, "newest" as const) })
+    .map((o) => ({ ...o, gfn: o.gfn - (o.gfn % (4 << (o.level - 1))) })),
+  invalid_all_pages: fc.constant({ kind: "invalid_all_pages" as const }),
+  delete_slot: fc.record({ kind: fc.constant("delete_slot" as const), id: fc.integer({ min: 0, max: 1 }) }),
+  create_slot: fc.record({
+    kind: fc.constant("create_slot" as const),
+    id: fc.integer({ min: 0, max: 1 }),
+    baseGfn: fc.constantFrom(0, 8),
+    npages: fc.integer({ min: 1, max: 8 }),
+    userspaceAddr: fc.constantFrom(HVA_BASE, HVA_BASE + 8),
+  }),
+  begin_delete_slot: fc.record({ kind: fc.constant("begin_delete_slot" as const), id: fc.integer({ min: 0, max: 1 }) }),
+  unmap_invalid_slot: fc.record({ kind: fc.constant("unmap_invalid_slot" as const), id: fc.integer({ min: 0, max: 1 }) }),
+  finish_delete_slot: fc.record({ kind: fc.constant("finish_delete_slot" as const), id: fc.integer({ min: 0, max: 1 }) }),
+  destroy_vm: fc.constant({ kind: "destroy_vm" as const }),
+} satisfies Record<OpDesc["kind"], fc.Arbitrary<OpDesc>>;

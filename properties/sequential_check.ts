@@ -1,0 +1,82 @@
+/**
+ * One sequential command, run on the implementation and on the model side by
+ * side, then compared: return values, every structural invariant, the
+ * abstraction of the implementation against the model, the bijection
+ * (INV-COMPLETE), and that no WARN_ON fired (INV-RO).
+ */
+import { KernelBug, KernelWarning, MemoryFault } from "../runtime/errors";
+import { type Machine, type Observer, Violation } from "../runtime/machine";
+import type { Step } from "../runtime/step";
+import type { Thread } from "../runtime/thread";
+import { diffStates } from "../model/diff";
+import { modelBijection } from "../model/invariants";
+import { pteListAddCount, type Layout } from "../model/pte_list_add_count";
+import type { ModelState } from "../model/state";
+import { abstraction, layoutOf } from "./abstraction";
+import { implOp, modelOp, type OpDesc, opText } from "./ops";
+import type { World } from "./world";
+
+/** Rethrow a kernel failure as the violation of the invariant it breaks. */
+export function asViolation(e: unknown): Violation {
+  if (e instanceof Violation) return e;
+  if (e instanceof KernelBug) return new Violation("KERNEL-BUG", e.message);
+  if (e instanceof KernelWarning) return new Violation("INV-RO", e.message);
+  if (e instanceof MemoryFault) return new Violation("INV-MEM", e.message);
+  throw e;
+}
+
+/** Records the layout of each list pte_list_add is about to add to (its "before the add"). */
+class AddLayouts implements Observer {
+  readonly layouts: Layout[] = [];
+  constructor(private readonly w: World) {}
+  beforeStep(m: Machine, t: Thread, s: Step): void {
+    if (s.label === "pte_list_add: load *pte_list") this.layouts.push(layoutOf(this.w.kvm, s.addr));
+  }
+  afterStep(): void {}
+  opStart(): void {}
+  opEnd(): void {}
+}
+
+/** Structural and model-level checks of a quiescent implementation against a model state. */
+export function checkQuiescent(w: World, model: ModelState, context: string): void {
+  const abs = abstraction(w.machine);
+  if (abs.errors.length > 0) {
+    const name = abs.errors[0]!.split(":")[0]!;
+    throw new Violation(name, `${abs.errors[0]} (after ${context})`);
+  }
+  const bij = modelBijection(abs.s);
+  if (bij.length > 0) throw new Violation("INV-COMPLETE", `${bij[0]} (after ${context})`, bij);
+  const diff = diffStates(model, abs.s);
+  if (diff.length > 0) throw new Violation("INV-REFINE", `implementation and model differ after ${context}`, diff);
+  if (w.machine.warnings.length > 0) throw new Violation("INV-RO", `WARN_ON fired: ${w.machine.warnings[0]}`);
+  if (w.machine.lockOwner !== null) throw new Violation("INV-LOCK", `mmu_lock still held by ${w.machine.lockOwner.name} after ${context}`);
+}
+
+/** Run `op` on both sides from `model`; returns the model's next state. Throws a Violation on any disagreement. */
+export function runCommand(w: World, t: Thread, model: ModelState, op: OpDesc): ModelState {
+  const mo = modelOp(model, op, w);
+  const adds = new AddLayouts(w);
+  w.machine.observers.push(adds);
+  let ret: number;
+  try {
+    ret = w.machine.runSolo(t, implOp(w, op));
+  } catch (e) {
+    throw asViolation(e);
+  } finally {
+    w.machine.observers.pop();
+  }
+  const layout = op.kind === "page_fault" && mo.added ? adds.layouts[0] : undefined;
+  if (op.kind === "page_fault" && mo.added && adds.layouts.length !== 1) {
+    throw new Violation("INV-REFINE", `${opText(op)}: the model adds one rmap entry, the implementation called pte_list_add ${adds.layouts.length} times`);
+  }
+  if (layout !== undefined) {
+    const expected = pteListAddCount(layout, w.kvm.cfg.PTE_LIST_EXT);
+    if (ret !== expected || ret > mo.sizeBefore!) {
+      throw new Violation("INV-REFINE", `${opText(op)} returned ${ret}; pte_list_add's count for layout ${JSON.stringify(layout)} is ${expected}`);
+    }
+  } else if (ret !== mo.ret) {
+    throw new Violation("INV-REFINE", `${opText(op)} returned ${ret}, the model says ${mo.ret}`);
+  }
+  checkQuiescent(w, mo.s, opText(op));
+  return mo.s;
+}
