@@ -6,26 +6,12 @@
  */
 import fc from "fast-check";
 import { DESIGNS } from "../impl/designs";
-import { Thread } from "../runtime/thread";
-import { worldConfigArb } from "./arbitraries";
+import { mutantNamed } from "../impl/mutants";
 import { BOUNDS } from "./config";
 import { Coverage } from "./coverage";
-import { commandArbs, type SeqModel, type SeqReal } from "./sequential_commands";
-import { initialModel, makeWorld } from "./world";
+import { sequentialProperty } from "./sequential_property";
 
 const coverage = new Coverage();
-
-function property(designName: string) {
-  const design = DESIGNS[designName]!;
-  return fc.property(worldConfigArb, fc.commands(commandArbs(), { maxCommands: BOUNDS.SEQ_MAX_COMMANDS, size: "max" }), (cfg, cmds) => {
-    const t = new Thread(0, "vcpu0", []);
-    const w = makeWorld(cfg, design, [t], { warnIsFatal: false });
-    w.machine.observers.push(coverage);
-    const model: SeqModel = { s: initialModel(cfg), phase: new Map(), v3: design.name !== "baseline" };
-    const real: SeqReal = { w, t, commands: 0 };
-    fc.modelRun(() => ({ model, real }), cmds);
-  });
-}
 
 describe("sequential refinement", () => {
   afterAll(() => {
@@ -34,10 +20,21 @@ describe("sequential refinement", () => {
   });
 
   test("impl refines model on every sequential trace of the v3 series (normal and invalid slots, all levels)", () => {
-    fc.assert(property("v3"), { numRuns: BOUNDS.SEQ_RUNS, seed: BOUNDS.SEQ_SEED });
+    fc.assert(sequentialProperty(DESIGNS.v3!, {}, coverage), { numRuns: BOUNDS.SEQ_RUNS, seed: BOUNDS.SEQ_SEED });
   });
 
   test("impl refines model on every sequential trace of the v3.10 baseline", () => {
-    fc.assert(property("baseline"), { numRuns: BOUNDS.SEQ_RUNS, seed: BOUNDS.SEQ_SEED + 1 });
+    fc.assert(sequentialProperty(DESIGNS.baseline!, {}, coverage), { numRuns: BOUNDS.SEQ_RUNS, seed: BOUNDS.SEQ_SEED + 1 });
   });
+});
+
+describe("sequential properties catch broken pte-list code with short counterexamples", () => {
+  for (const name of ["no-backfill", "remove-j-off-by-one"]) {
+    test(`mutant ${name} fails with a counterexample of a handful of commands`, () => {
+      const r = fc.check(sequentialProperty(DESIGNS.v3!, mutantNamed(name)!.overrides), { numRuns: BOUNDS.SEQ_RUNS, seed: BOUNDS.SEQ_SEED });
+      expect(r.failed).toBe(true);
+      const commands = String(r.counterexample![1]).split("),").length;
+      expect(commands).toBeLessThanOrEqual(8);
+    });
+  }
 });

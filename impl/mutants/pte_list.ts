@@ -1,0 +1,39 @@
+/**
+ * Mutants of the pte-list code (spec §5 M10 and neighbours). Each is a copy of
+ * one kernel function with one idea changed; the comment says which.
+ */
+import { type KGen, load, store } from "../../runtime/step";
+import type { Kvm } from "../kvm";
+import { desc_more, desc_spte } from "../pte_list";
+
+/** no-backfill: pte_list_desc_remove_entry NULLs entry i and moves nothing (a hole in the packed prefix). */
+export function* remove_entry_no_backfill(kvm: Kvm, pte_list: number, desc: number, i: number, prev_desc: number): KGen<void> {
+  yield store(desc_spte(desc, i), "pte_list_desc", 0, `pte_list_desc_remove_entry: store desc->sptes[${i}] = NULL`);
+  if (i !== 0) return;
+  const next = yield load(desc_spte(desc, 1), "pte_list_desc", "pte_list_desc_remove_entry: load desc->sptes[1]");
+  if (next) return;
+  const more = yield load(desc_more(kvm, desc), "pte_list_desc", "pte_list_desc_remove_entry: load desc->more");
+  if (!prev_desc && !more) yield store(pte_list, "rmap", 0, "pte_list_desc_remove_entry: store *pte_list = desc->sptes[0]");
+  else if (prev_desc) yield store(desc_more(kvm, prev_desc), "pte_list_desc", more, "pte_list_desc_remove_entry: store prev_desc->more");
+  else yield store(pte_list, "rmap", more | 1, "pte_list_desc_remove_entry: store *pte_list = desc->more|1");
+  yield* kvm.sym.mmu_free_pte_list_desc(kvm, desc);
+}
+
+/** remove-j-off-by-one: the back-fill scan starts at PTE_LIST_EXT - 2, never looking at the last entry. */
+export function* remove_entry_off_by_one(kvm: Kvm, pte_list: number, desc: number, i: number, prev_desc: number): KGen<void> {
+  let j = Math.max(kvm.cfg.PTE_LIST_EXT - 2, i);
+  let moved: number;
+  for (;;) {
+    moved = yield load(desc_spte(desc, j), "pte_list_desc", `pte_list_desc_remove_entry: load desc->sptes[${j}]`);
+    if (moved || j <= i) break;
+    --j;
+  }
+  yield store(desc_spte(desc, i), "pte_list_desc", moved, `pte_list_desc_remove_entry: store desc->sptes[${i}] = sptes[${j}]`);
+  yield store(desc_spte(desc, j), "pte_list_desc", 0, `pte_list_desc_remove_entry: store desc->sptes[${j}] = NULL`);
+  if (j !== 0) return;
+  const more = yield load(desc_more(kvm, desc), "pte_list_desc", "pte_list_desc_remove_entry: load desc->more");
+  if (!prev_desc && !more) yield store(pte_list, "rmap", 0, "pte_list_desc_remove_entry: store *pte_list = desc->sptes[0]");
+  else if (prev_desc) yield store(desc_more(kvm, prev_desc), "pte_list_desc", more, "pte_list_desc_remove_entry: store prev_desc->more");
+  else yield store(pte_list, "rmap", more | 1, "pte_list_desc_remove_entry: store *pte_list = desc->more|1");
+  yield* kvm.sym.mmu_free_pte_list_desc(kvm, desc);
+}

@@ -1,0 +1,96 @@
+/**
+ * Bad input to the kernel functions produces the kernel's BUG() or WARN_ON()
+ * (or the memory fault a wild pointer would cause) as a typed, named error.
+ */
+import { SMALL_CONFIG } from "../impl/config";
+import { DESIGNS } from "../impl/designs";
+import { pte_list_add, pte_list_remove } from "../impl/pte_list";
+import { __gfn_to_rmap, gfn_to_memslot } from "../impl/memslot";
+import { kvm_mmu_page_fault } from "../impl/page_fault";
+import { rmap_write_protect } from "../impl/write_protect";
+import { invalid_rmap_add } from "../impl/invalid_rmap";
+import { KernelBug, KernelWarning, MemoryFault } from "../runtime/errors";
+import { type KGen, load } from "../runtime/step";
+import { Thread } from "../runtime/thread";
+import { installedSlots } from "./impl_state";
+import { makeWorld } from "./world";
+
+function world(warnIsFatal = true) {
+  const t = new Thread(0, "t", []);
+  const w = makeWorld({ kvm: SMALL_CONFIG, slots: [{ id: 0, baseGfn: 0, npages: 4, userspaceAddr: 0x40 }] }, DESIGNS.v3!, [t], { warnIsFatal });
+  const head = installedSlots(w.kvm)[0]!.heads[0]![0]!;
+  return { w, t, head, run: <T>(g: KGen<T>): T => w.machine.runSolo(t, g) };
+}
+
+function sptesOf(run: ReturnType<typeof world>["run"], w: ReturnType<typeof world>["w"], n: number): number[] {
+  const out: number[] = [];
+  for (let q = 0; q < n; q++) out.push(run(kvm_mmu_page_fault(w.kvm, 0, 1, false, q)).sptep);
+  return out;
+}
+
+describe("bad input is a typed, named kernel error", () => {
+  test("pte_list_remove on an empty list is BUG 0->BUG", () => {
+    const { w, run, head } = world();
+    expect(() => run(pte_list_remove(w.kvm, 0x1000, head))).toThrow(KernelBug);
+    expect(() => run(pte_list_remove(w.kvm, 0x1000, head))).toThrow(/0->BUG/);
+  });
+
+  test("pte_list_remove of a spte that is not the single entry is BUG 1->BUG", () => {
+    const { w, run, head } = world();
+    const [a] = sptesOf(run, w, 1);
+    expect(() => run(pte_list_remove(w.kvm, a! + 8, head))).toThrow(/1->BUG/);
+  });
+
+  test("pte_list_remove of a spte missing from a desc list is BUG many->many", () => {
+    const { w, run, head } = world();
+    const sptes = sptesOf(run, w, 4);
+    let err: unknown;
+    try {
+      run(pte_list_remove(w.kvm, sptes[0]! + 8, head));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(KernelBug);
+    expect((err as KernelBug).name).toBe("KernelBug");
+    expect((err as KernelBug).detail).toMatch(/many->many/);
+  });
+
+  test("a gfn outside every slot is a NULL memslot dereference (BUG)", () => {
+    const { w, run } = world();
+    expect(() => run(rmap_write_protect(w.kvm, 100))).toThrow(KernelBug);
+    expect(run(gfn_to_memslot(w.kvm, 100))).toBe(0);
+  });
+
+  test("a gfn beyond its slot indexes past the rmap array: a memory fault, not a silent read", () => {
+    const { w, run } = world();
+    const slot = run(gfn_to_memslot(w.kvm, 0));
+    const rmapp = __gfn_to_rmap(w.kvm, 64, 1, slot);
+    function* readHead(): KGen<number> {
+      return yield load(rmapp, "rmap", "test: load *rmapp");
+    }
+    expect(() => run(readHead())).toThrow(MemoryFault);
+  });
+
+  test("an add on an invalid slot is WARN_ON in invalid_rmap_add and adds nothing", () => {
+    const { w, run, head } = world();
+    expect(() => run(invalid_rmap_add(w.kvm, 0x1000, head))).toThrow(KernelWarning);
+    const lenient = world(false);
+    expect(lenient.run(invalid_rmap_add(lenient.w.kvm, 0x1000, lenient.head))).toBe(0);
+    expect(lenient.w.machine.warnings).toEqual(["invalid_rmap_add: WARN_ON(1)"]);
+    expect(lenient.w.kvm.mem.peek(lenient.head)).toBe(0);
+  });
+
+  test("rmap_write_protect through a slot switched to invalid_rmap_ops is WARN_ON", () => {
+    const { w, run } = world();
+    run(kvm_mmu_page_fault(w.kvm, 1, 1, true, 0));
+    const slot = run(gfn_to_memslot(w.kvm, 1));
+    run(w.kvm.sym.kvm_mmu_invalidate_memslot_pages_locked(w.kvm, [slot]));
+    expect(() => run(rmap_write_protect(w.kvm, 1))).toThrow(/invalid_rmap_write_protect: WARN_ON/);
+  });
+
+  test("pte_list_add into a full last desc never writes sptes[PTE_LIST_EXT]", () => {
+    const { w, run, head } = world();
+    sptesOf(run, w, 4);
+    expect(() => run(pte_list_add(w.kvm, 0x2000, head))).not.toThrow();
+  });
+});
