@@ -11,7 +11,7 @@
  * DEVIATION: the walk from the root to the page is not simulated; it is the
  * lookup below, done at the start of the walk.
  */
-import { cmpxchg, type KGen, load, locklessBegin, locklessEnd, lockOr } from "../runtime/step";
+import { cmpxchg, hwWalk, type KGen, load, locklessBegin, locklessEnd } from "../runtime/step";
 import { fieldOf, KVM, type Kvm, MMU_PAGE } from "./kvm";
 import { KVM_HPAGE_GFN_SHIFT } from "./memslot";
 import { sp_gfn, sp_level, sp_quadrant, sp_spt } from "./mmu_page";
@@ -39,7 +39,8 @@ export function reachable_sptep(kvm: Kvm, gfn: number, level: number, quadrant: 
 
 /**
  * The guest touches gfn through a level-`level` mapping: the page walker sets
- * A (and D on a write through a writable spte) with a locked OR.
+ * A (and D on a write through a writable spte) in one atomic step that
+ * re-checks the spte, as the hardware's locked update does.
  * Returns 1 if the access went through, 0 if it would fault.
  */
 export function* hw_access(kvm: Kvm, gfn: number, level: number, quadrant: number, write: boolean): KGen<number> {
@@ -47,12 +48,9 @@ export function* hw_access(kvm: Kvm, gfn: number, level: number, quadrant: numbe
   const sptep = reachable_sptep(kvm, gfn, level, quadrant);
   let ok = 0;
   if (sptep) {
-    const spte = yield load(sptep, "spt", "hw_access: page walk load *sptep");
-    if (is_shadow_present_pte(spte) && (!write || is_writable_pte(spte))) {
-      const bits = shadow_accessed_mask(kvm) | (write ? shadow_dirty_mask(kvm) : 0);
-      const old = bits ? yield lockOr(sptep, "spt", bits, write ? "hw_access: LOCK OR *sptep |= A|D" : "hw_access: LOCK OR *sptep |= A") : spte;
-      ok = is_shadow_present_pte(old) ? 1 : 0;
-    }
+    const bits = shadow_accessed_mask(kvm) | (write ? shadow_dirty_mask(kvm) : 0);
+    const old = yield hwWalk(sptep, bits, write, write ? "hw_access: page walk, if present and W: *sptep |= A|D" : "hw_access: page walk, if present: *sptep |= A");
+    ok = is_shadow_present_pte(old) && (!write || is_writable_pte(old)) ? 1 : 0;
   }
   yield locklessEnd("hw_access: exit guest mode");
   return ok;

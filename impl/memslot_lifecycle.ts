@@ -23,6 +23,8 @@ import {
   reloadRemoteMmus,
   spinLock,
   spinUnlock,
+  srcuReadLock,
+  srcuReadUnlock,
   store,
   synchronizeSrcu,
 } from "../runtime/step";
@@ -221,15 +223,21 @@ export function* kvm_mmu_zap_all(kvm: Kvm): KGen<void> {
   yield spinUnlock("kvm_mmu_zap_all: spin_unlock(mmu_lock)");
 }
 
-/** A zap of one shadow page (reclaim by mmu_shrink, or an mmu_set_spte replacing it): prepare + commit under mmu_lock. */
+/**
+ * A zap of one shadow page as mmu_shrink reclaims it (v3.10 mmu_shrink takes
+ * srcu_read_lock, then mmu_lock): prepare + commit. DEVIATION: the page is
+ * chosen by (gfn, level, quadrant) instead of from the tail of active_mmu_pages.
+ */
 export function* kvm_mmu_zap_page(kvm: Kvm, gfn: number, level: number, quadrant: number, which: "oldest" | "newest"): KGen<number> {
-  yield spinLock("kvm_mmu_zap_page: spin_lock(mmu_lock)");
+  yield srcuReadLock("mmu_shrink: srcu_read_lock");
+  yield spinLock("mmu_shrink: spin_lock(mmu_lock)");
   const invalid_list: number[] = [];
   const pages = kvm.active_mmu_pages.filter((sp) => sp_gfn(kvm, sp) === gfn && sp_level(kvm, sp) === level && sp_quadrant(kvm, sp) === quadrant);
   const sp = which === "oldest" ? pages[pages.length - 1] : pages[0];
   if (sp) yield* kvm.sym.kvm_mmu_prepare_zap_page(kvm, sp, invalid_list);
   yield* kvm.sym.kvm_mmu_commit_zap_page(kvm, invalid_list);
-  yield spinUnlock("kvm_mmu_zap_page: spin_unlock(mmu_lock)");
+  yield spinUnlock("mmu_shrink: spin_unlock(mmu_lock)");
+  yield srcuReadUnlock("mmu_shrink: srcu_read_unlock");
   return sp ? 1 : 0;
 }
 

@@ -4,8 +4,8 @@
  * pt_protect) and kvm_mmu_write_protect_pt_masked (dirty logging: level 1,
  * SPTE_MMU_WRITEABLE kept so fast_page_fault may restore W).
  */
-import { flushRemoteTlbs, type KGen, spinLock, spinUnlock, srcuReadLock, srcuReadUnlock } from "../runtime/step";
-import { KVM_NR_PAGE_SIZES, type Kvm, PT_PAGE_TABLE_LEVEL } from "./kvm";
+import { flushRemoteTlbs, type KGen, load, spinLock, spinUnlock, srcuReadLock, srcuReadUnlock } from "../runtime/step";
+import { fieldOf, KVM_MEMSLOT_INVALID, KVM_NR_PAGE_SIZES, type Kvm, MEMSLOT, PT_PAGE_TABLE_LEVEL } from "./kvm";
 
 /** rmap_write_protect(kvm, gfn): under mmu_lock. Returns true if a flush is needed. */
 export function* rmap_write_protect(kvm: Kvm, gfn: number): KGen<boolean> {
@@ -25,9 +25,20 @@ export function* kvm_mmu_write_protect_pt_masked(kvm: Kvm, gfn: number): KGen<bo
   return yield* kvm.sym.slot_rmap_write_protect(kvm, slot, rmapp, false);
 }
 
-/** A shadowed guest page table at gfn (kvm_mmu_get_page for an indirect page): srcu, mmu_lock, write-protect, flush. */
+/**
+ * A vCPU starts shadowing the guest page table at gfn (kvm_mmu_get_page for an
+ * indirect page): the guest walk reached gfn through a valid slot (a slot
+ * marked KVM_MEMSLOT_INVALID fails the walk), then under mmu_lock the gfn is
+ * write-protected at every level and TLBs are flushed.
+ */
 export function* kvm_mmu_shadow_gfn(kvm: Kvm, gfn: number): KGen<boolean> {
   yield srcuReadLock("kvm_mmu_page_fault: srcu_read_lock");
+  const slot = yield* kvm.sym.gfn_to_memslot(kvm, gfn);
+  const flags = slot ? yield load(fieldOf(slot, MEMSLOT.flags), "memslot", "FNAME(walk_addr): load slot->flags") : 0;
+  if (!slot || flags & KVM_MEMSLOT_INVALID) {
+    yield srcuReadUnlock("kvm_mmu_page_fault: srcu_read_unlock");
+    return false;
+  }
   yield spinLock("kvm_mmu_get_page: spin_lock(mmu_lock)");
   const flush = yield* kvm.sym.rmap_write_protect(kvm, gfn);
   if (flush) yield flushRemoteTlbs("kvm_mmu_get_page: kvm_flush_remote_tlbs");
@@ -36,9 +47,18 @@ export function* kvm_mmu_shadow_gfn(kvm: Kvm, gfn: number): KGen<boolean> {
   return flush;
 }
 
-/** KVM_GET_DIRTY_LOG for one gfn: mmu_lock, write-protect at level 1, flush. */
+/**
+ * KVM_GET_DIRTY_LOG for one gfn: mmu_lock, write-protect at level 1, flush.
+ * The ioctl holds slots_lock, so it never runs while a slot is being deleted
+ * (the checker runs it on the memslot-ioctl thread); no slot is -ENOENT.
+ */
 export function* kvm_vm_ioctl_get_dirty_log(kvm: Kvm, gfn: number): KGen<boolean> {
   yield srcuReadLock("kvm_vm_ioctl_get_dirty_log: srcu_read_lock");
+  const slot = yield* kvm.sym.gfn_to_memslot(kvm, gfn);
+  if (!slot) {
+    yield srcuReadUnlock("kvm_vm_ioctl_get_dirty_log: srcu_read_unlock");
+    return false;
+  }
   yield spinLock("kvm_vm_ioctl_get_dirty_log: spin_lock(mmu_lock)");
   const flush = yield* kvm.sym.kvm_mmu_write_protect_pt_masked(kvm, gfn);
   if (flush) yield flushRemoteTlbs("kvm_vm_ioctl_get_dirty_log: kvm_flush_remote_tlbs");

@@ -4,7 +4,7 @@
  */
 import type { ModelState, Spte } from "./state";
 
-function spteText(v: Spte | undefined): string {
+export function spteText(v: Spte | undefined): string {
   if (v === undefined) return "not present";
   const bits = [v.writable && "W", v.accessed && "A", v.dirty && "D", v.hostWritable && "HW", v.mmuWritable && "MW", v.large && "PS"].filter(Boolean);
   return `pfn 0x${v.pfn.toString(16)} ${bits.join("|") || "-"}`;

@@ -27,30 +27,12 @@ import { ageHva, setSpteHva, testAgeHva, unmapHvaRange } from "../model/actions/
 import { pageFault } from "../model/actions/page_fault";
 import { invalidAllPages, zapPage } from "../model/actions/shadow_page";
 import { getDirtyLog, shadowGfn } from "../model/actions/write_protect";
+import type { OpDesc } from "../model/operations";
 import type { ModelState } from "../model/state";
 import type { KGen } from "../runtime/step";
 import { flushStyle, type World } from "./world";
 
-export type OpDesc =
-  | { kind: "page_fault"; gfn: number; level: number; write: boolean; quadrant: number }
-  | { kind: "unmap_hva_range"; start: number; end: number }
-  | { kind: "set_spte_hva"; hva: number; pfn: number; write: boolean }
-  | { kind: "age_hva"; hva: number }
-  | { kind: "test_age_hva"; hva: number }
-  | { kind: "shadow_gfn"; gfn: number }
-  | { kind: "get_dirty_log"; gfn: number }
-  | { kind: "hw_access"; gfn: number; level: number; quadrant: number; write: boolean }
-  | { kind: "fast_page_fault"; gfn: number; quadrant: number }
-  | { kind: "zap_page"; gfn: number; level: number; quadrant: number; which: "oldest" | "newest" }
-  | { kind: "invalid_all_pages" }
-  | { kind: "create_slot"; id: number; baseGfn: number; npages: number; userspaceAddr: number }
-  | { kind: "delete_slot"; id: number }
-  | { kind: "begin_delete_slot"; id: number }
-  | { kind: "unmap_invalid_slot"; id: number }
-  | { kind: "finish_delete_slot"; id: number }
-  | { kind: "destroy_vm" };
-
-export type OpKind = OpDesc["kind"];
+export type { OpDesc, OpKind } from "../model/operations";
 
 const h = (n: number): string => `0x${n.toString(16)}`;
 const b = (v: boolean): string => (v ? "1" : "0");

@@ -4,8 +4,8 @@
  * abstraction of the implementation against the model, the bijection
  * (INV-COMPLETE), and that no WARN_ON fired (INV-RO).
  */
-import { KernelBug, KernelWarning, MemoryFault } from "../runtime/errors";
-import { type Machine, type Observer, Violation } from "../runtime/machine";
+import type { Machine, Observer } from "../runtime/machine";
+import { asViolation, Violation } from "../runtime/violation";
 import type { Step } from "../runtime/step";
 import type { Thread } from "../runtime/thread";
 import { diffStates } from "../model/diff";
@@ -15,15 +15,6 @@ import type { ModelState } from "../model/state";
 import { abstraction, layoutOf } from "./abstraction";
 import { implOp, modelOp, type OpDesc, opText } from "./ops";
 import type { World } from "./world";
-
-/** Rethrow a kernel failure as the violation of the invariant it breaks. */
-export function asViolation(e: unknown): Violation {
-  if (e instanceof Violation) return e;
-  if (e instanceof KernelBug) return new Violation("KERNEL-BUG", e.message);
-  if (e instanceof KernelWarning) return new Violation("INV-RO", e.message);
-  if (e instanceof MemoryFault) return new Violation("INV-MEM", e.message);
-  throw e;
-}
 
 /** Records the layout of each list pte_list_add is about to add to (its "before the add"). */
 class AddLayouts implements Observer {

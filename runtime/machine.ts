@@ -11,21 +11,11 @@
  */
 import type { Kvm } from "../impl/kvm";
 import { KernelWarning } from "./errors";
+import { Violation } from "./violation";
+
+export { Violation };
 import type { KGen, Step } from "./step";
 import type { Operation, Thread } from "./thread";
-
-export class Violation extends Error {
-  override readonly name = "Violation";
-  constructor(
-    /** Invariant name from model/invariants.ts. */
-    readonly invariant: string,
-    readonly detail: string,
-    /** Model-versus-implementation difference, when there is one. */
-    readonly diff: string[] = [],
-  ) {
-    super(`${invariant}: ${detail}`);
-  }
-}
 
 /** Hooks a checker installs; every hook may throw a Violation. */
 export interface Observer {
@@ -121,6 +111,22 @@ export class Machine {
     return result;
   }
 
+  /** Run one operation to completion as thread t, alone, telling the observers it starts and ends. */
+  runOperation<T>(t: Thread, op: Operation<T>): T {
+    for (const o of this.observers) o.opStart(this, t, op);
+    const saved = { ops: t.ops, opIndex: t.opIndex };
+    (t as { ops: readonly Operation[] }).ops = [op];
+    t.opIndex = 0;
+    try {
+      const r = this.runSolo(t, op.start());
+      for (const o of this.observers) o.opEnd(this, t, op, r);
+      return r;
+    } finally {
+      (t as { ops: readonly Operation[] }).ops = saved.ops;
+      t.opIndex = saved.opIndex;
+    }
+  }
+
   /**
    * Run one kernel function to completion as thread t, with no other thread
    * interleaved (the sequential driver). A step that would block forever is a
@@ -206,6 +212,13 @@ export class Machine {
         const o = mem.read(s.addr, s.kind, s.label);
         this.lastOld = o;
         mem.write(s.addr, s.kind, o & s.val, s.label);
+        return o;
+      }
+      case "hw_walk": {
+        this.drainAll(t);
+        const o = mem.read(s.addr, s.kind, s.label);
+        this.lastOld = o;
+        if (o & 1 && (s.cmp === 0 || o & 2)) mem.write(s.addr, s.kind, o | s.val, s.label);
         return o;
       }
       case "alloc":

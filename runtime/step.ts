@@ -27,6 +27,7 @@ export type StepOp =
   | "cmpxchg"
   | "lock_or" // LOCK OR: hardware A/D or an atomic set_bit
   | "lock_and" // LOCK AND: clear_bit
+  | "hw_walk" // the CPU's page walk: atomically, if present (and writable when cmp = 1), OR in val
   | "alloc"
   | "free"
   | "spin_lock"
@@ -78,6 +79,9 @@ export const lockOr = (addr: number, kind: ObjKind, bits: number, label: string)
 export const lockAnd = (addr: number, kind: ObjKind, bits: number, label: string): Step =>
   mk("lock_and", addr, kind, bits, 0, label);
 /** Allocate `words` zeroed words of an object of `kind`; returns its byte address. */
+/** The page walker's A/D update: one atomic step that re-checks presence (and W for a write). */
+export const hwWalk = (addr: number, bits: number, needWritable: boolean, label: string): Step =>
+  mk("hw_walk", addr, "spt", bits, needWritable ? 1 : 0, label);
 export const alloc = (kind: ObjKind, words: number, label: string): Step => mk("alloc", 0, kind, words, 0, label);
 export const free = (addr: number, kind: ObjKind, label: string): Step => mk("free", addr, kind, 0, 0, label);
 export const spinLock = (label: string): Step => mk("spin_lock", 0, null, 0, 0, label);
@@ -99,5 +103,5 @@ export const warn = (label: string): Step => mk("warn", 0, null, 0, 0, label);
 
 /** Ops that write a word (used by checkers to find what a step touched). */
 export function writesWord(op: StepOp): boolean {
-  return op === "store" || op === "xchg" || op === "cmpxchg" || op === "lock_or" || op === "lock_and";
+  return op === "store" || op === "xchg" || op === "cmpxchg" || op === "lock_or" || op === "lock_and" || op === "hw_walk";
 }

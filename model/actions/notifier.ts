@@ -58,7 +58,7 @@ export function setSpteHva(s0: ModelState, hva: number, pfn: number, write: bool
     }
     for (const ref of s.rmaps.get(key) ?? []) {
       const old = s.sptes.get(ref)!;
-      const p = propagation(s, old);
+      const p = propagation(s.geo, old);
       const v: Spte = { ...old, pfn, writable: false, hostWritable: false, accessed: s.geo.adBits ? false : old.accessed };
       s = withSpte(withPfn(s, old.pfn, p.accessed, p.dirty), ref, v);
     }

@@ -4,7 +4,7 @@
  * Each returns a new state; none mutates its argument.
  */
 import { rmapOf } from "../geometry";
-import type { ModelState, PageFlags, ShadowPage, Spte, SpteRef } from "../state";
+import type { Geometry, ModelState, PageFlags, ShadowPage, Spte, SpteRef } from "../state";
 
 export function withPfn(s: ModelState, pfn: number, accessed: boolean, dirty: boolean): ModelState {
   if (!accessed && !dirty) return s;
@@ -32,8 +32,8 @@ export function withRmapEntry(s: ModelState, key: string, ref: SpteRef, present:
 }
 
 /** What mmu_spte_clear_track_bits tells the host page about a spte it clears. */
-export function propagation(s: ModelState, v: Spte): { accessed: boolean; dirty: boolean } {
-  return { accessed: !s.geo.adBits || v.accessed, dirty: !s.geo.adBits || v.dirty };
+export function propagation(geo: Geometry, v: Spte): { accessed: boolean; dirty: boolean } {
+  return { accessed: !geo.adBits || v.accessed, dirty: !geo.adBits || v.dirty };
 }
 
 /** drop_spte: the spte becomes non-present, its A/D reach the pfn, its rmap entry goes. */
@@ -43,7 +43,7 @@ export function dropSpte(s: ModelState, sp: ShadowPage, index: number): ModelSta
   if (v === undefined) return s;
   const sptes = new Map(s.sptes);
   sptes.delete(ref);
-  const p = propagation(s, v);
+  const p = propagation(s.geo, v);
   let next: ModelState = withPfn({ ...s, sptes }, v.pfn, p.accessed, p.dirty);
   const r = rmapOf(s, sp, index);
   if (r !== undefined) next = withRmapEntry(next, r.key, ref, false);

@@ -28,11 +28,12 @@ function protectRmap(s0: ModelState, key: string, ptProtect: boolean): { s: Mode
 }
 
 /**
- * rmap_write_protect(kvm, gfn): every level, pt_protect. Precondition: gfn is
- * in an installed slot (the kernel dereferences the slot; NULL is a BUG).
+ * A vCPU shadows the guest page table at gfn: every level, pt_protect. The
+ * guest walk fails (nothing happens) when no valid slot holds gfn.
  */
 export function shadowGfn(s0: ModelState, gfn: number): Result {
-  const slot = slotOf(s0, gfn)!;
+  const slot = slotOf(s0, gfn);
+  if (slot === undefined || slot.rmaps === "invalid") return { s: s0, ret: 0 };
   let s = s0;
   let flush = false;
   for (const level of LEVELS) {
@@ -43,9 +44,10 @@ export function shadowGfn(s0: ModelState, gfn: number): Result {
   return { s, ret: flush ? 1 : 0 };
 }
 
-/** kvm_mmu_write_protect_pt_masked for one gfn: level 1, SPTE_MMU_WRITEABLE kept. */
+/** KVM_GET_DIRTY_LOG for one gfn: level 1, SPTE_MMU_WRITEABLE kept; no slot: nothing. */
 export function getDirtyLog(s0: ModelState, gfn: number): Result {
-  const slot = slotOf(s0, gfn)!;
+  const slot = slotOf(s0, gfn);
+  if (slot === undefined) return { s: s0, ret: 0 };
   const r = protectRmap(s0, rmapKey(slot.id, 1, gfnToIndex(s0.geo, gfn, slot.baseGfn, 1)), false);
   return { s: r.s, ret: r.flush ? 1 : 0 };
 }

@@ -1,0 +1,196 @@
+/**
+ * What each operation may do to one spte, and to what value: the model's
+ * transition relation at spte granularity, used to check concurrent runs step
+ * by step (docs/model.md, "Refinement under interleaving").
+ *
+ * The kernel updates one spte at a time, so an operation over many sptes is
+ * not atomic, and its effect is not one model action: it is a sequence of
+ * per-spte actions (map, drop, update), each taking effect at the atomic step
+ * that writes the spte. For every such step the checker asks judgeSpteChange
+ * whether the operation running on that thread may make this change, and
+ * whether the new value is the one the model computes from the model's own
+ * old value: a bit set concurrently by another thread and then lost is a
+ * difference between the two.
+ */
+import { propagation } from "./actions/primitives";
+import { rmapsInRange } from "./actions/notifier";
+import { gfnToIndex, mappingLevel, pagesAt, pfnOf } from "./geometry";
+import type { OpDesc } from "./operations";
+import { type Geometry, type ModelState, rmapKey, type Slot, type Spte } from "./state";
+import type { FlushStyle } from "./actions/memslot";
+
+/** Where a spte lives: fixed when its page is created. */
+export interface SpteSite {
+  readonly ref: string;
+  readonly spGfn: number;
+  readonly level: number;
+  readonly quadrant: number;
+  readonly index: number;
+}
+
+export type SpteChange =
+  | { readonly kind: "map" | "update"; readonly value: Spte }
+  | { readonly kind: "drop"; readonly accessed: boolean; readonly dirty: boolean };
+
+export interface Judgement {
+  /** null when allowed. */
+  readonly error: string | null;
+  /** The invariant an error breaks. */
+  readonly invariant: "INV-REFINE" | "INV-AD" | "INV-RO";
+  readonly change: SpteChange | null;
+}
+
+export function siteGfn(geo: Geometry, site: SpteSite): number {
+  return site.spGfn + site.index * pagesAt(geo, site.level);
+}
+
+/** The rmap a spte belongs in through the given installed slots, with that slot. */
+export function siteRmap(geo: Geometry, slots: readonly Slot[], site: SpteSite): { key: string; slot: Slot } | undefined {
+  const gfn = siteGfn(geo, site);
+  const slot = slots.find((s) => gfn >= s.baseGfn && gfn < s.baseGfn + s.npages);
+  return slot && { key: rmapKey(slot.id, site.level, gfnToIndex(geo, gfn, slot.baseGfn, site.level)), slot };
+}
+
+function view(geo: Geometry, slots: readonly Slot[]): ModelState {
+  return { geo, gen: 0, nextSpId: 0, slots: new Map(slots.map((s) => [s.id, s])), sps: new Map(), sptes: new Map(), rmaps: new Map(), pfns: new Map() };
+}
+
+function rangeHas(geo: Geometry, slots: readonly Slot[], start: number, end: number, key: string): { invalid: boolean } | undefined {
+  return rmapsInRange(view(geo, slots), start, end).find((v) => v.key === key);
+}
+
+/** The spte a page fault targets and the value it installs. */
+function faultTarget(geo: Geometry, slots: readonly Slot[], op: Extract<OpDesc, { kind: "page_fault" }>) {
+  const slot = slots.find((s) => op.gfn >= s.baseGfn && op.gfn < s.baseGfn + s.npages);
+  if (slot === undefined) return undefined;
+  const level = mappingLevel(geo, slot, op.gfn, op.level);
+  const size = pagesAt(geo, level);
+  const lgfn = op.gfn - (op.gfn % size);
+  const span = geo.sptesPerPage * size;
+  const value: Spte = { pfn: pfnOf(slot, lgfn), large: level > 1, writable: op.write, hostWritable: op.write, mmuWritable: op.write, accessed: geo.adBits, dirty: false };
+  return { slot, level, spGfn: op.gfn - (op.gfn % span), index: (lgfn - (op.gfn - (op.gfn % span))) / size, value };
+}
+
+export function sameSpte(a: Spte | undefined, b: Spte | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.pfn === b.pfn && a.large === b.large && a.writable === b.writable && a.hostWritable === b.hostWritable && a.mmuWritable === b.mmuWritable && a.accessed === b.accessed && a.dirty === b.dirty;
+}
+
+/** Does `op` name this spte's page (zap) or its (gfn, level, quadrant) (vCPU paths)? */
+function namesPage(geo: Geometry, site: SpteSite, gfn: number, level: number, quadrant: number): boolean {
+  const span = geo.sptesPerPage * pagesAt(geo, level);
+  return site.level === level && site.quadrant === quadrant && site.spGfn === gfn - (gfn % span) && site.index === Math.floor((gfn - site.spGfn) / pagesAt(geo, level));
+}
+
+/** May `op` drop this spte? */
+function mayDrop(geo: Geometry, style: FlushStyle, slots: readonly Slot[], op: OpDesc, site: SpteSite, old: Spte): boolean {
+  const r = siteRmap(geo, slots, site);
+  switch (op.kind) {
+    case "unmap_hva_range":
+      return r !== undefined && rangeHas(geo, slots, op.start, op.end, r.key) !== undefined;
+    case "set_spte_hva": {
+      const v = r && rangeHas(geo, slots, op.hva, op.hva + 1, r.key);
+      return v !== undefined && (op.write || v.invalid);
+    }
+    case "age_hva": {
+      const v = r && rangeHas(geo, slots, op.hva, op.hva + 1, r.key);
+      return v !== undefined && (!geo.adBits || v.invalid);
+    }
+    case "test_age_hva": {
+      const v = r && rangeHas(geo, slots, op.hva, op.hva + 1, r.key);
+      return v !== undefined && v.invalid;
+    }
+    case "shadow_gfn":
+      return old.large && r !== undefined && siteRmap(geo, slots, { ...site, spGfn: op.gfn, index: 0 })?.key === r.key;
+    case "zap_page":
+      return site.spGfn === op.gfn && site.level === op.level && site.quadrant === op.quadrant;
+    case "delete_slot":
+      return style === "zap-all" || r?.slot.id === op.id;
+    case "unmap_invalid_slot":
+      return r?.slot.id === op.id;
+    case "destroy_vm":
+      return true;
+    case "page_fault": {
+      const t = faultTarget(geo, slots, op);
+      return t !== undefined && site.spGfn === t.spGfn && site.level === t.level && site.quadrant === op.quadrant && site.index === t.index && old.pfn !== t.value.pfn;
+    }
+    default:
+      return false;
+  }
+}
+
+/**
+ * Judge one spte change made by `op`. `old` is the model's value before the
+ * step, `now` the implementation's after it, `beforeClear` the model value
+ * this operation last dropped for this spte (set_spte_hva's remap).
+ */
+export function judgeSpteChange(
+  geo: Geometry,
+  style: FlushStyle,
+  slots: readonly Slot[],
+  op: OpDesc,
+  site: SpteSite,
+  old: Spte | undefined,
+  now: Spte | undefined,
+  beforeClear: Spte | undefined,
+): Judgement {
+  const ok = (change: SpteChange | null): Judgement => ({ error: null, invariant: "INV-REFINE", change });
+  const bad = (error: string, invariant: Judgement["invariant"] = "INV-REFINE"): Judgement => ({ error, invariant, change: null });
+  if (old === undefined && now === undefined) return ok(null);
+  if (old !== undefined && now === undefined) {
+    if (!mayDrop(geo, style, slots, op, site, old)) return bad(`may not drop spte ${site.ref}`);
+    return ok({ kind: "drop", ...propagation(geo, old) });
+  }
+  let expected: Spte | undefined;
+  if (old === undefined) {
+    if (op.kind === "page_fault") {
+      const t = faultTarget(geo, slots, op);
+      if (t && t.slot.rmaps === "invalid") return bad(`maps spte ${site.ref} through slot ${t.slot.id}, whose rmaps are invalid`, "INV-RO");
+      if (t && site.spGfn === t.spGfn && site.level === t.level && site.quadrant === op.quadrant && site.index === t.index) expected = t.value;
+    } else if (op.kind === "set_spte_hva" && beforeClear !== undefined && !op.write) {
+      expected = { ...beforeClear, pfn: op.pfn, writable: false, hostWritable: false, accessed: geo.adBits ? false : beforeClear.accessed };
+    }
+    if (expected === undefined) return bad(`may not make spte ${site.ref} present`);
+    return sameSpte(expected, now) ? ok({ kind: "map", value: expected }) : bad(`maps spte ${site.ref} with the wrong value`);
+  }
+  const o = old!;
+  switch (op.kind) {
+    case "page_fault": {
+      const t = faultTarget(geo, slots, op);
+      if (t && namesPage(geo, site, op.gfn, t.level, op.quadrant) && o.pfn === t.value.pfn) {
+        expected = { ...t.value, dirty: geo.adBits ? t.value.dirty || o.dirty : t.value.dirty };
+      }
+      break;
+    }
+    case "age_hva": {
+      const r = siteRmap(geo, slots, site);
+      const v = r && rangeHas(geo, slots, op.hva, op.hva + 1, r.key);
+      if (v && !v.invalid && geo.adBits) expected = { ...o, accessed: false };
+      break;
+    }
+    case "shadow_gfn":
+    case "get_dirty_log": {
+      const pt = op.kind === "shadow_gfn";
+      const r = siteRmap(geo, slots, site);
+      const target = siteRmap(geo, slots, { ...site, spGfn: op.gfn, index: 0 });
+      if (r && target?.key === r.key && (pt || site.level === 1) && (o.writable || (pt && o.hostWritable && o.mmuWritable))) {
+        expected = { ...o, writable: false, mmuWritable: pt ? false : o.mmuWritable };
+      }
+      break;
+    }
+    case "hw_access":
+      if (namesPage(geo, site, op.gfn, op.level, op.quadrant) && (!op.write || o.writable)) {
+        expected = { ...o, accessed: o.accessed || geo.adBits, dirty: o.dirty || (op.write && geo.adBits) };
+      }
+      break;
+    case "fast_page_fault":
+      if (namesPage(geo, site, op.gfn, 1, op.quadrant) && !o.writable && o.hostWritable && o.mmuWritable) expected = { ...o, writable: true };
+      break;
+    default:
+      break;
+  }
+  if (expected === undefined) return bad(`may not change present spte ${site.ref}`);
+  if (sameSpte(expected, now)) return ok({ kind: "update", value: expected });
+  const lostAD = (expected.accessed && !now!.accessed) || (expected.dirty && !now!.dirty);
+  return bad(`changes spte ${site.ref} to a value the model does not reach`, lostAD ? "INV-AD" : "INV-REFINE");
+}
