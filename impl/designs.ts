@@ -2,8 +2,8 @@
  * Design variants (--design): each is the v3 symbol table with some kernel
  * functions replaced. See docs/findings.md for what the checker concludes.
  */
-import { type KGen, reloadRemoteMmus } from "../runtime/step";
-import type { Kvm } from "./kvm";
+import { flushRemoteTlbs, type KGen, reloadRemoteMmus, smpMb, spinLock, spinUnlock, waitUntil } from "../runtime/step";
+import { KVM, type Kvm } from "./kvm";
 import { pte_list_clear_concurrently_cmpxchg } from "./pte_list_clear_concurrently";
 import { defaultSymbols, type Symbols } from "./symbols";
 
@@ -36,11 +36,53 @@ function* unmap_without_publishing(kvm: Kvm, rmapp: number): KGen<void> {
 /** ... and lock holders do not wait. */
 function* no_wait(kvm: Kvm, rmapp: number): KGen<void> {}
 
+/**
+ * Fix 1 (docs/findings.md, F1): before freeing zapped pages, wait until no
+ * lock-free unmapper is inside any rmap. The v3 handshake waits only after a
+ * clear this thread won; when the unmapper won, the page was freed while the
+ * unmapper had not yet reset the entry that names it.
+ */
+function* commit_zap_waits_for_unmapper(kvm: Kvm, invalid_list: number[]): KGen<void> {
+  if (invalid_list.length === 0) return;
+  yield smpMb("kvm_mmu_commit_zap_page: smp_mb");
+  yield flushRemoteTlbs("kvm_mmu_commit_zap_page: kvm_flush_remote_tlbs");
+  yield waitUntil(kvm.field(KVM.being_unmapped_rmap), "kvm", 0, "kvm_mmu_commit_zap_page: spin until kvm->arch.being_unmapped_rmap == NULL");
+  while (invalid_list.length > 0) yield* kvm.sym.kvm_mmu_free_page(kvm, invalid_list.shift()!);
+}
+
+/**
+ * Fix 2 (docs/findings.md, F2): after the lock-free unmap, take and release
+ * mmu_lock once, so that a lock holder that cleared a spte of the slot (and so
+ * was skipped by the unmapper) finishes its rmap_remove while the slot is
+ * still installed.
+ */
+function* invalidate_then_lock_barrier(kvm: Kvm, slots: number[]): KGen<void> {
+  yield* kvm.sym.kvm_mmu_invalidate_memslot_pages_locked(kvm, slots);
+  for (const slot of slots) yield* kvm.sym.unmap_memslot_rmap_nolock(kvm, slot);
+  yield spinLock("kvm_mmu_invalidate_memslot_pages: spin_lock(mmu_lock) (barrier)");
+  yield spinUnlock("kvm_mmu_invalidate_memslot_pages: spin_unlock(mmu_lock) (barrier)");
+}
+
 export const DESIGNS: Record<string, Design> = {
   v3: {
     name: "v3",
     summary: "the series as specified: invalid rmaps unmapped without mmu_lock, being_unmapped_rmap handshake, descs freed without mmu_lock",
     overrides: {},
+  },
+  "v3-fixed": {
+    name: "v3-fixed",
+    summary: "v3 with the two fixes of docs/findings.md: zapped pages are freed only once no unmapper is inside an rmap (F1), and the slot is uninstalled only after an mmu_lock barrier (F2)",
+    overrides: { kvm_mmu_commit_zap_page: commit_zap_waits_for_unmapper, kvm_mmu_invalidate_memslot_pages: invalidate_then_lock_barrier },
+  },
+  "v3-fix1-only": {
+    name: "v3-fix1-only",
+    summary: "v3 with F1 only (commit waits for the unmapper): shows F2 is needed too",
+    overrides: { kvm_mmu_commit_zap_page: commit_zap_waits_for_unmapper },
+  },
+  "v3-fix2-only": {
+    name: "v3-fix2-only",
+    summary: "v3 with F2 only (mmu_lock barrier before the uninstall): shows F1 is needed too",
+    overrides: { kvm_mmu_invalidate_memslot_pages: invalidate_then_lock_barrier },
   },
   "v3-no-handshake": {
     name: "v3-no-handshake",

@@ -10,6 +10,7 @@
  * mutant can replace exactly one kernel function (see properties/mutants/).
  */
 import { Memory, WORD_BYTES } from "../runtime/memory";
+import type { ObjKind } from "../runtime/step";
 import type { KvmConfig } from "./config";
 import type { Symbols } from "./symbols";
 
@@ -75,6 +76,17 @@ export class Kvm {
   field(off: number): number {
     return this.addr + off * WORD_BYTES;
   }
+}
+
+/**
+ * Initialise a field of an object this thread has just allocated and nobody
+ * else can reach yet (a new memslot, a kmemdup copy, a new memslots array, a
+ * new shadow page header). DEVIATION: a direct write, not a step: no other
+ * thread can observe it, so it is not an interleaving point. Liveness and
+ * object kind are still checked.
+ */
+export function init_field(kvm: Kvm, base: number, off: number, kind: ObjKind, val: number): void {
+  kvm.mem.write(fieldOf(base, off), kind, val, "init_field");
 }
 
 /** Address of word `off` of the structure at `base`. */

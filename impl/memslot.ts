@@ -8,9 +8,9 @@
  * kvm->memslots, are loads (one step each).
  */
 import { KernelBug } from "../runtime/errors";
-import { alloc, type KGen, load, store } from "../runtime/step";
+import { alloc, type KGen, load } from "../runtime/step";
 import { WORD_BYTES } from "../runtime/memory";
-import { fieldOf, KVM, KVM_NR_PAGE_SIZES, MEMSLOT, MEMSLOTS, type Kvm, RMAP_OPS_NORMAL } from "./kvm";
+import { fieldOf, init_field, KVM, KVM_NR_PAGE_SIZES, MEMSLOT, MEMSLOTS, type Kvm, RMAP_OPS_NORMAL } from "./kvm";
 
 /** KVM_HPAGE_GFN_SHIFT(level) */
 export function KVM_HPAGE_GFN_SHIFT(kvm: Kvm, level: number): number {
@@ -84,22 +84,22 @@ export function* kvm_arch_create_memslot(
   userspace_addr: number,
 ): KGen<number> {
   const slot = yield alloc("memslot", MEMSLOT.WORDS, "kvm_arch_create_memslot: alloc memslot");
-  yield store(fieldOf(slot, MEMSLOT.base_gfn), "memslot", base_gfn, "kvm_arch_create_memslot: store base_gfn");
-  yield store(fieldOf(slot, MEMSLOT.npages), "memslot", npages, "kvm_arch_create_memslot: store npages");
-  yield store(fieldOf(slot, MEMSLOT.userspace_addr), "memslot", userspace_addr, "kvm_arch_create_memslot: store userspace_addr");
-  yield store(fieldOf(slot, MEMSLOT.id), "memslot", id, "kvm_arch_create_memslot: store id");
+  kvm.mem.objectAt(slot)!.tag = id; // ghost: which slot id an object belongs to, for checkers
+  init_field(kvm, slot, MEMSLOT.base_gfn, "memslot", base_gfn);
+  init_field(kvm, slot, MEMSLOT.npages, "memslot", npages);
+  init_field(kvm, slot, MEMSLOT.userspace_addr, "memslot", userspace_addr);
+  init_field(kvm, slot, MEMSLOT.id, "memslot", id);
   for (let level = 1; level <= KVM_NR_PAGE_SIZES; level++) {
     const arr = yield alloc("rmap", rmap_array_len(kvm, base_gfn, npages, level), `kvm_arch_create_memslot: alloc rmap[${level - 1}]`);
     kvm.mem.objectAt(arr)!.tag = id;
     kvm.mem.objectAt(arr)!.tag2 = level;
-    yield store(fieldOf(slot, MEMSLOT.rmap0 + level - 1), "memslot", arr, `kvm_arch_create_memslot: store rmap[${level - 1}]`);
+    init_field(kvm, slot, MEMSLOT.rmap0 + level - 1, "memslot", arr);
   }
-  kvm.mem.objectAt(slot)!.tag = id;
   yield* kvm.sym.init_memslot_rmap_ops(kvm, slot);
   return slot;
 }
 
 /** init_memslot_rmap_ops (patch 05, [C] from the 07 hunk context). */
 export function* init_memslot_rmap_ops(kvm: Kvm, slot: number): KGen<void> {
-  yield store(fieldOf(slot, MEMSLOT.ops), "memslot", RMAP_OPS_NORMAL, "init_memslot_rmap_ops: slot->arch.ops = &normal_rmap_ops");
+  init_field(kvm, slot, MEMSLOT.ops, "memslot", RMAP_OPS_NORMAL);
 }

@@ -27,19 +27,18 @@ import {
   srcuReadUnlock,
   store,
   synchronizeSrcu,
+  waitVcpusExit,
 } from "../runtime/step";
-import { fieldOf, KVM, KVM_MEM_SLOTS_NUM, KVM_MEMSLOT_INVALID, KVM_NR_PAGE_SIZES, type Kvm, MEMSLOT, MEMSLOTS, RMAP_OPS_INVALID } from "./kvm";
+import { fieldOf, init_field, KVM, KVM_MEM_SLOTS_NUM, KVM_MEMSLOT_INVALID, KVM_NR_PAGE_SIZES, type Kvm, MEMSLOT, MEMSLOTS, RMAP_OPS_INVALID } from "./kvm";
 import { kvm_memslots, memslots_slots, rmap_array_len, slot_field } from "./memslot";
 import { sp_gfn, sp_level, sp_quadrant } from "./mmu_page";
 import { desc_more } from "./pte_list";
 
 /** kmemdup(kvm->memslots) with `slots` as its contents: a new memslots array. */
 function* new_memslots(kvm: Kvm, slots: number[], who: string): KGen<number> {
-  const arr = yield alloc("memslots", MEMSLOTS.slot0 + KVM_MEM_SLOTS_NUM, `${who}: alloc memslots`);
-  yield store(fieldOf(arr, MEMSLOTS.nslots), "memslots", slots.length, `${who}: store memslots->nslots`);
-  for (let i = 0; i < slots.length; i++) {
-    yield store(fieldOf(arr, MEMSLOTS.slot0 + i), "memslots", slots[i]!, `${who}: store memslots[${i}]`);
-  }
+  const arr = yield alloc("memslots", MEMSLOTS.slot0 + KVM_MEM_SLOTS_NUM, `${who}: kmemdup(kvm->memslots)`);
+  init_field(kvm, arr, MEMSLOTS.nslots, "memslots", slots.length);
+  for (let i = 0; i < slots.length; i++) init_field(kvm, arr, MEMSLOTS.slot0 + i, "memslots", slots[i]!);
   return arr;
 }
 
@@ -51,11 +50,19 @@ export function* install_new_memslots(kvm: Kvm, slots: number): KGen<number> {
   return old;
 }
 
-/** KVM_SET_USER_MEMORY_REGION, CREATE: a new slot installed next to the existing ones. */
+/**
+ * KVM_SET_USER_MEMORY_REGION, CREATE: a new slot installed next to the
+ * existing ones. An id in use or overlapping gfns is refused (-EEXIST), as
+ * __kvm_set_memory_region checks: returns 0 then, else the slot.
+ */
 export function* kvm_create_memslot(kvm: Kvm, id: number, base_gfn: number, npages: number, userspace_addr: number): KGen<number> {
-  const slot = yield* kvm.sym.kvm_arch_create_memslot(kvm, id, base_gfn, npages, userspace_addr);
   const cur = yield* kvm_memslots(kvm);
   const others = cur ? memslots_slots(kvm, cur) : [];
+  for (const o of others) {
+    const b = slot_field(kvm, o, MEMSLOT.base_gfn);
+    if (slot_field(kvm, o, MEMSLOT.id) === id || (base_gfn < b + slot_field(kvm, o, MEMSLOT.npages) && b < base_gfn + npages)) return 0;
+  }
+  const slot = yield* kvm.sym.kvm_arch_create_memslot(kvm, id, base_gfn, npages, userspace_addr);
   const old = yield* install_new_memslots(kvm, yield* new_memslots(kvm, [...others, slot], "__kvm_set_memory_region"));
   if (old) yield free(old, "memslots", "__kvm_set_memory_region: kfree(old memslots)");
   return slot;
@@ -70,13 +77,11 @@ export function* id_to_memslot(kvm: Kvm, id: number): KGen<number> {
 
 /** Step 1 of DELETE: install a copy of the memslots in which `slot` is a copy flagged KVM_MEMSLOT_INVALID. */
 export function* kvm_memslot_mark_invalid(kvm: Kvm, slot: number): KGen<number> {
-  const copy = yield alloc("memslot", MEMSLOT.WORDS, "__kvm_set_memory_region: kmemdup slot");
+  const copy = yield alloc("memslot", MEMSLOT.WORDS, "__kvm_set_memory_region: kmemdup(slot)");
   kvm.mem.objectAt(copy)!.tag = kvm.mem.objectAt(slot)!.tag;
-  for (let f = 0; f < MEMSLOT.WORDS; f++) {
-    let v = yield load(fieldOf(slot, f), "memslot", "__kvm_set_memory_region: kmemdup load slot field");
-    if (f === MEMSLOT.flags) v |= KVM_MEMSLOT_INVALID;
-    yield store(fieldOf(copy, f), "memslot", v, f === MEMSLOT.flags ? "__kvm_set_memory_region: slot->flags |= KVM_MEMSLOT_INVALID" : "__kvm_set_memory_region: kmemdup store slot field");
-  }
+  // The source is written only under slots_lock, which this thread holds.
+  for (let f = 0; f < MEMSLOT.WORDS; f++) init_field(kvm, copy, f, "memslot", kvm.mem.read(fieldOf(slot, f), "memslot", "kmemdup"));
+  init_field(kvm, copy, MEMSLOT.flags, "memslot", slot_field(kvm, slot, MEMSLOT.flags) | KVM_MEMSLOT_INVALID);
   const cur = yield* kvm_memslots(kvm);
   const slots = memslots_slots(kvm, cur).map((s) => (s === slot ? copy : s));
   const old = yield* install_new_memslots(kvm, yield* new_memslots(kvm, slots, "__kvm_set_memory_region"));
@@ -197,6 +202,7 @@ export function* kvm_free_memslot(kvm: Kvm, slot: number): KGen<void> {
  * every shadow page, then kvm_free_physmem.
  */
 export function* kvm_destroy_vm(kvm: Kvm): KGen<void> {
+  yield waitVcpusExit("kvm_put_kvm: last reference dropped (every vCPU has exited)");
   const cur = yield* kvm_memslots(kvm);
   const slots = memslots_slots(kvm, cur);
   yield* kvm.sym.kvm_arch_flush_shadow_all(kvm, slots);

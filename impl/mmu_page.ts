@@ -13,7 +13,7 @@
  */
 import { MemoryFault } from "../runtime/errors";
 import { alloc, flushRemoteTlbs, free, type KGen, load, smpMb, store } from "../runtime/step";
-import { fieldOf, KVM, type Kvm, MMU_PAGE } from "./kvm";
+import { fieldOf, init_field, KVM, type Kvm, MMU_PAGE } from "./kvm";
 import { KVM_HPAGE_GFN_SHIFT } from "./memslot";
 import { is_last_spte, is_shadow_present_pte } from "./spte_bits";
 
@@ -64,12 +64,12 @@ export function* kvm_mmu_alloc_page(kvm: Kvm, gfn: number, level: number, quadra
   kvm.mem.objectAt(spt)!.tag = id;
   kvm.mem.objectAt(spt)!.tag2 = sp;
   const gen = yield load(kvm.field(KVM.mmu_valid_gen), "kvm", "kvm_mmu_get_page: load kvm->arch.mmu_valid_gen");
-  yield store(fieldOf(sp, MMU_PAGE.gfn), "mmu_page", gfn, "kvm_mmu_get_page: store sp->gfn");
-  yield store(fieldOf(sp, MMU_PAGE.level), "mmu_page", level, "kvm_mmu_get_page: store sp->role.level");
-  yield store(fieldOf(sp, MMU_PAGE.mmu_valid_gen), "mmu_page", gen, "kvm_mmu_get_page: store sp->mmu_valid_gen");
-  yield store(fieldOf(sp, MMU_PAGE.spt), "mmu_page", spt, "kvm_mmu_get_page: store sp->spt");
-  yield store(fieldOf(sp, MMU_PAGE.id), "mmu_page", id, "kvm_mmu_get_page: store sp->id");
-  yield store(fieldOf(sp, MMU_PAGE.quadrant), "mmu_page", quadrant, "kvm_mmu_get_page: store sp->role.quadrant");
+  init_field(kvm, sp, MMU_PAGE.gfn, "mmu_page", gfn);
+  init_field(kvm, sp, MMU_PAGE.level, "mmu_page", level);
+  init_field(kvm, sp, MMU_PAGE.mmu_valid_gen, "mmu_page", gen);
+  init_field(kvm, sp, MMU_PAGE.spt, "mmu_page", spt);
+  init_field(kvm, sp, MMU_PAGE.id, "mmu_page", id);
+  init_field(kvm, sp, MMU_PAGE.quadrant, "mmu_page", quadrant);
   kvm.active_mmu_pages.unshift(sp);
   return sp;
 }

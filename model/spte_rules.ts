@@ -88,10 +88,9 @@ function mayDrop(geo: Geometry, style: FlushStyle, slots: readonly Slot[], op: O
   switch (op.kind) {
     case "unmap_hva_range":
       return r !== undefined && rangeHas(geo, slots, op.start, op.end, r.key) !== undefined;
-    case "set_spte_hva": {
-      const v = r && rangeHas(geo, slots, op.hva, op.hva + 1, r.key);
-      return v !== undefined && (op.write || v.invalid);
-    }
+    case "set_spte_hva":
+      // A writable pte drops; a read-only one remaps by a drop followed by a map (judged then).
+      return r !== undefined && rangeHas(geo, slots, op.hva, op.hva + 1, r.key) !== undefined;
     case "age_hva": {
       const v = r && rangeHas(geo, slots, op.hva, op.hva + 1, r.key);
       return v !== undefined && (!geo.adBits || v.invalid);

@@ -19,18 +19,28 @@ export const kvmConfigArb: fc.Arbitrary<KvmConfig> = fc.record({
 });
 
 /** Slot 0 at gfn 0; optionally slot 1 at gfn 8, at its own hva or aliasing slot 0's. */
-export const slotsArb: fc.Arbitrary<SlotConfig[]> = fc
-  .record({
-    n0: fc.integer({ min: 1, max: 8 }),
-    second: fc.option(fc.record({ n1: fc.integer({ min: 1, max: 8 }), alias: fc.boolean() }), { nil: undefined }),
-  })
-  .map(({ n0, second }) => {
-    const slots: SlotConfig[] = [{ id: 0, baseGfn: 0, npages: n0, userspaceAddr: HVA_BASE }];
-    if (second) slots.push({ id: 1, baseGfn: 8, npages: second.n1, userspaceAddr: second.alias ? HVA_BASE : HVA_BASE + 8 });
-    return slots;
-  });
+export function slotsArb(maxPages: number): fc.Arbitrary<SlotConfig[]> {
+  return fc
+    .record({
+      n0: fc.integer({ min: 1, max: maxPages }),
+      second: fc.option(fc.record({ n1: fc.integer({ min: 1, max: maxPages }), alias: fc.boolean() }), { nil: undefined }),
+    })
+    .map(
+      ({ n0, second }) => {
+        const slots: SlotConfig[] = [{ id: 0, baseGfn: 0, npages: n0, userspaceAddr: HVA_BASE }];
+        if (second) slots.push({ id: 1, baseGfn: 8, npages: second.n1, userspaceAddr: second.alias ? HVA_BASE : HVA_BASE + 8 });
+        return slots;
+      },
+      (v) => {
+        const slots = v as SlotConfig[];
+        const [a, b] = slots;
+        if (!Array.isArray(slots) || a === undefined || slots.length > 2) throw new Error("not a slot list");
+        return { n0: a.npages, second: b === undefined ? undefined : { n1: b.npages, alias: b.userspaceAddr === HVA_BASE } };
+      },
+    );
+}
 
-export const worldConfigArb: fc.Arbitrary<WorldConfig> = fc.record({ kvm: kvmConfigArb, slots: slotsArb });
+export const worldConfigArb: fc.Arbitrary<WorldConfig> = fc.record({ kvm: kvmConfigArb, slots: slotsArb(8) });
 
 /** Mostly the first few gfns of each slot, so that many sptes share an rmap. */
 const gfn = fc.oneof(
@@ -49,7 +59,14 @@ export const opArbs = {
   page_fault: fc.record({ kind: fc.constant("page_fault" as const), gfn, level, write: fc.boolean(), quadrant }),
   unmap_hva_range: fc
     .record({ kind: fc.constant("unmap_hva_range" as const), start: hva, len: fc.integer({ min: 1, max: 4 }) })
-    .map(({ kind, start, len }) => ({ kind, start, end: start + len })),
+    .map(
+      ({ kind, start, len }) => ({ kind, start, end: start + len }),
+      (v) => {
+        const o = v as { kind: "unmap_hva_range"; start: number; end: number };
+        if (o.kind !== "unmap_hva_range") throw new Error("not unmap_hva_range");
+        return { kind: o.kind, start: o.start, len: o.end - o.start };
+      },
+    ),
   set_spte_hva: fc.record({ kind: fc.constant("set_spte_hva" as const), hva, pfn: fc.integer({ min: 0x200, max: 0x203 }), write: fc.boolean() }),
   age_hva: fc.record({ kind: fc.constant("age_hva" as const), hva }),
   test_age_hva: fc.record({ kind: fc.constant("test_age_hva" as const), hva }),
@@ -59,7 +76,10 @@ export const opArbs = {
   fast_page_fault: fc.record({ kind: fc.constant("fast_page_fault" as const), gfn, quadrant }),
   zap_page: fc
     .record({ kind: fc.constant("zap_page" as const), gfn, level, quadrant, which: fc.constantFrom("oldest" as const, "newest" as const) })
-    .map((o) => ({ ...o, gfn: o.gfn - (o.gfn % (4 << (o.level - 1))) })),
+    .map(
+      (o) => ({ ...o, gfn: o.gfn - (o.gfn % (4 << (o.level - 1))) }),
+      (v) => v as { kind: "zap_page"; gfn: number; level: number; quadrant: number; which: "oldest" | "newest" },
+    ),
   invalid_all_pages: fc.constant({ kind: "invalid_all_pages" as const }),
   delete_slot: fc.record({ kind: fc.constant("delete_slot" as const), id: fc.integer({ min: 0, max: 1 }) }),
   create_slot: fc.record({

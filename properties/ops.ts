@@ -109,8 +109,7 @@ export function* implOp(w: World, op: OpDesc): KGen<number> {
       yield* kvm_mmu_invalid_all_pages(kvm);
       return 0;
     case "create_slot":
-      yield* kvm_create_memslot(kvm, op.id, op.baseGfn, op.npages, op.userspaceAddr);
-      return op.id;
+      return (yield* kvm_create_memslot(kvm, op.id, op.baseGfn, op.npages, op.userspaceAddr)) ? op.id : 0;
     case "delete_slot":
       return yield* kvm_delete_memslot(kvm, op.id);
     case "begin_delete_slot": {

@@ -82,7 +82,8 @@ export class StepChecker implements Observer {
     // A slot id installed anew (re-created after a delete) starts with valid rmaps.
     for (const s of this.installed) if (!before.has(s.id) && !s.invalid) this.invalidIds.delete(s.id);
     for (const s of this.installed) this.geometry.set(s.id, s);
-    for (const id of before) if (!this.installedIds.has(id)) this.uninstalledAt.set(id, m.stepIndex);
+    // The step that uninstalled it has index stepIndex - 1 (afterStep runs after the increment).
+    for (const id of before) if (!this.installedIds.has(id)) this.uninstalledAt.set(id, m.stepIndex - 1);
     for (const id of this.installedIds) this.uninstalledAt.delete(id);
     this.slotModels = this.installed.map((s) => ({ id: s.id, baseGfn: s.baseGfn, npages: s.npages, userspaceAddr: s.userspaceAddr, rmaps: s.invalid || this.invalidIds.has(s.id) ? "invalid" : "valid" }));
   }
@@ -246,7 +247,7 @@ export class StepChecker implements Observer {
     const at = this.uninstalledAt.get(slotId);
     if (at === undefined) throw new Violation("INV-DESC-LIVE", `${t.name} frees descs of slot ${slotId} while it is still installed ("${label}")`);
     for (const [r, since] of m.srcuReaders) {
-      if (since <= at && r !== t) throw new Violation("INV-DESC-LIVE", `${t.name} frees descs of slot ${slotId} while ${r.name} is in an SRCU read section that began before the slot was uninstalled`);
+      if (since < at && r !== t) throw new Violation("INV-DESC-LIVE", `${t.name} frees descs of slot ${slotId} while ${r.name} is in an SRCU read section that began before the slot was uninstalled`);
     }
     const busy = this.kvm.mem.peek(this.kvm.field(KVM.being_unmapped_rmap));
     const busyObj = busy ? this.kvm.mem.objectAt(busy) : undefined;

@@ -62,7 +62,7 @@ export function runTrace(trace: Trace, opts: RunOptions = {}): TraceRun {
   const design = DESIGNS[trace.design]!;
   const threads: Thread[] = [];
   const world = makeWorld(trace.config, design, threads, { tso: opts.tso ?? false }, opts.overrides ?? {});
-  trace.threads.forEach((spec, i) => threads.push(new Thread(i, threadName(spec, i), spec.ops.map((d) => operation(world, d)))));
+  trace.threads.forEach((spec, i) => threads.push(new Thread(i, threadName(spec, i), spec.ops.map((d) => operation(world, d)), spec.role === "vcpu" || spec.role === "hw")));
   const m: Machine = world.machine;
   const checker = new StepChecker(m, flushStyle(design), { full: opts.full ?? false });
   m.observers.push(checker);

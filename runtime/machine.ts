@@ -78,8 +78,12 @@ export class Machine {
       case "reload_remote_mmus":
         for (const o of this.threads) if (o !== t && o.inGuest) return false;
         return true;
+      case "wait_vcpus_exit":
+        return this.threads.every((o) => !o.vcpu || o.done);
       case "wait_while":
         return this.visible(t, s.addr, s) !== s.cmp;
+      case "wait_until":
+        return this.visible(t, s.addr, s) === s.cmp;
       default:
         return true;
     }
@@ -176,6 +180,7 @@ export class Machine {
       case "load":
         return this.visible(t, s.addr, s);
       case "wait_while":
+      case "wait_until":
         return this.visible(t, s.addr, s);
       case "store":
         if (this.tso) {
@@ -249,6 +254,8 @@ export class Machine {
       case "flush_remote_tlbs":
       case "reload_remote_mmus":
         this.drainAll(t);
+        return 0;
+      case "wait_vcpus_exit":
         return 0;
       case "lockless_begin":
         t.inGuest = true;

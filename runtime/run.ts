@@ -50,7 +50,7 @@ export function runThreads(m: Machine, scheduler: Scheduler, budget: number, atQ
     const d: Decision = { m, runnable, current, dflt };
     const t = scheduler.pick(d);
     if (t !== dflt) preemptions.push({ thread: current.id, after: current.steps, to: t.id });
-    trace.push({ thread: t.id, label: t.pending!.label });
+    trace.push({ thread: t.id, label: t.pending!.label, op: t.opIndex });
     try {
       m.step(t);
     } catch (e) {

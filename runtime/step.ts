@@ -37,12 +37,14 @@ export type StepOp =
   | "srcu_read_unlock"
   | "synchronize_srcu"
   | "wait_while" // one spin of `while (READ_ONCE(*addr) == val) cpu_relax();`
+  | "wait_until" // one spin of `while (READ_ONCE(*addr) != val) cpu_relax();`
   | "set_pfn_accessed"
   | "set_pfn_dirty"
   | "flush_remote_tlbs" // kvm_flush_remote_tlbs: IPI, waits for lockless walkers
   | "reload_remote_mmus" // kvm_reload_remote_mmus: same wait, vCPUs drop obsolete roots
   | "lockless_begin" // walk_shadow_page_lockless_begin
   | "lockless_end"
+  | "wait_vcpus_exit" // kvm_destroy_vm runs after the last vCPU dropped its reference
   | "warn"; // WARN_ON fired: recorded, execution continues
 
 export interface Step {
@@ -93,12 +95,16 @@ export const synchronizeSrcu = (label: string): Step => mk("synchronize_srcu", 0
 /** Blocks while *addr == val; the step that runs is the load that sees a different value. */
 export const waitWhile = (addr: number, kind: ObjKind, val: number, label: string): Step =>
   mk("wait_while", addr, kind, 0, val, label);
+/** Blocks until *addr == val. */
+export const waitUntil = (addr: number, kind: ObjKind, val: number, label: string): Step =>
+  mk("wait_until", addr, kind, 0, val, label);
 export const setPfnAccessed = (pfn: number, label: string): Step => mk("set_pfn_accessed", 0, null, pfn, 0, label);
 export const setPfnDirty = (pfn: number, label: string): Step => mk("set_pfn_dirty", 0, null, pfn, 0, label);
 export const flushRemoteTlbs = (label: string): Step => mk("flush_remote_tlbs", 0, null, 0, 0, label);
 export const reloadRemoteMmus = (label: string): Step => mk("reload_remote_mmus", 0, null, 0, 0, label);
 export const locklessBegin = (addr: number, label: string): Step => mk("lockless_begin", addr, null, 0, 0, label);
 export const locklessEnd = (label: string): Step => mk("lockless_end", 0, null, 0, 0, label);
+export const waitVcpusExit = (label: string): Step => mk("wait_vcpus_exit", 0, null, 0, 0, label);
 export const warn = (label: string): Step => mk("warn", 0, null, 0, 0, label);
 
 /** Ops that write a word (used by checkers to find what a step touched). */

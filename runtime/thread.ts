@@ -36,7 +36,8 @@ export class Thread {
   /** x86-TSO store buffer (empty under sequential consistency). */
   readonly storeBuffer: StoreBufferEntry[] = [];
 
-  constructor(readonly id: number, readonly name: string, readonly ops: readonly Operation[]) {}
+  /** `vcpu`: the thread is a vCPU (it holds a reference on the VM until it is done). */
+  constructor(readonly id: number, readonly name: string, readonly ops: readonly Operation[], readonly vcpu = false) {}
 
   get currentOp(): Operation | undefined {
     return this.ops[this.opIndex];

@@ -11,7 +11,11 @@ import { zapAll } from "./shadow_page";
 
 export type FlushStyle = "zap-all" | "invalidate";
 
+/** KVM_SET_USER_MEMORY_REGION, CREATE; refused (ret 0, nothing changes) for an id in use or overlapping gfns. */
 export function createSlot(s: ModelState, slot: Omit<Slot, "rmaps">): Result {
+  for (const o of s.slots.values()) {
+    if (o.id === slot.id || (slot.baseGfn < o.baseGfn + o.npages && o.baseGfn < slot.baseGfn + slot.npages)) return { s, ret: 0 };
+  }
   const slots = new Map(s.slots);
   slots.set(slot.id, { ...slot, rmaps: "valid" });
   return { s: { ...s, slots }, ret: slot.id };

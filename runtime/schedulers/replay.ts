@@ -9,6 +9,8 @@ import type { Thread } from "../thread";
 export interface TraceStep {
   thread: number;
   label: string;
+  /** Index of the thread's operation this step belongs to (for printing; replay ignores it). */
+  op?: number;
 }
 
 export class ReplayDivergence extends Error {

@@ -1,0 +1,61 @@
+/**
+ * 1-minimal counterexamples. Starting from a failing trace written as
+ * "default plus preemptions", repeatedly try removing one operation (set-up or
+ * thread) or one preemption, keeping any removal after which the run still
+ * fails, until none can be removed. At the end, removing any single operation
+ * or any single preemption makes the run pass: isOneMinimal checks exactly
+ * that, and a test checks it on every mutant.
+ */
+import type { RunResult } from "../runtime/run";
+import type { Trace } from "./trace";
+
+export type Runner = (t: Trace) => RunResult;
+
+/** The trace with its preemptions replaced by those the run actually took. */
+export function canonical(t: Trace, r: RunResult): Trace {
+  return { ...t, preemptions: r.preemptions.map((p) => ({ ...p })) };
+}
+
+/** Every trace one removal away: each set-up op, each thread op, each preemption. */
+export function oneRemovals(t: Trace): Trace[] {
+  const out: Trace[] = [];
+  t.setup.forEach((_, i) => out.push({ ...t, setup: t.setup.filter((__, j) => j !== i) }));
+  t.threads.forEach((th, ti) =>
+    th.ops.forEach((_, i) => out.push({ ...t, threads: t.threads.map((x, tj) => (tj === ti ? { ...x, ops: x.ops.filter((__, j) => j !== i) } : x)) })),
+  );
+  t.preemptions.forEach((_, i) => out.push({ ...t, preemptions: t.preemptions.filter((__, j) => j !== i) }));
+  return out;
+}
+
+export interface Minimized {
+  trace: Trace;
+  result: RunResult;
+  /** Runs spent minimizing. */
+  runs: number;
+}
+
+export function minimize(start: Trace, run: Runner): Minimized {
+  let result = run(start);
+  if (result.violation === null) throw new Error("minimize: the starting trace does not fail");
+  let trace = canonical(start, result);
+  let runs = 1;
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const cand of oneRemovals(trace)) {
+      const r = run(cand);
+      runs++;
+      if (r.violation !== null) {
+        trace = canonical(cand, r);
+        result = r;
+        changed = true;
+        break;
+      }
+    }
+  }
+  return { trace, result, runs };
+}
+
+/** Does removing any single operation or preemption make the run pass? */
+export function isOneMinimal(t: Trace, run: Runner): boolean {
+  return oneRemovals(t).every((c) => run(c).violation === null);
+}
