@@ -39,15 +39,17 @@ export function decodeSpte(v: number): Spte {
   };
 }
 
-export function abstraction(m: Machine): { s: ModelState; errors: string[] } {
+export function abstraction(m: Machine): { s: ModelState; errors: string[]; heads: number } {
   const kvm = m.kvm;
   const errors: string[] = [];
+  let nHeads = 0;
   const slots = new Map<number, Slot>();
   const rmaps = new Map<string, Set<string>>();
   for (const si of installedSlots(kvm)) {
     slots.set(si.id, { id: si.id, baseGfn: si.baseGfn, npages: si.npages, userspaceAddr: si.userspaceAddr, rmaps: si.invalid ? "invalid" : "valid" });
     si.heads.forEach((heads, l) =>
       heads.forEach((rmapp, idx) => {
+        nHeads++;
         const v = readRmap(kvm, rmapp);
         errors.push(...v.errors);
         const refs = v.entries.filter((e) => e !== PTE_LIST_SPTE_SKIP).map((e) => refOfSptep(kvm, e));
@@ -70,7 +72,7 @@ export function abstraction(m: Machine): { s: ModelState; errors: string[] } {
   for (const [pfn, f] of [...m.pfns].sort((a, b) => a[0] - b[0])) pfns.set(pfn, { accessed: f.accessed, dirty: f.dirty });
   const geo = { levelShift: kvm.cfg.levelShift, sptesPerPage: kvm.cfg.sptesPerPage, adBits: kvm.cfg.adBits };
   const gen = kvm.mem.peek(kvm.field(0));
-  return { s: { geo, gen, nextSpId: kvm.nextSpId, slots, sps, sptes, rmaps, pfns }, errors };
+  return { s: { geo, gen, nextSpId: kvm.nextSpId, slots, sps, sptes, rmaps, pfns }, errors, heads: nHeads };
 }
 
 /** The layout of one rmap, for pte_list_add's count. */

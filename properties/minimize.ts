@@ -7,6 +7,7 @@
  * that, and a test checks it on every mutant.
  */
 import type { RunResult } from "../runtime/run";
+import type { TraceStep } from "../runtime/schedulers/replay";
 import type { Trace } from "./trace";
 
 export type Runner = (t: Trace) => RunResult;
@@ -16,12 +17,27 @@ export function canonical(t: Trace, r: RunResult): Trace {
   return { ...t, preemptions: r.preemptions.map((p) => ({ ...p })) };
 }
 
-/** Every trace one removal away: each set-up op, each thread op, each preemption. */
-export function oneRemovals(t: Trace): Trace[] {
+/**
+ * Every trace one removal away: each set-up op, each thread op, each
+ * preemption. When `steps` (the last run) is given, removing a thread's
+ * operation also moves that thread's later preemptions back by the steps the
+ * operation took, so they still land on the same code.
+ */
+export function oneRemovals(t: Trace, steps?: readonly TraceStep[]): Trace[] {
   const out: Trace[] = [];
   t.setup.forEach((_, i) => out.push({ ...t, setup: t.setup.filter((__, j) => j !== i) }));
   t.threads.forEach((th, ti) =>
-    th.ops.forEach((_, i) => out.push({ ...t, threads: t.threads.map((x, tj) => (tj === ti ? { ...x, ops: x.ops.filter((__, j) => j !== i) } : x)) })),
+    th.ops.forEach((_, i) => {
+      const threads = t.threads.map((x, tj) => (tj === ti ? { ...x, ops: x.ops.filter((__, j) => j !== i) } : x));
+      out.push({ ...t, threads });
+      if (steps === undefined) return;
+      const mine = steps.filter((s) => s.thread === ti);
+      const before = mine.filter((s) => (s.op ?? 0) < i).length;
+      const taken = mine.filter((s) => s.op === i).length;
+      if (taken === 0 || !t.preemptions.some((p) => p.thread === ti && p.after > before)) return;
+      const preemptions = t.preemptions.map((p) => (p.thread === ti && p.after > before ? { ...p, after: Math.max(before, p.after - taken) } : p));
+      out.push({ ...t, threads, preemptions });
+    }),
   );
   t.preemptions.forEach((_, i) => out.push({ ...t, preemptions: t.preemptions.filter((__, j) => j !== i) }));
   return out;
@@ -41,7 +57,7 @@ export function minimize(start: Trace, run: Runner): Minimized {
   let runs = 1;
   for (let changed = true; changed; ) {
     changed = false;
-    for (const cand of oneRemovals(trace)) {
+    for (const cand of oneRemovals(trace, result.trace)) {
       const r = run(cand);
       runs++;
       if (r.violation !== null) {
@@ -55,7 +71,10 @@ export function minimize(start: Trace, run: Runner): Minimized {
   return { trace, result, runs };
 }
 
-/** Does removing any single operation or preemption make the run pass? */
+/**
+ * Does removing any single operation or preemption make the run pass? (Plain
+ * removals: preemptions keep their step counts.)
+ */
 export function isOneMinimal(t: Trace, run: Runner): boolean {
   return oneRemovals(t).every((c) => run(c).violation === null);
 }

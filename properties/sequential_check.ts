@@ -28,9 +28,26 @@ class AddLayouts implements Observer {
   opEnd(): void {}
 }
 
-/** Structural and model-level checks of a quiescent implementation against a model state. */
-export function checkQuiescent(w: World, model: ModelState, context: string): void {
+/** Counts of what the sequential checker did (reported by the CLI). */
+export interface SeqStats {
+  sequences: number;
+  commands: number;
+  steps: number;
+  invariantChecks: number;
+}
+
+export function newSeqStats(): SeqStats {
+  return { sequences: 0, commands: 0, steps: 0, invariantChecks: 0 };
+}
+
+/**
+ * Structural and model-level checks of a quiescent implementation against a
+ * model state. Counted in `stats`: each rmap head's structure and duplicates,
+ * then bijection, refinement, INV-RO and INV-LOCK once each.
+ */
+export function checkQuiescent(w: World, model: ModelState, context: string, stats?: SeqStats): void {
   const abs = abstraction(w.machine);
+  if (stats) stats.invariantChecks += 2 * abs.heads + 4;
   if (abs.errors.length > 0) {
     const name = abs.errors[0]!.split(":")[0]!;
     throw new Violation(name, `${abs.errors[0]} (after ${context})`);
@@ -44,17 +61,23 @@ export function checkQuiescent(w: World, model: ModelState, context: string): vo
 }
 
 /** Run `op` on both sides from `model`; returns the model's next state. Throws a Violation on any disagreement. */
-export function runCommand(w: World, t: Thread, model: ModelState, op: OpDesc): ModelState {
+export function runCommand(w: World, t: Thread, model: ModelState, op: OpDesc, stats?: SeqStats): ModelState {
   const mo = modelOp(model, op, w);
   const adds = new AddLayouts(w);
   w.machine.observers.push(adds);
   let ret: number;
+  const before = w.machine.stepIndex;
   try {
     ret = w.machine.runSolo(t, implOp(w, op));
   } catch (e) {
     throw asViolation(e);
   } finally {
     w.machine.observers.pop();
+    if (stats) {
+      stats.commands++;
+      stats.steps += w.machine.stepIndex - before;
+      stats.invariantChecks++; // the return value
+    }
   }
   const layout = op.kind === "page_fault" && mo.added ? adds.layouts[0] : undefined;
   if (op.kind === "page_fault" && mo.added && adds.layouts.length !== 1) {
@@ -68,6 +91,6 @@ export function runCommand(w: World, t: Thread, model: ModelState, op: OpDesc): 
   } else if (ret !== mo.ret) {
     throw new Violation("INV-REFINE", `${opText(op)} returned ${ret}, the model says ${mo.ret}`);
   }
-  checkQuiescent(w, mo.s, opText(op));
+  checkQuiescent(w, mo.s, opText(op), stats);
   return mo.s;
 }

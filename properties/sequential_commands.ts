@@ -9,7 +9,7 @@ import type { ModelState } from "../model/state";
 import type { Thread } from "../runtime/thread";
 import { opArbs } from "./arbitraries";
 import { type OpDesc, opText } from "./ops";
-import { runCommand } from "./sequential_check";
+import { runCommand, type SeqStats } from "./sequential_check";
 import type { World } from "./world";
 
 export interface SeqModel {
@@ -22,7 +22,7 @@ export interface SeqModel {
 export interface SeqReal {
   w: World;
   t: Thread;
-  commands: number;
+  stats?: SeqStats;
 }
 
 /** May `op` run now? Operations whose kernel contract forbids the state (BUG, WARN) are excluded here and tested in bad_input.test.ts. */
@@ -62,8 +62,7 @@ export class OpCommand implements fc.Command<SeqModel, SeqReal> {
   }
 
   run(m: SeqModel, r: SeqReal): void {
-    r.commands++;
-    m.s = runCommand(r.w, r.t, m.s, this.op);
+    m.s = runCommand(r.w, r.t, m.s, this.op, r.stats);
     if (this.op.kind === "begin_delete_slot") m.phase.set(this.op.id, "begun");
     if (this.op.kind === "unmap_invalid_slot") m.phase.set(this.op.id, "unmapped");
     if (this.op.kind === "finish_delete_slot") m.phase.delete(this.op.id);

@@ -13,6 +13,8 @@ export interface Mutant {
   /** spec §5 row it comes from, or "new". */
   readonly origin: string;
   readonly overrides: Partial<Symbols>;
+  /** Only observable under x86-TSO (memory-ordering mutants). */
+  readonly needsTso?: boolean;
 }
 
 export const MUTANTS: readonly Mutant[] = [
