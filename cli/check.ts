@@ -12,7 +12,7 @@ import { explore } from "../properties/explore";
 import { newSeqStats, type SeqStats } from "../properties/sequential_check";
 import { sequentialProperty } from "../properties/sequential_property";
 import { Violation } from "../runtime/violation";
-import { serialize } from "./cx_file";
+import { serialize } from "../properties/cx_file";
 import { writeAtomic } from "./files";
 import type { Options } from "./options";
 

@@ -7,7 +7,7 @@ import { formatCounterexample, toCounterexample } from "../properties/counterexa
 import { runTrace } from "../properties/trace";
 import { UsageError } from "../runtime/errors";
 import { ReplayDivergence, ReplayScheduler } from "../runtime/schedulers/replay";
-import { load } from "./cx_file";
+import { load } from "../properties/cx_file";
 
 export interface ReplayOutput {
   /** 0: the run passes now; 1: the violation is reproduced. */

@@ -21,4 +21,8 @@ export const BOUNDS = {
   MAX_GFN: env("MAX_GFN", 17),
   /** Quadrants (shadow pages that map the same gfn). */
   QUADRANTS: env("QUADRANTS", 4),
+  /** Concurrent runs per design and scheduler in CI. */
+  CONC_RUNS: env("CONC_RUNS", 3000),
+  /** Fixed seed of the concurrent properties. */
+  CONC_SEED: env("CONC_SEED", 7),
 };

@@ -50,6 +50,32 @@ export interface Minimized {
   runs: number;
 }
 
+/**
+ * Simplifications that remove nothing: a preemption switching to a
+ * lower-numbered thread instead (it may let an operation of the old target go).
+ * Thread ids only decrease, so this terminates.
+ */
+export function retargets(t: Trace): Trace[] {
+  const out: Trace[] = [];
+  t.preemptions.forEach((p, i) => {
+    for (let to = 0; to < p.to; to++) {
+      if (to !== p.thread) out.push({ ...t, preemptions: t.preemptions.map((q, j) => (j === i ? { ...q, to } : q)) });
+    }
+  });
+  return out;
+}
+
+/** Smaller configurations: a slot with one page fewer, or without the last slot. Sizes only decrease. */
+export function configShrinks(t: Trace): Trace[] {
+  const out: Trace[] = [];
+  const slots = t.config.slots;
+  slots.forEach((sl, i) => {
+    if (sl.npages > 1) out.push({ ...t, config: { ...t.config, slots: slots.map((x, j) => (j === i ? { ...x, npages: x.npages - 1 } : x)) } });
+  });
+  if (slots.length > 1) out.push({ ...t, config: { ...t.config, slots: slots.slice(0, -1) } });
+  return out;
+}
+
 export function minimize(start: Trace, run: Runner): Minimized {
   let result = run(start);
   if (result.violation === null) throw new Error("minimize: the starting trace does not fail");
@@ -57,7 +83,7 @@ export function minimize(start: Trace, run: Runner): Minimized {
   let runs = 1;
   for (let changed = true; changed; ) {
     changed = false;
-    for (const cand of oneRemovals(trace, result.trace)) {
+    for (const cand of [...oneRemovals(trace, result.trace), ...retargets(trace), ...configShrinks(trace)]) {
       const r = run(cand);
       runs++;
       if (r.violation !== null) {

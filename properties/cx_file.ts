@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { DESIGNS } from "../impl/designs";
 import { mutantNamed } from "../impl/mutants";
 import type { OpDesc } from "../model/operations";
-import type { Counterexample } from "../properties/counterexample";
+import type { Counterexample } from "./counterexample";
 import { UsageError } from "../runtime/errors";
 
 export const FILE_VERSION = 1;
