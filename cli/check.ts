@@ -4,6 +4,7 @@
  * checked and, on a violation, the shrunk counterexample and how to replay it.
  */
 import fc from "fast-check";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { DESIGNS } from "../impl/designs";
 import { mutantNamed } from "../impl/mutants";
@@ -108,8 +109,11 @@ export function check(o: Options, progress: (line: string) => void): CheckOutput
       every: Math.max(1, Math.floor(o.runs / 10)),
       progress: (p) => progress(`[rmapcheck]   ${p.runs} runs, ${p.steps} atomic steps, ${p.invariantChecks} invariant checks`),
       found: (cx) => {
-        file = cxFileName(o, cx);
-        writeAtomic(file, serialize(cx));
+        const name = cxFileName(o, cx);
+        writeAtomic(name, serialize(cx));
+        // A better counterexample may break another invariant: keep one file per search.
+        if (file !== null && file !== name) rmSync(file, { force: true });
+        file = name;
       },
     });
     runs = r.runs;

@@ -35,6 +35,8 @@ export interface Trace {
 export interface RunOptions {
   /** Default: the trace's own preemptions. */
   scheduler?: Scheduler;
+  /** false: run without the step checker (the benchmark's bare stepping). */
+  check?: boolean;
   budget?: number;
   full?: boolean;
   tso?: boolean;
@@ -43,6 +45,8 @@ export interface RunOptions {
 
 export interface TraceRun {
   result: RunResult;
+  /** Wall time of the interleaved phase (after the set-up), in nanoseconds. */
+  threadedNs: number;
   world: World;
   checker: StepChecker;
   threads: Thread[];
@@ -65,16 +69,20 @@ export function runTrace(trace: Trace, opts: RunOptions = {}): TraceRun {
   trace.threads.forEach((spec, i) => threads.push(new Thread(i, threadName(spec, i), spec.ops.map((d) => operation(world, d)), spec.role === "vcpu" || spec.role === "hw")));
   const m: Machine = world.machine;
   const checker = new StepChecker(m, flushStyle(design), { full: opts.full ?? false });
-  m.observers.push(checker);
+  if (opts.check !== false) m.observers.push(checker);
   const setup = new Thread(-1, "setup", []);
   try {
     for (const d of trace.setup) m.runOperation(setup, operation(world, d));
   } catch (e) {
     const v = asViolation(e);
-    return { result: { violation: v, failedAt: null, trace: [], preemptions: [], steps: 0 }, world, checker, threads };
+    return { result: { violation: v, failedAt: null, trace: [], preemptions: [], steps: 0 }, threadedNs: 0, world, checker, threads };
   }
   m.stepIndex = 0;
   const scheduler = opts.scheduler ?? new PreemptiveScheduler(trace.preemptions);
-  const result = runThreads(m, scheduler, opts.budget ?? DEFAULT_BUDGET, () => checker.atQuiescence(m));
-  return { result, world, checker, threads };
+  const t0 = process.hrtime.bigint();
+  const result = runThreads(m, scheduler, opts.budget ?? DEFAULT_BUDGET, () => {
+    if (opts.check !== false) checker.atQuiescence(m);
+  });
+  const threadedNs = Number(process.hrtime.bigint() - t0);
+  return { result, threadedNs, world, checker, threads };
 }
