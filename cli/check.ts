@@ -42,6 +42,8 @@ export interface Summary {
   elapsedMs: number;
   sequential: SeqStats;
   violation: ViolationSummary | null;
+  /** Sequences plus concurrent runs until the first violation (null: none). */
+  runsToDetection: number | null;
 }
 
 export interface CheckOutput {
@@ -54,12 +56,12 @@ function optionsLine(o: Options): string {
   return [`--design ${o.design}`, o.mutant && `--mutant ${o.mutant}`, `--seed ${o.seed}`, o.tso && "--tso"].filter(Boolean).join(" ");
 }
 
-function sequentialPhase(o: Options, stats: SeqStats): { text: string[]; violation: ViolationSummary | null } {
-  if (o.sequences === 0) return { text: ["sequential: skipped (--sequences 0)"], violation: null };
+function sequentialPhase(o: Options, stats: SeqStats): { text: string[]; violation: ViolationSummary | null; runs: number } {
+  if (o.sequences === 0) return { text: ["sequential: skipped (--sequences 0)"], violation: null, runs: 0 };
   const overrides = o.mutant ? mutantNamed(o.mutant)!.overrides : {};
   const r = fc.check(sequentialProperty(DESIGNS[o.design]!, overrides, undefined, stats), { numRuns: o.sequences, seed: o.seed });
   const head = `sequential: ${stats.sequences} command sequences, ${stats.commands} commands, ${stats.steps} atomic steps, ${stats.invariantChecks} invariant checks`;
-  if (!r.failed) return { text: [`${head}: ok`], violation: null };
+  if (!r.failed) return { text: [`${head}: ok`], violation: null, runs: r.numRuns };
   const err = r.errorInstance;
   const v = err instanceof Violation ? err : new Violation("KERNEL-BUG", String(err));
   const [cfg, cmds] = r.counterexample as [unknown, { toString(): string }];
@@ -75,7 +77,7 @@ function sequentialPhase(o: Options, stats: SeqStats): { text: string[]; violati
     `  fast-check seed ${o.seed}, path ${r.counterexamplePath}`,
     `replay: ${replay}`,
   ];
-  return { text, violation: { phase: "sequential", invariant: v.invariant, detail: v.detail, diff: v.diff, operations: commands.length, atomicSteps: 0, preemptions: 0, file: null, replay } };
+  return { text, violation: { phase: "sequential", invariant: v.invariant, detail: v.detail, diff: v.diff, operations: commands.length, atomicSteps: 0, preemptions: 0, file: null, replay }, runs: r.numRuns };
 }
 
 export function cxFileName(o: Options, cx: Counterexample): string {
@@ -91,6 +93,7 @@ export function check(o: Options, progress: (line: string) => void): CheckOutput
   const s = sequentialPhase(o, seq);
   lines.push(...s.text);
   let violation = s.violation;
+  let runsToDetection: number | null = violation === null ? null : s.runs;
   let runs = 0;
   let steps = seq.steps;
   let invariantChecks = seq.invariantChecks;
@@ -125,6 +128,7 @@ export function check(o: Options, progress: (line: string) => void): CheckOutput
     } else {
       const cx = r.counterexample;
       const replay = `npm start -- --replay ${file}`;
+      runsToDetection = s.runs + r.runsToDetection!;
       lines.push(`${head}: VIOLATION of ${cx.violation.invariant} (first seen after ${r.runsToDetection} runs; shrunk and made 1-minimal)`, "");
       lines.push(formatCounterexample(cx, replay), "", `counterexample saved to ${file}`);
       const ops = cx.trace.setup.length + cx.trace.threads.reduce((n, t) => n + t.ops.length, 0);
@@ -145,6 +149,7 @@ export function check(o: Options, progress: (line: string) => void): CheckOutput
     elapsedMs: Date.now() - t0,
     sequential: seq,
     violation,
+    runsToDetection,
   };
   return { summary, text: lines.join("\n") };
 }

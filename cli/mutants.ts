@@ -2,8 +2,8 @@
  * --mutants: every catalogued mutant, checked with the same budget; a row per
  * mutant: detected or not, runs and time to detection, counterexample size.
  */
-import { MUTANTS } from "../impl/mutants";
-import { explore } from "../properties/explore";
+import { MUTANTS, mutantNamed } from "../impl/mutants";
+import { check } from "./check";
 import type { Options } from "./options";
 
 export interface MutantRow {
@@ -17,21 +17,21 @@ export interface MutantRow {
   preemptions: number | null;
 }
 
+/** One mutant through the main job (sequential, then concurrent) with the catalogue's budget. */
 export function checkMutant(o: Options, name: string): MutantRow {
-  const m = MUTANTS.find((x) => x.name === name)!;
+  const m = mutantNamed(name)!;
   const t0 = Date.now();
-  const r = explore({ design: o.design, seed: o.seed, runs: o.runs, scheduler: o.scheduler, depth: o.depth, tso: o.tso || m.needsTso === true, mutant: { name: m.name, overrides: m.overrides } });
-  const ms = Date.now() - t0;
-  const cx = r.counterexample;
+  const r = check({ ...o, design: m.design ?? o.design, mutant: name, tso: o.tso || m.needsTso === true }, () => {}).summary;
+  const v = r.violation;
   return {
     name,
-    detected: cx !== null,
-    invariant: cx?.violation.invariant ?? null,
+    detected: v !== null,
+    invariant: v?.invariant ?? null,
     runs: r.runsToDetection,
-    ms,
-    steps: cx ? cx.schedule.length : null,
-    operations: cx ? cx.trace.setup.length + cx.trace.threads.reduce((n, t) => n + t.ops.length, 0) : null,
-    preemptions: cx ? cx.trace.preemptions.length : null,
+    ms: Date.now() - t0,
+    steps: v === null ? null : v.atomicSteps,
+    operations: v?.operations ?? null,
+    preemptions: v?.preemptions ?? null,
   };
 }
 
@@ -46,5 +46,5 @@ export function runCatalogue(o: Options, progress: (s: string) => void): { rows:
   const w = header.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
   const text = table.map((row) => row.map((c, i) => c.padEnd(w[i]!)).join("  ").trimEnd()).join("\n");
   const detected = rows.filter((r) => r.detected).length;
-  return { rows, text: `${text}\n\n${detected}/${rows.length} mutants detected (design ${o.design}, seed ${o.seed}, ${o.runs} runs each)` };
+  return { rows, text: `${text}\n\n${detected}/${rows.length} mutants detected (design ${o.design}, seed ${o.seed}, up to ${o.sequences} sequences and ${o.runs} concurrent runs each)` };
 }

@@ -68,10 +68,15 @@ export function* fast_page_fault(kvm: Kvm, gfn: number, quadrant: number): KGen<
   if (sptep) {
     const spte = yield load(sptep, "spt", "fast_page_fault: load *sptep");
     if (is_shadow_present_pte(spte) && !is_writable_pte(spte) && spte_is_locklessly_modifiable(spte)) {
-      const old = yield cmpxchg(sptep, "spt", spte, spte | PT_WRITABLE_MASK, "fast_pf_fix_direct_spte: cmpxchg *sptep, spte, spte|W");
-      ret = old === spte ? 1 : 0;
+      ret = (yield* kvm.sym.fast_pf_fix_direct_spte(kvm, sptep, spte)) ? 1 : 0;
     }
   }
   yield locklessEnd("fast_page_fault: walk_shadow_page_lockless_end");
   return ret;
+}
+
+/** fast_pf_fix_direct_spte: cmpxchg(sptep, spte, spte | W); true if it won. */
+export function* fast_pf_fix_direct_spte(kvm: Kvm, sptep: number, spte: number): KGen<boolean> {
+  const old = yield cmpxchg(sptep, "spt", spte, spte | PT_WRITABLE_MASK, "fast_pf_fix_direct_spte: cmpxchg *sptep, spte, spte|W");
+  return old === spte;
 }

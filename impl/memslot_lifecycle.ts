@@ -90,7 +90,7 @@ export function* kvm_memslot_mark_invalid(kvm: Kvm, slot: number): KGen<number> 
 }
 
 /** Step 3 of DELETE: install memslots without the slot. */
-function* install_without(kvm: Kvm, slot: number): KGen<void> {
+export function* install_without(kvm: Kvm, slot: number): KGen<void> {
   const cur = yield* kvm_memslots(kvm);
   const slots = memslots_slots(kvm, cur).filter((s) => s !== slot);
   const old = yield* install_new_memslots(kvm, yield* new_memslots(kvm, slots, "__kvm_set_memory_region"));

@@ -4,6 +4,7 @@
  * mutant is a set of replaced symbols, and the unmutated code stays as it is.
  */
 import * as handlers from "./handlers";
+import * as hardware from "./hardware";
 import * as hva from "./hva";
 import * as invalid from "./invalid_rmap";
 import * as lifecycle from "./memslot_lifecycle";
@@ -86,6 +87,9 @@ export const defaultSymbols = {
   kvm_mmu_commit_zap_page: mmu_page.kvm_mmu_commit_zap_page,
   kvm_mmu_free_page: mmu_page.kvm_mmu_free_page,
   mmu_set_spte: page_fault.mmu_set_spte,
+  kvm_mmu_page_fault: page_fault.kvm_mmu_page_fault,
+  kvm_mmu_shadow_gfn: wp.kvm_mmu_shadow_gfn,
+  fast_pf_fix_direct_spte: hardware.fast_pf_fix_direct_spte,
   // memslot lifecycle
   kvm_arch_flush_shadow_memslot: lifecycle.kvm_arch_flush_shadow_memslot,
   kvm_arch_flush_shadow_all: lifecycle.kvm_arch_flush_shadow_all,
@@ -97,6 +101,8 @@ export const defaultSymbols = {
   kvm_arch_free_memslot: lifecycle.kvm_arch_free_memslot,
   kvm_free_memslot: lifecycle.kvm_free_memslot,
   kvm_mmu_zap_all: lifecycle.kvm_mmu_zap_all,
+  kvm_delete_memslot: lifecycle.kvm_delete_memslot,
+  kvm_mmu_zap_page: lifecycle.kvm_mmu_zap_page,
 };
 
 export type Symbols = typeof defaultSymbols;

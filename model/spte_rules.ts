@@ -28,8 +28,15 @@ export interface SpteSite {
   readonly index: number;
 }
 
+/**
+ * map/update/drop with the A/D state the writer now owes the host page: a drop
+ * owes what the spte had; an update that writes a value without an A or D bit
+ * the model's spte had (set concurrently after the writer loaded it) owes that
+ * bit, as mmu_spte_update propagates what its xchg returned.
+ */
 export type SpteChange =
-  | { readonly kind: "map" | "update"; readonly value: Spte }
+  | { readonly kind: "map"; readonly value: Spte }
+  | { readonly kind: "update"; readonly value: Spte; readonly accessed: boolean; readonly dirty: boolean }
   | { readonly kind: "drop"; readonly accessed: boolean; readonly dirty: boolean };
 
 export interface Judgement {
@@ -148,6 +155,9 @@ export function judgeSpteChange(
       if (t && site.spGfn === t.spGfn && site.level === t.level && site.quadrant === op.quadrant && site.index === t.index) expected = t.value;
     } else if (op.kind === "set_spte_hva" && beforeClear !== undefined && !op.write) {
       expected = { ...beforeClear, pfn: op.pfn, writable: false, hostWritable: false, accessed: geo.adBits ? false : beforeClear.accessed };
+      // kvm_set_pte_rmapp builds the new value from the spte it read before the clear: a D bit set in
+      // between is not carried over (the clear propagated it to the old page), so D may be absent.
+      if (now !== undefined && !now.dirty) expected = { ...expected, dirty: false };
     }
     if (expected === undefined) return bad(`may not make spte ${site.ref} present`);
     return sameSpte(expected, now) ? ok({ kind: "map", value: expected }) : bad(`maps spte ${site.ref} with the wrong value`);
@@ -189,7 +199,12 @@ export function judgeSpteChange(
       break;
   }
   if (expected === undefined) return bad(`may not change present spte ${site.ref}`);
-  if (sameSpte(expected, now)) return ok({ kind: "update", value: expected });
-  const lostAD = (expected.accessed && !now!.accessed) || (expected.dirty && !now!.dirty);
-  return bad(`changes spte ${site.ref} to a value the model does not reach`, lostAD ? "INV-AD" : "INV-REFINE");
+  if (sameSpte(expected, now)) return ok({ kind: "update", value: expected, accessed: false, dirty: false });
+  const n = now!;
+  const owesA = expected.accessed && !n.accessed;
+  const owesD = expected.dirty && !n.dirty;
+  if ((owesA || owesD) && sameSpte({ ...expected, accessed: n.accessed, dirty: n.dirty }, n)) {
+    return ok({ kind: "update", value: n, accessed: owesA, dirty: owesD });
+  }
+  return bad(`changes spte ${site.ref} to a value the model does not reach`, owesA || owesD ? "INV-AD" : "INV-REFINE");
 }

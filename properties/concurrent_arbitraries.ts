@@ -20,20 +20,26 @@ const roleOps: Record<Role, fc.Arbitrary<OpDesc[]>> = {
   ioctl: fc.array(
     fc.oneof(
       { weight: 6, arbitrary: opArbs.delete_slot as fc.Arbitrary<OpDesc> },
-      { weight: 1, arbitrary: opArbs.get_dirty_log as fc.Arbitrary<OpDesc> },
+      { weight: 2, arbitrary: opArbs.get_dirty_log as fc.Arbitrary<OpDesc> },
       { weight: 1, arbitrary: opArbs.create_slot as fc.Arbitrary<OpDesc> },
       { weight: 1, arbitrary: opArbs.destroy_vm as fc.Arbitrary<OpDesc> },
     ),
     { maxLength: 2 },
   ),
   zapper: fc.array(pick(opArbs.zap_page, opArbs.zap_page, opArbs.invalid_all_pages), { maxLength: 2 }),
-  notifier: fc.array(pick(opArbs.unmap_hva_range, opArbs.set_spte_hva, opArbs.age_hva, opArbs.test_age_hva), { maxLength: 2 }),
+  notifier: fc.array(pick(opArbs.unmap_hva_range, opArbs.unmap_hva_range, opArbs.set_spte_hva, opArbs.age_hva, opArbs.age_hva, opArbs.test_age_hva), { maxLength: 2 }),
   vcpu: fc.array(pick(opArbs.page_fault, opArbs.page_fault, opArbs.shadow_gfn), { maxLength: 2 }),
-  hw: fc.array(pick(opArbs.hw_access, opArbs.fast_page_fault), { maxLength: 2 }),
+  hw: fc.array(pick(opArbs.hw_access, opArbs.hw_access, opArbs.fast_page_fault), { maxLength: 2 }),
 };
 
 const setupArb = fc.array(
-  fc.oneof({ weight: 6, arbitrary: opArbs.page_fault as fc.Arbitrary<OpDesc> }, { weight: 1, arbitrary: opArbs.hw_access as fc.Arbitrary<OpDesc> }, { weight: 1, arbitrary: opArbs.invalid_all_pages as fc.Arbitrary<OpDesc> }),
+  fc.oneof(
+    { weight: 6, arbitrary: opArbs.page_fault as fc.Arbitrary<OpDesc> },
+    { weight: 1, arbitrary: opArbs.hw_access as fc.Arbitrary<OpDesc> },
+    { weight: 2, arbitrary: opArbs.get_dirty_log as fc.Arbitrary<OpDesc> },
+    { weight: 1, arbitrary: opArbs.age_hva as fc.Arbitrary<OpDesc> },
+    { weight: 1, arbitrary: opArbs.invalid_all_pages as fc.Arbitrary<OpDesc> },
+  ),
   { maxLength: 8 },
 );
 

@@ -7,6 +7,7 @@
  */
 import fc from "fast-check";
 import type { Symbols } from "../impl/symbols";
+import { ConflictDirectedScheduler } from "../runtime/schedulers/conflict";
 import { PctScheduler } from "../runtime/schedulers/pct";
 import { RandomScheduler } from "../runtime/schedulers/random";
 import type { RunResult } from "../runtime/run";
@@ -51,9 +52,10 @@ export interface ExploreResult extends ExploreStats {
 /** PCT's k: a step count a bit above a typical run's. */
 const PCT_STEPS = 160;
 
-function schedulerFor(name: SchedulerName, seed: number, depth: number): Scheduler | undefined {
-  if (name === "pct") return new PctScheduler(seed, ROLES.length, depth, PCT_STEPS);
-  if (name === "random") return new RandomScheduler(seed);
+/** PCT or random, with conflict-directed preemption on top; "preemptions": the trace's own. */
+export function schedulerFor(name: SchedulerName, seed: number, depth: number): Scheduler | undefined {
+  if (name === "pct") return new ConflictDirectedScheduler(new PctScheduler(seed, ROLES.length, depth, PCT_STEPS), seed);
+  if (name === "random") return new ConflictDirectedScheduler(new RandomScheduler(seed), seed);
   return undefined;
 }
 

@@ -12,15 +12,12 @@ import { fast_page_fault, hw_access } from "../impl/hardware";
 import {
   id_to_memslot,
   kvm_create_memslot,
-  kvm_delete_memslot,
   kvm_destroy_vm,
   kvm_memslot_mark_invalid,
   kvm_memslot_remove,
   kvm_mmu_invalid_all_pages,
-  kvm_mmu_zap_page,
 } from "../impl/memslot_lifecycle";
-import { kvm_mmu_page_fault } from "../impl/page_fault";
-import { kvm_mmu_shadow_gfn, kvm_vm_ioctl_get_dirty_log } from "../impl/write_protect";
+import { kvm_vm_ioctl_get_dirty_log } from "../impl/write_protect";
 import { fastPageFault, hwAccess } from "../model/actions/hardware";
 import { beginDeleteSlot, createSlot, deleteSlot, destroyVm, finishDeleteSlot, unmapInvalidSlot } from "../model/actions/memslot";
 import { ageHva, setSpteHva, testAgeHva, unmapHvaRange } from "../model/actions/notifier";
@@ -82,7 +79,7 @@ export function* implOp(w: World, op: OpDesc): KGen<number> {
   const kvm = w.kvm;
   switch (op.kind) {
     case "page_fault": {
-      const r = yield* kvm_mmu_page_fault(kvm, op.gfn, op.level, op.write, op.quadrant);
+      const r = yield* kvm.sym.kvm_mmu_page_fault(kvm, op.gfn, op.level, op.write, op.quadrant);
       return r.mapped ? r.rmap_count : -2;
     }
     case "unmap_hva_range":
@@ -96,7 +93,7 @@ export function* implOp(w: World, op: OpDesc): KGen<number> {
     case "test_age_hva":
       return yield* kvm_test_age_hva(kvm, op.hva);
     case "shadow_gfn":
-      return (yield* kvm_mmu_shadow_gfn(kvm, op.gfn)) ? 1 : 0;
+      return (yield* kvm.sym.kvm_mmu_shadow_gfn(kvm, op.gfn)) ? 1 : 0;
     case "get_dirty_log":
       return (yield* kvm_vm_ioctl_get_dirty_log(kvm, op.gfn)) ? 1 : 0;
     case "hw_access":
@@ -104,14 +101,14 @@ export function* implOp(w: World, op: OpDesc): KGen<number> {
     case "fast_page_fault":
       return yield* fast_page_fault(kvm, op.gfn, op.quadrant);
     case "zap_page":
-      return yield* kvm_mmu_zap_page(kvm, op.gfn, op.level, op.quadrant, op.which);
+      return yield* kvm.sym.kvm_mmu_zap_page(kvm, op.gfn, op.level, op.quadrant, op.which);
     case "invalid_all_pages":
       yield* kvm_mmu_invalid_all_pages(kvm);
       return 0;
     case "create_slot":
       return (yield* kvm_create_memslot(kvm, op.id, op.baseGfn, op.npages, op.userspaceAddr)) ? op.id : 0;
     case "delete_slot":
-      return yield* kvm_delete_memslot(kvm, op.id);
+      return yield* kvm.sym.kvm_delete_memslot(kvm, op.id);
     case "begin_delete_slot": {
       const slot = yield* id_to_memslot(kvm, op.id);
       if (!slot) return 0;

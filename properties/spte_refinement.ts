@@ -72,6 +72,10 @@ export class SpteRefinement {
       return;
     }
     this.sptes.set(addr, c.value);
+    if (c.kind === "update" && (c.accessed || c.dirty)) {
+      this.flag(old!.pfn, c.accessed, c.dirty);
+      this.obligations(t).push({ pfn: old!.pfn, ref: site.ref, accessed: c.accessed, dirty: c.dirty });
+    }
     if (c.kind === "map") {
       const r = siteRmap(geo, slots, site)!;
       this.refKey.set(site.ref, r.key);

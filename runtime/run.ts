@@ -8,7 +8,13 @@
 import type { Machine } from "./machine";
 import type { Decision, Preemption, Scheduler } from "./scheduler";
 import type { TraceStep } from "./schedulers/replay";
+import type { Step } from "./step";
+import { Thread } from "./thread";
 import { asViolation, Violation } from "./violation";
+
+function storeStep(label: string): Step {
+  return { op: "store", addr: 0, kind: null, val: 0, cmp: 0, label };
+}
 
 export interface RunResult {
   violation: Violation | null;
@@ -28,9 +34,18 @@ export function runThreads(m: Machine, scheduler: Scheduler, budget: number, atQ
   } catch (e) {
     return result(asViolation(e), null);
   }
+  // x86-TSO: each thread's store buffer is a pseudo-thread (id n + i) whose one
+  // step commits the oldest buffered store; the scheduler decides when.
+  const n = m.threads.length;
+  const buffers = m.tso ? m.threads.map((t) => new Thread(n + t.id, `${t.name}:sb`, [])) : [];
   let current = m.threads[0]!;
   for (;;) {
     const runnable = m.runnableThreads();
+    for (const b of buffers) {
+      const sb = m.threads[b.id - n]!.storeBuffer;
+      b.pending = sb.length > 0 ? storeStep(`${m.threads[b.id - n]!.name} store buffer: commit "${sb[0]!.label}"`) : null;
+      if (b.pending !== null) runnable.push(b);
+    }
     if (runnable.length === 0) {
       if (!m.allDone()) {
         const stuck = m.threads.filter((t) => !t.done).map((t) => `${t.name} at "${t.pending!.label}"`);
@@ -52,7 +67,10 @@ export function runThreads(m: Machine, scheduler: Scheduler, budget: number, atQ
     if (t !== dflt) preemptions.push({ thread: current.id, after: current.steps, to: t.id });
     trace.push({ thread: t.id, label: t.pending!.label, op: t.opIndex });
     try {
-      m.step(t);
+      if (t.id >= n) {
+        m.drainOne(m.threads[t.id - n]!);
+        t.steps++;
+      } else m.step(t);
     } catch (e) {
       return result(asViolation(e), trace.length - 1);
     }

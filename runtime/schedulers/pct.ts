@@ -16,9 +16,11 @@ export class PctScheduler implements Scheduler {
   private readonly changes: number[];
   private step = 0;
   private last: Thread | null = null;
+  private readonly rng: Prng;
 
   constructor(seed: number, threads: number, depth: number, expectedSteps: number) {
     const rng = new Prng(seed);
+    this.rng = rng;
     const order = Array.from({ length: threads }, (_, i) => i);
     for (let i = order.length - 1; i > 0; i--) {
       const j = rng.below(i + 1);
@@ -32,6 +34,8 @@ export class PctScheduler implements Scheduler {
     const at = this.changes.indexOf(this.step);
     if (at >= 0 && this.last !== null) this.prio.set(this.last.id, at);
     this.step++;
+    // Threads not known at construction (x86-TSO store buffers) get a random initial priority.
+    for (const t of d.runnable) if (!this.prio.has(t.id)) this.prio.set(t.id, this.prio.size + 2 + this.rng.below(this.prio.size + 1));
     let best = d.runnable[0]!;
     for (const t of d.runnable) if ((this.prio.get(t.id) ?? 0) > (this.prio.get(best.id) ?? 0)) best = t;
     this.last = best;
