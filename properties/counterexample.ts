@@ -24,7 +24,7 @@ export function toCounterexample(trace: Trace, schedule: TraceStep[], v: Violati
   return { trace, schedule, violation: { invariant: v.invariant, detail: v.detail, diff: v.diff }, failedAt, ...extra };
 }
 
-const MAX_COL = 58;
+const MAX_COL = 72;
 
 function cut(s: string, w: number): string {
   return s.length <= w ? s.padEnd(w) : `${s.slice(0, w - 1)}…`;

@@ -1,0 +1,73 @@
+/**
+ * The mutant catalogue on many seeds: time and runs to detection, and the
+ * counterexample sizes; and the correct implementation under the same budget.
+ */
+import { MUTANTS } from "../impl/mutants";
+import { check } from "../cli/check";
+import type { Options } from "../cli/options";
+
+export interface MutantBench {
+  name: string;
+  origin: string;
+  detectedOn: number;
+  seeds: number;
+  medianMs: number;
+  maxMs: number;
+  medianRuns: number;
+  medianSteps: number;
+  medianOps: number;
+  invariants: string[];
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s[Math.floor((s.length - 1) / 2)]!;
+}
+
+export function baseOptions(seed: number, runs: number, sequences: number): Options {
+  return { design: "v3-fixed", seed, runs, sequences, scheduler: "pct", depth: 3, tso: false, json: true, out: "counterexamples/bench", replay: null, mutant: null, mutants: false, list: false, help: false };
+}
+
+export function benchMutants(seeds: number[], runs: number, sequences: number, log: (s: string) => void): MutantBench[] {
+  return MUTANTS.map((m) => {
+    const ms: number[] = [];
+    const rs: number[] = [];
+    const steps: number[] = [];
+    const ops: number[] = [];
+    const inv = new Set<string>();
+    let detected = 0;
+    for (const seed of seeds) {
+      const o = { ...baseOptions(seed, runs, sequences), design: m.design ?? "v3-fixed", mutant: m.name, tso: m.needsTso === true };
+      const t0 = Date.now();
+      const r = check(o, () => {}).summary;
+      const dt = Date.now() - t0;
+      if (r.violation !== null) {
+        detected++;
+        ms.push(dt);
+        rs.push(r.runsToDetection!);
+        steps.push(r.violation.atomicSteps);
+        ops.push(r.violation.operations);
+        inv.add(r.violation.invariant);
+      } else ms.push(dt);
+    }
+    log(`  ${m.name}: ${detected}/${seeds.length}, median ${median(ms)} ms, max ${Math.max(...ms)} ms`);
+    return { name: m.name, origin: m.origin, detectedOn: detected, seeds: seeds.length, medianMs: median(ms), maxMs: Math.max(...ms), medianRuns: median(rs), medianSteps: median(steps), medianOps: median(ops), invariants: [...inv] };
+  });
+}
+
+/** The correct implementation (and the baseline) under the same budget, on the same seeds. */
+export function benchCorrect(design: string, seeds: number[], runs: number, sequences: number): { passed: number; seeds: number; steps: number; checks: number; maxMs: number } {
+  let passed = 0;
+  let steps = 0;
+  let checks = 0;
+  let maxMs = 0;
+  for (const seed of seeds) {
+    const t0 = Date.now();
+    const r = check({ ...baseOptions(seed, runs, sequences), design }, () => {}).summary;
+    maxMs = Math.max(maxMs, Date.now() - t0);
+    if (r.ok) passed++;
+    steps += r.steps;
+    checks += r.invariantChecks;
+  }
+  return { passed, seeds: seeds.length, steps, checks, maxMs };
+}
