@@ -10,7 +10,10 @@ import { DESIGNS } from "../impl/designs";
 import { mutantNamed } from "../impl/mutants";
 import { type Counterexample, formatCounterexample } from "../properties/counterexample";
 import { explore } from "../properties/explore";
-import { newSeqStats, type SeqStats } from "../properties/sequential_check";
+import { newSeqStats, runCommand, type SeqStats } from "../properties/sequential_check";
+import type { OpCommand } from "../properties/sequential_commands";
+import { initialModel, makeWorld, type WorldConfig } from "../properties/world";
+import { Thread } from "../runtime/thread";
 import { sequentialProperty } from "../properties/sequential_property";
 import { Violation } from "../runtime/violation";
 import { serialize } from "../properties/cx_file";
@@ -44,6 +47,8 @@ export interface Summary {
   violation: ViolationSummary | null;
   /** Sequences plus concurrent runs until the first violation (null: none). */
   runsToDetection: number | null;
+  /** Wall time until the first violation was seen, before shrinking (null: none). */
+  msToDetection: number | null;
 }
 
 export interface CheckOutput {
@@ -64,8 +69,9 @@ function sequentialPhase(o: Options, stats: SeqStats): { text: string[]; violati
   if (!r.failed) return { text: [`${head}: ok`], violation: null, runs: r.numRuns };
   const err = r.errorInstance;
   const v = err instanceof Violation ? err : new Violation("KERNEL-BUG", String(err));
-  const [cfg, cmds] = r.counterexample as [unknown, { toString(): string }];
+  const [cfg, cmds] = r.counterexample as [WorldConfig, Iterable<unknown> & { toString(): string }];
   const commands = String(cmds).split(/(?<=\)),/).filter((c) => c.trim() !== "");
+  const steps = sequentialSteps(o, cfg, cmds);
   const replay = `npm start -- ${optionsLine(o)} --sequences ${o.sequences}`;
   const text = [
     `${head}: VIOLATION of ${v.invariant}`,
@@ -77,7 +83,23 @@ function sequentialPhase(o: Options, stats: SeqStats): { text: string[]; violati
     `  fast-check seed ${o.seed}, path ${r.counterexamplePath}`,
     `replay: ${replay}`,
   ];
-  return { text, violation: { phase: "sequential", invariant: v.invariant, detail: v.detail, diff: v.diff, operations: commands.length, atomicSteps: 0, preemptions: 0, file: null, replay }, runs: r.numRuns };
+  return { text, violation: { phase: "sequential", invariant: v.invariant, detail: v.detail, diff: v.diff, operations: commands.length, atomicSteps: steps, preemptions: 0, file: null, replay }, runs: r.numRuns };
+}
+
+/** The atomic steps of a shrunk sequential counterexample, up to its failure (run again on a fresh world). */
+function sequentialSteps(o: Options, cfg: WorldConfig, cmds: Iterable<unknown>): number {
+  const t = new Thread(0, "vcpu0", []);
+  const w = makeWorld(cfg, DESIGNS[o.design]!, [t], { warnIsFatal: false }, o.mutant ? mutantNamed(o.mutant)!.overrides : {});
+  let model = initialModel(cfg);
+  try {
+    for (const c of cmds) {
+      const cmd = (c as { cmd?: OpCommand }).cmd ?? (c as OpCommand);
+      model = runCommand(w, t, model, cmd.op);
+    }
+  } catch {
+    // the failure the counterexample shows
+  }
+  return w.machine.stepIndex;
 }
 
 export function cxFileName(o: Options, cx: Counterexample): string {
@@ -94,11 +116,13 @@ export function check(o: Options, progress: (line: string) => void): CheckOutput
   lines.push(...s.text);
   let violation = s.violation;
   let runsToDetection: number | null = violation === null ? null : s.runs;
+  let msToDetection: number | null = violation === null ? null : Date.now() - t0;
   let runs = 0;
   let steps = seq.steps;
   let invariantChecks = seq.invariantChecks;
   if (violation === null) {
     progress(`[rmapcheck] concurrent traces: up to ${o.runs} runs`);
+    const tc = Date.now();
     let file: string | null = null;
     const mutant = o.mutant ? mutantNamed(o.mutant)! : undefined;
     const r = explore({
@@ -129,6 +153,7 @@ export function check(o: Options, progress: (line: string) => void): CheckOutput
       const cx = r.counterexample;
       const replay = `npm start -- --replay ${file}`;
       runsToDetection = s.runs + r.runsToDetection!;
+      msToDetection = tc - t0 + r.msToDetection!;
       lines.push(`${head}: VIOLATION of ${cx.violation.invariant} (first seen after ${r.runsToDetection} runs; shrunk and made 1-minimal)`, "");
       lines.push(formatCounterexample(cx, replay), "", `counterexample saved to ${file}`);
       const ops = cx.trace.setup.length + cx.trace.threads.reduce((n, t) => n + t.ops.length, 0);
@@ -150,6 +175,7 @@ export function check(o: Options, progress: (line: string) => void): CheckOutput
     sequential: seq,
     violation,
     runsToDetection,
+    msToDetection,
   };
   return { summary, text: lines.join("\n") };
 }

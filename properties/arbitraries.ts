@@ -67,8 +67,11 @@ const hva = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: HVA_BASE - 1, max: HVA_BASE + 17 }) },
 );
 
+/** Writes twice as often as reads: writable sptes are the ones hardware and fast_page_fault change. */
+const write = fc.oneof({ weight: 2, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) });
+
 export const opArbs = {
-  page_fault: fc.record({ kind: fc.constant("page_fault" as const), gfn, level, write: fc.boolean(), quadrant }),
+  page_fault: fc.record({ kind: fc.constant("page_fault" as const), gfn, level, write, quadrant }),
   unmap_hva_range: fc
     .record({ kind: fc.constant("unmap_hva_range" as const), start: hva, len: fc.integer({ min: 1, max: 4 }) })
     .map(
@@ -84,7 +87,7 @@ export const opArbs = {
   test_age_hva: fc.record({ kind: fc.constant("test_age_hva" as const), hva }),
   shadow_gfn: fc.record({ kind: fc.constant("shadow_gfn" as const), gfn }),
   get_dirty_log: fc.record({ kind: fc.constant("get_dirty_log" as const), gfn }),
-  hw_access: fc.record({ kind: fc.constant("hw_access" as const), gfn, level, quadrant, write: fc.boolean() }),
+  hw_access: fc.record({ kind: fc.constant("hw_access" as const), gfn, level, quadrant, write }),
   fast_page_fault: fc.record({ kind: fc.constant("fast_page_fault" as const), gfn, quadrant }),
   zap_page: fc
     .record({ kind: fc.constant("zap_page" as const), gfn, level, quadrant, which: fc.constantFrom("oldest" as const, "newest" as const) })

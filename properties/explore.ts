@@ -35,6 +35,8 @@ export interface ExploreOptions {
   every?: number;
   /** Called with each better counterexample as it is found and shrunk (so an interrupted run keeps it). */
   found?: (cx: Counterexample) => void;
+  /** Further failing runs to look for after the first, keeping the shortest counterexample (default 3). */
+  candidates?: number;
 }
 
 export interface ExploreStats {
@@ -47,6 +49,8 @@ export interface ExploreResult extends ExploreStats {
   counterexample: Counterexample | null;
   /** Runs until the first violation (the search phase only). */
   runsToDetection: number | null;
+  /** Wall time until the first violation. */
+  msToDetection: number | null;
 }
 
 /** PCT's k: a step count a bit above a typical run's. */
@@ -73,35 +77,60 @@ export function explore(o: ExploreOptions): ExploreResult {
   const runWith = (g: GeneratedRun, sched: Scheduler | undefined): RunResult => count(runTrace(g.trace, { ...base, scheduler: sched }));
   const replayPreemptions = (t: Trace): RunResult => count(runTrace(t, base));
 
-  // 1. Search.
-  let first: { g: GeneratedRun; r: RunResult } | null = null;
-  const search = fc.property(runArb(o.design), (g) => {
-    const r = runWith(g, schedulerFor(o.scheduler, g.seed, depth));
-    if (r.violation !== null) first = { g, r };
-    return r.violation === null;
-  });
-  fc.check(search, { seed: o.seed, numRuns: o.runs, endOnFailure: true });
-  if (first === null) return { ...stats, counterexample: null, runsToDetection: null };
-  const found: { g: GeneratedRun; r: RunResult } = first;
+  // 1. Search until the first violation.
+  const search = (seed: number, numRuns: number): { g: GeneratedRun; r: RunResult } | null => {
+    let hit: { g: GeneratedRun; r: RunResult } | null = null;
+    const prop = fc.property(runArb(o.design), (g) => {
+      const r = runWith(g, schedulerFor(o.scheduler, g.seed, depth));
+      if (r.violation !== null) hit = { g, r };
+      return r.violation === null;
+    });
+    fc.check(prop, { seed, numRuns, endOnFailure: true });
+    return hit;
+  };
+  const t0 = Date.now();
+  const first = search(o.seed, o.runs);
+  if (first === null) return { ...stats, counterexample: null, runsToDetection: null, msToDetection: null };
   const runsToDetection = stats.runs;
+  const msToDetection = Date.now() - t0;
   const extra = { ...(o.mutant ? { mutant: o.mutant.name } : {}), ...(o.tso ? { tso: true } : {}) };
   const report = (t: Trace, r: RunResult): Counterexample => toCounterexample(t, r.trace, r.violation!, r.failedAt, extra);
-  let trace = canonical(found.g.trace, found.r);
-  o.found?.(report(trace, found.r));
+  o.found?.(report(canonical(first.g.trace, first.r), first.r));
 
-  // 2. fast-check shrinks the run written as preemptions.
-  let shrunk: Trace = trace;
-  const again = fc.property(runArb(o.design), (g) => {
-    const r = replayPreemptions(g.trace);
+  // 2. A few more failing runs from further seeds, each shrunk by fast-check and
+  //    made 1-minimal; the shortest (atomic steps, then operations, then preemptions) is reported.
+  const candidates = [first];
+  const more = Math.min(5000, Math.max(200, 3 * runsToDetection));
+  for (let k = 1; k <= (o.candidates ?? 3); k++) {
+    const c = search(o.seed + k * 7919, more);
+    if (c !== null) candidates.push(c);
+  }
+  let best: Counterexample | null = null;
+  const size = (cx: Counterexample) => [cx.schedule.length, cx.trace.setup.length + cx.trace.threads.reduce((n, t) => n + t.ops.length, 0), cx.trace.preemptions.length];
+  const smaller = (a: Counterexample, b: Counterexample) => {
+    const [x, y] = [size(a), size(b)];
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! < y[i]!;
+    return false;
+  };
+  for (const c of candidates) {
+    const cx = shrinkAndMinimize(o.design, o.seed, canonical(c.g.trace, c.r), replayPreemptions, report);
+    if (best === null || smaller(cx, best)) {
+      best = cx;
+      o.found?.(best);
+    }
+  }
+  return { ...stats, counterexample: best, runsToDetection, msToDetection };
+}
+
+/** fast-check shrinks the run written as preemptions, then minimize makes it 1-minimal. */
+function shrinkAndMinimize(design: string, seed: number, start: Trace, run: (t: Trace) => RunResult, report: (t: Trace, r: RunResult) => Counterexample): Counterexample {
+  let shrunk: Trace = start;
+  const again = fc.property(runArb(design), (g) => {
+    const r = run(g.trace);
     if (r.violation !== null) shrunk = canonical(g.trace, r);
     return r.violation === null;
   });
-  fc.check(again, { seed: o.seed, numRuns: 1, examples: [[{ trace, seed: 0 }]] });
-  trace = shrunk;
-
-  // 3. 1-minimal.
-  const m = minimize(trace, replayPreemptions);
-  const cx = report(m.trace, m.result);
-  o.found?.(cx);
-  return { ...stats, counterexample: cx, runsToDetection };
+  fc.check(again, { seed, numRuns: 1, examples: [[{ trace: start, seed: 0 }]] });
+  const m = minimize(shrunk, run);
+  return report(m.trace, m.result);
 }

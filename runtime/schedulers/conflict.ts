@@ -34,7 +34,7 @@ export class ConflictDirectedScheduler implements Scheduler {
   /** Threads held back, and for how many more decisions. */
   private readonly held = new Map<Thread, number>();
 
-  constructor(private readonly inner: Scheduler, seed: number, private readonly p = 0.5) {
+  constructor(private readonly inner: Scheduler, seed: number, private readonly p = 0.8) {
     this.name = `${inner.name}+races`;
     this.rng = new Prng(seed ^ 0x5bd1e995);
   }
@@ -42,6 +42,13 @@ export class ConflictDirectedScheduler implements Scheduler {
   private other(d: Decision, not: Thread): Thread | undefined {
     const free = d.runnable.filter((t) => t !== not && !this.held.has(t));
     return free.length === 0 ? undefined : free[this.rng.below(free.length)];
+  }
+
+  /** Is t between a load of a word and its store back to that word (a lost-update window)? */
+  private inWindow(t: Thread): boolean {
+    const prev = this.last.get(t);
+    const s = t.pending;
+    return prev !== undefined && s !== null && prev.op === "load" && s.op === "store" && s.addr === prev.addr;
   }
 
   pick(d: Decision): Thread {
@@ -52,16 +59,21 @@ export class ConflictDirectedScheduler implements Scheduler {
     let next = this.inner.pick(d);
     if (this.held.has(next)) next = this.other(d, next) ?? next;
     const s = next.pending!;
-    const prev = this.last.get(next);
-    if (prev !== undefined && prev.op === "load" && s.op === "store" && s.addr === prev.addr && this.rng.next() < this.p) {
-      const o = this.other(d, next);
-      if (o !== undefined) {
-        this.held.set(next, 1 + this.rng.below(8));
-        next = o;
+    const rivals = d.runnable.filter((t) => t !== next && t.pending !== null && conflicts(d.m, s, t.pending));
+    if (this.inWindow(next)) {
+      // A writer of the same word goes first, always; otherwise hold the window open for a while.
+      if (rivals.length > 0) next = rivals[this.rng.below(rivals.length)]!;
+      else if (this.rng.next() < this.p) {
+        const o = this.other(d, next);
+        if (o !== undefined) {
+          this.held.set(next, 1 + this.rng.below(8));
+          next = o;
+        }
       }
     } else {
-      const rivals = d.runnable.filter((t) => t !== next && t.pending !== null && conflicts(d.m, s, t.pending));
-      if (rivals.length > 0 && this.rng.next() < this.p) next = rivals[this.rng.below(rivals.length)]!;
+      // Never rescue a thread in a window by letting it complete its store first.
+      const open = rivals.filter((t) => !this.inWindow(t));
+      if (open.length > 0 && this.rng.next() < this.p) next = open[this.rng.below(open.length)]!;
     }
     this.last.set(next, next.pending!);
     return next;
