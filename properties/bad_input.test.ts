@@ -2,7 +2,10 @@
  * Bad input to the kernel functions produces the kernel's BUG() or WARN_ON()
  * (or the memory fault a wild pointer would cause) as a typed, named error.
  */
-import { SMALL_CONFIG } from "../impl/config";
+import { KERNEL_CONFIG, SMALL_CONFIG } from "../impl/config";
+import { __drop_large_spte } from "../impl/handlers";
+import { mmu_spte_set, mmu_spte_update } from "../impl/spte";
+import { PT_PAGE_SIZE_MASK } from "../impl/spte_bits";
 import { DESIGNS } from "../impl/designs";
 import { pte_list_add, pte_list_remove } from "../impl/pte_list";
 import { __gfn_to_rmap, gfn_to_memslot } from "../impl/memslot";
@@ -86,6 +89,38 @@ describe("bad input is a typed, named kernel error", () => {
     const slot = run(gfn_to_memslot(w.kvm, 1));
     run(w.kvm.sym.kvm_mmu_invalidate_memslot_pages_locked(w.kvm, [slot]));
     expect(() => run(rmap_write_protect(w.kvm, 1))).toThrow(/invalid_rmap_write_protect: WARN_ON/);
+  });
+
+  test("mmu_spte_set over a present spte is WARN_ON", () => {
+    const { w, run } = world();
+    const { sptep } = run(kvm_mmu_page_fault(w.kvm, 1, 1, true, 0));
+    expect(() => run(mmu_spte_set(w.kvm, sptep, 0x1001))).toThrow(/mmu_spte_set: WARN_ON/);
+  });
+
+  test("mmu_spte_update to a non-present value is WARN_ON", () => {
+    const { w, run } = world();
+    const { sptep } = run(kvm_mmu_page_fault(w.kvm, 1, 1, true, 0));
+    expect(() => run(mmu_spte_update(w.kvm, sptep, 0))).toThrow(/mmu_spte_update: WARN_ON/);
+  });
+
+  test("a large spte in a level-1 page is WARN_ON in __drop_large_spte", () => {
+    const { w, run } = world(false);
+    const { sptep } = run(kvm_mmu_page_fault(w.kvm, 1, 1, true, 0));
+    const spte = w.kvm.mem.peek(sptep) | PT_PAGE_SIZE_MASK;
+    expect(run(__drop_large_spte(w.kvm, sptep, spte))).toBe(true);
+    expect(w.machine.warnings).toEqual(["__drop_large_spte: WARN_ON(sp->role.level == PT_PAGE_TABLE_LEVEL)"]);
+  });
+
+  test("the kernel's own constants work: PTE_LIST_EXT 3, level shift 9, 512 sptes per page", () => {
+    const t = new Thread(0, "t", []);
+    const w = makeWorld({ kvm: KERNEL_CONFIG, slots: [{ id: 0, baseGfn: 0, npages: 1024, userspaceAddr: 0x4000 }] }, DESIGNS.v3!, [t], { warnIsFatal: true });
+    const f = (gfn: number, level: number, q: number) => w.machine.runSolo(t, kvm_mmu_page_fault(w.kvm, gfn, level, true, q));
+    expect(f(513, 2, 0).mapped).toBe(true);
+    for (let q = 0; q < 5; q++) f(3, 1, q);
+    const heads = installedSlots(w.kvm)[0]!.heads;
+    expect(heads[0]!.length).toBe(1024);
+    expect(heads[1]!.length).toBe(2);
+    expect(heads[2]!.length).toBe(1);
   });
 
   test("pte_list_add into a full last desc never writes sptes[PTE_LIST_EXT]", () => {

@@ -26,6 +26,12 @@ describe("sequential refinement", () => {
   test("impl refines model on every sequential trace of the v3.10 baseline", () => {
     fc.assert(sequentialProperty(DESIGNS.baseline!, {}, coverage), { numRuns: BOUNDS.SEQ_RUNS, seed: BOUNDS.SEQ_SEED + 1 });
   });
+
+  for (const name of ["v3-fixed", "v3-skip-cmpxchg"]) {
+    test(`impl refines model on every sequential trace of ${name}`, () => {
+      fc.assert(sequentialProperty(DESIGNS[name]!, {}, coverage), { numRuns: Math.ceil(BOUNDS.SEQ_RUNS / 4), seed: BOUNDS.SEQ_SEED + 2 });
+    });
+  }
 });
 
 describe("sequential properties catch broken pte-list code with short counterexamples", () => {
