@@ -1,8 +1,7 @@
 /** Mutants of the invalid-rmap handlers and the handshake (spec §5 M1, M4, M6, M13 and neighbours). */
 import { type KGen, load, smpMb, store } from "../../runtime/step";
 import { KVM, type Kvm } from "../kvm";
-import { desc_more, desc_spte } from "../pte_list";
-import { PTE_LIST_SPTE_SKIP } from "../pte_list_clear_concurrently";
+import { pte_list_find_entry, PTE_LIST_SPTE_SKIP } from "../pte_list_clear_concurrently";
 import { new_rmap_iterator } from "../rmap_iterator";
 
 /** M1 unmap-invalid-no-skip-check: __kvm_unmap_invalid_rmapp without the `continue` on SKIP. */
@@ -50,23 +49,6 @@ export function* unmap_nolock_no_mb(kvm: Kvm, rmapp: number): KGen<void> {
 
 /** skip-value-has-tag-bit: pte_list_clear_concurrently writes ~0 (bit 0 set) instead of PTE_LIST_SPTE_SKIP. */
 export function* clear_concurrently_odd_skip(kvm: Kvm, spte: number, pte_list: number): KGen<void> {
-  const BAD_SKIP = 0xffffffff;
-  const head = yield load(pte_list, "rmap", "pte_list_clear_concurrently: load *pte_list");
-  if (!head) return;
-  if (!(head & 1)) {
-    if (head === spte) yield store(pte_list, "rmap", BAD_SKIP, "pte_list_clear_concurrently: store *pte_list = ~0");
-    return;
-  }
-  let desc = head & ~1;
-  while (desc) {
-    for (let i = 0; i < kvm.cfg.PTE_LIST_EXT; ++i) {
-      const e = yield load(desc_spte(desc, i), "pte_list_desc", `pte_list_clear_concurrently: load desc->sptes[${i}]`);
-      if (!e) break;
-      if (e === spte) {
-        yield store(desc_spte(desc, i), "pte_list_desc", BAD_SKIP, `pte_list_clear_concurrently: store desc->sptes[${i}] = ~0`);
-        return;
-      }
-    }
-    desc = yield load(desc_more(kvm, desc), "pte_list_desc", "pte_list_clear_concurrently: load desc->more");
-  }
+  const e = yield* pte_list_find_entry(kvm, spte, pte_list);
+  if (e !== null) yield store(e.cell, e.kind, 0xffffffff, "pte_list_clear_concurrently: store entry = ~0");
 }
