@@ -98,7 +98,8 @@ export function explore(o: ExploreOptions): ExploreResult {
   o.found?.(report(canonical(first.g.trace, first.r), first.r));
 
   // 2. A few more failing runs from further seeds, each shrunk by fast-check and
-  //    made 1-minimal; the shortest (atomic steps, then operations, then preemptions) is reported.
+  //    made 1-minimal; the smallest is reported: fewest operations, then
+  //    preemptions, then context switches, then atomic steps.
   const candidates = [first];
   const more = Math.min(5000, Math.max(200, 3 * runsToDetection));
   for (let k = 1; k <= (o.candidates ?? 3); k++) {
@@ -106,7 +107,8 @@ export function explore(o: ExploreOptions): ExploreResult {
     if (c !== null) candidates.push(c);
   }
   let best: Counterexample | null = null;
-  const size = (cx: Counterexample) => [cx.schedule.length, cx.trace.setup.length + cx.trace.threads.reduce((n, t) => n + t.ops.length, 0), cx.trace.preemptions.length];
+  const switches = (cx: Counterexample) => cx.schedule.filter((st, i) => i > 0 && st.thread !== cx.schedule[i - 1]!.thread).length;
+  const size = (cx: Counterexample) => [cx.trace.setup.length + cx.trace.threads.reduce((n, t) => n + t.ops.length, 0), cx.trace.preemptions.length, switches(cx), cx.schedule.length];
   const smaller = (a: Counterexample, b: Counterexample) => {
     const [x, y] = [size(a), size(b)];
     for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! < y[i]!;
