@@ -70,7 +70,10 @@ function sequentialPhase(o: Options, stats: SeqStats): { text: string[]; violati
   const err = r.errorInstance;
   const v = err instanceof Violation ? err : new Violation("KERNEL-BUG", String(err));
   const [cfg, cmds] = r.counterexample as [WorldConfig, Iterable<unknown> & { toString(): string }];
-  const commands = String(cmds).split(/(?<=\)),/).filter((c) => c.trim() !== "");
+  const commands = String(cmds)
+    .replace(/\s*\/\*replayPath=.*?\*\//g, "")
+    .split(/(?<=\)),/)
+    .filter((c) => c.trim() !== "");
   const steps = sequentialSteps(o, cfg, cmds);
   const replay = `npm start -- ${optionsLine(o)} --sequences ${o.sequences}`;
   const text = [
