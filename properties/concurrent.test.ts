@@ -23,7 +23,7 @@ describe("concurrent refinement", () => {
   }
 
   test("v3 without the being_unmapped_rmap handshake: a use-after-free, shrunk to a few dozen atomic steps", () => {
-    const r = explore({ design: "v3-no-handshake", seed: 1, runs: 5000, scheduler: "pct" });
+    const r = explore({ design: "v3-no-handshake", seed: 1, runs: BOUNDS.FIND_RUNS, scheduler: "pct", candidates: BOUNDS.CANDIDATES });
     expect(r.counterexample).not.toBeNull();
     const cx = r.counterexample!;
     expect(cx.violation.invariant).toBe("INV-MEM");
@@ -33,14 +33,14 @@ describe("concurrent refinement", () => {
   });
 
   test("v3 as specified frees a shadow page an rmap entry still names (finding F1)", () => {
-    const r = explore({ design: "v3", seed: 1, runs: 5000, scheduler: "pct" });
+    const r = explore({ design: "v3", seed: 1, runs: BOUNDS.FIND_RUNS, scheduler: "pct", candidates: BOUNDS.CANDIDATES });
     expect(r.counterexample?.violation.invariant).toBe("INV-SP-LIVE");
     expect(isOneMinimal(r.counterexample!.trace, (t) => runTrace(t).result)).toBe(true);
   });
 
   test("the same seed gives the same counterexample, byte for byte", () => {
-    const a = explore({ design: "v3-no-handshake", seed: 1, runs: 5000, scheduler: "pct" });
-    const b = explore({ design: "v3-no-handshake", seed: 1, runs: 5000, scheduler: "pct" });
+    const a = explore({ design: "v3-no-handshake", seed: 1, runs: BOUNDS.FIND_RUNS, scheduler: "pct", candidates: BOUNDS.CANDIDATES });
+    const b = explore({ design: "v3-no-handshake", seed: 1, runs: BOUNDS.FIND_RUNS, scheduler: "pct", candidates: BOUNDS.CANDIDATES });
     expect(JSON.stringify(b.counterexample)).toBe(JSON.stringify(a.counterexample));
     expect(b.steps).toBe(a.steps);
   });

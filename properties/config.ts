@@ -25,4 +25,8 @@ export const BOUNDS = {
   CONC_RUNS: env("CONC_RUNS", 3000),
   /** Fixed seed of the concurrent properties. */
   CONC_SEED: env("CONC_SEED", 7),
+  /** Run budget of the tests that must find a known race. */
+  FIND_RUNS: env("FIND_RUNS", 5000),
+  /** Further failing runs explored for a shorter counterexample (explore's `candidates`). */
+  CANDIDATES: env("CANDIDATES", 3),
 };
