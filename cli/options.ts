@@ -31,7 +31,7 @@ export const USAGE = `usage: npm start -- [options]
   --sequences N       sequential command sequences to check first (default 300; 0 skips)
   --scheduler S       pct (default), random or preemptions
   --depth D           PCT depth, 1-5 (default 3)
-  --tso               x86-TSO memory: stores pass through per-thread store buffers
+  --tso               x86-TSO memory for the concurrent runs: stores pass through per-thread store buffers
   --json              print the summary as one JSON object on stdout
   --out DIR           where counterexample files go (default counterexamples/)
   --replay FILE       replay a saved counterexample exactly
