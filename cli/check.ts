@@ -110,8 +110,10 @@ export function cxFileName(o: Options, cx: Counterexample): string {
   return join(o.out, `${parts.join("-")}.json`);
 }
 
-export function check(o: Options, progress: (line: string) => void): CheckOutput {
+export function check(options: Options, progress: (line: string) => void): CheckOutput {
   const t0 = Date.now();
+  // A memory-ordering mutant is only observable under x86-TSO: --mutant turns it on.
+  const o = options.mutant !== null && mutantNamed(options.mutant)!.needsTso ? { ...options, tso: true } : options;
   const seq = newSeqStats();
   const lines: string[] = [`rmapcheck: ${optionsLine(o)}, scheduler ${o.scheduler}${o.scheduler === "pct" ? ` (depth ${o.depth})` : ""}`];
   progress(`[rmapcheck] sequential refinement: ${o.sequences} command sequences`);
