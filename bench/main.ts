@@ -5,7 +5,7 @@
  * Environment: BENCH_SEEDS (default 20), BENCH_RUNS (concurrent runs per check, default 20000),
  * BENCH_SEQUENCES (default 300).
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { DESIGNS } from "../impl/designs";
 import { check } from "../cli/check";
@@ -85,15 +85,23 @@ function replaceBetween(path: string, begin: string, end: string, body: string[]
   writeFileSync(path, `${text.slice(0, a + begin.length)}\n${body.join("\n")}\n${text.slice(b)}`);
 }
 
-const only = process.argv[2];
-const bench = [
+const BENCH = "docs/benchmarks.md";
+const SKELETON = [
   "# Benchmarks",
   "",
-  `Written by \`npm run bench\` (bench/main.ts) on ${machine()}. Rerun it to reproduce; CI never times anything.`,
+  `Written by \`npm run bench\` (bench/main.ts) on ${machine()}. Rerun it to reproduce; CI never times anything. Parts can be rerun alone: \`npx tsx bench/main.ts stepping|designs|mutants\`.`,
   "",
-];
-if (only === undefined || only === "stepping") bench.push(...stepping(), "");
-if (only === undefined || only === "designs") bench.push(...designs(), "", ...correct(), "");
-if (only === undefined || only === "stepping" || only === "designs") writeFileSync("docs/benchmarks.md", `${bench.join("\n")}\n`);
-if (only === undefined || only === "mutants") replaceBetween("docs/mutants.md", "<!-- bench:begin -->", "<!-- bench:end -->", mutants());
+  "<!-- stepping:begin -->",
+  "<!-- stepping:end -->",
+  "",
+  "<!-- designs:begin -->",
+  "<!-- designs:end -->",
+  "",
+].join("\n");
+
+const parts = process.argv.length > 2 ? process.argv.slice(2) : ["stepping", "designs", "mutants"];
+if (!existsSync(BENCH) || !readFileSync(BENCH, "utf8").includes("<!-- stepping:begin -->")) writeFileSync(BENCH, SKELETON);
+if (parts.includes("stepping")) replaceBetween(BENCH, "<!-- stepping:begin -->", "<!-- stepping:end -->", stepping());
+if (parts.includes("designs")) replaceBetween(BENCH, "<!-- designs:begin -->", "<!-- designs:end -->", [...designs(), "", ...correct()]);
+if (parts.includes("mutants")) replaceBetween("docs/mutants.md", "<!-- bench:begin -->", "<!-- bench:end -->", mutants());
 log("[bench] done");
