@@ -50,8 +50,11 @@ export function* mmu_spte_set(kvm: Kvm, sptep: number, new_spte: number): KGen<v
 
 /**
  * mmu_spte_update: present -> present with the same pfn. Returns true when a
- * writable spte became read-only (the caller must flush TLBs). Propagates A/D
- * bits that the update clears.
+ * writable spte became read-only (the caller must flush TLBs). A spte that
+ * hardware or lockless code may change is updated with xchg, and the A/D bits
+ * the update clears (including ones set after the load) reach the pfn.
+ * (v3.10; the pre-3.6 variant kept D and took the fast path when the new
+ * value kept A, which loses a D set by hardware after fast_page_fault.)
  */
 export function* mmu_spte_update(kvm: Kvm, sptep: number, new_spte: number): KGen<boolean> {
   let old_spte = yield load(sptep, "spt", "mmu_spte_update: load *sptep");
@@ -61,20 +64,16 @@ export function* mmu_spte_update(kvm: Kvm, sptep: number, new_spte: number): KGe
     yield* kvm.sym.mmu_spte_set(kvm, sptep, new_spte);
     return ret;
   }
-  const A = shadow_accessed_mask(kvm);
-  const D = shadow_dirty_mask(kvm);
-  new_spte |= old_spte & D;
-  let mask = A;
-  if (is_writable_pte(old_spte)) mask |= D;
-  if (!kvm.sym.spte_has_volatile_bits(kvm, old_spte) || (new_spte & mask) === mask) {
+  if (!kvm.sym.spte_has_volatile_bits(kvm, old_spte)) {
     yield* kvm.sym.__update_clear_spte_fast(kvm, sptep, new_spte, "mmu_spte_update");
   } else {
     old_spte = yield* kvm.sym.__update_clear_spte_slow(kvm, sptep, new_spte, "mmu_spte_update");
   }
   if (is_writable_pte(old_spte) && !is_writable_pte(new_spte)) ret = true;
+  const A = shadow_accessed_mask(kvm);
   if (!A) return ret;
   if (spte_is_bit_cleared(old_spte, new_spte, A)) yield* kvm.sym.kvm_set_pfn_accessed(kvm, spte_to_pfn(old_spte));
-  if (spte_is_bit_cleared(old_spte, new_spte, D)) yield* kvm.sym.kvm_set_pfn_dirty(kvm, spte_to_pfn(old_spte));
+  if (spte_is_bit_cleared(old_spte, new_spte, shadow_dirty_mask(kvm))) yield* kvm.sym.kvm_set_pfn_dirty(kvm, spte_to_pfn(old_spte));
   return ret;
 }
 

@@ -166,9 +166,7 @@ export function judgeSpteChange(
   switch (op.kind) {
     case "page_fault": {
       const t = faultTarget(geo, slots, op);
-      if (t && namesPage(geo, site, op.gfn, t.level, op.quadrant) && o.pfn === t.value.pfn) {
-        expected = { ...t.value, dirty: geo.adBits ? t.value.dirty || o.dirty : t.value.dirty };
-      }
+      if (t && namesPage(geo, site, op.gfn, t.level, op.quadrant) && o.pfn === t.value.pfn) expected = t.value;
       break;
     }
     case "age_hva": {
@@ -199,12 +197,17 @@ export function judgeSpteChange(
       break;
   }
   if (expected === undefined) return bad(`may not change present spte ${site.ref}`);
-  if (sameSpte(expected, now)) return ok({ kind: "update", value: expected, accessed: false, dirty: false });
   const n = now!;
-  const owesA = expected.accessed && !n.accessed;
-  const owesD = expected.dirty && !n.dirty;
-  if ((owesA || owesD) && sameSpte({ ...expected, accessed: n.accessed, dirty: n.dirty }, n)) {
-    return ok({ kind: "update", value: n, accessed: owesA, dirty: owesD });
+  // The written value may lack an A or D bit the model's value has (set after the writer loaded
+  // the spte); it may not invent one, nor differ in any other bit.
+  const inventsAD = (n.accessed && !expected.accessed) || (n.dirty && !expected.dirty);
+  if (inventsAD || !sameSpte({ ...expected, accessed: n.accessed, dirty: n.dirty }, n)) {
+    const lostAD = (expected.accessed && !n.accessed) || (expected.dirty && !n.dirty);
+    return bad(`changes spte ${site.ref} to a value the model does not reach`, lostAD && !inventsAD ? "INV-AD" : "INV-REFINE");
   }
-  return bad(`changes spte ${site.ref} to a value the model does not reach`, owesA || owesD ? "INV-AD" : "INV-REFINE");
+  // Whatever A/D the model's spte had and the written value has not is owed to the page,
+  // as mmu_spte_update owes it; kvm_age_rmapp clears A on purpose and owes nothing for it.
+  const owesA = o.accessed && !n.accessed && op.kind !== "age_hva";
+  const owesD = o.dirty && !n.dirty;
+  return ok({ kind: "update", value: n, accessed: owesA, dirty: owesD });
 }

@@ -68,13 +68,12 @@ export function dropRmap(s: ModelState, key: string): { s: ModelState; dropped: 
 }
 
 /**
- * mmu_spte_update's effect on a present spte: D is kept; bits that the update
- * clears reach the pfn (A and D only). Returns whether W went 1 -> 0.
+ * mmu_spte_update's effect on a present spte: the new value replaces it; the
+ * A and D bits it clears reach the pfn. Returns whether W went 1 -> 0.
  */
 export function updateSpte(s: ModelState, ref: SpteRef, next: Spte): { s: ModelState; flush: boolean } {
   const old = s.sptes.get(ref)!;
-  const v: Spte = { ...next, dirty: s.geo.adBits ? next.dirty || old.dirty : next.dirty };
-  let out = withSpte(s, ref, v);
-  if (s.geo.adBits) out = withPfn(out, old.pfn, old.accessed && !v.accessed, old.dirty && !v.dirty);
-  return { s: out, flush: old.writable && !v.writable };
+  let out = withSpte(s, ref, next);
+  if (s.geo.adBits) out = withPfn(out, old.pfn, old.accessed && !next.accessed, old.dirty && !next.dirty);
+  return { s: out, flush: old.writable && !next.writable };
 }
