@@ -12,7 +12,7 @@ interface Reason {
 
 const TLB = "EQUIVALENT under the model: TLB flushes are simulated only as waits for vCPUs in guest mode; no ghost TLB records stale translations (spec §5 M12's optional ghost TLB is not built), so a missing or extra flush is not observable. GAP if a ghost TLB is added.";
 const VOLATILE = "GAP: the fast (load + store) versus slow (xchg) choice matters only when hardware or fast_page_fault writes the spte between the two steps; the mutation suite's small concurrent budget rarely builds that race. properties/races.test.ts and corpus/fixed/baseline-INV-AD-seed2.json (added after this run) cover the main windows.";
-const LEAK = "GAP: no invariant says that freed slots leave no rmap arrays or descs allocated (a leak is not a use-after-free). Planned: a no-leak check at quiescence.";
+const LEAK = "GAP in this run: no invariant said that deleting a slot leaves no rmap array or desc allocated (a leak is not a use-after-free). INV-NO-LEAK, added after the run, checks exactly that at quiescence and after every sequential command.";
 
 const REASONS: Reason[] = [
   { file: /spte_bits\.ts$/, line: /spte_is_locklessly_modifiable|return true;|if \(!a\)|is_shadow_present_pte\(spte\)\) return false|spte & a &&/, why: VOLATILE },

@@ -43,6 +43,7 @@ export const INVARIANTS: readonly Invariant[] = [
   { name: "INV-OBSOLETE", when: ["step"], source: "spec §2.8 [I]", statement: "every spte cleared through an invalid rmap belongs to an obsolete shadow page (so skipping the TLB flush is safe)" },
   { name: "INV-SP-LIVE", when: ["free"], source: "spec §2.8 [I]", statement: "a shadow page is freed only when no rmap entry names one of its sptes" },
   { name: "INV-DESC-LIVE", when: ["free"], source: "spec §2.8 [I]", statement: "descs of an invalid slot are freed only after the slot is uninstalled, an SRCU grace period has passed and no unmapper is walking it" },
+  { name: "INV-NO-LEAK", when: ["quiescence"], source: "spec §1.11 [I] (kvm_arch_free_memslot does not walk the heads)", statement: "every rmap array, desc, memslot and shadow page still allocated is reachable from the installed memslots or active_mmu_pages: deleting a slot leaks nothing" },
   { name: "INV-MEM", when: ["step"], source: "spec §5 M1, M3, M4", statement: "every access hits live memory of the expected kind (no use-after-free, no dereference of SKIP or of a never-allocated address)" },
   { name: "INV-LOCK", when: ["step", "quiescence"], source: "spec §1.11 [C]", statement: "valid rmaps, shadow pages and slot ops change only under mmu_lock; only the holder releases it; no thread ends holding it" },
   { name: "INV-REFINE", when: ["step", "quiescence"], source: "docs/model.md", statement: "the implementation's abstract state equals the model's: spte values at every spte step, the whole state at quiescence; return values agree" },

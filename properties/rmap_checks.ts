@@ -4,7 +4,7 @@
  * duplicates, placement), a whole slot before its rmap memory is freed
  * (INV-COMPLETE), every rmap before a shadow page is freed (INV-SP-LIVE).
  */
-import type { Kvm } from "../impl/kvm";
+import { KVM, type Kvm } from "../impl/kvm";
 
 import { gfn_to_index } from "../impl/memslot";
 import { PTE_LIST_SPTE_SKIP } from "../impl/pte_list_clear_concurrently";
@@ -96,3 +96,27 @@ export function checkSlotComplete(kvm: Kvm, slotId: number, baseGfn: number, npa
   }
 }
 
+
+/**
+ * INV-NO-LEAK at quiescence: every rmap head array, desc, memslot, memslots
+ * array and shadow page still allocated is reachable: from the installed
+ * memslots, or (pages) from active_mmu_pages.
+ */
+export function checkNoLeak(kvm: Kvm, installed: readonly { id: number; addr: number; heads: number[][] }[]): void {
+  const ids = new Set(installed.map((s) => s.id));
+  const slots = new Set(installed.map((s) => s.addr));
+  const descs = new Set<number>();
+  for (const s of installed) for (const heads of s.heads) for (const h of heads) for (const d of readRmap(kvm, h).descs) descs.add(d);
+  const memslots = kvm.mem.peek(kvm.field(KVM.memslots));
+  const pages = new Set(kvm.active_mmu_pages);
+  for (const o of kvm.mem.objects) {
+    if (o === undefined || o.freed) continue;
+    const leak =
+      (o.kind === "rmap" && !ids.has(o.tag)) ||
+      (o.kind === "pte_list_desc" && !descs.has(o.base)) ||
+      (o.kind === "memslot" && !slots.has(o.base)) ||
+      (o.kind === "memslots" && o.base !== memslots) ||
+      (o.kind === "mmu_page" && !pages.has(o.base));
+    if (leak) throw new Violation("INV-NO-LEAK", `${o.kind} at 0x${o.base.toString(16)} is still allocated but nothing reaches it`);
+  }
+}

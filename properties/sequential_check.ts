@@ -13,6 +13,8 @@ import { modelBijection } from "../model/invariants";
 import { pteListAddCount, type Layout } from "../model/pte_list_add_count";
 import type { ModelState } from "../model/state";
 import { abstraction, layoutOf } from "./abstraction";
+import { installedSlots } from "./impl_state";
+import { checkNoLeak } from "./rmap_checks";
 import { implOp, modelOp, type OpDesc, opText } from "./ops";
 import type { World } from "./world";
 
@@ -47,7 +49,7 @@ export function newSeqStats(): SeqStats {
  */
 export function checkQuiescent(w: World, model: ModelState, context: string, stats?: SeqStats): void {
   const abs = abstraction(w.machine);
-  if (stats) stats.invariantChecks += 2 * abs.heads + 4;
+  if (stats) stats.invariantChecks += 2 * abs.heads + 5;
   if (abs.errors.length > 0) {
     const name = abs.errors[0]!.split(":")[0]!;
     throw new Violation(name, `${abs.errors[0]} (after ${context})`);
@@ -58,6 +60,7 @@ export function checkQuiescent(w: World, model: ModelState, context: string, sta
   if (diff.length > 0) throw new Violation("INV-REFINE", `implementation and model differ after ${context}`, diff);
   if (w.machine.warnings.length > 0) throw new Violation("INV-RO", `WARN_ON fired: ${w.machine.warnings[0]}`);
   if (w.machine.lockOwner !== null) throw new Violation("INV-LOCK", `mmu_lock still held by ${w.machine.lockOwner.name} after ${context}`);
+  if (!w.pendingDeletes.size) checkNoLeak(w.kvm, installedSlots(w.kvm));
 }
 
 /** Run `op` on both sides from `model`; returns the model's next state. Throws a Violation on any disagreement. */

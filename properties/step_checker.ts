@@ -29,7 +29,7 @@ import type { Operation, Thread } from "../runtime/thread";
 import { Violation } from "../runtime/violation";
 import { abstraction } from "./abstraction";
 import { installedSlots, type SlotInfo } from "./impl_state";
-import { allLiveHeads, checkNoEntryInto, checkRmap, checkSlotComplete, headSite } from "./rmap_checks";
+import { allLiveHeads, checkNoEntryInto, checkNoLeak, checkRmap, checkSlotComplete, headSite } from "./rmap_checks";
 import { readRmap } from "./rmap_view";
 import { SpteRefinement } from "./spte_refinement";
 import { modelBijection } from "../model/invariants";
@@ -303,6 +303,8 @@ export class StepChecker implements Observer {
     this.checks++;
     const bij = modelBijection(abs.s);
     if (bij.length > 0) throw new Violation("INV-COMPLETE", `at quiescence: ${bij[0]}`, bij);
+    this.checks++;
+    checkNoLeak(this.kvm, installedSlots(this.kvm));
     this.checks++;
     const diff = this.refinement.compare(abs.s);
     if (diff.length > 0) throw new Violation("INV-REFINE", "at quiescence the implementation's state is not the model's", diff);
