@@ -12,11 +12,7 @@ export function* remove_entry_no_backfill(kvm: Kvm, pte_list: number, desc: numb
   if (i !== 0) return;
   const next = yield load(desc_spte(desc, 1), "pte_list_desc", "pte_list_desc_remove_entry: load desc->sptes[1]");
   if (next) return;
-  const more = yield load(desc_more(kvm, desc), "pte_list_desc", "pte_list_desc_remove_entry: load desc->more");
-  if (!prev_desc && !more) yield store(pte_list, "rmap", 0, "pte_list_desc_remove_entry: store *pte_list = desc->sptes[0]");
-  else if (prev_desc) yield store(desc_more(kvm, prev_desc), "pte_list_desc", more, "pte_list_desc_remove_entry: store prev_desc->more");
-  else yield store(pte_list, "rmap", more | 1, "pte_list_desc_remove_entry: store *pte_list = desc->more|1");
-  yield* kvm.sym.mmu_free_pte_list_desc(kvm, desc);
+  yield* unlink_and_free(kvm, pte_list, desc, prev_desc);
 }
 
 /** remove-j-off-by-one: the back-fill scan starts at PTE_LIST_EXT - 2, never looking at the last entry. */
@@ -31,11 +27,7 @@ export function* remove_entry_off_by_one(kvm: Kvm, pte_list: number, desc: numbe
   yield store(desc_spte(desc, i), "pte_list_desc", moved, `pte_list_desc_remove_entry: store desc->sptes[${i}] = sptes[${j}]`);
   yield store(desc_spte(desc, j), "pte_list_desc", 0, `pte_list_desc_remove_entry: store desc->sptes[${j}] = NULL`);
   if (j !== 0) return;
-  const more = yield load(desc_more(kvm, desc), "pte_list_desc", "pte_list_desc_remove_entry: load desc->more");
-  if (!prev_desc && !more) yield store(pte_list, "rmap", 0, "pte_list_desc_remove_entry: store *pte_list = desc->sptes[0]");
-  else if (prev_desc) yield store(desc_more(kvm, prev_desc), "pte_list_desc", more, "pte_list_desc_remove_entry: store prev_desc->more");
-  else yield store(pte_list, "rmap", more | 1, "pte_list_desc_remove_entry: store *pte_list = desc->more|1");
-  yield* kvm.sym.mmu_free_pte_list_desc(kvm, desc);
+  yield* unlink_and_free(kvm, pte_list, desc, prev_desc);
 }
 
 /** desc-freed-before-unlink: an emptied desc is freed before prev_desc->more / the head stops pointing at it. */
@@ -94,4 +86,13 @@ export function* pte_list_add_overrun(kvm: Kvm, spte: number, pte_list: number):
 function* defaultPteListAdd(kvm: Kvm, spte: number, pte_list: number, head: number): KGen<number> {
   void head;
   return yield* pte_list_add(kvm, spte, pte_list);
+}
+
+/** The unmutated tail of pte_list_desc_remove_entry: unlink the emptied desc, then free it. */
+function* unlink_and_free(kvm: Kvm, pte_list: number, desc: number, prev_desc: number): KGen<void> {
+  const more = yield load(desc_more(kvm, desc), "pte_list_desc", "pte_list_desc_remove_entry: load desc->more");
+  if (!prev_desc && !more) yield store(pte_list, "rmap", 0, "pte_list_desc_remove_entry: store *pte_list = desc->sptes[0]");
+  else if (prev_desc) yield store(desc_more(kvm, prev_desc), "pte_list_desc", more, "pte_list_desc_remove_entry: store prev_desc->more");
+  else yield store(pte_list, "rmap", more | 1, "pte_list_desc_remove_entry: store *pte_list = desc->more|1");
+  yield* kvm.sym.mmu_free_pte_list_desc(kvm, desc);
 }
