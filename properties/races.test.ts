@@ -74,10 +74,20 @@ describe("races on one spte, every single-preemption schedule", () => {
     expect(runs.some((r) => r.labels.includes("0:kvm_set_pfn_dirty"))).toBe(true);
   });
 
-  test("fast_page_fault against an unmap of the same spte", () => {
+  test("fast_page_fault against an unmap of the same spte: its return value follows its cmpxchg", () => {
     const setup = [fault(true), { kind: "get_dirty_log", gfn: 0 } as OpDesc];
     const runs = everySinglePreemption(trace(setup, { kind: "unmap_hva_range", start: 0x40, end: 0x41 }, { kind: "fast_page_fault", gfn: 0, quadrant: 0 }));
     expect(runs.filter((r) => r.violation !== null)).toEqual([]);
+    // Both outcomes are reached: the cmpxchg wins on some schedule and fails on another
+    // (the unmap cleared the spte between fast_page_fault's load and its cmpxchg).
+    const cmpxchgAfterClear = (labels: string[]) => {
+      const load = labels.indexOf("1:fast_page_fault: load *sptep");
+      const clear = labels.findIndex((l) => l.startsWith("0:mmu_spte_clear_track_bits: xchg"));
+      const cas = labels.findIndex((l) => l.startsWith("1:fast_pf_fix_direct_spte: cmpxchg"));
+      return load >= 0 && cas > clear && clear > load;
+    };
+    expect(runs.some((r) => cmpxchgAfterClear(r.labels))).toBe(true);
+    expect(runs.some((r) => r.labels.some((l) => l.startsWith("1:fast_pf_fix_direct_spte")) && !cmpxchgAfterClear(r.labels))).toBe(true);
   });
 
   for (const [name, setup, op, other] of [

@@ -12,6 +12,8 @@
  *   - a write to a spte: the model's spte rule (INV-REFINE, INV-AD, INV-RO,
  *     INV-OBSOLETE), see spte_refinement.ts;
  *   - a free: INV-NO-FREE, INV-DESC-LIVE, INV-SP-LIVE, INV-COMPLETE;
+ *   - the end of a fast_page_fault: its return value is the model's at its
+ *     linearization point, the cmpxchg (1 iff the cmpxchg won) (INV-REFINE);
  *   - a WARN_ON: INV-RO.
  * Full (`full: true`): additionally, after every step, every rmap's structure
  * and a snapshot comparison of every invalid rmap against the previous step.
@@ -31,6 +33,7 @@ import { abstraction } from "./abstraction";
 import { installedSlots, type SlotInfo } from "./impl_state";
 import { allLiveHeads, checkNoEntryInto, checkNoLeak, checkRmap, checkSlotComplete, headSite } from "./rmap_checks";
 import { readRmap } from "./rmap_view";
+import { opText } from "./ops";
 import { SpteRefinement } from "./spte_refinement";
 import { modelBijection } from "../model/invariants";
 
@@ -64,6 +67,8 @@ export class StepChecker implements Observer {
   private readonly completeChecked = new Set<string>();
   private readonly full: boolean;
   private snapshot = new Map<number, number>();
+  /** fast_page_fault threads whose cmpxchg on the spte won, in the current operation. */
+  private readonly fastPfWon = new Set<Thread>();
 
   constructor(m: Machine, style: FlushStyle, opts: CheckerOptions = {}) {
     this.kvm = m.kvm;
@@ -105,9 +110,16 @@ export class StepChecker implements Observer {
 
   opStart(): void {}
 
-  opEnd(m: Machine, t: Thread, op: Operation): void {
+  opEnd(m: Machine, t: Thread, op: Operation, result: unknown): void {
     this.checks++;
-    this.refinement.onOpEnd(t, (op as TraceOperation).desc);
+    const desc = (op as TraceOperation).desc;
+    this.refinement.onOpEnd(t, desc);
+    if (desc.kind === "fast_page_fault") {
+      const won = this.fastPfWon.delete(t);
+      if (result !== (won ? 1 : 0)) {
+        throw new Violation("INV-REFINE", `${t.name}: ${opText(desc)} returned ${String(result)}, but its cmpxchg ${won ? "won" : "did not win"}: the model returns ${won ? 1 : 0}`);
+      }
+    }
   }
 
   afterStep(m: Machine, t: Thread, s: Step, result: number, old: number): void {
@@ -129,6 +141,7 @@ export class StepChecker implements Observer {
         this.onFree(m, t, s);
         break;
       default:
+        if (s.op === "cmpxchg" && s.kind === "spt" && result === s.cmp && this.opOf(t).kind === "fast_page_fault") this.fastPfWon.add(t);
         if (writesWord(s.op) && !Number.isNaN(old)) this.onWrite(m, t, s, old);
     }
     if (this.full) this.fullCheck(m);
