@@ -89,6 +89,15 @@ describe("bad input is a typed, named kernel error", () => {
     const slot = run(gfn_to_memslot(w.kvm, 1));
     run(w.kvm.sym.kvm_mmu_invalidate_memslot_pages_locked(w.kvm, [slot]));
     expect(() => run(rmap_write_protect(w.kvm, 1))).toThrow(/invalid_rmap_write_protect: WARN_ON/);
+    // With WARN_ON not fatal: nothing is write-protected and no flush is asked for.
+    const lenient = world(false);
+    const { sptep } = lenient.run(kvm_mmu_page_fault(lenient.w.kvm, 1, 1, true, 0));
+    const before = lenient.w.kvm.mem.peek(sptep);
+    lenient.run(lenient.w.kvm.sym.kvm_mmu_invalidate_memslot_pages_locked(lenient.w.kvm, [lenient.run(gfn_to_memslot(lenient.w.kvm, 1))]));
+    expect(lenient.run(rmap_write_protect(lenient.w.kvm, 1))).toBe(false);
+    // One WARN per level's rmap (KVM_NR_PAGE_SIZES = 3).
+    expect(lenient.w.machine.warnings).toEqual(Array(3).fill("invalid_rmap_write_protect: WARN_ON(1)"));
+    expect(lenient.w.kvm.mem.peek(sptep)).toBe(before);
   });
 
   test("mmu_spte_set over a present spte is WARN_ON", () => {

@@ -19,7 +19,7 @@
 import { type KvmConfig, KERNEL_CONFIG, SMALL_CONFIG } from "../impl/config";
 import { DESIGNS } from "../impl/designs";
 import { kvm_mmu_page_fault } from "../impl/page_fault";
-import { mmu_spte_clear_track_bits, mmu_spte_update } from "../impl/spte";
+import { mmu_spte_clear_no_track, mmu_spte_clear_track_bits, mmu_spte_update } from "../impl/spte";
 import {
   PT_ACCESSED_MASK,
   PT_DIRTY_MASK,
@@ -122,4 +122,13 @@ describe.each([
     }
     expect(kinds.size).toBe(cfg.adBits ? 2 : 1);
   });
+});
+
+test("mmu_spte_clear_no_track clears with one plain store and tells the page nothing", () => {
+  const s = oneSpte(KERNEL_CONFIG);
+  s.set(PT_PRESENT_MASK | PT_WRITABLE_MASK | PT_ACCESSED_MASK | PT_DIRTY_MASK);
+  const ops: StepOp[] = [];
+  s.w.machine.runSolo(s.t, recording(mmu_spte_clear_no_track(s.w.kvm, s.sptep), ops));
+  expect(ops).toEqual(["store"]);
+  expect(s.w.kvm.mem.peek(s.sptep)).toBe(0);
 });
