@@ -7,7 +7,7 @@
  * KVM_HVA_ERR_BAD). The spte is then set and its rmap entry added under mmu_lock.
  * DEVIATION: mmu_notifier_seq retry, prefetch and rmap_recycle are not simulated.
  */
-import { type KGen, load, spinLock, spinUnlock, srcuReadLock, srcuReadUnlock } from "../runtime/step";
+import { flushRemoteTlbs, type KGen, load, spinLock, spinUnlock, srcuReadLock, srcuReadUnlock } from "../runtime/step";
 import { fieldOf, type Kvm, KVM_MEMSLOT_INVALID, MEMSLOT } from "./kvm";
 import { KVM_HPAGE_GFN_SHIFT, slot_field } from "./memslot";
 import { sp_spt } from "./mmu_page";
@@ -60,13 +60,16 @@ export function* mmu_set_spte(kvm: Kvm, sptep: number, level: number, pfn: numbe
   let was_rmapped = false;
   const old = yield load(sptep, "spt", "mmu_set_spte: load *sptep");
   if (is_shadow_present_pte(old)) {
-    if (spte_to_pfn(old) !== pfn) yield* kvm.sym.drop_spte(kvm, sptep);
-    else was_rmapped = true;
+    if (spte_to_pfn(old) !== pfn) {
+      yield* kvm.sym.drop_spte(kvm, sptep);
+      yield flushRemoteTlbs("mmu_set_spte: kvm_flush_remote_tlbs");
+    } else was_rmapped = true;
   }
   let spte = PT_PRESENT_MASK | (pfn << PAGE_SHIFT) | shadow_accessed_mask(kvm);
   if (level > 1) spte |= PT_PAGE_SIZE_MASK;
   if (writable) spte |= SPTE_HOST_WRITEABLE | PT_WRITABLE_MASK | SPTE_MMU_WRITEABLE;
-  yield* kvm.sym.mmu_spte_update(kvm, sptep, spte);
+  // set_spte: a writable spte that became read-only may still be cached writable.
+  if (yield* kvm.sym.mmu_spte_update(kvm, sptep, spte)) yield flushRemoteTlbs("set_spte: kvm_flush_remote_tlbs");
   if (was_rmapped) return -1;
   return yield* kvm.sym.rmap_add(kvm, sptep, gfn);
 }
