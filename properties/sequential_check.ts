@@ -14,6 +14,7 @@ import { pteListAddCount, type Layout } from "../model/pte_list_add_count";
 import type { ModelState } from "../model/state";
 import { abstraction, layoutOf } from "./abstraction";
 import { installedSlots } from "./impl_state";
+import { GhostTlb } from "./ghost_tlb";
 import { checkNoLeak } from "./rmap_checks";
 import { implOp, modelOp, type OpDesc, opText } from "./ops";
 import type { World } from "./world";
@@ -63,11 +64,16 @@ export function checkQuiescent(w: World, model: ModelState, context: string, sta
   if (!w.pendingDeletes.size) checkNoLeak(w.kvm, installedSlots(w.kvm));
 }
 
+/** Each world's ghost TLB (INV-TLB), kept across its commands. */
+const tlbs = new WeakMap<World, GhostTlb>();
+
 /** Run `op` on both sides from `model`; returns the model's next state. Throws a Violation on any disagreement. */
 export function runCommand(w: World, t: Thread, model: ModelState, op: OpDesc, stats?: SeqStats): ModelState {
   const mo = modelOp(model, op, w);
   const adds = new AddLayouts(w);
-  w.machine.observers.push(adds);
+  let tlb = tlbs.get(w);
+  if (!tlb) tlbs.set(w, (tlb = new GhostTlb(w.kvm)));
+  w.machine.observers.push(adds, tlb);
   let ret: number;
   const before = w.machine.stepIndex;
   try {
@@ -75,7 +81,7 @@ export function runCommand(w: World, t: Thread, model: ModelState, op: OpDesc, s
   } catch (e) {
     throw asViolation(e);
   } finally {
-    w.machine.observers.pop();
+    w.machine.observers.splice(-2, 2);
     if (stats) {
       stats.commands++;
       stats.steps += w.machine.stepIndex - before;
@@ -94,6 +100,7 @@ export function runCommand(w: World, t: Thread, model: ModelState, op: OpDesc, s
   } else if (ret !== mo.ret) {
     throw new Violation("INV-REFINE", `${opText(op)} returned ${ret}, the model says ${mo.ret}`);
   }
+  tlb.endOperation(t, opText(op));
   checkQuiescent(w, mo.s, opText(op), stats);
   return mo.s;
 }

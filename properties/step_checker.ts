@@ -12,6 +12,8 @@
  *   - a write to a spte: the model's spte rule (INV-REFINE, INV-AD, INV-RO,
  *     INV-OBSOLETE), see spte_refinement.ts;
  *   - a free: INV-NO-FREE, INV-DESC-LIVE, INV-SP-LIVE, INV-COMPLETE;
+ *   - the end of an operation: nothing it narrowed is left in a vCPU's ghost
+ *     TLB (INV-TLB, ghost_tlb.ts);
  *   - the end of a fast_page_fault: its return value is the model's at its
  *     linearization point, the cmpxchg (1 iff the cmpxchg won) (INV-REFINE);
  *   - a WARN_ON: INV-RO.
@@ -34,6 +36,7 @@ import { installedSlots, type SlotInfo } from "./impl_state";
 import { allLiveHeads, checkNoEntryInto, checkNoLeak, checkRmap, checkSlotComplete, headSite } from "./rmap_checks";
 import { readRmap } from "./rmap_view";
 import { opText } from "./ops";
+import { GhostTlb } from "./ghost_tlb";
 import { SpteRefinement } from "./spte_refinement";
 import { modelBijection } from "../model/invariants";
 
@@ -51,6 +54,7 @@ export class StepChecker implements Observer {
   checks = 0;
   private readonly kvm: Kvm;
   private readonly refinement: SpteRefinement;
+  private readonly tlb: GhostTlb;
   /** Valid rmap heads written in the current mmu_lock critical section. */
   private readonly dirty = new Set<number>();
   /** desc address -> the rmap head it hangs off. */
@@ -74,6 +78,7 @@ export class StepChecker implements Observer {
     this.kvm = m.kvm;
     this.full = opts.full ?? false;
     this.refinement = new SpteRefinement(m.kvm, style);
+    this.tlb = new GhostTlb(m.kvm);
     this.refreshInstalled(m);
     for (const head of allLiveHeads(m.kvm)) this.noteLinks(head, m.kvm.mem.peek(head));
   }
@@ -114,6 +119,7 @@ export class StepChecker implements Observer {
     this.checks++;
     const desc = (op as TraceOperation).desc;
     this.refinement.onOpEnd(t, desc);
+    this.tlb.endOperation(t, `${t.name}: ${opText(desc)}`);
     if (desc.kind === "fast_page_fault") {
       const won = this.fastPfWon.delete(t);
       if (result !== (won ? 1 : 0)) {
@@ -124,6 +130,7 @@ export class StepChecker implements Observer {
 
   afterStep(m: Machine, t: Thread, s: Step, result: number, old: number): void {
     this.checks++;
+    this.tlb.afterStep(m, t, s, result, old);
     switch (s.op) {
       case "warn":
         throw new Violation("INV-RO", `${t.name}: ${s.label}`);

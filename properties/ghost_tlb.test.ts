@@ -1,0 +1,70 @@
+/**
+ * The ghost TLB (INV-TLB) on its own: a translation the page walk cached
+ * must be flushed by whoever narrows the spte, before that operation ends.
+ * The kernel's notifier paths are run with and without their flush (calling
+ * kvm_handle_hva_range directly is the unmap without the notifier's flush).
+ */
+import { SMALL_CONFIG } from "../impl/config";
+import { DESIGNS } from "../impl/designs";
+import { kvm_age_hva, kvm_unmap_hva_range } from "../impl/hva";
+import type { KGen } from "../runtime/step";
+import { Thread } from "../runtime/thread";
+import { Violation } from "../runtime/violation";
+import { GhostTlb } from "./ghost_tlb";
+import { implOp } from "./ops";
+import { makeWorld } from "./world";
+
+/** A VM with gfn 0 mapped writable; `walk` is the guest touching it through hardware. */
+function vm() {
+  const t = new Thread(0, "vcpu0", []);
+  const w = makeWorld({ kvm: SMALL_CONFIG, slots: [{ id: 0, baseGfn: 0, npages: 2, userspaceAddr: 0x40 }] }, DESIGNS.v3!, [t]);
+  const tlb = new GhostTlb(w.kvm);
+  w.machine.observers.push(tlb);
+  /** Run one operation as t, then check INV-TLB for it. */
+  const op = (what: string, g: KGen<number>): number => {
+    const r = w.machine.runSolo(t, g);
+    tlb.endOperation(t, what);
+    return r;
+  };
+  op("page_fault", implOp(w, { kind: "page_fault", gfn: 0, level: 1, write: true, quadrant: 0 }));
+  const walk = (write: boolean) => op("hw_access", implOp(w, { kind: "hw_access", gfn: 0, level: 1, quadrant: 0, write }));
+  return { w, op, walk };
+}
+
+function invariantOf(f: () => unknown): string | null {
+  try {
+    f();
+    return null;
+  } catch (e) {
+    if (e instanceof Violation) return e.invariant;
+    throw e;
+  }
+}
+
+describe("INV-TLB: the ghost TLB", () => {
+  test("an unmap that flushes (the notifier) leaves nothing cached", () => {
+    const { w, op, walk } = vm();
+    expect(walk(true)).toBe(1);
+    expect(invariantOf(() => op("unmap", kvm_unmap_hva_range(w.kvm, 0x40, 0x41)))).toBeNull();
+  });
+
+  test("an unmap that does not flush, after the guest cached the translation, violates INV-TLB", () => {
+    const { w, op, walk } = vm();
+    walk(false);
+    expect(invariantOf(() => op("unmap without flush", w.kvm.sym.kvm_handle_hva_range(w.kvm, 0x40, 0x41, null, "rmap_unmap")))).toBe("INV-TLB");
+  });
+
+  test("the same unmap without flush is fine when no vCPU had walked the spte", () => {
+    const { w, op } = vm();
+    expect(invariantOf(() => op("unmap without flush", w.kvm.sym.kvm_handle_hva_range(w.kvm, 0x40, 0x41, null, "rmap_unmap")))).toBeNull();
+  });
+
+  test("clearing A without a flush violates INV-TLB (the CPU would not set A again); clear_flush_young flushes", () => {
+    const a = vm();
+    a.walk(false);
+    expect(invariantOf(() => a.op("age without flush", a.w.kvm.sym.kvm_handle_hva_range(a.w.kvm, 0x40, 0x41, null, "rmap_age")))).toBe("INV-TLB");
+    const b = vm();
+    b.walk(false);
+    expect(invariantOf(() => b.op("clear_flush_young", kvm_age_hva(b.w.kvm, 0x40)))).toBeNull();
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * A ghost TLB per vCPU, for INV-TLB (model/invariants.ts; spec §5 M12's
+ * "optional ghost TLB").
+ *
+ * Filled by the CPU's page walk (the hw_walk step): a walk that went through
+ * caches the spte's value after the walk, as a TLB entry of the walking
+ * thread. Emptied by kvm_flush_remote_tlbs and kvm_reload_remote_mmus (both
+ * wait for every vCPU to leave guest mode, and a reloaded vCPU starts from a
+ * flushed TLB), and when the last vCPU has exited (kvm_destroy_vm).
+ *
+ * A write that makes a present spte less permissive than a translation cached
+ * from its old value (not present, another pfn, W cleared, or A cleared where
+ * the MMU has A bits: the CPU would not set A again through the cached entry)
+ * is recorded against the writing thread's operation. When that operation
+ * ends, no TLB may still hold a translation the spte no longer allows. The
+ * kernel's rule is the same: every path that narrows a spte flushes before it
+ * returns (set_spte, mmu_set_spte, kvm_set_pte_rmapp, the notifiers,
+ * kvm_mmu_commit_zap_page, get_dirty_log, kvm_mmu_get_page's write-protect),
+ * except the lock-free invalid-rmap unmap, which relies on INV-OBSOLETE: the
+ * pages it clears were made unreachable by a kvm_reload_remote_mmus before.
+ *
+ * D is not tracked: a spte rewritten without D (a fault on a mapped page)
+ * has had its D moved to the page (INV-AD), and the kernel does not flush for it.
+ */
+import type { Kvm } from "../impl/kvm";
+import { PAGE_SHIFT, PT_ACCESSED_MASK, PT_PRESENT_MASK, PT_WRITABLE_MASK } from "../impl/spte_bits";
+import type { Machine, Observer } from "../runtime/machine";
+import { type Step, writesWord } from "../runtime/step";
+import type { Thread } from "../runtime/thread";
+import { Violation } from "../runtime/violation";
+
+export class GhostTlb implements Observer {
+  /** vCPU thread -> spte address -> the spte value its TLB entry was filled from. */
+  private readonly tlbs = new Map<Thread, Map<number, number>>();
+  /** thread -> sptes its current operation narrowed. */
+  private readonly narrowed = new Map<Thread, Set<number>>();
+
+  constructor(private readonly kvm: Kvm) {}
+
+  /** Would a translation cached from spte `cached` allow more than spte `now`? */
+  private stale(cached: number, now: number): boolean {
+    if (!(now & PT_PRESENT_MASK)) return true;
+    if (now >>> PAGE_SHIFT !== cached >>> PAGE_SHIFT) return true;
+    if (cached & PT_WRITABLE_MASK && !(now & PT_WRITABLE_MASK)) return true;
+    return this.kvm.cfg.adBits && (cached & PT_ACCESSED_MASK) !== 0 && !(now & PT_ACCESSED_MASK);
+  }
+
+  afterStep(m: Machine, t: Thread, s: Step, result: number, old: number): void {
+    switch (s.op) {
+      case "hw_walk": {
+        // The walk went through iff the spte was present (and writable, for a write).
+        if (result & PT_PRESENT_MASK && (s.cmp === 0 || result & PT_WRITABLE_MASK)) {
+          let tlb = this.tlbs.get(t);
+          if (!tlb) this.tlbs.set(t, (tlb = new Map()));
+          tlb.set(s.addr, this.kvm.mem.peek(s.addr));
+        }
+        return;
+      }
+      case "flush_remote_tlbs":
+      case "reload_remote_mmus":
+      case "wait_vcpus_exit":
+        this.tlbs.clear();
+        return;
+      default:
+        // (A store drained from an x86-TSO store buffer carries no kind.)
+        if (!writesWord(s.op) || Number.isNaN(old) || !(old & PT_PRESENT_MASK)) return;
+        if ((s.kind ?? this.kvm.mem.objectAt(s.addr)?.kind) === "spt" && this.stale(old, this.kvm.mem.peek(s.addr))) {
+          let set = this.narrowed.get(t);
+          if (!set) this.narrowed.set(t, (set = new Set()));
+          set.add(s.addr);
+        }
+    }
+  }
+
+  opStart(): void {}
+
+  opEnd(m: Machine, t: Thread): void {
+    this.endOperation(t, t.name);
+  }
+
+  /** INV-TLB when t's operation `what` ends: nothing it narrowed is still cached. */
+  endOperation(t: Thread, what: string): void {
+    const set = this.narrowed.get(t);
+    this.narrowed.delete(t);
+    if (!set) return;
+    for (const addr of set) {
+      const now = this.kvm.mem.peek(addr);
+      for (const [vcpu, tlb] of this.tlbs) {
+        const cached = tlb.get(addr);
+        if (cached === undefined || !this.stale(cached, now)) continue;
+        const obj = this.kvm.mem.objectAt(addr)!;
+        const ref = `${obj.tag}:${(addr - obj.base) / 8}`;
+        throw new Violation("INV-TLB", `${what} narrowed spte ${ref} and returned without kvm_flush_remote_tlbs: ${vcpu.name}'s TLB still maps it`, [
+          `spte ${ref}: cached 0x${cached.toString(16)}, now 0x${now.toString(16)}`,
+        ]);
+      }
+    }
+  }
+}
