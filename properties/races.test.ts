@@ -74,6 +74,14 @@ describe("races on one spte, every single-preemption schedule", () => {
     expect(runs.some((r) => r.labels.includes("0:kvm_set_pfn_dirty"))).toBe(true);
   });
 
+  test("a dirty-log write-protect against a hardware read of an aged spte: the A bit set in between reaches the page", () => {
+    const aged = [fault(true), { kind: "age_hva", hva: 0x40 } as OpDesc];
+    const runs = everySinglePreemption(trace(aged, { kind: "get_dirty_log", gfn: 0 }, { kind: "hw_access", gfn: 0, level: 1, quadrant: 0, write: false }));
+    expect(runs.filter((r) => r.violation !== null)).toEqual([]);
+    // The window is reached: mmu_spte_update's xchg returns the A bit hardware set after its load.
+    expect(runs.some((r) => r.labels.includes("0:kvm_set_pfn_accessed"))).toBe(true);
+  });
+
   test("fast_page_fault against an unmap of the same spte: its return value follows its cmpxchg", () => {
     const setup = [fault(true), { kind: "get_dirty_log", gfn: 0 } as OpDesc];
     const runs = everySinglePreemption(trace(setup, { kind: "unmap_hva_range", start: 0x40, end: 0x41 }, { kind: "fast_page_fault", gfn: 0, quadrant: 0 }));
