@@ -4,8 +4,9 @@
  *                        replayed exactly, and the same operations and
  *                        preemptions pass under the corrected design;
  *   corpus/fixed/*.json  counterexamples that revealed a bug in this project
- *                        (a model rule too strict for the kernel's real
- *                        behaviour, see docs/findings.md): they must pass now.
+ *                        (a model or checker rule too strict for the
+ *                        kernel's real behaviour, see docs/findings.md):
+ *                        they must pass now.
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";

@@ -67,4 +67,24 @@ describe("INV-TLB: the ghost TLB", () => {
     b.walk(false);
     expect(invariantOf(() => b.op("clear_flush_young", kvm_age_hva(b.w.kvm, 0x40)))).toBeNull();
   });
+
+  test("a fault that finds the spte mapping another pfn drops it and flushes (mmu_set_spte)", () => {
+    const { w, op, walk } = vm();
+    // change_pte moved gfn 0 to pfn 0x200; the guest caches that translation.
+    op("change_pte", implOp(w, { kind: "set_spte_hva", hva: 0x40, pfn: 0x200, write: false }));
+    walk(false);
+    const labels: string[] = [];
+    w.machine.observers.push({ afterStep: (m, t, s) => void labels.push(s.label), opStart() {}, opEnd() {} });
+    expect(invariantOf(() => op("page_fault", implOp(w, { kind: "page_fault", gfn: 0, level: 1, write: false, quadrant: 0 })))).toBeNull();
+    expect(labels).toContain("mmu_set_spte: kvm_flush_remote_tlbs");
+  });
+
+  test("a fault that makes a writable spte read-only flushes (set_spte)", () => {
+    const { w, op, walk } = vm();
+    walk(true);
+    const labels: string[] = [];
+    w.machine.observers.push({ afterStep: (m, t, s) => void labels.push(s.label), opStart() {}, opEnd() {} });
+    expect(invariantOf(() => op("page_fault", implOp(w, { kind: "page_fault", gfn: 0, level: 1, write: false, quadrant: 0 })))).toBeNull();
+    expect(labels).toContain("set_spte: kvm_flush_remote_tlbs");
+  });
 });

@@ -11,8 +11,10 @@
  * A write that makes a present spte less permissive than a translation cached
  * from its old value (not present, another pfn, W cleared, or A cleared where
  * the MMU has A bits: the CPU would not set A again through the cached entry)
- * is recorded against the writing thread's operation. When that operation
- * ends, no TLB may still hold a translation the spte no longer allows. The
+ * is recorded against the writing thread's operation, with the value written
+ * and when. When that operation ends, no TLB may still hold an entry filled
+ * before that write that allows more than the value written. (An entry filled
+ * later is some later writer's business: its own flush is still to come.) The
  * kernel's rule is the same: every path that narrows a spte flushes before it
  * returns (set_spte, mmu_set_spte, kvm_set_pte_rmapp, the notifiers,
  * kvm_mmu_commit_zap_page, get_dirty_log, kvm_mmu_get_page's write-protect),
@@ -30,10 +32,10 @@ import type { Thread } from "../runtime/thread";
 import { Violation } from "../runtime/violation";
 
 export class GhostTlb implements Observer {
-  /** vCPU thread -> spte address -> the spte value its TLB entry was filled from. */
-  private readonly tlbs = new Map<Thread, Map<number, number>>();
-  /** thread -> sptes its current operation narrowed. */
-  private readonly narrowed = new Map<Thread, Set<number>>();
+  /** vCPU thread -> spte address -> the spte value its TLB entry was filled from, and the step. */
+  private readonly tlbs = new Map<Thread, Map<number, { value: number; at: number }>>();
+  /** thread -> spte address -> the value its current operation last narrowed it to, and the step. */
+  private readonly narrowed = new Map<Thread, Map<number, { value: number; at: number }>>();
 
   constructor(private readonly kvm: Kvm) {}
 
@@ -52,7 +54,7 @@ export class GhostTlb implements Observer {
         if (result & PT_PRESENT_MASK && (s.cmp === 0 || result & PT_WRITABLE_MASK)) {
           let tlb = this.tlbs.get(t);
           if (!tlb) this.tlbs.set(t, (tlb = new Map()));
-          tlb.set(s.addr, this.kvm.mem.peek(s.addr));
+          tlb.set(s.addr, { value: this.kvm.mem.peek(s.addr), at: m.stepIndex });
         }
         return;
       }
@@ -64,10 +66,11 @@ export class GhostTlb implements Observer {
       default:
         // (A store drained from an x86-TSO store buffer carries no kind.)
         if (!writesWord(s.op) || Number.isNaN(old) || !(old & PT_PRESENT_MASK)) return;
-        if ((s.kind ?? this.kvm.mem.objectAt(s.addr)?.kind) === "spt" && this.stale(old, this.kvm.mem.peek(s.addr))) {
-          let set = this.narrowed.get(t);
-          if (!set) this.narrowed.set(t, (set = new Set()));
-          set.add(s.addr);
+        const now = this.kvm.mem.peek(s.addr);
+        if ((s.kind ?? this.kvm.mem.objectAt(s.addr)?.kind) === "spt" && this.stale(old, now)) {
+          let mine = this.narrowed.get(t);
+          if (!mine) this.narrowed.set(t, (mine = new Map()));
+          mine.set(s.addr, { value: now, at: m.stepIndex });
         }
     }
   }
@@ -78,20 +81,19 @@ export class GhostTlb implements Observer {
     this.endOperation(t, t.name);
   }
 
-  /** INV-TLB when t's operation `what` ends: nothing it narrowed is still cached. */
+  /** INV-TLB when t's operation `what` ends: no translation older than one of its narrowings allows more. */
   endOperation(t: Thread, what: string): void {
-    const set = this.narrowed.get(t);
+    const mine = this.narrowed.get(t);
     this.narrowed.delete(t);
-    if (!set) return;
-    for (const addr of set) {
-      const now = this.kvm.mem.peek(addr);
+    if (!mine) return;
+    for (const [addr, written] of mine) {
       for (const [vcpu, tlb] of this.tlbs) {
         const cached = tlb.get(addr);
-        if (cached === undefined || !this.stale(cached, now)) continue;
+        if (cached === undefined || cached.at > written.at || !this.stale(cached.value, written.value)) continue;
         const obj = this.kvm.mem.objectAt(addr)!;
         const ref = `${obj.tag}:${(addr - obj.base) / 8}`;
         throw new Violation("INV-TLB", `${what} narrowed spte ${ref} and returned without kvm_flush_remote_tlbs: ${vcpu.name}'s TLB still maps it`, [
-          `spte ${ref}: cached 0x${cached.toString(16)}, now 0x${now.toString(16)}`,
+          `spte ${ref}: cached 0x${cached.value.toString(16)}, written 0x${written.value.toString(16)}`,
         ]);
       }
     }
