@@ -31,6 +31,13 @@ function vm() {
   return { w, op, walk };
 }
 
+/** Every step label w runs from now on. */
+function labelsOf(w: ReturnType<typeof vm>["w"]): string[] {
+  const labels: string[] = [];
+  w.machine.observers.push({ afterStep: (m, t, s) => void labels.push(s.label), opStart() {}, opEnd() {} });
+  return labels;
+}
+
 function invariantOf(f: () => unknown): string | null {
   try {
     f();
@@ -73,8 +80,7 @@ describe("INV-TLB: the ghost TLB", () => {
     // change_pte moved gfn 0 to pfn 0x200; the guest caches that translation.
     op("change_pte", implOp(w, { kind: "set_spte_hva", hva: 0x40, pfn: 0x200, write: false }));
     walk(false);
-    const labels: string[] = [];
-    w.machine.observers.push({ afterStep: (m, t, s) => void labels.push(s.label), opStart() {}, opEnd() {} });
+    const labels = labelsOf(w);
     expect(invariantOf(() => op("page_fault", implOp(w, { kind: "page_fault", gfn: 0, level: 1, write: false, quadrant: 0 })))).toBeNull();
     expect(labels).toContain("mmu_set_spte: kvm_flush_remote_tlbs");
   });
@@ -82,8 +88,7 @@ describe("INV-TLB: the ghost TLB", () => {
   test("a fault that makes a writable spte read-only flushes (set_spte)", () => {
     const { w, op, walk } = vm();
     walk(true);
-    const labels: string[] = [];
-    w.machine.observers.push({ afterStep: (m, t, s) => void labels.push(s.label), opStart() {}, opEnd() {} });
+    const labels = labelsOf(w);
     expect(invariantOf(() => op("page_fault", implOp(w, { kind: "page_fault", gfn: 0, level: 1, write: false, quadrant: 0 })))).toBeNull();
     expect(labels).toContain("set_spte: kvm_flush_remote_tlbs");
   });

@@ -25,11 +25,12 @@
  * has had its D moved to the page (INV-AD), and the kernel does not flush for it.
  */
 import type { Kvm } from "../impl/kvm";
-import { PAGE_SHIFT, PT_ACCESSED_MASK, PT_PRESENT_MASK, PT_WRITABLE_MASK } from "../impl/spte_bits";
+import { is_shadow_present_pte, is_writable_pte, shadow_accessed_mask, spte_to_pfn } from "../impl/spte_bits";
 import type { Machine, Observer } from "../runtime/machine";
 import { type Step, writesWord } from "../runtime/step";
 import type { Thread } from "../runtime/thread";
 import { Violation } from "../runtime/violation";
+import { refOfSptep } from "./rmap_view";
 
 export class GhostTlb implements Observer {
   /** vCPU thread -> spte address -> the spte value its TLB entry was filled from, and the step. */
@@ -41,17 +42,17 @@ export class GhostTlb implements Observer {
 
   /** Would a translation cached from spte `cached` allow more than spte `now`? */
   private stale(cached: number, now: number): boolean {
-    if (!(now & PT_PRESENT_MASK)) return true;
-    if (now >>> PAGE_SHIFT !== cached >>> PAGE_SHIFT) return true;
-    if (cached & PT_WRITABLE_MASK && !(now & PT_WRITABLE_MASK)) return true;
-    return this.kvm.cfg.adBits && (cached & PT_ACCESSED_MASK) !== 0 && !(now & PT_ACCESSED_MASK);
+    if (!is_shadow_present_pte(now) || spte_to_pfn(now) !== spte_to_pfn(cached)) return true;
+    if (is_writable_pte(cached) && !is_writable_pte(now)) return true;
+    const A = shadow_accessed_mask(this.kvm);
+    return (cached & A) !== 0 && !(now & A);
   }
 
   afterStep(m: Machine, t: Thread, s: Step, result: number, old: number): void {
     switch (s.op) {
       case "hw_walk": {
         // The walk went through iff the spte was present (and writable, for a write).
-        if (result & PT_PRESENT_MASK && (s.cmp === 0 || result & PT_WRITABLE_MASK)) {
+        if (is_shadow_present_pte(result) && (s.cmp === 0 || is_writable_pte(result))) {
           let tlb = this.tlbs.get(t);
           if (!tlb) this.tlbs.set(t, (tlb = new Map()));
           tlb.set(s.addr, { value: this.kvm.mem.peek(s.addr), at: m.stepIndex });
@@ -65,21 +66,20 @@ export class GhostTlb implements Observer {
         return;
       default:
         // (A store drained from an x86-TSO store buffer carries no kind.)
-        if (!writesWord(s.op) || Number.isNaN(old) || !(old & PT_PRESENT_MASK)) return;
+        if (!writesWord(s.op) || Number.isNaN(old) || !is_shadow_present_pte(old)) return;
+        if ((s.kind ?? this.kvm.mem.objectAt(s.addr)?.kind) !== "spt") return;
         const now = this.kvm.mem.peek(s.addr);
-        if ((s.kind ?? this.kvm.mem.objectAt(s.addr)?.kind) === "spt" && this.stale(old, now)) {
-          let mine = this.narrowed.get(t);
-          if (!mine) this.narrowed.set(t, (mine = new Map()));
-          mine.set(s.addr, { value: now, at: m.stepIndex });
-        }
+        if (!this.stale(old, now)) return;
+        let mine = this.narrowed.get(t);
+        if (!mine) this.narrowed.set(t, (mine = new Map()));
+        mine.set(s.addr, { value: now, at: m.stepIndex });
     }
   }
 
   opStart(): void {}
 
-  opEnd(m: Machine, t: Thread): void {
-    this.endOperation(t, t.name);
-  }
+  /** The owner calls endOperation with the operation's text (runSolo reports no operation ends). */
+  opEnd(): void {}
 
   /** INV-TLB when t's operation `what` ends: no translation older than one of its narrowings allows more. */
   endOperation(t: Thread, what: string): void {
@@ -90,8 +90,7 @@ export class GhostTlb implements Observer {
       for (const [vcpu, tlb] of this.tlbs) {
         const cached = tlb.get(addr);
         if (cached === undefined || cached.at > written.at || !this.stale(cached.value, written.value)) continue;
-        const obj = this.kvm.mem.objectAt(addr)!;
-        const ref = `${obj.tag}:${(addr - obj.base) / 8}`;
+        const ref = refOfSptep(this.kvm, addr);
         throw new Violation("INV-TLB", `${what} narrowed spte ${ref} and returned without kvm_flush_remote_tlbs: ${vcpu.name}'s TLB still maps it`, [
           `spte ${ref}: cached 0x${cached.value.toString(16)}, written 0x${written.value.toString(16)}`,
         ]);

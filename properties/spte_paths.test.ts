@@ -68,6 +68,27 @@ function describeBits(bits: number): string {
   return NAMES.filter((_, i) => bits & BITS[i]!).join("|") || "0";
 }
 
+/**
+ * For each spte value in `combos`, run what `call` builds on it and report
+ * every value where the path (xchg or load + store) is not the one a lockless
+ * writer requires, or the spte does not end as `after`.
+ */
+function wrongPaths(cfg: KvmConfig, combos: number[], call: (s: ReturnType<typeof oneSpte>) => { gen: KGen<unknown>; after: number }): string[] {
+  const wrong: string[] = [];
+  for (const bits of combos) {
+    const s = oneSpte(cfg);
+    s.set(bits);
+    const lockless = (bits & SPTE_HOST_WRITEABLE) !== 0 && (bits & SPTE_MMU_WRITEABLE) !== 0;
+    const volatile = lockless || s.walkChanges(false) || s.walkChanges(true);
+    const { gen, after } = call(s);
+    const ops: StepOp[] = [];
+    s.w.machine.runSolo(s.t, recording(gen, ops));
+    const slow = ops.includes("xchg");
+    if (slow !== volatile || s.w.kvm.mem.peek(s.sptep) !== after) wrong.push(`${describeBits(bits)}: ${slow ? "xchg" : "load+store"}, expected ${volatile ? "xchg" : "load+store"}`);
+  }
+  return wrong;
+}
+
 /** Every combination of the six bits. */
 const COMBOS = Array.from({ length: 1 << BITS.length }, (_, k) => BITS.reduce((acc, b, i) => (k & (1 << i) ? acc | b : acc), 0));
 
@@ -82,34 +103,17 @@ describe.each([
   });
 
   test("mmu_spte_clear_track_bits: xchg exactly when a lockless writer may change the spte", () => {
-    const wrong: string[] = [];
-    for (const bits of COMBOS) {
-      const s = oneSpte(cfg);
-      s.set(bits);
-      const lockless = (bits & SPTE_HOST_WRITEABLE) !== 0 && (bits & SPTE_MMU_WRITEABLE) !== 0;
-      const volatile = lockless || s.walkChanges(false) || s.walkChanges(true);
-      const ops: StepOp[] = [];
-      s.w.machine.runSolo(s.t, recording(mmu_spte_clear_track_bits(s.w.kvm, s.sptep), ops));
-      const slow = ops.includes("xchg");
-      if (slow !== volatile || s.w.kvm.mem.peek(s.sptep) !== 0) wrong.push(`${describeBits(bits)}: ${slow ? "xchg" : "load+store"}, expected ${volatile ? "xchg" : "load+store"}`);
-    }
-    expect(wrong).toEqual([]);
+    expect(wrongPaths(cfg, COMBOS, (s) => ({ gen: mmu_spte_clear_track_bits(s.w.kvm, s.sptep), after: 0 }))).toEqual([]);
   });
 
   test("mmu_spte_update (write-protect a present spte): xchg exactly when a lockless writer may change it", () => {
-    const wrong: string[] = [];
-    for (const bits of COMBOS.filter((b) => b & PT_PRESENT_MASK)) {
-      const s = oneSpte(cfg);
-      s.set(bits);
-      const lockless = (bits & SPTE_HOST_WRITEABLE) !== 0 && (bits & SPTE_MMU_WRITEABLE) !== 0;
-      const volatile = lockless || s.walkChanges(false) || s.walkChanges(true);
-      const next = (s.w.kvm.mem.peek(s.sptep) & ~PT_WRITABLE_MASK) | PT_PRESENT_MASK;
-      const ops: StepOp[] = [];
-      s.w.machine.runSolo(s.t, recording(mmu_spte_update(s.w.kvm, s.sptep, next), ops));
-      const slow = ops.includes("xchg");
-      if (slow !== volatile || s.w.kvm.mem.peek(s.sptep) !== next) wrong.push(`${describeBits(bits)}: ${slow ? "xchg" : "load+store"}, expected ${volatile ? "xchg" : "load+store"}`);
-    }
-    expect(wrong).toEqual([]);
+    const present = COMBOS.filter((b) => b & PT_PRESENT_MASK);
+    expect(
+      wrongPaths(cfg, present, (s) => {
+        const next = (s.w.kvm.mem.peek(s.sptep) & ~PT_WRITABLE_MASK) | PT_PRESENT_MASK;
+        return { gen: mmu_spte_update(s.w.kvm, s.sptep, next), after: next };
+      }),
+    ).toEqual([]);
   });
 
   test("both paths are exercised", () => {

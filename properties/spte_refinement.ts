@@ -10,12 +10,13 @@ import type { FlushStyle } from "../model/actions/memslot";
 import { diffStates, spteText } from "../model/diff";
 import type { OpDesc } from "../model/operations";
 import { judgeSpteChange, siteRmap, type SpteSite } from "../model/spte_rules";
-import type { ModelState, PageFlags, Slot, Spte } from "../model/state";
-import type { MemObject } from "../runtime/memory";
+import { type ModelState, type PageFlags, type Slot, type Spte, spteRef } from "../model/state";
+import { type MemObject, WORD_BYTES } from "../runtime/memory";
 import { Violation } from "../runtime/violation";
 import type { Thread } from "../runtime/thread";
 import { decodeSpte } from "./abstraction";
 import { opText } from "./ops";
+import { refOfSptep } from "./rmap_view";
 
 interface Obligation {
   pfn: number;
@@ -40,7 +41,8 @@ export class SpteRefinement {
   site(obj: MemObject, addr: number): SpteSite {
     const sp = obj.tag2;
     const f = (o: number): number => this.kvm.mem.peek(fieldOf(sp, o));
-    return { ref: `${obj.tag}:${(addr - obj.base) / 8}`, spGfn: f(MMU_PAGE.gfn), level: f(MMU_PAGE.level), quadrant: f(MMU_PAGE.quadrant), index: (addr - obj.base) / 8 };
+    const index = (addr - obj.base) / WORD_BYTES;
+    return { ref: spteRef(obj.tag, index), spGfn: f(MMU_PAGE.gfn), level: f(MMU_PAGE.level), quadrant: f(MMU_PAGE.quadrant), index };
   }
 
   /**
@@ -131,10 +133,7 @@ export class SpteRefinement {
   /** The ghost model's sptes, rmaps and pfns against the implementation's abstraction. */
   compare(impl: ModelState): string[] {
     const sptes = new Map<string, Spte>();
-    for (const [addr, v] of this.sptes) {
-      const obj = this.kvm.mem.objectAt(addr)!;
-      sptes.set(`${obj.tag}:${(addr - obj.base) / 8}`, v);
-    }
+    for (const [addr, v] of this.sptes) sptes.set(refOfSptep(this.kvm, addr), v);
     const rmaps = new Map<string, Set<string>>();
     for (const [k, v] of this.rmaps) if (v.size > 0) rmaps.set(k, v);
     const model: ModelState = { ...impl, sptes, rmaps, pfns: this.pfns };
