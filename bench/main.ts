@@ -7,10 +7,8 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { DESIGNS } from "../impl/designs";
-import { check } from "../cli/check";
+import { benchStepping, check, designNames, resolveVariant } from "../checker";
 import { baseOptions, benchCorrect, benchMutants } from "./mutants";
-import { benchStepping } from "./stepping";
 
 const num = (name: string, d: number) => Number(process.env[name] ?? d);
 const SEEDS = Array.from({ length: num("BENCH_SEEDS", 20) }, (_, i) => i + 1);
@@ -25,7 +23,7 @@ function machine(): string {
 
 function stepping(): string[] {
   log("[bench] stepping throughput");
-  const rows = benchStepping("v3-fixed", 2000, 1, 5);
+  const rows = benchStepping(resolveVariant("v3-fixed", null), 2000, 1, 5);
   return [
     "## Checked atomic steps per second",
     "",
@@ -42,8 +40,8 @@ function stepping(): string[] {
 function designs(): string[] {
   log("[bench] designs");
   const lines = ["## Designs", "", `Each design checked by the main job (\`npm start -- --design NAME --runs ${RUNS}\`, seed 1): ${SEQUENCES} sequential command sequences, then up to ${f0(RUNS)} concurrent runs with every actor.`, "", "| design | result | invariant | runs to detection | checked atomic steps | invariant checks | counterexample (ops / steps / preemptions) |", "|---|---|---|---|---|---|---|"];
-  for (const d of Object.keys(DESIGNS)) {
-    const r = check({ ...baseOptions(1, RUNS, SEQUENCES), design: d }, () => {}).summary;
+  for (const d of designNames()) {
+    const r = check({ ...baseOptions(1, RUNS, SEQUENCES), variant: resolveVariant(d, null) }).summary;
     const v = r.violation;
     lines.push(`| \`${d}\` | ${r.ok ? "pass" : "VIOLATION"} | ${v?.invariant ?? "-"} | ${v ? f0(r.runsToDetection!) : "-"} | ${f0(r.steps)} | ${f0(r.invariantChecks)} | ${v ? `${v.operations} / ${v.atomicSteps} / ${v.preemptions}` : "-"} |`);
   }

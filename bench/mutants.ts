@@ -2,9 +2,7 @@
  * The mutant catalogue on many seeds: time and runs to detection, and the
  * counterexample sizes; and the correct implementation under the same budget.
  */
-import { MUTANTS } from "../impl/mutants";
-import { check } from "../cli/check";
-import type { Options } from "../cli/options";
+import { catalogue, check, type CheckRequest, resolveVariant } from "../checker";
 
 export interface MutantBench {
   name: string;
@@ -27,12 +25,13 @@ function median(xs: number[]): number {
   return s.length === 0 ? NaN : s[Math.floor((s.length - 1) / 2)]!;
 }
 
-export function baseOptions(seed: number, runs: number, sequences: number): Options {
-  return { design: "v3-fixed", seed, runs, sequences, scheduler: "pct", depth: 3, tso: false, json: true, out: "counterexamples/bench", replay: null, mutant: null, mutants: false, list: false, help: false };
+export function baseOptions(seed: number, runs: number, sequences: number): Omit<CheckRequest, "variant"> {
+  return { seed, runs, sequences, scheduler: "pct", depth: 3, tso: false };
 }
 
 export function benchMutants(seeds: number[], runs: number, sequences: number, log: (s: string) => void): MutantBench[] {
-  return MUTANTS.map((m) => {
+  return catalogue().map((variant) => {
+    const m = variant.mutant!;
     const ms: number[] = [];
     const total: number[] = [];
     const rs: number[] = [];
@@ -41,9 +40,8 @@ export function benchMutants(seeds: number[], runs: number, sequences: number, l
     const inv = new Set<string>();
     let detected = 0;
     for (const seed of seeds) {
-      const o = { ...baseOptions(seed, runs, sequences), design: m.design ?? "v3-fixed", mutant: m.name, tso: m.needsTso === true };
       const t0 = Date.now();
-      const r = check(o, () => {}).summary;
+      const r = check({ ...baseOptions(seed, runs, sequences), variant, tso: variant.needsTso }).summary;
       const dt = Date.now() - t0;
       total.push(dt);
       if (r.violation !== null) {
@@ -68,7 +66,7 @@ export function benchCorrect(design: string, seeds: number[], runs: number, sequ
   let maxMs = 0;
   for (const seed of seeds) {
     const t0 = Date.now();
-    const r = check({ ...baseOptions(seed, runs, sequences), design }, () => {}).summary;
+    const r = check({ ...baseOptions(seed, runs, sequences), variant: resolveVariant(design, null) }).summary;
     maxMs = Math.max(maxMs, Date.now() - t0);
     if (r.ok) passed++;
     steps += r.steps;

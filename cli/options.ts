@@ -2,13 +2,12 @@
  * Command-line options. Every bad input is a one-line UsageError (exit 2).
  */
 import { parseArgs } from "node:util";
-import { DESIGNS } from "../impl/designs";
-import { MUTANTS, mutantNamed } from "../impl/mutants";
-import type { SchedulerName } from "../properties/explore";
-import { UsageError } from "../runtime/errors";
+import { designNames, resolveVariant, type SchedulerName, type Variant } from "../checker";
+import { UsageError } from "./usage_error";
 
 export interface Options {
-  design: string;
+  /** The design and mutant, resolved (null with --list, --help, --replay and --mutants). */
+  variant: Variant | null;
   seed: number;
   runs: number;
   sequences: number;
@@ -18,14 +17,13 @@ export interface Options {
   json: boolean;
   out: string;
   replay: string | null;
-  mutant: string | null;
   mutants: boolean;
   list: boolean;
   help: boolean;
 }
 
 export const USAGE = `usage: npm start -- [options]
-  --design NAME       design to check (default v3; v3-fixed with --mutant/--mutants): ${Object.keys(DESIGNS).join(", ")}
+  --design NAME       design to check (default v3; a mutant's own design with --mutant): ${designNames().join(", ")}
   --seed N            seed of the search (default 1); the same seed gives the same output
   --runs N            concurrent runs to try (default 3000)
   --sequences N       sequential command sequences to check first (default 300; 0 skips)
@@ -76,21 +74,17 @@ export function parseOptions(argv: string[]): Options {
     throw new UsageError((e as Error).message.split("\n")[0]!);
   }
   const v = parsed.values;
-  // Mutants are changes to the corrected series, which passes: v3 itself has the races of docs/findings.md.
-  const design = v.design ?? (v.mutant !== undefined || v.mutants ? "v3-fixed" : "v3");
-  if (!(design in DESIGNS)) throw new UsageError(`unknown design "${design}" (one of: ${Object.keys(DESIGNS).join(", ")})`);
   const scheduler = v.scheduler ?? "pct";
   if (scheduler !== "pct" && scheduler !== "random" && scheduler !== "preemptions") throw new UsageError(`--scheduler must be pct, random or preemptions, got "${scheduler}"`);
-  if (v.mutant !== undefined && mutantNamed(v.mutant) === undefined) {
-    throw new UsageError(`unknown mutant "${v.mutant}" (--list shows the ${MUTANTS.length} catalogued mutants)`);
-  }
   const modes = [v.replay !== undefined, v.mutant !== undefined, v.mutants === true, v.list === true].filter(Boolean).length;
   if (modes > 1) throw new UsageError("--replay, --mutant, --mutants and --list cannot be combined");
   if (v.replay !== undefined && (v.design !== undefined || v.runs !== undefined || v.scheduler !== undefined)) {
     throw new UsageError("--replay takes the design, runs and schedule from the file; drop --design, --runs and --scheduler");
   }
+  if (v.mutants && v.design !== undefined) throw new UsageError("--mutants checks each mutant on its own design; drop --design");
+  const checking = v.replay === undefined && !v.mutants && !v.list && !v.help;
   return {
-    design,
+    variant: checking ? resolveVariant(v.design ?? null, v.mutant ?? null) : null,
     seed: int("seed", v.seed, 1, 0, 2 ** 31 - 1),
     runs: int("runs", v.runs, 3000, 1, 10_000_000),
     sequences: int("sequences", v.sequences, 300, 0, 1_000_000),
@@ -100,7 +94,6 @@ export function parseOptions(argv: string[]): Options {
     json: v.json ?? false,
     out: v.out ?? "counterexamples",
     replay: v.replay ?? null,
-    mutant: v.mutant ?? null,
     mutants: v.mutants ?? false,
     list: v.list ?? false,
     help: v.help ?? false,

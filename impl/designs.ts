@@ -2,15 +2,22 @@
  * Design variants (--design): each is the v3 symbol table with some kernel
  * functions replaced. See docs/findings.md for what the checker concludes.
  */
-import { flushRemoteTlbs, type KGen, reloadRemoteMmus, smpMb, spinLock, spinUnlock, waitUntil } from "../runtime/step";
+import { type KGen, smpMb, spinLock, spinUnlock, waitUntil } from "../runtime/step";
 import { KVM, type Kvm } from "./kvm";
-import { pte_list_clear_concurrently_cmpxchg } from "./pte_list_clear_concurrently";
-import { defaultSymbols, type Symbols } from "./symbols";
+import { pte_list_reset_entry_cmpxchg } from "./pte_list_clear_concurrently";
+import { flushRemoteTlbs, reloadRemoteMmus } from "./steps";
+import type { Overrides } from "./symbols";
 
 export interface Design {
   readonly name: string;
   readonly summary: string;
-  readonly overrides: Partial<Symbols>;
+  /**
+   * How a DELETE empties a slot (kvm_arch_flush_shadow_memslot): zap every
+   * shadow page under mmu_lock (v3.10), or make every page obsolete and unmap
+   * the slot's rmaps (the series).
+   */
+  readonly flush: "zap-all" | "invalidate";
+  readonly overrides: Overrides;
 }
 
 /** v3.10: every rmap change under mmu_lock; a deleted slot is emptied by kvm_mmu_zap_all. */
@@ -28,13 +35,8 @@ function* baseline_free_memslot(kvm: Kvm, slot: number): KGen<void> {
   yield* kvm.sym.kvm_arch_free_memslot(kvm, slot);
 }
 
-/** v3-no-handshake: the unmapper publishes nothing ... */
-function* unmap_without_publishing(kvm: Kvm, rmapp: number): KGen<void> {
-  yield* kvm.sym.__kvm_unmap_invalid_rmapp(kvm, rmapp);
-}
-
-/** ... and lock holders do not wait. */
-function* no_wait(kvm: Kvm, rmapp: number): KGen<void> {}
+/** v3-no-handshake: the unmapper publishes nothing, and lock holders do not wait. */
+function* nothing(): KGen<void> {}
 
 /**
  * Fix 1 (docs/findings.md, F1): before freeing zapped pages, wait until no
@@ -56,55 +58,64 @@ function* commit_zap_waits_for_unmapper(kvm: Kvm, invalid_list: number[]): KGen<
  * was skipped by the unmapper) finishes its rmap_remove while the slot is
  * still installed.
  */
-function* invalidate_then_lock_barrier(kvm: Kvm, slots: number[]): KGen<void> {
-  yield* kvm.sym.kvm_mmu_invalidate_memslot_pages_locked(kvm, slots);
-  for (const slot of slots) yield* kvm.sym.unmap_memslot_rmap_nolock(kvm, slot);
-  yield spinLock("kvm_mmu_invalidate_memslot_pages: spin_lock(mmu_lock) (barrier)");
-  yield spinUnlock("kvm_mmu_invalidate_memslot_pages: spin_unlock(mmu_lock) (barrier)");
-}
+const fix2: Overrides = (base) => ({
+  *kvm_mmu_invalidate_memslot_pages(kvm: Kvm, slots: number[]): KGen<void> {
+    yield* base.kvm_mmu_invalidate_memslot_pages(kvm, slots);
+    yield spinLock("kvm_mmu_invalidate_memslot_pages: spin_lock(mmu_lock) (barrier)");
+    yield spinUnlock("kvm_mmu_invalidate_memslot_pages: spin_unlock(mmu_lock) (barrier)");
+  },
+});
 
-export const DESIGNS: Record<string, Design> = {
-  v3: {
+const fix1: Overrides = () => ({ kvm_mmu_commit_zap_page: commit_zap_waits_for_unmapper });
+
+const LIST: readonly Design[] = [
+  {
     name: "v3",
     summary: "the series as specified: invalid rmaps unmapped without mmu_lock, being_unmapped_rmap handshake, descs freed without mmu_lock",
-    overrides: {},
+    flush: "invalidate",
+    overrides: () => ({}),
   },
-  "v3-fixed": {
+  {
     name: "v3-fixed",
     summary: "v3 with the two fixes of docs/findings.md: zapped pages are freed only once no unmapper is inside an rmap (F1), and the slot is uninstalled only after an mmu_lock barrier (F2)",
-    overrides: { kvm_mmu_commit_zap_page: commit_zap_waits_for_unmapper, kvm_mmu_invalidate_memslot_pages: invalidate_then_lock_barrier },
+    flush: "invalidate",
+    overrides: (base) => ({ ...fix1(base), ...fix2(base) }),
   },
-  "v3-fix1-only": {
+  {
     name: "v3-fix1-only",
     summary: "v3 with F1 only (commit waits for the unmapper): shows F2 is needed too",
-    overrides: { kvm_mmu_commit_zap_page: commit_zap_waits_for_unmapper },
+    flush: "invalidate",
+    overrides: fix1,
   },
-  "v3-fix2-only": {
+  {
     name: "v3-fix2-only",
     summary: "v3 with F2 only (mmu_lock barrier before the uninstall): shows F1 is needed too",
-    overrides: { kvm_mmu_invalidate_memslot_pages: invalidate_then_lock_barrier },
+    flush: "invalidate",
+    overrides: fix2,
   },
-  "v3-no-handshake": {
+  {
     name: "v3-no-handshake",
     summary: "v3 without the being_unmapped_rmap wait: lock holders may free a shadow page the unmapper is about to touch",
-    overrides: { kvm_unmap_invalid_rmapp_nolock: unmap_without_publishing, wait_being_unmapped_rmap: no_wait },
+    flush: "invalidate",
+    overrides: () => ({ publish_being_unmapped_rmap: nothing, unpublish_being_unmapped_rmap: nothing, wait_being_unmapped_rmap: nothing }),
   },
-  "v3-skip-cmpxchg": {
+  {
     name: "v3-skip-cmpxchg",
     summary: "v3 with pte_list_clear_concurrently resetting the entry by cmpxchg(entry, spte, SKIP) instead of a plain store",
-    overrides: { pte_list_clear_concurrently: pte_list_clear_concurrently_cmpxchg },
+    flush: "invalidate",
+    overrides: () => ({ pte_list_reset_entry: pte_list_reset_entry_cmpxchg }),
   },
-  baseline: {
+  {
     name: "baseline",
     summary: "v3.10: zap all shadow pages under mmu_lock, no lock-free path, rmaps always normal",
-    overrides: {
+    flush: "zap-all",
+    overrides: () => ({
       kvm_arch_flush_shadow_memslot: baseline_flush_shadow_memslot,
       kvm_arch_flush_shadow_all: baseline_flush_shadow_all,
       kvm_free_memslot: baseline_free_memslot,
-    },
+    }),
   },
-};
+];
 
-export function symbolsFor(design: Design, extra: Partial<Symbols> = {}): Symbols {
-  return { ...defaultSymbols, ...design.overrides, ...extra };
-}
+/** Every design, in the order --list prints them. Names are looked up by checker/variants.ts only. */
+export const DESIGNS: readonly Design[] = LIST;

@@ -3,11 +3,13 @@
  * them as struct rmap_operations members: (kvm, rmapp[, data]) instead of
  * (kvm, rmapp, slot, data). All run under mmu_lock.
  */
-import { KernelBug } from "../runtime/errors";
-import { flushRemoteTlbs, type KGen, load, lockAnd, warn } from "../runtime/step";
+import { KernelBug } from "./kernel_bug";
+import { type KGen, load, lockAnd, warn } from "../runtime/step";
+import { flushRemoteTlbs } from "./steps";
 import type { Kvm } from "./kvm";
 import { page_header, sp_level } from "./mmu_page";
-import { hex } from "./pte_list";
+import { hex } from "./hex";
+import type { pte_t } from "./host_pte";
 import { new_rmap_iterator } from "./rmap_iterator";
 import {
   is_large_pte,
@@ -21,11 +23,6 @@ import {
   SPTE_MMU_WRITEABLE,
 } from "./spte_bits";
 
-/** A host pte as change_pte passes it: the new pfn and whether it is writable. */
-export interface pte_t {
-  pfn: number;
-  write: boolean;
-}
 
 function* bug_on_not_present(kvm: Kvm, sptep: number, who: string): KGen<number> {
   const spte = yield load(sptep, "spt", `${who}: load *sptep`);
@@ -66,11 +63,7 @@ export function* kvm_set_pte_rmapp(kvm: Kvm, rmapp: number, ptep: pte_t): KGen<n
       const h = yield load(rmapp, "rmap", "kvm_set_pte_rmapp: load *rmapp");
       sptep = yield* kvm.sym.rmap_get_first(kvm, h, iter);
     } else {
-      let new_spte = spte & ((1 << PAGE_SHIFT) - 1);
-      new_spte |= ptep.pfn << PAGE_SHIFT;
-      new_spte &= ~PT_WRITABLE_MASK;
-      new_spte &= ~SPTE_HOST_WRITEABLE;
-      new_spte &= ~shadow_accessed_mask(kvm);
+      const new_spte = kvm.sym.set_pte_rmapp_new_spte(kvm, spte, ptep);
       yield* kvm.sym.mmu_spte_clear_track_bits(kvm, sptep);
       yield* kvm.sym.mmu_spte_set(kvm, sptep, new_spte);
       sptep = yield* kvm.sym.rmap_get_next(kvm, iter);
@@ -78,6 +71,26 @@ export function* kvm_set_pte_rmapp(kvm: Kvm, rmapp: number, ptep: pte_t): KGen<n
   }
   if (need_flush) yield flushRemoteTlbs("kvm_set_pte_rmapp: kvm_flush_remote_tlbs");
   return 0;
+}
+
+/**
+ * The value kvm_set_pte_rmapp gives a spte remapped to a read-only host pte:
+ * the new pfn, W, SPTE_HOST_WRITEABLE and A cleared, every other bit kept.
+ * DEVIATION: a function of its own (inline in the kernel) so that a mutant can
+ * replace the computation alone.
+ */
+export function set_pte_rmapp_new_spte(kvm: Kvm, spte: number, ptep: pte_t): number {
+  let new_spte = spte & ((1 << PAGE_SHIFT) - 1);
+  new_spte |= ptep.pfn << PAGE_SHIFT;
+  new_spte &= ~PT_WRITABLE_MASK;
+  new_spte &= ~SPTE_HOST_WRITEABLE;
+  new_spte &= ~shadow_accessed_mask(kvm);
+  return new_spte;
+}
+
+/** clear_bit(nr, addr) on a spte: one LOCK AND. `mask` is 1 << nr. */
+export function* clear_bit(kvm: Kvm, mask: number, sptep: number, who: string): KGen<void> {
+  yield lockAnd(sptep, "spt", ~mask, `${who}: clear_bit(ACCESSED, sptep)`);
 }
 
 /**
@@ -94,7 +107,7 @@ export function* kvm_age_rmapp(kvm: Kvm, rmapp: number): KGen<number> {
     const spte = yield* bug_on_not_present(kvm, sptep, "kvm_age_rmapp");
     if (spte & A) {
       young = 1;
-      yield lockAnd(sptep, "spt", ~A, "kvm_age_rmapp: clear_bit(ACCESSED, sptep)");
+      yield* kvm.sym.clear_bit(kvm, A, sptep, "kvm_age_rmapp");
     }
   }
   return young;

@@ -11,7 +11,8 @@
  * DEVIATION: the walk from the root to the page is not simulated; it is the
  * lookup below, done at the start of the walk.
  */
-import { cmpxchg, hwWalk, type KGen, load, locklessBegin, locklessEnd } from "../runtime/step";
+import { cmpxchg, type KGen, load } from "../runtime/step";
+import { hwWalk, locklessBegin, locklessEnd } from "./steps";
 import { fieldOf, KVM, type Kvm, MMU_PAGE } from "./kvm";
 import { KVM_HPAGE_GFN_SHIFT } from "./memslot";
 import { sp_gfn, sp_level, sp_quadrant, sp_spt } from "./mmu_page";
@@ -44,7 +45,7 @@ export function reachable_sptep(kvm: Kvm, gfn: number, level: number, quadrant: 
  * Returns 1 if the access went through, 0 if it would fault.
  */
 export function* hw_access(kvm: Kvm, gfn: number, level: number, quadrant: number, write: boolean): KGen<number> {
-  yield locklessBegin(0, "hw_access: enter guest mode");
+  yield locklessBegin("hw_access: enter guest mode");
   const sptep = reachable_sptep(kvm, gfn, level, quadrant);
   let ok = 0;
   if (sptep) {
@@ -62,7 +63,7 @@ export function* hw_access(kvm: Kvm, gfn: number, level: number, quadrant: numbe
  * mmu_lock. Level-1 sptes only, as in v3.10. Returns 1 if it fixed the spte.
  */
 export function* fast_page_fault(kvm: Kvm, gfn: number, quadrant: number): KGen<number> {
-  yield locklessBegin(0, "fast_page_fault: walk_shadow_page_lockless_begin");
+  yield locklessBegin("fast_page_fault: walk_shadow_page_lockless_begin");
   const sptep = reachable_sptep(kvm, gfn, 1, quadrant);
   let ret = 0;
   if (sptep) {

@@ -7,7 +7,7 @@
  * memory is live, so reading a freed memslot is detected. flags and ops, and
  * kvm->memslots, are loads (one step each).
  */
-import { KernelBug } from "../runtime/errors";
+import { KernelBug } from "./kernel_bug";
 import { alloc, type KGen, load } from "../runtime/step";
 import { WORD_BYTES } from "../runtime/memory";
 import { fieldOf, init_field, KVM, KVM_NR_PAGE_SIZES, MEMSLOT, MEMSLOTS, type Kvm, RMAP_OPS_NORMAL } from "./kvm";

@@ -15,20 +15,8 @@
  * mmu_lock, unmap every rmap of the slot. Step 4 frees the descs without
  * mmu_lock (patch 09) before the head arrays.
  */
-import {
-  alloc,
-  free,
-  type KGen,
-  load,
-  reloadRemoteMmus,
-  spinLock,
-  spinUnlock,
-  srcuReadLock,
-  srcuReadUnlock,
-  store,
-  synchronizeSrcu,
-  waitVcpusExit,
-} from "../runtime/step";
+import { alloc, free, type KGen, load, spinLock, spinUnlock, srcuReadLock, srcuReadUnlock, store, synchronizeSrcu } from "../runtime/step";
+import { reloadRemoteMmus, waitVcpusExit } from "./steps";
 import { fieldOf, init_field, KVM, KVM_MEM_SLOTS_NUM, KVM_MEMSLOT_INVALID, KVM_NR_PAGE_SIZES, type Kvm, MEMSLOT, MEMSLOTS, RMAP_OPS_INVALID } from "./kvm";
 import { kvm_memslots, memslots_slots, rmap_array_len, slot_field } from "./memslot";
 import { sp_gfn, sp_level, sp_quadrant } from "./mmu_page";
@@ -110,11 +98,21 @@ export function* kvm_mmu_invalidate_memslot_pages(kvm: Kvm, slots: number[]): KG
 /** The mmu_lock part of kvm_mmu_invalidate_memslot_pages. */
 export function* kvm_mmu_invalidate_memslot_pages_locked(kvm: Kvm, slots: number[]): KGen<void> {
   yield spinLock("kvm_mmu_invalidate_memslot_pages: spin_lock(mmu_lock)");
-  const gen = yield load(kvm.field(KVM.mmu_valid_gen), "kvm", "kvm_mmu_invalidate_memslot_pages: load kvm->arch.mmu_valid_gen");
-  yield store(kvm.field(KVM.mmu_valid_gen), "kvm", gen + 1, "kvm_mmu_invalidate_memslot_pages: kvm->arch.mmu_valid_gen++");
-  yield reloadRemoteMmus("kvm_mmu_invalidate_memslot_pages: kvm_reload_remote_mmus");
+  yield* kvm.sym.kvm_mmu_bump_valid_gen(kvm, "kvm_mmu_invalidate_memslot_pages");
   for (const slot of slots) yield* kvm.sym.switch_memslot_rmap_ops(kvm, slot);
   yield spinUnlock("kvm_mmu_invalidate_memslot_pages: spin_unlock(mmu_lock)");
+}
+
+/**
+ * Patch 12 [I]: kvm->arch.mmu_valid_gen++ and kvm_reload_remote_mmus, under
+ * mmu_lock: every existing shadow page becomes obsolete and no vCPU walks it
+ * any more. `who` is the caller, for the labels. DEVIATION: a function of its
+ * own (written in each caller in the series) so that a mutant can replace it alone.
+ */
+export function* kvm_mmu_bump_valid_gen(kvm: Kvm, who: string): KGen<void> {
+  const gen = yield load(kvm.field(KVM.mmu_valid_gen), "kvm", `${who}: load kvm->arch.mmu_valid_gen`);
+  yield store(kvm.field(KVM.mmu_valid_gen), "kvm", gen + 1, `${who}: kvm->arch.mmu_valid_gen++`);
+  yield reloadRemoteMmus(`${who}: kvm_reload_remote_mmus`);
 }
 
 /** slot->arch.ops = &invalid_rmap_ops (under mmu_lock). */
@@ -122,15 +120,26 @@ export function* switch_memslot_rmap_ops(kvm: Kvm, slot: number): KGen<void> {
   yield store(fieldOf(slot, MEMSLOT.ops), "memslot", RMAP_OPS_INVALID, "kvm_mmu_invalidate_memslot_pages: slot->arch.ops = &invalid_rmap_ops");
 }
 
-/** Patch 08 [I]: every level, every index of the slot, without mmu_lock. */
-export function* unmap_memslot_rmap_nolock(kvm: Kvm, slot: number): KGen<void> {
+/**
+ * The rmap heads of one level of a slot, first to last: the slot walk of
+ * unmap_memslot_rmap_nolock and free_meslot_rmap_desc_nolock. No steps: the
+ * slot's geometry and array pointers never change once it is created.
+ */
+export function memslot_level_rmaps(kvm: Kvm, slot: number, level: number): number[] {
   const base = slot_field(kvm, slot, MEMSLOT.base_gfn);
   const npages = slot_field(kvm, slot, MEMSLOT.npages);
-  for (let level = 1; level <= KVM_NR_PAGE_SIZES; level++) {
-    const arr = slot_field(kvm, slot, MEMSLOT.rmap0 + level - 1);
-    const n = rmap_array_len(kvm, base, npages, level);
-    for (let idx = 0; idx < n; idx++) yield* kvm.sym.kvm_unmap_invalid_rmapp_nolock(kvm, arr + idx * 8);
-  }
+  const arr = slot_field(kvm, slot, MEMSLOT.rmap0 + level - 1);
+  return Array.from({ length: rmap_array_len(kvm, base, npages, level) }, (_, idx) => arr + idx * 8);
+}
+
+/** Patch 08 [I]: every level, every index of the slot, without mmu_lock. */
+export function* unmap_memslot_rmap_nolock(kvm: Kvm, slot: number): KGen<void> {
+  for (let level = 1; level <= KVM_NR_PAGE_SIZES; level++) yield* kvm.sym.unmap_memslot_level_nolock(kvm, slot, level);
+}
+
+/** One level of unmap_memslot_rmap_nolock. DEVIATION: the level loop's body as a function, so that a mutant can replace it alone. */
+export function* unmap_memslot_level_nolock(kvm: Kvm, slot: number, level: number): KGen<void> {
+  for (const rmapp of memslot_level_rmaps(kvm, slot, level)) yield* kvm.sym.kvm_unmap_invalid_rmapp_nolock(kvm, rmapp);
 }
 
 /**
@@ -139,13 +148,8 @@ export function* unmap_memslot_rmap_nolock(kvm: Kvm, slot: number): KGen<void> {
  * slot is unreachable and no unmapper is walking it.
  */
 export function* free_meslot_rmap_desc_nolock(kvm: Kvm, slot: number): KGen<void> {
-  const base = slot_field(kvm, slot, MEMSLOT.base_gfn);
-  const npages = slot_field(kvm, slot, MEMSLOT.npages);
   for (let level = 1; level <= KVM_NR_PAGE_SIZES; level++) {
-    const arr = slot_field(kvm, slot, MEMSLOT.rmap0 + level - 1);
-    const n = rmap_array_len(kvm, base, npages, level);
-    for (let idx = 0; idx < n; idx++) {
-      const rmapp = arr + idx * 8;
+    for (const rmapp of memslot_level_rmaps(kvm, slot, level)) {
       const head = yield load(rmapp, "rmap", "free_meslot_rmap_desc_nolock: load *rmapp");
       if (!(head & 1)) continue;
       let desc = head & ~1;
@@ -171,7 +175,7 @@ export function* kvm_arch_free_memslot(kvm: Kvm, slot: number): KGen<void> {
 export function* kvm_delete_memslot(kvm: Kvm, id: number): KGen<number> {
   const slot = yield* id_to_memslot(kvm, id);
   if (!slot) return 0;
-  const invalid = yield* kvm_memslot_mark_invalid(kvm, slot);
+  const invalid = yield* kvm.sym.kvm_memslot_mark_invalid(kvm, slot);
   yield* kvm.sym.kvm_arch_flush_shadow_memslot(kvm, invalid);
   yield* kvm_memslot_remove(kvm, slot, invalid);
   return 1;
@@ -231,20 +235,30 @@ export function* kvm_mmu_zap_all(kvm: Kvm): KGen<void> {
 
 /**
  * A zap of one shadow page as mmu_shrink reclaims it (v3.10 mmu_shrink takes
- * srcu_read_lock, then mmu_lock): prepare + commit. DEVIATION: the page is
- * chosen by (gfn, level, quadrant) instead of from the tail of active_mmu_pages.
+ * srcu_read_lock, then mmu_lock): prepare + commit.
  */
 export function* kvm_mmu_zap_page(kvm: Kvm, gfn: number, level: number, quadrant: number, which: "oldest" | "newest"): KGen<number> {
   yield srcuReadLock("mmu_shrink: srcu_read_lock");
   yield spinLock("mmu_shrink: spin_lock(mmu_lock)");
   const invalid_list: number[] = [];
-  const pages = kvm.active_mmu_pages.filter((sp) => sp_gfn(kvm, sp) === gfn && sp_level(kvm, sp) === level && sp_quadrant(kvm, sp) === quadrant);
-  const sp = which === "oldest" ? pages[pages.length - 1] : pages[0];
-  if (sp) yield* kvm.sym.kvm_mmu_prepare_zap_page(kvm, sp, invalid_list);
+  const zapped = yield* kvm.sym.kvm_mmu_remove_some_alloc_mmu_pages(kvm, gfn, level, quadrant, which, invalid_list);
   yield* kvm.sym.kvm_mmu_commit_zap_page(kvm, invalid_list);
   yield spinUnlock("mmu_shrink: spin_unlock(mmu_lock)");
   yield srcuReadUnlock("mmu_shrink: srcu_read_unlock");
-  return sp ? 1 : 0;
+  return zapped;
+}
+
+/**
+ * kvm_mmu_remove_some_alloc_mmu_pages: prepare the zap of one page onto
+ * invalid_list; 1 if there was one. DEVIATION: the page is chosen by (gfn,
+ * level, quadrant) and oldest/newest instead of from the tail of active_mmu_pages.
+ */
+export function* kvm_mmu_remove_some_alloc_mmu_pages(kvm: Kvm, gfn: number, level: number, quadrant: number, which: "oldest" | "newest", invalid_list: number[]): KGen<number> {
+  const pages = kvm.active_mmu_pages.filter((sp) => sp_gfn(kvm, sp) === gfn && sp_level(kvm, sp) === level && sp_quadrant(kvm, sp) === quadrant);
+  const sp = which === "oldest" ? pages[pages.length - 1] : pages[0];
+  if (sp === undefined) return 0;
+  yield* kvm.sym.kvm_mmu_prepare_zap_page(kvm, sp, invalid_list);
+  return 1;
 }
 
 /**
@@ -254,8 +268,6 @@ export function* kvm_mmu_zap_page(kvm: Kvm, gfn: number, level: number, quadrant
  */
 export function* kvm_mmu_invalid_all_pages(kvm: Kvm): KGen<void> {
   yield spinLock("kvm_mmu_invalid_all_pages: spin_lock(mmu_lock)");
-  const gen = yield load(kvm.field(KVM.mmu_valid_gen), "kvm", "kvm_mmu_invalid_all_pages: load kvm->arch.mmu_valid_gen");
-  yield store(kvm.field(KVM.mmu_valid_gen), "kvm", gen + 1, "kvm_mmu_invalid_all_pages: kvm->arch.mmu_valid_gen++");
-  yield reloadRemoteMmus("kvm_mmu_invalid_all_pages: kvm_reload_remote_mmus");
+  yield* kvm.sym.kvm_mmu_bump_valid_gen(kvm, "kvm_mmu_invalid_all_pages");
   yield spinUnlock("kvm_mmu_invalid_all_pages: spin_unlock(mmu_lock)");
 }

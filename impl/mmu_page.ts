@@ -12,7 +12,8 @@
  * tables do under shadow paging; this is what makes rmaps hold many entries.
  */
 import { MemoryFault } from "../runtime/errors";
-import { alloc, flushRemoteTlbs, free, type KGen, load, smpMb, store } from "../runtime/step";
+import { alloc, free, type KGen, load, smpMb, store } from "../runtime/step";
+import { flushRemoteTlbs } from "./steps";
 import { fieldOf, init_field, KVM, type Kvm, MMU_PAGE } from "./kvm";
 import { KVM_HPAGE_GFN_SHIFT } from "./memslot";
 import { is_last_spte, is_shadow_present_pte } from "./spte_bits";

@@ -7,7 +7,8 @@
  * KVM_HVA_ERR_BAD). The spte is then set and its rmap entry added under mmu_lock.
  * DEVIATION: mmu_notifier_seq retry, prefetch and rmap_recycle are not simulated.
  */
-import { flushRemoteTlbs, type KGen, load, spinLock, spinUnlock, srcuReadLock, srcuReadUnlock } from "../runtime/step";
+import { type KGen, load, spinLock, spinUnlock, srcuReadLock, srcuReadUnlock } from "../runtime/step";
+import { flushRemoteTlbs } from "./steps";
 import { fieldOf, type Kvm, KVM_MEMSLOT_INVALID, MEMSLOT } from "./kvm";
 import { KVM_HPAGE_GFN_SHIFT, slot_field } from "./memslot";
 import { sp_spt } from "./mmu_page";
@@ -26,6 +27,17 @@ import {
 /** The host page behind a gfn of a slot: hva_to_pfn(gfn_to_hva(slot, gfn)). DEVIATION: pfn = hva + 0x100. */
 export function gfn_to_pfn_memslot(kvm: Kvm, slot: number, gfn: number): number {
   return slot_field(kvm, slot, MEMSLOT.userspace_addr) + (gfn - slot_field(kvm, slot, MEMSLOT.base_gfn)) + 0x100;
+}
+
+/**
+ * __gfn_to_hva_many's validity test, as gfn_to_pfn reaches it: no slot, or a
+ * slot marked KVM_MEMSLOT_INVALID (being deleted), gives KVM_HVA_ERR_BAD.
+ * Returns whether the translation may go on.
+ */
+export function* __gfn_to_hva_many(kvm: Kvm, slot: number): KGen<boolean> {
+  if (!slot) return false;
+  const flags = yield load(fieldOf(slot, MEMSLOT.flags), "memslot", "__gfn_to_hva_many: load slot->flags");
+  return !(flags & KVM_MEMSLOT_INVALID);
 }
 
 /**
@@ -82,8 +94,7 @@ export function* mmu_set_spte(kvm: Kvm, sptep: number, level: number, pfn: numbe
 export function* kvm_mmu_page_fault(kvm: Kvm, gfn: number, max_level: number, write: boolean, quadrant: number): KGen<FaultResult> {
   yield srcuReadLock("kvm_mmu_page_fault: srcu_read_lock");
   const slot = yield* kvm.sym.gfn_to_memslot(kvm, gfn);
-  const flags = slot ? yield load(fieldOf(slot, MEMSLOT.flags), "memslot", "__gfn_to_hva_many: load slot->flags") : 0;
-  if (!slot || flags & KVM_MEMSLOT_INVALID) {
+  if (!(yield* kvm.sym.__gfn_to_hva_many(kvm, slot))) {
     yield srcuReadUnlock("kvm_mmu_page_fault: srcu_read_unlock");
     return { mapped: false, sptep: 0, rmap_count: -1 };
   }

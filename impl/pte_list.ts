@@ -10,8 +10,9 @@
  * never empty; removal back-fills within one desc and frees emptied descs.
  * None of this is safe without mmu_lock: removal moves entries and frees memory.
  */
-import { KernelBug } from "../runtime/errors";
+import { KernelBug } from "./kernel_bug";
 import { alloc, free, type KGen, load, store } from "../runtime/step";
+import { hex } from "./hex";
 import { fieldOf, type Kvm } from "./kvm";
 
 /** Address of desc->sptes[i]. */
@@ -35,10 +36,31 @@ export function* mmu_free_pte_list_desc(kvm: Kvm, desc: number): KGen<void> {
 }
 
 /**
+ * (unsigned long)desc | 1: the head or `more`-less word that names a desc.
+ * DEVIATION: a function instead of the kernel's inline expression, so that a
+ * mutant can replace the encoding alone.
+ */
+export function desc_to_rmap_head(kvm: Kvm, desc: number): number {
+  return desc | 1;
+}
+
+/**
+ * Is the desc full (desc->sptes[PTE_LIST_EXT - 1] != NULL)? One load.
+ * DEVIATION: the kernel tests this inline, twice; one function here so a
+ * mutant can replace the test alone.
+ */
+export function* pte_list_desc_is_full(kvm: Kvm, desc: number): KGen<boolean> {
+  const EXT = kvm.cfg.PTE_LIST_EXT;
+  return (yield load(desc_spte(desc, EXT - 1), "pte_list_desc", `pte_list_add: load desc->sptes[${EXT - 1}]`)) !== 0;
+}
+
+/**
  * pte_list_add: add spte to the list at pte_list. Returns the number of
  * entries counted before the new one, with the kernel's quirk: the entries of
  * a full desc at which the walk stops are not counted (spec §1.2).
  * The head is loaded once (the kernel's repeated *pte_list reads are not volatile).
+ * As in the kernel, the scan for a free entry is not bounded by
+ * PTE_LIST_EXT: the walk guarantees the desc it stops at has one.
  */
 export function* pte_list_add(kvm: Kvm, spte: number, pte_list: number): KGen<number> {
   const EXT = kvm.cfg.PTE_LIST_EXT;
@@ -52,14 +74,13 @@ export function* pte_list_add(kvm: Kvm, spte: number, pte_list: number): KGen<nu
     const desc = yield* kvm.sym.mmu_alloc_pte_list_desc(kvm);
     yield store(desc_spte(desc, 0), "pte_list_desc", head, "pte_list_add: 1->many store desc->sptes[0]");
     yield store(desc_spte(desc, 1), "pte_list_desc", spte, "pte_list_add: 1->many store desc->sptes[1]");
-    yield store(pte_list, "rmap", desc | 1, "pte_list_add: 1->many store *pte_list = desc|1");
+    yield store(pte_list, "rmap", kvm.sym.desc_to_rmap_head(kvm, desc), "pte_list_add: 1->many store *pte_list = desc|1");
     ++count;
   } else {
     // many->many
     let desc = head & ~1;
     for (;;) {
-      const last = yield load(desc_spte(desc, EXT - 1), "pte_list_desc", `pte_list_add: load desc->sptes[${EXT - 1}]`);
-      if (!last) break;
+      if (!(yield* kvm.sym.pte_list_desc_is_full(kvm, desc))) break;
       const more = yield load(desc_more(kvm, desc), "pte_list_desc", "pte_list_add: load desc->more");
       if (!more) {
         const fresh = yield* kvm.sym.mmu_alloc_pte_list_desc(kvm);
@@ -71,40 +92,37 @@ export function* pte_list_add(kvm: Kvm, spte: number, pte_list: number): KGen<nu
       count += EXT;
     }
     let i = 0;
-    for (; i < EXT; ++i) {
+    for (; ; ++i) {
       const e = yield load(desc_spte(desc, i), "pte_list_desc", `pte_list_add: load desc->sptes[${i}]`);
       if (!e) break;
       ++count;
     }
-    if (i === EXT) throw new KernelBug("pte_list_add", "no free entry in the last desc (sptes[PTE_LIST_EXT] overrun)");
     yield store(desc_spte(desc, i), "pte_list_desc", spte, `pte_list_add: many->many store desc->sptes[${i}]`);
   }
   return count;
 }
 
 /**
- * pte_list_desc_remove_entry: remove entry i of desc by moving the last
- * non-NULL entry of the same desc into it; unlink and free the desc if it
- * became empty.
+ * The back-fill scan of pte_list_desc_remove_entry:
+ *   for (j = PTE_LIST_EXT - 1; !desc->sptes[j] && j > i; --j) ;
+ * returns j and desc->sptes[j]. DEVIATION: a function of its own so that a
+ * mutant can replace the scan alone.
  */
-export function* pte_list_desc_remove_entry(
-  kvm: Kvm,
-  pte_list: number,
-  desc: number,
-  i: number,
-  prev_desc: number,
-): KGen<void> {
-  // for (j = PTE_LIST_EXT - 1; !desc->sptes[j] && j > i; --j) ;
+export function* pte_list_desc_last_entry(kvm: Kvm, desc: number, i: number): KGen<{ j: number; moved: number }> {
   let j = kvm.cfg.PTE_LIST_EXT - 1;
-  let moved: number;
   for (;;) {
-    moved = yield load(desc_spte(desc, j), "pte_list_desc", `pte_list_desc_remove_entry: load desc->sptes[${j}]`);
-    if (moved || j <= i) break;
+    const moved = yield load(desc_spte(desc, j), "pte_list_desc", `pte_list_desc_remove_entry: load desc->sptes[${j}]`);
+    if (moved || j <= i) return { j, moved };
     --j;
   }
-  yield store(desc_spte(desc, i), "pte_list_desc", moved, `pte_list_desc_remove_entry: store desc->sptes[${i}] = sptes[${j}]`);
-  yield store(desc_spte(desc, j), "pte_list_desc", 0, `pte_list_desc_remove_entry: store desc->sptes[${j}] = NULL`);
-  if (j !== 0) return;
+}
+
+/**
+ * The tail of pte_list_desc_remove_entry once the desc is empty: unlink it
+ * (from the head or from prev_desc->more), then free it. DEVIATION: a
+ * function of its own so that a mutant can replace the tail alone.
+ */
+export function* pte_list_desc_unlink(kvm: Kvm, pte_list: number, desc: number, prev_desc: number): KGen<void> {
   const more = yield load(desc_more(kvm, desc), "pte_list_desc", "pte_list_desc_remove_entry: load desc->more");
   if (!prev_desc && !more) {
     const first = yield load(desc_spte(desc, 0), "pte_list_desc", "pte_list_desc_remove_entry: load desc->sptes[0]");
@@ -112,9 +130,21 @@ export function* pte_list_desc_remove_entry(
   } else if (prev_desc) {
     yield store(desc_more(kvm, prev_desc), "pte_list_desc", more, "pte_list_desc_remove_entry: store prev_desc->more");
   } else {
-    yield store(pte_list, "rmap", more | 1, "pte_list_desc_remove_entry: store *pte_list = desc->more|1");
+    yield store(pte_list, "rmap", kvm.sym.desc_to_rmap_head(kvm, more), "pte_list_desc_remove_entry: store *pte_list = desc->more|1");
   }
   yield* kvm.sym.mmu_free_pte_list_desc(kvm, desc);
+}
+
+/**
+ * pte_list_desc_remove_entry: remove entry i of desc by moving the last
+ * non-NULL entry of the same desc into it; unlink and free the desc if it
+ * became empty.
+ */
+export function* pte_list_desc_remove_entry(kvm: Kvm, pte_list: number, desc: number, i: number, prev_desc: number): KGen<void> {
+  const { j, moved } = yield* kvm.sym.pte_list_desc_last_entry(kvm, desc, i);
+  yield store(desc_spte(desc, i), "pte_list_desc", moved, `pte_list_desc_remove_entry: store desc->sptes[${i}] = sptes[${j}]`);
+  yield store(desc_spte(desc, j), "pte_list_desc", 0, `pte_list_desc_remove_entry: store desc->sptes[${j}] = NULL`);
+  if (j === 0) yield* kvm.sym.pte_list_desc_unlink(kvm, pte_list, desc, prev_desc);
 }
 
 /** pte_list_remove: remove spte from the list; BUG()s when it is not there. */
@@ -142,8 +172,4 @@ export function* pte_list_remove(kvm: Kvm, spte: number, pte_list: number): KGen
     desc = yield load(desc_more(kvm, desc), "pte_list_desc", "pte_list_remove: load desc->more");
   }
   throw new KernelBug("pte_list_remove", `${hex(spte)} many->many`);
-}
-
-export function hex(n: number): string {
-  return `0x${(n >>> 0).toString(16)}`;
 }

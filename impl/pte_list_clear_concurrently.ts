@@ -40,25 +40,28 @@ export function* pte_list_find_entry(kvm: Kvm, spte: number, pte_list: number): 
   return null;
 }
 
-function where(kind: "rmap" | "pte_list_desc", cell: number, desc_base: number): string {
-  return kind === "rmap" ? "*pte_list" : `desc->sptes[${(cell - desc_base) / 8}]`;
-}
-
-/** pte_list_clear_concurrently: the v3 reading, a plain store of SKIP. */
+/** pte_list_clear_concurrently: find the entry holding spte, then reset it in place. */
 export function* pte_list_clear_concurrently(kvm: Kvm, spte: number, pte_list: number): KGen<void> {
   const e = yield* pte_list_find_entry(kvm, spte, pte_list);
-  if (e === null) return;
-  const base = kvm.mem.objectAt(e.cell)!.base;
-  yield store(e.cell, e.kind, PTE_LIST_SPTE_SKIP, `pte_list_clear_concurrently: store ${where(e.kind, e.cell, base)} = SKIP`);
+  if (e !== null) yield* kvm.sym.pte_list_reset_entry(kvm, e.cell, e.kind, spte);
+}
+
+/** Where an entry sits, as the labels print it: *pte_list, or desc->sptes[i]. */
+export function entry_name(kvm: Kvm, cell: number, kind: "rmap" | "pte_list_desc"): string {
+  return kind === "rmap" ? "*pte_list" : `desc->sptes[${(cell - kvm.mem.objectAt(cell)!.base) / 8}]`;
 }
 
 /**
- * Design variant v3-skip-cmpxchg: the same walk, with the entry reset done by
- * cmpxchg(entry, spte, SKIP) instead of a plain store.
+ * The reset of the entry at `cell` (which held spte) to PTE_LIST_SPTE_SKIP:
+ * the v3 reading, a plain store (spec §2.3: store or cmpxchg is unknown; the
+ * design v3-skip-cmpxchg runs the other). DEVIATION: a function of its own so
+ * that a design or a mutant can replace the reset alone.
  */
-export function* pte_list_clear_concurrently_cmpxchg(kvm: Kvm, spte: number, pte_list: number): KGen<void> {
-  const e = yield* pte_list_find_entry(kvm, spte, pte_list);
-  if (e === null) return;
-  const base = kvm.mem.objectAt(e.cell)!.base;
-  yield cmpxchg(e.cell, e.kind, spte, PTE_LIST_SPTE_SKIP, `pte_list_clear_concurrently: cmpxchg ${where(e.kind, e.cell, base)}, spte, SKIP`);
+export function* pte_list_reset_entry(kvm: Kvm, cell: number, kind: "rmap" | "pte_list_desc", spte: number): KGen<void> {
+  yield store(cell, kind, PTE_LIST_SPTE_SKIP, `pte_list_clear_concurrently: store ${entry_name(kvm, cell, kind)} = SKIP`);
+}
+
+/** Design v3-skip-cmpxchg: the reset done by cmpxchg(entry, spte, SKIP). */
+export function* pte_list_reset_entry_cmpxchg(kvm: Kvm, cell: number, kind: "rmap" | "pte_list_desc", spte: number): KGen<void> {
+  yield cmpxchg(cell, kind, spte, PTE_LIST_SPTE_SKIP, `pte_list_clear_concurrently: cmpxchg ${entry_name(kvm, cell, kind)}, spte, SKIP`);
 }

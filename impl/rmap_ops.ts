@@ -8,7 +8,7 @@
  */
 import { type KGen, load } from "../runtime/step";
 import { fieldOf, type Kvm, MEMSLOT, RMAP_OPS_INVALID } from "./kvm";
-import type { pte_t } from "./handlers";
+import type { pte_t } from "./host_pte";
 
 export interface rmap_operations {
   rmap_add(kvm: Kvm, spte: number, rmapp: number): KGen<number>;

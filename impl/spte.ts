@@ -3,7 +3,8 @@
  * Each access to *sptep is one atomic step; the fast clear is a load then a
  * separate store, the slow clear a single xchg.
  */
-import { type KGen, load, setPfnAccessed, setPfnDirty, store, warn, xchg } from "../runtime/step";
+import { type KGen, load, store, warn, xchg } from "../runtime/step";
+import { setPfnAccessed, setPfnDirty } from "./steps";
 import type { Kvm } from "./kvm";
 import {
   is_rmap_spte,
@@ -33,12 +34,12 @@ export function* __update_clear_spte_slow(kvm: Kvm, sptep: number, spte: number,
 
 /** kvm_set_pfn_accessed: mark_page_accessed on the host page. */
 export function* kvm_set_pfn_accessed(kvm: Kvm, pfn: number): KGen<void> {
-  yield setPfnAccessed(pfn, "kvm_set_pfn_accessed");
+  yield setPfnAccessed(pfn);
 }
 
 /** kvm_set_pfn_dirty: SetPageDirty on the host page. */
 export function* kvm_set_pfn_dirty(kvm: Kvm, pfn: number): KGen<void> {
-  yield setPfnDirty(pfn, "kvm_set_pfn_dirty");
+  yield setPfnDirty(pfn);
 }
 
 /** mmu_spte_set: non-present -> present only; WARNs if the old value is present. */
@@ -90,13 +91,22 @@ export function* mmu_spte_clear_track_bits(kvm: Kvm, sptep: number): KGen<number
     old_spte = yield* kvm.sym.__update_clear_spte_slow(kvm, sptep, 0, "mmu_spte_clear_track_bits");
   }
   if (!is_rmap_spte(old_spte)) return 0;
-  const pfn = spte_to_pfn(old_spte);
   // WARN_ON(!kvm_is_mmio_pfn(pfn) && !page_count(pfn_to_page(pfn))): host pages are never freed here.
+  yield* kvm.sym.__mmu_spte_track_bits(kvm, old_spte);
+  return 1;
+}
+
+/**
+ * The tail of mmu_spte_clear_track_bits: tell the host page what the cleared
+ * spte recorded (A, and D; both when the MMU has no A/D bits). DEVIATION: a
+ * function of its own (inline in the kernel) so that a mutant can replace it alone.
+ */
+export function* __mmu_spte_track_bits(kvm: Kvm, old_spte: number): KGen<void> {
+  const pfn = spte_to_pfn(old_spte);
   const A = shadow_accessed_mask(kvm);
   const D = shadow_dirty_mask(kvm);
   if (!A || old_spte & A) yield* kvm.sym.kvm_set_pfn_accessed(kvm, pfn);
   if (!D || old_spte & D) yield* kvm.sym.kvm_set_pfn_dirty(kvm, pfn);
-  return 1;
 }
 
 /** mmu_spte_clear_no_track: clear without A/D propagation (non-leaf and MMIO sptes). */

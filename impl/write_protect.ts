@@ -4,7 +4,8 @@
  * pt_protect) and kvm_mmu_write_protect_pt_masked (dirty logging: level 1,
  * SPTE_MMU_WRITEABLE kept so fast_page_fault may restore W).
  */
-import { flushRemoteTlbs, type KGen, load, spinLock, spinUnlock, srcuReadLock, srcuReadUnlock } from "../runtime/step";
+import { type KGen, load, spinLock, spinUnlock, srcuReadLock, srcuReadUnlock } from "../runtime/step";
+import { flushRemoteTlbs } from "./steps";
 import { fieldOf, KVM_MEMSLOT_INVALID, KVM_NR_PAGE_SIZES, type Kvm, MEMSLOT, PT_PAGE_TABLE_LEVEL } from "./kvm";
 
 /** rmap_write_protect(kvm, gfn): under mmu_lock. Returns true if a flush is needed. */
@@ -26,6 +27,17 @@ export function* kvm_mmu_write_protect_pt_masked(kvm: Kvm, gfn: number): KGen<bo
 }
 
 /**
+ * The guest page-table walk's read of the guest pte (FNAME(walk_addr) ->
+ * kvm_read_guest_page -> gfn_to_hva -> __gfn_to_hva_many): it fails for no
+ * slot or a slot marked KVM_MEMSLOT_INVALID. Returns whether the read succeeds.
+ */
+export function* kvm_read_guest_page(kvm: Kvm, slot: number): KGen<boolean> {
+  if (!slot) return false;
+  const flags = yield load(fieldOf(slot, MEMSLOT.flags), "memslot", "FNAME(walk_addr): load slot->flags");
+  return !(flags & KVM_MEMSLOT_INVALID);
+}
+
+/**
  * A vCPU starts shadowing the guest page table at gfn (kvm_mmu_get_page for an
  * indirect page): the guest walk reached gfn through a valid slot (a slot
  * marked KVM_MEMSLOT_INVALID fails the walk), then under mmu_lock the gfn is
@@ -34,8 +46,7 @@ export function* kvm_mmu_write_protect_pt_masked(kvm: Kvm, gfn: number): KGen<bo
 export function* kvm_mmu_shadow_gfn(kvm: Kvm, gfn: number): KGen<boolean> {
   yield srcuReadLock("kvm_mmu_page_fault: srcu_read_lock");
   const slot = yield* kvm.sym.gfn_to_memslot(kvm, gfn);
-  const flags = slot ? yield load(fieldOf(slot, MEMSLOT.flags), "memslot", "FNAME(walk_addr): load slot->flags") : 0;
-  if (!slot || flags & KVM_MEMSLOT_INVALID) {
+  if (!(yield* kvm.sym.kvm_read_guest_page(kvm, slot))) {
     yield srcuReadUnlock("kvm_mmu_page_fault: srcu_read_unlock");
     return false;
   }

@@ -51,7 +51,7 @@ export function pfnOf(slot: Slot, gfn: number): number {
   return slot.userspaceAddr + (gfn - slot.baseGfn) + 0x100;
 }
 
-/** Number of rmap heads at `level` for a slot. */
-export function rmapCount(geo: Geometry, slot: Slot, level: number): number {
+/** Number of rmap heads at `level` for a slot: gfn_to_index(last gfn) + 1. */
+export function rmapCount(geo: Geometry, slot: Pick<Slot, "baseGfn" | "npages">, level: number): number {
   return gfnToIndex(geo, slot.baseGfn + slot.npages - 1, slot.baseGfn, level) + 1;
 }

@@ -14,7 +14,8 @@
  */
 import { propagation } from "./actions/primitives";
 import { rmapsInRange } from "./actions/notifier";
-import { gfnToIndex, mappingLevel, pagesAt, pfnOf } from "./geometry";
+import { faultSite } from "./actions/page_fault";
+import { gfnToIndex, pagesAt } from "./geometry";
 import type { OpDesc } from "./operations";
 import { type Geometry, type ModelState, rmapKey, type Slot, type Spte } from "./state";
 import type { FlushStyle } from "./actions/memslot";
@@ -59,23 +60,17 @@ export function siteRmap(geo: Geometry, slots: readonly Slot[], site: SpteSite):
 }
 
 function view(geo: Geometry, slots: readonly Slot[]): ModelState {
-  return { geo, gen: 0, nextSpId: 0, slots: new Map(slots.map((s) => [s.id, s])), sps: new Map(), sptes: new Map(), rmaps: new Map(), pfns: new Map() };
+  return { geo, gen: 0, nextSpId: 0, slots: new Map(slots.map((s) => [s.id, s])), sps: new Map(), sptes: new Map(), rmaps: new Map(), pfns: new Map(), deleting: new Map() };
 }
 
 function rangeHas(geo: Geometry, slots: readonly Slot[], start: number, end: number, key: string): { invalid: boolean } | undefined {
   return rmapsInRange(view(geo, slots), start, end).find((v) => v.key === key);
 }
 
-/** The spte a page fault targets and the value it installs. */
+/** The spte a page fault targets and the value it installs, through the given slots. */
 function faultTarget(geo: Geometry, slots: readonly Slot[], op: Extract<OpDesc, { kind: "page_fault" }>) {
   const slot = slots.find((s) => op.gfn >= s.baseGfn && op.gfn < s.baseGfn + s.npages);
-  if (slot === undefined) return undefined;
-  const level = mappingLevel(geo, slot, op.gfn, op.level);
-  const size = pagesAt(geo, level);
-  const lgfn = op.gfn - (op.gfn % size);
-  const span = geo.sptesPerPage * size;
-  const value: Spte = { pfn: pfnOf(slot, lgfn), large: level > 1, writable: op.write, hostWritable: op.write, mmuWritable: op.write, accessed: geo.adBits, dirty: false };
-  return { slot, level, spGfn: op.gfn - (op.gfn % span), index: (lgfn - (op.gfn - (op.gfn % span))) / size, value };
+  return slot && { slot, ...faultSite(geo, slot, op.gfn, op.level, op.write) };
 }
 
 export function sameSpte(a: Spte | undefined, b: Spte | undefined): boolean {

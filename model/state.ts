@@ -7,6 +7,9 @@
  *   pfns    per host page: has kvm_set_pfn_accessed / _dirty been called
  *   slots   each memslot's geometry and whether its rmaps are valid or invalid
  *   sps     each live shadow page: what it maps, its generation, zapped or not
+ *   gen     kvm->arch.mmu_valid_gen
+ *   deleting  the slots whose DELETE is under way, by phase (a v3 DELETE is
+ *           three actions: begin, the lock-free unmap, finish)
  *
  * States are immutable; actions return new states (model/actions/*.ts).
  */
@@ -56,6 +59,9 @@ export interface Geometry {
   readonly adBits: boolean;
 }
 
+/** How far a v3 DELETE of a slot has got: its rmaps are invalid ("begun"), then empty ("unmapped"). */
+export type DeletePhase = "begun" | "unmapped";
+
 export interface ModelState {
   readonly geo: Geometry;
   readonly gen: number;
@@ -70,8 +76,10 @@ export interface ModelState {
   readonly rmaps: ReadonlyMap<RmapKey, ReadonlySet<SpteRef>>;
   /** Host pages that kvm_set_pfn_* was ever called for. */
   readonly pfns: ReadonlyMap<number, PageFlags>;
+  /** DELETEs under way, by slot id. */
+  readonly deleting: ReadonlyMap<number, DeletePhase>;
 }
 
 export function initialState(geo: Geometry): ModelState {
-  return { geo, gen: 0, nextSpId: 1, slots: new Map(), sps: new Map(), sptes: new Map(), rmaps: new Map(), pfns: new Map() };
+  return { geo, gen: 0, nextSpId: 1, slots: new Map(), sps: new Map(), sptes: new Map(), rmaps: new Map(), pfns: new Map(), deleting: new Map() };
 }

@@ -6,21 +6,22 @@ import { KERNEL_CONFIG, SMALL_CONFIG } from "../impl/config";
 import { __drop_large_spte } from "../impl/handlers";
 import { mmu_spte_set, mmu_spte_update } from "../impl/spte";
 import { PT_PAGE_SIZE_MASK } from "../impl/spte_bits";
-import { DESIGNS } from "../impl/designs";
+import { variant } from "./variants";
 import { pte_list_add, pte_list_remove } from "../impl/pte_list";
 import { __gfn_to_rmap, gfn_to_memslot } from "../impl/memslot";
 import { kvm_mmu_page_fault } from "../impl/page_fault";
 import { rmap_write_protect } from "../impl/write_protect";
 import { invalid_rmap_add } from "../impl/invalid_rmap";
-import { KernelBug, KernelWarning, MemoryFault } from "../runtime/errors";
+import { KernelBug } from "../impl/kernel_bug";
+import { MemoryFault, WarningFired } from "../runtime/errors";
 import { type KGen, load } from "../runtime/step";
 import { Thread } from "../runtime/thread";
-import { installedSlots } from "./impl_state";
-import { makeWorld } from "./world";
+import { installedSlots } from "../checker/oracle/impl_state";
+import { makeWorld } from "../checker/world";
 
 function world(warnIsFatal = true) {
   const t = new Thread(0, "t", []);
-  const w = makeWorld({ kvm: SMALL_CONFIG, slots: [{ id: 0, baseGfn: 0, npages: 4, userspaceAddr: 0x40 }] }, DESIGNS.v3!, [t], { warnIsFatal });
+  const w = makeWorld({ kvm: SMALL_CONFIG, slots: [{ id: 0, baseGfn: 0, npages: 4, userspaceAddr: 0x40 }] }, variant("v3"), [t], { warnIsFatal });
   const head = installedSlots(w.kvm)[0]!.heads[0]![0]!;
   return { w, t, head, run: <T>(g: KGen<T>): T => w.machine.runSolo(t, g) };
 }
@@ -76,7 +77,7 @@ describe("bad input is a typed, named kernel error", () => {
 
   test("an add on an invalid slot is WARN_ON in invalid_rmap_add and adds nothing", () => {
     const { w, run, head } = world();
-    expect(() => run(invalid_rmap_add(w.kvm, 0x1000, head))).toThrow(KernelWarning);
+    expect(() => run(invalid_rmap_add(w.kvm, 0x1000, head))).toThrow(WarningFired);
     const lenient = world(false);
     expect(lenient.run(invalid_rmap_add(lenient.w.kvm, 0x1000, lenient.head))).toBe(0);
     expect(lenient.w.machine.warnings).toEqual(["invalid_rmap_add: WARN_ON(1)"]);
@@ -122,7 +123,7 @@ describe("bad input is a typed, named kernel error", () => {
 
   test("the kernel's own constants work: PTE_LIST_EXT 3, level shift 9, 512 sptes per page", () => {
     const t = new Thread(0, "t", []);
-    const w = makeWorld({ kvm: KERNEL_CONFIG, slots: [{ id: 0, baseGfn: 0, npages: 1024, userspaceAddr: 0x4000 }] }, DESIGNS.v3!, [t], { warnIsFatal: true });
+    const w = makeWorld({ kvm: KERNEL_CONFIG, slots: [{ id: 0, baseGfn: 0, npages: 1024, userspaceAddr: 0x4000 }] }, variant("v3"), [t], { warnIsFatal: true });
     const f = (gfn: number, level: number, q: number) => w.machine.runSolo(t, kvm_mmu_page_fault(w.kvm, gfn, level, true, q));
     expect(f(513, 2, 0).mapped).toBe(true);
     for (let q = 0; q < 5; q++) f(3, 1, q);

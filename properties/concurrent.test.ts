@@ -3,10 +3,11 @@
  * actor of the series, interleaved at atomic steps, every invariant checked
  * after every step; failures shrunk and made 1-minimal.
  */
-import { isOneMinimal } from "./minimize";
-import { explore } from "./explore";
-import { runTrace } from "./trace";
+import { isOneMinimal } from "../checker/search/minimize";
+import { explore } from "../checker/search/explore";
+import { runTrace } from "../checker/search/trace";
 import { BOUNDS } from "./config";
+import { variant } from "./variants";
 
 const runs = BOUNDS.CONC_RUNS;
 
@@ -14,7 +15,7 @@ describe("concurrent refinement", () => {
   for (const design of ["v3-fixed", "baseline"]) {
     for (const scheduler of ["pct", "random"] as const) {
       test(`impl refines model under any interleaving of faults, notifiers, zaps, hardware and memslot deletion (${design}, ${scheduler})`, () => {
-        const r = explore({ design, seed: BOUNDS.CONC_SEED, runs, scheduler });
+        const r = explore({ variant: variant(design), seed: BOUNDS.CONC_SEED, runs, scheduler });
         expect(r.counterexample).toBeNull();
         expect(r.runs).toBe(runs);
         expect(r.invariantChecks).toBeGreaterThan(r.steps);
@@ -23,24 +24,24 @@ describe("concurrent refinement", () => {
   }
 
   test("v3 without the being_unmapped_rmap handshake: a use-after-free, shrunk to a few dozen atomic steps", () => {
-    const r = explore({ design: "v3-no-handshake", seed: 1, runs: BOUNDS.FIND_RUNS, scheduler: "pct", candidates: BOUNDS.CANDIDATES });
+    const r = explore({ variant: variant("v3-no-handshake"), seed: 1, runs: BOUNDS.FIND_RUNS, scheduler: "pct", candidates: BOUNDS.CANDIDATES });
     expect(r.counterexample).not.toBeNull();
     const cx = r.counterexample!;
     expect(cx.violation.invariant).toBe("INV-MEM");
     expect(cx.violation.detail).toMatch(/use-after-free/);
     expect(cx.schedule.length).toBeLessThanOrEqual(48);
-    expect(isOneMinimal(cx.trace, (t) => runTrace(t).result)).toBe(true);
+    expect(isOneMinimal(cx.trace, (t) => runTrace(t, variant(t.design)).result)).toBe(true);
   });
 
   test("v3 as specified frees a shadow page an rmap entry still names (finding F1)", () => {
-    const r = explore({ design: "v3", seed: 1, runs: BOUNDS.FIND_RUNS, scheduler: "pct", candidates: BOUNDS.CANDIDATES });
+    const r = explore({ variant: variant("v3"), seed: 1, runs: BOUNDS.FIND_RUNS, scheduler: "pct", candidates: BOUNDS.CANDIDATES });
     expect(r.counterexample?.violation.invariant).toBe("INV-SP-LIVE");
-    expect(isOneMinimal(r.counterexample!.trace, (t) => runTrace(t).result)).toBe(true);
+    expect(isOneMinimal(r.counterexample!.trace, (t) => runTrace(t, variant(t.design)).result)).toBe(true);
   });
 
   test("the same seed gives the same counterexample, byte for byte", () => {
-    const a = explore({ design: "v3-no-handshake", seed: 1, runs: BOUNDS.FIND_RUNS, scheduler: "pct", candidates: BOUNDS.CANDIDATES });
-    const b = explore({ design: "v3-no-handshake", seed: 1, runs: BOUNDS.FIND_RUNS, scheduler: "pct", candidates: BOUNDS.CANDIDATES });
+    const a = explore({ variant: variant("v3-no-handshake"), seed: 1, runs: BOUNDS.FIND_RUNS, scheduler: "pct", candidates: BOUNDS.CANDIDATES });
+    const b = explore({ variant: variant("v3-no-handshake"), seed: 1, runs: BOUNDS.FIND_RUNS, scheduler: "pct", candidates: BOUNDS.CANDIDATES });
     expect(JSON.stringify(b.counterexample)).toBe(JSON.stringify(a.counterexample));
     expect(b.steps).toBe(a.steps);
   });

@@ -10,10 +10,10 @@
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { load } from "./cx_file";
-import { runTrace } from "./trace";
+import { load } from "../checker/report/cx_file";
+import { runTrace } from "../checker/search/trace";
 import { ReplayScheduler } from "../runtime/schedulers/replay";
-import { mutantNamed } from "../impl/mutants";
+import { variant } from "./variants";
 
 const dir = join(__dirname, "corpus");
 const files = readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
@@ -25,18 +25,18 @@ describe("regression corpus", () => {
 
   for (const f of files) {
     test(`${f} replays exactly`, () => {
-      const cx = load(join(dir, f));
+      const { cx, variant: v } = load(join(dir, f));
       const sched = new ReplayScheduler(cx.schedule);
-      const r = runTrace(cx.trace, { scheduler: sched, tso: cx.tso ?? false, overrides: cx.mutant ? mutantNamed(cx.mutant)!.overrides : {} }).result;
+      const r = runTrace(cx.trace, v, { scheduler: sched, tso: cx.tso ?? false }).result;
       expect(r.violation?.invariant).toBe(cx.violation.invariant);
       expect(r.failedAt).toBe(cx.failedAt);
       expect(sched.consumed).toBe(cx.schedule.length);
     });
 
     test(`${f}: the same operations and preemptions pass under v3-fixed`, () => {
-      const cx = load(join(dir, f));
+      const { cx } = load(join(dir, f));
       if (cx.mutant !== undefined) return;
-      const r = runTrace({ ...cx.trace, design: "v3-fixed" }).result;
+      const r = runTrace({ ...cx.trace, design: "v3-fixed" }, variant("v3-fixed")).result;
       expect(r.violation).toBeNull();
     });
   }
@@ -48,8 +48,8 @@ const fixedFiles = readdirSync(fixedDir).filter((f) => f.endsWith(".json")).sort
 describe("regression corpus of the checker's own bugs", () => {
   for (const f of fixedFiles) {
     test(`${f}: the once-reported run passes now`, () => {
-      const cx = load(join(fixedDir, f));
-      expect(runTrace(cx.trace).result.violation).toBeNull();
+      const { cx, variant: v } = load(join(fixedDir, f));
+      expect(runTrace(cx.trace, v).result.violation).toBeNull();
     });
   }
 });

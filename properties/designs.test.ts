@@ -5,10 +5,14 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { SMALL_CONFIG } from "../impl/config";
-import { DESIGNS } from "../impl/designs";
+import { listing } from "../checker/variants";
 import type { OpDesc } from "../model/operations";
-import { load } from "./cx_file";
-import { runTrace, type Trace } from "./trace";
+import { load } from "../checker/report/cx_file";
+import { runTrace, type Trace } from "../checker/search/trace";
+import { variant } from "./variants";
+
+/** Run a trace's operations and preemptions under `design`. */
+const under = (t: Trace, design: string) => runTrace({ ...t, design }, variant(design)).result;
 
 /** The labels of a sequential delete of a populated slot under `design`. */
 function deleteLabels(design: string): string[] {
@@ -19,12 +23,12 @@ function deleteLabels(design: string): string[] {
     threads: [{ role: "ioctl", ops: [{ kind: "delete_slot", id: 0 }] }],
     preemptions: [],
   };
-  const r = runTrace(t).result;
+  const r = under(t, design);
   expect(r.violation).toBeNull();
   return r.trace.map((s) => s.label);
 }
 
-const corpus = (prefix: string) => load(join(__dirname, "corpus", readdirSync(join(__dirname, "corpus")).find((f) => f.startsWith(prefix))!));
+const corpus = (prefix: string) => load(join(__dirname, "corpus", readdirSync(join(__dirname, "corpus")).find((f) => f.startsWith(prefix))!)).cx;
 
 describe("design variants", () => {
   test("v3 resets invalid entries with a plain store, v3-skip-cmpxchg with cmpxchg", () => {
@@ -49,16 +53,16 @@ describe("design variants", () => {
 
   test("each fix alone leaves the other race (F1 needs fix 1, F2 needs fix 2)", () => {
     const f1 = corpus("v3-INV-SP-LIVE").trace;
-    expect(runTrace({ ...f1, design: "v3-fix2-only" }).result.violation?.invariant).toBe("INV-SP-LIVE");
-    expect(runTrace({ ...f1, design: "v3-fix1-only" }).result.violation).toBeNull();
+    expect(under(f1, "v3-fix2-only").violation?.invariant).toBe("INV-SP-LIVE");
+    expect(under(f1, "v3-fix1-only").violation).toBeNull();
     const f2 = corpus("v3-fix1-only-KERNEL-BUG").trace;
-    expect(runTrace({ ...f2, design: "v3-fix2-only" }).result.violation).toBeNull();
-    expect(runTrace({ ...f2, design: "v3" }).result.violation).not.toBeNull();
+    expect(under(f2, "v3-fix2-only").violation).toBeNull();
+    expect(under(f2, "v3").violation).not.toBeNull();
   });
 
   test("every design has a summary and is reachable by name", () => {
-    for (const [name, d] of Object.entries(DESIGNS)) {
-      expect(d.name).toBe(name);
+    for (const d of listing().designs) {
+      expect(variant(d.name).design.name).toBe(d.name);
       expect(d.summary.length).toBeGreaterThan(20);
     }
   });

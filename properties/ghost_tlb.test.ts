@@ -5,19 +5,19 @@
  * kvm_handle_hva_range directly is the unmap without the notifier's flush).
  */
 import { SMALL_CONFIG } from "../impl/config";
-import { DESIGNS } from "../impl/designs";
+import { variant } from "./variants";
 import { kvm_age_hva, kvm_unmap_hva_range } from "../impl/hva";
 import type { KGen } from "../runtime/step";
 import { Thread } from "../runtime/thread";
-import { Violation } from "../runtime/violation";
-import { GhostTlb } from "./ghost_tlb";
-import { implOp } from "./ops";
-import { makeWorld } from "./world";
+import { Violation } from "../checker/violation";
+import { GhostTlb } from "../checker/oracle/ghost_tlb";
+import { implOp } from "../checker/operations";
+import { makeWorld } from "../checker/world";
 
 /** A VM with gfn 0 mapped writable; `walk` is the guest touching it through hardware. */
 function vm() {
   const t = new Thread(0, "vcpu0", []);
-  const w = makeWorld({ kvm: SMALL_CONFIG, slots: [{ id: 0, baseGfn: 0, npages: 2, userspaceAddr: 0x40 }] }, DESIGNS.v3!, [t]);
+  const w = makeWorld({ kvm: SMALL_CONFIG, slots: [{ id: 0, baseGfn: 0, npages: 2, userspaceAddr: 0x40 }] }, variant("v3"), [t]);
   const tlb = new GhostTlb(w.kvm);
   w.machine.observers.push(tlb);
   /** Run one operation as t, then check INV-TLB for it. */
@@ -34,7 +34,7 @@ function vm() {
 /** Every step label w runs from now on. */
 function labelsOf(w: ReturnType<typeof vm>["w"]): string[] {
   const labels: string[] = [];
-  w.machine.observers.push({ afterStep: (m, t, s) => void labels.push(s.label), opStart() {}, opEnd() {} });
+  w.machine.observers.push({ afterStep: (m: unknown, t: unknown, s: { label: string }) => void labels.push(s.label), opStart() {}, opEnd() {} });
   return labels;
 }
 

@@ -3,11 +3,12 @@
  * bug) must be caught, with a 1-minimal counterexample. The whole catalogue on
  * 20 seeds runs in the benchmark (npm run bench), not here.
  */
-import { MUTANTS, mutantNamed } from "../impl/mutants";
-import { DESIGNS } from "../impl/designs";
-import { explore } from "./explore";
-import { isOneMinimal } from "./minimize";
-import { runTrace } from "./trace";
+import { MUTANTS } from "../impl/mutants";
+import { catalogue } from "../checker/variants";
+import { explore } from "../checker/search/explore";
+import { isOneMinimal } from "../checker/search/minimize";
+import { runTrace } from "../checker/search/trace";
+import { variant } from "./variants";
 
 const SUBSET = [
   "unmap-invalid-no-skip-check",
@@ -29,23 +30,22 @@ describe("mutant catalogue", () => {
     expect(names.size).toBe(MUTANTS.length);
     for (let i = 1; i <= 14; i++) expect(MUTANTS.some((m) => m.origin === `M${i}`)).toBe(true);
     expect(MUTANTS.filter((m) => m.origin === "new").length).toBeGreaterThanOrEqual(10);
-    for (const m of MUTANTS) expect(DESIGNS[m.design ?? "v3-fixed"]).toBeDefined();
+    expect(catalogue().map((v) => v.mutant!.name)).toEqual(MUTANTS.map((m) => m.name));
   });
 
   for (const name of SUBSET) {
     test(`${name} is caught with a 1-minimal counterexample`, () => {
-      const m = mutantNamed(name)!;
-      const tso = m.needsTso === true;
-      const r = explore({ design: m.design ?? "v3-fixed", seed: 1, runs: 20000, scheduler: "pct", tso, mutant: { name, overrides: m.overrides } });
+      const v = variant(null, name);
+      const tso = v.needsTso;
+      const r = explore({ variant: v, seed: 1, runs: 20000, scheduler: "pct", tso });
       expect(r.counterexample).not.toBeNull();
-      const run = (t: Parameters<typeof runTrace>[0]) => runTrace(t, { tso, overrides: m.overrides }).result;
+      const run = (t: Parameters<typeof runTrace>[0]) => runTrace(t, v, { tso }).result;
       expect(isOneMinimal(r.counterexample!.trace, run)).toBe(true);
     });
   }
 
   test("handshake-no-mb needs x86-TSO: under sequential consistency the same budget finds nothing", () => {
-    const m = mutantNamed("handshake-no-mb")!;
-    const r = explore({ design: "v3-fixed", seed: 1, runs: 2000, scheduler: "pct", mutant: { name: m.name, overrides: m.overrides } });
+    const r = explore({ variant: variant(null, "handshake-no-mb"), seed: 1, runs: 2000, scheduler: "pct" });
     expect(r.counterexample).toBeNull();
   });
 });

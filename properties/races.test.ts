@@ -7,10 +7,10 @@
  * loses a bit fails in at least one.
  */
 import { SMALL_CONFIG } from "../impl/config";
-import { mutantNamed } from "../impl/mutants";
-import type { Symbols } from "../impl/symbols";
 import type { OpDesc } from "../model/operations";
-import { runTrace, type Trace } from "./trace";
+import { runTrace, type Trace } from "../checker/search/trace";
+import type { Variant } from "../checker/variants";
+import { variant } from "./variants";
 
 function trace(setup: OpDesc[], a: OpDesc, b: OpDesc): Trace {
   return {
@@ -30,16 +30,16 @@ function trace(setup: OpDesc[], a: OpDesc, b: OpDesc): Trace {
  * the invariant each violated (or null), and the labels it ran as
  * "thread:label" (thread 0 is the first thread of `t`).
  */
-function everySinglePreemption(t: Trace, overrides: Partial<Symbols> = {}) {
+function everySinglePreemption(t: Trace, v: Variant = variant(t.design)) {
   const out: Array<{ violation: string | null; labels: string[] }> = [];
   for (const first of [0, 1]) {
     const start = first === 0 ? [] : [{ thread: 0, after: 0, to: 1 }];
-    const alone = runTrace({ ...t, preemptions: start }, { overrides }).result;
+    const alone = runTrace({ ...t, preemptions: start }, v).result;
     out.push({ violation: alone.violation?.invariant ?? null, labels: alone.trace.map((s) => `${s.thread}:${s.label}`) });
     for (let thread = 0; thread < 2; thread++) {
       const steps = alone.trace.filter((s) => s.thread === thread).length;
       for (let after = thread === 0 && first === 1 ? 1 : 0; after <= steps; after++) {
-        const r = runTrace({ ...t, preemptions: [...start, { thread, after, to: 1 - thread }] }, { overrides }).result;
+        const r = runTrace({ ...t, preemptions: [...start, { thread, after, to: 1 - thread }] }, v).result;
         out.push({ violation: r.violation?.invariant ?? null, labels: r.trace.map((s) => `${s.thread}:${s.label}`) });
       }
     }
@@ -104,7 +104,7 @@ describe("races on one spte, every single-preemption schedule", () => {
     ["fast-pf-plain-store", [fault(true), { kind: "get_dirty_log", gfn: 0 }], { kind: "unmap_hva_range", start: 0x40, end: 0x41 }, { kind: "fast_page_fault", gfn: 0, quadrant: 0 }],
   ] as Array<[string, OpDesc[], OpDesc, OpDesc]>) {
     test(`mutant ${name} loses an update on some schedule`, () => {
-      const runs = everySinglePreemption(trace(setup, op, other), mutantNamed(name)!.overrides);
+      const runs = everySinglePreemption(trace(setup, op, other), variant("v3-fixed", name));
       expect(runs.some((r) => r.violation === "INV-AD" || r.violation === "INV-REFINE")).toBe(true);
     });
   }

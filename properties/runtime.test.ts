@@ -3,10 +3,9 @@
  * detection, determinism of the schedulers, and that any run written as
  * "default plus preemptions" replays to the same steps.
  */
-import { SMALL_CONFIG } from "../impl/config";
-import { Kvm } from "../impl/kvm";
-import { defaultSymbols } from "../impl/symbols";
+import { Deadlock, Livelock, LockMisuse } from "../runtime/errors";
 import { Machine } from "../runtime/machine";
+import { Memory } from "../runtime/memory";
 import { runThreads } from "../runtime/run";
 import { PctScheduler } from "../runtime/schedulers/pct";
 import { PreemptiveScheduler } from "../runtime/schedulers/preemptive";
@@ -14,16 +13,21 @@ import { RandomScheduler } from "../runtime/schedulers/random";
 import { ReplayDivergence, ReplayScheduler } from "../runtime/schedulers/replay";
 import { type KGen, load, spinLock, spinUnlock, waitWhile } from "../runtime/step";
 import { Thread } from "../runtime/thread";
-import { explore } from "./explore";
-import { runArb } from "./concurrent_arbitraries";
-import { runTrace } from "./trace";
+import { explore } from "../checker/search/explore";
+import { runArb } from "../checker/search/concurrent_arbitraries";
+import { runTrace, type Trace } from "../checker/search/trace";
 import fc from "fast-check";
+import { variant } from "./variants";
 
+/** A machine on a bare memory with one word (at `word`), no kernel at all. */
 function machine(ops: Array<() => KGen<unknown>>): Machine {
-  const kvm = new Kvm(SMALL_CONFIG, defaultSymbols);
   const threads = ops.map((start, i) => new Thread(i, `T${i}`, [{ text: `op${i}`, start }]));
-  return new Machine(kvm, threads);
+  return new Machine(mem, threads);
 }
+const mem = new Memory();
+const word = mem.alloc("word", 1).base;
+
+const run = (t: Trace, opts: Parameters<typeof runTrace>[2] = {}) => runTrace(t, variant(t.design), opts);
 
 describe("runtime", () => {
   test("a thread waiting for mmu_lock is not runnable, and lock order is respected", () => {
@@ -35,45 +39,65 @@ describe("runtime", () => {
     }
     const m = machine([() => locker(0), () => locker(1)]);
     const r = runThreads(m, new PreemptiveScheduler([{ thread: 0, after: 1, to: 1 }]), 100, () => {});
-    expect(r.violation).toBeNull();
+    expect(r.failure).toBeNull();
     expect(order).toEqual([0, 1]);
   });
 
-  test("no runnable thread while some are not done is a DEADLOCK", () => {
-    function* forever(m: () => Machine): KGen<void> {
-      const a = m().kvm.addr;
-      yield waitWhile(a, "kvm", 0, "spin while *kvm == 0");
+  test("no runnable thread while some are not done is a Deadlock", () => {
+    function* forever(): KGen<void> {
+      yield waitWhile(word, "word", 0, "spin while *word == 0");
     }
-    let mm: Machine;
-    mm = machine([() => forever(() => mm)]);
-    const r = runThreads(mm, new PreemptiveScheduler([]), 100, () => {});
-    expect(r.violation?.invariant).toBe("DEADLOCK");
+    const r = runThreads(machine([() => forever()]), new PreemptiveScheduler([]), 100, () => {});
+    expect(r.failure).toBeInstanceOf(Deadlock);
   });
 
-  test("a run that exceeds its step budget is a LIVELOCK, not a hang", () => {
-    function* loop(m: () => Machine): KGen<void> {
-      for (;;) yield load(m().kvm.addr, "kvm", "load");
+  test("a run that exceeds its step budget is a Livelock, not a hang", () => {
+    function* loop(): KGen<void> {
+      for (;;) yield load(word, "word", "load");
     }
-    let mm: Machine;
-    mm = machine([() => loop(() => mm)]);
-    const r = runThreads(mm, new PreemptiveScheduler([]), 50, () => {});
-    expect(r.violation?.invariant).toBe("LIVELOCK");
+    const r = runThreads(machine([() => loop()]), new PreemptiveScheduler([]), 50, () => {});
+    expect(r.failure).toBeInstanceOf(Livelock);
   });
 
-  test("releasing mmu_lock without holding it is INV-LOCK", () => {
+  test("releasing a lock without holding it is LockMisuse", () => {
     function* bad(): KGen<void> {
       yield spinUnlock("spin_unlock without lock");
     }
     const r = runThreads(machine([() => bad()]), new PreemptiveScheduler([]), 10, () => {});
-    expect(r.violation?.invariant).toBe("INV-LOCK");
+    expect(r.failure).toBeInstanceOf(LockMisuse);
+  });
+
+  test("locks are numbered: holding lock 1 does not block lock 0", () => {
+    const order: string[] = [];
+    function* a(): KGen<void> {
+      yield spinLock("a: lock 1", 1);
+      order.push("a1");
+      yield spinLock("a: lock 0");
+      order.push("a0");
+      yield spinUnlock("a: unlock 0");
+      yield spinUnlock("a: unlock 1", 1);
+    }
+    function* b(): KGen<void> {
+      yield spinLock("b: lock 1", 1);
+      order.push("b1");
+      yield spinUnlock("b: unlock 1", 1);
+    }
+    const r = runThreads(machine([() => a(), () => b()]), new PreemptiveScheduler([{ thread: 0, after: 1, to: 1 }]), 100, () => {});
+    expect(r.failure).toBeNull();
+    expect(order).toEqual(["a1", "a0", "b1"]);
+  });
+
+  test("a step's function is the label's part before the colon", () => {
+    expect(load(word, "word", "rmap_get_first: load desc->sptes[0]").fn).toBe("rmap_get_first");
+    expect(load(word, "word", "plain").fn).toBe("plain");
   });
 
   test("the same seed gives the same PCT and random schedules", () => {
     fc.assert(
       fc.property(runArb("v3-fixed"), (g) => {
         for (const mk of [() => new PctScheduler(g.seed, 5, 3, 160), () => new RandomScheduler(g.seed)]) {
-          const a = runTrace(g.trace, { scheduler: mk() }).result;
-          const b = runTrace(g.trace, { scheduler: mk() }).result;
+          const a = run(g.trace, { scheduler: mk() }).result;
+          const b = run(g.trace, { scheduler: mk() }).result;
           expect(b.trace).toEqual(a.trace);
         }
       }),
@@ -84,8 +108,8 @@ describe("runtime", () => {
   test("any run, written as default plus preemptions, replays to the same steps", () => {
     fc.assert(
       fc.property(runArb("v3"), (g) => {
-        const a = runTrace(g.trace, { scheduler: new RandomScheduler(g.seed) }).result;
-        const b = runTrace({ ...g.trace, preemptions: a.preemptions }).result;
+        const a = run(g.trace, { scheduler: new RandomScheduler(g.seed) }).result;
+        const b = run({ ...g.trace, preemptions: a.preemptions }).result;
         expect(b.trace).toEqual(a.trace);
         expect(b.violation?.invariant).toBe(a.violation?.invariant);
       }),
@@ -95,18 +119,18 @@ describe("runtime", () => {
 
   test("replay stops with a clear message when a label no longer matches", () => {
     const g = fc.sample(runArb("v3-fixed"), { seed: 5, numRuns: 1 })[0]!;
-    const a = runTrace(g.trace, { scheduler: new RandomScheduler(1) }).result;
+    const a = run(g.trace, { scheduler: new RandomScheduler(1) }).result;
     const bad = a.trace.map((s, i) => (i === 2 ? { ...s, label: "changed label" } : s));
     expect(a.trace.length).toBeGreaterThan(2);
-    expect(() => runTrace(g.trace, { scheduler: new ReplayScheduler(bad) })).toThrow(ReplayDivergence);
+    expect(() => run(g.trace, { scheduler: new ReplayScheduler(bad) })).toThrow(ReplayDivergence);
   });
 
   test("the incremental checker finds what the full checker finds", () => {
     for (const design of ["v3", "v3-no-handshake", "v3-fixed"]) {
       fc.assert(
         fc.property(runArb(design), (g) => {
-          const inc = runTrace(g.trace, { scheduler: new PctScheduler(g.seed, 5, 3, 160) }).result;
-          const full = runTrace(g.trace, { scheduler: new PctScheduler(g.seed, 5, 3, 160), full: true }).result;
+          const inc = run(g.trace, { scheduler: new PctScheduler(g.seed, 5, 3, 160) }).result;
+          const full = run(g.trace, { scheduler: new PctScheduler(g.seed, 5, 3, 160), full: true }).result;
           if (full.violation !== null) {
             expect(inc.violation).not.toBeNull();
             expect(inc.trace.length).toBeLessThanOrEqual(full.trace.length);
@@ -118,7 +142,7 @@ describe("runtime", () => {
   });
 
   test("explore reports what it checked", () => {
-    const r = explore({ design: "v3-fixed", seed: 2, runs: 50, scheduler: "pct" });
+    const r = explore({ variant: variant("v3-fixed"), seed: 2, runs: 50, scheduler: "pct" });
     expect(r.runs).toBe(50);
     expect(r.steps).toBeGreaterThan(0);
     expect(r.invariantChecks).toBeGreaterThan(r.steps);

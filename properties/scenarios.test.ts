@@ -11,9 +11,10 @@ import type { Machine, Observer } from "../runtime/machine";
 import type { Step } from "../runtime/step";
 import type { ModelState } from "../model/state";
 import { Thread } from "../runtime/thread";
-import type { OpDesc } from "./ops";
-import { runCommand } from "./sequential_check";
-import { designNamed, initialModel, makeWorld, type SlotConfig, type WorldConfig } from "./world";
+import type { OpDesc } from "../model/operations";
+import { runCommand } from "../checker/oracle/sequential_check";
+import { initialModel, makeWorld, type SlotConfig, type WorldConfig } from "../checker/world";
+import { variant } from "./variants";
 
 /** Collects the label of every atomic step. */
 class Labels implements Observer {
@@ -33,10 +34,11 @@ class Labels implements Observer {
 function scenario(design: string, slots: SlotConfig[], ops: OpDesc[]): { labels: string[]; model: ModelState } {
   const cfg: WorldConfig = { kvm: SMALL_CONFIG, slots };
   const t = new Thread(0, "t", []);
-  const w = makeWorld(cfg, designNamed(design)!, [t], { warnIsFatal: true });
+  const v = variant(design);
+  const w = makeWorld(cfg, v, [t], { warnIsFatal: true });
   const labels = new Labels();
   w.machine.observers.push(labels);
-  let model = initialModel(cfg);
+  let model = initialModel(cfg, v);
   for (const op of ops) model = runCommand(w, t, model, op);
   return { labels: labels.seen, model };
 }

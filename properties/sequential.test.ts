@@ -5,11 +5,10 @@
  * model, and return values must agree.
  */
 import fc from "fast-check";
-import { DESIGNS } from "../impl/designs";
-import { mutantNamed } from "../impl/mutants";
+import { Coverage } from "../checker/oracle/coverage";
+import { type SeqFailure, sequentialProperty } from "../checker/search/sequential_property";
 import { BOUNDS } from "./config";
-import { Coverage } from "./coverage";
-import { sequentialProperty } from "./sequential_property";
+import { variant } from "./variants";
 
 const coverage = new Coverage();
 
@@ -20,16 +19,16 @@ describe("sequential refinement", () => {
   });
 
   test("impl refines model on every sequential trace of the v3 series (normal and invalid slots, all levels)", () => {
-    fc.assert(sequentialProperty(DESIGNS.v3!, {}, coverage), { numRuns: BOUNDS.SEQ_RUNS, seed: BOUNDS.SEQ_SEED });
+    fc.assert(sequentialProperty(variant("v3"), { coverage }), { numRuns: BOUNDS.SEQ_RUNS, seed: BOUNDS.SEQ_SEED });
   });
 
   test("impl refines model on every sequential trace of the v3.10 baseline", () => {
-    fc.assert(sequentialProperty(DESIGNS.baseline!, {}, coverage), { numRuns: BOUNDS.SEQ_RUNS, seed: BOUNDS.SEQ_SEED + 1 });
+    fc.assert(sequentialProperty(variant("baseline"), { coverage }), { numRuns: BOUNDS.SEQ_RUNS, seed: BOUNDS.SEQ_SEED + 1 });
   });
 
   for (const name of ["v3-fixed", "v3-skip-cmpxchg"]) {
     test(`impl refines model on every sequential trace of ${name}`, () => {
-      fc.assert(sequentialProperty(DESIGNS[name]!, {}, coverage), { numRuns: Math.ceil(BOUNDS.SEQ_RUNS / 4), seed: BOUNDS.SEQ_SEED + 2 });
+      fc.assert(sequentialProperty(variant(name), { coverage }), { numRuns: Math.ceil(BOUNDS.SEQ_RUNS / 4), seed: BOUNDS.SEQ_SEED + 2 });
     });
   }
 });
@@ -37,10 +36,11 @@ describe("sequential refinement", () => {
 describe("sequential properties catch broken pte-list code with short counterexamples", () => {
   for (const name of ["no-backfill", "remove-j-off-by-one"]) {
     test(`mutant ${name} fails with a counterexample of a handful of commands`, () => {
-      const r = fc.check(sequentialProperty(DESIGNS.v3!, mutantNamed(name)!.overrides), { numRuns: BOUNDS.SEQ_RUNS, seed: BOUNDS.SEQ_SEED });
+      let last: SeqFailure | null = null;
+      const r = fc.check(sequentialProperty(variant("v3", name), { failed: (f) => (last = f) }), { numRuns: BOUNDS.SEQ_RUNS, seed: BOUNDS.SEQ_SEED });
       expect(r.failed).toBe(true);
-      const commands = String(r.counterexample![1]).split("),").length;
-      expect(commands).toBeLessThanOrEqual(8);
+      expect(last).not.toBeNull();
+      expect(last!.ops.length).toBeLessThanOrEqual(8);
     });
   }
 });

@@ -17,7 +17,7 @@
  * races in properties/races.test.ts).
  */
 import { type KvmConfig, KERNEL_CONFIG, SMALL_CONFIG } from "../impl/config";
-import { DESIGNS } from "../impl/designs";
+import { variant } from "./variants";
 import { kvm_mmu_page_fault } from "../impl/page_fault";
 import { mmu_spte_clear_no_track, mmu_spte_clear_track_bits, mmu_spte_update } from "../impl/spte";
 import {
@@ -28,9 +28,10 @@ import {
   SPTE_HOST_WRITEABLE,
   SPTE_MMU_WRITEABLE,
 } from "../impl/spte_bits";
-import { hwWalk, type KGen, type StepOp } from "../runtime/step";
+import { hwWalk } from "../impl/steps";
+import type { KGen, StepOp } from "../runtime/step";
 import { Thread } from "../runtime/thread";
-import { makeWorld } from "./world";
+import { makeWorld } from "../checker/world";
 
 const BITS = [PT_PRESENT_MASK, PT_WRITABLE_MASK, PT_ACCESSED_MASK, PT_DIRTY_MASK, SPTE_HOST_WRITEABLE, SPTE_MMU_WRITEABLE];
 const NAMES = ["P", "W", "A", "D", "HOST_W", "MMU_W"];
@@ -48,7 +49,7 @@ function* recording<T>(gen: KGen<T>, ops: StepOp[]): KGen<T> {
 /** A VM with one mapped 4K spte; `at(v)` stores v into it and returns its address. */
 function oneSpte(cfg: KvmConfig) {
   const t = new Thread(0, "t", []);
-  const w = makeWorld({ kvm: cfg, slots: [{ id: 0, baseGfn: 0, npages: 2, userspaceAddr: 0x40 }] }, DESIGNS.baseline!, [t]);
+  const w = makeWorld({ kvm: cfg, slots: [{ id: 0, baseGfn: 0, npages: 2, userspaceAddr: 0x40 }] }, variant("baseline"), [t]);
   const sptep = w.machine.runSolo(t, kvm_mmu_page_fault(w.kvm, 0, 1, true, 0)).sptep;
   const pfnBits = w.kvm.mem.peek(sptep) & ~0xfff;
   const set = (bits: number) => w.kvm.mem.write(sptep, "spt", pfnBits | bits, "test: set *sptep");

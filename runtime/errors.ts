@@ -1,26 +1,13 @@
 /**
- * Typed, named failures. Tests recognise them by class and `name`.
+ * The engine's typed failures. The engine names no invariant: the checker
+ * maps each of these to the invariant it breaks (checker/violation.ts).
  *
- * KernelBug      - the kernel's BUG()/BUG_ON() (the thread dies, as an oops would)
- * KernelWarning  - WARN_ON() fired; raised only by drivers that treat warnings as fatal
- * MemoryFault    - an access the kernel would make to freed, never-allocated or
- *                  wrongly-typed memory (deref validity, INV-SP-LIVE, INV-DESC-LIVE)
- * UsageError     - bad input to the tool itself (exit status 2 in the CLI)
+ * MemoryFault   an access to freed, never-allocated or wrongly-typed memory
+ * WarningFired  a `warn` step, under a machine that treats warnings as fatal
+ * Deadlock      no thread can run while some are not done
+ * Livelock      a run did not finish within its step budget
+ * LockMisuse    a thread released a lock it does not hold
  */
-export class KernelBug extends Error {
-  override readonly name = "KernelBug";
-  constructor(readonly where: string, readonly detail: string) {
-    super(`BUG in ${where}: ${detail}`);
-  }
-}
-
-export class KernelWarning extends Error {
-  override readonly name = "KernelWarning";
-  constructor(readonly where: string) {
-    super(`WARN_ON in ${where}`);
-  }
-}
-
 export type FaultKind = "use-after-free" | "unallocated" | "wrong-object" | "double-free";
 
 export class MemoryFault extends Error {
@@ -30,6 +17,21 @@ export class MemoryFault extends Error {
   }
 }
 
-export class UsageError extends Error {
-  override readonly name = "UsageError";
+export class WarningFired extends Error {
+  override readonly name = "WarningFired";
+  constructor(readonly where: string) {
+    super(`WARN_ON in ${where}`);
+  }
+}
+
+export class Deadlock extends Error {
+  override readonly name = "Deadlock";
+}
+
+export class Livelock extends Error {
+  override readonly name = "Livelock";
+}
+
+export class LockMisuse extends Error {
+  override readonly name = "LockMisuse";
 }

@@ -1,23 +1,19 @@
 /**
- * The machine: performs each thread's pending step atomically, owns the
- * synchronisation state (mmu_lock, SRCU readers, vCPUs in guest mode), the
- * host-page ghost state (kvm_set_pfn_accessed / kvm_set_pfn_dirty calls) and,
- * optionally, x86-TSO store buffers.
+ * The machine: performs each thread's pending step atomically on the memory
+ * it is handed, and owns the synchronisation state (locks, SRCU readers,
+ * threads inside regions) and, optionally, x86-TSO store buffers.
  *
- * Blocking is "not runnable": a thread waiting for mmu_lock, for an SRCU grace
- * period, for vCPUs to leave guest mode, or spinning on a value that has not
- * changed is never scheduled, so spins cost no steps and deadlock is "no
- * runnable thread left while some are not done".
+ * Blocking is "not runnable": a thread waiting for a lock, for an SRCU grace
+ * period, for other threads to leave their regions, or spinning on a value
+ * that has not changed is never scheduled, so spins cost no steps and deadlock
+ * is "no runnable thread left while some are not done".
  */
-import type { Kvm } from "../impl/kvm";
-import { KernelWarning } from "./errors";
-import { Violation } from "./violation";
-
-export { Violation };
+import { Deadlock, Livelock, LockMisuse, WarningFired } from "./errors";
+import type { Memory } from "./memory";
 import type { KGen, Step } from "./step";
 import type { Operation, Thread } from "./thread";
 
-/** Hooks a checker installs; every hook may throw a Violation. */
+/** Hooks a checker installs; every hook may throw to stop the run. */
 export interface Observer {
   /** After a step was performed. `old` is the word's value before a write (else NaN). */
   afterStep(m: Machine, t: Thread, s: Step, result: number, old: number): void;
@@ -29,34 +25,40 @@ export interface Observer {
   beforeStep?(m: Machine, t: Thread, s: Step): void;
 }
 
-export interface PfnState {
-  accessed: boolean;
-  dirty: boolean;
-}
-
 export interface MachineOptions {
   /** x86-TSO store buffers (default: sequential consistency). */
   tso?: boolean;
-  /** WARN_ON raises KernelWarning instead of being recorded (sequential drivers). */
+  /** A warn step raises WarningFired instead of being recorded (sequential drivers). */
   warnIsFatal?: boolean;
 }
 
 export class Machine {
   /** Global step counter. */
   stepIndex = 0;
-  lockOwner: Thread | null = null;
+  /** Holder of each taken lock, by lock number. */
+  private readonly holders = new Map<number, Thread>();
   /** SRCU readers: thread -> step index at which its read section began. */
   readonly srcuReaders = new Map<Thread, number>();
-  readonly pfns = new Map<number, PfnState>();
+  /** Labels of the warn steps performed (when warnings are not fatal). */
   readonly warnings: string[] = [];
   /** Checkers and counters, called in order. */
   readonly observers: Observer[] = [];
   readonly tso: boolean;
   private readonly warnIsFatal: boolean;
 
-  constructor(readonly kvm: Kvm, readonly threads: Thread[], opts: MachineOptions = {}) {
+  constructor(readonly mem: Memory, readonly threads: Thread[], opts: MachineOptions = {}) {
     this.tso = opts.tso ?? false;
     this.warnIsFatal = opts.warnIsFatal ?? false;
+  }
+
+  /** The holder of lock number `lock` (0: the main lock), or null. */
+  holder(lock = 0): Thread | null {
+    return this.holders.get(lock) ?? null;
+  }
+
+  /** Every lock still held, as (lock, holder). */
+  heldLocks(): Array<[number, Thread]> {
+    return [...this.holders];
   }
 
   /** Start every thread: each gets its first pending step. */
@@ -70,16 +72,15 @@ export class Machine {
     if (s === null) return false;
     switch (s.op) {
       case "spin_lock":
-        return this.lockOwner === null;
+        return !this.holders.has(s.addr);
       case "synchronize_srcu":
         for (const [r, since] of this.srcuReaders) if (r !== t && since < t.pendingSince) return false;
         return true;
-      case "flush_remote_tlbs":
-      case "reload_remote_mmus":
-        for (const o of this.threads) if (o !== t && o.inGuest) return false;
+      case "wait_regions":
+        for (const o of this.threads) if (o !== t && o.inRegion) return false;
         return true;
-      case "wait_vcpus_exit":
-        return this.threads.every((o) => !o.vcpu || o.done);
+      case "wait_joined":
+        return this.threads.every((o) => !o.joinable || o.done);
       case "wait_while":
         return this.visible(t, s.addr, s) !== s.cmp;
       case "wait_until":
@@ -103,7 +104,7 @@ export class Machine {
     this.advance(t, this.exec(t, t.pending!), false);
   }
 
-  /** Perform one step of t atomically and tell the observer. */
+  /** Perform one step of t atomically and tell the observers. */
   private exec(t: Thread, s: Step): number {
     const obs = this.observers;
     for (let i = 0; i < obs.length; i++) obs[i]!.beforeStep?.(this, t, s);
@@ -132,9 +133,9 @@ export class Machine {
   }
 
   /**
-   * Run one kernel function to completion as thread t, with no other thread
+   * Run one generator to completion as thread t, with no other thread
    * interleaved (the sequential driver). A step that would block forever is a
-   * deadlock; `budget` bounds the steps (a livelock otherwise).
+   * Deadlock; `budget` bounds the steps (a Livelock otherwise).
    */
   runSolo<T>(t: Thread, gen: KGen<T>, budget = 1_000_000): T {
     let r = gen.next(0);
@@ -143,8 +144,8 @@ export class Machine {
       const s = r.value;
       t.pending = s;
       t.pendingSince = this.stepIndex;
-      if (!this.runnable(t)) throw new Violation("DEADLOCK", `${t.name} blocks forever at "${s.label}"`);
-      if (++n > budget) throw new Violation("LIVELOCK", `${t.name} exceeded ${budget} steps (last: "${s.label}")`);
+      if (!this.runnable(t)) throw new Deadlock(`${t.name} blocks forever at "${s.label}"`);
+      if (++n > budget) throw new Livelock(`${t.name} exceeded ${budget} steps (last: "${s.label}")`);
       r = gen.next(this.exec(t, s));
     }
     t.pending = null;
@@ -156,15 +157,15 @@ export class Machine {
     if (this.tso) {
       for (let i = t.storeBuffer.length - 1; i >= 0; i--) if (t.storeBuffer[i]!.addr === addr) return t.storeBuffer[i]!.val;
     }
-    return this.kvm.mem.read(addr, s.kind, s.label);
+    return this.mem.read(addr, s.kind, s.label);
   }
 
   /** Commit t's oldest buffered store to memory (x86-TSO). */
   drainOne(t: Thread): void {
     const e = t.storeBuffer.shift()!;
-    const old = this.kvm.mem.peek(e.addr);
-    this.kvm.mem.write(e.addr, null, e.val, `${e.label} (store buffer drain)`);
-    const s: Step = { op: "store", addr: e.addr, kind: null, val: e.val, cmp: 0, label: `${e.label} [drain]` };
+    const old = this.mem.peek(e.addr);
+    this.mem.write(e.addr, null, e.val, `${e.label} (store buffer drain)`);
+    const s: Step = { op: "store", addr: e.addr, kind: null, val: e.val, cmp: 0, fn: "store buffer", label: `${e.label} [drain]` };
     for (const o of this.observers) o.afterStep(this, t, s, 0, old);
   }
 
@@ -174,11 +175,20 @@ export class Machine {
 
   private lastOld = NaN;
 
+  /** A read-modify-write: drains the store buffer, writes f(old), returns old. */
+  private rmw(t: Thread, s: Step, f: (old: number) => number | null): number {
+    this.drainAll(t);
+    const o = this.mem.read(s.addr, s.kind, s.label);
+    this.lastOld = o;
+    const v = f(o);
+    if (v !== null) this.mem.write(s.addr, s.kind, v, s.label);
+    return o;
+  }
+
   private perform(t: Thread, s: Step): number {
-    const mem = this.kvm.mem;
+    const mem = this.mem;
     switch (s.op) {
       case "load":
-        return this.visible(t, s.addr, s);
       case "wait_while":
       case "wait_until":
         return this.visible(t, s.addr, s);
@@ -191,41 +201,16 @@ export class Machine {
         this.lastOld = mem.read(s.addr, s.kind, s.label);
         mem.write(s.addr, s.kind, s.val, s.label);
         return 0;
-      case "xchg": {
-        this.drainAll(t);
-        const o = mem.read(s.addr, s.kind, s.label);
-        this.lastOld = o;
-        mem.write(s.addr, s.kind, s.val, s.label);
-        return o;
-      }
-      case "cmpxchg": {
-        this.drainAll(t);
-        const o = mem.read(s.addr, s.kind, s.label);
-        this.lastOld = o;
-        if (o === s.cmp) mem.write(s.addr, s.kind, s.val, s.label);
-        return o;
-      }
-      case "lock_or": {
-        this.drainAll(t);
-        const o = mem.read(s.addr, s.kind, s.label);
-        this.lastOld = o;
-        mem.write(s.addr, s.kind, o | s.val, s.label);
-        return o;
-      }
-      case "lock_and": {
-        this.drainAll(t);
-        const o = mem.read(s.addr, s.kind, s.label);
-        this.lastOld = o;
-        mem.write(s.addr, s.kind, o & s.val, s.label);
-        return o;
-      }
-      case "hw_walk": {
-        this.drainAll(t);
-        const o = mem.read(s.addr, s.kind, s.label);
-        this.lastOld = o;
-        if (o & 1 && (s.cmp === 0 || o & 2)) mem.write(s.addr, s.kind, o | s.val, s.label);
-        return o;
-      }
+      case "xchg":
+        return this.rmw(t, s, () => s.val);
+      case "cmpxchg":
+        return this.rmw(t, s, (o) => (o === s.cmp ? s.val : null));
+      case "lock_or":
+        return this.rmw(t, s, (o) => o | s.val);
+      case "lock_and":
+        return this.rmw(t, s, (o) => o & s.val);
+      case "or_if":
+        return this.rmw(t, s, (o) => ((o & s.cmp) === s.cmp ? o | s.val : null));
       case "alloc":
         return mem.alloc(s.kind!, s.val).base;
       case "free":
@@ -234,14 +219,16 @@ export class Machine {
         return 0;
       case "spin_lock":
         this.drainAll(t);
-        this.lockOwner = t;
+        this.holders.set(s.addr, t);
         return 0;
       case "spin_unlock":
         this.drainAll(t);
-        if (this.lockOwner !== t) throw new Violation("INV-LOCK", `${t.name} releases mmu_lock it does not hold (${s.label})`);
-        this.lockOwner = null;
+        if (this.holders.get(s.addr) !== t) throw new LockMisuse(`${t.name} releases lock ${s.addr} it does not hold (${s.label})`);
+        this.holders.delete(s.addr);
         return 0;
       case "smp_mb":
+      case "synchronize_srcu":
+      case "wait_regions":
         this.drainAll(t);
         return 0;
       case "srcu_read_lock":
@@ -250,36 +237,20 @@ export class Machine {
       case "srcu_read_unlock":
         this.srcuReaders.delete(t);
         return 0;
-      case "synchronize_srcu":
-      case "flush_remote_tlbs":
-      case "reload_remote_mmus":
-        this.drainAll(t);
+      case "region_enter":
+        t.inRegion = true;
         return 0;
-      case "wait_vcpus_exit":
+      case "region_exit":
+        t.inRegion = false;
         return 0;
-      case "lockless_begin":
-        t.inGuest = true;
-        return 0;
-      case "lockless_end":
-        t.inGuest = false;
-        return 0;
-      case "set_pfn_accessed":
-        this.pfn(s.val).accessed = true;
-        return 0;
-      case "set_pfn_dirty":
-        this.pfn(s.val).dirty = true;
+      case "wait_joined":
+      case "ghost":
         return 0;
       case "warn":
-        if (this.warnIsFatal) throw new KernelWarning(s.label);
+        if (this.warnIsFatal) throw new WarningFired(s.label);
         this.warnings.push(s.label);
         return 0;
     }
-  }
-
-  pfn(pfn: number): PfnState {
-    let p = this.pfns.get(pfn);
-    if (p === undefined) this.pfns.set(pfn, (p = { accessed: false, dirty: false }));
-    return p;
   }
 
   /**

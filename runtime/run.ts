@@ -1,24 +1,29 @@
 /**
  * The run loop: choose a runnable thread, perform its step, until every thread
- * is done, a violation is found, no thread can run (deadlock) or the step
- * budget is spent (livelock). Records every step as (thread, label) and the
- * run as "default plus preemptions", so that any run can be saved, replayed
- * and shrunk.
+ * is done, a step fails, no thread can run (Deadlock) or the step budget is
+ * spent (Livelock). Records every step as (thread, label) and the run as
+ * "default plus preemptions", so that any run can be saved, replayed and
+ * shrunk. A failure is returned as what was thrown; the engine names no
+ * invariant (the checker does).
  */
+import { Deadlock, Livelock } from "./errors";
 import type { Machine } from "./machine";
 import type { Decision, Preemption, Scheduler } from "./scheduler";
-import type { TraceStep } from "./schedulers/replay";
-import type { Step } from "./step";
+import { mkStep } from "./step";
 import { Thread } from "./thread";
-import { asViolation, Violation } from "./violation";
 
-function storeStep(label: string): Step {
-  return { op: "store", addr: 0, kind: null, val: 0, cmp: 0, label };
+/** One executed step of a run: what a schedule, a counterexample file and replay are made of. */
+export interface TraceStep {
+  thread: number;
+  label: string;
+  /** Index of the thread's operation this step belongs to (for printing; replay ignores it). */
+  op?: number;
 }
 
 export interface RunResult {
-  violation: Violation | null;
-  /** Index in `trace` of the step that failed (null: at quiescence or none). */
+  /** What stopped the run (an engine error, or whatever an observer or the code under test threw); null: none. */
+  failure: unknown;
+  /** Index in `trace` of the step that failed (null: at quiescence, at start, or none). */
   failedAt: number | null;
   trace: TraceStep[];
   preemptions: Preemption[];
@@ -28,11 +33,11 @@ export interface RunResult {
 export function runThreads(m: Machine, scheduler: Scheduler, budget: number, atQuiescence: () => void): RunResult {
   const trace: TraceStep[] = [];
   const preemptions: Preemption[] = [];
-  const result = (violation: Violation | null, failedAt: number | null): RunResult => ({ violation, failedAt, trace, preemptions, steps: trace.length });
+  const result = (failure: unknown, failedAt: number | null): RunResult => ({ failure, failedAt, trace, preemptions, steps: trace.length });
   try {
     m.start();
   } catch (e) {
-    return result(asViolation(e), null);
+    return result(e, null);
   }
   // x86-TSO: each thread's store buffer is a pseudo-thread (id n + i) whose one
   // step commits the oldest buffered store; the scheduler decides when.
@@ -42,24 +47,25 @@ export function runThreads(m: Machine, scheduler: Scheduler, budget: number, atQ
   for (;;) {
     const runnable = m.runnableThreads();
     for (const b of buffers) {
-      const sb = m.threads[b.id - n]!.storeBuffer;
-      b.pending = sb.length > 0 ? storeStep(`${m.threads[b.id - n]!.name} store buffer: commit "${sb[0]!.label}"`) : null;
+      const owner = m.threads[b.id - n]!;
+      const sb = owner.storeBuffer;
+      b.pending = sb.length > 0 ? mkStep("store", sb[0]!.addr, null, sb[0]!.val, 0, `${owner.name} store buffer: commit "${sb[0]!.label}"`) : null;
       if (b.pending !== null) runnable.push(b);
     }
     if (runnable.length === 0) {
       if (!m.allDone()) {
         const stuck = m.threads.filter((t) => !t.done).map((t) => `${t.name} at "${t.pending!.label}"`);
-        return result(new Violation("DEADLOCK", `no thread can run: ${stuck.join("; ")}`), null);
+        return result(new Deadlock(`no thread can run: ${stuck.join("; ")}`), null);
       }
       try {
         atQuiescence();
       } catch (e) {
-        return result(asViolation(e), null);
+        return result(e, null);
       }
       return result(null, null);
     }
     if (trace.length >= budget) {
-      return result(new Violation("LIVELOCK", `the run did not finish within ${budget} steps`), trace.length - 1);
+      return result(new Livelock(`the run did not finish within ${budget} steps`), trace.length - 1);
     }
     const dflt = runnable.includes(current) ? current : runnable[0]!;
     const d: Decision = { m, runnable, current, dflt };
@@ -72,7 +78,7 @@ export function runThreads(m: Machine, scheduler: Scheduler, budget: number, atQ
         t.steps++;
       } else m.step(t);
     } catch (e) {
-      return result(asViolation(e), trace.length - 1);
+      return result(e, trace.length - 1);
     }
     current = t;
   }

@@ -1,15 +1,15 @@
 /**
- * A simulated thread: a list of operations, each a kernel-function generator,
- * run one after the other. The thread's next step is always known (pending)
- * before the scheduler chooses whom to run (DESIGN-NOTES §1).
+ * A simulated thread: a list of operations, each a generator, run one after
+ * the other. The thread's next step is always known (pending) before the
+ * scheduler chooses whom to run (DESIGN-NOTES §1).
  */
 import type { KGen, Step } from "./step";
 
-/** One operation of a thread, as the generator of traces describes it. */
+/** One operation of a thread. */
 export interface Operation<T = unknown> {
-  /** Kernel call syntax, e.g. "kvm_unmap_hva_range(0x10, 0x12)". */
+  /** How it prints, e.g. "kvm_unmap_hva_range(0x10, 0x12)". */
   readonly text: string;
-  /** Starts the operation on a machine. */
+  /** Starts the operation. */
   start(): KGen<T>;
 }
 
@@ -31,13 +31,13 @@ export class Thread {
   done = false;
   /** Results of completed operations, in order. */
   readonly results: unknown[] = [];
-  /** Between lockless_begin and lockless_end ("in guest mode"). */
-  inGuest = false;
+  /** Between region_enter and region_exit (wait_regions waits for it to leave). */
+  inRegion = false;
   /** x86-TSO store buffer (empty under sequential consistency). */
   readonly storeBuffer: StoreBufferEntry[] = [];
 
-  /** `vcpu`: the thread is a vCPU (it holds a reference on the VM until it is done). */
-  constructor(readonly id: number, readonly name: string, readonly ops: readonly Operation[], readonly vcpu = false) {}
+  /** `joinable`: wait_joined waits for this thread to be done (a vCPU holding a reference on the VM). */
+  constructor(readonly id: number, readonly name: string, readonly ops: readonly Operation[], readonly joinable = false) {}
 
   get currentOp(): Operation | undefined {
     return this.ops[this.opIndex];

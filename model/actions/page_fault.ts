@@ -3,8 +3,8 @@
  * slots (fails on none, or on a slot being deleted), then map one leaf spte
  * and add it to the rmap of (slot, level, index).
  */
-import { mappingLevel, pagesAt, pfnOf, slotOf, gfnToIndex } from "../geometry";
-import { rmapKey, type ModelState, type ShadowPage, spteRef, type Spte } from "../state";
+import { gfnToIndex, mappingLevel, pagesAt, pfnOf, slotOf } from "../geometry";
+import { type Geometry, type ModelState, rmapKey, type ShadowPage, type Slot, type Spte, spteRef } from "../state";
 import { dropSpte, updateSpte, withRmapEntry, withSpte } from "./primitives";
 
 export interface FaultResult {
@@ -30,34 +30,50 @@ export function getPage(s: ModelState, gfn: number, level: number, quadrant: num
   return { s: { ...s, sps, nextSpId: s.nextSpId + 1 }, sp };
 }
 
-export function pageFault(s0: ModelState, gfn: number, maxLevel: number, write: boolean, quadrant: number): FaultResult {
-  const slot = slotOf(s0, gfn);
-  if (slot === undefined || slot.rmaps === "invalid") return { s: s0, mapped: false, added: false, sizeBefore: 0, ref: "", key: "" };
-  const level = mappingLevel(s0.geo, slot, gfn, maxLevel);
-  const size = pagesAt(s0.geo, level);
+/** Where a fault on gfn through `slot` maps, and the value it installs (mmu_set_spte's spte). */
+export interface FaultSite {
+  readonly level: number;
+  /** The gfn the spte maps (gfn rounded down to the level's page). */
+  readonly lgfn: number;
+  /** The shadow page's first gfn, and the spte's index in it. */
+  readonly spGfn: number;
+  readonly index: number;
+  readonly value: Spte;
+  /** The rmap the entry goes into. */
+  readonly key: string;
+}
+
+export function faultSite(geo: Geometry, slot: Slot, gfn: number, maxLevel: number, write: boolean): FaultSite {
+  const level = mappingLevel(geo, slot, gfn, maxLevel);
+  const size = pagesAt(geo, level);
   const lgfn = gfn - (gfn % size);
-  const span = s0.geo.sptesPerPage * size;
-  const { s: s1, sp } = getPage(s0, gfn - (gfn % span), level, quadrant);
-  const index = (lgfn - sp.gfn) / size;
-  const ref = spteRef(sp.id, index);
-  const pfn = pfnOf(slot, lgfn);
-  const fresh: Spte = {
-    pfn,
+  const span = geo.sptesPerPage * size;
+  const spGfn = gfn - (gfn % span);
+  const value: Spte = {
+    pfn: pfnOf(slot, lgfn),
     large: level > 1,
     writable: write,
     hostWritable: write,
     mmuWritable: write,
-    accessed: s1.geo.adBits,
+    accessed: geo.adBits,
     dirty: false,
   };
+  return { level, lgfn, spGfn, index: (lgfn - spGfn) / size, value, key: rmapKey(slot.id, level, gfnToIndex(geo, lgfn, slot.baseGfn, level)) };
+}
+
+export function pageFault(s0: ModelState, gfn: number, maxLevel: number, write: boolean, quadrant: number): FaultResult {
+  const slot = slotOf(s0, gfn);
+  if (slot === undefined || slot.rmaps === "invalid") return { s: s0, mapped: false, added: false, sizeBefore: 0, ref: "", key: "" };
+  const f = faultSite(s0.geo, slot, gfn, maxLevel, write);
+  const { s: s1, sp } = getPage(s0, f.spGfn, f.level, quadrant);
+  const ref = spteRef(sp.id, f.index);
   let s = s1;
   const old = s.sptes.get(ref);
-  if (old !== undefined && old.pfn === pfn) {
-    return { s: updateSpte(s, ref, fresh).s, mapped: true, added: false, sizeBefore: 0, ref, key: "" };
+  if (old !== undefined && old.pfn === f.value.pfn) {
+    return { s: updateSpte(s, ref, f.value).s, mapped: true, added: false, sizeBefore: 0, ref, key: "" };
   }
-  if (old !== undefined) s = dropSpte(s, sp, index);
-  const key = rmapKey(slot.id, level, gfnToIndex(s.geo, lgfn, slot.baseGfn, level));
-  const sizeBefore = s.rmaps.get(key)?.size ?? 0;
-  s = withRmapEntry(withSpte(s, ref, fresh), key, ref, true);
-  return { s, mapped: true, added: true, sizeBefore, ref, key };
+  if (old !== undefined) s = dropSpte(s, sp, f.index);
+  const sizeBefore = s.rmaps.get(f.key)?.size ?? 0;
+  s = withRmapEntry(withSpte(s, ref, f.value), f.key, ref, true);
+  return { s, mapped: true, added: true, sizeBefore, ref, key: f.key };
 }

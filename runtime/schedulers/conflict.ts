@@ -22,8 +22,8 @@ function conflicts(m: Machine, a: Step, b: Step): boolean {
   if (!aw && !bw) return false;
   if (a.addr === b.addr) return true;
   if (a.op !== "free" && b.op !== "free") return false;
-  const oa = m.kvm.mem.objectAt(a.addr);
-  return oa !== undefined && oa === m.kvm.mem.objectAt(b.addr);
+  const oa = m.mem.objectAt(a.addr);
+  return oa !== undefined && oa === m.mem.objectAt(b.addr);
 }
 
 export class ConflictDirectedScheduler implements Scheduler {

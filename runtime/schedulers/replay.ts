@@ -4,14 +4,8 @@
  * not runnable or whose label no longer matches the code.
  */
 import type { Decision, Scheduler } from "../scheduler";
+import type { TraceStep } from "../run";
 import type { Thread } from "../thread";
-
-export interface TraceStep {
-  thread: number;
-  label: string;
-  /** Index of the thread's operation this step belongs to (for printing; replay ignores it). */
-  op?: number;
-}
 
 export class ReplayDivergence extends Error {
   override readonly name = "ReplayDivergence";

@@ -1,0 +1,54 @@
+/**
+ * Checked atomic steps per second against bare stepping, on the same runs:
+ * the same generated traces under the same PCT schedules, once with no
+ * checker, once with every invariant after every step (incremental), once with
+ * the full checker. Only the interleaved phase is timed.
+ */
+import fc from "fast-check";
+import { PctScheduler } from "../../runtime/schedulers/pct";
+import { ROLES, runArb } from "../search/concurrent_arbitraries";
+import { runTrace } from "../search/trace";
+import type { Variant } from "../variants";
+
+export interface SteppingRow {
+  mode: string;
+  runs: number;
+  steps: number;
+  seconds: number;
+  stepsPerSecond: number;
+  ratio: number;
+}
+
+export function benchStepping(variant: Variant, runs: number, seed: number, repeat: number): SteppingRow[] {
+  const gens = fc.sample(runArb(variant.design.name), { seed, numRuns: runs });
+  const modes = [
+    { mode: "bare (no checks)", check: false, full: false },
+    { mode: "checked, incremental (every invariant after every step)", check: true, full: false },
+    { mode: "checked, full (every rmap after every step)", check: true, full: true },
+  ];
+  // Warm up the JIT on every mode first, then time the best of `repeat` rounds.
+  const time = (m: (typeof modes)[number]) => {
+    let steps = 0;
+    let ns = 0;
+    for (const g of gens) {
+      const r = runTrace(g.trace, variant, { scheduler: new PctScheduler(g.seed, ROLES.length, 3, 160), check: m.check, full: m.full });
+      steps += r.result.steps;
+      ns += r.threadedNs;
+    }
+    return { steps, ns };
+  };
+  for (const m of modes) time(m);
+  const best = modes.map((m) => {
+    let b = { steps: 0, ns: Infinity };
+    for (let i = 0; i < repeat; i++) {
+      const t = time(m);
+      if (t.ns < b.ns) b = t;
+    }
+    return b;
+  });
+  const bare = best[0]!.steps / (best[0]!.ns / 1e9);
+  return modes.map((m, i) => {
+    const sps = best[i]!.steps / (best[i]!.ns / 1e9);
+    return { mode: m.mode, runs, steps: best[i]!.steps, seconds: best[i]!.ns / 1e9, stepsPerSecond: sps, ratio: bare / sps };
+  });
+}

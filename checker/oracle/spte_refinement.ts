@@ -1,0 +1,143 @@
+/**
+ * Refinement under interleaving, at spte granularity (docs/model.md): a
+ * ghost copy of the model's sptes, rmap sets and host-page flags, advanced by
+ * model/spte_rules.ts at every step that writes a spte, plus the A/D
+ * obligations each clearer owes (INV-AD). At quiescence the implementation's
+ * abstraction must equal this ghost model.
+ */
+import { fieldOf, KVM, type Kvm, MMU_PAGE } from "../../impl/kvm";
+import { diffStates, spteText } from "../../model/diff";
+import { decodeSpte, isPresent } from "../../model/encoding";
+import type { OpDesc } from "../../model/operations";
+import type { FlushStyle } from "../../model/spec";
+import { judgeSpteChange, siteRmap, type SpteSite } from "../../model/spte_rules";
+import { type ModelState, type PageFlags, type Slot, type Spte, spteRef } from "../../model/state";
+import { type MemObject, WORD_BYTES } from "../../runtime/memory";
+import type { Thread } from "../../runtime/thread";
+import { opText } from "../operations";
+import { Violation } from "../violation";
+import { geometryOf } from "./impl_state";
+import { refOfSptep } from "./rmap_view";
+
+interface Obligation {
+  pfn: number;
+  ref: string;
+  accessed: boolean;
+  dirty: boolean;
+}
+
+export class SpteRefinement {
+  /** Model value of each present spte, by spte address. */
+  private readonly sptes = new Map<number, Spte>();
+  private readonly rmaps = new Map<string, Set<string>>();
+  /** The rmap each mapped spte went into. */
+  private readonly refKey = new Map<string, string>();
+  private readonly pfns = new Map<number, PageFlags>();
+  private readonly owed = new Map<Thread, Obligation[]>();
+  /** The model value an operation last dropped, per thread and spte (set_spte_hva remaps it). */
+  private readonly lastDropped = new Map<string, Spte>();
+
+  constructor(private readonly kvm: Kvm, private readonly style: FlushStyle) {}
+
+  site(obj: MemObject, addr: number): SpteSite {
+    const sp = obj.tag2;
+    const f = (o: number): number => this.kvm.mem.peek(fieldOf(sp, o));
+    const index = (addr - obj.base) / WORD_BYTES;
+    return { ref: spteRef(obj.tag, index), spGfn: f(MMU_PAGE.gfn), level: f(MMU_PAGE.level), quadrant: f(MMU_PAGE.quadrant), index };
+  }
+
+  /**
+   * A step of thread t, running op, changed the spte at addr from `oldRaw` to
+   * `nowRaw`. `slots` are the installed slots at this moment.
+   */
+  onSpteWrite(t: Thread, op: OpDesc, label: string, obj: MemObject, addr: number, nowRaw: number, slots: readonly Slot[], invalidInstalled: (slotId: number) => boolean): void {
+    const geo = geometryOf(this.kvm);
+    const site = this.site(obj, addr);
+    const old = this.sptes.get(addr);
+    const now = isPresent(nowRaw) ? decodeSpte(nowRaw) : undefined;
+    const j = judgeSpteChange(geo, this.style, slots, op, site, old, now, this.lastDropped.get(`${t.id}:${site.ref}`));
+    if (j.error !== null) {
+      throw new Violation(j.invariant, `${t.name}: ${opText(op)} at "${label}" ${j.error}`, [
+        `spte ${site.ref}: model before ${spteText(old)}, implementation after ${spteText(now)}`,
+      ]);
+    }
+    const c = j.change;
+    if (c === null) return;
+    if (c.kind === "drop") {
+      this.sptes.delete(addr);
+      const key = this.refKey.get(site.ref);
+      this.refKey.delete(site.ref);
+      if (key !== undefined) this.rmaps.get(key)?.delete(site.ref);
+      this.lastDropped.set(`${t.id}:${site.ref}`, old!);
+      this.flag(old!.pfn, c.accessed, c.dirty);
+      if (c.accessed || c.dirty) this.obligations(t).push({ pfn: old!.pfn, ref: site.ref, accessed: c.accessed, dirty: c.dirty });
+      if (key !== undefined && invalidInstalled(Number(key.split(":")[0]))) this.checkObsolete(t, op, obj, site);
+      return;
+    }
+    this.sptes.set(addr, c.value);
+    if (c.kind === "update" && (c.accessed || c.dirty)) {
+      this.flag(old!.pfn, c.accessed, c.dirty);
+      this.obligations(t).push({ pfn: old!.pfn, ref: site.ref, accessed: c.accessed, dirty: c.dirty });
+    }
+    if (c.kind === "map") {
+      const r = siteRmap(geo, slots, site)!;
+      this.refKey.set(site.ref, r.key);
+      let set = this.rmaps.get(r.key);
+      if (set === undefined) this.rmaps.set(r.key, (set = new Set()));
+      set.add(site.ref);
+    }
+  }
+
+  /** INV-OBSOLETE: a spte cleared through an invalid rmap belongs to an obsolete page. */
+  private checkObsolete(t: Thread, op: OpDesc, obj: MemObject, site: SpteSite): void {
+    const gen = this.kvm.mem.peek(this.kvm.field(KVM.mmu_valid_gen));
+    const spGen = this.kvm.mem.peek(fieldOf(obj.tag2, MMU_PAGE.mmu_valid_gen));
+    if (spGen === gen) {
+      throw new Violation("INV-OBSOLETE", `${t.name}: ${opText(op)} clears spte ${site.ref} of an invalid rmap, but its page sp${obj.tag} is of the current generation ${gen}: no TLB flush covers it`);
+    }
+  }
+
+  private obligations(t: Thread): Obligation[] {
+    let o = this.owed.get(t);
+    if (o === undefined) this.owed.set(t, (o = []));
+    return o;
+  }
+
+  private flag(pfn: number, accessed: boolean, dirty: boolean): void {
+    const p = this.pfns.get(pfn) ?? { accessed: false, dirty: false };
+    this.pfns.set(pfn, { accessed: p.accessed || accessed, dirty: p.dirty || dirty });
+  }
+
+  /** kvm_set_pfn_accessed / kvm_set_pfn_dirty by t discharge what t owes for that pfn. */
+  onPropagate(t: Thread, pfn: number, dirty: boolean): void {
+    for (const o of this.owed.get(t) ?? []) {
+      if (o.pfn !== pfn) continue;
+      if (dirty) o.dirty = false;
+      else o.accessed = false;
+    }
+  }
+
+  /** INV-AD: when t's operation ends, it has propagated what it cleared. */
+  onOpEnd(t: Thread, op: OpDesc): void {
+    const left = (this.owed.get(t) ?? []).filter((o) => o.accessed || o.dirty);
+    this.owed.delete(t);
+    for (const k of [...this.lastDropped.keys()]) if (k.startsWith(`${t.id}:`)) this.lastDropped.delete(k);
+    if (left.length > 0) {
+      const o = left[0]!;
+      const what = [o.accessed && "kvm_set_pfn_accessed", o.dirty && "kvm_set_pfn_dirty"].filter(Boolean).join(" and ");
+      throw new Violation("INV-AD", `${t.name}: ${opText(op)} cleared spte ${o.ref} and never called ${what}(0x${o.pfn.toString(16)})`, [
+        `pfn 0x${o.pfn.toString(16)}: model accessed=${this.pfns.get(o.pfn)?.accessed ?? false} dirty=${this.pfns.get(o.pfn)?.dirty ?? false}`,
+      ]);
+    }
+  }
+
+  /** The ghost model's sptes, rmaps and pfns against the implementation's abstraction. */
+  compare(impl: ModelState): string[] {
+    const sptes = new Map<string, Spte>();
+    for (const [addr, v] of this.sptes) sptes.set(refOfSptep(this.kvm, addr), v);
+    const rmaps = new Map<string, Set<string>>();
+    for (const [k, v] of this.rmaps) if (v.size > 0) rmaps.set(k, v);
+    const model: ModelState = { ...impl, sptes, rmaps, pfns: this.pfns };
+    return diffStates(model, impl);
+  }
+}

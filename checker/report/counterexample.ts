@@ -1,0 +1,92 @@
+/**
+ * How a violation is shown (the product's face): the configuration, the
+ * set-up, each thread's operations, then one atomic step per line in
+ * per-thread columns, the failing step marked, the invariant named, the
+ * model-versus-implementation difference, and the replay command.
+ */
+import type { TraceStep } from "../../runtime/run";
+import { opText } from "../operations";
+import { threadName, type Trace } from "../search/trace";
+import type { InvariantName, Violation } from "../violation";
+import type { WorldConfig } from "../world";
+
+export interface Counterexample {
+  trace: Trace;
+  /** The executed steps, (thread, label) pairs: what --replay checks. */
+  schedule: TraceStep[];
+  violation: { invariant: InvariantName; detail: string; diff: string[] };
+  /** Index of the failing step in `schedule`, or null when found at quiescence or in set-up. */
+  failedAt: number | null;
+  mutant?: string;
+  tso?: boolean;
+}
+
+export function toCounterexample(trace: Trace, schedule: TraceStep[], v: Violation, failedAt: number | null, extra: { mutant?: string; tso?: boolean } = {}): Counterexample {
+  return { trace, schedule, violation: { invariant: v.invariant, detail: v.detail, diff: v.diff }, failedAt, ...extra };
+}
+
+const MAX_COL = 72;
+
+function cut(s: string, w: number): string {
+  return s.length <= w ? s.padEnd(w) : `${s.slice(0, w - 1)}…`;
+}
+
+/** A configuration on one line. */
+export function configLine(c: WorldConfig): string {
+  const k = c.kvm;
+  const slots = c.slots.map((s) => `slot ${s.id}: gfn [0x${s.baseGfn.toString(16)}, +${s.npages}) at hva 0x${s.userspaceAddr.toString(16)}`);
+  return `PTE_LIST_EXT=${k.PTE_LIST_EXT}, level shift ${k.levelShift}, ${k.sptesPerPage} sptes/page, ${k.adBits ? "A/D bits" : "no A/D bits"}; ${slots.join("; ")}`;
+}
+
+/** The whole counterexample as text; `replay` is the command line that replays it. */
+export function formatCounterexample(cx: Counterexample, replay: string): string {
+  const t = cx.trace;
+  const out: string[] = [];
+  const steps = cx.schedule.length;
+  const ops = t.setup.length + t.threads.reduce((n, th) => n + th.ops.length, 0);
+  out.push(`VIOLATION of ${cx.violation.invariant}  (design ${t.design}${cx.mutant ? `, mutant ${cx.mutant}` : ""}${cx.tso ? ", x86-TSO" : ""}; ${ops} operations, ${steps} atomic steps, ${t.preemptions.length} preemptions)`);
+  out.push(`  ${cx.violation.detail}`);
+  out.push("");
+  out.push(`configuration: ${configLine(t.config)}`);
+  if (t.setup.length > 0) {
+    out.push("set-up, run alone before the threads:");
+    for (const op of t.setup) out.push(`  ${opText(op)}`);
+  }
+  out.push("threads:");
+  t.threads.forEach((th, i) => {
+    if (th.ops.length > 0) out.push(`  ${threadName(th, i).padEnd(12)} ${th.ops.map(opText).join("; ")}`);
+  });
+  out.push("");
+  const cols = t.threads.map((_, i) => i).filter((i) => cx.schedule.some((s) => s.thread === i));
+  const width = new Map<number, number>();
+  for (const c of cols) {
+    const labels = cx.schedule.filter((s) => s.thread === c).map((s) => s.label.length + 2);
+    const opLines = t.threads[c]!.ops.map((o) => opText(o).length + 2);
+    width.set(c, Math.min(MAX_COL, Math.max(threadName(t.threads[c]!, c).length, ...labels, ...opLines)));
+  }
+  const row = (num: string, cells: Map<number, string>, note = "") =>
+    `${num.padStart(5)}  ${cols.map((c) => cut(cells.get(c) ?? "", width.get(c)!)).join(" | ")}${note}`.trimEnd();
+  out.push(row("step", new Map(cols.map((c) => [c, threadName(t.threads[c]!, c)]))));
+  out.push(row("", new Map(cols.map((c) => [c, "-".repeat(width.get(c)!)]))));
+  const lastOp = new Map<number, number>();
+  cx.schedule.forEach((s, i) => {
+    const op = s.op ?? 0;
+    if (lastOp.get(s.thread) !== op) {
+      lastOp.set(s.thread, op);
+      const desc = t.threads[s.thread]?.ops[op];
+      if (desc) out.push(row("", new Map([[s.thread, `> ${opText(desc)}`]])));
+    }
+    const failed = cx.failedAt === i;
+    out.push(row(`${failed ? ">>" : ""}${i + 1}`, new Map([[s.thread, `  ${s.label}`]]), failed ? `   <-- ${cx.violation.invariant}` : ""));
+  });
+  if (cx.failedAt === null) out.push(`       (every thread done: ${cx.violation.invariant} found at quiescence)`);
+  if (cx.violation.diff.length > 0) {
+    out.push("");
+    out.push("model versus implementation:");
+    for (const d of cx.violation.diff.slice(0, 12)) out.push(`  ${d}`);
+    if (cx.violation.diff.length > 12) out.push(`  ... and ${cx.violation.diff.length - 12} more`);
+  }
+  out.push("");
+  out.push(`replay: ${replay}`);
+  return out.join("\n");
+}

@@ -1,0 +1,64 @@
+/**
+ * fast-check arbitraries for concurrent traces: a small configuration, a
+ * sequential set-up that fills the rmaps, one operation list per actor of the
+ * series (spec §2.5-2.7), preemptions, and a seed for the PCT and random
+ * schedulers. Every part shrinks (mapped arbitraries carry unmappers, so that
+ * a counterexample found by PCT can be handed back to fast-check to shrink).
+ */
+import fc from "fast-check";
+import type { OpDesc } from "../../model/operations";
+import type { Preemption } from "../../runtime/scheduler";
+import { kvmConfigArb, opArbs, slotsArb } from "./arbitraries";
+import type { Role, Trace } from "./trace";
+
+/** Thread order is fixed so that preemptions name threads stably. */
+export const ROLES: readonly Role[] = ["ioctl", "zapper", "notifier", "vcpu", "hw"];
+
+const pick = (...arbs: fc.Arbitrary<OpDesc>[]) => fc.oneof(...arbs);
+
+const roleOps: Record<Role, fc.Arbitrary<OpDesc[]>> = {
+  ioctl: fc.array(
+    fc.oneof(
+      { weight: 6, arbitrary: opArbs.delete_slot as fc.Arbitrary<OpDesc> },
+      { weight: 2, arbitrary: opArbs.get_dirty_log as fc.Arbitrary<OpDesc> },
+      { weight: 1, arbitrary: opArbs.create_slot as fc.Arbitrary<OpDesc> },
+      { weight: 1, arbitrary: opArbs.destroy_vm as fc.Arbitrary<OpDesc> },
+    ),
+    { maxLength: 2 },
+  ),
+  zapper: fc.array(pick(opArbs.zap_page, opArbs.zap_page, opArbs.invalid_all_pages), { maxLength: 2 }),
+  notifier: fc.array(pick(opArbs.unmap_hva_range, opArbs.unmap_hva_range, opArbs.set_spte_hva, opArbs.age_hva, opArbs.age_hva, opArbs.test_age_hva), { maxLength: 2 }),
+  vcpu: fc.array(pick(opArbs.page_fault, opArbs.page_fault, opArbs.shadow_gfn), { maxLength: 2 }),
+  hw: fc.array(pick(opArbs.hw_access, opArbs.hw_access, opArbs.fast_page_fault), { maxLength: 2 }),
+};
+
+const setupArb = fc.array(
+  fc.oneof(
+    { weight: 6, arbitrary: opArbs.page_fault as fc.Arbitrary<OpDesc> },
+    { weight: 1, arbitrary: opArbs.hw_access as fc.Arbitrary<OpDesc> },
+    { weight: 2, arbitrary: opArbs.get_dirty_log as fc.Arbitrary<OpDesc> },
+    { weight: 1, arbitrary: opArbs.age_hva as fc.Arbitrary<OpDesc> },
+    { weight: 1, arbitrary: opArbs.invalid_all_pages as fc.Arbitrary<OpDesc> },
+  ),
+  { maxLength: 8 },
+);
+
+const threadId = fc.integer({ min: 0, max: ROLES.length - 1 });
+export const preemptionArb: fc.Arbitrary<Preemption> = fc.record({ thread: threadId, after: fc.integer({ min: 0, max: 120 }), to: threadId });
+
+export interface GeneratedRun {
+  trace: Trace;
+  /** Seed of the PCT or random scheduler (unused when the trace's own preemptions drive the run). */
+  seed: number;
+}
+
+export function runArb(design: string): fc.Arbitrary<GeneratedRun> {
+  const trace: fc.Arbitrary<Trace> = fc.record({
+    design: fc.constant(design),
+    config: fc.record({ kvm: kvmConfigArb, slots: slotsArb(4) }),
+    setup: setupArb,
+    threads: fc.tuple(...ROLES.map((role) => fc.record({ role: fc.constant(role), ops: roleOps[role] }))),
+    preemptions: fc.array(preemptionArb, { maxLength: 5 }),
+  });
+  return fc.record({ trace, seed: fc.nat() });
+}
