@@ -7,7 +7,7 @@
  * the same state through globals or through its other arguments (for example
  * pte_list_remove(spte, pte_list) becomes pte_list_remove(kvm, spte, pte_list)).
  * Calls between kernel functions go through `kvm.sym`, the symbol table, so a
- * mutant can replace exactly one kernel function (see properties/mutants/).
+ * mutant can replace exactly one kernel function (see impl/mutants/).
  */
 import { Memory, WORD_BYTES } from "../runtime/memory";
 import type { ObjKind } from "../runtime/step";

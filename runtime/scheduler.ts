@@ -3,7 +3,7 @@
  * decision the runner gives the runnable threads, the thread that ran last
  * and the default choice; the scheduler returns the thread to run.
  *
- * A schedule is plain data: "the default, plus preemptions" (DESIGN-NOTES §2).
+ * A schedule is plain data: "the default, plus preemptions" (docs/architecture.md, "Schedules").
  * The default runs the thread that ran last until it blocks or finishes, then
  * the lowest-numbered runnable thread. A preemption {thread, after, to} says:
  * when `thread` ran last and has executed `after` steps of its own, run `to`

@@ -1,5 +1,5 @@
 /**
- * The vocabulary of atomic steps (DESIGN-NOTES §1). The engine knows no
+ * The vocabulary of atomic steps (docs/architecture.md, "The engine"). The engine knows no
  * kernel: a step is an access to a word of simulated memory, a lock or SRCU
  * operation, a wait, or a ghost event that only observers see.
  *

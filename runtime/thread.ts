@@ -1,7 +1,7 @@
 /**
  * A simulated thread: a list of operations, each a generator, run one after
  * the other. The thread's next step is always known (pending) before the
- * scheduler chooses whom to run (DESIGN-NOTES §1).
+ * scheduler chooses whom to run (docs/architecture.md, "The engine").
  */
 import type { KGen, Step } from "./step";
 

@@ -1,6 +1,6 @@
 /**
  * --replay FILE: run the saved trace under the saved schedule, checking at
- * every step that the thread and label still match (DESIGN-NOTES §3).
+ * every step that the thread and label still match (docs/architecture.md, "Replay").
  */
 import { ReplayDivergence, ReplayScheduler } from "../../runtime/schedulers/replay";
 import { BadInput } from "../bad_input";

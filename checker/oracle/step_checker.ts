@@ -2,7 +2,7 @@
  * The invariants of model/invariants.ts, checked while threads interleave.
  *
  * Incremental (the default): after every atomic step, the invariants that the
- * step can affect, over what it touched (DESIGN-NOTES §4):
+ * step can affect, over what it touched (docs/architecture.md, "Checking every step"):
  *   - a write to an rmap cell: rules/rmap_writes.ts;
  *   - a write to a spte: the model's spte rule (INV-REFINE, INV-AD, INV-RO,
  *     INV-OBSOLETE), see spte_refinement.ts;

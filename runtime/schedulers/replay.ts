@@ -1,5 +1,5 @@
 /**
- * Replay by labels (DESIGN-NOTES §3): run exactly the saved (thread, label)
+ * Replay by labels (docs/architecture.md, "Replay"): run exactly the saved (thread, label)
  * sequence, and stop with a clear message at the first step whose thread is
  * not runnable or whose label no longer matches the code.
  */
