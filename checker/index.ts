@@ -10,5 +10,6 @@ export { benchStepping, type SteppingRow } from "./jobs/stepping";
 export type { Counterexample } from "./report/counterexample";
 export { serialize } from "./report/cx_file";
 export type { SchedulerName } from "./search/explore";
-export { catalogue, DEFAULT_DESIGN, designNames, listing, mutantNames, resolveVariant, type Variant } from "./variants";
+export type { Subject, Variant } from "./subject";
+export { catalogue, DEFAULT_SUBJECT, designNames, listing, mutantNames, resolveSubject, resolveVariant, SUBJECTS, subjectNames } from "./variants";
 

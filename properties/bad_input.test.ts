@@ -16,8 +16,8 @@ import { KernelBug } from "../impl/kernel_bug";
 import { MemoryFault, WarningFired } from "../runtime/errors";
 import { type KGen, load } from "../runtime/step";
 import { Thread } from "../runtime/thread";
-import { installedSlots } from "../checker/oracle/impl_state";
-import { makeWorld } from "../checker/world";
+import { installedSlots } from "../checker/series/oracle/impl_state";
+import { makeWorld } from "../checker/series/world";
 
 function world(warnIsFatal = true) {
   const t = new Thread(0, "t", []);

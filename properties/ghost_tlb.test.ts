@@ -10,9 +10,9 @@ import { kvm_age_hva, kvm_unmap_hva_range } from "../impl/hva";
 import type { KGen } from "../runtime/step";
 import { Thread } from "../runtime/thread";
 import { Violation } from "../checker/violation";
-import { GhostTlb } from "../checker/oracle/ghost_tlb";
-import { implOp } from "../checker/operations";
-import { makeWorld } from "../checker/world";
+import { GhostTlb } from "../checker/series/oracle/ghost_tlb";
+import { implOp } from "../checker/series/operations";
+import { makeWorld } from "../checker/series/world";
 
 /** A VM with gfn 0 mapped writable; `walk` is the guest touching it through hardware. */
 function vm() {

@@ -14,7 +14,7 @@ import { ReplayDivergence, ReplayScheduler } from "../runtime/schedulers/replay"
 import { type KGen, load, spinLock, spinUnlock, waitWhile } from "../runtime/step";
 import { Thread } from "../runtime/thread";
 import { explore } from "../checker/search/explore";
-import { runArb } from "../checker/search/concurrent_arbitraries";
+import { runArb } from "../checker/series/concurrent_arbitraries";
 import { runTrace, type Trace } from "../checker/search/trace";
 import fc from "fast-check";
 import { variant } from "./variants";

@@ -12,8 +12,8 @@ import type { Step } from "../runtime/step";
 import type { ModelState } from "../model/state";
 import { Thread } from "../runtime/thread";
 import type { OpDesc } from "../model/operations";
-import { runCommand } from "../checker/oracle/sequential_check";
-import { initialModel, makeWorld, type SlotConfig, type WorldConfig } from "../checker/world";
+import { runCommand } from "../checker/series/oracle/sequential_check";
+import { initialModel, makeWorld, type SlotConfig, type WorldConfig } from "../checker/series/world";
 import { variant } from "./variants";
 
 /** Collects the label of every atomic step. */

@@ -5,8 +5,9 @@
  * model, and return values must agree.
  */
 import fc from "fast-check";
-import { Coverage } from "../checker/oracle/coverage";
-import { type SeqFailure, sequentialProperty } from "../checker/search/sequential_property";
+import { Coverage } from "../checker/series/oracle/coverage";
+import { sequentialProperty } from "../checker/series/sequential_property";
+import type { SeqFailure } from "../checker/subject";
 import { BOUNDS } from "./config";
 import { variant } from "./variants";
 

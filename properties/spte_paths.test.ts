@@ -31,7 +31,7 @@ import {
 import { hwWalk } from "../impl/steps";
 import type { KGen, StepOp } from "../runtime/step";
 import { Thread } from "../runtime/thread";
-import { makeWorld } from "../checker/world";
+import { makeWorld } from "../checker/series/world";
 
 const BITS = [PT_PRESENT_MASK, PT_WRITABLE_MASK, PT_ACCESSED_MASK, PT_DIRTY_MASK, SPTE_HOST_WRITEABLE, SPTE_MMU_WRITEABLE];
 const NAMES = ["P", "W", "A", "D", "HOST_W", "MMU_W"];

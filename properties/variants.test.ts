@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BadInput } from "../checker/bad_input";
 import { load } from "../checker/report/cx_file";
+import { asSeries } from "../checker/series/variants";
 import { catalogue, resolveVariant } from "../checker/variants";
 
 const PROTO_NAMES = ["toString", "__proto__", "constructor", "hasOwnProperty", "valueOf"];
@@ -30,8 +31,9 @@ describe("variants", () => {
   });
 
   test("every catalogued mutant replaces at least one symbol of its design", () => {
-    for (const v of catalogue()) {
-      const base = resolveVariant(v.design.name, null).symbols;
+    for (const c of catalogue()) {
+      const v = asSeries(c);
+      const base = asSeries(resolveVariant(v.design.name, null)).symbols;
       const changed = Object.keys(v.symbols).filter((k) => v.symbols[k as keyof typeof base] !== base[k as keyof typeof base]);
       expect(changed.length).toBeGreaterThan(0);
     }

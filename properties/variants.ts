@@ -1,6 +1,7 @@
-/** Test shorthand: the variant of a design name (and a mutant name), as the checker resolves it. */
-import { resolveVariant, type Variant } from "../checker/variants";
+/** Test shorthand: the 2013 series' variant of a design name (and a mutant name), as the checker resolves it. */
+import { asSeries, type SeriesVariant } from "../checker/series/variants";
+import { resolveVariant } from "../checker/variants";
 
-export function variant(design: string | null, mutant: string | null = null): Variant {
-  return resolveVariant(design, mutant);
+export function variant(design: string | null, mutant: string | null = null): SeriesVariant {
+  return asSeries(resolveVariant(design, mutant));
 }

@@ -5,12 +5,9 @@
  * how to replay it. The caller saves counterexample files (the `save` hook).
  */
 import fc from "fast-check";
-import { opText } from "../operations";
-import { newSeqStats, type SeqStats } from "../oracle/sequential_check";
-import { configLine, type Counterexample, formatCounterexample } from "../report/counterexample";
+import { type Counterexample, formatCounterexample } from "../report/counterexample";
 import { explore, type SchedulerName } from "../search/explore";
-import { type SeqFailure, sequentialProperty } from "../search/sequential_property";
-import type { Variant } from "../variants";
+import { newSeqStats, type SeqFailure, type SeqStats, type Variant } from "../subject";
 
 export interface CheckRequest {
   variant: Variant;
@@ -47,6 +44,7 @@ export interface ViolationSummary {
 
 export interface Summary {
   ok: boolean;
+  subject: string;
   design: string;
   mutant: string | null;
   scheduler: string;
@@ -72,7 +70,8 @@ export interface CheckOutput {
 
 /** The options that reproduce this check, as command-line flags. */
 export function optionsLine(r: CheckRequest): string {
-  return [`--design ${r.variant.design.name}`, r.variant.mutant && `--mutant ${r.variant.mutant.name}`, `--seed ${r.seed}`, r.tso && "--tso"].filter(Boolean).join(" ");
+  const subject = r.variant.subject.name === "series" ? null : `--subject ${r.variant.subject.name}`;
+  return [subject, `--design ${r.variant.design.name}`, r.variant.mutant && `--mutant ${r.variant.mutant.name}`, `--seed ${r.seed}`, r.tso && "--tso"].filter(Boolean).join(" ");
 }
 
 const defaultRerun = (r: CheckRequest): string => `npm start -- ${optionsLine(r)} --sequences ${r.sequences}`;
@@ -81,7 +80,8 @@ const defaultReplay = (file: string): string => `npm start -- --replay ${file}`;
 function sequentialPhase(r: CheckRequest, stats: SeqStats, hooks: CheckHooks): { text: string[]; violation: ViolationSummary | null; runs: number } {
   if (r.sequences === 0) return { text: ["sequential: skipped (--sequences 0)"], violation: null, runs: 0 };
   let last: SeqFailure | null = null;
-  const result = fc.check(sequentialProperty(r.variant, { stats, failed: (f) => (last = f) }), { numRuns: r.sequences, seed: r.seed });
+  const subject = r.variant.subject;
+  const result = fc.check(subject.sequentialProperty(r.variant, { stats, failed: (f) => (last = f) }), { numRuns: r.sequences, seed: r.seed });
   const head = `sequential: ${stats.sequences} command sequences, ${stats.commands} commands, ${stats.steps} atomic steps, ${stats.invariantChecks} invariant checks`;
   if (!result.failed) return { text: [`${head}: ok`], violation: null, runs: result.numRuns };
   const f = last as SeqFailure | null;
@@ -91,9 +91,9 @@ function sequentialPhase(r: CheckRequest, stats: SeqStats, hooks: CheckHooks): {
   const text = [
     `${head}: VIOLATION of ${v.invariant}`,
     `  ${v.detail}`,
-    `  configuration: ${configLine(f.config)}`,
+    `  configuration: ${subject.configLine(f.config)}`,
     "  commands (shrunk by fast-check; the last one fails):",
-    ...f.ops.map((op) => `    ${opText(op)}`),
+    ...f.ops.map((op) => `    ${subject.opText(op)}`),
     ...(v.diff.length > 0 ? ["  model versus implementation:", ...v.diff.slice(0, 12).map((d) => `    ${d}`)] : []),
     `replay: ${replay}`,
   ];
@@ -145,7 +145,7 @@ export function check(request: CheckRequest, hooks: CheckHooks = {}): CheckOutpu
       runsToDetection = s.runs + e.runsToDetection!;
       msToDetection = tc - t0 + e.msToDetection!;
       lines.push(`${head}: VIOLATION of ${cx.violation.invariant} (first seen after ${e.runsToDetection} runs; shrunk and made 1-minimal)`, "");
-      lines.push(formatCounterexample(cx, replay));
+      lines.push(formatCounterexample(cx, r.variant.subject, replay));
       if (file !== null) lines.push("", `counterexample saved to ${file}`);
       const ops = cx.trace.setup.length + cx.trace.threads.reduce((n, t) => n + t.ops.length, 0);
       violation = { phase: "concurrent", invariant: cx.violation.invariant, detail: cx.violation.detail, diff: cx.violation.diff, operations: ops, atomicSteps: cx.schedule.length, preemptions: cx.trace.preemptions.length, file, replay };
@@ -154,6 +154,7 @@ export function check(request: CheckRequest, hooks: CheckHooks = {}): CheckOutpu
   lines.push(violation === null ? "result: ok, no violation found" : `result: VIOLATION of ${violation.invariant}`);
   const summary: Summary = {
     ok: violation === null,
+    subject: r.variant.subject.name,
     design: r.variant.design.name,
     mutant: r.variant.mutant?.name ?? null,
     scheduler: r.scheduler,

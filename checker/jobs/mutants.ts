@@ -2,7 +2,8 @@
  * --mutants: every catalogued mutant, checked with the same budget; a row per
  * mutant: detected or not, runs and time to detection, counterexample size.
  */
-import { catalogue, type Variant } from "../variants";
+import type { Subject, Variant } from "../subject";
+import { catalogue, DEFAULT_SUBJECT } from "../variants";
 import { check, type CheckRequest } from "./check";
 
 export interface MutantRow {
@@ -33,9 +34,9 @@ export function checkMutant(base: Omit<CheckRequest, "variant">, variant: Varian
   };
 }
 
-export function runCatalogue(base: Omit<CheckRequest, "variant">, progress: (s: string) => void = () => {}): { rows: MutantRow[]; text: string } {
+export function runCatalogue(base: Omit<CheckRequest, "variant">, progress: (s: string) => void = () => {}, subject: Subject = DEFAULT_SUBJECT): { rows: MutantRow[]; text: string } {
   const rows: MutantRow[] = [];
-  for (const v of catalogue()) {
+  for (const v of catalogue(subject)) {
     progress(`[rmapcheck] mutant ${v.mutant!.name}`);
     rows.push(checkMutant(base, v));
   }

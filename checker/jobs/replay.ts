@@ -42,7 +42,7 @@ export function replay(file: string, replayCommand: (file: string) => string = (
   const head = same ? `replayed ${file} exactly: ${r.violation.invariant} at step ${r.failedAt === null ? "quiescence" : r.failedAt + 1}` : `replayed ${file}: a different violation than the file records (${cx.violation.invariant} saved, ${r.violation.invariant} now)`;
   return {
     status: 1,
-    text: `${head}\n\n${formatCounterexample(shown, replayCommand(file))}`,
+    text: `${head}\n\n${formatCounterexample(shown, variant.subject, replayCommand(file))}`,
     json: { ok: false, file, replayed: true, steps: r.steps, invariant: r.violation.invariant, sameAsFile: same },
   };
 }

@@ -6,9 +6,8 @@
  */
 import fc from "fast-check";
 import { PctScheduler } from "../../runtime/schedulers/pct";
-import { ROLES, runArb } from "../search/concurrent_arbitraries";
 import { runTrace } from "../search/trace";
-import type { Variant } from "../variants";
+import type { Variant } from "../subject";
 
 export interface SteppingRow {
   mode: string;
@@ -20,7 +19,7 @@ export interface SteppingRow {
 }
 
 export function benchStepping(variant: Variant, runs: number, seed: number, repeat: number): SteppingRow[] {
-  const gens = fc.sample(runArb(variant.design.name), { seed, numRuns: runs });
+  const gens = fc.sample(variant.subject.runArb(variant), { seed, numRuns: runs });
   const modes = [
     { mode: "bare (no checks)", check: false, full: false },
     { mode: "checked, incremental (every invariant after every step)", check: true, full: false },
@@ -31,7 +30,7 @@ export function benchStepping(variant: Variant, runs: number, seed: number, repe
     let steps = 0;
     let ns = 0;
     for (const g of gens) {
-      const r = runTrace(g.trace, variant, { scheduler: new PctScheduler(g.seed, ROLES.length, 3, 160), check: m.check, full: m.full });
+      const r = runTrace(g.trace, variant, { scheduler: new PctScheduler(g.seed, variant.subject.roles.length, 3, variant.subject.pctSteps), check: m.check, full: m.full });
       steps += r.result.steps;
       ns += r.threadedNs;
     }

@@ -5,10 +5,9 @@
  * model-versus-implementation difference, and the replay command.
  */
 import type { TraceStep } from "../../runtime/run";
-import { opText } from "../operations";
 import { threadName, type Trace } from "../search/trace";
+import type { Subject } from "../subject";
 import type { InvariantName, Violation } from "../violation";
-import type { WorldConfig } from "../world";
 
 export interface Counterexample {
   trace: Trace;
@@ -31,30 +30,24 @@ function cut(s: string, w: number): string {
   return s.length <= w ? s.padEnd(w) : `${s.slice(0, w - 1)}…`;
 }
 
-/** A configuration on one line. */
-export function configLine(c: WorldConfig): string {
-  const k = c.kvm;
-  const slots = c.slots.map((s) => `slot ${s.id}: gfn [0x${s.baseGfn.toString(16)}, +${s.npages}) at hva 0x${s.userspaceAddr.toString(16)}`);
-  return `PTE_LIST_EXT=${k.PTE_LIST_EXT}, level shift ${k.levelShift}, ${k.sptesPerPage} sptes/page, ${k.adBits ? "A/D bits" : "no A/D bits"}; ${slots.join("; ")}`;
-}
-
 /** The whole counterexample as text; `replay` is the command line that replays it. */
-export function formatCounterexample(cx: Counterexample, replay: string): string {
+export function formatCounterexample(cx: Counterexample, subject: Subject, replay: string): string {
   const t = cx.trace;
+  const opText = (op: unknown): string => subject.opText(op);
   const out: string[] = [];
   const steps = cx.schedule.length;
   const ops = t.setup.length + t.threads.reduce((n, th) => n + th.ops.length, 0);
-  out.push(`VIOLATION of ${cx.violation.invariant}  (design ${t.design}${cx.mutant ? `, mutant ${cx.mutant}` : ""}${cx.tso ? ", x86-TSO" : ""}; ${ops} operations, ${steps} atomic steps, ${t.preemptions.length} preemptions)`);
+  out.push(`VIOLATION of ${cx.violation.invariant}  (${t.subject ? `subject ${t.subject}, ` : ""}design ${t.design}${cx.mutant ? `, mutant ${cx.mutant}` : ""}${cx.tso ? ", x86-TSO" : ""}; ${ops} operations, ${steps} atomic steps, ${t.preemptions.length} preemptions)`);
   out.push(`  ${cx.violation.detail}`);
   out.push("");
-  out.push(`configuration: ${configLine(t.config)}`);
+  out.push(`configuration: ${subject.configLine(t.config)}`);
   if (t.setup.length > 0) {
     out.push("set-up, run alone before the threads:");
     for (const op of t.setup) out.push(`  ${opText(op)}`);
   }
   out.push("threads:");
   t.threads.forEach((th, i) => {
-    if (th.ops.length > 0) out.push(`  ${threadName(th, i).padEnd(12)} ${th.ops.map(opText).join("; ")}`);
+    if (th.ops.length > 0) out.push(`  ${threadName(th.role, i).padEnd(12)} ${th.ops.map(opText).join("; ")}`);
   });
   out.push("");
   const cols = t.threads.map((_, i) => i).filter((i) => cx.schedule.some((s) => s.thread === i));
@@ -62,11 +55,11 @@ export function formatCounterexample(cx: Counterexample, replay: string): string
   for (const c of cols) {
     const labels = cx.schedule.filter((s) => s.thread === c).map((s) => s.label.length + 2);
     const opLines = t.threads[c]!.ops.map((o) => opText(o).length + 2);
-    width.set(c, Math.min(MAX_COL, Math.max(threadName(t.threads[c]!, c).length, ...labels, ...opLines)));
+    width.set(c, Math.min(MAX_COL, Math.max(threadName(t.threads[c]!.role, c).length, ...labels, ...opLines)));
   }
   const row = (num: string, cells: Map<number, string>, note = "") =>
     `${num.padStart(5)}  ${cols.map((c) => cut(cells.get(c) ?? "", width.get(c)!)).join(" | ")}${note}`.trimEnd();
-  out.push(row("step", new Map(cols.map((c) => [c, threadName(t.threads[c]!, c)]))));
+  out.push(row("step", new Map(cols.map((c) => [c, threadName(t.threads[c]!.role, c)]))));
   out.push(row("", new Map(cols.map((c) => [c, "-".repeat(width.get(c)!)]))));
   const lastOp = new Map<number, number>();
   cx.schedule.forEach((s, i) => {

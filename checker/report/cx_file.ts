@@ -4,10 +4,9 @@
  * malformed is reported in one line (UsageError), never as a stack trace.
  */
 import { readFileSync } from "node:fs";
-import { invariantNamed } from "../../model/invariants";
-import type { OpDesc } from "../../model/operations";
 import { BadInput } from "../bad_input";
-import { findDesign, findMutant, type Variant, variantOf } from "../variants";
+import type { Variant } from "../subject";
+import { findSubject } from "../variants";
 import type { Counterexample } from "./counterexample";
 
 export const FILE_VERSION = 1;
@@ -16,26 +15,6 @@ export function serialize(cx: Counterexample): string {
   return `${JSON.stringify({ version: FILE_VERSION, ...cx }, null, 1)}\n`;
 }
 
-const OP_FIELDS: Record<OpDesc["kind"], string[]> = {
-  page_fault: ["gfn", "level", "write", "quadrant"],
-  unmap_hva_range: ["start", "end"],
-  set_spte_hva: ["hva", "pfn", "write"],
-  age_hva: ["hva"],
-  test_age_hva: ["hva"],
-  shadow_gfn: ["gfn"],
-  get_dirty_log: ["gfn"],
-  hw_access: ["gfn", "level", "quadrant", "write"],
-  fast_page_fault: ["gfn", "quadrant"],
-  zap_page: ["gfn", "level", "quadrant", "which"],
-  invalid_all_pages: [],
-  create_slot: ["id", "baseGfn", "npages", "userspaceAddr"],
-  delete_slot: ["id"],
-  begin_delete_slot: ["id"],
-  unmap_invalid_slot: ["id"],
-  finish_delete_slot: ["id"],
-  destroy_vm: [],
-};
-
 function fail(path: string, what: string): never {
   throw new BadInput(`malformed replay file ${path}: ${what}`);
 }
@@ -43,20 +22,6 @@ function fail(path: string, what: string): never {
 function int(path: string, v: unknown, what: string, min = 0, max = 1 << 20): number {
   if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) fail(path, `${what} must be an integer in [${min}, ${max}]`);
   return v;
-}
-
-function checkOp(path: string, o: unknown, where: string): void {
-  if (typeof o !== "object" || o === null) fail(path, `${where} is not an operation`);
-  const kind = (o as { kind?: unknown }).kind;
-  if (typeof kind !== "string" || !Object.prototype.hasOwnProperty.call(OP_FIELDS, kind)) fail(path, `${where} has unknown kind ${JSON.stringify(kind)}`);
-  for (const f of OP_FIELDS[kind as OpDesc["kind"]]) {
-    const v = (o as Record<string, unknown>)[f];
-    if (f === "write") {
-      if (typeof v !== "boolean") fail(path, `${where}.${f} must be true or false`);
-    } else if (f === "which") {
-      if (v !== "oldest" && v !== "newest") fail(path, `${where}.which must be "oldest" or "newest"`);
-    } else int(path, v, `${where}.${f}`);
-  }
 }
 
 /** A counterexample file, read and validated, with its variant resolved. */
@@ -84,28 +49,21 @@ export function load(path: string): LoadedCounterexample {
   if (f.version !== FILE_VERSION) fail(path, `version must be ${FILE_VERSION}`);
   const t = f.trace as Record<string, unknown> | undefined;
   if (typeof t !== "object" || t === null) fail(path, "no trace");
-  const design = typeof t.design === "string" ? findDesign(t.design) : undefined;
+  const subject = t.subject === undefined || typeof t.subject === "string" ? findSubject(t.subject as string | undefined) : undefined;
+  if (subject === undefined) fail(path, `unknown subject ${JSON.stringify(t.subject)}`);
+  const design = typeof t.design === "string" ? subject.designs.find((d) => d.name === t.design) : undefined;
   if (design === undefined) fail(path, `unknown design ${JSON.stringify(t.design)}`);
-  const mutant = f.mutant === undefined ? null : typeof f.mutant === "string" ? findMutant(f.mutant) : undefined;
+  const mutant = f.mutant === undefined ? null : typeof f.mutant === "string" ? subject.mutants.find((m) => m.name === f.mutant) : undefined;
   if (mutant === undefined) fail(path, `unknown mutant ${JSON.stringify(f.mutant)}`);
-  const cfg = t.config as { kvm?: Record<string, unknown>; slots?: unknown } | undefined;
-  if (typeof cfg !== "object" || cfg === null || typeof cfg.kvm !== "object" || cfg.kvm === null) fail(path, "no configuration");
-  int(path, cfg.kvm.PTE_LIST_EXT, "config.kvm.PTE_LIST_EXT", 2, 8);
-  int(path, cfg.kvm.levelShift, "config.kvm.levelShift", 1, 9);
-  int(path, cfg.kvm.sptesPerPage, "config.kvm.sptesPerPage", 1, 512);
-  if (typeof cfg.kvm.adBits !== "boolean") fail(path, "config.kvm.adBits must be true or false");
-  if (!Array.isArray(cfg.slots) || cfg.slots.length > 4) fail(path, "config.slots must be a list of at most 4 slots");
-  cfg.slots.forEach((s: Record<string, unknown>, i: number) => {
-    for (const k of ["id", "baseGfn", "userspaceAddr"]) int(path, s?.[k], `config.slots[${i}].${k}`);
-    int(path, s?.npages, `config.slots[${i}].npages`, 1, 4096);
-  });
+  const bad = (what: string): never => fail(path, what);
+  subject.checkConfig(t.config, bad);
   if (!Array.isArray(t.setup)) fail(path, "setup must be a list");
-  t.setup.forEach((o, i) => checkOp(path, o, `setup[${i}]`));
+  t.setup.forEach((o, i) => subject.checkOp(o, `setup[${i}]`, bad));
   if (!Array.isArray(t.threads) || t.threads.length === 0 || t.threads.length > 8) fail(path, "threads must be a list of 1 to 8 threads");
   t.threads.forEach((th: Record<string, unknown>, i: number) => {
-    if (!["ioctl", "zapper", "notifier", "vcpu", "hw"].includes(th?.role as string)) fail(path, `threads[${i}].role is unknown`);
+    if (!subject.roles.includes(th?.role as string)) fail(path, `threads[${i}].role is unknown`);
     if (!Array.isArray(th.ops)) fail(path, `threads[${i}].ops must be a list`);
-    th.ops.forEach((o, j) => checkOp(path, o, `threads[${i}].ops[${j}]`));
+    th.ops.forEach((o, j) => subject.checkOp(o, `threads[${i}].ops[${j}]`, bad));
   });
   const n = t.threads.length;
   if (!Array.isArray(t.preemptions)) fail(path, "preemptions must be a list");
@@ -120,6 +78,6 @@ export function load(path: string): LoadedCounterexample {
     if (typeof s.label !== "string") fail(path, `schedule[${i}].label must be a string`);
   });
   const v = f.violation as Record<string, unknown> | undefined;
-  if (typeof v !== "object" || v === null || typeof v.invariant !== "string" || invariantNamed(v.invariant) === undefined) fail(path, "violation.invariant must name an invariant");
-  return { cx: f as unknown as Counterexample, variant: variantOf(design, mutant) };
+  if (typeof v !== "object" || v === null || typeof v.invariant !== "string" || !subject.hasInvariant(v.invariant)) fail(path, "violation.invariant must name an invariant");
+  return { cx: f as unknown as Counterexample, variant: subject.variant(design.name, mutant?.name ?? null) };
 }

@@ -11,8 +11,7 @@ import { ConflictDirectedScheduler } from "../../runtime/schedulers/conflict";
 import { PctScheduler } from "../../runtime/schedulers/pct";
 import { RandomScheduler } from "../../runtime/schedulers/random";
 import { type Counterexample, toCounterexample } from "../report/counterexample";
-import type { Variant } from "../variants";
-import { type GeneratedRun, ROLES, runArb } from "./concurrent_arbitraries";
+import type { GeneratedRun, Variant } from "../subject";
 import { canonical, minimize } from "./minimize";
 import { DEFAULT_BUDGET, runTrace, type Trace, type TraceResult } from "./trace";
 
@@ -51,12 +50,9 @@ export interface ExploreResult extends ExploreStats {
   msToDetection: number | null;
 }
 
-/** PCT's k: a step count a bit above a typical run's. */
-const PCT_STEPS = 160;
-
 /** PCT or random, with conflict-directed preemption on top; "preemptions": the trace's own. */
-export function schedulerFor(name: SchedulerName, seed: number, depth: number): Scheduler | undefined {
-  if (name === "pct") return new ConflictDirectedScheduler(new PctScheduler(seed, ROLES.length, depth, PCT_STEPS), seed);
+export function schedulerFor(name: SchedulerName, seed: number, depth: number, v: Variant): Scheduler | undefined {
+  if (name === "pct") return new ConflictDirectedScheduler(new PctScheduler(seed, v.subject.roles.length, depth, v.subject.pctSteps), seed);
   if (name === "random") return new ConflictDirectedScheduler(new RandomScheduler(seed), seed);
   return undefined;
 }
@@ -64,7 +60,6 @@ export function schedulerFor(name: SchedulerName, seed: number, depth: number): 
 export function explore(o: ExploreOptions): ExploreResult {
   const stats: ExploreStats = { runs: 0, steps: 0, invariantChecks: 0 };
   const depth = o.depth ?? 3;
-  const design = o.variant.design.name;
   const base = { budget: o.budget ?? DEFAULT_BUDGET, tso: o.tso ?? false, full: o.full ?? false };
   const count = (r: ReturnType<typeof runTrace>): TraceResult => {
     stats.runs++;
@@ -79,8 +74,8 @@ export function explore(o: ExploreOptions): ExploreResult {
   // 1. Search until the first violation.
   const search = (seed: number, numRuns: number): { g: GeneratedRun; r: TraceResult } | null => {
     let hit: { g: GeneratedRun; r: TraceResult } | null = null;
-    const prop = fc.property(runArb(design), (g) => {
-      const r = runWith(g, schedulerFor(o.scheduler, g.seed, depth));
+    const prop = fc.property(o.variant.subject.runArb(o.variant), (g) => {
+      const r = runWith(g, schedulerFor(o.scheduler, g.seed, depth, o.variant));
       if (r.violation !== null) hit = { g, r };
       return r.violation === null;
     });
@@ -114,7 +109,7 @@ export function explore(o: ExploreOptions): ExploreResult {
     return false;
   };
   for (const c of candidates) {
-    const cx = shrinkAndMinimize(design, o.seed, canonical(c.g.trace, c.r), replayPreemptions, report);
+    const cx = shrinkAndMinimize(o.variant, o.seed, canonical(c.g.trace, c.r), replayPreemptions, report);
     if (best === null || smaller(cx, best)) {
       best = cx;
       o.found?.(best);
@@ -124,14 +119,14 @@ export function explore(o: ExploreOptions): ExploreResult {
 }
 
 /** fast-check shrinks the run written as preemptions, then minimize makes it 1-minimal. */
-function shrinkAndMinimize(design: string, seed: number, start: Trace, run: (t: Trace) => TraceResult, report: (t: Trace, r: TraceResult) => Counterexample): Counterexample {
+function shrinkAndMinimize(variant: Variant, seed: number, start: Trace, run: (t: Trace) => TraceResult, report: (t: Trace, r: TraceResult) => Counterexample): Counterexample {
   let shrunk: Trace = start;
-  const again = fc.property(runArb(design), (g) => {
+  const again = fc.property(variant.subject.runArb(variant), (g) => {
     const r = run(g.trace);
     if (r.violation !== null) shrunk = canonical(g.trace, r);
     return r.violation === null;
   });
   fc.check(again, { seed, numRuns: 1, examples: [[{ trace: start, seed: 0 }]] });
-  const m = minimize(shrunk, run);
+  const m = minimize(shrunk, run, variant.subject.configShrinks);
   return report(m.trace, m.result);
 }

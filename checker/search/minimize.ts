@@ -64,18 +64,8 @@ export function retargets(t: Trace): Trace[] {
   return out;
 }
 
-/** Smaller configurations: a slot with one page fewer, or without the last slot. Sizes only decrease. */
-export function configShrinks(t: Trace): Trace[] {
-  const out: Trace[] = [];
-  const slots = t.config.slots;
-  slots.forEach((sl, i) => {
-    if (sl.npages > 1) out.push({ ...t, config: { ...t.config, slots: slots.map((x, j) => (j === i ? { ...x, npages: x.npages - 1 } : x)) } });
-  });
-  if (slots.length > 1) out.push({ ...t, config: { ...t.config, slots: slots.slice(0, -1) } });
-  return out;
-}
-
-export function minimize(start: Trace, run: Runner): Minimized {
+/** `configShrinks`: the subject's smaller configurations of a trace (sizes only decrease). */
+export function minimize(start: Trace, run: Runner, configShrinks: (t: Trace) => Trace[] = () => []): Minimized {
   let result = run(start);
   if (result.violation === null) throw new Error("minimize: the starting trace does not fail");
   let trace = canonical(start, result);

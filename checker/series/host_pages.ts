@@ -3,10 +3,10 @@
  * kvm_set_pfn_dirty were called for. impl/ makes these calls as ghost steps
  * (impl/steps.ts); this observer, attached to every world, records them.
  */
-import type { PageFlags } from "../model/state";
-import type { Machine, Observer } from "../runtime/machine";
-import type { Step } from "../runtime/step";
-import type { Thread } from "../runtime/thread";
+import type { PageFlags } from "../../model/state";
+import type { Machine, Observer } from "../../runtime/machine";
+import type { Step } from "../../runtime/step";
+import type { Thread } from "../../runtime/thread";
 
 export class HostPages implements Observer {
   readonly pfns = new Map<number, PageFlags>();

@@ -25,12 +25,12 @@
  * D is not tracked: a spte rewritten without D (a fault on a mapped page)
  * has had its D moved to the page (INV-AD), and the kernel does not flush for it.
  */
-import type { Kvm } from "../../impl/kvm";
-import { isPresent, PFN_SHIFT, SPTE_BITS } from "../../model/encoding";
-import type { Machine, Observer } from "../../runtime/machine";
-import { type Step, writesWord } from "../../runtime/step";
-import type { Thread } from "../../runtime/thread";
-import { Violation } from "../violation";
+import type { Kvm } from "../../../impl/kvm";
+import { isPresent, PFN_SHIFT, SPTE_BITS } from "../../../model/encoding";
+import type { Machine, Observer } from "../../../runtime/machine";
+import { type Step, writesWord } from "../../../runtime/step";
+import type { Thread } from "../../../runtime/thread";
+import { Violation } from "../../violation";
 import { refOfSptep } from "./rmap_view";
 
 const writable = (v: number): boolean => (v & SPTE_BITS.writable) !== 0;

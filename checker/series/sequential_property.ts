@@ -4,33 +4,22 @@
  * after every command).
  */
 import fc from "fast-check";
-import type { OpDesc } from "../../model/operations";
 import { Thread } from "../../runtime/thread";
-import type { Coverage } from "../oracle/coverage";
-import type { SeqStats } from "../oracle/sequential_check";
-import type { Variant } from "../variants";
-import { asViolation, type Violation } from "../violation";
-import { initialModel, makeWorld, type WorldConfig } from "../world";
+import { SEARCH_BOUNDS } from "../search/bounds";
+import type { SeqHooks, Variant } from "../subject";
+import { asViolation } from "../violation";
 import { worldConfigArb } from "./arbitraries";
-import { SEARCH_BOUNDS } from "./bounds";
+import type { Coverage } from "./oracle/coverage";
 import { commandArbs, type SeqModel, type SeqReal } from "./sequential_commands";
+import { asSeries } from "./variants";
+import { initialModel, makeWorld } from "./world";
 
-/** A failing sequence: the configuration, the operations that ran (the last one failed), its atomic steps. */
-export interface SeqFailure {
-  config: WorldConfig;
-  ops: OpDesc[];
-  steps: number;
-  violation: Violation;
-}
-
-export interface SeqHooks {
+export interface SeriesSeqHooks extends SeqHooks {
   coverage?: Coverage;
-  stats?: SeqStats;
-  /** Called with every failing run; fast-check's last failing run is its shrunk counterexample. */
-  failed?: (f: SeqFailure) => void;
 }
 
-export function sequentialProperty(variant: Variant, hooks: SeqHooks = {}) {
+export function sequentialProperty(v: Variant, hooks: SeriesSeqHooks = {}) {
+  const variant = asSeries(v);
   return fc.property(worldConfigArb, fc.commands(commandArbs(), { maxCommands: SEARCH_BOUNDS.SEQ_MAX_COMMANDS, size: "max" }), (cfg, cmds) => {
     const t = new Thread(0, "vcpu0", []);
     const w = makeWorld(cfg, variant, [t], { warnIsFatal: false });

@@ -17,14 +17,14 @@
  * Full (`full: true`): additionally rules/full_check.ts after every step.
  * At quiescence: rules/quiescence.ts.
  */
-import { MEMSLOT } from "../../impl/kvm";
-import type { OpDesc } from "../../model/operations";
-import type { Machine, Observer } from "../../runtime/machine";
-import { WORD_BYTES } from "../../runtime/memory";
-import { type Step, writesWord } from "../../runtime/step";
-import type { Operation, Thread } from "../../runtime/thread";
+import { MEMSLOT } from "../../../impl/kvm";
+import type { OpDesc } from "../../../model/operations";
+import type { Machine, Observer } from "../../../runtime/machine";
+import { WORD_BYTES } from "../../../runtime/memory";
+import { type Step, writesWord } from "../../../runtime/step";
+import type { Operation, Thread } from "../../../runtime/thread";
 import { opText } from "../operations";
-import { Violation } from "../violation";
+import { Violation } from "../../violation";
 import type { World } from "../world";
 import { GhostTlb } from "./ghost_tlb";
 import { FreeRules } from "./rules/frees";

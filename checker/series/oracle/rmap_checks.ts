@@ -4,11 +4,11 @@
  * duplicates, placement), a whole slot before its rmap memory is freed
  * (INV-COMPLETE), every rmap before a shadow page is freed (INV-SP-LIVE).
  */
-import { fieldOf, KVM, type Kvm, MMU_PAGE } from "../../impl/kvm";
-import { isPresent, PTE_LIST_SPTE_SKIP } from "../../model/encoding";
-import { gfnToIndex, pagesAt } from "../../model/geometry";
-import { WORD_BYTES } from "../../runtime/memory";
-import { Violation } from "../violation";
+import { fieldOf, KVM, type Kvm, MMU_PAGE } from "../../../impl/kvm";
+import { isPresent, PTE_LIST_SPTE_SKIP } from "../../../model/encoding";
+import { gfnToIndex, pagesAt } from "../../../model/geometry";
+import { WORD_BYTES } from "../../../runtime/memory";
+import { Violation } from "../../violation";
 import { geometryOf, liveSps } from "./impl_state";
 import { readRmap, refOfSptep } from "./rmap_view";
 

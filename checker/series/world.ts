@@ -4,15 +4,15 @@
  * built from. Configurations are plain data so that counterexamples can be
  * saved and replayed.
  */
-import type { KvmConfig } from "../impl/config";
-import { Kvm } from "../impl/kvm";
-import { kvm_create_memslot } from "../impl/memslot_lifecycle";
-import { init, type Params } from "../model/spec";
-import type { ModelState } from "../model/state";
-import { Machine, type MachineOptions } from "../runtime/machine";
-import { Thread } from "../runtime/thread";
+import type { KvmConfig } from "../../impl/config";
+import { Kvm } from "../../impl/kvm";
+import { kvm_create_memslot } from "../../impl/memslot_lifecycle";
+import { init, type Params } from "../../model/spec";
+import type { ModelState } from "../../model/state";
+import { Machine, type MachineOptions } from "../../runtime/machine";
+import { Thread } from "../../runtime/thread";
 import { HostPages } from "./host_pages";
-import type { Variant } from "./variants";
+import type { SeriesVariant as Variant } from "./variants";
 
 export interface SlotConfig {
   id: number;

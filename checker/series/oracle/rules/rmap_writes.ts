@@ -8,12 +8,12 @@
  *   - a valid rmap changes only under mmu_lock (INV-LOCK); its structure is
  *     the lock's monitor invariant, checked when mmu_lock is released.
  */
-import type { Kvm } from "../../../impl/kvm";
-import { isPresent, PTE_LIST_SPTE_SKIP } from "../../../model/encoding";
-import type { Machine } from "../../../runtime/machine";
-import type { Step } from "../../../runtime/step";
-import type { Thread } from "../../../runtime/thread";
-import { Violation } from "../../violation";
+import type { Kvm } from "../../../../impl/kvm";
+import { isPresent, PTE_LIST_SPTE_SKIP } from "../../../../model/encoding";
+import type { Machine } from "../../../../runtime/machine";
+import type { Step } from "../../../../runtime/step";
+import type { Thread } from "../../../../runtime/thread";
+import { Violation } from "../../../violation";
 import { checkRmap, headName } from "../rmap_checks";
 import type { SlotTracker } from "../slot_tracker";
 

@@ -6,8 +6,8 @@
 import fc from "fast-check";
 import type { KvmConfig } from "../../impl/config";
 import type { OpDesc } from "../../model/operations";
-import type { SlotConfig, WorldConfig } from "../world";
-import { SEARCH_BOUNDS } from "./bounds";
+import type { SlotConfig, WorldConfig } from "./world";
+import { SEARCH_BOUNDS } from "../search/bounds";
 
 export const HVA_BASE = 0x40;
 

@@ -5,12 +5,12 @@
  * ops table, at which levels entries were added. Printed, never asserted (CI
  * shows them).
  */
-import { RMAP_OPS_INVALID } from "../../impl/kvm";
-import { DESC_TAG } from "../../model/encoding";
-import type { Machine, Observer } from "../../runtime/machine";
-import { WORD_BYTES } from "../../runtime/memory";
-import type { Step } from "../../runtime/step";
-import type { Thread } from "../../runtime/thread";
+import { RMAP_OPS_INVALID } from "../../../impl/kvm";
+import { DESC_TAG } from "../../../model/encoding";
+import type { Machine, Observer } from "../../../runtime/machine";
+import { WORD_BYTES } from "../../../runtime/memory";
+import type { Step } from "../../../runtime/step";
+import type { Thread } from "../../../runtime/thread";
 
 type Form = "empty" | "direct" | "descs";
 

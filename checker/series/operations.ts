@@ -5,22 +5,22 @@
  * What the model says each does is model/spec.ts next(). One name per
  * operation across this file, the model and docs/.
  */
-import type { pte_t } from "../impl/host_pte";
-import { kvm_age_hva, kvm_set_spte_hva, kvm_test_age_hva, kvm_unmap_hva_range } from "../impl/hva";
-import { fast_page_fault, hw_access } from "../impl/hardware";
+import type { pte_t } from "../../impl/host_pte";
+import { kvm_age_hva, kvm_set_spte_hva, kvm_test_age_hva, kvm_unmap_hva_range } from "../../impl/hva";
+import { fast_page_fault, hw_access } from "../../impl/hardware";
 import {
   id_to_memslot,
   kvm_create_memslot,
   kvm_destroy_vm,
   kvm_memslot_remove,
   kvm_mmu_invalid_all_pages,
-} from "../impl/memslot_lifecycle";
-import { kvm_vm_ioctl_get_dirty_log } from "../impl/write_protect";
-import type { OpDesc } from "../model/operations";
-import type { KGen } from "../runtime/step";
+} from "../../impl/memslot_lifecycle";
+import { kvm_vm_ioctl_get_dirty_log } from "../../impl/write_protect";
+import type { OpDesc } from "../../model/operations";
+import type { KGen } from "../../runtime/step";
 import type { World } from "./world";
 
-export type { OpDesc, OpKind } from "../model/operations";
+export type { OpDesc, OpKind } from "../../model/operations";
 
 const h = (n: number): string => `0x${n.toString(16)}`;
 const b = (v: boolean): string => (v ? "1" : "0");

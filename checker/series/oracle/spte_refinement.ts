@@ -5,17 +5,17 @@
  * obligations each clearer owes (INV-AD). At quiescence the implementation's
  * abstraction must equal this ghost model.
  */
-import { fieldOf, KVM, type Kvm, MMU_PAGE } from "../../impl/kvm";
-import { diffStates, spteText } from "../../model/diff";
-import { decodeSpte, isPresent } from "../../model/encoding";
-import type { OpDesc } from "../../model/operations";
-import type { FlushStyle } from "../../model/spec";
-import { judgeSpteChange, siteRmap, type SpteSite } from "../../model/spte_rules";
-import { type ModelState, type PageFlags, type Slot, type Spte, spteRef } from "../../model/state";
-import { type MemObject, WORD_BYTES } from "../../runtime/memory";
-import type { Thread } from "../../runtime/thread";
+import { fieldOf, KVM, type Kvm, MMU_PAGE } from "../../../impl/kvm";
+import { diffStates, spteText } from "../../../model/diff";
+import { decodeSpte, isPresent } from "../../../model/encoding";
+import type { OpDesc } from "../../../model/operations";
+import type { FlushStyle } from "../../../model/spec";
+import { judgeSpteChange, siteRmap, type SpteSite } from "../../../model/spte_rules";
+import { type ModelState, type PageFlags, type Slot, type Spte, spteRef } from "../../../model/state";
+import { type MemObject, WORD_BYTES } from "../../../runtime/memory";
+import type { Thread } from "../../../runtime/thread";
 import { opText } from "../operations";
-import { Violation } from "../violation";
+import { Violation } from "../../violation";
 import { geometryOf } from "./impl_state";
 import { refOfSptep } from "./rmap_view";
 

@@ -4,8 +4,8 @@
  * bijection (INV-COMPLETE), nothing leaked (INV-NO-LEAK), and the abstract
  * state equal to the ghost model advanced step by step (INV-REFINE).
  */
-import { modelBijection } from "../../../model/invariants";
-import { Violation } from "../../violation";
+import { modelBijection } from "../../../../model/invariants";
+import { Violation } from "../../../violation";
 import type { World } from "../../world";
 import { abstraction } from "../abstraction";
 import { installedSlots } from "../impl_state";

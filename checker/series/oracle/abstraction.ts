@@ -11,11 +11,11 @@
  * with impl/'s helpers. Structural problems met on the way are returned,
  * named, not hidden.
  */
-import { KVM, type Kvm } from "../../impl/kvm";
-import { decodeSpte, isPresent, PTE_LIST_SPTE_SKIP } from "../../model/encoding";
-import type { Layout } from "../../model/pte_list_add_count";
-import { type ModelState, type PageFlags, rmapKey, type ShadowPage, type Slot, type Spte } from "../../model/state";
-import type { Finding } from "../violation";
+import { KVM, type Kvm } from "../../../impl/kvm";
+import { decodeSpte, isPresent, PTE_LIST_SPTE_SKIP } from "../../../model/encoding";
+import type { Layout } from "../../../model/pte_list_add_count";
+import { type ModelState, type PageFlags, rmapKey, type ShadowPage, type Slot, type Spte } from "../../../model/state";
+import type { Finding } from "../../violation";
 import type { World } from "../world";
 import { geometryOf, installedSlots, liveSps } from "./impl_state";
 import { readRmap, refOfSptep } from "./rmap_view";

@@ -8,11 +8,9 @@
 import fc from "fast-check";
 import type { OpDesc } from "../../model/operations";
 import type { Preemption } from "../../runtime/scheduler";
+import type { GeneratedRun } from "../subject";
 import { kvmConfigArb, opArbs, slotsArb } from "./arbitraries";
-import type { Role, Trace } from "./trace";
-
-/** Thread order is fixed so that preemptions name threads stably. */
-export const ROLES: readonly Role[] = ["ioctl", "zapper", "notifier", "vcpu", "hw"];
+import { type Role, ROLES, type SeriesTrace } from "./trace_build";
 
 const pick = (...arbs: fc.Arbitrary<OpDesc>[]) => fc.oneof(...arbs);
 
@@ -46,14 +44,8 @@ const setupArb = fc.array(
 const threadId = fc.integer({ min: 0, max: ROLES.length - 1 });
 export const preemptionArb: fc.Arbitrary<Preemption> = fc.record({ thread: threadId, after: fc.integer({ min: 0, max: 120 }), to: threadId });
 
-export interface GeneratedRun {
-  trace: Trace;
-  /** Seed of the PCT or random scheduler (unused when the trace's own preemptions drive the run). */
-  seed: number;
-}
-
 export function runArb(design: string): fc.Arbitrary<GeneratedRun> {
-  const trace: fc.Arbitrary<Trace> = fc.record({
+  const trace: fc.Arbitrary<SeriesTrace> = fc.record({
     design: fc.constant(design),
     config: fc.record({ kvm: kvmConfigArb, slots: slotsArb(4) }),
     setup: setupArb,

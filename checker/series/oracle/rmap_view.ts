@@ -3,10 +3,10 @@
  * points and without side effects. A malformed structure is reported, never
  * followed blindly: every pointer is checked against the memory's object table.
  */
-import type { Kvm } from "../../impl/kvm";
-import { DESC_TAG, PTE_LIST_SPTE_SKIP } from "../../model/encoding";
-import { WORD_BYTES } from "../../runtime/memory";
-import type { Finding } from "../violation";
+import type { Kvm } from "../../../impl/kvm";
+import { DESC_TAG, PTE_LIST_SPTE_SKIP } from "../../../model/encoding";
+import { WORD_BYTES } from "../../../runtime/memory";
+import type { Finding } from "../../violation";
 
 export interface RmapView {
   form: "empty" | "direct" | "descs";

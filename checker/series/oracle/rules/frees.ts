@@ -9,11 +9,11 @@
  *   - a shadow page only under mmu_lock, and only when no rmap entry names
  *     one of its sptes (INV-SP-LIVE).
  */
-import { KVM, type Kvm } from "../../../impl/kvm";
-import type { Machine } from "../../../runtime/machine";
-import type { Step } from "../../../runtime/step";
-import type { Thread } from "../../../runtime/thread";
-import { Violation } from "../../violation";
+import { KVM, type Kvm } from "../../../../impl/kvm";
+import type { Machine } from "../../../../runtime/machine";
+import type { Step } from "../../../../runtime/step";
+import type { Thread } from "../../../../runtime/thread";
+import { Violation } from "../../../violation";
 import { checkNoEntryInto, checkSlotComplete, headName } from "../rmap_checks";
 import type { SlotTracker } from "../slot_tracker";
 

@@ -5,17 +5,18 @@
  * (INV-COMPLETE), that no WARN_ON fired (INV-RO), that no lock is held, that
  * nothing leaked, and that the model itself stays well typed.
  */
-import { diffStates } from "../../model/diff";
-import { modelBijection } from "../../model/invariants";
-import type { OpDesc } from "../../model/operations";
-import { type Layout, pteListAddCount } from "../../model/pte_list_add_count";
-import { next, typeOK } from "../../model/spec";
-import type { ModelState } from "../../model/state";
-import type { Machine, Observer } from "../../runtime/machine";
-import type { Step } from "../../runtime/step";
-import type { Thread } from "../../runtime/thread";
+import { diffStates } from "../../../model/diff";
+import { modelBijection } from "../../../model/invariants";
+import type { OpDesc } from "../../../model/operations";
+import { type Layout, pteListAddCount } from "../../../model/pte_list_add_count";
+import { next, typeOK } from "../../../model/spec";
+import type { ModelState } from "../../../model/state";
+import type { Machine, Observer } from "../../../runtime/machine";
+import type { Step } from "../../../runtime/step";
+import type { Thread } from "../../../runtime/thread";
 import { implOp, opText } from "../operations";
-import { asViolation, Violation } from "../violation";
+import { asViolation, Violation } from "../../violation";
+import type { SeqStats } from "../../subject";
 import type { World } from "../world";
 import { abstraction, layoutOf } from "./abstraction";
 import { GhostTlb } from "./ghost_tlb";
@@ -32,18 +33,6 @@ class AddLayouts implements Observer {
   afterStep(): void {}
   opStart(): void {}
   opEnd(): void {}
-}
-
-/** Counts of what the sequential checker did (reported by the CLI). */
-export interface SeqStats {
-  sequences: number;
-  commands: number;
-  steps: number;
-  invariantChecks: number;
-}
-
-export function newSeqStats(): SeqStats {
-  return { sequences: 0, commands: 0, steps: 0, invariantChecks: 0 };
 }
 
 /**

@@ -4,11 +4,11 @@
  * and every cell of every remove-only rmap against its value at the previous
  * step. Tests run it beside the incremental rules to show those miss nothing.
  */
-import type { Kvm } from "../../../impl/kvm";
-import { PTE_LIST_SPTE_SKIP } from "../../../model/encoding";
-import type { Machine } from "../../../runtime/machine";
-import { WORD_BYTES } from "../../../runtime/memory";
-import { Violation } from "../../violation";
+import type { Kvm } from "../../../../impl/kvm";
+import { PTE_LIST_SPTE_SKIP } from "../../../../model/encoding";
+import type { Machine } from "../../../../runtime/machine";
+import { WORD_BYTES } from "../../../../runtime/memory";
+import { Violation } from "../../../violation";
 import { checkRmap, headName } from "../rmap_checks";
 import { readRmap } from "../rmap_view";
 import type { SlotTracker } from "../slot_tracker";

@@ -8,9 +8,10 @@ import type { OpDesc } from "../../model/operations";
 import { enabled, type Params } from "../../model/spec";
 import type { ModelState } from "../../model/state";
 import type { Thread } from "../../runtime/thread";
-import { opText } from "../operations";
-import { runCommand, type SeqStats } from "../oracle/sequential_check";
-import type { World } from "../world";
+import { opText } from "./operations";
+import type { SeqStats } from "../subject";
+import { runCommand } from "./oracle/sequential_check";
+import type { World } from "./world";
 import { opArbs } from "./arbitraries";
 
 export interface SeqModel {

@@ -4,9 +4,9 @@
  * which have been switched to invalid_rmap_ops, each slot's geometry, when a
  * slot left the installed memslots, and which rmap each linked desc hangs off.
  */
-import { KVM, type Kvm, RMAP_OPS_INVALID } from "../../impl/kvm";
-import { DESC_TAG, PTE_LIST_SPTE_SKIP } from "../../model/encoding";
-import type { Slot } from "../../model/state";
+import { KVM, type Kvm, RMAP_OPS_INVALID } from "../../../impl/kvm";
+import { DESC_TAG, PTE_LIST_SPTE_SKIP } from "../../../model/encoding";
+import type { Slot } from "../../../model/state";
 import { installedSlots, type SlotInfo } from "./impl_state";
 import { allLiveHeads } from "./rmap_checks";
 

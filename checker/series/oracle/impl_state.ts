@@ -7,10 +7,10 @@
  * simulation's own representation and is read from impl/. What the fields
  * mean (how many rmap heads a level has) comes from the model's geometry.
  */
-import { fieldOf, KVM, type Kvm, MEMSLOT, MEMSLOTS, MMU_PAGE, RMAP_OPS_INVALID } from "../../impl/kvm";
-import { LEVELS, rmapCount } from "../../model/geometry";
-import type { Geometry } from "../../model/state";
-import { WORD_BYTES } from "../../runtime/memory";
+import { fieldOf, KVM, type Kvm, MEMSLOT, MEMSLOTS, MMU_PAGE, RMAP_OPS_INVALID } from "../../../impl/kvm";
+import { LEVELS, rmapCount } from "../../../model/geometry";
+import type { Geometry } from "../../../model/state";
+import { WORD_BYTES } from "../../../runtime/memory";
 
 /** The model's geometry of a VM's configuration. */
 export function geometryOf(kvm: Kvm): Geometry {
