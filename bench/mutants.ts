@@ -46,7 +46,7 @@ export function benchMutants(seeds: number[], runs: number, sequences: number, l
       total.push(dt);
       if (r.violation !== null) {
         detected++;
-        ms.push(r.msToDetection!);
+        ms.push(r.timing.msToDetection!);
         rs.push(r.runsToDetection!);
         steps.push(r.violation.atomicSteps);
         ops.push(r.violation.operations);

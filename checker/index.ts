@@ -3,12 +3,15 @@
  * by a user are resolved to variants here (resolveVariant) and nowhere else.
  */
 export { BadInput } from "./bad_input";
-export { check, type CheckHooks, type CheckOutput, type CheckRequest, optionsLine, type Summary, type ViolationSummary } from "./jobs/check";
-export { checkMutant, type MutantRow, runCatalogue } from "./jobs/mutants";
-export { replay, type ReplayOutput } from "./jobs/replay";
+export { check, type CheckHooks, type CheckOutput, type CheckRequest, optionsLine, type Summary, type Timing, type ViolationSummary } from "./jobs/check";
+export { type CatalogueHooks, checkMutant, type MutantRow, runCatalogue } from "./jobs/mutants";
+export { replay, type ReplayHooks, type ReplayOutput } from "./jobs/replay";
 export { benchStepping, type SteppingRow } from "./jobs/stepping";
 export type { Counterexample } from "./report/counterexample";
-export { serialize } from "./report/cx_file";
+export { type FileHeader, type FileOptions, MAX_FILE_BYTES, serialize } from "./report/cx_file";
+export { type Format, formatter } from "./report/format";
+export { Interrupted } from "./interrupted";
+export type { Progress } from "./progress";
 export type { SchedulerName } from "./search/explore";
 export type { Subject, Variant } from "./subject";
 export { catalogue, DEFAULT_SUBJECT, designNames, listing, mutantNames, resolveSubject, resolveVariant, SUBJECTS, subjectNames } from "./variants";

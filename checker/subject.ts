@@ -10,6 +10,7 @@
  *   - its sequential model-based property.
  */
 import type fc from "fast-check";
+import type { z } from "zod";
 import type { Machine } from "../runtime/machine";
 import type { Observer } from "../runtime/machine";
 import type { Preemption } from "../runtime/scheduler";
@@ -110,10 +111,11 @@ export interface SeqHooks {
   stats?: SeqStats;
   /** Called with every failing run; fast-check's last failing run is its shrunk counterexample. */
   failed?: (f: SeqFailure) => void;
+  /** Polled before every sequence: true throws Interrupted (checker/interrupted.ts). */
+  interrupted?: () => boolean;
+  /** Called before every sequence with the number of sequences started so far. */
+  progress?: (started: number) => void;
 }
-
-/** A subject-specific part of a counterexample file that failed validation: the field and the reason. */
-export type Fail = (what: string) => never;
 
 /** The variant of a subject: a design, optionally with a mutant, resolved once. */
 export interface Variant {
@@ -154,8 +156,8 @@ export interface Subject {
   /** The sequential model-based property of a variant. */
   sequentialProperty(variant: Variant, hooks: SeqHooks): fc.IProperty<unknown>;
 
-  /** Validate a configuration read from a file (calls `fail` with the field and reason). */
-  checkConfig(raw: unknown, fail: Fail): void;
-  /** Validate an operation read from a file; `where` names it for the message. */
-  checkOp(raw: unknown, where: string, fail: Fail): void;
+  /** What a configuration read from a file may be. */
+  readonly configSchema: z.ZodType;
+  /** What an operation read from a file may be. */
+  readonly opSchema: z.ZodType;
 }

@@ -1,81 +1,129 @@
+#!/usr/bin/env node
 /**
  * rmapcheck: the command-line checker. It talks to the checker only through
- * checker/index.ts.
- *   exit 0  no violation
- *   exit 1  a violation was found (or replayed)
- *   exit 2  usage error: bad option, unknown design or mutant, malformed or diverging replay file
- *   exit 3  internal error (a bug of rmapcheck: please report it)
+ * checker/index.ts; long jobs run in a worker thread (cli/job.ts).
+ *   exit 0    no violation
+ *   exit 1    a violation was found (or replayed); --mutants: a mutant was not detected
+ *   exit 2    bad input: a bad option, an unknown name, a malformed or diverging file, an unusable --out
+ *   exit 3    an internal error of rmapcheck (a bug: please report it)
+ *   exit 130  interrupted by SIGINT; 143 by SIGTERM (never a pass)
  */
-import { rmSync } from "node:fs";
-import { join } from "node:path";
-import { BadInput, check, type Counterexample, listing, replay, runCatalogue, serialize } from "../checker";
-import { writeAtomic } from "./files";
-import { type Options, parseOptions, USAGE } from "./options";
+import { CommanderError } from "commander";
+import { BadInput, listing, replay, formatter } from "../checker";
+import { runJob } from "./job";
+import type { JobRequest } from "./job_protocol";
+import { type Options, readOptions } from "./options";
+import { prepareOutDir } from "./out_dir";
+import { shownPath, userPath } from "./paths";
+import { program } from "./program";
 import { UsageError } from "./usage_error";
+import { toolVersion } from "./version";
 
-function list(): string {
-  const l = listing();
+process.setSourceMapsEnabled(true);
+
+/** The exit status a signal gives (128 + its number). */
+const SIGNAL_STATUS: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+
+/** Our option names that npm takes for its own config when they come before `--`. */
+const OPTION_NAMES = ["subject", "design", "mutant", "seed", "runs", "sequences", "scheduler", "depth", "tso", "replay", "mutants", "list", "json", "format", "out"];
+
+/** `npm start --seed=7` (no `--`): npm keeps the option and sets npm_config_seed; say so instead of running seed 1. */
+function npmAteOptions(): void {
+  if (process.env.npm_lifecycle_event === undefined) return;
+  const eaten = OPTION_NAMES.filter((n) => process.env[`npm_config_${n}`] !== undefined);
+  if (eaten.length > 0) {
+    throw new UsageError(`npm took --${eaten[0]} for itself: put rmapcheck's options after --, as in \`npm start -- --${eaten[0]} ...\`, or run \`npx rmapcheck --${eaten[0]} ...\``);
+  }
+}
+
+function listText(o: Options): string {
+  const l = listing(o.subject);
   const d = l.designs.map((x) => `  ${x.name.padEnd(18)} ${x.summary}`);
   const m = l.mutants.map((x) => `  ${x.name.padEnd(30)} ${x.bug}`);
-  return ["designs:", ...d, "", `mutants (${l.mutants.length}):`, ...m].join("\n");
+  return [`subject ${l.subject}`, "designs:", ...d, "", `mutants (${l.mutants.length}):`, ...m].join("\n");
 }
 
-/** The counterexample file of a check: one per design, mutant, invariant and seed. */
-function cxFileName(o: Options, cx: Counterexample): string {
-  const parts = [o.variant!.design.name, o.variant!.mutant?.name, cx.violation.invariant, `seed${o.seed}`].filter(Boolean);
-  return join(o.out, `${parts.join("-")}.json`);
+/** Write to stdout; a closed pipe (EPIPE) ends the program quietly with the verdict's status. */
+function emit(s: string, status: number): void {
+  process.exitCode = status;
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(status);
+    throw e;
+  });
+  process.stdout.write(`${s}\n`);
 }
 
-/** A saver that keeps one file per search: a better counterexample may break another invariant. */
-function saver(o: Options): (cx: Counterexample) => string {
-  let file: string | null = null;
-  return (cx) => {
-    const name = cxFileName(o, cx);
-    writeAtomic(name, serialize(cx));
-    if (file !== null && file !== name) rmSync(file, { force: true });
-    file = name;
-    return name;
+async function longJob(o: Options, version: string): Promise<number> {
+  const outDir = userPath(o.out);
+  if (o.mode === "check") prepareOutDir(outDir, o.out);
+  const request: JobRequest = {
+    kind: o.mode === "mutants" ? "mutants" : "check",
+    subject: o.subject.name,
+    design: o.variant?.design.name ?? null,
+    mutant: o.variant?.mutant?.name ?? null,
+    seed: o.seed,
+    runs: o.runs,
+    sequences: o.sequences,
+    scheduler: o.scheduler,
+    depth: o.depth,
+    tso: o.tso,
+    json: o.json,
+    format: o.format,
+    columns: process.stdout.isTTY ? process.stdout.columns : null,
+    outDir,
+    version,
   };
+  const r = await runJob(request);
+  if (r.error !== null) throw r.error.type === "bad-input" ? new BadInput(r.error.message) : new Error(r.error.message);
+  if (r.signal !== null) {
+    if (r.done !== null) emit(r.done.stdout, SIGNAL_STATUS[r.signal] ?? 130);
+    const kept = r.saved === null ? "no counterexample was found to keep" : `kept ${r.saved}`;
+    process.stderr.write(`rmapcheck: interrupted by ${r.signal}: no verdict; ${kept}\n`);
+    return SIGNAL_STATUS[r.signal] ?? 130;
+  }
+  emit(r.done!.stdout, r.done!.status);
+  return r.done!.status;
 }
 
-function main(argv: string[]): number {
-  const o = parseOptions(argv);
-  const out = (s: string) => process.stdout.write(`${s}\n`);
-  const progress = (s: string) => {
-    if (!o.json) process.stderr.write(`${s}\n`);
-  };
-  if (o.help) {
-    out(USAGE);
+async function main(argv: string[]): Promise<number> {
+  npmAteOptions();
+  const version = toolVersion();
+  if ((argv.includes("--help") || argv.includes("-h")) && argv.includes("--json")) throw new UsageError("--help prints text; drop --json");
+  const p = program(version);
+  try {
+    p.parse(argv, { from: "user" });
+  } catch (e) {
+    if (e instanceof CommanderError && (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help")) return 0;
+    if (e instanceof CommanderError) throw new UsageError(e.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ").replace(/\(Did you mean (.*)\?\)/, "(did you mean $1?)"));
+    throw e;
+  }
+  const o = readOptions(p);
+  if (o.mode === "list") {
+    emit(o.json ? JSON.stringify(listing(o.subject)) : listText(o), 0);
     return 0;
   }
-  if (o.list) {
-    out(list());
-    return 0;
-  }
-  if (o.replay !== null) {
-    const r = replay(o.replay);
-    out(o.json ? JSON.stringify(r.json) : r.text);
+  if (o.mode === "replay") {
+    const file = userPath(o.replay!);
+    const r = replay(file, {
+      name: shownPath(file), format: formatter(o.format, process.stdout.isTTY ? process.stdout.columns : null) });
+    emit(o.json ? JSON.stringify(r.json) : r.text, r.status);
     return r.status;
   }
-  const base = { seed: o.seed, runs: o.runs, sequences: o.sequences, scheduler: o.scheduler, depth: o.depth, tso: o.tso };
-  if (o.mutants) {
-    const r = runCatalogue(base, progress);
-    out(o.json ? JSON.stringify(r.rows) : r.text);
-    return r.rows.every((x) => x.detected) ? 0 : 1;
-  }
-  const r = check({ ...base, variant: o.variant! }, { progress, save: saver(o) });
-  out(o.json ? JSON.stringify(r.summary) : r.text);
-  return r.summary.ok ? 0 : 1;
+  return longJob(o, version);
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (e) {
-  if (e instanceof UsageError || e instanceof BadInput) {
-    process.stderr.write(`rmapcheck: ${e.message}\n`);
-    process.exitCode = 2;
-  } else {
-    process.stderr.write(`rmapcheck: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exitCode = 3;
-  }
-}
+main(process.argv.slice(2)).then(
+  (status) => {
+    process.exitCode = status;
+  },
+  (e: unknown) => {
+    if (e instanceof UsageError || e instanceof BadInput) {
+      process.stderr.write(`rmapcheck: ${e.message}\n`);
+      process.exitCode = 2;
+    } else {
+      const first = e instanceof Error ? e.message.split("\n")[0] : String(e);
+      process.stderr.write(`rmapcheck: internal error (please report it): ${first}\n`);
+      process.exitCode = 3;
+    }
+  },
+);

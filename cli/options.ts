@@ -1,12 +1,22 @@
 /**
- * Command-line options. Every bad input is a one-line UsageError (exit 2).
+ * The command line, checked: which mode it asks for, and only options that
+ * mode uses (every other option is refused with one line, never silently
+ * dropped); design, mutant and subject names resolved once, with a
+ * did-you-mean for a misspelt one. Every bad input is a UsageError or a
+ * BadInput: one line, exit status 2.
  */
-import { parseArgs } from "node:util";
-import { designNames, resolveVariant, type SchedulerName, type Variant } from "../checker";
+import type { Command } from "commander";
+import { closest, distance } from "fastest-levenshtein";
+import { designNames, type Format, mutantNames, resolveSubject, resolveVariant, type SchedulerName, type Subject, subjectNames, type Variant } from "../checker";
+import { DEFAULTS } from "./program";
 import { UsageError } from "./usage_error";
 
+export type Mode = "check" | "replay" | "mutants" | "list";
+
 export interface Options {
-  /** The design and mutant, resolved (null with --list, --help, --replay and --mutants). */
+  mode: Mode;
+  subject: Subject;
+  /** The design and mutant, resolved (check mode only). */
   variant: Variant | null;
   seed: number;
   runs: number;
@@ -15,87 +25,72 @@ export interface Options {
   depth: number;
   tso: boolean;
   json: boolean;
+  format: Format;
+  /** As given (resolved against the user's directory by the caller). */
   out: string;
   replay: string | null;
-  mutants: boolean;
-  list: boolean;
-  help: boolean;
 }
 
-export const USAGE = `usage: npm start -- [options]
-  --design NAME       design to check (default v3; a mutant's own design with --mutant): ${designNames().join(", ")}
-  --seed N            seed of the search (default 1); the same seed gives the same output
-  --runs N            concurrent runs to try (default 3000)
-  --sequences N       sequential command sequences to check first (default 300; 0 skips)
-  --scheduler S       pct (default), random or preemptions
-  --depth D           PCT depth, 1-5 (default 3)
-  --tso               x86-TSO memory for the concurrent runs: stores pass through per-thread store buffers
-  --json              print the summary as one JSON object on stdout
-  --out DIR           where counterexample files go (default counterexamples/)
-  --replay FILE       replay a saved counterexample exactly
-  --mutant NAME       check the implementation with one catalogued mutant
-  --mutants           run the whole mutant catalogue and print a table
-  --list              list designs and mutants
-  --help              this text`;
+/** The options each mode uses; anything else given with it is refused. */
+const ACCEPTS: Record<Mode, readonly string[]> = {
+  check: ["subject", "design", "mutant", "seed", "runs", "sequences", "scheduler", "depth", "tso", "json", "format", "out"],
+  replay: ["replay", "json", "format"],
+  mutants: ["mutants", "subject", "seed", "runs", "sequences", "scheduler", "depth", "tso", "json"],
+  list: ["list", "subject", "json"],
+};
 
-function int(name: string, v: string | undefined, dflt: number, min: number, max: number): number {
-  if (v === undefined) return dflt;
-  if (!/^\d+$/.test(v)) throw new UsageError(`--${name} must be a whole number, got "${v}"`);
-  const n = Number(v);
-  if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${n}`);
-  return n;
+const WHY: Record<Mode, string> = {
+  check: "",
+  replay: "the file fixes the subject, design, mutant and schedule",
+  mutants: "each mutant is checked on its own design and counterexamples are not saved",
+  list: "--list only lists",
+};
+
+/** "unknown X" with the nearest known name when it is close. */
+export function unknownName(what: string, name: string, known: readonly string[]): UsageError {
+  const near = known.length > 0 ? closest(name, [...known]) : "";
+  const hint = near !== "" && distance(name, near) <= Math.max(2, Math.floor(name.length / 3)) ? `; did you mean "${near}"?` : `; one of: ${known.join(", ")}`;
+  return new UsageError(`unknown ${what} "${name}"${hint}`);
 }
 
-export function parseOptions(argv: string[]): Options {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        design: { type: "string" },
-        seed: { type: "string" },
-        runs: { type: "string" },
-        sequences: { type: "string" },
-        scheduler: { type: "string" },
-        depth: { type: "string" },
-        tso: { type: "boolean" },
-        json: { type: "boolean" },
-        out: { type: "string" },
-        replay: { type: "string" },
-        mutant: { type: "string" },
-        mutants: { type: "boolean" },
-        list: { type: "boolean" },
-        help: { type: "boolean" },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message.split("\n")[0]!);
+function modeOf(given: ReadonlySet<string>): Mode {
+  const modes = (["replay", "mutants", "list"] as const).filter((m) => given.has(m));
+  if (given.has("mutant") && modes.length > 0) throw new UsageError(`--mutant and --${modes[0]} cannot be combined`);
+  if (modes.length > 1) throw new UsageError(`--${modes[0]} and --${modes[1]} cannot be combined`);
+  return modes[0] ?? "check";
+}
+
+export function readOptions(p: Command): Options {
+  const v = p.opts<Record<string, unknown>>();
+  const given = new Set(Object.keys(v).filter((k) => v[k] !== undefined && p.getOptionValueSource(k) === "cli"));
+  const mode = modeOf(given);
+  for (const k of given) {
+    if (!ACCEPTS[mode].includes(k)) throw new UsageError(`--${k} does not apply to ${mode === "check" ? "a check" : `--${mode}`} (${WHY[mode]}); drop it`);
   }
-  const v = parsed.values;
-  const scheduler = v.scheduler ?? "pct";
-  if (scheduler !== "pct" && scheduler !== "random" && scheduler !== "preemptions") throw new UsageError(`--scheduler must be pct, random or preemptions, got "${scheduler}"`);
-  const modes = [v.replay !== undefined, v.mutant !== undefined, v.mutants === true, v.list === true].filter(Boolean).length;
-  if (modes > 1) throw new UsageError("--replay, --mutant, --mutants and --list cannot be combined");
-  if (v.replay !== undefined && (v.design !== undefined || v.runs !== undefined || v.scheduler !== undefined)) {
-    throw new UsageError("--replay takes the design, runs and schedule from the file; drop --design, --runs and --scheduler");
-  }
-  if (v.mutants && v.design !== undefined) throw new UsageError("--mutants checks each mutant on its own design; drop --design");
-  const checking = v.replay === undefined && !v.mutants && !v.list && !v.help;
+  const subjectName = v.subject as string | undefined;
+  if (subjectName !== undefined && !subjectNames().includes(subjectName)) throw unknownName("subject", subjectName, subjectNames());
+  const subject = resolveSubject(subjectName ?? null);
+  const design = v.design as string | undefined;
+  const mutant = v.mutant as string | undefined;
+  if (design !== undefined && !designNames(subject).includes(design)) throw unknownName(`design of ${subject.name}`, design, designNames(subject));
+  if (mutant !== undefined && !mutantNames(subject).includes(mutant)) throw unknownName(`mutant of ${subject.name}`, mutant, mutantNames(subject));
+  const scheduler = (v.scheduler as string | undefined) ?? DEFAULTS.scheduler;
+  if (!["pct", "random", "preemptions"].includes(scheduler)) throw unknownName("scheduler", scheduler, ["pct", "random", "preemptions"]);
+  const format = (v.format as string | undefined) ?? "auto";
+  if (!["wide", "narrow", "auto"].includes(format)) throw unknownName("format", format, ["wide", "narrow"]);
   return {
-    variant: checking ? resolveVariant(v.design ?? null, v.mutant ?? null) : null,
-    seed: int("seed", v.seed, 1, 0, 2 ** 31 - 1),
-    runs: int("runs", v.runs, 3000, 1, 10_000_000),
-    sequences: int("sequences", v.sequences, 300, 0, 1_000_000),
-    scheduler,
-    depth: int("depth", v.depth, 3, 1, 5),
-    tso: v.tso ?? false,
-    json: v.json ?? false,
-    out: v.out ?? "counterexamples",
-    replay: v.replay ?? null,
-    mutants: v.mutants ?? false,
-    list: v.list ?? false,
-    help: v.help ?? false,
+    mode,
+    subject,
+    variant: mode === "check" ? resolveVariant(design ?? null, mutant ?? null, subject) : null,
+    seed: (v.seed as number | undefined) ?? DEFAULTS.seed,
+    runs: (v.runs as number | undefined) ?? DEFAULTS.runs,
+    sequences: (v.sequences as number | undefined) ?? DEFAULTS.sequences,
+    scheduler: scheduler as SchedulerName,
+    depth: (v.depth as number | undefined) ?? DEFAULTS.depth,
+    tso: v.tso === true,
+    json: v.json === true,
+    format: format as Format,
+    out: (v.out as string | undefined) ?? DEFAULTS.out,
+    replay: (v.replay as string | undefined) ?? null,
   };
 }

@@ -10,7 +10,7 @@
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { load } from "../checker/report/cx_file";
+import { loadCounterexample as load } from "../checker/report/cx_read";
 import { runTrace } from "../checker/search/trace";
 import { ReplayScheduler } from "../runtime/schedulers/replay";
 import { variant } from "./variants";

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { SMALL_CONFIG } from "../impl/config";
 import { listing } from "../checker/variants";
 import type { OpDesc } from "../model/operations";
-import { load } from "../checker/report/cx_file";
+import { loadCounterexample as load } from "../checker/report/cx_read";
 import { runTrace, type Trace } from "../checker/search/trace";
 import { variant } from "./variants";
 

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BadInput } from "../checker/bad_input";
-import { load } from "../checker/report/cx_file";
+import { loadCounterexample as load } from "../checker/report/cx_read";
 import { asSeries } from "../checker/series/variants";
 import { catalogue, resolveVariant } from "../checker/variants";
 
@@ -54,7 +54,7 @@ describe("variants", () => {
       const path = join(dir, `${what.replace(" ", "-")}.json`);
       writeFileSync(path, JSON.stringify(f));
       expect(() => load(path)).toThrow(BadInput);
-      expect(() => load(path)).toThrow(/malformed replay file/);
+      expect(() => load(path)).toThrow(/malformed file/);
     }
   });
 });

@@ -61,12 +61,24 @@ export interface Step {
 /** Code under test: yields steps, receives each step's result, returns T. */
 export type KGen<T> = Generator<Step, T, number>;
 
+/**
+ * When set, called with every step as it is made and the stack of the code
+ * that made it, so a report can say where each step comes from. Off in
+ * normal runs (one null test per step).
+ */
+let stepMade: ((label: string, stack: string) => void) | null = null;
+
+export function onStepMade(hook: ((label: string, stack: string) => void) | null): void {
+  stepMade = hook;
+}
+
 function fnOf(label: string): string {
   const i = label.indexOf(": ");
   return i < 0 ? label : label.slice(0, i);
 }
 
 export function mkStep(op: StepOp, addr: number, kind: ObjKind | null, val: number, cmp: number, label: string): Step {
+  if (stepMade !== null) stepMade(label, new Error().stack ?? "");
   return { op, addr, kind, val, cmp, fn: fnOf(label), label };
 }
 

@@ -2,9 +2,13 @@
  * The main job: check one variant (a design, optionally with one mutant)
  * sequentially against the model, then under generated concurrent traces;
  * report what was checked and, on a violation, the shrunk counterexample and
- * how to replay it. The caller saves counterexample files (the `save` hook).
+ * how to replay it. The caller saves counterexample files (the `save` hook)
+ * and may stop the job (the `interrupted` hook): an interrupted job reports
+ * no verdict, never a pass.
  */
 import fc from "fast-check";
+import { Interrupted } from "../interrupted";
+import type { Progress } from "../progress";
 import { type Counterexample, formatCounterexample } from "../report/counterexample";
 import { explore, type SchedulerName } from "../search/explore";
 import { newSeqStats, type SeqFailure, type SeqStats, type Variant } from "../subject";
@@ -12,22 +16,28 @@ import { newSeqStats, type SeqFailure, type SeqStats, type Variant } from "../su
 export interface CheckRequest {
   variant: Variant;
   seed: number;
+  /** The most concurrent runs (generated traces) the search may take. */
   runs: number;
+  /** Sequential command sequences checked first. */
   sequences: number;
   scheduler: SchedulerName;
+  /** PCT depth. */
   depth: number;
   tso: boolean;
 }
 
 export interface CheckHooks {
-  /** Progress lines (stderr). */
-  progress?: (line: string) => void;
+  progress?: (p: Progress) => void;
   /** Save a counterexample as it is found and each time it shrinks; returns the file's path. */
   save?: (cx: Counterexample) => string;
   /** The command that replays a saved file. */
   replayCommand?: (file: string) => string;
   /** The command that reruns this check. */
   rerunCommand?: (r: CheckRequest) => string;
+  /** Format a counterexample for people (default: the wide table). */
+  format?: (cx: Counterexample, variant: Variant, replay: string) => string;
+  /** Polled between runs: true stops the job. */
+  interrupted?: () => boolean;
 }
 
 export interface ViolationSummary {
@@ -42,24 +52,37 @@ export interface ViolationSummary {
   replay: string;
 }
 
+/** Wall-clock figures: the only part of a summary that differs between two runs of the same options. */
+export interface Timing {
+  elapsedMs: number;
+  /** Until the first violation was seen, before shrinking (null: none). */
+  msToDetection: number | null;
+}
+
 export interface Summary {
+  /** No violation, and the whole budget was checked. */
   ok: boolean;
+  /** Stopped before the budget was spent: no verdict. */
+  interrupted: boolean;
   subject: string;
   design: string;
   mutant: string | null;
   scheduler: string;
   seed: number;
   tso: boolean;
+  /** Concurrent runs (generated traces) checked. */
   runs: number;
+  /** Replays spent shrinking a counterexample. */
+  shrinkRuns: number;
   steps: number;
   invariantChecks: number;
-  elapsedMs: number;
   sequential: SeqStats;
   violation: ViolationSummary | null;
   /** Sequences plus concurrent runs until the first violation (null: none). */
   runsToDetection: number | null;
-  /** Wall time until the first violation was seen, before shrinking (null: none). */
-  msToDetection: number | null;
+  /** What a pass rests on, in words (null when there is a violation). */
+  restsOn: string | null;
+  timing: Timing;
 }
 
 export interface CheckOutput {
@@ -74,18 +97,28 @@ export function optionsLine(r: CheckRequest): string {
   return [subject, `--design ${r.variant.design.name}`, r.variant.mutant && `--mutant ${r.variant.mutant.name}`, `--seed ${r.seed}`, r.tso && "--tso"].filter(Boolean).join(" ");
 }
 
-const defaultRerun = (r: CheckRequest): string => `npm start -- ${optionsLine(r)} --sequences ${r.sequences}`;
-const defaultReplay = (file: string): string => `npm start -- --replay ${file}`;
+const defaultRerun = (r: CheckRequest): string => `npx rmapcheck ${optionsLine(r)} --sequences ${r.sequences}`;
+const defaultReplay = (file: string): string => `npx rmapcheck --replay ${file}`;
 
-function sequentialPhase(r: CheckRequest, stats: SeqStats, hooks: CheckHooks): { text: string[]; violation: ViolationSummary | null; runs: number } {
-  if (r.sequences === 0) return { text: ["sequential: skipped (--sequences 0)"], violation: null, runs: 0 };
+function sequentialPhase(r: CheckRequest, stats: SeqStats, hooks: CheckHooks): { text: string[]; violation: ViolationSummary | null; runs: number; interrupted: boolean } {
+  if (r.sequences === 0) return { text: ["sequential: skipped (--sequences 0)"], violation: null, runs: 0, interrupted: false };
   let last: SeqFailure | null = null;
   const subject = r.variant.subject;
-  const result = fc.check(subject.sequentialProperty(r.variant, { stats, failed: (f) => (last = f) }), { numRuns: r.sequences, seed: r.seed });
+  const every = Math.max(1, Math.floor(r.sequences / 100));
+  const inner = subject.sequentialProperty(r.variant, {
+    stats,
+    failed: (f) => (last = f),
+    ...(hooks.interrupted ? { interrupted: hooks.interrupted } : {}),
+    progress: (done) => {
+      if (done % every === 0) hooks.progress?.({ phase: "sequential", done, budget: r.sequences, violations: 0 });
+    },
+  });
+  const checked = fc.check(inner, { numRuns: r.sequences, seed: r.seed });
   const head = `sequential: ${stats.sequences} command sequences, ${stats.commands} commands, ${stats.steps} atomic steps, ${stats.invariantChecks} invariant checks`;
-  if (!result.failed) return { text: [`${head}: ok`], violation: null, runs: result.numRuns };
+  if (checked.errorInstance instanceof Interrupted) return { text: [`${head}: interrupted`], violation: null, runs: checked.numRuns, interrupted: true };
+  if (!checked.failed) return { text: [`${head}: ok`], violation: null, runs: checked.numRuns, interrupted: false };
   const f = last as SeqFailure | null;
-  if (f === null) throw result.errorInstance;
+  if (f === null) throw checked.errorInstance;
   const v = f.violation;
   const replay = (hooks.rerunCommand ?? defaultRerun)(r);
   const text = [
@@ -97,27 +130,26 @@ function sequentialPhase(r: CheckRequest, stats: SeqStats, hooks: CheckHooks): {
     ...(v.diff.length > 0 ? ["  model versus implementation:", ...v.diff.slice(0, 12).map((d) => `    ${d}`)] : []),
     `replay: ${replay}`,
   ];
-  return { text, violation: { phase: "sequential", invariant: v.invariant, detail: v.detail, diff: v.diff, operations: f.ops.length, atomicSteps: f.steps, preemptions: 0, file: null, replay }, runs: result.numRuns };
+  return { text, violation: { phase: "sequential", invariant: v.invariant, detail: v.detail, diff: v.diff, operations: f.ops.length, atomicSteps: f.steps, preemptions: 0, file: null, replay }, runs: checked.numRuns, interrupted: false };
 }
 
 export function check(request: CheckRequest, hooks: CheckHooks = {}): CheckOutput {
   const t0 = Date.now();
-  const progress = hooks.progress ?? (() => {});
   // A memory-ordering mutant is only observable under x86-TSO: it turns TSO on.
   const r = request.variant.needsTso ? { ...request, tso: true } : request;
   const seq = newSeqStats();
   const lines: string[] = [`rmapcheck: ${optionsLine(r)}, scheduler ${r.scheduler}${r.scheduler === "pct" ? ` (depth ${r.depth})` : ""}`];
-  progress(`[rmapcheck] sequential refinement: ${r.sequences} command sequences`);
   const s = sequentialPhase(r, seq, hooks);
   lines.push(...s.text);
   let violation = s.violation;
+  let interrupted = s.interrupted;
   let runsToDetection: number | null = violation === null ? null : s.runs;
   let msToDetection: number | null = violation === null ? null : Date.now() - t0;
   let runs = 0;
+  let shrinkRuns = 0;
   let steps = seq.steps;
   let invariantChecks = seq.invariantChecks;
-  if (violation === null) {
-    progress(`[rmapcheck] concurrent traces: up to ${r.runs} runs`);
+  if (violation === null && !interrupted) {
     const tc = Date.now();
     let file: string | null = null;
     const e = explore({
@@ -127,33 +159,40 @@ export function check(request: CheckRequest, hooks: CheckHooks = {}): CheckOutpu
       scheduler: r.scheduler,
       depth: r.depth,
       tso: r.tso,
-      every: Math.max(1, Math.floor(r.runs / 10)),
-      progress: (p) => progress(`[rmapcheck]   ${p.runs} runs, ${p.steps} atomic steps, ${p.invariantChecks} invariant checks`),
+      ...(hooks.progress ? { progress: hooks.progress } : {}),
+      ...(hooks.interrupted ? { interrupted: hooks.interrupted } : {}),
       found: (cx) => {
         if (hooks.save) file = hooks.save(cx);
       },
     });
     runs = e.runs;
+    shrinkRuns = e.shrinkRuns;
     steps += e.steps;
     invariantChecks += e.invariantChecks;
-    const head = `concurrent: ${e.runs} runs, ${e.steps} atomic steps, ${e.invariantChecks} invariant checks`;
+    interrupted = e.interrupted;
+    const head = `concurrent: ${e.runs} runs (of at most ${r.runs}), ${e.steps} atomic steps, ${e.invariantChecks} invariant checks`;
     if (e.counterexample === null) {
-      lines.push(`${head}: ok`);
+      lines.push(`${head}: ${interrupted ? "interrupted" : "ok"}`);
     } else {
       const cx = e.counterexample;
       const replay = file === null ? "(not saved)" : (hooks.replayCommand ?? defaultReplay)(file);
       runsToDetection = s.runs + e.runsToDetection!;
       msToDetection = tc - t0 + e.msToDetection!;
-      lines.push(`${head}: VIOLATION of ${cx.violation.invariant} (first seen after ${e.runsToDetection} runs; shrunk and made 1-minimal)`, "");
-      lines.push(formatCounterexample(cx, r.variant.subject, replay));
+      const how = interrupted ? "interrupted while shrinking: the smallest so far" : "shrunk and made 1-minimal";
+      lines.push(`${head}: VIOLATION of ${cx.violation.invariant} (first seen after ${e.runsToDetection} runs; ${how})`, "");
+      lines.push(hooks.format ? hooks.format(cx, r.variant, replay) : formatCounterexample(cx, r.variant.subject, replay));
       if (file !== null) lines.push("", `counterexample saved to ${file}`);
       const ops = cx.trace.setup.length + cx.trace.threads.reduce((n, t) => n + t.ops.length, 0);
       violation = { phase: "concurrent", invariant: cx.violation.invariant, detail: cx.violation.detail, diff: cx.violation.diff, operations: ops, atomicSteps: cx.schedule.length, preemptions: cx.trace.preemptions.length, file, replay };
     }
   }
-  lines.push(violation === null ? "result: ok, no violation found" : `result: VIOLATION of ${violation.invariant}`);
+  const restsOn = violation !== null || interrupted ? null : `no violation in ${seq.sequences} sequential command sequences and ${runs} concurrent runs (${steps} checked atomic steps, ${invariantChecks} invariant checks; sampled, not a proof)`;
+  if (violation !== null) lines.push(`result: VIOLATION of ${violation.invariant}`);
+  else if (interrupted) lines.push("result: interrupted before the budget was spent: no verdict");
+  else lines.push(`result: ok, ${restsOn}`);
   const summary: Summary = {
-    ok: violation === null,
+    ok: violation === null && !interrupted,
+    interrupted,
     subject: r.variant.subject.name,
     design: r.variant.design.name,
     mutant: r.variant.mutant?.name ?? null,
@@ -161,13 +200,14 @@ export function check(request: CheckRequest, hooks: CheckHooks = {}): CheckOutpu
     seed: r.seed,
     tso: r.tso,
     runs,
+    shrinkRuns,
     steps,
     invariantChecks,
-    elapsedMs: Date.now() - t0,
     sequential: seq,
     violation,
     runsToDetection,
-    msToDetection,
+    restsOn,
+    timing: { elapsedMs: Date.now() - t0, msToDetection },
   };
   return { summary, text: lines.join("\n") };
 }

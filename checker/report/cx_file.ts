@@ -1,83 +1,149 @@
 /**
- * The counterexample file: configuration, operations, preemptions and the
- * schedule as (thread, step label) pairs. `--replay` reads it back; anything
- * malformed is reported in one line (UsageError), never as a stack trace.
+ * The counterexample file: the tool and options that made it, the
+ * configuration, operations, preemptions and the schedule as (thread, step
+ * label) pairs. `--replay` reads it back. A file is validated by zod schemas
+ * (the generic shape here, each subject's configuration and operations in its
+ * own schema) before anything runs: a damaged file is "malformed file FILE:
+ * FIELD: reason", never blamed on the code.
  */
-import { readFileSync } from "node:fs";
+import { z } from "zod";
 import { BadInput } from "../bad_input";
-import type { Variant } from "../subject";
+import type { Subject, Variant } from "../subject";
 import { findSubject } from "../variants";
 import type { Counterexample } from "./counterexample";
 
-export const FILE_VERSION = 1;
+/** Version 2 adds `tool`, `options` and `mode`; version 1 files (the corpus) are still read. */
+export const FILE_VERSION = 2;
+/** A counterexample is a few kilobytes; anything larger than this is not one. */
+export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+/** Set-up or thread operations, threads, preemptions a file may hold (generated traces have far fewer). */
+const MAX_OPS = 64;
+const MAX_THREADS = 8;
+/** Steps a schedule may hold: the largest run budget. */
+export const MAX_SCHEDULE = 1_000_000;
 
-export function serialize(cx: Counterexample): string {
-  return `${JSON.stringify({ version: FILE_VERSION, ...cx }, null, 1)}\n`;
+/** How the counterexample was found: what reproduces the search that found it. */
+export interface FileOptions {
+  subject: string;
+  design: string;
+  mutant: string | null;
+  mode: "sampled" | "exhaustive" | "sequential";
+  seed: number;
+  runs: number;
+  sequences: number;
+  scheduler: string;
+  depth: number;
+  tso: boolean;
 }
 
-function fail(path: string, what: string): never {
-  throw new BadInput(`malformed replay file ${path}: ${what}`);
+export interface FileHeader {
+  tool: { name: string; version: string };
+  options: FileOptions;
 }
 
-function int(path: string, v: unknown, what: string, min = 0, max = 1 << 20): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) fail(path, `${what} must be an integer in [${min}, ${max}]`);
-  return v;
+export function serialize(cx: Counterexample, header?: FileHeader): string {
+  return `${JSON.stringify({ version: FILE_VERSION, ...(header ?? {}), ...cx }, null, 1)}\n`;
 }
+
+const nat = z.number().int().min(0);
+
+const fileSchema = z.strictObject({
+  version: z.union([z.literal(1), z.literal(2)]),
+  tool: z.strictObject({ name: z.string(), version: z.string() }).optional(),
+  options: z
+    .strictObject({
+      subject: z.string(),
+      design: z.string(),
+      mutant: z.string().nullable(),
+      mode: z.enum(["sampled", "exhaustive", "sequential"]),
+      seed: nat,
+      runs: nat,
+      sequences: nat,
+      scheduler: z.string(),
+      depth: nat,
+      tso: z.boolean(),
+    })
+    .optional(),
+  trace: z.strictObject({
+    subject: z.string().optional(),
+    design: z.string(),
+    config: z.unknown(),
+    setup: z.array(z.unknown()).max(MAX_OPS),
+    threads: z.array(z.strictObject({ role: z.string(), ops: z.array(z.unknown()).max(MAX_OPS) })).min(1).max(MAX_THREADS),
+    preemptions: z.array(z.strictObject({ thread: nat, after: nat, to: nat })).max(MAX_OPS),
+  }),
+  schedule: z.array(z.strictObject({ thread: nat, label: z.string().max(500), op: nat.optional() })).max(MAX_SCHEDULE),
+  violation: z.strictObject({ invariant: z.string(), detail: z.string(), diff: z.array(z.string()) }),
+  failedAt: nat.nullable(),
+  mutant: z.string().optional(),
+  tso: z.boolean().optional(),
+});
+
+type RawFile = z.infer<typeof fileSchema>;
 
 /** A counterexample file, read and validated, with its variant resolved. */
 export interface LoadedCounterexample {
   cx: Counterexample;
   variant: Variant;
+  header: Partial<FileHeader>;
 }
 
-/** Read and validate a counterexample file. */
-export function load(path: string): LoadedCounterexample {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new BadInput(`cannot read replay file ${path}: ${(e as NodeJS.ErrnoException).code ?? "error"}`);
+function where(path: readonly PropertyKey[]): string {
+  return path.length === 0 ? "(the file)" : path.map(String).join(".");
+}
+
+/** The subject-dependent checks: names, configuration, operations, roles, thread numbers, the failing step. */
+function checkAgainstSubject(f: RawFile, subject: Subject, bad: (field: string, why: string) => never): Variant {
+  const t = f.trace;
+  if (!subject.designs.some((d) => d.name === t.design)) bad("trace.design", `unknown design ${JSON.stringify(t.design)}`);
+  if (f.mutant !== undefined && !subject.mutants.some((m) => m.name === f.mutant)) bad("mutant", `unknown mutant ${JSON.stringify(f.mutant)}`);
+  if (!subject.hasInvariant(f.violation.invariant)) bad("violation.invariant", `${JSON.stringify(f.violation.invariant)} is not an invariant`);
+  const config = subject.configSchema.safeParse(t.config);
+  if (!config.success) bad(`trace.config.${where(config.error.issues[0]!.path)}`, config.error.issues[0]!.message);
+  const ops: Array<[string, unknown]> = [...t.setup.map((o, i): [string, unknown] => [`trace.setup.${i}`, o]), ...t.threads.flatMap((th, i) => th.ops.map((o, j): [string, unknown] => [`trace.threads.${i}.ops.${j}`, o]))];
+  for (const [at, o] of ops) {
+    const r = subject.opSchema.safeParse(o);
+    if (!r.success) bad(`${at}${r.error.issues[0]!.path.length ? `.${where(r.error.issues[0]!.path)}` : ""}`, r.error.issues[0]!.message);
   }
+  t.threads.forEach((th, i) => {
+    if (!subject.roles.includes(th.role)) bad(`trace.threads.${i}.role`, `unknown role ${JSON.stringify(th.role)} (one of: ${subject.roles.join(", ")})`);
+  });
+  const n = t.threads.length;
+  t.preemptions.forEach((p, i) => {
+    if (p.thread >= n || p.to >= n) bad(`trace.preemptions.${i}`, `names a thread beyond the ${n} threads`);
+  });
+  // Store-buffer pseudo-threads (x86-TSO) are numbered n..2n-1.
+  const threads = f.tso === true ? 2 * n : n;
+  f.schedule.forEach((s, i) => {
+    if (s.thread >= threads) bad(`schedule.${i}.thread`, `${s.thread} is not one of the ${threads} threads`);
+  });
+  if (f.failedAt !== null && f.failedAt !== f.schedule.length - 1) {
+    bad("failedAt", `is ${f.failedAt}, but the schedule has ${f.schedule.length} steps: a run stops at its failing step, which must be the last`);
+  }
+  return subject.variant(t.design, f.mutant ?? null);
+}
+
+/** Parse and validate a counterexample file's text; `name` is how errors refer to it. */
+export function parseCounterexample(text: string, name: string): LoadedCounterexample {
+  const bad = (field: string, why: string): never => {
+    throw new BadInput(`malformed file ${name}: ${field}: ${why}`);
+  };
+  if (Buffer.byteLength(text) > MAX_FILE_BYTES) bad("(the file)", `larger than ${MAX_FILE_BYTES} bytes`);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
-    fail(path, "not JSON");
+    return bad("(the file)", "not JSON");
   }
-  const f = raw as Record<string, unknown>;
-  if (typeof f !== "object" || f === null) fail(path, "not an object");
-  if (f.version !== FILE_VERSION) fail(path, `version must be ${FILE_VERSION}`);
-  const t = f.trace as Record<string, unknown> | undefined;
-  if (typeof t !== "object" || t === null) fail(path, "no trace");
-  const subject = t.subject === undefined || typeof t.subject === "string" ? findSubject(t.subject as string | undefined) : undefined;
-  if (subject === undefined) fail(path, `unknown subject ${JSON.stringify(t.subject)}`);
-  const design = typeof t.design === "string" ? subject.designs.find((d) => d.name === t.design) : undefined;
-  if (design === undefined) fail(path, `unknown design ${JSON.stringify(t.design)}`);
-  const mutant = f.mutant === undefined ? null : typeof f.mutant === "string" ? subject.mutants.find((m) => m.name === f.mutant) : undefined;
-  if (mutant === undefined) fail(path, `unknown mutant ${JSON.stringify(f.mutant)}`);
-  const bad = (what: string): never => fail(path, what);
-  subject.checkConfig(t.config, bad);
-  if (!Array.isArray(t.setup)) fail(path, "setup must be a list");
-  t.setup.forEach((o, i) => subject.checkOp(o, `setup[${i}]`, bad));
-  if (!Array.isArray(t.threads) || t.threads.length === 0 || t.threads.length > 8) fail(path, "threads must be a list of 1 to 8 threads");
-  t.threads.forEach((th: Record<string, unknown>, i: number) => {
-    if (!subject.roles.includes(th?.role as string)) fail(path, `threads[${i}].role is unknown`);
-    if (!Array.isArray(th.ops)) fail(path, `threads[${i}].ops must be a list`);
-    th.ops.forEach((o, j) => subject.checkOp(o, `threads[${i}].ops[${j}]`, bad));
-  });
-  const n = t.threads.length;
-  if (!Array.isArray(t.preemptions)) fail(path, "preemptions must be a list");
-  t.preemptions.forEach((p: Record<string, unknown>, i: number) => {
-    int(path, p?.thread, `preemptions[${i}].thread`, 0, n - 1);
-    int(path, p?.after, `preemptions[${i}].after`);
-    int(path, p?.to, `preemptions[${i}].to`, 0, n - 1);
-  });
-  if (!Array.isArray(f.schedule)) fail(path, "schedule must be a list of {thread, label}");
-  f.schedule.forEach((s: Record<string, unknown>, i: number) => {
-    int(path, s?.thread, `schedule[${i}].thread`, 0, n - 1);
-    if (typeof s.label !== "string") fail(path, `schedule[${i}].label must be a string`);
-  });
-  const v = f.violation as Record<string, unknown> | undefined;
-  if (typeof v !== "object" || v === null || typeof v.invariant !== "string" || !subject.hasInvariant(v.invariant)) fail(path, "violation.invariant must name an invariant");
-  return { cx: f as unknown as Counterexample, variant: subject.variant(design.name, mutant?.name ?? null) };
+  const parsed = fileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return bad(where(issue.path), issue.message);
+  }
+  const f = parsed.data;
+  const subject = findSubject(f.trace.subject);
+  if (subject === undefined) return bad("trace.subject", `unknown subject ${JSON.stringify(f.trace.subject)}`);
+  const variant = checkAgainstSubject(f, subject, bad);
+  const { version: _v, tool, options, ...cx } = f;
+  return { cx: cx as Counterexample, variant, header: { ...(tool ? { tool } : {}), ...(options ? { options: options as FileOptions } : {}) } };
 }

@@ -1,15 +1,22 @@
 /**
- * The concurrency check: generate traces with fast-check, run each under a
- * scheduler (PCT by default) with every invariant checked after every step;
- * on the first violation, write the run as "default plus preemptions", let
- * fast-check shrink it (configuration, set-up, operations and preemptions
- * together), then make it 1-minimal. Deterministic for a given seed.
+ * The sampled concurrency check: generate traces with fast-check, run each
+ * under a scheduler (PCT by default) with every invariant checked after every
+ * step; on the first violation, write the run as "default plus preemptions",
+ * look for a few more failing runs within the same budget, let fast-check
+ * shrink each (configuration, set-up, operations and preemptions together),
+ * make it 1-minimal, and keep the smallest. Deterministic for a given seed.
+ *
+ * Budget: `runs` bounds every generated run of the search, the first failing
+ * one and the further ones together. Shrinking replays candidates of a
+ * counterexample already found; they are counted apart (`shrinkRuns`).
  */
 import fc from "fast-check";
 import type { Scheduler } from "../../runtime/scheduler";
 import { ConflictDirectedScheduler } from "../../runtime/schedulers/conflict";
 import { PctScheduler } from "../../runtime/schedulers/pct";
 import { RandomScheduler } from "../../runtime/schedulers/random";
+import { Interrupted } from "../interrupted";
+import type { Progress } from "../progress";
 import { type Counterexample, toCounterexample } from "../report/counterexample";
 import type { GeneratedRun, Variant } from "../subject";
 import { canonical, minimize } from "./minimize";
@@ -20,30 +27,38 @@ export type SchedulerName = "pct" | "random" | "preemptions";
 export interface ExploreOptions {
   variant: Variant;
   seed: number;
+  /** The most generated runs the search may take. */
   runs: number;
   scheduler: SchedulerName;
   /** PCT depth (bug depth it targets). */
   depth?: number;
+  /** Step budget of one run (a run that exceeds it is a livelock). */
   budget?: number;
   tso?: boolean;
   full?: boolean;
-  /** Called every `every` runs with the totals so far. */
-  progress?: (s: ExploreStats) => void;
-  every?: number;
+  /** Called about every 1% of the budget and at each phase change. */
+  progress?: (p: Progress) => void;
   /** Called with each better counterexample as it is found and shrunk (so an interrupted run keeps it). */
   found?: (cx: Counterexample) => void;
   /** Further failing runs to look for after the first, keeping the shortest counterexample (default 3). */
   candidates?: number;
+  /** Polled between runs: true stops the search (the result says it was interrupted). */
+  interrupted?: () => boolean;
 }
 
 export interface ExploreStats {
+  /** Generated runs of the search (at most the budget). */
   runs: number;
+  /** Replays of shrinking and 1-minimisation. */
+  shrinkRuns: number;
   steps: number;
   invariantChecks: number;
 }
 
 export interface ExploreResult extends ExploreStats {
   counterexample: Counterexample | null;
+  /** The search stopped because `interrupted` said so: the result is no verdict. */
+  interrupted: boolean;
   /** Runs until the first violation (the search phase only). */
   runsToDetection: number | null;
   /** Wall time until the first violation. */
@@ -57,65 +72,98 @@ export function schedulerFor(name: SchedulerName, seed: number, depth: number, v
   return undefined;
 }
 
+/** Fewest operations, then preemptions, then context switches, then atomic steps. */
+function smaller(a: Counterexample, b: Counterexample): boolean {
+  const switches = (cx: Counterexample) => cx.schedule.filter((st, i) => i > 0 && st.thread !== cx.schedule[i - 1]!.thread).length;
+  const size = (cx: Counterexample) => [cx.trace.setup.length + cx.trace.threads.reduce((n, t) => n + t.ops.length, 0), cx.trace.preemptions.length, switches(cx), cx.schedule.length];
+  const [x, y] = [size(a), size(b)];
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! < y[i]!;
+  return false;
+}
+
 export function explore(o: ExploreOptions): ExploreResult {
-  const stats: ExploreStats = { runs: 0, steps: 0, invariantChecks: 0 };
+  const stats: ExploreStats = { runs: 0, shrinkRuns: 0, steps: 0, invariantChecks: 0 };
   const depth = o.depth ?? 3;
   const base = { budget: o.budget ?? DEFAULT_BUDGET, tso: o.tso ?? false, full: o.full ?? false };
-  const count = (r: ReturnType<typeof runTrace>): TraceResult => {
-    stats.runs++;
+  const interrupted = o.interrupted ?? (() => false);
+  const every = Math.max(1, Math.floor(o.runs / 100));
+  let violations = 0;
+  const tell = (phase: Progress["phase"], done: number, budget: number) => o.progress?.({ phase, done, budget, violations });
+  const measure = (r: ReturnType<typeof runTrace>): TraceResult => {
     stats.steps += r.result.steps;
     stats.invariantChecks += r.checker.checks;
-    if (o.progress && o.every && stats.runs % o.every === 0) o.progress({ ...stats });
     return r.result;
   };
-  const runWith = (g: GeneratedRun, sched: Scheduler | undefined): TraceResult => count(runTrace(g.trace, o.variant, { ...base, scheduler: sched }));
-  const replayPreemptions = (t: Trace): TraceResult => count(runTrace(t, o.variant, base));
+  const searchRun = (g: GeneratedRun): TraceResult => {
+    if (interrupted()) throw new Interrupted();
+    stats.runs++;
+    if (stats.runs % every === 0) tell("concurrent", stats.runs, o.runs);
+    return measure(runTrace(g.trace, o.variant, { ...base, scheduler: schedulerFor(o.scheduler, g.seed, depth, o.variant) }));
+  };
+  const shrinkRun = (t: Trace): TraceResult => {
+    if (interrupted()) throw new Interrupted();
+    stats.shrinkRuns++;
+    return measure(runTrace(t, o.variant, base));
+  };
 
-  // 1. Search until the first violation.
+  /** Generated runs from `seed` until the first violation, at most numRuns. */
   const search = (seed: number, numRuns: number): { g: GeneratedRun; r: TraceResult } | null => {
     let hit: { g: GeneratedRun; r: TraceResult } | null = null;
     const prop = fc.property(o.variant.subject.runArb(o.variant), (g) => {
-      const r = runWith(g, schedulerFor(o.scheduler, g.seed, depth, o.variant));
+      const r = searchRun(g);
       if (r.violation !== null) hit = { g, r };
       return r.violation === null;
     });
-    fc.check(prop, { seed, numRuns, endOnFailure: true });
+    const out = fc.check(prop, { seed, numRuns, endOnFailure: true });
+    if (out.errorInstance instanceof Interrupted) throw out.errorInstance;
     return hit;
   };
+  const result = (cx: Counterexample | null, wasInterrupted: boolean, runsToDetection: number | null, msToDetection: number | null): ExploreResult => ({ ...stats, counterexample: cx, interrupted: wasInterrupted, runsToDetection, msToDetection });
+
   const t0 = Date.now();
-  const first = search(o.seed, o.runs);
-  if (first === null) return { ...stats, counterexample: null, runsToDetection: null, msToDetection: null };
+  tell("concurrent", 0, o.runs);
+  let first;
+  try {
+    first = search(o.seed, o.runs);
+  } catch (e) {
+    if (e instanceof Interrupted) return result(null, true, null, null);
+    throw e;
+  }
+  if (first === null) return result(null, false, null, null);
+  violations++;
   const runsToDetection = stats.runs;
   const msToDetection = Date.now() - t0;
   const extra = { ...(o.variant.mutant ? { mutant: o.variant.mutant.name } : {}), ...(o.tso ? { tso: true } : {}) };
   const report = (t: Trace, r: TraceResult): Counterexample => toCounterexample(t, r.trace, r.violation!, r.failedAt, extra);
-  o.found?.(report(canonical(first.g.trace, first.r), first.r));
+  let best = report(canonical(first.g.trace, first.r), first.r);
+  o.found?.(best);
 
-  // 2. A few more failing runs from further seeds, each shrunk by fast-check and
-  //    made 1-minimal; the smallest is reported: fewest operations, then
-  //    preemptions, then context switches, then atomic steps.
-  const candidates = [first];
-  const more = Math.min(5000, Math.max(200, 3 * runsToDetection));
-  for (let k = 1; k <= (o.candidates ?? 3); k++) {
-    const c = search(o.seed + k * 7919, more);
-    if (c !== null) candidates.push(c);
-  }
-  let best: Counterexample | null = null;
-  const switches = (cx: Counterexample) => cx.schedule.filter((st, i) => i > 0 && st.thread !== cx.schedule[i - 1]!.thread).length;
-  const size = (cx: Counterexample) => [cx.trace.setup.length + cx.trace.threads.reduce((n, t) => n + t.ops.length, 0), cx.trace.preemptions.length, switches(cx), cx.schedule.length];
-  const smaller = (a: Counterexample, b: Counterexample) => {
-    const [x, y] = [size(a), size(b)];
-    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! < y[i]!;
-    return false;
-  };
-  for (const c of candidates) {
-    const cx = shrinkAndMinimize(o.variant, o.seed, canonical(c.g.trace, c.r), replayPreemptions, report);
-    if (best === null || smaller(cx, best)) {
-      best = cx;
-      o.found?.(best);
+  try {
+    // A few more failing runs from further seeds, within what is left of the budget.
+    const candidates = [first];
+    const more = Math.min(5000, Math.max(200, 3 * runsToDetection));
+    for (let k = 1; k <= (o.candidates ?? 3) && stats.runs < o.runs; k++) {
+      const c = search(o.seed + k * 7919, Math.min(more, o.runs - stats.runs));
+      if (c !== null) {
+        candidates.push(c);
+        violations++;
+      }
     }
+    // Each shrunk by fast-check and made 1-minimal; the smallest is reported.
+    let shrunk = 0;
+    for (const c of candidates) {
+      tell("shrinking", shrunk++, candidates.length);
+      const cx = shrinkAndMinimize(o.variant, o.seed, canonical(c.g.trace, c.r), shrinkRun, report);
+      if (shrunk === 1 || smaller(cx, best)) {
+        best = cx;
+        o.found?.(best);
+      }
+    }
+  } catch (e) {
+    if (e instanceof Interrupted) return result(best, true, runsToDetection, msToDetection);
+    throw e;
   }
-  return { ...stats, counterexample: best, runsToDetection, msToDetection };
+  return result(best, false, runsToDetection, msToDetection);
 }
 
 /** fast-check shrinks the run written as preemptions, then minimize makes it 1-minimal. */
@@ -126,7 +174,8 @@ function shrinkAndMinimize(variant: Variant, seed: number, start: Trace, run: (t
     if (r.violation !== null) shrunk = canonical(g.trace, r);
     return r.violation === null;
   });
-  fc.check(again, { seed, numRuns: 1, examples: [[{ trace: start, seed: 0 }]] });
+  const out = fc.check(again, { seed, numRuns: 1, examples: [[{ trace: start, seed: 0 }]] });
+  if (out.errorInstance instanceof Interrupted) throw out.errorInstance;
   const m = minimize(shrunk, run, variant.subject.configShrinks);
   return report(m.trace, m.result);
 }

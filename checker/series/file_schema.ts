@@ -1,59 +1,49 @@
 /**
- * What a counterexample file of the 2013 series may hold: its configuration
- * and its operations, checked field by field when the file is read back.
+ * What a counterexample or scenario file of the 2013 series may hold: its
+ * configuration and its operations, as zod schemas with the kernel's ranges
+ * (three page-size levels, two quadrant bits, at most KVM_MEM_SLOTS_NUM slots).
  */
-import type { OpDesc } from "../../model/operations";
-import type { Fail } from "../subject";
+import { z } from "zod";
+import { KVM_MEM_SLOTS_NUM, KVM_NR_PAGE_SIZES } from "../../impl/kvm";
+import { MAX_PFN } from "../../impl/spte_bits";
 
-const OP_FIELDS: Record<OpDesc["kind"], string[]> = {
-  page_fault: ["gfn", "level", "write", "quadrant"],
-  unmap_hva_range: ["start", "end"],
-  set_spte_hva: ["hva", "pfn", "write"],
-  age_hva: ["hva"],
-  test_age_hva: ["hva"],
-  shadow_gfn: ["gfn"],
-  get_dirty_log: ["gfn"],
-  hw_access: ["gfn", "level", "quadrant", "write"],
-  fast_page_fault: ["gfn", "quadrant"],
-  zap_page: ["gfn", "level", "quadrant", "which"],
-  invalid_all_pages: [],
-  create_slot: ["id", "baseGfn", "npages", "userspaceAddr"],
-  delete_slot: ["id"],
-  begin_delete_slot: ["id"],
-  unmap_invalid_slot: ["id"],
-  finish_delete_slot: ["id"],
-  destroy_vm: [],
-};
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+const gfn = int(0, 1 << 20);
+const hva = int(0, 1 << 20);
+const level = int(1, KVM_NR_PAGE_SIZES);
+/** sp->role.quadrant is two bits. */
+const quadrant = int(0, 3);
+const slotId = int(0, 32767);
 
-/** An integer field in [min, max]. */
-export function checkInt(fail: Fail, v: unknown, what: string, min = 0, max = 1 << 20): void {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) fail(`${what} must be an integer in [${min}, ${max}]`);
-}
+export const seriesOpSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("page_fault"), gfn, level, write: z.boolean(), quadrant }),
+  z.strictObject({ kind: z.literal("unmap_hva_range"), start: hva, end: hva }).refine((o) => o.start < o.end, { message: "start must be below end" }),
+  z.strictObject({ kind: z.literal("set_spte_hva"), hva, pfn: int(0, MAX_PFN), write: z.boolean() }),
+  z.strictObject({ kind: z.literal("age_hva"), hva }),
+  z.strictObject({ kind: z.literal("test_age_hva"), hva }),
+  z.strictObject({ kind: z.literal("shadow_gfn"), gfn }),
+  z.strictObject({ kind: z.literal("get_dirty_log"), gfn }),
+  z.strictObject({ kind: z.literal("hw_access"), gfn, level, quadrant, write: z.boolean() }),
+  z.strictObject({ kind: z.literal("fast_page_fault"), gfn, quadrant }),
+  z.strictObject({ kind: z.literal("zap_page"), gfn, level, quadrant, which: z.enum(["oldest", "newest"]) }),
+  z.strictObject({ kind: z.literal("invalid_all_pages") }),
+  z.strictObject({ kind: z.literal("create_slot"), id: slotId, baseGfn: gfn, npages: int(1, 4096), userspaceAddr: hva }),
+  z.strictObject({ kind: z.literal("delete_slot"), id: slotId }),
+  z.strictObject({ kind: z.literal("begin_delete_slot"), id: slotId }),
+  z.strictObject({ kind: z.literal("unmap_invalid_slot"), id: slotId }),
+  z.strictObject({ kind: z.literal("finish_delete_slot"), id: slotId }),
+  z.strictObject({ kind: z.literal("destroy_vm") }),
+]);
 
-export function checkSeriesOp(o: unknown, where: string, fail: Fail): void {
-  if (typeof o !== "object" || o === null) fail(`${where} is not an operation`);
-  const kind = (o as { kind?: unknown }).kind;
-  if (typeof kind !== "string" || !Object.prototype.hasOwnProperty.call(OP_FIELDS, kind)) fail(`${where} has unknown kind ${JSON.stringify(kind)}`);
-  for (const f of OP_FIELDS[kind as OpDesc["kind"]]) {
-    const v = (o as Record<string, unknown>)[f];
-    if (f === "write") {
-      if (typeof v !== "boolean") fail(`${where}.${f} must be true or false`);
-    } else if (f === "which") {
-      if (v !== "oldest" && v !== "newest") fail(`${where}.which must be "oldest" or "newest"`);
-    } else checkInt(fail, v, `${where}.${f}`);
-  }
-}
-
-export function checkSeriesConfig(raw: unknown, fail: Fail): void {
-  const cfg = raw as { kvm?: Record<string, unknown>; slots?: unknown } | undefined;
-  if (typeof cfg !== "object" || cfg === null || typeof cfg.kvm !== "object" || cfg.kvm === null) fail("no configuration");
-  checkInt(fail, cfg.kvm.PTE_LIST_EXT, "config.kvm.PTE_LIST_EXT", 2, 8);
-  checkInt(fail, cfg.kvm.levelShift, "config.kvm.levelShift", 1, 9);
-  checkInt(fail, cfg.kvm.sptesPerPage, "config.kvm.sptesPerPage", 1, 512);
-  if (typeof cfg.kvm.adBits !== "boolean") fail("config.kvm.adBits must be true or false");
-  if (!Array.isArray(cfg.slots) || cfg.slots.length > 4) fail("config.slots must be a list of at most 4 slots");
-  cfg.slots.forEach((s: Record<string, unknown>, i: number) => {
-    for (const k of ["id", "baseGfn", "userspaceAddr"]) checkInt(fail, s?.[k], `config.slots[${i}].${k}`);
-    checkInt(fail, s?.npages, `config.slots[${i}].npages`, 1, 4096);
-  });
-}
+export const seriesConfigSchema = z.strictObject({
+  kvm: z.strictObject({
+    PTE_LIST_EXT: int(2, 16),
+    levelShift: int(1, 9),
+    sptesPerPage: int(1, 512),
+    adBits: z.boolean(),
+  }),
+  slots: z
+    .array(z.strictObject({ id: slotId, baseGfn: gfn, npages: int(1, 4096), userspaceAddr: hva }))
+    .min(1)
+    .max(KVM_MEM_SLOTS_NUM),
+});

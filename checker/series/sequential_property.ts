@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { Thread } from "../../runtime/thread";
 import { SEARCH_BOUNDS } from "../search/bounds";
 import type { SeqHooks, Variant } from "../subject";
+import { Interrupted } from "../interrupted";
 import { asViolation } from "../violation";
 import { worldConfigArb } from "./arbitraries";
 import type { Coverage } from "./oracle/coverage";
@@ -21,6 +22,8 @@ export interface SeriesSeqHooks extends SeqHooks {
 export function sequentialProperty(v: Variant, hooks: SeriesSeqHooks = {}) {
   const variant = asSeries(v);
   return fc.property(worldConfigArb, fc.commands(commandArbs(), { maxCommands: SEARCH_BOUNDS.SEQ_MAX_COMMANDS, size: "max" }), (cfg, cmds) => {
+    if (hooks.interrupted?.()) throw new Interrupted();
+    hooks.progress?.(hooks.stats?.sequences ?? 0);
     const t = new Thread(0, "vcpu0", []);
     const w = makeWorld(cfg, variant, [t], { warnIsFatal: false });
     if (hooks.coverage) w.machine.observers.push(hooks.coverage);

@@ -8,7 +8,7 @@ import { invariantNamed } from "../../model/invariants";
 import type { OpDesc } from "../../model/operations";
 import type { Subject, Trace, Variant } from "../subject";
 import { runArb } from "./concurrent_arbitraries";
-import { checkSeriesConfig, checkSeriesOp } from "./file_schema";
+import { seriesConfigSchema, seriesOpSchema } from "./file_schema";
 import { opText } from "./operations";
 import { sequentialProperty } from "./sequential_property";
 import { buildSeriesTrace, ROLES, type SeriesTrace } from "./trace_build";
@@ -50,6 +50,6 @@ export const series: Subject = {
   build: buildSeriesTrace,
   configShrinks,
   sequentialProperty: (v, hooks) => sequentialProperty(v, hooks) as unknown as fc.IProperty<unknown>,
-  checkConfig: checkSeriesConfig,
-  checkOp: checkSeriesOp,
+  configSchema: seriesConfigSchema,
+  opSchema: seriesOpSchema,
 };

@@ -1,0 +1,92 @@
+/**
+ * The counterexample in at most 80 columns, the way race reports are written
+ * in kernel commit messages: the threads named CPU0, CPU1, ... with their
+ * operations, then one atomic step per line prefixed by its number and CPU,
+ * "function: access", and the impl/ file and line the step comes from; the
+ * failing step marked ">>" and the invariant named. Long lines wrap with an
+ * indent; nothing is cut.
+ */
+import { threadName } from "../search/trace";
+import type { Subject } from "../subject";
+import type { Counterexample } from "./counterexample";
+
+export const NARROW = 80;
+
+/** `text` word-wrapped to `width` columns: the first line starts with `first`, the others with `indent`. */
+export function wrap(first: string, text: string, indent: string, width = NARROW): string[] {
+  const out: string[] = [];
+  let line = first;
+  let empty = true;
+  for (let word of text.split(" ")) {
+    if (!empty && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = indent;
+      empty = true;
+    }
+    // A word longer than a whole line is broken.
+    while (line.length + word.length > width) {
+      const room = Math.max(1, width - line.length);
+      out.push(line + word.slice(0, room));
+      word = word.slice(room);
+      line = indent;
+    }
+    line += (empty ? "" : " ") + word;
+    empty = false;
+  }
+  if (!empty) out.push(line);
+  return out;
+}
+
+const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? "" : "s"}`;
+
+function cpu(thread: number, n: number): string {
+  return thread < n ? `CPU${thread}` : `CPU${thread - n}:sb`;
+}
+
+/** `sites`: label -> impl file and line (checker/report/step_sites.ts). */
+export function formatNarrow(cx: Counterexample, subject: Subject, sites: ReadonlyMap<string, string>, replay: string): string[] {
+  const t = cx.trace;
+  const n = t.threads.length;
+  const out: string[] = [];
+  const ops = t.setup.length + t.threads.reduce((k, th) => k + th.ops.length, 0);
+  const where = [t.subject && `subject ${t.subject}`, `design ${t.design}`, cx.mutant && `mutant ${cx.mutant}`, cx.tso && "x86-TSO"].filter(Boolean).join(", ");
+  out.push(`VIOLATION of ${cx.violation.invariant}`);
+  out.push(...wrap("  ", `${where}; ${plural(ops, "operation")}, ${plural(cx.schedule.length, "atomic step")}, ${plural(t.preemptions.length, "preemption")}`, "  "));
+  out.push(...wrap("  ", cx.violation.detail, "    "));
+  out.push("");
+  out.push(...wrap("configuration: ", subject.configLine(t.config), "  "));
+  if (t.setup.length > 0) {
+    out.push("set-up, run alone before the threads:");
+    for (const op of t.setup) out.push(...wrap("  ", subject.opText(op), "      "));
+  }
+  out.push("threads:");
+  t.threads.forEach((th, i) => {
+    if (th.ops.length > 0) out.push(...wrap(`  ${`${cpu(i, n)} (${threadName(th.role, i)})`.padEnd(18)} `, th.ops.map((o) => subject.opText(o)).join("; "), " ".repeat(21)));
+  });
+  out.push("");
+  out.push("steps: number, CPU, function: access, [impl/ file:line]");
+  const lastOp = new Map<number, number>();
+  cx.schedule.forEach((s, i) => {
+    const op = s.op ?? 0;
+    if (s.thread < n && lastOp.get(s.thread) !== op) {
+      lastOp.set(s.thread, op);
+      const desc = t.threads[s.thread]?.ops[op];
+      if (desc !== undefined) out.push(...wrap(`      ${cpu(s.thread, n).padEnd(6)} > `, subject.opText(desc), " ".repeat(15)));
+    }
+    const failed = cx.failedAt === i;
+    const num = `${failed ? ">>" : ""}${i + 1}`.padStart(5);
+    const site = sites.get(s.label);
+    const text = `${s.label}${site ? ` [${site}]` : ""}${failed ? `  <-- ${cx.violation.invariant}` : ""}`;
+    out.push(...wrap(`${num} ${cpu(s.thread, n).padEnd(6)} `, text, " ".repeat(13)));
+  });
+  if (cx.failedAt === null) out.push(...wrap("      ", `(every thread done: ${cx.violation.invariant} found at quiescence)`, "      "));
+  if (cx.violation.diff.length > 0) {
+    out.push("");
+    out.push("model versus implementation:");
+    for (const d of cx.violation.diff.slice(0, 12)) out.push(...wrap("  ", d, "    "));
+    if (cx.violation.diff.length > 12) out.push(`  ... and ${cx.violation.diff.length - 12} more`);
+  }
+  out.push("");
+  out.push(...wrap("replay: ", replay, "  "));
+  return out;
+}

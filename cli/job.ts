@@ -1,0 +1,78 @@
+/**
+ * Runs a long job in a worker thread and keeps the main thread free for
+ * signals. SIGINT or SIGTERM sets a flag the worker polls between runs; the
+ * worker then stops, reporting no verdict. If it has not answered within a
+ * second it is terminated: the counterexample files it saved are complete
+ * (they are written atomically as they are found).
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import type { JobRequest, WorkerMessage } from "./job_protocol";
+import { progressReporter } from "./progress";
+
+export interface JobResult {
+  /** The worker's answer, or null when it was terminated after an interrupt. */
+  done: (WorkerMessage & { type: "done" }) | null;
+  /** The signal that interrupted the job, or null. */
+  signal: NodeJS.Signals | null;
+  /** The last counterexample file saved, or null. */
+  saved: string | null;
+  /** Set when the worker reported bad input or failed. */
+  error: (WorkerMessage & { type: "bad-input" | "failed" }) | null;
+}
+
+/** Patience after an interrupt before the worker is terminated. */
+const GRACE_MS = 1000;
+
+function workerEntry(): { file: string; execArgv: string[] } {
+  const js = join(__dirname, "worker.js");
+  if (existsSync(js)) return { file: js, execArgv: [] };
+  // Run from the TypeScript sources (tsx): the worker needs the same loader.
+  return { file: join(__dirname, "worker.ts"), execArgv: ["--import", "tsx"] };
+}
+
+export function runJob(request: JobRequest): Promise<JobResult> {
+  const flag = new SharedArrayBuffer(4);
+  const stop = new Int32Array(flag);
+  const entry = workerEntry();
+  const worker = new Worker(entry.file, { workerData: { request, flag }, execArgv: entry.execArgv, stdout: false, stderr: false });
+  const progress = progressReporter();
+  const result: JobResult = { done: null, signal: null, saved: null, error: null };
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      progress.end();
+      process.removeListener("SIGINT", onSignal);
+      process.removeListener("SIGTERM", onSignal);
+      void worker.terminate();
+      resolve(result);
+    };
+    const onSignal = (sig: NodeJS.Signals) => {
+      if (result.signal !== null) return;
+      result.signal = sig;
+      Atomics.store(stop, 0, 1);
+      setTimeout(finish, GRACE_MS).unref();
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+    worker.on("message", (m: WorkerMessage) => {
+      if (m.type === "progress") progress.report(m.progress);
+      else if (m.type === "saved") result.saved = m.file;
+      else if (m.type === "done") {
+        result.done = m;
+        finish();
+      } else {
+        result.error = m;
+        finish();
+      }
+    });
+    worker.on("error", (e) => {
+      result.error = { type: "failed", message: e instanceof Error ? `${e.message}\n${e.stack ?? ""}` : String(e) };
+      finish();
+    });
+    worker.on("exit", () => finish());
+  });
+}

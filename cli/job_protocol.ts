@@ -1,0 +1,30 @@
+/** What the CLI's main thread and its worker tell each other (plain, cloneable data). */
+import type { Progress } from "../checker";
+
+/** A long job, by names: the worker resolves them again (objects do not cross threads). */
+export interface JobRequest {
+  kind: "check" | "mutants";
+  subject: string;
+  design: string | null;
+  mutant: string | null;
+  seed: number;
+  runs: number;
+  sequences: number;
+  scheduler: "pct" | "random" | "preemptions";
+  depth: number;
+  tso: boolean;
+  json: boolean;
+  format: "wide" | "narrow" | "auto";
+  /** The terminal's width for the auto format, or null when stdout is not a terminal. */
+  columns: number | null;
+  /** Absolute, already checked. */
+  outDir: string;
+  version: string;
+}
+
+export type WorkerMessage =
+  | { type: "progress"; progress: Progress }
+  | { type: "saved"; file: string }
+  | { type: "done"; status: number; stdout: string; interrupted: boolean; summary: string }
+  | { type: "bad-input"; message: string }
+  | { type: "failed"; message: string };

@@ -1,0 +1,73 @@
+/**
+ * The command line as commander declares it: every option with its help
+ * text, default and an example. Values are parsed here (whole numbers,
+ * declared choices, an option given twice is refused); which options a mode
+ * accepts, and the names of designs and mutants, are checked in options.ts.
+ */
+import { Command, InvalidArgumentError, Option } from "commander";
+import { designNames, mutantNames, subjectNames } from "../checker";
+
+/** A value option given twice is refused, not silently overwritten. */
+function once<T>(parse: (v: string) => T): (v: string, previous: T | undefined) => T {
+  return (v, previous) => {
+    if (previous !== undefined) throw new InvalidArgumentError("given twice; give it once");
+    return parse(v);
+  };
+}
+
+function whole(min: number, max: number): (v: string) => number {
+  return (v) => {
+    if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}, got "${v}"`);
+    const n = Number(v);
+    if (n < min || n > max) throw new InvalidArgumentError(`must be from ${min} to ${max}, got ${n}`);
+    return n;
+  };
+}
+
+const text = (v: string): string => v;
+
+export const DEFAULTS = { seed: 1, runs: 3000, sequences: 300, scheduler: "pct", depth: 3, out: "counterexamples" } as const;
+
+const EXAMPLES = `
+Examples:
+  rmapcheck                                  check the v3 series as specified (finds race F1)
+  rmapcheck --design v3-fixed --seed 7       check the corrected series with seed 7
+  rmapcheck --mutant no-backfill             check one catalogued mutant (on its own design)
+  rmapcheck --mutants --json                 the whole mutant catalogue, as JSON
+  rmapcheck --subject lockless-aging         the second subject: lockless rmap aging (Linux 6.15)
+  rmapcheck --replay counterexamples/F.json  replay a saved counterexample exactly
+  rmapcheck --list                           designs and mutants of a subject
+
+Exit status: 0 no violation, 1 a violation (found or replayed), 2 bad input
+(a bad option, an unknown name, a malformed or diverging file, an unusable
+--out), 3 an internal error of rmapcheck, 130 interrupted by SIGINT, 143 by SIGTERM.
+Through npm, put options after --: npm start -- --seed 7.`;
+
+export function program(version: string): Command {
+  const p = new Command("rmapcheck")
+    .description("Check the KVM x86 MMU rmap layer: a reference model beside a kernel-faithful implementation, under generated concurrent traces.")
+    .version(version, "-V, --version")
+    .helpOption("-h, --help", "this text")
+    .allowExcessArguments(false)
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeErr: () => {}, writeOut: (s) => process.stdout.write(s) });
+  const add = (o: Option) => p.addOption(o);
+  add(new Option("--subject <name>", `the kernel code to check: ${subjectNames().join(", ")} (default: ${subjectNames()[0]})`).argParser(once(text)));
+  add(new Option("--design <name>", `the design to check (default: v3; with --mutant, the mutant's own design); series: ${designNames().join(", ")}`).argParser(once(text)));
+  add(new Option("--mutant <name>", `check one catalogued mutant (${mutantNames().length} in the series; --list shows them)`).argParser(once(text)));
+  add(new Option("--seed <n>", `seed of the search; the same seed and options give the same output (default: ${DEFAULTS.seed})`).argParser(once(whole(0, 2 ** 31 - 1))));
+  add(new Option("--runs <n>", `the most concurrent runs (generated traces) the search may take (default: ${DEFAULTS.runs})`).argParser(once(whole(1, 10_000_000))));
+  add(new Option("--sequences <n>", `sequential command sequences checked first; 0 skips them (default: ${DEFAULTS.sequences})`).argParser(once(whole(0, 1_000_000))));
+  add(new Option("--scheduler <name>", `how concurrent runs interleave: pct, random or preemptions (default: ${DEFAULTS.scheduler})`).argParser(once(text)));
+  add(new Option("--depth <d>", `PCT's bug depth, 1 to 5 (default: ${DEFAULTS.depth})`).argParser(once(whole(1, 5))));
+  add(new Option("--tso", "x86-TSO store buffers instead of sequential consistency for the concurrent runs"));
+  add(new Option("--replay <file>", "replay a saved counterexample exactly").argParser(once(text)));
+  add(new Option("--mutants", "check the whole mutant catalogue of the subject and print a table"));
+  add(new Option("--list", "list the subject's designs and mutants"));
+  add(new Option("--json", "print one JSON object on stdout (wall-clock figures in its `timing`)"));
+  add(new Option("--format <f>", "counterexamples as wide (one column per thread) or narrow (80 columns, each step with its impl/ file and line) (default: wide when it fits the terminal, else narrow)").argParser(once(text)));
+  add(new Option("--out <dir>", `where counterexample files go (default: ${DEFAULTS.out}/)`).argParser(once(text)));
+  p.addHelpText("after", EXAMPLES);
+  return p;
+}

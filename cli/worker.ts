@@ -1,0 +1,50 @@
+/**
+ * The worker thread that runs a long job (a check, the mutant catalogue), so
+ * that the main thread stays free to receive SIGINT and SIGTERM. It polls a
+ * shared flag between runs; counterexample files are written here as they
+ * are found, so an interrupted job has already kept the best one.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { BadInput, check, formatter, resolveSubject, resolveVariant, runCatalogue } from "../checker";
+import { saver } from "./cx_files";
+import type { JobRequest, WorkerMessage } from "./job_protocol";
+
+process.setSourceMapsEnabled(true);
+const { request, flag } = workerData as { request: JobRequest; flag: SharedArrayBuffer };
+const stop = new Int32Array(flag);
+const interrupted = (): boolean => Atomics.load(stop, 0) !== 0;
+const post = (m: WorkerMessage) => parentPort!.postMessage(m);
+const progress = (p: WorkerMessage & { type: "progress" }) => post(p);
+
+function run(r: JobRequest): WorkerMessage {
+  const subject = resolveSubject(r.subject);
+  const base = { seed: r.seed, runs: r.runs, sequences: r.sequences, scheduler: r.scheduler, depth: r.depth, tso: r.tso };
+  if (r.kind === "mutants") {
+    const m = runCatalogue(base, { interrupted, progress: (p) => progress({ type: "progress", progress: p }) }, subject);
+    const failed = m.rows.some((x) => !x.detected);
+    return { type: "done", status: m.interrupted ? 1 : failed ? 1 : 0, stdout: r.json ? JSON.stringify({ subject: subject.name, interrupted: m.interrupted, rows: m.rows }) : m.text, interrupted: m.interrupted, summary: m.text.split("\n").pop() ?? "" };
+  }
+  const variant = resolveVariant(r.design, r.mutant, subject);
+  const tso = r.tso || variant.needsTso;
+  const header = {
+    tool: { name: "rmapcheck", version: r.version },
+    options: { subject: subject.name, design: variant.design.name, mutant: variant.mutant?.name ?? null, mode: "sampled" as const, seed: r.seed, runs: r.runs, sequences: r.sequences, scheduler: r.scheduler, depth: r.depth, tso },
+  };
+  const out = check(
+    { ...base, variant },
+    {
+      interrupted,
+      progress: (p) => progress({ type: "progress", progress: p }),
+      save: saver(r.outDir, header, (file) => post({ type: "saved", file })),
+      format: formatter(r.format, r.columns),
+    },
+  );
+  const s = out.summary;
+  return { type: "done", status: s.ok ? 0 : 1, stdout: r.json ? JSON.stringify(s) : out.text, interrupted: s.interrupted, summary: `${s.runs} concurrent runs` };
+}
+
+try {
+  post(run(request));
+} catch (e) {
+  post(e instanceof BadInput ? { type: "bad-input", message: e.message } : { type: "failed", message: e instanceof Error ? `${e.message}\n${e.stack ?? ""}` : String(e) });
+}

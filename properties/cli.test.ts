@@ -1,0 +1,230 @@
+/**
+ * The command line as a user meets it: the built binary (dist/cli/main.js,
+ * which `npm test` builds first), spawned with bad input and with the
+ * documented options. Each row of issue 10's table has its test: the exit
+ * status, and stderr one line without a stack trace.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const ROOT = join(__dirname, "..");
+const BIN = join(ROOT, "dist", "cli", "main.js");
+const CORPUS = join(ROOT, "properties", "corpus");
+const F1 = join(CORPUS, "v3-INV-SP-LIVE-seed1.json");
+const tmp = () => mkdtempSync(join(tmpdir(), "rmapcheck-cli-"));
+
+interface Ran {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[], opts: { env?: Record<string, string>; cwd?: string; timeout?: number } = {}): Ran {
+  const env: Record<string, string | undefined> = { ...process.env, ...opts.env };
+  if (opts.env?.npm_lifecycle_event === undefined) delete env.npm_lifecycle_event;
+  for (const k of Object.keys(env)) if (k.startsWith("npm_config_") && opts.env?.[k] === undefined) delete env[k];
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", cwd: opts.cwd ?? ROOT, env, timeout: opts.timeout ?? 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Exit 2 with exactly one line on stderr, no stack trace. */
+function expectUsage(r: Ran, pattern: RegExp): void {
+  expect(r.status).toBe(2);
+  const lines = r.stderr.split("\n").filter((l) => l.length > 0);
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^rmapcheck: /);
+  expect(lines[0]).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}
+
+/** A copy of the F1 counterexample with one change, written to a temporary file. */
+function damaged(edit: (f: any) => void): string {
+  const f = JSON.parse(readFileSync(F1, "utf8"));
+  edit(f);
+  const p = join(tmp(), "cx.json");
+  writeFileSync(p, JSON.stringify(f));
+  return p;
+}
+
+beforeAll(() => {
+  if (!existsSync(BIN)) throw new Error("dist/cli/main.js is missing: `npm test` builds it (npm run build)");
+});
+
+describe("the rmapcheck binary", () => {
+  test("--help and --version exit 0; --design v3-fixed --seed 3 passes", () => {
+    expect(run(["--help"]).status).toBe(0);
+    expect(run(["--help"]).stdout).toMatch(/--design <name>[\s\S]*Examples:/);
+    expect(run(["--version"]).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const r = run(["--design", "v3-fixed", "--seed", "3", "--runs", "100", "--sequences", "20", "--out", tmp()]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/result: ok, no violation in 20 sequential command sequences and 100 concurrent runs/);
+  });
+
+  test("row 1: `npm start --seed=7` (npm keeps the option) is refused, not run with seed 1; relative paths are the user's", () => {
+    expectUsage(run([], { env: { npm_lifecycle_event: "start", npm_config_seed: "7" } }), /npm took --seed for itself.*npm start -- --seed/);
+    const user = tmp();
+    const r = run(["--runs", "1000", "--sequences", "0", "--out", "cx"], { env: { INIT_CWD: user } });
+    expect(r.status).toBe(1);
+    expect(readdirSync(join(user, "cx")).length).toBe(1);
+    expect(r.stdout).toMatch(/counterexample saved to cx\//);
+  });
+
+  test("row 2: --json prints one JSON object and nothing else on stdout", () => {
+    const r = run(["--json", "--design", "v3-fixed", "--runs", "50", "--sequences", "5", "--out", tmp()]);
+    expect(r.status).toBe(0);
+    expect(() => JSON.parse(r.stdout)).not.toThrow();
+    expect(JSON.parse(r.stdout).restsOn).toMatch(/sampled, not a proof/);
+  });
+
+  test("rows 3-4: an unusable --out is one line, exit 2, before any search, and never a hang", () => {
+    const dir = tmp();
+    symlinkSync(join(dir, "nowhere"), join(dir, "dangling"));
+    for (const out of ["/dev/null", "/etc/passwd/sub", join(dir, "dangling"), "/proc/nonexistent"]) {
+      const r = run(["--out", out], { timeout: 20_000 });
+      expectUsage(r, /^rmapcheck: --out /);
+    }
+  });
+
+  test("row 5: options a mode ignores are refused, not silently dropped", () => {
+    for (const extra of [["--seed", "5"], ["--tso"], ["--depth", "2"], ["--sequences", "3"], ["--out", "x"], ["--design", "v3"], ["--runs", "3"], ["--scheduler", "random"]]) {
+      expectUsage(run(["--replay", F1, ...extra]), /does not apply to --replay/);
+    }
+    expectUsage(run(["--list", "--seed", "2"]), /does not apply to --list/);
+    expectUsage(run(["--mutants", "--design", "v3"]), /does not apply to --mutants/);
+  });
+
+  test("row 6: --list --json is JSON; --help --json is refused", () => {
+    const r = run(["--list", "--json"]);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).designs.map((d: { name: string }) => d.name)).toContain("v3-fixed");
+    expectUsage(run(["--help", "--json"]), /--help prints text/);
+  });
+
+  test("row 7: a value option given twice is refused", () => {
+    expectUsage(run(["--seed", "1", "--seed", "2"]), /given twice/);
+  });
+
+  test("row 8: a closed pipe ends the program quietly with the verdict's status", () => {
+    for (const tail of ["true", "head -1"]) {
+      const r = spawnSync("bash", ["-c", `"${process.execPath}" "${BIN}" --list | ${tail}; echo "status \${PIPESTATUS[0]}" >&2`], { encoding: "utf8", cwd: ROOT });
+      expect(r.stderr.trim()).toBe("status 0");
+    }
+  });
+
+  test("row 9: --replay of a device or an oversized file is refused before reading it", () => {
+    expectUsage(run(["--replay", "/dev/zero"], { timeout: 20_000 }), /not a regular file/);
+    const big = join(tmp(), "big.json");
+    writeFileSync(big, " ".repeat(5 * 1024 * 1024));
+    expectUsage(run(["--replay", big]), /larger than/);
+  });
+
+  test("rows 10-12: a damaged file is 'malformed file: FIELD: reason', never blamed on the code", () => {
+    const cases: Array<[(f: any) => void, RegExp]> = [
+      [(f) => delete f.failedAt, /malformed file .*: failedAt: /],
+      [(f) => (f.failedAt = "x"), /malformed file .*: failedAt: /],
+      [(f) => (f.failedAt = -7), /malformed file .*: failedAt: /],
+      [(f) => f.schedule.pop(), /malformed file .*: failedAt: is 23, but the schedule has 23 steps/],
+      [(f) => f.schedule.push({ thread: 0, label: "x" }), /malformed file .*: failedAt: /],
+      [(f) => (f.schedule = f.schedule.concat(Array.from({ length: 720_000 }, () => ({ thread: 0, label: "x" })))), /malformed file .*(larger than|failedAt)/],
+      [(f) => (f.trace.setup = Array.from({ length: 420_000 }, () => f.trace.setup[0])), /malformed file .*(larger than|trace\.setup)/],
+      [(f) => (f.trace.setup[0].level = 1000), /malformed file .*: trace\.setup\.0\.level: /],
+      [(f) => (f.trace.setup[0].quadrant = 99), /malformed file .*: trace\.setup\.0\.quadrant: /],
+      [(f) => (f.trace.config.slots = []), /malformed file .*: trace\.config\.slots: /],
+    ];
+    for (const [edit, pattern] of cases) expectUsage(run(["--replay", damaged(edit)]), pattern);
+  });
+
+  test("row 11b: a file the code no longer matches names the step, the file's label and the code's", () => {
+    const p = damaged((f) => (f.schedule[3].label = "kvm_mmu_invalidate_memslot_pages: something else"));
+    expectUsage(run(["--replay", p]), /the code no longer matches .* at step 4 \(thread 0\): file says "kvm_mmu_invalidate_memslot_pages: something else", code says "/);
+  });
+
+  test("row 13: negative and fractional numbers get a clear message", () => {
+    expectUsage(run(["--seed", "-1"]), /--seed.*must be a whole number/);
+    expectUsage(run(["--runs", "2.5"]), /--runs.*must be a whole number/);
+    expectUsage(run(["--design", "v3-fxed"]), /did you mean "v3-fixed"/);
+    expectUsage(run(["--desing", "v3"]), /unknown option '--desing'.*did you mean --design/);
+  });
+
+  test("row 14: SIGTERM stops a run within about a second, keeps the best counterexample, exits 143 and prints no pass", async () => {
+    const out = tmp();
+    const child = spawn(process.execPath, [BIN, "--runs", "1000000", "--sequences", "0", "--out", out], { cwd: ROOT });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    // v3's race is found after a few hundred runs; wait for the file, then interrupt.
+    await new Promise<void>((resolve, reject) => {
+      const t0 = Date.now();
+      const poll = setInterval(() => {
+        if (readdirSync(out).some((f) => f.endsWith(".json"))) {
+          clearInterval(poll);
+          resolve();
+        } else if (Date.now() - t0 > 60_000) {
+          clearInterval(poll);
+          reject(new Error("no counterexample within 60 s"));
+        }
+      }, 50);
+    });
+    const sent = Date.now();
+    child.kill("SIGTERM");
+    const status = await new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    expect(Date.now() - sent).toBeLessThan(5000);
+    expect(status).toBe(143);
+    expect(stdout).not.toMatch(/result: ok/);
+    expect(stderr.trim().split("\n").pop()).toMatch(/^rmapcheck: interrupted by SIGTERM: no verdict; kept .*\.json$/);
+    const kept = readdirSync(out).filter((f) => f.endsWith(".json"));
+    expect(kept).toHaveLength(1);
+    expect(() => JSON.parse(readFileSync(join(out, kept[0]!), "utf8"))).not.toThrow();
+  });
+
+  test("row 15: the file name holds a hash of the search's options, and the file records the tool, the options and the seed", () => {
+    const out = tmp();
+    run(["--runs", "600", "--sequences", "0", "--out", out]);
+    run(["--runs", "600", "--sequences", "0", "--scheduler", "random", "--out", out]);
+    const files = readdirSync(out).sort();
+    expect(files).toHaveLength(2);
+    for (const f of files) expect(f).toMatch(/^v3-INV-[A-Z-]+-seed1-[0-9a-f]{8}\.json$/);
+    const saved = JSON.parse(readFileSync(join(out, files[0]!), "utf8"));
+    expect(saved.tool.name).toBe("rmapcheck");
+    expect(saved.options).toMatchObject({ design: "v3", seed: 1, sequences: 0, mode: "sampled" });
+  });
+
+  test("row 16: --format narrow fits 80 columns for every corpus counterexample, each step naming its impl/ file and line", () => {
+    const files = [...readdirSync(CORPUS).filter((f) => f.endsWith(".json")).map((f) => join(CORPUS, f))];
+    for (const f of files) {
+      const r = run(["--replay", f, "--format", "narrow"]);
+      expect(r.status).toBe(1);
+      const lines = r.stdout.split("\n");
+      for (const l of lines) expect(l.length).toBeLessThanOrEqual(80);
+      const steps = r.stdout.replace(/\n {13}/g, " ").split("\n").filter((l) => /^ *(>>)?\d+ CPU\d/.test(l));
+      expect(steps.length).toBeGreaterThan(5);
+      for (const s of steps) expect(s).toMatch(/\[[a-z_/]+\.ts:\d+\]/);
+    }
+  });
+
+  test("row 17: progress on stderr with --json, by phase, never past the budget", () => {
+    const r = run(["--json", "--design", "v3-fixed", "--runs", "40", "--sequences", "10", "--out", tmp()]);
+    const lines = r.stderr.trim().split("\n");
+    expect(lines.some((l) => /^\[rmapcheck\] sequential: \d+\/10/.test(l))).toBe(true);
+    expect(lines.some((l) => /^\[rmapcheck\] concurrent: 40\/40 /.test(l))).toBe(true);
+    for (const l of lines) {
+      const m = /: (\d+)\/(\d+)/.exec(l);
+      if (m) expect(Number(m[1])).toBeLessThanOrEqual(Number(m[2]));
+    }
+    expect(JSON.parse(r.stdout).runs).toBeLessThanOrEqual(40);
+  });
+
+  test("--json --seed 7 twice is identical once `timing` is removed", () => {
+    const args = ["--json", "--seed", "7", "--runs", "400", "--sequences", "20"];
+    const a = JSON.parse(run([...args, "--out", tmp()]).stdout);
+    const b = JSON.parse(run([...args, "--out", tmp()]).stdout);
+    delete a.timing;
+    delete b.timing;
+    // The saved file's path is the only other thing that depends on where it ran.
+    for (const x of [a, b]) if (x.violation) x.violation.file = x.violation.replay = "";
+    expect(b).toEqual(a);
+  });
+});
