@@ -10,7 +10,7 @@ import { type KGen, spinLock, spinUnlock, srcuReadLock, srcuReadUnlock } from ".
 import { flushRemoteTlbs } from "./steps";
 import type { pte_t } from "./host_pte";
 import { KVM_NR_PAGE_SIZES, type Kvm, MEMSLOT, PT_PAGE_TABLE_LEVEL } from "./kvm";
-import { gfn_to_index, kvm_memslots, memslots_slots, slot_field } from "./memslot";
+import { kvm_memslots, memslots_slots, slot_field } from "./memslot";
 
 export type hva_handler = "rmap_unmap" | "rmap_set_pte" | "rmap_age" | "rmap_test_age";
 
@@ -55,8 +55,8 @@ export function* kvm_handle_hva_range(kvm: Kvm, start: number, end: number, data
  */
 export function hva_range_rmaps(kvm: Kvm, memslot: number, gfn_start: number, gfn_end: number, level: number): number[] {
   const base = slot_field(kvm, memslot, MEMSLOT.base_gfn);
-  const first = gfn_to_index(kvm, gfn_start, base, level);
-  const last = gfn_to_index(kvm, gfn_end - 1, base, level);
+  const first = kvm.sym.gfn_to_index(kvm, gfn_start, base, level);
+  const last = kvm.sym.gfn_to_index(kvm, gfn_end - 1, base, level);
   const rmapp = kvm.sym.__gfn_to_rmap(kvm, gfn_start, level, memslot);
   return Array.from({ length: last - first + 1 }, (_, k) => rmapp + k * 8);
 }

@@ -30,14 +30,14 @@ export function slot_field(kvm: Kvm, slot: number, off: number): number {
 
 /** Number of rmap heads at `level` for a slot: gfn_to_index(last gfn) + 1. */
 export function rmap_array_len(kvm: Kvm, base_gfn: number, npages: number, level: number): number {
-  return gfn_to_index(kvm, base_gfn + npages - 1, base_gfn, level) + 1;
+  return kvm.sym.gfn_to_index(kvm, base_gfn + npages - 1, base_gfn, level) + 1;
 }
 
 /** __gfn_to_rmap(gfn, level, slot): &slot->arch.rmap[level - 1][idx] */
 export function __gfn_to_rmap(kvm: Kvm, gfn: number, level: number, slot: number): number {
   if (!slot) throw new KernelBug("__gfn_to_rmap", "NULL pointer dereference: no memslot for gfn");
   const base = slot_field(kvm, slot, MEMSLOT.base_gfn);
-  const idx = gfn_to_index(kvm, gfn, base, level);
+  const idx = kvm.sym.gfn_to_index(kvm, gfn, base, level);
   const arr = slot_field(kvm, slot, MEMSLOT.rmap0 + level - 1);
   return arr + idx * WORD_BYTES;
 }

@@ -49,6 +49,7 @@ export const defaultSymbols = {
   rmap_get_first: iterator.rmap_get_first,
   rmap_get_next: iterator.rmap_get_next,
   // memslots and rmaps
+  gfn_to_index: memslot.gfn_to_index,
   __gfn_to_rmap: memslot.__gfn_to_rmap,
   gfn_to_memslot: memslot.gfn_to_memslot,
   gfn_to_rmap: memslot.gfn_to_rmap,

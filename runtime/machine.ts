@@ -116,7 +116,10 @@ export class Machine {
     return result;
   }
 
-  /** Run one operation to completion as thread t, alone, telling the observers it starts and ends. */
+  /**
+   * Run one operation to completion as thread t, alone, telling the observers
+   * it starts and ends. Its stores are in memory when it returns.
+   */
   runOperation<T>(t: Thread, op: Operation<T>): T {
     for (const o of this.observers) o.opStart(this, t, op);
     const saved = { ops: t.ops, opIndex: t.opIndex };
@@ -124,6 +127,7 @@ export class Machine {
     t.opIndex = 0;
     try {
       const r = this.runSolo(t, op.start());
+      this.drainAll(t);
       for (const o of this.observers) o.opEnd(this, t, op, r);
       return r;
     } finally {
@@ -142,14 +146,26 @@ export class Machine {
     let n = 0;
     while (!r.done) {
       const s = r.value;
-      t.pending = s;
-      t.pendingSince = this.stepIndex;
+      this.issue(t, s);
       if (!this.runnable(t)) throw new Deadlock(`${t.name} blocks forever at "${s.label}"`);
       if (++n > budget) throw new Livelock(`${t.name} exceeded ${budget} steps (last: "${s.label}")`);
       r = gen.next(this.exec(t, s));
     }
     t.pending = null;
     return r.value;
+  }
+
+  /**
+   * s becomes t's pending step. A wait that begins with a full barrier
+   * (synchronize_srcu; an IPI that waits for other CPUs, as
+   * kvm_flush_remote_tlbs does after its smp_mb) drains t's store buffer
+   * now, before it waits: the grace period, or the check of the other CPUs'
+   * modes, starts after t's earlier stores are visible.
+   */
+  private issue(t: Thread, s: Step): void {
+    t.pending = s;
+    if (this.tso && (s.op === "synchronize_srcu" || s.op === "wait_regions")) this.drainAll(t);
+    t.pendingSince = this.stepIndex;
   }
 
   /** The value t sees at addr: its own newest buffered store, else memory. */
@@ -261,12 +277,13 @@ export class Machine {
     let r = first ? null : t.gen!.next(result);
     for (;;) {
       if (r !== null && !r.done) {
-        t.pending = r.value;
-        t.pendingSince = this.stepIndex;
+        this.issue(t, r.value);
         return;
       }
       if (r !== null) {
         t.results.push(r.value);
+        // An operation's return is a full barrier (docs/architecture.md, "Memory model").
+        this.drainAll(t);
         for (const o of this.observers) o.opEnd(this, t, t.currentOp!, r.value);
       }
       t.opIndex++;

@@ -1,7 +1,12 @@
 /**
  * fast-check arbitraries for configurations and operations. Ranges are small
- * on purpose: 1-2 slots of 1-8 pages, a reduced level shift so all three
- * levels occur, four quadrants so rmaps reach two descs (spec §6).
+ * on purpose: 1-2 slots of 1-8 pages (sometimes 4-32, sparse, for a level
+ * shift of 2), a reduced level shift so all three levels occur, four
+ * quadrants so rmaps reach two descs (spec §6). The kernel's geometry is
+ * drawn too: slot bases unaligned at each large-page level, slots that start
+ * or end inside a large page, adjacent slots and slots with a gap between
+ * them, PTE_LIST_EXT 2 and 3. Operations name logical gfns, placed in the
+ * configuration by placement.ts.
  */
 import fc from "fast-check";
 import type { KvmConfig } from "../../impl/config";
@@ -13,29 +18,43 @@ export const HVA_BASE = 0x40;
 
 export const kvmConfigArb: fc.Arbitrary<KvmConfig> = fc.record({
   PTE_LIST_EXT: fc.constantFrom(3, 3, 3, 2),
-  levelShift: fc.constant(1),
+  levelShift: fc.oneof({ weight: 4, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.constant(2) }),
   sptesPerPage: fc.constantFrom(4, 2),
   adBits: fc.constantFrom(true, true, true, false),
 });
 
-/** Slot 0 at gfn 0; optionally slot 1 at gfn 8, at its own hva or aliasing slot 0's. */
+/** A sparse slot has this many times the pages (so large pages fit at a level shift of 2). */
+const SPARSE = 4;
+
+/**
+ * Slot 0 at gfn 0 or at an unaligned gfn 1-7, of 1-maxPages pages (or SPARSE
+ * times that); optionally slot 1 right after it or after a gap of 1-4 pages,
+ * at its own hva or aliasing slot 0's.
+ */
 export function slotsArb(maxPages: number): fc.Arbitrary<SlotConfig[]> {
+  const pages = fc.integer({ min: 1, max: maxPages });
   return fc
     .record({
-      n0: fc.integer({ min: 1, max: maxPages }),
-      second: fc.option(fc.record({ n1: fc.integer({ min: 1, max: maxPages }), alias: fc.boolean() }), { nil: undefined }),
+      base0: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 7 }) }),
+      n0: pages,
+      sparse: fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+      second: fc.option(fc.record({ gap: fc.oneof({ weight: 2, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 4 }) }), n1: pages, alias: fc.boolean() }), { nil: undefined }),
     })
     .map(
-      ({ n0, second }) => {
-        const slots: SlotConfig[] = [{ id: 0, baseGfn: 0, npages: n0, userspaceAddr: HVA_BASE }];
-        if (second) slots.push({ id: 1, baseGfn: 8, npages: second.n1, userspaceAddr: second.alias ? HVA_BASE : HVA_BASE + 8 });
+      ({ base0, n0, sparse, second }) => {
+        const npages = sparse ? n0 * SPARSE : n0;
+        const slots: SlotConfig[] = [{ id: 0, baseGfn: base0, npages, userspaceAddr: HVA_BASE }];
+        if (second) slots.push({ id: 1, baseGfn: base0 + npages + second.gap, npages: second.n1, userspaceAddr: second.alias ? HVA_BASE : HVA_BASE + 8 });
         return slots;
       },
       (v) => {
         const slots = v as SlotConfig[];
         const [a, b] = slots;
         if (!Array.isArray(slots) || a === undefined || slots.length > 2) throw new Error("not a slot list");
-        return { n0: a.npages, second: b === undefined ? undefined : { n1: b.npages, alias: b.userspaceAddr === HVA_BASE } };
+        const sparse = a.npages > maxPages;
+        if (sparse && a.npages % SPARSE !== 0) throw new Error("not a generated slot");
+        const second = b === undefined ? undefined : { gap: b.baseGfn - a.baseGfn - a.npages, n1: b.npages, alias: b.userspaceAddr === HVA_BASE };
+        return { base0: a.baseGfn, n0: sparse ? a.npages / SPARSE : a.npages, sparse, second };
       },
     );
 }
@@ -89,12 +108,8 @@ export const opArbs = {
   get_dirty_log: fc.record({ kind: fc.constant("get_dirty_log" as const), gfn }),
   hw_access: fc.record({ kind: fc.constant("hw_access" as const), gfn, level, quadrant, write }),
   fast_page_fault: fc.record({ kind: fc.constant("fast_page_fault" as const), gfn, quadrant }),
-  zap_page: fc
-    .record({ kind: fc.constant("zap_page" as const), gfn, level, quadrant, which: fc.constantFrom("oldest" as const, "newest" as const) })
-    .map(
-      (o) => ({ ...o, gfn: o.gfn - (o.gfn % (4 << (o.level - 1))) }),
-      (v) => v as { kind: "zap_page"; gfn: number; level: number; quadrant: number; which: "oldest" | "newest" },
-    ),
+  /** The gfn is aligned to the page's span when the operation is placed (placement.ts). */
+  zap_page: fc.record({ kind: fc.constant("zap_page" as const), gfn, level, quadrant, which: fc.constantFrom("oldest" as const, "newest" as const) }),
   invalid_all_pages: fc.constant({ kind: "invalid_all_pages" as const }),
   delete_slot: fc.record({ kind: fc.constant("delete_slot" as const), id: fc.integer({ min: 0, max: 1 }) }),
   create_slot: fc.record({

@@ -10,6 +10,7 @@ import type { OpDesc } from "../../model/operations";
 import type { Preemption } from "../../runtime/scheduler";
 import type { GeneratedRun } from "../subject";
 import { kvmConfigArb, opArbs, slotsArb } from "./arbitraries";
+import { placeTrace, unplaceTrace } from "./placement";
 import { type Role, ROLES, type SeriesTrace } from "./trace_build";
 
 const pick = (...arbs: fc.Arbitrary<OpDesc>[]) => fc.oneof(...arbs);
@@ -45,12 +46,13 @@ const threadId = fc.integer({ min: 0, max: ROLES.length - 1 });
 export const preemptionArb: fc.Arbitrary<Preemption> = fc.record({ thread: threadId, after: fc.integer({ min: 0, max: 120 }), to: threadId });
 
 export function runArb(design: string): fc.Arbitrary<GeneratedRun> {
-  const trace: fc.Arbitrary<SeriesTrace> = fc.record({
+  const logical: fc.Arbitrary<SeriesTrace> = fc.record({
     design: fc.constant(design),
     config: fc.record({ kvm: kvmConfigArb, slots: slotsArb(4) }),
     setup: setupArb,
     threads: fc.tuple(...ROLES.map((role) => fc.record({ role: fc.constant(role), ops: roleOps[role] }))),
     preemptions: fc.array(preemptionArb, { maxLength: 5 }),
   });
+  const trace = logical.map(placeTrace, (v) => unplaceTrace(v as SeriesTrace));
   return fc.record({ trace, seed: fc.nat() });
 }

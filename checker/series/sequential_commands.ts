@@ -11,16 +11,20 @@ import type { Thread } from "../../runtime/thread";
 import { opText } from "./operations";
 import type { SeqStats } from "../subject";
 import { runCommand } from "./oracle/sequential_check";
-import type { World } from "./world";
+import { placeOp } from "./placement";
+import type { World, WorldConfig } from "./world";
 import { opArbs } from "./arbitraries";
 
 export interface SeqModel {
   readonly params: Params;
+  readonly cfg: WorldConfig;
   s: ModelState;
 }
 
 export interface SeqReal {
   w: World;
+  /** The world's configuration: logical operations are placed in it. */
+  cfg: WorldConfig;
   t: Thread;
   stats?: SeqStats;
   /** The operations run so far, in order (what a failure is reported with). */
@@ -31,12 +35,13 @@ export class OpCommand implements fc.Command<SeqModel, SeqReal> {
   constructor(readonly op: OpDesc) {}
 
   check(m: Readonly<SeqModel>): boolean {
-    return enabled(m.params, m.s, this.op);
+    return enabled(m.params, m.s, placeOp(this.op, m.cfg));
   }
 
   run(m: SeqModel, r: SeqReal): void {
-    r.ran.push(this.op);
-    m.s = runCommand(r.w, r.t, m.s, this.op, r.stats);
+    const op = placeOp(this.op, r.cfg);
+    r.ran.push(op);
+    m.s = runCommand(r.w, r.t, m.s, op, r.stats);
   }
 
   toString(): string {

@@ -27,9 +27,9 @@ export function sequentialProperty(v: Variant, hooks: SeriesSeqHooks = {}) {
     const t = new Thread(0, "vcpu0", []);
     const w = makeWorld(cfg, variant, [t], { warnIsFatal: false });
     if (hooks.coverage) w.machine.observers.push(hooks.coverage);
-    const model: SeqModel = { params: w.params, s: initialModel(cfg, variant) };
+    const model: SeqModel = { params: w.params, cfg, s: initialModel(cfg, variant) };
     if (hooks.stats) hooks.stats.sequences++;
-    const real: SeqReal = { w, t, ran: [], ...(hooks.stats ? { stats: hooks.stats } : {}) };
+    const real: SeqReal = { w, cfg, t, ran: [], ...(hooks.stats ? { stats: hooks.stats } : {}) };
     try {
       fc.modelRun(() => ({ model, real }), cmds);
     } catch (e) {

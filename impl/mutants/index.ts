@@ -50,6 +50,7 @@ export const MUTANTS: readonly Mutant[] = [
   { name: "desc-freed-before-unlink", origin: "new", bug: "pte_list_desc_remove_entry frees an emptied desc before unlinking it", overrides: pl.remove_entry_free_before_unlink },
   { name: "head-tag-missing", origin: "new", bug: "a desc pointer is stored in an rmap head without the tag bit (pte_list_add's 1->many, the unlink of a first desc)", overrides: pl.pte_list_add_no_tag },
   { name: "gfn-to-index-off-by-one", origin: "new", bug: "__gfn_to_rmap indexes one head too far", overrides: look.gfn_to_rmap_off_by_one },
+  { name: "gfn-to-index-offset-shift", origin: "new", bug: "gfn_to_index computes (gfn - base_gfn) >> shift: wrong only for a slot whose base is not aligned to a large page", overrides: look.gfn_to_index_offset_shift },
   { name: "rmap-add-wrong-level", origin: "new", bug: "rmap_add files every spte under level 1 instead of sp->role.level", overrides: look.rmap_add_level1 },
   { name: "hva-range-misses-last", origin: "new", bug: "kvm_handle_hva_range stops before idx_end at every level", overrides: look.handle_hva_range_short },
   { name: "clear-forgets-dirty", origin: "new", bug: "mmu_spte_clear_track_bits never calls kvm_set_pfn_dirty", overrides: sp.clear_track_bits_no_dirty },

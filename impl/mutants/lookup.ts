@@ -9,6 +9,16 @@ export const gfn_to_rmap_off_by_one: Overrides = (base) => ({
   __gfn_to_rmap: (kvm: Kvm, gfn: number, level: number, slot: number): number => base.__gfn_to_rmap(kvm, gfn, level, slot) + 8,
 });
 
+/**
+ * gfn-to-index-offset-shift: gfn_to_index shifts the offset from the base,
+ * (gfn - base_gfn) >> shift, instead of subtracting the shifted base. The two
+ * agree whenever the slot's base is aligned to the level's span: only a slot
+ * that starts inside a large page tells them apart.
+ */
+export const gfn_to_index_offset_shift: Overrides = () => ({
+  gfn_to_index: (kvm: Kvm, gfn: number, base_gfn: number, level: number): number => (gfn - base_gfn) >> ((level - 1) * kvm.cfg.levelShift),
+});
+
 /** rmap-add-wrong-level: rmap_add files every spte in the level-1 rmap instead of sp->role.level's. */
 export const rmap_add_level1: Overrides = () => ({
   *rmap_add(kvm: Kvm, spte: number, gfn: number): KGen<number> {

@@ -1,13 +1,23 @@
 /**
  * Race-directed preemption, layered on another strategy (after RaceFuzzer,
- * Sen, PLDI 2008). Two windows are a few steps wide and blind preemption
- * points rarely land in them:
- *   - a read-modify-write done as a load and a later store of the same word
- *     (lost updates): when a thread's next step stores to the word its
- *     previous step loaded, hold it back for a few steps with probability p;
+ * Sen, PLDI 2008, and the delay-bounded idea of Emmi, Qadeer and Rakamaric,
+ * POPL 2011). Blind preemption points rarely land in the windows a race needs;
+ * this layer steers the schedule into them, with probabilities, so that every
+ * run is still possible and the inner strategy still decides the rest:
+ *   - a read-modify-write done as a load and a later write of the same word
+ *     (a lost update): when a thread's next step writes the word its previous
+ *     step loaded, another writer of that word goes first; otherwise the
+ *     thread is held back for a while;
  *   - two threads about to touch the same word, one writing (or one freeing
- *     the object the other touches): switch to the other with probability p.
- * Everything else is decided by the inner strategy. Seeded, so deterministic.
+ *     the object the other touches): switch to the other;
+ *   - a racy access (a word another thread has touched in this run, one of
+ *     the two a write): the thread that made it is sometimes held back for a
+ *     long time, so that the others run far ahead of it (a lock holder stalled
+ *     after it won a race, while lock-free threads finish their work);
+ *   - under x86-TSO, in half the runs, store buffers commit only when nothing
+ *     else can run or their owner fences: stores stay invisible as long as
+ *     x86 allows (the store-buffer pattern of a missing smp_mb).
+ * Seeded, so deterministic.
  */
 import type { Machine } from "../machine";
 import { Prng } from "../prng";
@@ -15,40 +25,105 @@ import type { Decision, Scheduler } from "../scheduler";
 import { type Step, writesWord } from "../step";
 import type { Thread } from "../thread";
 
+const writes = (s: Step): boolean => writesWord(s.op) || s.op === "free";
+
 function conflicts(m: Machine, a: Step, b: Step): boolean {
-  if (a.addr === 0 || b.addr === 0) return false;
-  const aw = writesWord(a.op) || a.op === "free";
-  const bw = writesWord(b.op) || b.op === "free";
-  if (!aw && !bw) return false;
+  if (a.addr === 0 || b.addr === 0 || a.op === "spin_lock" || b.op === "spin_lock" || a.op === "spin_unlock" || b.op === "spin_unlock") return false;
+  if (!writes(a) && !writes(b)) return false;
   if (a.addr === b.addr) return true;
   if (a.op !== "free" && b.op !== "free") return false;
   const oa = m.mem.objectAt(a.addr);
   return oa !== undefined && oa === m.mem.objectAt(b.addr);
 }
 
+/** Words steps touch (lock numbers and allocations are not words). */
+function touchesWord(s: Step): boolean {
+  return s.addr !== 0 && s.op !== "spin_lock" && s.op !== "spin_unlock" && s.op !== "alloc";
+}
+
+export interface ConflictOptions {
+  /** Probability of steering at a window or a conflict. */
+  p?: number;
+  /** Probability of a long hold after a racy access. */
+  pLong?: number;
+  /** Longest hold, in decisions. */
+  longest?: number;
+}
+
 export class ConflictDirectedScheduler implements Scheduler {
   readonly name: string;
   private readonly rng: Prng;
+  private readonly p: number;
+  private readonly pLong: number;
+  private readonly longest: number;
   /** The step each thread ran last. */
   private readonly last = new Map<Thread, Step>();
   /** Threads held back, and for how many more decisions. */
   private readonly held = new Map<Thread, number>();
+  /** Per word: the threads that touched it in this run, and whether one wrote. */
+  private readonly touched = new Map<number, { by: Set<Thread>; written: boolean }>();
+  /** This run keeps TSO stores buffered as long as it can. */
+  private readonly lazyDrain: boolean;
 
-  constructor(private readonly inner: Scheduler, seed: number, private readonly p = 0.8) {
+  constructor(private readonly inner: Scheduler, seed: number, opts: ConflictOptions = {}) {
     this.name = `${inner.name}+races`;
     this.rng = new Prng(seed ^ 0x5bd1e995);
+    this.p = opts.p ?? 0.8;
+    this.pLong = opts.pLong ?? 0.25;
+    this.longest = opts.longest ?? 64;
+    this.lazyDrain = this.rng.next() < 0.5;
   }
 
-  private other(d: Decision, not: Thread): Thread | undefined {
+  private pickFree(d: Decision, not: Thread): Thread | undefined {
     const free = d.runnable.filter((t) => t !== not && !this.held.has(t));
     return free.length === 0 ? undefined : free[this.rng.below(free.length)];
   }
 
-  /** Is t between a load of a word and its store back to that word (a lost-update window)? */
+  /** Is t between a load of a word and a write back to that word (a lost-update window)? */
   private inWindow(t: Thread): boolean {
     const prev = this.last.get(t);
     const s = t.pending;
-    return prev !== undefined && s !== null && prev.op === "load" && s.op === "store" && s.addr === prev.addr;
+    return prev !== undefined && s !== null && prev.op === "load" && writesWord(s.op) && s.addr === prev.addr;
+  }
+
+  /** Is step s of t racy: a word another thread touched in this run, one of the two a write? */
+  private racy(t: Thread, s: Step): boolean {
+    if (!touchesWord(s)) return false;
+    const w = this.touched.get(s.addr);
+    if (w === undefined) return false;
+    for (const u of w.by) if (u !== t) return w.written || writes(s);
+    return false;
+  }
+
+  private record(t: Thread, s: Step): void {
+    if (!touchesWord(s)) return;
+    let w = this.touched.get(s.addr);
+    if (w === undefined) this.touched.set(s.addr, (w = { by: new Set(), written: false }));
+    w.by.add(t);
+    if (writes(s)) w.written = true;
+  }
+
+  private choose(d: Decision): Thread {
+    let next = this.inner.pick(d);
+    if (this.held.has(next)) next = this.pickFree(d, next) ?? next;
+    const s = next.pending!;
+    const rivals = d.runnable.filter((t) => t !== next && t.pending !== null && conflicts(d.m, s, t.pending));
+    if (this.inWindow(next)) {
+      // A writer of the same word goes first, always; otherwise hold the window open for a while.
+      if (rivals.length > 0) return rivals[this.rng.below(rivals.length)]!;
+      if (this.rng.next() < this.p) {
+        const o = this.pickFree(d, next);
+        if (o !== undefined) {
+          this.held.set(next, 1 + this.rng.below(8));
+          return o;
+        }
+      }
+      return next;
+    }
+    // Never rescue a thread in a window by letting it complete its write first.
+    const open = rivals.filter((t) => !this.inWindow(t));
+    if (open.length > 0 && this.rng.next() < this.p) return open[this.rng.below(open.length)]!;
+    return next;
   }
 
   pick(d: Decision): Thread {
@@ -56,26 +131,17 @@ export class ConflictDirectedScheduler implements Scheduler {
       if (n <= 1 || t.done) this.held.delete(t);
       else this.held.set(t, n - 1);
     }
-    let next = this.inner.pick(d);
-    if (this.held.has(next)) next = this.other(d, next) ?? next;
-    const s = next.pending!;
-    const rivals = d.runnable.filter((t) => t !== next && t.pending !== null && conflicts(d.m, s, t.pending));
-    if (this.inWindow(next)) {
-      // A writer of the same word goes first, always; otherwise hold the window open for a while.
-      if (rivals.length > 0) next = rivals[this.rng.below(rivals.length)]!;
-      else if (this.rng.next() < this.p) {
-        const o = this.other(d, next);
-        if (o !== undefined) {
-          this.held.set(next, 1 + this.rng.below(8));
-          next = o;
-        }
-      }
-    } else {
-      // Never rescue a thread in a window by letting it complete its store first.
-      const open = rivals.filter((t) => !this.inWindow(t));
-      if (open.length > 0 && this.rng.next() < this.p) next = open[this.rng.below(open.length)]!;
+    // Store buffers are the runnable threads the machine does not list.
+    let view = d;
+    if (this.lazyDrain) {
+      const real = d.runnable.filter((t) => d.m.threads.includes(t));
+      if (real.length > 0 && real.length < d.runnable.length) view = { ...d, runnable: real, dflt: real.includes(d.dflt) ? d.dflt : real[0]! };
     }
-    this.last.set(next, next.pending!);
+    const next = this.choose(view);
+    const s = next.pending!;
+    if (this.racy(next, s) && this.rng.next() < this.pLong) this.held.set(next, 1 + this.rng.below(this.longest));
+    this.record(next, s);
+    this.last.set(next, s);
     return next;
   }
 }

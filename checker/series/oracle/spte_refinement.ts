@@ -34,6 +34,14 @@ export class SpteRefinement {
   private readonly refKey = new Map<string, string>();
   private readonly pfns = new Map<number, PageFlags>();
   private readonly owed = new Map<Thread, Obligation[]>();
+  /**
+   * kvm_set_pfn_accessed / _dirty calls each thread made in its current
+   * operation, as "pfn:A" / "pfn:D". A call discharges an obligation of the
+   * same operation whichever comes first: under x86-TSO a clear by a plain
+   * store reaches memory (and so this ghost model) only when the store buffer
+   * drains, after the thread has gone on to call kvm_set_pfn_*.
+   */
+  private readonly propagated = new Map<Thread, Set<string>>();
   /** The model value an operation last dropped, per thread and spte (set_spte_hva remaps it). */
   private readonly lastDropped = new Map<string, Spte>();
 
@@ -70,14 +78,14 @@ export class SpteRefinement {
       if (key !== undefined) this.rmaps.get(key)?.delete(site.ref);
       this.lastDropped.set(`${t.id}:${site.ref}`, old!);
       this.flag(old!.pfn, c.accessed, c.dirty);
-      if (c.accessed || c.dirty) this.obligations(t).push({ pfn: old!.pfn, ref: site.ref, accessed: c.accessed, dirty: c.dirty });
+      this.owe(t, old!.pfn, site.ref, c.accessed, c.dirty);
       if (key !== undefined && invalidInstalled(Number(key.split(":")[0]))) this.checkObsolete(t, op, obj, site);
       return;
     }
     this.sptes.set(addr, c.value);
     if (c.kind === "update" && (c.accessed || c.dirty)) {
       this.flag(old!.pfn, c.accessed, c.dirty);
-      this.obligations(t).push({ pfn: old!.pfn, ref: site.ref, accessed: c.accessed, dirty: c.dirty });
+      this.owe(t, old!.pfn, site.ref, c.accessed, c.dirty);
     }
     if (c.kind === "map") {
       const r = siteRmap(geo, slots, site)!;
@@ -103,6 +111,14 @@ export class SpteRefinement {
     return o;
   }
 
+  /** t now owes the host page what this clear or update removed, less what it already told it in this operation. */
+  private owe(t: Thread, pfn: number, ref: string, accessed: boolean, dirty: boolean): void {
+    const told = this.propagated.get(t);
+    const a = accessed && !told?.has(`${pfn}:A`);
+    const d = dirty && !told?.has(`${pfn}:D`);
+    if (a || d) this.obligations(t).push({ pfn, ref, accessed: a, dirty: d });
+  }
+
   private flag(pfn: number, accessed: boolean, dirty: boolean): void {
     const p = this.pfns.get(pfn) ?? { accessed: false, dirty: false };
     this.pfns.set(pfn, { accessed: p.accessed || accessed, dirty: p.dirty || dirty });
@@ -110,6 +126,9 @@ export class SpteRefinement {
 
   /** kvm_set_pfn_accessed / kvm_set_pfn_dirty by t discharge what t owes for that pfn. */
   onPropagate(t: Thread, pfn: number, dirty: boolean): void {
+    let told = this.propagated.get(t);
+    if (told === undefined) this.propagated.set(t, (told = new Set()));
+    told.add(`${pfn}:${dirty ? "D" : "A"}`);
     for (const o of this.owed.get(t) ?? []) {
       if (o.pfn !== pfn) continue;
       if (dirty) o.dirty = false;
@@ -121,6 +140,7 @@ export class SpteRefinement {
   onOpEnd(t: Thread, op: OpDesc): void {
     const left = (this.owed.get(t) ?? []).filter((o) => o.accessed || o.dirty);
     this.owed.delete(t);
+    this.propagated.delete(t);
     for (const k of [...this.lastDropped.keys()]) if (k.startsWith(`${t.id}:`)) this.lastDropped.delete(k);
     if (left.length > 0) {
       const o = left[0]!;
