@@ -65,7 +65,7 @@ describe("the rmapcheck binary", () => {
   test("row 1: `npm start --seed=7` (npm keeps the option) is refused, not run with seed 1; relative paths are the user's", () => {
     expectUsage(run([], { env: { npm_lifecycle_event: "start", npm_config_seed: "7" } }), /npm took --seed for itself.*npm start -- --seed/);
     const user = tmp();
-    const r = run(["--runs", "1000", "--sequences", "0", "--out", "cx"], { env: { INIT_CWD: user } });
+    const r = run(["--mutant", "unmap-invalid-no-skip-check", "--runs", "1000", "--sequences", "0", "--out", "cx"], { env: { INIT_CWD: user } });
     expect(r.status).toBe(1);
     expect(readdirSync(join(user, "cx")).length).toBe(1);
     expect(r.stdout).toMatch(/counterexample saved to cx\//);
@@ -182,14 +182,15 @@ describe("the rmapcheck binary", () => {
 
   test("row 15: the file name holds a hash of the search's options, and the file records the tool, the options and the seed", () => {
     const out = tmp();
-    run(["--runs", "600", "--sequences", "0", "--out", out]);
-    run(["--runs", "600", "--sequences", "0", "--scheduler", "random", "--out", out]);
+    const mutant = ["--mutant", "unmap-invalid-no-skip-check", "--runs", "600", "--sequences", "0", "--out", out];
+    run(mutant);
+    run([...mutant, "--scheduler", "random"]);
     const files = readdirSync(out).sort();
     expect(files).toHaveLength(2);
-    for (const f of files) expect(f).toMatch(/^v3-INV-[A-Z-]+-seed1-[0-9a-f]{8}\.json$/);
+    for (const f of files) expect(f).toMatch(/^v3-fixed-unmap-invalid-no-skip-check-INV-[A-Z-]+-seed1-[0-9a-f]{8}\.json$/);
     const saved = JSON.parse(readFileSync(join(out, files[0]!), "utf8"));
     expect(saved.tool.name).toBe("rmapcheck");
-    expect(saved.options).toMatchObject({ design: "v3", seed: 1, sequences: 0, mode: "sampled" });
+    expect(saved.options).toMatchObject({ design: "v3-fixed", mutant: "unmap-invalid-no-skip-check", seed: 1, sequences: 0, mode: "sampled" });
   });
 
   test("row 16: --format narrow fits 80 columns for every corpus counterexample, each step naming its impl/ file and line", () => {
