@@ -34,8 +34,10 @@ export class SpteRefinement {
   private readonly refKey = new Map<string, string>();
   private readonly pfns = new Map<number, PageFlags>();
   private readonly owed = new Map<Thread, Obligation[]>();
-  /** The model value an operation last dropped, per thread and spte (set_spte_hva remaps it). */
-  private readonly lastDropped = new Map<string, Spte>();
+  /** Propagations made while the clear they pay for was still in the thread's store buffer (x86-TSO). */
+  private readonly credits = new Map<Thread, Obligation[]>();
+  /** The model value an operation last dropped, per thread and spte ref (set_spte_hva remaps it). */
+  private readonly lastDropped = new Map<Thread, Map<string, Spte>>();
 
   constructor(private readonly kvm: Kvm, private readonly style: FlushStyle) {}
 
@@ -43,7 +45,7 @@ export class SpteRefinement {
     const sp = obj.tag2;
     const f = (o: number): number => this.kvm.mem.peek(fieldOf(sp, o));
     const index = (addr - obj.base) / WORD_BYTES;
-    return { ref: spteRef(obj.tag, index), spGfn: f(MMU_PAGE.gfn), level: f(MMU_PAGE.level), quadrant: f(MMU_PAGE.quadrant), index };
+    return { ref: spteRef(obj.tag, index), spGfn: f(MMU_PAGE.gfn), level: f(MMU_PAGE.level), quadrant: f(MMU_PAGE.quadrant), index, spGen: f(MMU_PAGE.mmu_valid_gen) };
   }
 
   /**
@@ -55,7 +57,8 @@ export class SpteRefinement {
     const site = this.site(obj, addr);
     const old = this.sptes.get(addr);
     const now = isPresent(nowRaw) ? decodeSpte(nowRaw) : undefined;
-    const j = judgeSpteChange(geo, this.style, slots, op, site, old, now, this.lastDropped.get(`${t.id}:${site.ref}`));
+    const gen = this.kvm.mem.peek(this.kvm.field(KVM.mmu_valid_gen));
+    const j = judgeSpteChange(geo, this.style, slots, gen, op, site, old, now, this.lastDropped.get(t)?.get(site.ref));
     if (j.error !== null) {
       throw new Violation(j.invariant, `${t.name}: ${opText(op)} at "${label}" ${j.error}`, [
         `spte ${site.ref}: model before ${spteText(old)}, implementation after ${spteText(now)}`,
@@ -68,16 +71,18 @@ export class SpteRefinement {
       const key = this.refKey.get(site.ref);
       this.refKey.delete(site.ref);
       if (key !== undefined) this.rmaps.get(key)?.delete(site.ref);
-      this.lastDropped.set(`${t.id}:${site.ref}`, old!);
+      let dropped = this.lastDropped.get(t);
+      if (dropped === undefined) this.lastDropped.set(t, (dropped = new Map()));
+      dropped.set(site.ref, old!);
       this.flag(old!.pfn, c.accessed, c.dirty);
-      if (c.accessed || c.dirty) this.obligations(t).push({ pfn: old!.pfn, ref: site.ref, accessed: c.accessed, dirty: c.dirty });
+      if (c.accessed || c.dirty) this.owe(t, { pfn: old!.pfn, ref: site.ref, accessed: c.accessed, dirty: c.dirty });
       if (key !== undefined && invalidInstalled(Number(key.split(":")[0]))) this.checkObsolete(t, op, obj, site);
       return;
     }
     this.sptes.set(addr, c.value);
     if (c.kind === "update" && (c.accessed || c.dirty)) {
       this.flag(old!.pfn, c.accessed, c.dirty);
-      this.obligations(t).push({ pfn: old!.pfn, ref: site.ref, accessed: c.accessed, dirty: c.dirty });
+      this.owe(t, { pfn: old!.pfn, ref: site.ref, accessed: c.accessed, dirty: c.dirty });
     }
     if (c.kind === "map") {
       const r = siteRmap(geo, slots, site)!;
@@ -108,20 +113,42 @@ export class SpteRefinement {
     this.pfns.set(pfn, { accessed: p.accessed || accessed, dirty: p.dirty || dirty });
   }
 
-  /** kvm_set_pfn_accessed / kvm_set_pfn_dirty by t discharge what t owes for that pfn. */
+  /**
+   * kvm_set_pfn_accessed / kvm_set_pfn_dirty by t discharge what t owes for that pfn. Under x86-TSO
+   * the clear that creates the debt may still sit in t's store buffer (the kernel propagates what its
+   * load saw, right after its plain store): a call that finds nothing owed while t has buffered stores
+   * is kept as a credit for the drop that store makes when it drains (under SC no credit is ever kept).
+   */
   onPropagate(t: Thread, pfn: number, dirty: boolean): void {
+    let paid = false;
     for (const o of this.owed.get(t) ?? []) {
-      if (o.pfn !== pfn) continue;
+      if (o.pfn !== pfn || !(dirty ? o.dirty : o.accessed)) continue;
       if (dirty) o.dirty = false;
       else o.accessed = false;
+      paid = true;
     }
+    if (paid || t.storeBuffer.length === 0) return;
+    let c = this.credits.get(t);
+    if (c === undefined) this.credits.set(t, (c = []));
+    c.push({ pfn, ref: "", accessed: !dirty, dirty });
+  }
+
+  /** A new debt of t, less what t already paid ahead of its buffered store. */
+  private owe(t: Thread, o: Obligation): void {
+    for (const c of this.credits.get(t) ?? []) {
+      if (c.pfn !== o.pfn) continue;
+      if (c.accessed && o.accessed) [c.accessed, o.accessed] = [false, false];
+      if (c.dirty && o.dirty) [c.dirty, o.dirty] = [false, false];
+    }
+    if (o.accessed || o.dirty) this.obligations(t).push(o);
   }
 
   /** INV-AD: when t's operation ends, it has propagated what it cleared. */
   onOpEnd(t: Thread, op: OpDesc): void {
     const left = (this.owed.get(t) ?? []).filter((o) => o.accessed || o.dirty);
     this.owed.delete(t);
-    for (const k of [...this.lastDropped.keys()]) if (k.startsWith(`${t.id}:`)) this.lastDropped.delete(k);
+    if (t.storeBuffer.length === 0) this.credits.delete(t);
+    this.lastDropped.delete(t);
     if (left.length > 0) {
       const o = left[0]!;
       const what = [o.accessed && "kvm_set_pfn_accessed", o.dirty && "kvm_set_pfn_dirty"].filter(Boolean).join(" and ");

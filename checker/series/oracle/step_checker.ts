@@ -9,8 +9,10 @@
  *   - a write to a slot's ops pointer: by the mmu_lock holder (INV-LOCK);
  *   - an allocation of a shadow page: by the mmu_lock holder (INV-LOCK);
  *   - a free: rules/frees.ts;
- *   - the end of an operation: nothing it narrowed is left in a vCPU's ghost
- *     TLB (INV-TLB, ghost_tlb.ts); what it cleared reached the host page
+ *   - the release of mmu_lock and the end of an operation: nothing the
+ *     thread narrowed is left in a vCPU's ghost TLB (INV-TLB, ghost_tlb.ts);
+ *   - the end of an operation: under 3.11, no page older than a generation it
+ *     installed is left unzapped (INV-GEN-ZAPPED); what it cleared reached the host page
  *     (INV-AD); a fast_page_fault returns the model's value at its
  *     linearization point, the cmpxchg (1 iff the cmpxchg won) (INV-REFINE);
  *   - a WARN_ON: INV-RO.
@@ -28,6 +30,7 @@ import { Violation } from "../../violation";
 import type { World } from "../world";
 import { GhostTlb } from "./ghost_tlb";
 import { FreeRules } from "./rules/frees";
+import { GenerationRules } from "./rules/generation";
 import { FullCheck } from "./rules/full_check";
 import { checkQuiescence } from "./rules/quiescence";
 import { RmapWriteRules } from "./rules/rmap_writes";
@@ -54,6 +57,7 @@ export class StepChecker implements Observer {
   private readonly tlb: GhostTlb;
   private readonly rmapWrites: RmapWriteRules;
   private readonly frees: FreeRules;
+  private readonly generation: GenerationRules;
   private readonly full: FullCheck | null;
   /** fast_page_fault threads whose cmpxchg on the spte won, in the current operation. */
   private readonly fastPfWon = new Set<Thread>();
@@ -65,6 +69,7 @@ export class StepChecker implements Observer {
     this.tlb = new GhostTlb(kvm);
     this.rmapWrites = new RmapWriteRules(kvm, this.slots, this.count);
     this.frees = new FreeRules(kvm, this.slots, this.count);
+    this.generation = new GenerationRules(kvm, w.variant.flush === "zap-obsolete", this.count);
     this.full = opts.full ? new FullCheck(kvm, this.slots, this.count) : null;
   }
 
@@ -79,6 +84,7 @@ export class StepChecker implements Observer {
     const desc = (op as TraceOperation).desc;
     this.refinement.onOpEnd(t, desc);
     this.tlb.endOperation(t, `${t.name}: ${opText(desc)}`);
+    this.generation.onOpEnd(t, opText(desc));
     if (desc.kind === "fast_page_fault") {
       const won = this.fastPfWon.delete(t);
       if (result !== (won ? 1 : 0)) {
@@ -141,6 +147,7 @@ export class StepChecker implements Observer {
         return;
       case "kvm":
         if (s.addr === this.slots.memslotsField()) this.slots.refresh(m.stepIndex);
+        this.generation.onKvmWrite(t, s.addr, now);
         return;
       default:
         return;
