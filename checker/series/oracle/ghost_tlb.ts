@@ -44,6 +44,12 @@ export class GhostTlb implements Observer {
   /** The narrowings a thread made while holding mmu_lock, since it took it. */
   private readonly underLock = new Map<Thread, Array<{ addr: number; value: number; at: number }>>();
 
+  /**
+   * Steps seen, the order of fills and narrowings (the machine's step index restarts at 0 after a
+   * trace's set-up, so it would order an entry cached in the set-up after every later write).
+   */
+  private now = 0;
+
   constructor(private readonly kvm: Kvm) {}
 
   /** Would a translation cached from spte `cached` allow more than spte `now`? */
@@ -55,13 +61,14 @@ export class GhostTlb implements Observer {
   }
 
   afterStep(m: Machine, t: Thread, s: Step, result: number, old: number): void {
+    this.now++;
     switch (s.op) {
       case "or_if": {
         // The walk went through iff the spte had the bits it required (present, and writable for a write).
         if (s.kind === "spt" && (result & s.cmp) === s.cmp) {
           let tlb = this.tlbs.get(t);
           if (!tlb) this.tlbs.set(t, (tlb = new Map()));
-          tlb.set(s.addr, { value: this.kvm.mem.peek(s.addr), at: m.stepIndex });
+          tlb.set(s.addr, { value: this.kvm.mem.peek(s.addr), at: this.now });
         }
         return;
       }
@@ -83,8 +90,8 @@ export class GhostTlb implements Observer {
         if (!this.stale(old, now)) return;
         let mine = this.narrowed.get(t);
         if (!mine) this.narrowed.set(t, (mine = new Map()));
-        mine.set(s.addr, { value: now, at: m.stepIndex });
-        if (m.holder() === t) this.underLock.get(t)?.push({ addr: s.addr, value: now, at: m.stepIndex });
+        mine.set(s.addr, { value: now, at: this.now });
+        if (m.holder() === t) this.underLock.get(t)?.push({ addr: s.addr, value: now, at: this.now });
     }
   }
 
