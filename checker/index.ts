@@ -5,6 +5,7 @@
 export { BadInput } from "./bad_input";
 export { check, type CheckHooks, type CheckOutput, type CheckRequest, optionsLine, type Summary, type ViolationSummary } from "./jobs/check";
 export { checkMutant, type MutantRow, runCatalogue } from "./jobs/mutants";
+export { COMPARE_DESIGNS, compare, type CompareOutput, type CompareRequest, type CompareRow, type Cost, DEFAULT_COMPARE } from "./jobs/compare";
 export { replay, type ReplayOutput } from "./jobs/replay";
 export { benchStepping, type SteppingRow } from "./jobs/stepping";
 export type { Counterexample } from "./report/counterexample";

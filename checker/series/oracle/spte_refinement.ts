@@ -24,6 +24,8 @@ interface Obligation {
   ref: string;
   accessed: boolean;
   dirty: boolean;
+  /** Order of the debts (the first one left is reported). */
+  seq?: number;
 }
 
 export class SpteRefinement {
@@ -33,9 +35,11 @@ export class SpteRefinement {
   /** The rmap each mapped spte went into. */
   private readonly refKey = new Map<string, string>();
   private readonly pfns = new Map<number, PageFlags>();
-  private readonly owed = new Map<Thread, Obligation[]>();
+  /** What each thread still owes, by pfn, in the order the debts arose (paid debts are removed). */
+  private readonly owed = new Map<Thread, Map<number, Obligation[]>>();
   /** Propagations made while the clear they pay for was still in the thread's store buffer (x86-TSO). */
   private readonly credits = new Map<Thread, Obligation[]>();
+  private seq = 0;
   /** The model value an operation last dropped, per thread and spte ref (set_spte_hva remaps it). */
   private readonly lastDropped = new Map<Thread, Map<string, Spte>>();
 
@@ -102,9 +106,11 @@ export class SpteRefinement {
     }
   }
 
-  private obligations(t: Thread): Obligation[] {
-    let o = this.owed.get(t);
-    if (o === undefined) this.owed.set(t, (o = []));
+  private obligations(t: Thread, pfn: number): Obligation[] {
+    let byPfn = this.owed.get(t);
+    if (byPfn === undefined) this.owed.set(t, (byPfn = new Map()));
+    let o = byPfn.get(pfn);
+    if (o === undefined) byPfn.set(pfn, (o = []));
     return o;
   }
 
@@ -121,11 +127,17 @@ export class SpteRefinement {
    */
   onPropagate(t: Thread, pfn: number, dirty: boolean): void {
     let paid = false;
-    for (const o of this.owed.get(t) ?? []) {
-      if (o.pfn !== pfn || !(dirty ? o.dirty : o.accessed)) continue;
+    const debts = this.owed.get(t)?.get(pfn);
+    for (const o of debts ?? []) {
+      if (!(dirty ? o.dirty : o.accessed)) continue;
       if (dirty) o.dirty = false;
       else o.accessed = false;
       paid = true;
+    }
+    if (debts !== undefined) {
+      const left = debts.filter((o) => o.accessed || o.dirty);
+      if (left.length === 0) this.owed.get(t)!.delete(pfn);
+      else this.owed.get(t)!.set(pfn, left);
     }
     if (paid || t.storeBuffer.length === 0) return;
     let c = this.credits.get(t);
@@ -140,12 +152,12 @@ export class SpteRefinement {
       if (c.accessed && o.accessed) [c.accessed, o.accessed] = [false, false];
       if (c.dirty && o.dirty) [c.dirty, o.dirty] = [false, false];
     }
-    if (o.accessed || o.dirty) this.obligations(t).push(o);
+    if (o.accessed || o.dirty) this.obligations(t, o.pfn).push({ ...o, seq: this.seq++ });
   }
 
   /** INV-AD: when t's operation ends, it has propagated what it cleared. */
   onOpEnd(t: Thread, op: OpDesc): void {
-    const left = (this.owed.get(t) ?? []).filter((o) => o.accessed || o.dirty);
+    const left = [...(this.owed.get(t)?.values() ?? [])].flat().sort((a, b) => a.seq! - b.seq!);
     this.owed.delete(t);
     if (t.storeBuffer.length === 0) this.credits.delete(t);
     this.lastDropped.delete(t);

@@ -29,6 +29,7 @@ import { opText } from "../operations";
 import { Violation } from "../../violation";
 import type { World } from "../world";
 import { GhostTlb } from "./ghost_tlb";
+import { EntryIndex } from "./entry_index";
 import { FreeRules } from "./rules/frees";
 import { GenerationRules } from "./rules/generation";
 import { FullCheck } from "./rules/full_check";
@@ -57,6 +58,7 @@ export class StepChecker implements Observer {
   private readonly tlb: GhostTlb;
   private readonly rmapWrites: RmapWriteRules;
   private readonly frees: FreeRules;
+  private readonly entries: EntryIndex;
   private readonly generation: GenerationRules;
   private readonly full: FullCheck | null;
   /** fast_page_fault threads whose cmpxchg on the spte won, in the current operation. */
@@ -68,7 +70,8 @@ export class StepChecker implements Observer {
     this.refinement = new SpteRefinement(kvm, w.variant.flush);
     this.tlb = new GhostTlb(kvm);
     this.rmapWrites = new RmapWriteRules(kvm, this.slots, this.count);
-    this.frees = new FreeRules(kvm, this.slots, this.count);
+    this.entries = new EntryIndex(kvm, this.slots);
+    this.frees = new FreeRules(kvm, this.slots, this.entries, this.count);
     this.generation = new GenerationRules(kvm, w.variant.flush === "zap-obsolete", this.count);
     this.full = opts.full ? new FullCheck(kvm, this.slots, this.count) : null;
   }
@@ -127,10 +130,12 @@ export class StepChecker implements Observer {
         if (old !== now) this.refinement.onSpteWrite(t, this.opOf(t), s.label, obj, s.addr, now, this.slots.slotModels(), (id) => this.slots.removeOnly(id));
         return;
       case "rmap":
+        this.entries.set(s.addr, now);
         this.slots.noteLink(s.addr, now);
         this.rmapWrites.onWrite(m, t, s, s.addr, obj.tag, "head", old, now);
         return;
       case "pte_list_desc": {
+        this.entries.set(s.addr, now);
         const head = this.slots.rmapOfDesc(obj.base);
         if (head === undefined) return; // not linked yet: nobody else can see it
         const isMore = s.addr - obj.base === kvm.cfg.PTE_LIST_EXT * WORD_BYTES;
