@@ -213,6 +213,7 @@ function checkerCost(q: CompareRequest, timing: CompareTiming): Array<{ pages: n
     } while (ns < 3e8);
     return { steps: first, perSecond: steps / (ns / 1e9) };
   };
+  for (let i = 0; i < 3; i++) rate(true, q.sizes[0]!); // warm the JIT up before the first rate
   return q.sizes.map((pages) => {
     const bare = rate(false, pages);
     const checked = rate(true, pages);
