@@ -14,6 +14,7 @@
 import { type KGen, load, spinLock, spinUnlock } from "../runtime/step";
 import { fieldOf, type Kvm, MMU_PAGE } from "./kvm";
 import type { Overrides } from "./symbols";
+import { kvm_free_memslot } from "./zap_obsolete";
 
 /**
  * __kvm_mmu_prepare_zap_page (5.x): kvm_mmu_prepare_zap_page, returning
@@ -59,11 +60,6 @@ function* kvm_arch_flush_shadow_memslot(kvm: Kvm): KGen<void> {
 /** x86.c kvm_arch_flush_shadow_all (5.3). */
 function* kvm_arch_flush_shadow_all(kvm: Kvm): KGen<void> {
   yield* kvm.sym.kvm_mmu_zap_all(kvm);
-}
-
-/** kvm_free_physmem_slot: every spte was zapped, the rmaps are empty; only the head arrays are freed. */
-function* kvm_free_memslot(kvm: Kvm, slot: number): KGen<void> {
-  yield* kvm.sym.kvm_arch_free_memslot(kvm, slot);
 }
 
 /** The 5.3 symbols over the v3 table (rmap ops are never switched: every rmap operation is the normal one). */

@@ -132,8 +132,8 @@ function* kvm_arch_flush_shadow_memslot(kvm: Kvm): KGen<void> {
   yield* kvm.sym.kvm_mmu_invalidate_zap_all_pages(kvm);
 }
 
-/** kvm_free_physmem_slot (3.11): the rmaps are empty (every spte was zapped), only the head arrays are freed. */
-function* kvm_free_memslot(kvm: Kvm, slot: number): KGen<void> {
+/** kvm_free_physmem_slot (3.11, as 3.10 and 5.3): the rmaps are empty (every spte was zapped), only the head arrays are freed. */
+export function* kvm_free_memslot(kvm: Kvm, slot: number): KGen<void> {
   yield* kvm.sym.kvm_arch_free_memslot(kvm, slot);
 }
 
