@@ -2,12 +2,14 @@
  * npm run bench: measures what docs/ claims, and writes the tables.
  *   docs/benchmarks.md  stepping throughput (checked vs bare), design verdicts
  *   docs/mutants.md     the catalogue on BENCH_SEEDS seeds (between the markers)
+ *   docs/compare.md     the designs side by side, with plots in docs/compare/ (bench/compare.ts)
  * Environment: BENCH_SEEDS (default 20), BENCH_RUNS (concurrent runs per check, default 20000),
  * BENCH_SEQUENCES (default 300).
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { benchStepping, check, designNames, resolveVariant } from "../checker";
+import { benchCompare } from "./compare";
 import { baseOptions, benchCorrect, benchMutants } from "./mutants";
 
 const num = (name: string, d: number) => Number(process.env[name] ?? d);
@@ -97,9 +99,10 @@ const SKELETON = [
   "",
 ].join("\n");
 
-const parts = process.argv.length > 2 ? process.argv.slice(2) : ["stepping", "designs", "mutants"];
+const parts = process.argv.length > 2 ? process.argv.slice(2) : ["stepping", "designs", "mutants", "compare"];
 if (!existsSync(BENCH) || !readFileSync(BENCH, "utf8").includes("<!-- stepping:begin -->")) writeFileSync(BENCH, SKELETON);
 if (parts.includes("stepping")) replaceBetween(BENCH, "<!-- stepping:begin -->", "<!-- stepping:end -->", stepping());
 if (parts.includes("designs")) replaceBetween(BENCH, "<!-- designs:begin -->", "<!-- designs:end -->", [...designs(), "", ...correct()]);
 if (parts.includes("mutants")) replaceBetween("docs/mutants.md", "<!-- bench:begin -->", "<!-- bench:end -->", mutants());
+if (parts.includes("compare")) benchCompare(machine(), log);
 log("[bench] done");

@@ -7,16 +7,19 @@ import { KVM, type Kvm } from "./kvm";
 import { pte_list_reset_entry_cmpxchg } from "./pte_list_clear_concurrently";
 import { flushRemoteTlbs, reloadRemoteMmus } from "./steps";
 import type { Overrides } from "./symbols";
+import { zapAll2019 } from "./zap_all_2019";
+import { merged311 } from "./zap_obsolete";
 
 export interface Design {
   readonly name: string;
   readonly summary: string;
   /**
    * How a DELETE empties a slot (kvm_arch_flush_shadow_memslot): zap every
-   * shadow page under mmu_lock (v3.10), or make every page obsolete and unmap
-   * the slot's rmaps (the series).
+   * shadow page (v3.10 under one mmu_lock hold; 5.3 with lock-breaks), make
+   * every page obsolete and unmap the slot's rmaps (the series), or make every
+   * page obsolete and zap the obsolete pages with lock-breaks (3.11).
    */
-  readonly flush: "zap-all" | "invalidate";
+  readonly flush: "zap-all" | "invalidate" | "zap-obsolete";
   readonly overrides: Overrides;
 }
 
@@ -114,6 +117,18 @@ const LIST: readonly Design[] = [
       kvm_arch_flush_shadow_all: baseline_flush_shadow_all,
       kvm_free_memslot: baseline_free_memslot,
     }),
+  },
+  {
+    name: "merged-3.11",
+    summary: "what Linux 3.11 merged instead (v7): bump mmu_valid_gen and reload under mmu_lock, zap the obsolete pages with a lock-break every BATCH_ZAP_PAGES, every rmap change under mmu_lock",
+    flush: "zap-obsolete",
+    overrides: merged311,
+  },
+  {
+    name: "zap-all-2019",
+    summary: "Linux 5.3 (2019): a DELETE zaps every page with the lock-breaking kvm_mmu_zap_all, restarting from the newest page after every lock-break",
+    flush: "zap-all",
+    overrides: zapAll2019,
   },
 ];
 

@@ -15,7 +15,7 @@ import { cmpxchg, type KGen, load } from "../runtime/step";
 import { hwWalk, locklessBegin, locklessEnd } from "./steps";
 import { fieldOf, KVM, type Kvm, MMU_PAGE } from "./kvm";
 import { KVM_HPAGE_GFN_SHIFT } from "./memslot";
-import { sp_gfn, sp_level, sp_quadrant, sp_spt } from "./mmu_page";
+import { for_each_gfn_sp, sp_gfn, sp_level, sp_quadrant, sp_spt } from "./mmu_page";
 import {
   is_shadow_present_pte,
   is_writable_pte,
@@ -30,8 +30,8 @@ export function reachable_sptep(kvm: Kvm, gfn: number, level: number, quadrant: 
   const shift = KVM_HPAGE_GFN_SHIFT(kvm, level);
   const span = kvm.cfg.sptesPerPage << shift;
   const gen = kvm.mem.peek(kvm.field(KVM.mmu_valid_gen));
-  for (const sp of kvm.active_mmu_pages) {
-    if (sp_level(kvm, sp) !== level || sp_quadrant(kvm, sp) !== quadrant || sp_gfn(kvm, sp) !== (gfn & ~(span - 1))) continue;
+  for (const sp of for_each_gfn_sp(kvm, gfn & ~(span - 1))) {
+    if (sp_level(kvm, sp) !== level || sp_quadrant(kvm, sp) !== quadrant) continue;
     if (kvm.mem.peek(fieldOf(sp, MMU_PAGE.invalid)) || kvm.mem.peek(fieldOf(sp, MMU_PAGE.mmu_valid_gen)) !== gen) continue;
     return sp_spt(kvm, sp) + ((gfn - sp_gfn(kvm, sp)) >> shift) * 8;
   }

@@ -65,6 +65,19 @@ export class Kvm {
   readonly addr: number;
   /** kvm->arch.active_mmu_pages (newest first). Touched only under mmu_lock. DEVIATION: a host list, not simulated memory. */
   readonly active_mmu_pages: number[] = [];
+  /**
+   * kvm->arch.mmu_page_hash, by gfn: the pages of active_mmu_pages with that sp->gfn, newest first.
+   * DEVIATION: a map by gfn, not a fixed-size hash table; a page leaves it when it leaves
+   * active_mmu_pages (kvm_mmu_prepare_zap_page), not in kvm_mmu_free_page: role.invalid pages are
+   * never reused, so kvm_mmu_get_page finds the same pages either way.
+   */
+  readonly mmu_page_hash = new Map<number, number[]>();
+  /**
+   * kvm->arch.zapped_obsolete_pages (3.11): pages kvm_zap_obsolete_pages has prepared, waiting
+   * for its final kvm_mmu_commit_zap_page or for mmu_shrink. Touched only under mmu_lock.
+   * DEVIATION: a host list, as active_mmu_pages.
+   */
+  readonly zapped_obsolete_pages: number[] = [];
   /** Next shadow-page id (sp->id is a simulation label, printed in traces). */
   nextSpId = 1;
 

@@ -19,7 +19,7 @@ import { alloc, free, type KGen, load, spinLock, spinUnlock, srcuReadLock, srcuR
 import { reloadRemoteMmus, waitVcpusExit } from "./steps";
 import { fieldOf, init_field, KVM, KVM_MEM_SLOTS_NUM, KVM_MEMSLOT_INVALID, KVM_NR_PAGE_SIZES, type Kvm, MEMSLOT, MEMSLOTS, RMAP_OPS_INVALID } from "./kvm";
 import { kvm_memslots, memslots_slots, rmap_array_len, slot_field } from "./memslot";
-import { sp_gfn, sp_level, sp_quadrant } from "./mmu_page";
+import { for_each_gfn_sp, sp_level, sp_quadrant } from "./mmu_page";
 import { desc_more } from "./pte_list";
 
 /** kmemdup(kvm->memslots) with `slots` as its contents: a new memslots array. */
@@ -240,11 +240,21 @@ export function* kvm_mmu_zap_all(kvm: Kvm): KGen<void> {
 export function* kvm_mmu_zap_page(kvm: Kvm, gfn: number, level: number, quadrant: number, which: "oldest" | "newest"): KGen<number> {
   yield srcuReadLock("mmu_shrink: srcu_read_lock");
   yield spinLock("mmu_shrink: spin_lock(mmu_lock)");
+  const zapped = yield* kvm.sym.mmu_shrink_locked(kvm, gfn, level, quadrant, which);
+  yield spinUnlock("mmu_shrink: spin_unlock(mmu_lock)");
+  yield srcuReadUnlock("mmu_shrink: srcu_read_unlock");
+  return zapped;
+}
+
+/**
+ * What mmu_shrink does for one VM under mmu_lock: prepare the zap of a page
+ * and commit it. DEVIATION: a function of its own, so that 3.11's
+ * "reclaim the zapped-obsolete page first" wraps it (impl/zap_obsolete.ts).
+ */
+export function* mmu_shrink_locked(kvm: Kvm, gfn: number, level: number, quadrant: number, which: "oldest" | "newest"): KGen<number> {
   const invalid_list: number[] = [];
   const zapped = yield* kvm.sym.kvm_mmu_remove_some_alloc_mmu_pages(kvm, gfn, level, quadrant, which, invalid_list);
   yield* kvm.sym.kvm_mmu_commit_zap_page(kvm, invalid_list);
-  yield spinUnlock("mmu_shrink: spin_unlock(mmu_lock)");
-  yield srcuReadUnlock("mmu_shrink: srcu_read_unlock");
   return zapped;
 }
 
@@ -254,7 +264,7 @@ export function* kvm_mmu_zap_page(kvm: Kvm, gfn: number, level: number, quadrant
  * level, quadrant) and oldest/newest instead of from the tail of active_mmu_pages.
  */
 export function* kvm_mmu_remove_some_alloc_mmu_pages(kvm: Kvm, gfn: number, level: number, quadrant: number, which: "oldest" | "newest", invalid_list: number[]): KGen<number> {
-  const pages = kvm.active_mmu_pages.filter((sp) => sp_gfn(kvm, sp) === gfn && sp_level(kvm, sp) === level && sp_quadrant(kvm, sp) === quadrant);
+  const pages = for_each_gfn_sp(kvm, gfn).filter((sp) => sp_level(kvm, sp) === level && sp_quadrant(kvm, sp) === quadrant);
   const sp = which === "oldest" ? pages[pages.length - 1] : pages[0];
   if (sp === undefined) return 0;
   yield* kvm.sym.kvm_mmu_prepare_zap_page(kvm, sp, invalid_list);

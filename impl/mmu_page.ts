@@ -72,7 +72,24 @@ export function* kvm_mmu_alloc_page(kvm: Kvm, gfn: number, level: number, quadra
   init_field(kvm, sp, MMU_PAGE.id, "mmu_page", id);
   init_field(kvm, sp, MMU_PAGE.quadrant, "mmu_page", quadrant);
   kvm.active_mmu_pages.unshift(sp);
+  const bucket = kvm.mmu_page_hash.get(gfn);
+  if (bucket === undefined) kvm.mmu_page_hash.set(gfn, [sp]);
+  else bucket.unshift(sp);
   return sp;
+}
+
+/** The pages of kvm->arch.mmu_page_hash with this sp->gfn, newest first (for_each_gfn_sp). */
+export function for_each_gfn_sp(kvm: Kvm, gfn: number): readonly number[] {
+  return kvm.mmu_page_hash.get(gfn) ?? [];
+}
+
+/** list_del(&sp->link) from active_mmu_pages and hlist_del(&sp->hash_link). */
+function unlink_mmu_page(kvm: Kvm, sp: number): void {
+  const at = kvm.active_mmu_pages.lastIndexOf(sp);
+  if (at >= 0) kvm.active_mmu_pages.splice(at, 1);
+  const bucket = kvm.mmu_page_hash.get(sp_gfn(kvm, sp));
+  const i = bucket === undefined ? -1 : bucket.indexOf(sp);
+  if (i >= 0) bucket!.splice(i, 1);
 }
 
 /**
@@ -80,14 +97,23 @@ export function* kvm_mmu_alloc_page(kvm: Kvm, gfn: number, level: number, quadra
  * non-obsolete page for (gfn, level, quadrant), or a new one. Under mmu_lock.
  */
 export function* kvm_mmu_get_page(kvm: Kvm, gfn: number, level: number, quadrant: number): KGen<number> {
-  for (const sp of kvm.active_mmu_pages) {
-    if (sp_gfn(kvm, sp) !== gfn || sp_level(kvm, sp) !== level || sp_quadrant(kvm, sp) !== quadrant) continue;
-    const invalid = yield load(fieldOf(sp, MMU_PAGE.invalid), "mmu_page", "kvm_mmu_get_page: load sp->role.invalid");
-    if (invalid) continue;
-    if (yield* kvm.sym.is_obsolete_sp(kvm, sp)) continue; // "do not reuse the obsolete page"
-    return sp;
+  for (const sp of for_each_gfn_sp(kvm, gfn)) {
+    if (sp_level(kvm, sp) !== level || sp_quadrant(kvm, sp) !== quadrant) continue;
+    if (yield* kvm.sym.kvm_mmu_get_page_can_reuse(kvm, sp)) return sp;
   }
   return yield* kvm.sym.kvm_mmu_alloc_page(kvm, gfn, level, quadrant);
+}
+
+/**
+ * The test kvm_mmu_get_page applies to a page of the right gfn and role: not
+ * role.invalid (part of the role word it compares) and, since 3.11 ("KVM: MMU:
+ * do not reuse the obsolete page"), not obsolete. DEVIATION: a function of its
+ * own, so that a mutant can replace this test alone.
+ */
+export function* kvm_mmu_get_page_can_reuse(kvm: Kvm, sp: number): KGen<boolean> {
+  const invalid = yield load(fieldOf(sp, MMU_PAGE.invalid), "mmu_page", "kvm_mmu_get_page: load sp->role.invalid");
+  if (invalid) return false;
+  return !(yield* kvm.sym.is_obsolete_sp(kvm, sp));
 }
 
 /** mmu_page_zap_pte for a leaf: a present leaf spte is dropped (rmap entry removed). */
@@ -104,8 +130,7 @@ export function* kvm_mmu_prepare_zap_page(kvm: Kvm, sp: number, invalid_list: nu
   const spt = sp_spt(kvm, sp);
   for (let i = 0; i < kvm.cfg.sptesPerPage; i++) yield* kvm.sym.mmu_page_zap_pte(kvm, sp, spt + i * 8);
   yield store(fieldOf(sp, MMU_PAGE.invalid), "mmu_page", 1, "kvm_mmu_prepare_zap_page: store sp->role.invalid = 1");
-  const at = kvm.active_mmu_pages.indexOf(sp);
-  if (at >= 0) kvm.active_mmu_pages.splice(at, 1);
+  unlink_mmu_page(kvm, sp);
   invalid_list.push(sp);
   return 1;
 }

@@ -20,6 +20,7 @@ import * as iterator from "./rmap_iterator";
 import * as ops from "./rmap_ops";
 import * as spte from "./spte";
 import * as wp from "./write_protect";
+import * as zap_obsolete from "./zap_obsolete";
 
 export const defaultSymbols = {
   // spte primitives
@@ -97,6 +98,7 @@ export const defaultSymbols = {
   is_obsolete_sp: mmu_page.is_obsolete_sp,
   kvm_mmu_alloc_page: mmu_page.kvm_mmu_alloc_page,
   kvm_mmu_get_page: mmu_page.kvm_mmu_get_page,
+  kvm_mmu_get_page_can_reuse: mmu_page.kvm_mmu_get_page_can_reuse,
   mmu_page_zap_pte: mmu_page.mmu_page_zap_pte,
   kvm_mmu_prepare_zap_page: mmu_page.kvm_mmu_prepare_zap_page,
   kvm_mmu_commit_zap_page: mmu_page.kvm_mmu_commit_zap_page,
@@ -124,6 +126,13 @@ export const defaultSymbols = {
   kvm_delete_memslot: lifecycle.kvm_delete_memslot,
   kvm_mmu_zap_page: lifecycle.kvm_mmu_zap_page,
   kvm_mmu_remove_some_alloc_mmu_pages: lifecycle.kvm_mmu_remove_some_alloc_mmu_pages,
+  mmu_shrink_locked: lifecycle.mmu_shrink_locked,
+  kvm_mmu_invalid_all_pages: lifecycle.kvm_mmu_invalid_all_pages,
+  // the 3.11 fast invalidation (merged-3.11)
+  kvm_mmu_invalidate_zap_all_pages: zap_obsolete.kvm_mmu_invalidate_zap_all_pages,
+  kvm_zap_obsolete_pages: zap_obsolete.kvm_zap_obsolete_pages,
+  kvm_zap_obsolete_lock_break: zap_obsolete.kvm_zap_obsolete_lock_break,
+  cond_resched_lock: zap_obsolete.cond_resched_lock,
 };
 
 export type Symbols = typeof defaultSymbols;

@@ -182,6 +182,26 @@ export const INVARIANTS = [
     ],
   },
   {
+    name: "INV-GEN-CURRENT",
+    level: "model",
+    when: ["step"],
+    source: "spec §3.3 [C] (3.11 \"do not reuse the obsolete page\"; mmu_valid_gen++ under mmu_lock)",
+    statement: [
+      "a vCPU fault makes a spte present only in a shadow page of the current generation: kvm_mmu_get_page",
+      "never hands out an obsolete page, and the generation does not move between its lookup and the set",
+    ],
+  },
+  {
+    name: "INV-GEN-ZAPPED",
+    level: "model",
+    when: ["operation"],
+    source: "spec §3.3 [C] (3.11 kvm_zap_obsolete_pages)",
+    statement: [
+      "(3.11) when an operation that bumped mmu_valid_gen to G returns, no shadow page of a generation",
+      "older than G is live and not zapped: the obsolete pages, and their rmap entries, are gone",
+    ],
+  },
+  {
     name: "INV-SP-LIVE",
     level: "representation",
     when: ["free"],
@@ -203,13 +223,13 @@ export const INVARIANTS = [
   {
     name: "INV-TLB",
     level: "model",
-    when: ["operation"],
-    source: "spec §5 M12 (ghost TLB) [I]; the kernel's flush after every narrowing [C code]",
+    when: ["unlock", "operation"],
+    source: "spec §5 M12 (ghost TLB) [I]; the kernel's flush after every narrowing, and before every lock-break (kvm_mmu_slot_remove_write_access) [C code]",
     statement: [
       "when an operation that narrowed a present leaf spte (made it not present, changed its pfn,",
-      "cleared W, or cleared A where the MMU has A bits) completes, no vCPU's TLB holds a translation",
-      "the spte no longer allows: the operation flushed (kvm_flush_remote_tlbs or",
-      "kvm_reload_remote_mmus), or no vCPU had it cached",
+      "cleared W, or cleared A where the MMU has A bits) completes, and when it releases mmu_lock after",
+      "narrowing under it, no vCPU's TLB holds a translation the spte no longer allows: the operation",
+      "flushed (kvm_flush_remote_tlbs or kvm_reload_remote_mmus), or no vCPU had it cached",
     ],
   },
   {

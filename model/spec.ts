@@ -160,7 +160,7 @@ export function next(p: Params, s: ModelState, op: OpDesc): Outcome {
     case "zap_page":
       return zapPage(s, op.gfn, op.level, op.quadrant, op.which);
     case "invalid_all_pages":
-      return invalidAllPages(s);
+      return invalidAllPages(s, p.flush === "zap-obsolete");
     case "create_slot":
       return createSlot(s, { id: op.id, baseGfn: op.baseGfn, npages: op.npages, userspaceAddr: op.userspaceAddr });
     case "delete_slot":

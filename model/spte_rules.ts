@@ -27,6 +27,8 @@ export interface SpteSite {
   readonly level: number;
   readonly quadrant: number;
   readonly index: number;
+  /** sp->mmu_valid_gen: the generation its page was created in. */
+  readonly spGen: number;
 }
 
 /**
@@ -44,7 +46,7 @@ export interface Judgement {
   /** null when allowed. */
   readonly error: string | null;
   /** The invariant an error breaks. */
-  readonly invariant: "INV-REFINE" | "INV-AD" | "INV-RO";
+  readonly invariant: "INV-REFINE" | "INV-AD" | "INV-RO" | "INV-GEN-CURRENT";
   readonly change: SpteChange | null;
 }
 
@@ -84,9 +86,12 @@ function namesPage(geo: Geometry, site: SpteSite, gfn: number, level: number, qu
   return site.level === level && site.quadrant === quadrant && site.spGfn === gfn - (gfn % span) && site.index === Math.floor((gfn - site.spGfn) / pagesAt(geo, level));
 }
 
-/** May `op` drop this spte? */
-function mayDrop(geo: Geometry, style: FlushStyle, slots: readonly Slot[], op: OpDesc, site: SpteSite, old: Spte): boolean {
+/** May `op` drop this spte, when kvm->arch.mmu_valid_gen is `gen`? */
+function mayDrop(geo: Geometry, style: FlushStyle, slots: readonly Slot[], gen: number, op: OpDesc, site: SpteSite, old: Spte): boolean {
   const r = siteRmap(geo, slots, site);
+  // 3.11 (kvm_mmu_invalidate_zap_all_pages, for a DELETE and for invalid_all_pages): exactly the
+  // sptes of obsolete pages, whichever slot they map; a page created since the last bump stays.
+  if (style === "zap-obsolete" && (op.kind === "delete_slot" || op.kind === "invalid_all_pages")) return site.spGen !== gen;
   switch (op.kind) {
     case "unmap_hva_range":
       return r !== undefined && rangeHas(geo, slots, op.start, op.end, r.key) !== undefined;
@@ -121,14 +126,16 @@ function mayDrop(geo: Geometry, style: FlushStyle, slots: readonly Slot[], op: O
 }
 
 /**
- * Judge one spte change made by `op`. `old` is the model's value before the
- * step, `now` the implementation's after it, `beforeClear` the model value
+ * Judge one spte change made by `op`. `slots` are the installed slots and
+ * `gen` kvm->arch.mmu_valid_gen at the step; `old` is the model's value before
+ * the step, `now` the implementation's after it, `beforeClear` the model value
  * this operation last dropped for this spte (set_spte_hva's remap).
  */
 export function judgeSpteChange(
   geo: Geometry,
   style: FlushStyle,
   slots: readonly Slot[],
+  gen: number,
   op: OpDesc,
   site: SpteSite,
   old: Spte | undefined,
@@ -139,12 +146,13 @@ export function judgeSpteChange(
   const bad = (error: string, invariant: Judgement["invariant"] = "INV-REFINE"): Judgement => ({ error, invariant, change: null });
   if (old === undefined && now === undefined) return ok(null);
   if (old !== undefined && now === undefined) {
-    if (!mayDrop(geo, style, slots, op, site, old)) return bad(`may not drop spte ${site.ref}`);
+    if (!mayDrop(geo, style, slots, gen, op, site, old)) return bad(`may not drop spte ${site.ref}`);
     return ok({ kind: "drop", ...propagation(geo, old) });
   }
   let expected: Spte | undefined;
   if (old === undefined) {
     if (op.kind === "page_fault") {
+      if (site.spGen !== gen) return bad(`maps spte ${site.ref} in a page of generation ${site.spGen}, obsolete since mmu_valid_gen is ${gen}`, "INV-GEN-CURRENT");
       const t = faultTarget(geo, slots, op);
       if (t && t.slot.rmaps === "invalid") return bad(`maps spte ${site.ref} through slot ${t.slot.id}, whose rmaps are invalid`, "INV-RO");
       if (t && site.spGfn === t.spGfn && site.level === t.level && site.quadrant === op.quadrant && site.index === t.index) expected = t.value;

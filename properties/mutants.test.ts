@@ -1,7 +1,11 @@
 /**
  * The mutant catalogue in CI: a fixed-seed subset (one mutant of each kind of
  * bug) must be caught, with a 1-minimal counterexample. The whole catalogue on
- * 20 seeds runs in the benchmark (npm run bench), not here.
+ * 20 seeds runs in the benchmark (npm run bench), not here. handshake-no-mb is
+ * not in the subset: it was "caught" only by an INV-AD report that x86-TSO
+ * store buffers made up for every design (the clear's store still buffered when
+ * kvm_set_pfn_accessed ran); with that fixed, no seed tried finds it
+ * (docs/mutants.md).
  */
 import { MUTANTS } from "../impl/mutants";
 import { catalogue } from "../checker/variants";
@@ -17,7 +21,6 @@ const SUBSET = [
   "volatile-bits-ignored",
   "unmap-invalid-reset-before-clear",
   "no-gen-bump",
-  "handshake-no-mb",
   "no-backfill",
   "normal-remove-writes-skip",
   "ops-switched-before-install",

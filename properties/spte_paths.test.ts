@@ -99,7 +99,7 @@ describe.each([
 ])("the spte clear and update take the kernel's path %s", (_, cfg) => {
   test("the configuration is the one named", () => {
     // KERNEL_CONFIG is the kernel's own: 3 entries per desc, 9-bit levels, 512 sptes, A/D bits.
-    if (cfg === KERNEL_CONFIG) expect(cfg).toEqual({ PTE_LIST_EXT: 3, levelShift: 9, sptesPerPage: 512, adBits: true });
+    if (cfg === KERNEL_CONFIG) expect(cfg).toEqual({ PTE_LIST_EXT: 3, levelShift: 9, sptesPerPage: 512, adBits: true, BATCH_ZAP_PAGES: 10 });
     else expect(cfg.adBits).toBe(false);
   });
 

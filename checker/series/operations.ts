@@ -13,7 +13,6 @@ import {
   kvm_create_memslot,
   kvm_destroy_vm,
   kvm_memslot_remove,
-  kvm_mmu_invalid_all_pages,
 } from "../../impl/memslot_lifecycle";
 import { kvm_vm_ioctl_get_dirty_log } from "../../impl/write_protect";
 import type { OpDesc } from "../../model/operations";
@@ -94,7 +93,7 @@ export function* implOp(w: World, op: OpDesc): KGen<number> {
     case "zap_page":
       return yield* kvm.sym.kvm_mmu_zap_page(kvm, op.gfn, op.level, op.quadrant, op.which);
     case "invalid_all_pages":
-      yield* kvm_mmu_invalid_all_pages(kvm);
+      yield* kvm.sym.kvm_mmu_invalid_all_pages(kvm);
       return 0;
     case "create_slot":
       return (yield* kvm_create_memslot(kvm, op.id, op.baseGfn, op.npages, op.userspaceAddr)) ? op.id : 0;

@@ -18,7 +18,8 @@ export type Role = (typeof ROLES)[number];
 
 export type SeriesTrace = Trace<WorldConfig, OpDesc>;
 
-function operation(w: World, desc: OpDesc): TraceOperation {
+/** An operation of a trace: what it runs, printed as the kernel call. */
+export function operation(w: World, desc: OpDesc): TraceOperation {
   return { desc, text: opText(desc), start: () => implOp(w, desc) };
 }
 

@@ -11,12 +11,13 @@ import * as look from "./lookup";
 import * as ops from "./ops";
 import * as pl from "./pte_list";
 import * as sp from "./spte";
+import * as zo from "./zap_obsolete";
 
 export interface Mutant {
   readonly name: string;
   /** The bug, in one sentence. */
   readonly bug: string;
-  /** spec §5 row it comes from, or "new". */
+  /** spec §5 row it comes from, "new", or "3.11" (a mutant of the design merged in 3.11). */
   readonly origin: string;
   readonly overrides: Overrides;
   /** The design it mutates (default v3-fixed). */
@@ -68,4 +69,10 @@ export const MUTANTS: readonly Mutant[] = [
   { name: "zap-without-lock", origin: "new", bug: "mmu_shrink prepares the zap of a shadow page with mmu_lock dropped", overrides: life.zap_page_unlocked },
   { name: "commit-zap-drops-lock", origin: "new", bug: "kvm_mmu_commit_zap_page frees the zapped pages with mmu_lock dropped", overrides: life.commit_zap_unlocked },
   { name: "commit-skips-flush", origin: "new", bug: "kvm_mmu_commit_zap_page frees pages without kvm_flush_remote_tlbs, under a vCPU still walking them", overrides: life.commit_zap_no_flush },
+  // the 3.11 fast invalidation (design merged-3.11)
+  { name: "merged-no-gen-bump", origin: "3.11", bug: "kvm_mmu_invalidate_zap_all_pages reloads the MMUs but never bumps mmu_valid_gen, so kvm_zap_obsolete_pages finds no obsolete page", overrides: life.no_gen_bump, design: "merged-3.11" },
+  { name: "merged-no-reload", origin: "3.11", bug: "kvm_mmu_invalidate_zap_all_pages bumps mmu_valid_gen without kvm_reload_remote_mmus: a vCPU keeps a translation of a page the walk zaps before its lock-break", overrides: zo.bump_without_reload, design: "merged-3.11" },
+  { name: "merged-bump-unlocked", origin: "3.11", bug: "mmu_valid_gen is bumped (and the MMUs reloaded) with mmu_lock dropped, between a fault's kvm_mmu_get_page and its mmu_set_spte", overrides: zo.bump_unlocked, design: "merged-3.11" },
+  { name: "zap-obsolete-no-restart", origin: "3.11", bug: "kvm_zap_obsolete_pages goes on with the page it held before a lock-break instead of restarting the walk", overrides: zo.lock_break_without_restart, design: "merged-3.11" },
+  { name: "get-page-reuses-obsolete", origin: "3.11", bug: "kvm_mmu_get_page hands out an obsolete page (\"do not reuse the obsolete page\" missing)", overrides: zo.get_page_reuses_obsolete, design: "merged-3.11" },
 ];

@@ -2,14 +2,20 @@
  * The memslot lifecycle. What a DELETE must achieve is design-independent:
  * afterwards no spte maps the slot and its rmaps are gone. How it gets there
  * differs: the v3.10 baseline zaps every shadow page; the v3 series makes every
- * page obsolete and unmaps only the slot's sptes.
+ * page obsolete and unmaps only the slot's sptes; 3.11 makes every page
+ * obsolete and zaps the obsolete pages (which, run alone, is every page).
  */
 import type { ModelState, Slot } from "../state";
 import { dropRmap } from "./primitives";
 import type { Result } from "./result";
-import { zapAll } from "./shadow_page";
+import { zapAll, zapObsolete } from "./shadow_page";
 
-export type FlushStyle = "zap-all" | "invalidate";
+/**
+ * zap-all: every page zapped (v3.10; 5.3 with lock-breaks); invalidate: pages
+ * made obsolete, the slot's rmaps unmapped (v3); zap-obsolete: pages made
+ * obsolete, then every obsolete page zapped (3.11).
+ */
+export type FlushStyle = "zap-all" | "invalidate" | "zap-obsolete";
 
 /** KVM_SET_USER_MEMORY_REGION, CREATE; refused (ret 0, nothing changes) for an id in use or overlapping gfns. */
 export function createSlot(s: ModelState, slot: Omit<Slot, "rmaps">): Result {
@@ -57,6 +63,7 @@ export function finishDeleteSlot(s: ModelState, id: number): Result {
 export function deleteSlot(s0: ModelState, id: number, style: FlushStyle): Result {
   if (!s0.slots.has(id)) return { s: s0, ret: 0 };
   if (style === "zap-all") return { s: removeSlot(zapAll(s0), id), ret: 1 };
+  if (style === "zap-obsolete") return { s: removeSlot(zapObsolete(s0), id), ret: 1 };
   const begun = beginDeleteSlot(s0, id).s;
   return finishDeleteSlot(unmapInvalidSlot(begun, id).s, id);
 }
@@ -68,6 +75,7 @@ export function destroyVm(s0: ModelState, style: FlushStyle): Result {
     s = { ...s, gen: s.gen + 1 };
     for (const id of s0.slots.keys()) s = unmapSlot(s, id);
   }
+  if (style === "zap-obsolete") s = zapObsolete(s);
   s = zapAll(s);
   for (const id of s0.slots.keys()) s = removeSlot(s, id);
   return { s, ret: 0 };

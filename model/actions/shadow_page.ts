@@ -1,4 +1,4 @@
-/** Shadow-page actions: zap one page, make every page obsolete. */
+/** Shadow-page actions: zap one page, make every page obsolete (and zap the obsolete ones). */
 import type { ModelState, ShadowPage } from "../state";
 import { dropSpte } from "./primitives";
 import type { Result } from "./result";
@@ -27,7 +27,18 @@ export function zapAll(s0: ModelState): ModelState {
   return s;
 }
 
-/** kvm_mmu_invalid_all_pages: bump the generation; pages stay, obsolete. */
-export function invalidAllPages(s: ModelState): Result {
-  return { s: { ...s, gen: s.gen + 1 }, ret: 0 };
+/** Bump the generation, then zap every page older than it (3.11 kvm_mmu_invalidate_zap_all_pages run alone). */
+export function zapObsolete(s0: ModelState): ModelState {
+  let s: ModelState = { ...s0, gen: s0.gen + 1 };
+  for (const sp of [...s.sps.values()]) if (sp.gen !== s.gen) s = zapSp(s, sp);
+  return s;
+}
+
+/**
+ * The generated invalid_all_pages operation: v3's kvm_mmu_invalid_all_pages
+ * bumps the generation and keeps the obsolete pages; in 3.11 the same request
+ * (kvm_mmu_invalidate_mmio_sptes on wrap-around) zaps them as well.
+ */
+export function invalidAllPages(s: ModelState, zapsObsolete: boolean): Result {
+  return { s: zapsObsolete ? zapObsolete(s) : { ...s, gen: s.gen + 1 }, ret: 0 };
 }

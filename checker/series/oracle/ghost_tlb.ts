@@ -13,8 +13,9 @@
  * from its old value (not present, another pfn, W cleared, or A cleared where
  * the MMU has A bits: the CPU would not set A again through the cached entry)
  * is recorded against the writing thread's operation, with the value written
- * and when. When that operation ends, no TLB may still hold an entry filled
- * before that write that allows more than the value written. (An entry filled
+ * and when. When that operation ends, and when the thread releases mmu_lock
+ * after narrowing under it, no TLB may still hold an entry filled before that
+ * write that allows more than the value written. (An entry filled
  * later is some later writer's business: its own flush is still to come.) The
  * kernel's rule is the same: every path that narrows a spte flushes before it
  * returns (set_spte, mmu_set_spte, kvm_set_pte_rmapp, the notifiers,
@@ -40,6 +41,14 @@ export class GhostTlb implements Observer {
   private readonly tlbs = new Map<Thread, Map<number, { value: number; at: number }>>();
   /** thread -> spte address -> the value its current operation last narrowed it to, and the step. */
   private readonly narrowed = new Map<Thread, Map<number, { value: number; at: number }>>();
+  /** The narrowings a thread made while holding mmu_lock, since it took it. */
+  private readonly underLock = new Map<Thread, Array<{ addr: number; value: number; at: number }>>();
+
+  /**
+   * Steps seen, the order of fills and narrowings (the machine's step index restarts at 0 after a
+   * trace's set-up, so it would order an entry cached in the set-up after every later write).
+   */
+  private now = 0;
 
   constructor(private readonly kvm: Kvm) {}
 
@@ -52,19 +61,26 @@ export class GhostTlb implements Observer {
   }
 
   afterStep(m: Machine, t: Thread, s: Step, result: number, old: number): void {
+    this.now++;
     switch (s.op) {
       case "or_if": {
         // The walk went through iff the spte had the bits it required (present, and writable for a write).
         if (s.kind === "spt" && (result & s.cmp) === s.cmp) {
           let tlb = this.tlbs.get(t);
           if (!tlb) this.tlbs.set(t, (tlb = new Map()));
-          tlb.set(s.addr, { value: this.kvm.mem.peek(s.addr), at: m.stepIndex });
+          tlb.set(s.addr, { value: this.kvm.mem.peek(s.addr), at: this.now });
         }
         return;
       }
       case "wait_regions":
       case "wait_joined":
         this.tlbs.clear();
+        return;
+      case "spin_lock":
+        this.underLock.set(t, []);
+        return;
+      case "spin_unlock":
+        this.atUnlock(t);
         return;
       default:
         // (A store drained from an x86-TSO store buffer carries no kind.)
@@ -74,7 +90,34 @@ export class GhostTlb implements Observer {
         if (!this.stale(old, now)) return;
         let mine = this.narrowed.get(t);
         if (!mine) this.narrowed.set(t, (mine = new Map()));
-        mine.set(s.addr, { value: now, at: m.stepIndex });
+        mine.set(s.addr, { value: now, at: this.now });
+        if (m.holder() === t) this.underLock.get(t)?.push({ addr: s.addr, value: now, at: this.now });
+    }
+  }
+
+  /** A TLB entry filled before a narrowing at `at` to `value` that allows more than `value`, and whose it is. */
+  private staleEntry(addr: number, value: number, at: number): { vcpu: Thread; cached: number } | null {
+    for (const [vcpu, tlb] of this.tlbs) {
+      const cached = tlb.get(addr);
+      if (cached !== undefined && cached.at <= at && this.stale(cached.value, value)) return { vcpu, cached: cached.value };
+    }
+    return null;
+  }
+
+  /**
+   * INV-TLB when t releases mmu_lock: what it narrowed under the lock is in no TLB any more (the
+   * kernel flushes before a lock-break, or zaps only what no vCPU can reach, as 3.11's obsolete pages).
+   */
+  private atUnlock(t: Thread): void {
+    const mine = this.underLock.get(t);
+    this.underLock.delete(t);
+    for (const w of mine ?? []) {
+      const hit = this.staleEntry(w.addr, w.value, w.at);
+      if (hit === null) continue;
+      const ref = refOfSptep(this.kvm, w.addr);
+      throw new Violation("INV-TLB", `${t.name} narrowed spte ${ref} and released mmu_lock without kvm_flush_remote_tlbs: ${hit.vcpu.name}'s TLB still maps it`, [
+        `spte ${ref}: cached 0x${hit.cached.toString(16)}, written 0x${w.value.toString(16)}`,
+      ]);
     }
   }
 
@@ -89,14 +132,12 @@ export class GhostTlb implements Observer {
     this.narrowed.delete(t);
     if (!mine) return;
     for (const [addr, written] of mine) {
-      for (const [vcpu, tlb] of this.tlbs) {
-        const cached = tlb.get(addr);
-        if (cached === undefined || cached.at > written.at || !this.stale(cached.value, written.value)) continue;
-        const ref = refOfSptep(this.kvm, addr);
-        throw new Violation("INV-TLB", `${what} narrowed spte ${ref} and returned without kvm_flush_remote_tlbs: ${vcpu.name}'s TLB still maps it`, [
-          `spte ${ref}: cached 0x${cached.value.toString(16)}, written 0x${written.value.toString(16)}`,
-        ]);
-      }
+      const hit = this.staleEntry(addr, written.value, written.at);
+      if (hit === null) continue;
+      const ref = refOfSptep(this.kvm, addr);
+      throw new Violation("INV-TLB", `${what} narrowed spte ${ref} and returned without kvm_flush_remote_tlbs: ${hit.vcpu.name}'s TLB still maps it`, [
+        `spte ${ref}: cached 0x${hit.cached.toString(16)}, written 0x${written.value.toString(16)}`,
+      ]);
     }
   }
 }

@@ -106,7 +106,7 @@ export function checkSlotComplete(kvm: Kvm, slotId: number, baseGfn: number, npa
 /**
  * INV-NO-LEAK at quiescence: every rmap head array, desc, memslot, memslots
  * array and shadow page still allocated is reachable: from the installed
- * memslots, or (pages) from active_mmu_pages.
+ * memslots, or (pages) from active_mmu_pages or 3.11's zapped_obsolete_pages.
  */
 export function checkNoLeak(kvm: Kvm, installed: readonly { id: number; addr: number; heads: number[][] }[]): void {
   const ids = new Set(installed.map((s) => s.id));
@@ -114,7 +114,7 @@ export function checkNoLeak(kvm: Kvm, installed: readonly { id: number; addr: nu
   const descs = new Set<number>();
   for (const s of installed) for (const heads of s.heads) for (const h of heads) for (const d of readRmap(kvm, h).descs) descs.add(d);
   const memslots = kvm.mem.peek(kvm.field(KVM.memslots));
-  const pages = new Set(kvm.active_mmu_pages);
+  const pages = new Set([...kvm.active_mmu_pages, ...kvm.zapped_obsolete_pages]);
   for (const o of kvm.mem.objects) {
     if (o === undefined || o.freed) continue;
     const leak =

@@ -24,6 +24,8 @@ interface Obligation {
   ref: string;
   accessed: boolean;
   dirty: boolean;
+  /** Order of the debts (the first one left is reported). */
+  seq?: number;
 }
 
 export class SpteRefinement {
@@ -33,17 +35,13 @@ export class SpteRefinement {
   /** The rmap each mapped spte went into. */
   private readonly refKey = new Map<string, string>();
   private readonly pfns = new Map<number, PageFlags>();
-  private readonly owed = new Map<Thread, Obligation[]>();
-  /**
-   * kvm_set_pfn_accessed / _dirty calls each thread made in its current
-   * operation, as "pfn:A" / "pfn:D". A call discharges an obligation of the
-   * same operation whichever comes first: under x86-TSO a clear by a plain
-   * store reaches memory (and so this ghost model) only when the store buffer
-   * drains, after the thread has gone on to call kvm_set_pfn_*.
-   */
-  private readonly propagated = new Map<Thread, Set<string>>();
-  /** The model value an operation last dropped, per thread and spte (set_spte_hva remaps it). */
-  private readonly lastDropped = new Map<string, Spte>();
+  /** What each thread still owes, by pfn, in the order the debts arose (paid debts are removed). */
+  private readonly owed = new Map<Thread, Map<number, Obligation[]>>();
+  /** Propagations made while the clear they pay for was still in the thread's store buffer (x86-TSO). */
+  private readonly credits = new Map<Thread, Obligation[]>();
+  private seq = 0;
+  /** The model value an operation last dropped, per thread and spte ref (set_spte_hva remaps it). */
+  private readonly lastDropped = new Map<Thread, Map<string, Spte>>();
 
   constructor(private readonly kvm: Kvm, private readonly style: FlushStyle) {}
 
@@ -51,7 +49,7 @@ export class SpteRefinement {
     const sp = obj.tag2;
     const f = (o: number): number => this.kvm.mem.peek(fieldOf(sp, o));
     const index = (addr - obj.base) / WORD_BYTES;
-    return { ref: spteRef(obj.tag, index), spGfn: f(MMU_PAGE.gfn), level: f(MMU_PAGE.level), quadrant: f(MMU_PAGE.quadrant), index };
+    return { ref: spteRef(obj.tag, index), spGfn: f(MMU_PAGE.gfn), level: f(MMU_PAGE.level), quadrant: f(MMU_PAGE.quadrant), index, spGen: f(MMU_PAGE.mmu_valid_gen) };
   }
 
   /**
@@ -63,7 +61,8 @@ export class SpteRefinement {
     const site = this.site(obj, addr);
     const old = this.sptes.get(addr);
     const now = isPresent(nowRaw) ? decodeSpte(nowRaw) : undefined;
-    const j = judgeSpteChange(geo, this.style, slots, op, site, old, now, this.lastDropped.get(`${t.id}:${site.ref}`));
+    const gen = this.kvm.mem.peek(this.kvm.field(KVM.mmu_valid_gen));
+    const j = judgeSpteChange(geo, this.style, slots, gen, op, site, old, now, this.lastDropped.get(t)?.get(site.ref));
     if (j.error !== null) {
       throw new Violation(j.invariant, `${t.name}: ${opText(op)} at "${label}" ${j.error}`, [
         `spte ${site.ref}: model before ${spteText(old)}, implementation after ${spteText(now)}`,
@@ -76,16 +75,18 @@ export class SpteRefinement {
       const key = this.refKey.get(site.ref);
       this.refKey.delete(site.ref);
       if (key !== undefined) this.rmaps.get(key)?.delete(site.ref);
-      this.lastDropped.set(`${t.id}:${site.ref}`, old!);
+      let dropped = this.lastDropped.get(t);
+      if (dropped === undefined) this.lastDropped.set(t, (dropped = new Map()));
+      dropped.set(site.ref, old!);
       this.flag(old!.pfn, c.accessed, c.dirty);
-      this.owe(t, old!.pfn, site.ref, c.accessed, c.dirty);
+      if (c.accessed || c.dirty) this.owe(t, { pfn: old!.pfn, ref: site.ref, accessed: c.accessed, dirty: c.dirty });
       if (key !== undefined && invalidInstalled(Number(key.split(":")[0]))) this.checkObsolete(t, op, obj, site);
       return;
     }
     this.sptes.set(addr, c.value);
     if (c.kind === "update" && (c.accessed || c.dirty)) {
       this.flag(old!.pfn, c.accessed, c.dirty);
-      this.owe(t, old!.pfn, site.ref, c.accessed, c.dirty);
+      this.owe(t, { pfn: old!.pfn, ref: site.ref, accessed: c.accessed, dirty: c.dirty });
     }
     if (c.kind === "map") {
       const r = siteRmap(geo, slots, site)!;
@@ -105,18 +106,12 @@ export class SpteRefinement {
     }
   }
 
-  private obligations(t: Thread): Obligation[] {
-    let o = this.owed.get(t);
-    if (o === undefined) this.owed.set(t, (o = []));
+  private obligations(t: Thread, pfn: number): Obligation[] {
+    let byPfn = this.owed.get(t);
+    if (byPfn === undefined) this.owed.set(t, (byPfn = new Map()));
+    let o = byPfn.get(pfn);
+    if (o === undefined) byPfn.set(pfn, (o = []));
     return o;
-  }
-
-  /** t now owes the host page what this clear or update removed, less what it already told it in this operation. */
-  private owe(t: Thread, pfn: number, ref: string, accessed: boolean, dirty: boolean): void {
-    const told = this.propagated.get(t);
-    const a = accessed && !told?.has(`${pfn}:A`);
-    const d = dirty && !told?.has(`${pfn}:D`);
-    if (a || d) this.obligations(t).push({ pfn, ref, accessed: a, dirty: d });
   }
 
   private flag(pfn: number, accessed: boolean, dirty: boolean): void {
@@ -124,24 +119,48 @@ export class SpteRefinement {
     this.pfns.set(pfn, { accessed: p.accessed || accessed, dirty: p.dirty || dirty });
   }
 
-  /** kvm_set_pfn_accessed / kvm_set_pfn_dirty by t discharge what t owes for that pfn. */
+  /**
+   * kvm_set_pfn_accessed / kvm_set_pfn_dirty by t discharge what t owes for that pfn. Under x86-TSO
+   * the clear that creates the debt may still sit in t's store buffer (the kernel propagates what its
+   * load saw, right after its plain store): a call that finds nothing owed while t has buffered stores
+   * is kept as a credit for the drop that store makes when it drains (under SC no credit is ever kept).
+   */
   onPropagate(t: Thread, pfn: number, dirty: boolean): void {
-    let told = this.propagated.get(t);
-    if (told === undefined) this.propagated.set(t, (told = new Set()));
-    told.add(`${pfn}:${dirty ? "D" : "A"}`);
-    for (const o of this.owed.get(t) ?? []) {
-      if (o.pfn !== pfn) continue;
+    let paid = false;
+    const debts = this.owed.get(t)?.get(pfn);
+    for (const o of debts ?? []) {
+      if (!(dirty ? o.dirty : o.accessed)) continue;
       if (dirty) o.dirty = false;
       else o.accessed = false;
+      paid = true;
     }
+    if (debts !== undefined) {
+      const left = debts.filter((o) => o.accessed || o.dirty);
+      if (left.length === 0) this.owed.get(t)!.delete(pfn);
+      else this.owed.get(t)!.set(pfn, left);
+    }
+    if (paid || t.storeBuffer.length === 0) return;
+    let c = this.credits.get(t);
+    if (c === undefined) this.credits.set(t, (c = []));
+    c.push({ pfn, ref: "", accessed: !dirty, dirty });
+  }
+
+  /** A new debt of t, less what t already paid ahead of its buffered store. */
+  private owe(t: Thread, o: Obligation): void {
+    for (const c of this.credits.get(t) ?? []) {
+      if (c.pfn !== o.pfn) continue;
+      if (c.accessed && o.accessed) [c.accessed, o.accessed] = [false, false];
+      if (c.dirty && o.dirty) [c.dirty, o.dirty] = [false, false];
+    }
+    if (o.accessed || o.dirty) this.obligations(t, o.pfn).push({ ...o, seq: this.seq++ });
   }
 
   /** INV-AD: when t's operation ends, it has propagated what it cleared. */
   onOpEnd(t: Thread, op: OpDesc): void {
-    const left = (this.owed.get(t) ?? []).filter((o) => o.accessed || o.dirty);
+    const left = [...(this.owed.get(t)?.values() ?? [])].flat().sort((a, b) => a.seq! - b.seq!);
     this.owed.delete(t);
-    this.propagated.delete(t);
-    for (const k of [...this.lastDropped.keys()]) if (k.startsWith(`${t.id}:`)) this.lastDropped.delete(k);
+    if (t.storeBuffer.length === 0) this.credits.delete(t);
+    this.lastDropped.delete(t);
     if (left.length > 0) {
       const o = left[0]!;
       const what = [o.accessed && "kvm_set_pfn_accessed", o.dirty && "kvm_set_pfn_dirty"].filter(Boolean).join(" and ");

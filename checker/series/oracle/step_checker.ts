@@ -9,8 +9,10 @@
  *   - a write to a slot's ops pointer: by the mmu_lock holder (INV-LOCK);
  *   - an allocation of a shadow page: by the mmu_lock holder (INV-LOCK);
  *   - a free: rules/frees.ts;
- *   - the end of an operation: nothing it narrowed is left in a vCPU's ghost
- *     TLB (INV-TLB, ghost_tlb.ts); what it cleared reached the host page
+ *   - the release of mmu_lock and the end of an operation: nothing the
+ *     thread narrowed is left in a vCPU's ghost TLB (INV-TLB, ghost_tlb.ts);
+ *   - the end of an operation: under 3.11, no page older than a generation it
+ *     installed is left unzapped (INV-GEN-ZAPPED); what it cleared reached the host page
  *     (INV-AD); a fast_page_fault returns the model's value at its
  *     linearization point, the cmpxchg (1 iff the cmpxchg won) (INV-REFINE);
  *   - a WARN_ON: INV-RO.
@@ -27,7 +29,9 @@ import { opText } from "../operations";
 import { Violation } from "../../violation";
 import type { World } from "../world";
 import { GhostTlb } from "./ghost_tlb";
+import { EntryIndex } from "./entry_index";
 import { FreeRules } from "./rules/frees";
+import { GenerationRules } from "./rules/generation";
 import { FullCheck } from "./rules/full_check";
 import { checkQuiescence } from "./rules/quiescence";
 import { RmapWriteRules } from "./rules/rmap_writes";
@@ -54,6 +58,8 @@ export class StepChecker implements Observer {
   private readonly tlb: GhostTlb;
   private readonly rmapWrites: RmapWriteRules;
   private readonly frees: FreeRules;
+  private readonly entries: EntryIndex;
+  private readonly generation: GenerationRules;
   private readonly full: FullCheck | null;
   /** fast_page_fault threads whose cmpxchg on the spte won, in the current operation. */
   private readonly fastPfWon = new Set<Thread>();
@@ -64,7 +70,9 @@ export class StepChecker implements Observer {
     this.refinement = new SpteRefinement(kvm, w.variant.flush);
     this.tlb = new GhostTlb(kvm);
     this.rmapWrites = new RmapWriteRules(kvm, this.slots, this.count);
-    this.frees = new FreeRules(kvm, this.slots, this.count);
+    this.entries = new EntryIndex(kvm, this.slots);
+    this.frees = new FreeRules(kvm, this.slots, this.entries, this.count);
+    this.generation = new GenerationRules(kvm, w.variant.flush === "zap-obsolete", this.count);
     this.full = opts.full ? new FullCheck(kvm, this.slots, this.count) : null;
   }
 
@@ -79,6 +87,7 @@ export class StepChecker implements Observer {
     const desc = (op as TraceOperation).desc;
     this.refinement.onOpEnd(t, desc);
     this.tlb.endOperation(t, `${t.name}: ${opText(desc)}`);
+    this.generation.onOpEnd(t, opText(desc));
     if (desc.kind === "fast_page_fault") {
       const won = this.fastPfWon.delete(t);
       if (result !== (won ? 1 : 0)) {
@@ -121,10 +130,12 @@ export class StepChecker implements Observer {
         if (old !== now) this.refinement.onSpteWrite(t, this.opOf(t), s.label, obj, s.addr, now, this.slots.slotModels(), (id) => this.slots.removeOnly(id));
         return;
       case "rmap":
+        this.entries.set(s.addr, now);
         this.slots.noteLink(s.addr, now);
         this.rmapWrites.onWrite(m, t, s, s.addr, obj.tag, "head", old, now);
         return;
       case "pte_list_desc": {
+        this.entries.set(s.addr, now);
         const head = this.slots.rmapOfDesc(obj.base);
         if (head === undefined) return; // not linked yet: nobody else can see it
         const isMore = s.addr - obj.base === kvm.cfg.PTE_LIST_EXT * WORD_BYTES;
@@ -141,6 +152,7 @@ export class StepChecker implements Observer {
         return;
       case "kvm":
         if (s.addr === this.slots.memslotsField()) this.slots.refresh(m.stepIndex);
+        this.generation.onKvmWrite(t, s.addr, now);
         return;
       default:
         return;

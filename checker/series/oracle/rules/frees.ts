@@ -14,18 +14,20 @@ import type { Machine } from "../../../../runtime/machine";
 import type { Step } from "../../../../runtime/step";
 import type { Thread } from "../../../../runtime/thread";
 import { Violation } from "../../../violation";
-import { checkNoEntryInto, checkSlotComplete, headName } from "../rmap_checks";
+import type { EntryIndex } from "../entry_index";
+import { checkSlotComplete, headName } from "../rmap_checks";
 import type { SlotTracker } from "../slot_tracker";
 
 export class FreeRules {
   /** (slot, descs gone, uninstall step) keys already checked for INV-COMPLETE. */
   private readonly completeChecked = new Set<string>();
 
-  constructor(private readonly kvm: Kvm, private readonly slots: SlotTracker, private readonly count: () => void) {}
+  constructor(private readonly kvm: Kvm, private readonly slots: SlotTracker, private readonly entries: EntryIndex, private readonly count: () => void) {}
 
   onFree(m: Machine, t: Thread, s: Step): void {
     const obj = this.kvm.mem.objectAt(s.addr)!;
     this.count();
+    if (obj.kind === "pte_list_desc" || obj.kind === "rmap") this.entries.dropObject(obj.base, obj.words);
     switch (obj.kind) {
       case "pte_list_desc": {
         const head = this.slots.rmapOfDesc(obj.base);
@@ -46,7 +48,7 @@ export class FreeRules {
         return;
       case "spt":
         if (m.holder() !== t) throw new Violation("INV-LOCK", `${t.name} frees shadow page sp${obj.tag} without mmu_lock`);
-        checkNoEntryInto(this.kvm, obj.base, obj.words, obj.tag);
+        this.entries.checkNoEntryInto(obj.base, obj.words, obj.tag);
         return;
       default:
         return;

@@ -1,0 +1,223 @@
+/**
+ * --compare: the designs side by side (issue 12). For each design: its safety
+ * verdict from the sampled check (the main job, `check`), then the cost of a
+ * memslot DELETE and of kvm_arch_flush_shadow_all in simulated time
+ * (checker/cost/) at one size, then how each cost grows as the VM grows by 4x.
+ * Everything in `rows` and `text` is a function of the request (same request,
+ * same bytes); wall-clock times are only in `timing`.
+ */
+import { type CostMode, type CostOp, runScenario, type ScenarioResult } from "../cost/scenario";
+import { findLasso, type Lasso } from "../cost/lasso";
+import type { WaitStats } from "../cost/counters";
+import { asSeries } from "../series/variants";
+import { resolveVariant } from "../variants";
+import { check } from "./check";
+import type { SchedulerName } from "../search/explore";
+import { compareText } from "./compare_text";
+
+export const COMPARE_DESIGNS = ["baseline", "v3", "v3-fixed", "merged-3.11", "zap-all-2019"] as const;
+
+export interface CompareRequest {
+  designs: readonly string[];
+  /** The sampled check: seed, runs, sequences, scheduler (as `check`). */
+  seed: number;
+  runs: number;
+  sequences: number;
+  scheduler: SchedulerName;
+  /** Shadow pages of the cost columns (one of `sizes`). */
+  pages: number;
+  /** Shadow-page counts of the growth runs, each 4x the one before. */
+  sizes: readonly number[];
+  /** Sptes per shadow page. */
+  sptes: number;
+  vcpus: number;
+  /** Runs at or below this many pages are checked (every invariant after every step); larger ones run bare. */
+  checkedUpTo: number;
+}
+
+export const DEFAULT_COMPARE: CompareRequest = {
+  designs: COMPARE_DESIGNS,
+  seed: 1,
+  runs: 3000,
+  sequences: 300,
+  scheduler: "pct",
+  pages: 1024,
+  sizes: [16, 64, 256, 1024, 4096],
+  sptes: 8,
+  vcpus: 4,
+  checkedUpTo: 64,
+};
+
+export interface Safety {
+  verdict: "pass" | "violation";
+  invariant: string | null;
+  /** Counterexample size: operations, atomic steps, preemptions (null on a pass). */
+  operations: number | null;
+  atomicSteps: number | null;
+  preemptions: number | null;
+  /** What a pass rests on: runs and checked atomic steps of the sampled check. */
+  runs: number;
+  steps: number;
+  command: string;
+  /** "verified within K preemptions", once the exhaustive mode exists (null: not run). */
+  exhaustive: string | null;
+}
+
+/** The cost of one operation in one scenario. */
+export interface Cost {
+  op: CostOp;
+  mode: CostMode;
+  pages: number;
+  finished: boolean;
+  latency: number;
+  longestHold: number;
+  totalHold: number;
+  holds: number;
+  vcpuWait: WaitStats | null;
+  notifierWait: WaitStats | null;
+  rmapHeadsTouched: number;
+  descsTouched: number;
+  unlockedSteps: number;
+  /** Pages left live and obsolete for mmu_shrink to reclaim later. */
+  obsoleteLeft: number;
+  /** Checked (every invariant after every step) or bare. */
+  checked: boolean;
+  violation: string | null;
+}
+
+export interface Growth {
+  metric: string;
+  /** The metric at each size, then the ratio between neighbours (null where a run did not finish or a value is 0). */
+  values: number[];
+  ratios: Array<number | null>;
+}
+
+export interface CompareRow {
+  design: string;
+  summary: string;
+  safety: Safety;
+  /** The three scenarios at `pages`. */
+  cost: Cost[];
+  /** Every scenario at every size (the plots' data). */
+  scale: Cost[];
+  growth: Growth[];
+  /** For a DELETE that did not finish with busy vCPUs: the repeating part of its run. */
+  livelock: Lasso | null;
+}
+
+export interface CompareOutput {
+  request: CompareRequest;
+  rows: CompareRow[];
+  /** Checked atomic steps of the interleaved phase at each size (merged-3.11, busy DELETE); their rate is in `timing`. */
+  checkerSteps: Array<{ pages: number; steps: number }>;
+  text: string;
+  timing: CompareTiming;
+}
+
+export interface CompareTiming {
+  checkMs: Record<string, number>;
+  costMs: number;
+  /** Checked atomic steps per second, interleaved phase only, at each size. */
+  checkedStepsPerSecond: Array<{ pages: number; stepsPerSecond: number; bareStepsPerSecond: number }>;
+}
+
+const SCENARIOS: ReadonlyArray<{ op: CostOp; mode: CostMode }> = [
+  { op: "delete", mode: "idle" },
+  { op: "delete", mode: "busy" },
+  { op: "flush_all", mode: "idle" },
+];
+
+function toCost(op: CostOp, mode: CostMode, pages: number, checked: boolean, r: ScenarioResult): Cost {
+  return {
+    op, mode, pages, finished: r.finished, latency: r.latency, longestHold: r.longestHold, totalHold: r.totalHold, holds: r.holds,
+    vcpuWait: r.waits["vcpu"] ?? null, notifierWait: r.waits["notifier"] ?? null, rmapHeadsTouched: r.rmapHeadsTouched,
+    descsTouched: r.descsTouched, unlockedSteps: r.unlockedSteps, obsoleteLeft: r.obsoleteLeft, checked, violation: r.violation,
+  };
+}
+
+/** Step budget of a scenario: eight times a whole-VM zap's work, so only a run that does not converge exceeds it. */
+const budget = (pages: number, sptes: number): number => 50_000 + 8 * pages * sptes * 12;
+
+function safety(design: string, q: CompareRequest, timing: CompareTiming): Safety {
+  const t0 = Date.now();
+  const s = check({ variant: resolveVariant(design, null), seed: q.seed, runs: q.runs, sequences: q.sequences, scheduler: q.scheduler, depth: 3, tso: false }).summary;
+  timing.checkMs[design] = Date.now() - t0;
+  const v = s.violation;
+  return {
+    verdict: v === null ? "pass" : "violation",
+    invariant: v?.invariant ?? null,
+    operations: v?.operations ?? null,
+    atomicSteps: v?.atomicSteps ?? null,
+    preemptions: v?.preemptions ?? null,
+    runs: s.runs + s.sequential.sequences,
+    steps: s.steps,
+    command: `npm start -- --design ${design} --seed ${q.seed} --runs ${q.runs} --sequences ${q.sequences} --scheduler ${q.scheduler}`,
+    exhaustive: null,
+  };
+}
+
+function growth(scale: Cost[], sizes: readonly number[]): Growth[] {
+  const metrics: Array<[string, CostOp, CostMode, (c: Cost) => number]> = [
+    ["DELETE latency, idle", "delete", "idle", (c) => c.latency],
+    ["DELETE latency, busy", "delete", "busy", (c) => c.latency],
+    ["longest mmu_lock hold, DELETE idle", "delete", "idle", (c) => c.longestHold],
+    ["total mmu_lock hold, DELETE idle", "delete", "idle", (c) => c.totalHold],
+    ["vCPU wait max, DELETE busy", "delete", "busy", (c) => c.vcpuWait?.max ?? 0],
+    ["flush_shadow_all latency", "flush_all", "idle", (c) => c.latency],
+  ];
+  return metrics.map(([metric, op, mode, f]) => {
+    const cs = sizes.map((n) => scale.find((c) => c.op === op && c.mode === mode && c.pages === n)!);
+    const values = cs.map(f);
+    const ratios = cs.slice(1).map((c, i) => (c.finished && cs[i]!.finished && values[i]! > 0 ? values[i + 1]! / values[i]! : null));
+    return { metric, values, ratios };
+  });
+}
+
+export function compare(request: Partial<CompareRequest> = {}): CompareOutput {
+  const q: CompareRequest = { ...DEFAULT_COMPARE, ...request };
+  const timing: CompareTiming = { checkMs: {}, costMs: 0, checkedStepsPerSecond: [] };
+  const rows: CompareRow[] = [];
+  const t0 = Date.now();
+  for (const design of q.designs) {
+    const variant = asSeries(resolveVariant(design, null));
+    const scale: Cost[] = [];
+    let livelock: Lasso | null = null;
+    for (const pages of q.sizes) {
+      for (const { op, mode } of SCENARIOS) {
+        const checked = pages <= q.checkedUpTo;
+        const r = runScenario({ variant, op, mode, pages, sptes: q.sptes, vcpus: q.vcpus, check: checked, budget: budget(pages, q.sptes) });
+        scale.push(toCost(op, mode, pages, checked, r));
+        if (!r.finished && livelock === null && r.trace !== null) livelock = findLasso(r.trace);
+      }
+    }
+    rows.push({ design, summary: variant.design.summary, safety: { ...safety(design, q, timing) }, cost: scale.filter((c) => c.pages === q.pages), scale, growth: growth(scale, q.sizes), livelock });
+  }
+  timing.costMs = Date.now() - t0 - Object.values(timing.checkMs).reduce((a, b) => a + b, 0);
+  const checkerSteps = checkerCost(q, timing);
+  return { request: q, rows, checkerSteps, text: compareText(q, rows, checkerSteps), timing };
+}
+
+/** The checker's own cost as N grows: the same busy DELETE of merged-3.11, checked and bare. */
+function checkerCost(q: CompareRequest, timing: CompareTiming): Array<{ pages: number; steps: number }> {
+  const variant = asSeries(resolveVariant("merged-3.11", null));
+  // Each rate over at least 0.3 s of runs (one run at small N takes well under a millisecond).
+  const rate = (check: boolean, pages: number): { steps: number; perSecond: number } => {
+    let steps = 0;
+    let ns = 0;
+    let first = 0;
+    do {
+      const r = runScenario({ variant, op: "delete", mode: "busy", pages, sptes: q.sptes, vcpus: q.vcpus, check, budget: budget(pages, q.sptes) });
+      if (first === 0) first = r.totalSteps;
+      steps += r.totalSteps;
+      ns += r.runNs;
+    } while (ns < 3e8);
+    return { steps: first, perSecond: steps / (ns / 1e9) };
+  };
+  for (let i = 0; i < 3; i++) rate(true, q.sizes[0]!); // warm the JIT up before the first rate
+  return q.sizes.map((pages) => {
+    const bare = rate(false, pages);
+    const checked = rate(true, pages);
+    timing.checkedStepsPerSecond.push({ pages, stepsPerSecond: checked.perSecond, bareStepsPerSecond: bare.perSecond });
+    return { pages, steps: checked.steps };
+  });
+}
