@@ -227,7 +227,7 @@ export const INVARIANTS = [
     source: "spec §5 M12 (ghost TLB) [I]; the kernel's flush after every narrowing, and before every lock-break (kvm_mmu_slot_remove_write_access) [C code]",
     statement: [
       "when an operation that narrowed a present leaf spte (made it not present, changed its pfn,",
-      "cleared W, or cleared A where the MMU has A bits) completes, and when it releases mmu_lock after",
+      "cleared W, or cleared A by clear_bit where the MMU has A bits) completes, and when it releases mmu_lock after",
       "narrowing under it, no vCPU's TLB holds a translation the spte no longer allows: the operation",
       "flushed (kvm_flush_remote_tlbs or kvm_reload_remote_mmus), or no vCPU had it cached",
     ],

@@ -10,9 +10,9 @@
  * (kvm_destroy_vm's wait_joined).
  *
  * A write that makes a present spte less permissive than a translation cached
- * from its old value (not present, another pfn, W cleared, or A cleared where
- * the MMU has A bits: the CPU would not set A again through the cached entry)
- * is recorded against the writing thread's operation, with the value written
+ * from its old value (not present, another pfn, W cleared, or A cleared by
+ * clear_bit(ACCESSED) where the MMU has A bits: the CPU would not set A again
+ * through the cached entry) is recorded against the writing thread's operation, with the value written
  * and when. When that operation ends, and when the thread releases mmu_lock
  * after narrowing under it, no TLB may still hold an entry filled before that
  * write that allows more than the value written. (An entry filled
@@ -25,6 +25,12 @@
  *
  * D is not tracked: a spte rewritten without D (a fault on a mapped page)
  * has had its D moved to the page (INV-AD), and the kernel does not flush for it.
+ * A is tracked only where clearing it is the point, aging's clear_bit (the
+ * clear_flush_young contract): an update that loses an A bit the CPU set after
+ * the writer's load (mmu_spte_update, write-protecting an aged spte) moves it
+ * to the page with kvm_set_pfn_accessed (INV-AD), and mmu.c flushes only for
+ * a lost W ("Whenever we overwrite a writable spte with a read-only one we
+ * should flush remote TLBs", v3.10 mmu_spte_update).
  */
 import type { Kvm } from "../../../impl/kvm";
 import { isPresent, PFN_SHIFT, SPTE_BITS } from "../../../model/encoding";
@@ -36,13 +42,20 @@ import { refOfSptep } from "./rmap_view";
 
 const writable = (v: number): boolean => (v & SPTE_BITS.writable) !== 0;
 
+/** A write that narrowed a spte: the value written, when, and whether clearing A counts (clear_bit). */
+interface Narrowing {
+  value: number;
+  at: number;
+  clearsA: boolean;
+}
+
 export class GhostTlb implements Observer {
   /** vCPU thread -> spte address -> the spte value its TLB entry was filled from, and the step. */
   private readonly tlbs = new Map<Thread, Map<number, { value: number; at: number }>>();
   /** thread -> spte address -> the value its current operation last narrowed it to, and the step. */
-  private readonly narrowed = new Map<Thread, Map<number, { value: number; at: number }>>();
+  private readonly narrowed = new Map<Thread, Map<number, Narrowing>>();
   /** The narrowings a thread made while holding mmu_lock, since it took it. */
-  private readonly underLock = new Map<Thread, Array<{ addr: number; value: number; at: number }>>();
+  private readonly underLock = new Map<Thread, Array<Narrowing & { addr: number }>>();
 
   /**
    * Steps seen, the order of fills and narrowings (the machine's step index restarts at 0 after a
@@ -52,11 +65,11 @@ export class GhostTlb implements Observer {
 
   constructor(private readonly kvm: Kvm) {}
 
-  /** Would a translation cached from spte `cached` allow more than spte `now`? */
-  private stale(cached: number, now: number): boolean {
+  /** Would a translation cached from spte `cached` allow more than spte `now`? A counts only when `clearsA`. */
+  private stale(cached: number, now: number, clearsA: boolean): boolean {
     if (!isPresent(now) || now >>> PFN_SHIFT !== cached >>> PFN_SHIFT) return true;
     if (writable(cached) && !writable(now)) return true;
-    const A = this.kvm.cfg.adBits ? SPTE_BITS.accessed : 0;
+    const A = clearsA && this.kvm.cfg.adBits ? SPTE_BITS.accessed : 0;
     return (cached & A) !== 0 && !(now & A);
   }
 
@@ -87,19 +100,21 @@ export class GhostTlb implements Observer {
         if (!writesWord(s.op) || Number.isNaN(old) || !isPresent(old)) return;
         if ((s.kind ?? this.kvm.mem.objectAt(s.addr)?.kind) !== "spt") return;
         const now = this.kvm.mem.peek(s.addr);
-        if (!this.stale(old, now)) return;
+        const clearsA = s.op === "lock_and";
+        if (!this.stale(old, now, clearsA)) return;
         let mine = this.narrowed.get(t);
         if (!mine) this.narrowed.set(t, (mine = new Map()));
-        mine.set(s.addr, { value: now, at: this.now });
-        if (m.holder() === t) this.underLock.get(t)?.push({ addr: s.addr, value: now, at: this.now });
+        const w: Narrowing = { value: now, at: this.now, clearsA };
+        mine.set(s.addr, w);
+        if (m.holder() === t) this.underLock.get(t)?.push({ addr: s.addr, ...w });
     }
   }
 
   /** A TLB entry filled before a narrowing at `at` to `value` that allows more than `value`, and whose it is. */
-  private staleEntry(addr: number, value: number, at: number): { vcpu: Thread; cached: number } | null {
+  private staleEntry(addr: number, w: Narrowing): { vcpu: Thread; cached: number } | null {
     for (const [vcpu, tlb] of this.tlbs) {
       const cached = tlb.get(addr);
-      if (cached !== undefined && cached.at <= at && this.stale(cached.value, value)) return { vcpu, cached: cached.value };
+      if (cached !== undefined && cached.at <= w.at && this.stale(cached.value, w.value, w.clearsA)) return { vcpu, cached: cached.value };
     }
     return null;
   }
@@ -112,7 +127,7 @@ export class GhostTlb implements Observer {
     const mine = this.underLock.get(t);
     this.underLock.delete(t);
     for (const w of mine ?? []) {
-      const hit = this.staleEntry(w.addr, w.value, w.at);
+      const hit = this.staleEntry(w.addr, w);
       if (hit === null) continue;
       const ref = refOfSptep(this.kvm, w.addr);
       throw new Violation("INV-TLB", `${t.name} narrowed spte ${ref} and released mmu_lock without kvm_flush_remote_tlbs: ${hit.vcpu.name}'s TLB still maps it`, [
@@ -132,7 +147,7 @@ export class GhostTlb implements Observer {
     this.narrowed.delete(t);
     if (!mine) return;
     for (const [addr, written] of mine) {
-      const hit = this.staleEntry(addr, written.value, written.at);
+      const hit = this.staleEntry(addr, written);
       if (hit === null) continue;
       const ref = refOfSptep(this.kvm, addr);
       throw new Violation("INV-TLB", `${what} narrowed spte ${ref} and returned without kvm_flush_remote_tlbs: ${hit.vcpu.name}'s TLB still maps it`, [
