@@ -3,7 +3,7 @@ import type { Progress } from "../checker";
 
 /** A long job, by names: the worker resolves them again (objects do not cross threads). */
 export interface JobRequest {
-  kind: "check" | "mutants";
+  kind: "check" | "mutants" | "compare";
   subject: string;
   design: string | null;
   mutant: string | null;
@@ -20,6 +20,7 @@ export interface JobRequest {
   /** Absolute, already checked. */
   outDir: string;
   version: string;
+  compare: { pages?: number; sizes?: number[]; sptes?: number; vcpus?: number; checkedUpTo?: number };
 }
 
 export type WorkerMessage =

@@ -25,7 +25,7 @@ process.setSourceMapsEnabled(true);
 const SIGNAL_STATUS: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
 /** Our option names that npm takes for its own config when they come before `--`. */
-const OPTION_NAMES = ["subject", "design", "mutant", "seed", "runs", "sequences", "scheduler", "depth", "tso", "replay", "mutants", "list", "json", "format", "out"];
+const OPTION_NAMES = ["subject", "design", "mutant", "seed", "runs", "sequences", "scheduler", "depth", "tso", "replay", "mutants", "list", "json", "format", "out", "compare", "pages", "sizes", "sptes", "vcpus", "checked_up_to"];
 
 /** `npm start --seed=7` (no `--`): npm keeps the option and sets npm_config_seed; say so instead of running seed 1. */
 function npmAteOptions(): void {
@@ -57,7 +57,7 @@ async function longJob(o: Options, version: string): Promise<number> {
   const outDir = userPath(o.out);
   if (o.mode === "check") prepareOutDir(outDir, o.out);
   const request: JobRequest = {
-    kind: o.mode === "mutants" ? "mutants" : "check",
+    kind: o.mode === "mutants" ? "mutants" : o.mode === "compare" ? "compare" : "check",
     subject: o.subject.name,
     design: o.variant?.design.name ?? null,
     mutant: o.variant?.mutant?.name ?? null,
@@ -72,6 +72,7 @@ async function longJob(o: Options, version: string): Promise<number> {
     columns: process.stdout.isTTY ? process.stdout.columns : null,
     outDir,
     version,
+    compare: o.compare,
   };
   const r = await runJob(request);
   if (r.error !== null) throw r.error.type === "bad-input" ? new BadInput(r.error.message) : new Error(r.error.message);

@@ -11,7 +11,7 @@ import { designNames, type Format, mutantNames, resolveSubject, resolveVariant, 
 import { DEFAULTS } from "./program";
 import { UsageError } from "./usage_error";
 
-export type Mode = "check" | "replay" | "mutants" | "list";
+export type Mode = "check" | "replay" | "mutants" | "list" | "compare";
 
 export interface Options {
   mode: Mode;
@@ -29,6 +29,8 @@ export interface Options {
   /** As given (resolved against the user's directory by the caller). */
   out: string;
   replay: string | null;
+  /** --compare's request (compare mode only; absent fields take the job's defaults). */
+  compare: { pages?: number; sizes?: number[]; sptes?: number; vcpus?: number; checkedUpTo?: number };
 }
 
 /** The options each mode uses; anything else given with it is refused. */
@@ -37,6 +39,7 @@ const ACCEPTS: Record<Mode, readonly string[]> = {
   replay: ["replay", "json", "format"],
   mutants: ["mutants", "subject", "seed", "runs", "sequences", "scheduler", "depth", "tso", "json"],
   list: ["list", "subject", "json"],
+  compare: ["compare", "seed", "runs", "sequences", "scheduler", "json", "pages", "sizes", "sptes", "vcpus", "checkedUpTo"],
 };
 
 const WHY: Record<Mode, string> = {
@@ -44,6 +47,7 @@ const WHY: Record<Mode, string> = {
   replay: "the file fixes the subject, design, mutant and schedule",
   mutants: "each mutant is checked on its own design and counterexamples are not saved",
   list: "--list only lists",
+  compare: "--compare checks the 2013 designs it compares, each on its own",
 };
 
 /** "unknown X" with the nearest known name when it is close. */
@@ -54,10 +58,18 @@ export function unknownName(what: string, name: string, known: readonly string[]
 }
 
 function modeOf(given: ReadonlySet<string>): Mode {
-  const modes = (["replay", "mutants", "list"] as const).filter((m) => given.has(m));
+  const modes = (["replay", "mutants", "list", "compare"] as const).filter((m) => given.has(m));
   if (given.has("mutant") && modes.length > 0) throw new UsageError(`--mutant and --${modes[0]} cannot be combined`);
   if (modes.length > 1) throw new UsageError(`--${modes[0]} and --${modes[1]} cannot be combined`);
   return modes[0] ?? "check";
+}
+
+function compareRequest(v: Record<string, unknown>): Options["compare"] {
+  const out: Options["compare"] = {};
+  for (const k of ["pages", "sptes", "vcpus", "checkedUpTo"] as const) if (v[k] !== undefined) out[k] = v[k] as number;
+  if (v.sizes !== undefined) out.sizes = v.sizes as number[];
+  if (out.pages !== undefined && out.sizes !== undefined && !out.sizes.includes(out.pages)) throw new UsageError(`--pages ${out.pages} must be one of --sizes ${out.sizes.join(",")}`);
+  return out;
 }
 
 export function readOptions(p: Command): Options {
@@ -92,5 +104,6 @@ export function readOptions(p: Command): Options {
     format: format as Format,
     out: (v.out as string | undefined) ?? DEFAULTS.out,
     replay: (v.replay as string | undefined) ?? null,
+    compare: compareRequest(v),
   };
 }

@@ -5,7 +5,7 @@
  * accepts, and the names of designs and mutants, are checked in options.ts.
  */
 import { Command, InvalidArgumentError, Option } from "commander";
-import { designNames, mutantNames, subjectNames } from "../checker";
+import { DEFAULT_COMPARE, designNames, mutantNames, subjectNames } from "../checker";
 
 /** A value option given twice is refused, not silently overwritten. */
 function once<T>(parse: (v: string) => T): (v: string, previous: T | undefined) => T {
@@ -26,6 +26,10 @@ function whole(min: number, max: number): (v: string) => number {
 
 const text = (v: string): string => v;
 
+function wholeList(min: number, max: number): (v: string) => number[] {
+  return (v) => v.split(",").map((x) => whole(min, max)(x.trim()));
+}
+
 export const DEFAULTS = { seed: 1, runs: 3000, sequences: 300, scheduler: "pct", depth: 3, out: "counterexamples" } as const;
 
 const EXAMPLES = `
@@ -37,6 +41,7 @@ Examples:
   rmapcheck --subject lockless-aging         the second subject: lockless rmap aging (Linux 6.15)
   rmapcheck --replay counterexamples/F.json  replay a saved counterexample exactly
   rmapcheck --list                           designs and mutants of a subject
+  rmapcheck --compare --sizes 16,64,256 --pages 64   v3 against the design merged in 3.11
 
 Exit status: 0 no violation, 1 a violation (found or replayed), 2 bad input
 (a bad option, an unknown name, a malformed or diverging file, an unusable
@@ -65,6 +70,12 @@ export function program(version: string): Command {
   add(new Option("--replay <file>", "replay a saved counterexample exactly").argParser(once(text)));
   add(new Option("--mutants", "check the whole mutant catalogue of the subject and print a table"));
   add(new Option("--list", "list the subject's designs and mutants"));
+  add(new Option("--compare", "the designs side by side (baseline, v3, v3-fixed, merged-3.11, zap-all-2019): safety verdict, then cost of a DELETE in simulated time, and how it grows"));
+  add(new Option("--pages <n>", `--compare: shadow pages of the cost columns, one of --sizes (default: ${DEFAULT_COMPARE.pages})`).argParser(once(whole(1, 65536))));
+  add(new Option("--sizes <list>", `--compare: shadow-page counts of the growth runs, comma-separated (default: ${DEFAULT_COMPARE.sizes.join(",")})`).argParser(once(wholeList(1, 65536))));
+  add(new Option("--sptes <n>", `--compare: sptes per shadow page (default: ${DEFAULT_COMPARE.sptes})`).argParser(once(whole(1, 512))));
+  add(new Option("--vcpus <n>", `--compare: vCPUs faulting in the busy runs (default: ${DEFAULT_COMPARE.vcpus})`).argParser(once(whole(1, 64))));
+  add(new Option("--checked-up-to <n>", `--compare: runs of at most this many pages are checked at every step, larger ones run bare (default: ${DEFAULT_COMPARE.checkedUpTo})`).argParser(once(whole(0, 65536))));
   add(new Option("--json", "print one JSON object on stdout (wall-clock figures in its `timing`)"));
   add(new Option("--format <f>", "counterexamples as wide (one column per thread) or narrow (80 columns, each step with its impl/ file and line) (default: wide when it fits the terminal, else narrow)").argParser(once(text)));
   add(new Option("--out <dir>", `where counterexample files go (default: ${DEFAULTS.out}/)`).argParser(once(text)));

@@ -5,7 +5,7 @@
  * are found, so an interrupted job has already kept the best one.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { BadInput, check, formatter, resolveSubject, resolveVariant, runCatalogue } from "../checker";
+import { BadInput, check, compare, formatter, Interrupted, resolveSubject, resolveVariant, runCatalogue } from "../checker";
 import { saver } from "./cx_files";
 import type { JobRequest, WorkerMessage } from "./job_protocol";
 
@@ -19,6 +19,11 @@ const progress = (p: WorkerMessage & { type: "progress" }) => post(p);
 function run(r: JobRequest): WorkerMessage {
   const subject = resolveSubject(r.subject);
   const base = { seed: r.seed, runs: r.runs, sequences: r.sequences, scheduler: r.scheduler, depth: r.depth, tso: r.tso };
+  if (r.kind === "compare") {
+    const c = compare({ seed: r.seed, runs: r.runs, sequences: r.sequences, scheduler: r.scheduler, ...r.compare }, { interrupted, progress: (p) => progress({ type: "progress", progress: p }) });
+    const { timing: _t, text, ...json } = c;
+    return { type: "done", status: 0, stdout: r.json ? JSON.stringify(json) : text, interrupted: false, summary: "" };
+  }
   if (r.kind === "mutants") {
     const m = runCatalogue(base, { interrupted, progress: (p) => progress({ type: "progress", progress: p }) }, subject);
     const failed = m.rows.some((x) => !x.detected);
@@ -46,5 +51,9 @@ function run(r: JobRequest): WorkerMessage {
 try {
   post(run(request));
 } catch (e) {
+  if (e instanceof Interrupted) {
+    post({ type: "done", status: 1, stdout: "", interrupted: true, summary: "" });
+    process.exit(0);
+  }
   post(e instanceof BadInput ? { type: "bad-input", message: e.message } : { type: "failed", message: e instanceof Error ? `${e.message}\n${e.stack ?? ""}` : String(e) });
 }

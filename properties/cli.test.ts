@@ -218,6 +218,16 @@ describe("the rmapcheck binary", () => {
     expect(JSON.parse(r.stdout).runs).toBeLessThanOrEqual(40);
   });
 
+  test("--compare --json gives a row per design, and refuses options that do not apply", () => {
+    const r = run(["--compare", "--json", "--sizes", "16", "--pages", "16", "--runs", "30", "--sequences", "3", "--checked-up-to", "0"]);
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.rows.map((x: { design: string }) => x.design)).toEqual(["baseline", "v3", "v3-fixed", "merged-3.11", "zap-all-2019"]);
+    expect(out.timing).toBeUndefined();
+    expectUsage(run(["--compare", "--design", "v3"]), /does not apply to --compare/);
+    expectUsage(run(["--compare", "--pages", "32", "--sizes", "16,64"]), /--pages 32 must be one of --sizes/);
+  });
+
   test("--json --seed 7 twice is identical once `timing` is removed", () => {
     const args = ["--json", "--seed", "7", "--runs", "400", "--sequences", "20"];
     const a = JSON.parse(run([...args, "--out", tmp()]).stdout);

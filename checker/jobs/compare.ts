@@ -6,6 +6,8 @@
  * Everything in `rows` and `text` is a function of the request (same request,
  * same bytes); wall-clock times are only in `timing`.
  */
+import { Interrupted } from "../interrupted";
+import type { Progress } from "../progress";
 import { type CostMode, type CostOp, runScenario, type ScenarioResult } from "../cost/scenario";
 import { findLasso, type Lasso } from "../cost/lasso";
 import type { WaitStats } from "../cost/counters";
@@ -173,12 +175,20 @@ function growth(scale: Cost[], sizes: readonly number[]): Growth[] {
   });
 }
 
-export function compare(request: Partial<CompareRequest> = {}): CompareOutput {
+export interface CompareHooks {
+  progress?: (p: Progress) => void;
+  /** Polled between designs: true stops the job (it throws Interrupted: a comparison is all or nothing). */
+  interrupted?: () => boolean;
+}
+
+export function compare(request: Partial<CompareRequest> = {}, hooks: CompareHooks = {}): CompareOutput {
   const q: CompareRequest = { ...DEFAULT_COMPARE, ...request };
   const timing: CompareTiming = { checkMs: {}, costMs: 0, checkedStepsPerSecond: [] };
   const rows: CompareRow[] = [];
   const t0 = Date.now();
   for (const design of q.designs) {
+    if (hooks.interrupted?.()) throw new Interrupted();
+    hooks.progress?.({ phase: "compare", done: rows.length, budget: q.designs.length, violations: rows.filter((r) => r.safety.verdict === "violation").length });
     const variant = asSeries(resolveVariant(design, null));
     const scale: Cost[] = [];
     let livelock: Lasso | null = null;
