@@ -13,6 +13,7 @@ import type fc from "fast-check";
 import type { z } from "zod";
 import type { Machine } from "../runtime/machine";
 import type { Observer } from "../runtime/machine";
+import type { TraceStep } from "../runtime/run";
 import type { Preemption } from "../runtime/scheduler";
 import type { Thread } from "../runtime/thread";
 import type { Violation } from "./violation";
@@ -59,6 +60,13 @@ export interface Trace<Config = unknown, Op = unknown> {
   preemptions: Preemption[];
 }
 
+/** A sequential run: what failed and where, and its steps. */
+export interface SequentialResult {
+  violation: Violation | null;
+  failedAt: number | null;
+  schedule: TraceStep[];
+}
+
 export interface GeneratedRun {
   trace: Trace;
   /** Seed of the PCT or random scheduler (unused when the trace's own preemptions drive the run). */
@@ -91,7 +99,10 @@ export interface BuildOptions {
 export interface SeqFailure {
   config: unknown;
   ops: unknown[];
-  steps: number;
+  /** Every atomic step made, as thread 0's, with the index of the operation it belongs to. */
+  schedule: TraceStep[];
+  /** The step that failed, or null when the checks after the last command found the violation. */
+  failedAt: number | null;
   violation: Violation;
 }
 
@@ -155,6 +166,13 @@ export interface Subject {
   configShrinks(trace: Trace): Trace[];
   /** The sequential model-based property of a variant. */
   sequentialProperty(variant: Variant, hooks: SeqHooks): fc.IProperty<unknown>;
+  /**
+   * Run a sequential counterexample again: the configuration and the single
+   * thread's operations, one command at a time beside the model, with the
+   * same checks as the property. With a schedule, every step's label must be
+   * the saved one (else ReplayDivergence, as in a concurrent replay).
+   */
+  runSequential(trace: Trace, variant: Variant, schedule?: readonly TraceStep[]): SequentialResult;
 
   /** What a configuration read from a file may be. */
   readonly configSchema: z.ZodType;

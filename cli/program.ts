@@ -30,7 +30,7 @@ function wholeList(min: number, max: number): (v: string) => number[] {
   return (v) => v.split(",").map((x) => whole(min, max)(x.trim()));
 }
 
-export const DEFAULTS = { seed: 1, runs: 3000, sequences: 300, scheduler: "pct", depth: 3, out: "counterexamples" } as const;
+export const DEFAULTS = { seed: 1, runs: 5000, sequences: 300, scheduler: "pct", depth: 3, out: "counterexamples" } as const;
 
 const EXAMPLES = `
 Examples:

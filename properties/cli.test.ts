@@ -228,6 +228,28 @@ describe("the rmapcheck binary", () => {
     expectUsage(run(["--compare", "--pages", "32", "--sizes", "16,64"]), /--pages 32 must be one of --sizes/);
   });
 
+  test("a violation found in the sequential phase is saved, printed with the same table, and replays exactly", () => {
+    const out = tmp();
+    const r = run(["--mutant", "no-backfill", "--format", "narrow", "--out", out]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^sequential: .*VIOLATION of /m);
+    expect(r.stdout).toMatch(/steps: number, CPU, function: access/);
+    const files = readdirSync(out);
+    expect(files).toHaveLength(1);
+    expect(JSON.parse(readFileSync(join(out, files[0]!), "utf8")).mode).toBe("sequential");
+    const again = run(["--replay", join(out, files[0]!)]);
+    expect(again.status).toBe(1);
+    expect(again.stdout).toMatch(/^replayed .*\n  exactly: INV-/);
+  });
+
+  test("a livelock prints as a lasso: its stem, one turn of the cycle that repeats forever, in under 100 lines", () => {
+    const r = run(["--mutant", "zap-keeps-page-listed", "--format", "narrow", "--out", tmp()]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/VIOLATION of LIVELOCK/);
+    expect(r.stdout).toMatch(/steps \d+-\d+ repeat forever/);
+    expect(r.stdout.trimEnd().split("\n").length).toBeLessThan(100);
+  });
+
   test("--json --seed 7 twice is identical once `timing` is removed", () => {
     const args = ["--json", "--seed", "7", "--runs", "400", "--sequences", "20"];
     const a = JSON.parse(run([...args, "--out", tmp()]).stdout);

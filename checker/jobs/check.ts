@@ -11,7 +11,8 @@ import { Interrupted } from "../interrupted";
 import type { Progress } from "../progress";
 import { type Counterexample, formatCounterexample } from "../report/counterexample";
 import { explore, type SchedulerName } from "../search/explore";
-import { newSeqStats, type SeqFailure, type SeqStats, type Variant } from "../subject";
+import { minimizeSequential } from "../search/minimize_sequential";
+import { newSeqStats, type SeqFailure, type SeqStats, type Trace, type Variant } from "../subject";
 
 export interface CheckRequest {
   variant: Variant;
@@ -119,18 +120,27 @@ function sequentialPhase(r: CheckRequest, stats: SeqStats, hooks: CheckHooks): {
   if (!checked.failed) return { text: [`${head}: ok`], violation: null, runs: checked.numRuns, interrupted: false };
   const f = last as SeqFailure | null;
   if (f === null) throw checked.errorInstance;
-  const v = f.violation;
-  const replay = (hooks.rerunCommand ?? defaultRerun)(r);
+  const shrunk: Trace = { design: r.variant.design.name, ...(subject.name === "series" ? {} : { subject: subject.name }), config: f.config, setup: [], threads: [{ role: "sequential", ops: f.ops }], preemptions: [] };
+  const m = minimizeSequential(shrunk, { violation: f.violation, failedAt: f.failedAt, schedule: f.schedule }, r.variant, hooks.interrupted);
+  const v = m.result.violation!;
+  const ops = m.trace.threads[0]!.ops;
+  const cx: Counterexample = {
+    trace: m.trace,
+    schedule: m.result.schedule,
+    violation: { invariant: v.invariant, detail: v.detail, diff: v.diff },
+    failedAt: m.result.failedAt,
+    mode: "sequential",
+    ...(r.variant.mutant ? { mutant: r.variant.mutant.name } : {}),
+  };
+  const file = hooks.save ? hooks.save(cx) : null;
+  const replay = file === null ? (hooks.rerunCommand ?? defaultRerun)(r) : (hooks.replayCommand ?? defaultReplay)(file);
   const text = [
-    `${head}: VIOLATION of ${v.invariant}`,
-    `  ${v.detail}`,
-    `  configuration: ${subject.configLine(f.config)}`,
-    "  commands (shrunk by fast-check; the last one fails):",
-    ...f.ops.map((op) => `    ${subject.opText(op)}`),
-    ...(v.diff.length > 0 ? ["  model versus implementation:", ...v.diff.slice(0, 12).map((d) => `    ${d}`)] : []),
-    `replay: ${replay}`,
+    `${head}: VIOLATION of ${v.invariant} (shrunk by fast-check, then made 1-minimal: ${ops.length} commands, the last one fails)`,
+    "",
+    hooks.format ? hooks.format(cx, r.variant, replay) : formatCounterexample(cx, subject, replay),
+    ...(file !== null ? ["", `counterexample saved to ${file}`] : []),
   ];
-  return { text, violation: { phase: "sequential", invariant: v.invariant, detail: v.detail, diff: v.diff, operations: f.ops.length, atomicSteps: f.steps, preemptions: 0, file: null, replay }, runs: checked.numRuns, interrupted: false };
+  return { text, violation: { phase: "sequential", invariant: v.invariant, detail: v.detail, diff: v.diff, operations: ops.length, atomicSteps: cx.schedule.length, preemptions: 0, file, replay }, runs: checked.numRuns, interrupted: false };
 }
 
 export function check(request: CheckRequest, hooks: CheckHooks = {}): CheckOutput {

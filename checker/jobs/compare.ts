@@ -9,7 +9,7 @@
 import { Interrupted } from "../interrupted";
 import type { Progress } from "../progress";
 import { type CostMode, type CostOp, runScenario, type ScenarioResult } from "../cost/scenario";
-import { findLasso, type Lasso } from "../cost/lasso";
+import { findLasso, type Lasso } from "../report/lasso";
 import type { WaitStats } from "../cost/counters";
 import { asSeries } from "../series/variants";
 import { resolveVariant } from "../variants";

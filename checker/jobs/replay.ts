@@ -8,9 +8,10 @@ import { ReplayDivergence, ReplayScheduler } from "../../runtime/schedulers/repl
 import { BadInput } from "../bad_input";
 import { type Counterexample, formatCounterexample, toCounterexample } from "../report/counterexample";
 import { loadCounterexample } from "../report/cx_read";
-import { wrap } from "../report/narrow";
 import { runTrace } from "../search/trace";
+import type { TraceStep } from "../../runtime/run";
 import type { Variant } from "../subject";
+import type { Violation } from "../violation";
 
 export interface ReplayOutput {
   /** 0: the run passes now; 1: a violation is reproduced. */
@@ -31,19 +32,22 @@ const noLongerMatches = (file: string, what: string): BadInput => new BadInput(`
 export function replay(path: string, hooks: ReplayHooks = {}): ReplayOutput {
   const file = hooks.name ?? path;
   const { cx, variant } = loadCounterexample(path, file);
-  const sched = new ReplayScheduler(cx.schedule);
-  let run;
+  let r: { violation: Violation | null; failedAt: number | null; trace: TraceStep[]; steps: number };
   try {
-    run = runTrace(cx.trace, variant, { scheduler: sched, tso: cx.tso ?? false });
+    if (cx.mode === "sequential") {
+      const s = variant.subject.runSequential(cx.trace, variant, cx.schedule);
+      r = { ...s, trace: s.schedule, steps: s.schedule.length };
+    } else {
+      r = runTrace(cx.trace, variant, { scheduler: new ReplayScheduler(cx.schedule), tso: cx.tso ?? false }).result;
+    }
   } catch (e) {
     if (e instanceof ReplayDivergence) throw noLongerMatches(file, e.message);
     throw e;
   }
-  const r = run.result;
-  const left = cx.schedule[sched.consumed];
+  const left = cx.schedule[r.trace.length];
   if (left !== undefined && (r.violation === null || r.failedAt === null)) {
     const stop = r.violation === null ? "the run ended" : `the run stopped with ${r.violation.invariant}`;
-    throw noLongerMatches(file, `step ${sched.consumed + 1} (thread ${left.thread}): file says "${left.label}", code says ${stop}`);
+    throw noLongerMatches(file, `step ${r.trace.length + 1} (thread ${left.thread}): file says "${left.label}", code says ${stop}`);
   }
   if (r.violation === null) {
     return {
@@ -53,15 +57,14 @@ export function replay(path: string, hooks: ReplayHooks = {}): ReplayOutput {
     };
   }
   const same = r.violation.invariant === cx.violation.invariant && r.failedAt === cx.failedAt;
-  const shown = toCounterexample(cx.trace, r.trace, r.violation, r.failedAt, { ...(cx.mutant ? { mutant: cx.mutant } : {}), ...(cx.tso ? { tso: true } : {}) });
-  const head = same
-    ? `replayed ${file} exactly: ${r.violation.invariant} at step ${r.failedAt === null ? "quiescence" : r.failedAt + 1}`
-    : `replayed ${file}: a different violation than the file records (${cx.violation.invariant} saved, ${r.violation.invariant} now)`;
+  const shown: Counterexample = { ...toCounterexample(cx.trace, r.trace, r.violation, r.failedAt, { ...(cx.mutant ? { mutant: cx.mutant } : {}), ...(cx.tso ? { tso: true } : {}) }), ...(cx.mode ? { mode: cx.mode } : {}) };
+  const where = r.failedAt === null ? "at quiescence" : `at step ${r.failedAt + 1}`;
+  const head = same ? `replayed ${file}\n  exactly: ${r.violation.invariant} ${where}` : `replayed ${file}\n  a different violation than the file records: ${cx.violation.invariant} saved, ${r.violation.invariant} now`;
   const command = (hooks.replayCommand ?? ((f: string) => `npx rmapcheck --replay ${f}`))(file);
   const body = hooks.format ? hooks.format(shown, variant, command) : formatCounterexample(shown, variant.subject, command);
   return {
     status: 1,
-    text: `${wrap("", head, "  ").join("\n")}\n\n${body}`,
+    text: `${head}\n\n${body}`,
     json: { ok: false, file, replayed: true, steps: r.steps, invariant: r.violation.invariant, sameAsFile: same },
   };
 }

@@ -8,6 +8,7 @@ import type { TraceStep } from "../../runtime/run";
 import { threadName, type Trace } from "../search/trace";
 import type { Subject } from "../subject";
 import type { InvariantName, Violation } from "../violation";
+import { cycleNote, shownSteps } from "./lasso";
 
 export interface Counterexample {
   trace: Trace;
@@ -18,6 +19,8 @@ export interface Counterexample {
   failedAt: number | null;
   mutant?: string;
   tso?: boolean;
+  /** Found by the sequential property: one thread, no preemptions, each command checked beside the model. */
+  mode?: "sequential";
 }
 
 export function toCounterexample(trace: Trace, schedule: TraceStep[], v: Violation, failedAt: number | null, extra: { mutant?: string; tso?: boolean } = {}): Counterexample {
@@ -62,7 +65,10 @@ export function formatCounterexample(cx: Counterexample, subject: Subject, repla
   out.push(row("step", new Map(cols.map((c) => [c, threadName(t.threads[c]!.role, c)]))));
   out.push(row("", new Map(cols.map((c) => [c, "-".repeat(width.get(c)!)]))));
   const lastOp = new Map<number, number>();
-  cx.schedule.forEach((s, i) => {
+  const shown = shownSteps(cx.schedule, cx.violation.invariant);
+  shown.steps.forEach((i) => {
+    const s = cx.schedule[i]!;
+    if (shown.cycle !== null && i === shown.cycle.start) out.push(`       -- ${cycleNote(shown.cycle)}:`);
     const op = s.op ?? 0;
     if (lastOp.get(s.thread) !== op) {
       lastOp.set(s.thread, op);
@@ -72,6 +78,7 @@ export function formatCounterexample(cx: Counterexample, subject: Subject, repla
     const failed = cx.failedAt === i;
     out.push(row(`${failed ? ">>" : ""}${i + 1}`, new Map([[s.thread, `  ${s.label}`]]), failed ? `   <-- ${cx.violation.invariant}` : ""));
   });
+  if (shown.cycle !== null) out.push(`       -- ... and again, until step ${cx.schedule.length}   <-- ${cx.violation.invariant}`);
   if (cx.failedAt === null) out.push(`       (every thread done: ${cx.violation.invariant} found at quiescence)`);
   if (cx.violation.diff.length > 0) {
     out.push("");

@@ -77,6 +77,7 @@ const fileSchema = z.strictObject({
   failedAt: nat.nullable(),
   mutant: z.string().optional(),
   tso: z.boolean().optional(),
+  mode: z.literal("sequential").optional(),
 });
 
 type RawFile = z.infer<typeof fileSchema>;
@@ -105,9 +106,14 @@ function checkAgainstSubject(f: RawFile, subject: Subject, bad: (field: string, 
     const r = subject.opSchema.safeParse(o);
     if (!r.success) bad(`${at}${r.error.issues[0]!.path.length ? `.${where(r.error.issues[0]!.path)}` : ""}`, r.error.issues[0]!.message);
   }
-  t.threads.forEach((th, i) => {
-    if (!subject.roles.includes(th.role)) bad(`trace.threads.${i}.role`, `unknown role ${JSON.stringify(th.role)} (one of: ${subject.roles.join(", ")})`);
-  });
+  if (f.mode === "sequential") {
+    if (t.threads.length !== 1 || t.threads[0]!.role !== "sequential") bad("trace.threads", "a sequential counterexample has one thread, of role \"sequential\"");
+    if (t.setup.length > 0 || t.preemptions.length > 0) bad("trace", "a sequential counterexample has no set-up and no preemptions");
+  } else {
+    t.threads.forEach((th, i) => {
+      if (!subject.roles.includes(th.role)) bad(`trace.threads.${i}.role`, `unknown role ${JSON.stringify(th.role)} (one of: ${subject.roles.join(", ")})`);
+    });
+  }
   const n = t.threads.length;
   t.preemptions.forEach((p, i) => {
     if (p.thread >= n || p.to >= n) bad(`trace.preemptions.${i}`, `names a thread beyond the ${n} threads`);

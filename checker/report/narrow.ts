@@ -9,6 +9,7 @@
 import { threadName } from "../search/trace";
 import type { Subject } from "../subject";
 import type { Counterexample } from "./counterexample";
+import { cycleNote, shownSteps } from "./lasso";
 
 export const NARROW = 80;
 
@@ -66,7 +67,10 @@ export function formatNarrow(cx: Counterexample, subject: Subject, sites: Readon
   out.push("");
   out.push("steps: number, CPU, function: access, [impl/ file:line]");
   const lastOp = new Map<number, number>();
-  cx.schedule.forEach((s, i) => {
+  const shown = shownSteps(cx.schedule, cx.violation.invariant);
+  shown.steps.forEach((i) => {
+    const s = cx.schedule[i]!;
+    if (shown.cycle !== null && i === shown.cycle.start) out.push(...wrap("      -- ", `${cycleNote(shown.cycle)}:`, "         "));
     const op = s.op ?? 0;
     if (s.thread < n && lastOp.get(s.thread) !== op) {
       lastOp.set(s.thread, op);
@@ -79,6 +83,7 @@ export function formatNarrow(cx: Counterexample, subject: Subject, sites: Readon
     const text = `${s.label}${site ? ` [${site}]` : ""}${failed ? `  <-- ${cx.violation.invariant}` : ""}`;
     out.push(...wrap(`${num} ${cpu(s.thread, n).padEnd(6)} `, text, " ".repeat(13)));
   });
+  if (shown.cycle !== null) out.push(`      -- ... and again, until step ${cx.schedule.length}  <-- ${cx.violation.invariant}`);
   if (cx.failedAt === null) out.push(...wrap("      ", `(every thread done: ${cx.violation.invariant} found at quiescence)`, "      "));
   if (cx.violation.diff.length > 0) {
     out.push("");

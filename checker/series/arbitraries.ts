@@ -67,19 +67,22 @@ export const worldConfigArb: fc.Arbitrary<WorldConfig> = fc.record({ kvm: kvmCon
  * the rest of the range stays reachable.
  */
 const gfn = fc.oneof(
+  { withCrossShrink: true },
   { weight: 6, arbitrary: fc.constant(0) },
   { weight: 2, arbitrary: fc.constant(1) },
   { weight: 1, arbitrary: fc.integer({ min: 2, max: 3 }) },
   { weight: 1, arbitrary: fc.integer({ min: 8, max: 9 }) },
   { weight: 1, arbitrary: fc.integer({ min: 0, max: SEARCH_BOUNDS.MAX_GFN }) },
 );
-const level = fc.oneof({ weight: 6, arbitrary: fc.constant(1) }, { weight: 2, arbitrary: fc.integer({ min: 2, max: 3 }) });
+const level = fc.oneof({ withCrossShrink: true }, { weight: 6, arbitrary: fc.constant(1) }, { weight: 2, arbitrary: fc.integer({ min: 2, max: 3 }) });
 const quadrant = fc.oneof(
+  { withCrossShrink: true },
   { weight: 6, arbitrary: fc.constant(0) },
   { weight: 3, arbitrary: fc.constant(1) },
   { weight: 1, arbitrary: fc.integer({ min: 0, max: SEARCH_BOUNDS.QUADRANTS - 1 }) },
 );
 const hva = fc.oneof(
+  { withCrossShrink: true },
   { weight: 6, arbitrary: fc.constant(HVA_BASE) },
   { weight: 2, arbitrary: fc.constant(HVA_BASE + 1) },
   { weight: 1, arbitrary: fc.integer({ min: HVA_BASE + 2, max: HVA_BASE + 3 }) },
@@ -87,7 +90,7 @@ const hva = fc.oneof(
 );
 
 /** Writes twice as often as reads: writable sptes are the ones hardware and fast_page_fault change. */
-const write = fc.oneof({ weight: 2, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) });
+const write = fc.oneof({ withCrossShrink: true }, { weight: 2, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) });
 
 export const opArbs = {
   page_fault: fc.record({ kind: fc.constant("page_fault" as const), gfn, level, write, quadrant }),

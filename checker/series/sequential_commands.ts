@@ -12,6 +12,7 @@ import { opText } from "./operations";
 import type { SeqStats } from "../subject";
 import { runCommand } from "./oracle/sequential_check";
 import { placeOp } from "./placement";
+import type { StepRecorder } from "./sequential_run";
 import type { World, WorldConfig } from "./world";
 import { opArbs } from "./arbitraries";
 
@@ -29,6 +30,10 @@ export interface SeqReal {
   stats?: SeqStats;
   /** The operations run so far, in order (what a failure is reported with). */
   ran: OpDesc[];
+  /** Every step made so far, with its operation's index. */
+  recorder: StepRecorder;
+  /** Set when a command's violation was raised by an atomic step. */
+  failure: { duringStep: boolean };
 }
 
 export class OpCommand implements fc.Command<SeqModel, SeqReal> {
@@ -40,8 +45,9 @@ export class OpCommand implements fc.Command<SeqModel, SeqReal> {
 
   run(m: SeqModel, r: SeqReal): void {
     const op = placeOp(this.op, r.cfg);
+    r.recorder.op = r.ran.length;
     r.ran.push(op);
-    m.s = runCommand(r.w, r.t, m.s, op, r.stats);
+    m.s = runCommand(r.w, r.t, m.s, op, r.stats, r.failure);
   }
 
   toString(): string {

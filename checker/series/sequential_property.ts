@@ -12,6 +12,7 @@ import { asViolation } from "../violation";
 import { worldConfigArb } from "./arbitraries";
 import type { Coverage } from "./oracle/coverage";
 import { commandArbs, type SeqModel, type SeqReal } from "./sequential_commands";
+import { StepRecorder } from "./sequential_run";
 import { asSeries } from "./variants";
 import { initialModel, makeWorld } from "./world";
 
@@ -24,16 +25,19 @@ export function sequentialProperty(v: Variant, hooks: SeriesSeqHooks = {}) {
   return fc.property(worldConfigArb, fc.commands(commandArbs(), { maxCommands: SEARCH_BOUNDS.SEQ_MAX_COMMANDS, size: "max" }), (cfg, cmds) => {
     if (hooks.interrupted?.()) throw new Interrupted();
     hooks.progress?.(hooks.stats?.sequences ?? 0);
-    const t = new Thread(0, "vcpu0", []);
+    const t = new Thread(0, "T0:sequential", []);
     const w = makeWorld(cfg, variant, [t], { warnIsFatal: false });
     if (hooks.coverage) w.machine.observers.push(hooks.coverage);
     const model: SeqModel = { params: w.params, cfg, s: initialModel(cfg, variant) };
     if (hooks.stats) hooks.stats.sequences++;
-    const real: SeqReal = { w, cfg, t, ran: [], ...(hooks.stats ? { stats: hooks.stats } : {}) };
+    const recorder = new StepRecorder();
+    w.machine.observers.push(recorder);
+    const real: SeqReal = { w, cfg, t, ran: [], recorder, failure: { duringStep: false }, ...(hooks.stats ? { stats: hooks.stats } : {}) };
     try {
       fc.modelRun(() => ({ model, real }), cmds);
     } catch (e) {
-      hooks.failed?.({ config: cfg, ops: [...real.ran], steps: w.machine.stepIndex, violation: asViolation(e) });
+      const failedAt = real.failure.duringStep ? recorder.schedule.length - 1 : null;
+      hooks.failed?.({ config: cfg, ops: [...real.ran], schedule: recorder.schedule, failedAt, violation: asViolation(e) });
       throw e;
     }
   });

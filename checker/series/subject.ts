@@ -11,6 +11,7 @@ import { runArb } from "./concurrent_arbitraries";
 import { seriesConfigSchema, seriesOpSchema } from "./file_schema";
 import { opText } from "./operations";
 import { sequentialProperty } from "./sequential_property";
+import { runSequential } from "./sequential_run";
 import { buildSeriesTrace, ROLES, type SeriesTrace } from "./trace_build";
 import { seriesDesigns, seriesMutants, seriesVariant } from "./variants";
 import type { WorldConfig } from "./world";
@@ -50,6 +51,7 @@ export const series: Subject = {
   build: buildSeriesTrace,
   configShrinks,
   sequentialProperty: (v, hooks) => sequentialProperty(v, hooks) as unknown as fc.IProperty<unknown>,
+  runSequential,
   configSchema: seriesConfigSchema,
   opSchema: seriesOpSchema,
 };

@@ -68,6 +68,7 @@ export const MUTANTS: readonly Mutant[] = [
   { name: "free-memslot-keeps-descs", origin: "new", bug: "freeing an invalid slot frees only the head arrays, leaking the descs it kept", overrides: life.free_memslot_arrays_only },
   { name: "zap-without-lock", origin: "new", bug: "mmu_shrink prepares the zap of a shadow page with mmu_lock dropped", overrides: life.zap_page_unlocked },
   { name: "commit-zap-drops-lock", origin: "new", bug: "kvm_mmu_commit_zap_page frees the zapped pages with mmu_lock dropped", overrides: life.commit_zap_unlocked },
+  { name: "zap-keeps-page-listed", origin: "new", bug: "kvm_mmu_prepare_zap_page leaves the page on active_mmu_pages: kvm_mmu_zap_all's walk never ends (a livelock)", overrides: life.prepare_zap_keeps_page_listed },
   { name: "commit-skips-flush", origin: "new", bug: "kvm_mmu_commit_zap_page frees pages without kvm_flush_remote_tlbs, under a vCPU still walking them", overrides: life.commit_zap_no_flush },
   // the 3.11 fast invalidation (design merged-3.11)
   { name: "merged-no-gen-bump", origin: "3.11", bug: "kvm_mmu_invalidate_zap_all_pages reloads the MMUs but never bumps mmu_valid_gen, so kvm_zap_obsolete_pages finds no obsolete page", overrides: life.no_gen_bump, design: "merged-3.11" },

@@ -95,3 +95,17 @@ export const commit_zap_no_flush: Overrides = () => ({
     while (invalid_list.length > 0) yield* kvm.sym.kvm_mmu_free_page(kvm, invalid_list.shift()!);
   },
 });
+
+/**
+ * zap-keeps-page-listed: kvm_mmu_prepare_zap_page leaves the page on
+ * active_mmu_pages, so kvm_mmu_zap_all's walk, which zaps the first page
+ * until none is left, never ends (a livelock).
+ */
+export const prepare_zap_keeps_page_listed: Overrides = (base) => ({
+  *kvm_mmu_prepare_zap_page(kvm: Kvm, sp: number, invalid_list: number[]): KGen<number> {
+    const r = yield* base.kvm_mmu_prepare_zap_page(kvm, sp, invalid_list);
+    if (!kvm.active_mmu_pages.includes(sp)) kvm.active_mmu_pages.unshift(sp);
+    invalid_list.splice(invalid_list.indexOf(sp), 1);
+    return r;
+  },
+});

@@ -62,8 +62,16 @@ export function checkQuiescent(w: World, model: ModelState, context: string, sta
 /** Each world's ghost TLB (INV-TLB), kept across its commands. */
 const tlbs = new WeakMap<World, GhostTlb>();
 
-/** Run `op` on both sides from `model`; returns the model's next state. Throws a Violation on any disagreement. */
-export function runCommand(w: World, t: Thread, model: ModelState, op: OpDesc, stats?: SeqStats): ModelState {
+/** The most atomic steps one sequential command may take (far above any operation's; a livelock otherwise). */
+export const COMMAND_BUDGET = 20_000;
+
+/**
+ * Run `op` on both sides from `model`; returns the model's next state. Throws
+ * a Violation on any disagreement; `failure.duringStep` then says whether it
+ * was raised by an atomic step (the last one made) or by the checks after the
+ * command.
+ */
+export function runCommand(w: World, t: Thread, model: ModelState, op: OpDesc, stats?: SeqStats, failure?: { duringStep: boolean }): ModelState {
   const mo = next(w.params, model, op);
   const adds = new AddLayouts(w);
   let tlb = tlbs.get(w);
@@ -72,8 +80,9 @@ export function runCommand(w: World, t: Thread, model: ModelState, op: OpDesc, s
   let ret: number;
   const before = w.machine.stepIndex;
   try {
-    ret = w.machine.runSolo(t, implOp(w, op));
+    ret = w.machine.runSolo(t, implOp(w, op), COMMAND_BUDGET);
   } catch (e) {
+    if (failure) failure.duringStep = true;
     throw asViolation(e);
   } finally {
     w.machine.observers.splice(-2, 2);

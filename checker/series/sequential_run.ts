@@ -1,0 +1,63 @@
+/**
+ * One sequential command sequence of the 2013 series, on the implementation
+ * and the model side by side (runCommand), with every atomic step recorded as
+ * thread 0's, so that a failure is a counterexample like a concurrent one:
+ * saved, printed with the same table, replayed step by step.
+ */
+import type { OpDesc } from "../../model/operations";
+import type { Machine, Observer } from "../../runtime/machine";
+import type { TraceStep } from "../../runtime/run";
+import { ReplayDivergence } from "../../runtime/schedulers/replay";
+import type { Step } from "../../runtime/step";
+import { Thread } from "../../runtime/thread";
+import type { SeqStats, SequentialResult, Trace, Variant } from "../subject";
+import { asViolation } from "../violation";
+import { runCommand } from "./oracle/sequential_check";
+import { asSeries } from "./variants";
+import { initialModel, makeWorld, type World, type WorldConfig } from "./world";
+
+/** The role of the single thread of a sequential counterexample. */
+export const SEQUENTIAL_ROLE = "sequential";
+
+/** Records every step as it is made; with an expected schedule, stops at the first that differs. */
+export class StepRecorder implements Observer {
+  readonly schedule: TraceStep[] = [];
+  op = 0;
+  constructor(private readonly expected?: readonly TraceStep[]) {}
+  beforeStep(m: Machine, t: Thread, s: Step): void {
+    const i = this.schedule.length;
+    if (this.expected !== undefined) {
+      const want = this.expected[i];
+      if (want === undefined) throw new ReplayDivergence(i + 1, 0, "the run ends here", `"${s.label}" comes next`);
+      if (want.label !== s.label) throw new ReplayDivergence(i + 1, 0, `"${want.label}"`, `"${s.label}"`);
+    }
+    this.schedule.push({ thread: 0, label: s.label, op: this.op });
+  }
+  afterStep(): void {}
+  opStart(): void {}
+  opEnd(): void {}
+}
+
+/** Run ops one at a time on a fresh world; stops at the first violation. */
+export function runOps(world: World, cfg: WorldConfig, variant: Variant, ops: readonly OpDesc[], recorder: StepRecorder, stats?: SeqStats): SequentialResult {
+  const t = new Thread(0, "T0:sequential", []);
+  world.machine.observers.push(recorder);
+  let model = initialModel(cfg, asSeries(variant));
+  const failure = { duringStep: false };
+  try {
+    ops.forEach((op, i) => {
+      recorder.op = i;
+      model = runCommand(world, t, model, op, stats, failure);
+    });
+  } catch (e) {
+    if (e instanceof ReplayDivergence) throw e;
+    return { violation: asViolation(e), failedAt: failure.duringStep ? recorder.schedule.length - 1 : null, schedule: recorder.schedule };
+  }
+  return { violation: null, failedAt: null, schedule: recorder.schedule };
+}
+
+export function runSequential(trace: Trace, variant: Variant, schedule?: readonly TraceStep[]): SequentialResult {
+  const cfg = trace.config as WorldConfig;
+  const world = makeWorld(cfg, asSeries(variant), [], { warnIsFatal: false });
+  return runOps(world, cfg, variant, (trace.threads[0]?.ops ?? []) as OpDesc[], new StepRecorder(schedule));
+}
