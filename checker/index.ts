@@ -8,6 +8,7 @@ export { COMPARE_DESIGNS, compare, type CompareHooks, type CompareOutput, type C
 export { type CatalogueHooks, checkMutant, type MutantRow, runCatalogue } from "./jobs/mutants";
 export { replay, type ReplayHooks, type ReplayOutput } from "./jobs/replay";
 export { benchStepping, type SteppingRow } from "./jobs/stepping";
+export { type WindowReach, windowNames, windowReach } from "./jobs/windows";
 export type { Counterexample } from "./report/counterexample";
 export { type FileHeader, type FileOptions, MAX_FILE_BYTES, serialize } from "./report/cx_file";
 export { type Format, formatter } from "./report/format";

@@ -197,8 +197,9 @@ export const INVARIANTS = [
     when: ["operation"],
     source: "spec §3.3 [C] (3.11 kvm_zap_obsolete_pages)",
     statement: [
-      "(3.11) when an operation that bumped mmu_valid_gen to G returns, no shadow page of a generation",
-      "older than G is live and not zapped: the obsolete pages, and their rmap entries, are gone",
+      "(3.11) once an operation that bumped mmu_valid_gen to G has returned, no shadow page on",
+      "active_mmu_pages of a generation older than G is unzapped (then or at any later operation's",
+      "end): the obsolete pages, and their rmap entries, are gone",
     ],
   },
   {

@@ -11,6 +11,7 @@
  * counterexample already found; they are counted apart (`shrinkRuns`).
  */
 import fc from "fast-check";
+import type { Observer } from "../../runtime/machine";
 import type { Scheduler } from "../../runtime/scheduler";
 import { ConflictDirectedScheduler } from "../../runtime/schedulers/conflict";
 import { PctScheduler } from "../../runtime/schedulers/pct";
@@ -44,6 +45,8 @@ export interface ExploreOptions {
   candidates?: number;
   /** Polled between runs: true stops the search (the result says it was interrupted). */
   interrupted?: () => boolean;
+  /** Observers to attach to each generated run of the search (a benchmark's instruments). */
+  observe?: () => Observer[];
 }
 
 export interface ExploreStats {
@@ -98,7 +101,8 @@ export function explore(o: ExploreOptions): ExploreResult {
     if (interrupted()) throw new Interrupted();
     stats.runs++;
     if (stats.runs % every === 0) tell("concurrent", stats.runs, o.runs);
-    return measure(runTrace(g.trace, o.variant, { ...base, scheduler: schedulerFor(o.scheduler, g.seed, depth, o.variant) }));
+    const observers = o.observe?.();
+    return measure(runTrace(g.trace, o.variant, { ...base, scheduler: schedulerFor(o.scheduler, g.seed, depth, o.variant), ...(observers ? { observers } : {}) }));
   };
   const shrinkRun = (t: Trace): TraceResult => {
     if (interrupted()) throw new Interrupted();

@@ -4,6 +4,7 @@
  * step and at quiescence. The engine's failure comes back named as a
  * violation.
  */
+import type { Observer } from "../../runtime/machine";
 import { runThreads, type TraceStep } from "../../runtime/run";
 import type { Preemption, Scheduler } from "../../runtime/scheduler";
 import { PreemptiveScheduler } from "../../runtime/schedulers/preemptive";
@@ -20,6 +21,8 @@ export interface RunOptions {
   budget?: number;
   full?: boolean;
   tso?: boolean;
+  /** More observers of the interleaved phase (after the checker), e.g. a benchmark's window watcher. */
+  observers?: readonly Observer[];
 }
 
 /** A run of a trace: the engine's result with its failure named as a violation. */
@@ -57,6 +60,7 @@ export function runTrace(trace: Trace, variant: Variant, opts: RunOptions = {}):
     return { result: { violation: violationOf(e), failedAt: null, trace: [], preemptions: [], steps: 0 }, threadedNs: 0, checker: built.checker };
   }
   m.stepIndex = 0;
+  if (opts.observers) m.observers.push(...opts.observers);
   const scheduler = opts.scheduler ?? new PreemptiveScheduler(trace.preemptions);
   const t0 = process.hrtime.bigint();
   const r = runThreads(m, scheduler, opts.budget ?? DEFAULT_BUDGET, () => {
