@@ -1,7 +1,7 @@
 /**
  * The design merged in Linux 3.11 (merged-3.11) and the 2019 lock-breaking
  * kvm_mmu_zap_all (zap-all-2019): merged-3.11 refines the model under
- * interleaving with every actor, under both schedulers; its mutants are caught
+ * interleaving with every actor (properties/concurrent.test.ts); its mutants are caught
  * with 1-minimal counterexamples; the DELETE's steps show the 3.11 shape.
  */
 import { SMALL_CONFIG } from "../impl/config";
@@ -9,7 +9,6 @@ import { explore } from "../checker/search/explore";
 import { isOneMinimal } from "../checker/search/minimize";
 import { runTrace, type Trace } from "../checker/search/trace";
 import type { OpDesc } from "../model/operations";
-import { BOUNDS } from "./config";
 import { variant } from "./variants";
 
 /** A DELETE of slot 0 with pages of both slots mapped, alone. */
@@ -25,18 +24,7 @@ function deleteTrace(design: string): Trace {
 }
 
 describe("merged-3.11: the 3.11 fast invalidation", () => {
-  for (const scheduler of ["pct", "random"] as const) {
-    test(`impl refines model under any interleaving of faults, notifiers, zaps, hardware and memslot deletion (merged-3.11, ${scheduler})`, () => {
-      const r = explore({ variant: variant("merged-3.11"), seed: BOUNDS.CONC_SEED, runs: BOUNDS.CONC_RUNS, scheduler });
-      expect(r.counterexample).toBeNull();
-      expect(r.runs).toBe(BOUNDS.CONC_RUNS);
-    });
-  }
-
-  test("under x86-TSO as well (merged-3.11, pct)", () => {
-    const r = explore({ variant: variant("merged-3.11"), seed: BOUNDS.CONC_SEED, runs: BOUNDS.CONC_RUNS / 3, scheduler: "pct", tso: true });
-    expect(r.counterexample).toBeNull();
-  });
+  // The sampled modes (each scheduler, SC and x86-TSO): properties/concurrent.test.ts.
 
   test("a DELETE bumps the generation and reloads under mmu_lock, breaks the lock between pages, commits once, and zaps every page", () => {
     const r = runTrace(deleteTrace("merged-3.11"), variant("merged-3.11")).result;
