@@ -10,6 +10,7 @@ import { SMALL_CONFIG } from "../impl/config";
 import type { OpDesc } from "../model/operations";
 import { runTrace, type Trace } from "../checker/search/trace";
 import type { Variant } from "../checker/variants";
+import { WINDOWS, WindowWatcher } from "../checker/series/windows";
 import { variant } from "./variants";
 
 function trace(setup: OpDesc[], a: OpDesc, b: OpDesc): Trace {
@@ -31,17 +32,19 @@ function trace(setup: OpDesc[], a: OpDesc, b: OpDesc): Trace {
  * "thread:label" (thread 0 is the first thread of `t`).
  */
 function everySinglePreemption(t: Trace, v: Variant = variant(t.design)) {
-  const out: Array<{ violation: string | null; labels: string[] }> = [];
+  const out: Array<{ violation: string | null; labels: string[]; windows: string[]; preemptions: number }> = [];
+  const run = (preemptions: Trace["preemptions"]) => {
+    const w = new WindowWatcher();
+    const r = runTrace({ ...t, preemptions }, v, { observers: [w] }).result;
+    out.push({ violation: r.violation?.invariant ?? null, labels: r.trace.map((s) => `${s.thread}:${s.label}`), windows: [...w.reached], preemptions: preemptions.length });
+    return r;
+  };
   for (const first of [0, 1]) {
     const start = first === 0 ? [] : [{ thread: 0, after: 0, to: 1 }];
-    const alone = runTrace({ ...t, preemptions: start }, v).result;
-    out.push({ violation: alone.violation?.invariant ?? null, labels: alone.trace.map((s) => `${s.thread}:${s.label}`) });
+    const alone = run(start);
     for (let thread = 0; thread < 2; thread++) {
       const steps = alone.trace.filter((s) => s.thread === thread).length;
-      for (let after = thread === 0 && first === 1 ? 1 : 0; after <= steps; after++) {
-        const r = runTrace({ ...t, preemptions: [...start, { thread, after, to: 1 - thread }] }, v).result;
-        out.push({ violation: r.violation?.invariant ?? null, labels: r.trace.map((s) => `${s.thread}:${s.label}`) });
-      }
+      for (let after = thread === 0 && first === 1 ? 1 : 0; after <= steps; after++) run([...start, { thread, after, to: 1 - thread }]);
     }
   }
   return out;
@@ -96,6 +99,29 @@ describe("races on one spte, every single-preemption schedule", () => {
     };
     expect(runs.some((r) => cmpxchgAfterClear(r.labels))).toBe(true);
     expect(runs.some((r) => r.labels.some((l) => l.startsWith("1:fast_pf_fix_direct_spte")) && !cmpxchgAfterClear(r.labels))).toBe(true);
+  });
+
+  // The benchmark measures how often the default search reaches these windows
+  // (checker/series/windows.ts); its watcher must see each one here, where the
+  // schedule is built to reach it, and only when a preemption lands inside it.
+  test("each race window the benchmark measures is reached by its hand-written trace, and only with a preemption inside it", () => {
+    const aged = [fault(true), { kind: "age_hva", hva: 0x40 } as OpDesc];
+    const byWindow: Record<string, Trace> = {
+      "a notifier unmap against a hardware write": trace([fault(true)], { kind: "unmap_hva_range", start: 0x40, end: 0x41 }, hwWrite),
+      "an age against a hardware write": trace([fault(true)], { kind: "age_hva", hva: 0x40 }, hwWrite),
+      "a change_pte against a hardware write": trace([fault(true)], { kind: "set_spte_hva", hva: 0x40, pfn: 0x200, write: false }, hwWrite),
+      "a dirty-log write-protect against a hardware write": trace([fault(true)], { kind: "get_dirty_log", gfn: 0 }, hwWrite),
+      "a zap against a hardware write": trace([fault(true)], { kind: "zap_page", gfn: 0, level: 1, quadrant: 0, which: "oldest" }, hwWrite),
+      "a vCPU fault updating a spte against a hardware write": { ...trace([fault(true)], fault(true), hwWrite), threads: [{ role: "vcpu", ops: [fault(true)] }, { role: "hw", ops: [hwWrite] }] },
+      "a dirty-log write-protect against a hardware read of an aged spte": trace(aged, { kind: "get_dirty_log", gfn: 0 }, { kind: "hw_access", gfn: 0, level: 1, quadrant: 0, write: false }),
+      "fast_page_fault against an unmap of the same spte": trace([fault(true), { kind: "get_dirty_log", gfn: 0 }], { kind: "unmap_hva_range", start: 0x40, end: 0x41 }, { kind: "fast_page_fault", gfn: 0, quadrant: 0 }),
+    };
+    expect(Object.keys(byWindow).sort()).toEqual(WINDOWS.map((w) => w.name).sort());
+    for (const w of WINDOWS) {
+      const runs = everySinglePreemption(byWindow[w.name]!);
+      expect({ window: w.name, reached: runs.some((r) => r.windows.includes(w.name)) }).toEqual({ window: w.name, reached: true });
+      expect(runs.filter((r) => r.preemptions === 0).flatMap((r) => r.windows)).toEqual([]);
+    }
   });
 
   for (const [name, setup, op, other] of [
