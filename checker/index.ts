@@ -3,7 +3,7 @@
  * by a user are resolved to variants here (resolveVariant) and nowhere else.
  */
 export { BadInput } from "./bad_input";
-export { check, type CheckHooks, type CheckOutput, type CheckRequest, optionsLine, type Summary, type Timing, type ViolationSummary } from "./jobs/check";
+export { check, type CheckHooks, DEFAULT_CHECK, type CheckOutput, type CheckRequest, optionsLine, type Summary, type Timing, type ViolationSummary } from "./jobs/check";
 export { COMPARE_DESIGNS, compare, type CompareHooks, type CompareOutput, type CompareRequest, type CompareRow, type Cost, DEFAULT_COMPARE } from "./jobs/compare";
 export { type CatalogueHooks, checkMutant, type MutantRow, runCatalogue } from "./jobs/mutants";
 export { replay, type ReplayHooks, type ReplayOutput } from "./jobs/replay";

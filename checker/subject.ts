@@ -22,6 +22,8 @@ import type { Violation } from "./violation";
 export interface DesignInfo {
   readonly name: string;
   readonly summary: string;
+  /** The race the subject's docs/findings.md documents for this design; null: none is known (it must pass). */
+  readonly knownRace: string | null;
 }
 
 /** A mutant as every subject describes it. */

@@ -50,10 +50,10 @@ export function catalogue(subject: Subject = DEFAULT_SUBJECT): Variant[] {
 }
 
 /** Every design and mutant of a subject with its one-line description, in catalogue order (--list). */
-export function listing(subject: Subject = DEFAULT_SUBJECT): { subject: string; designs: Array<{ name: string; summary: string }>; mutants: Array<{ name: string; design: string; bug: string; needsTso: boolean }> } {
+export function listing(subject: Subject = DEFAULT_SUBJECT): { subject: string; designs: Array<{ name: string; summary: string; knownRace: string | null }>; mutants: Array<{ name: string; design: string; bug: string; needsTso: boolean }> } {
   return {
     subject: subject.name,
-    designs: subject.designs.map((d) => ({ name: d.name, summary: d.summary })),
+    designs: subject.designs.map((d) => ({ name: d.name, summary: d.summary, knownRace: d.knownRace })),
     mutants: subject.mutants.map((m) => ({ name: m.name, design: m.design, bug: m.bug, needsTso: m.needsTso })),
   };
 }

@@ -38,7 +38,7 @@ function npmAteOptions(): void {
 
 function listText(o: Options): string {
   const l = listing(o.subject);
-  const d = l.designs.map((x) => `  ${x.name.padEnd(18)} ${x.summary}`);
+  const d = l.designs.map((x) => `  ${x.name.padEnd(18)} ${x.summary}${x.knownRace === null ? "" : ` [known race: ${x.knownRace}]`}`);
   const m = l.mutants.map((x) => `  ${x.name.padEnd(30)} ${x.bug}`);
   return [`subject ${l.subject}`, "designs:", ...d, "", `mutants (${l.mutants.length}):`, ...m].join("\n");
 }

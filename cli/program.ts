@@ -5,7 +5,7 @@
  * accepts, and the names of designs and mutants, are checked in options.ts.
  */
 import { Command, InvalidArgumentError, Option } from "commander";
-import { DEFAULT_COMPARE, designNames, mutantNames, subjectNames } from "../checker";
+import { DEFAULT_CHECK, DEFAULT_COMPARE, designNames, mutantNames, subjectNames } from "../checker";
 
 /** A value option given twice is refused, not silently overwritten. */
 function once<T>(parse: (v: string) => T): (v: string, previous: T | undefined) => T {
@@ -30,7 +30,7 @@ function wholeList(min: number, max: number): (v: string) => number[] {
   return (v) => v.split(",").map((x) => whole(min, max)(x.trim()));
 }
 
-export const DEFAULTS = { seed: 1, runs: 5000, sequences: 300, scheduler: "pct", depth: 3, out: "counterexamples" } as const;
+export const DEFAULTS = { ...DEFAULT_CHECK, out: "counterexamples" } as const;
 
 const EXAMPLES = `
 Examples:

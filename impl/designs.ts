@@ -21,6 +21,8 @@ export interface Design {
    */
   readonly flush: "zap-all" | "invalidate" | "zap-obsolete";
   readonly overrides: Overrides;
+  /** The race docs/findings.md documents for this design, in a few words; null: none is known. */
+  readonly knownRace: string | null;
 }
 
 /** v3.10: every rmap change under mmu_lock; a deleted slot is emptied by kvm_mmu_zap_all. */
@@ -77,36 +79,42 @@ const LIST: readonly Design[] = [
     summary: "the series as specified: invalid rmaps unmapped without mmu_lock, being_unmapped_rmap handshake, descs freed without mmu_lock",
     flush: "invalidate",
     overrides: () => ({}),
+    knownRace: "F1: a zapped page freed while the unmapper is inside its rmap",
   },
   {
     name: "v3-fixed",
     summary: "v3 with the two fixes of docs/findings.md: zapped pages are freed only once no unmapper is inside an rmap (F1), and the slot is uninstalled only after an mmu_lock barrier (F2)",
     flush: "invalidate",
     overrides: (base) => ({ ...fix1(base), ...fix2(base) }),
+    knownRace: null,
   },
   {
     name: "v3-fix1-only",
     summary: "v3 with F1 only (commit waits for the unmapper): shows F2 is needed too",
     flush: "invalidate",
     overrides: fix1,
+    knownRace: "F2: the slot uninstalled while a lock holder is in drop_spte",
   },
   {
     name: "v3-fix2-only",
     summary: "v3 with F2 only (mmu_lock barrier before the uninstall): shows F1 is needed too",
     flush: "invalidate",
     overrides: fix2,
+    knownRace: "F1: a zapped page freed while the unmapper is inside its rmap",
   },
   {
     name: "v3-no-handshake",
     summary: "v3 without the being_unmapped_rmap wait: lock holders may free a shadow page the unmapper is about to touch",
     flush: "invalidate",
     overrides: () => ({ publish_being_unmapped_rmap: nothing, unpublish_being_unmapped_rmap: nothing, wait_being_unmapped_rmap: nothing }),
+    knownRace: "a use-after-free: lock holders free a page the unmapper is about to touch",
   },
   {
     name: "v3-skip-cmpxchg",
     summary: "v3 with pte_list_clear_concurrently resetting the entry by cmpxchg(entry, spte, SKIP) instead of a plain store",
     flush: "invalidate",
     overrides: () => ({ pte_list_reset_entry: pte_list_reset_entry_cmpxchg }),
+    knownRace: "F1: a zapped page freed while the unmapper is inside its rmap",
   },
   {
     name: "baseline",
@@ -117,18 +125,21 @@ const LIST: readonly Design[] = [
       kvm_arch_flush_shadow_all: baseline_flush_shadow_all,
       kvm_free_memslot: baseline_free_memslot,
     }),
+    knownRace: null,
   },
   {
     name: "merged-3.11",
     summary: "what Linux 3.11 merged instead (v7): bump mmu_valid_gen and reload under mmu_lock, zap the obsolete pages with a lock-break every BATCH_ZAP_PAGES, every rmap change under mmu_lock",
     flush: "zap-obsolete",
     overrides: merged311,
+    knownRace: null,
   },
   {
     name: "zap-all-2019",
     summary: "Linux 5.3 (2019): a DELETE zaps every page with the lock-breaking kvm_mmu_zap_all, restarting from the newest page after every lock-break",
     flush: "zap-all",
     overrides: zapAll2019,
+    knownRace: "INV-TLB: mmu_lock dropped after a zap, before the TLB flush",
   },
 ];
 

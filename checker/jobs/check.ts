@@ -27,6 +27,9 @@ export interface CheckRequest {
   tso: boolean;
 }
 
+/** The main job's defaults: what `rmapcheck --design NAME` runs, and what the benchmark measures. */
+export const DEFAULT_CHECK: Omit<CheckRequest, "variant"> = { seed: 1, runs: 5000, sequences: 300, scheduler: "pct", depth: 3, tso: false };
+
 export interface CheckHooks {
   progress?: (p: Progress) => void;
   /** Save a counterexample as it is found and each time it shrinks; returns the file's path. */
