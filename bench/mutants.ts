@@ -1,8 +1,9 @@
 /**
  * The mutant catalogue on many seeds: time and runs to detection, and the
- * counterexample sizes; and the correct implementation under the same budget.
+ * counterexample sizes.
  */
-import { catalogue, check, type CheckRequest, resolveVariant } from "../checker";
+import { catalogue, check, type CheckRequest, DEFAULT_CHECK } from "../checker";
+import { median } from "./verdicts";
 
 export interface MutantBench {
   name: string;
@@ -20,13 +21,9 @@ export interface MutantBench {
   invariants: string[];
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s[Math.floor((s.length - 1) / 2)]!;
-}
-
-export function baseOptions(seed: number, runs: number, sequences: number): Omit<CheckRequest, "variant"> {
-  return { seed, runs, sequences, scheduler: "pct", depth: 3, tso: false };
+/** The main job's defaults with the catalogue's budget. */
+function options(seed: number, runs: number, sequences: number): Omit<CheckRequest, "variant"> {
+  return { ...DEFAULT_CHECK, seed, runs, sequences };
 }
 
 export function benchMutants(seeds: number[], runs: number, sequences: number, log: (s: string) => void): MutantBench[] {
@@ -41,7 +38,7 @@ export function benchMutants(seeds: number[], runs: number, sequences: number, l
     let detected = 0;
     for (const seed of seeds) {
       const t0 = Date.now();
-      const r = check({ ...baseOptions(seed, runs, sequences), variant, tso: variant.needsTso }).summary;
+      const r = check({ ...options(seed, runs, sequences), variant, tso: variant.needsTso }).summary;
       const dt = Date.now() - t0;
       total.push(dt);
       if (r.violation !== null) {
@@ -56,21 +53,4 @@ export function benchMutants(seeds: number[], runs: number, sequences: number, l
     log(`  ${m.name}: ${detected}/${seeds.length}, median ${median(ms)} ms, max ${Math.max(...ms)} ms to detection`);
     return { name: m.name, origin: m.origin, detectedOn: detected, seeds: seeds.length, medianMs: median(ms), maxMs: Math.max(...ms), medianTotalMs: median(total), medianRuns: median(rs), medianSteps: median(steps), medianOps: median(ops), invariants: [...inv] };
   });
-}
-
-/** The correct implementation (and the baseline) under the same budget, on the same seeds. */
-export function benchCorrect(design: string, seeds: number[], runs: number, sequences: number): { passed: number; seeds: number; steps: number; checks: number; maxMs: number } {
-  let passed = 0;
-  let steps = 0;
-  let checks = 0;
-  let maxMs = 0;
-  for (const seed of seeds) {
-    const t0 = Date.now();
-    const r = check({ ...baseOptions(seed, runs, sequences), variant: resolveVariant(design, null) }).summary;
-    maxMs = Math.max(maxMs, Date.now() - t0);
-    if (r.ok) passed++;
-    steps += r.steps;
-    checks += r.invariantChecks;
-  }
-  return { passed, seeds: seeds.length, steps, checks, maxMs };
 }
