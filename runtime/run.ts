@@ -28,12 +28,48 @@ export interface RunResult {
   trace: TraceStep[];
   preemptions: Preemption[];
   steps: number;
+  /**
+   * x86-TSO only (else empty): the steps (indices in `trace`) whose store went
+   * into the thread's store buffer instead of memory, and those of them whose
+   * store was still buffered when the run ended or failed.
+   */
+  buffered: number[];
+  stillBuffered: number[];
+  /** x86-TSO only: reads of a word another thread had a store to still in its buffer (the read saw memory). */
+  missed: Array<{ load: number; store: number }>;
 }
 
 export function runThreads(m: Machine, scheduler: Scheduler, budget: number, atQuiescence: () => void): RunResult {
   const trace: TraceStep[] = [];
   const preemptions: Preemption[] = [];
-  const result = (failure: unknown, failedAt: number | null): RunResult => ({ failure, failedAt, trace, preemptions, steps: trace.length });
+  // x86-TSO: which step put each store-buffer entry there.
+  const bufferedBy = new Map<object, number>();
+  const buffered: number[] = [];
+  const noteBuffered = (t: Thread, at: number): void => {
+    for (const e of t.storeBuffer) {
+      if (bufferedBy.has(e)) continue;
+      bufferedBy.set(e, at);
+      buffered.push(at);
+    }
+  };
+  const stillBuffered = (): number[] =>
+    m.threads
+      .flatMap((t) => t.storeBuffer.map((e) => bufferedBy.get(e)))
+      .filter((i): i is number => i !== undefined)
+      .sort((a, b) => a - b);
+  const missed: Array<{ load: number; store: number }> = [];
+  const noteMissed = (t: Thread, at: number): void => {
+    const s = t.pending!;
+    if (s.op !== "load" && s.op !== "wait_while" && s.op !== "wait_until") return;
+    for (const u of m.threads) {
+      if (u === t) continue;
+      for (const e of u.storeBuffer) {
+        const store = bufferedBy.get(e);
+        if (e.addr === s.addr && store !== undefined) missed.push({ load: at, store });
+      }
+    }
+  };
+  const result = (failure: unknown, failedAt: number | null): RunResult => ({ failure, failedAt, trace, preemptions, steps: trace.length, buffered, stillBuffered: m.tso ? stillBuffered() : [], missed });
   try {
     m.start();
   } catch (e) {
@@ -76,7 +112,11 @@ export function runThreads(m: Machine, scheduler: Scheduler, budget: number, atQ
       if (t.id >= n) {
         m.drainOne(m.threads[t.id - n]!);
         t.steps++;
-      } else m.step(t);
+      } else {
+        if (m.tso) noteMissed(t, trace.length - 1);
+        m.step(t);
+        if (m.tso) noteBuffered(t, trace.length - 1);
+      }
     } catch (e) {
       return result(e, trace.length - 1);
     }

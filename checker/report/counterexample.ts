@@ -9,6 +9,7 @@ import { threadName, type Trace } from "../search/trace";
 import type { Subject } from "../subject";
 import type { InvariantName, Violation } from "../violation";
 import { cycleNote, shownSteps } from "./lasso";
+import { NO_NOTES, type StepNotes, stepSuffix, stillBufferedLine } from "./notes";
 
 export interface Counterexample {
   trace: Trace;
@@ -28,13 +29,15 @@ export function toCounterexample(trace: Trace, schedule: TraceStep[], v: Violati
 }
 
 const MAX_COL = 72;
+/** Under x86-TSO a step may carry a note on the store buffers. */
+const MAX_COL_TSO = 112;
 
 function cut(s: string, w: number): string {
   return s.length <= w ? s.padEnd(w) : `${s.slice(0, w - 1)}…`;
 }
 
 /** The whole counterexample as text; `replay` is the command line that replays it. */
-export function formatCounterexample(cx: Counterexample, subject: Subject, replay: string): string {
+export function formatCounterexample(cx: Counterexample, subject: Subject, replay: string, notes: StepNotes = NO_NOTES): string {
   const t = cx.trace;
   const opText = (op: unknown): string => subject.opText(op);
   const out: string[] = [];
@@ -53,12 +56,15 @@ export function formatCounterexample(cx: Counterexample, subject: Subject, repla
     if (th.ops.length > 0) out.push(`  ${threadName(th.role, i).padEnd(12)} ${th.ops.map(opText).join("; ")}`);
   });
   out.push("");
-  const cols = t.threads.map((_, i) => i).filter((i) => cx.schedule.some((s) => s.thread === i));
+  // x86-TSO: a store buffer's commits (pseudo-thread n + i) go in CPU i's column.
+  const n = t.threads.length;
+  const colOf = (thread: number): number => (thread < n ? thread : thread - n);
+  const cols = t.threads.map((_, i) => i).filter((i) => cx.schedule.some((s) => colOf(s.thread) === i));
   const width = new Map<number, number>();
   for (const c of cols) {
-    const labels = cx.schedule.filter((s) => s.thread === c).map((s) => s.label.length + 2);
+    const labels = cx.schedule.flatMap((s, i) => (colOf(s.thread) === c ? [s.label.length + stepSuffix(notes, i).length + 2] : []));
     const opLines = t.threads[c]!.ops.map((o) => opText(o).length + 2);
-    width.set(c, Math.min(MAX_COL, Math.max(threadName(t.threads[c]!.role, c).length, ...labels, ...opLines)));
+    width.set(c, Math.min(cx.tso ? MAX_COL_TSO : MAX_COL, Math.max(threadName(t.threads[c]!.role, c).length, ...labels, ...opLines)));
   }
   const row = (num: string, cells: Map<number, string>, note = "") =>
     `${num.padStart(5)}  ${cols.map((c) => cut(cells.get(c) ?? "", width.get(c)!)).join(" | ")}${note}`.trimEnd();
@@ -70,16 +76,19 @@ export function formatCounterexample(cx: Counterexample, subject: Subject, repla
     const s = cx.schedule[i]!;
     if (shown.cycle !== null && i === shown.cycle.start) out.push(`       -- ${cycleNote(shown.cycle)}:`);
     const op = s.op ?? 0;
-    if (lastOp.get(s.thread) !== op) {
+    if (s.thread < n && lastOp.get(s.thread) !== op) {
       lastOp.set(s.thread, op);
       const desc = t.threads[s.thread]?.ops[op];
       if (desc) out.push(row("", new Map([[s.thread, `> ${opText(desc)}`]])));
     }
     const failed = cx.failedAt === i;
-    out.push(row(`${failed ? ">>" : ""}${i + 1}`, new Map([[s.thread, `  ${s.label}`]]), failed ? `   <-- ${cx.violation.invariant}` : ""));
+    const label = `${s.label}${stepSuffix(notes, i)}`;
+    out.push(row(`${failed ? ">>" : ""}${i + 1}`, new Map([[colOf(s.thread), `  ${label}`]]), failed ? `   <-- ${cx.violation.invariant}` : ""));
   });
   if (shown.cycle !== null) out.push(`       -- ... and again, until step ${cx.schedule.length}   <-- ${cx.violation.invariant}`);
   if (cx.failedAt === null) out.push(`       (every thread done: ${cx.violation.invariant} found at quiescence)`);
+  const held = stillBufferedLine(cx, notes);
+  if (held !== null) out.push(`       ${held}`);
   if (cx.violation.diff.length > 0) {
     out.push("");
     out.push("model versus implementation:");

@@ -6,18 +6,22 @@
 import type { Variant } from "../subject";
 import { type Counterexample, formatCounterexample } from "./counterexample";
 import { formatNarrow } from "./narrow";
-import { stepSites } from "./step_sites";
+import { NO_NOTES } from "./notes";
+import { stepNotes } from "./step_notes";
 
 export type Format = "wide" | "narrow" | "auto";
 
 /** `columns`: the terminal's width, or null when output is not a terminal. */
 export function formatter(format: Format, columns: number | null): (cx: Counterexample, variant: Variant, replay: string) => string {
   return (cx, variant, replay) => {
+    // The narrow form needs a replay for its impl/ sites; under x86-TSO both
+    // forms mark the buffered stores, which a replay tells too.
+    const notes = format === "narrow" || cx.tso === true ? stepNotes(cx, variant) : null;
     if (format !== "narrow") {
-      const wide = formatCounterexample(cx, variant.subject, replay);
+      const wide = formatCounterexample(cx, variant.subject, replay, notes ?? NO_NOTES);
       const width = Math.max(...wide.split("\n").map((l) => l.length));
       if (format === "wide" || (columns !== null && width <= columns)) return wide;
     }
-    return formatNarrow(cx, variant.subject, stepSites(cx, variant), replay).join("\n");
+    return formatNarrow(cx, variant.subject, notes ?? stepNotes(cx, variant), replay).join("\n");
   };
 }

@@ -10,6 +10,7 @@ import { threadName } from "../search/trace";
 import type { Subject } from "../subject";
 import type { Counterexample } from "./counterexample";
 import { cycleNote, shownSteps } from "./lasso";
+import { type StepNotes, stepSuffix, stillBufferedLine } from "./notes";
 
 export const NARROW = 80;
 
@@ -44,8 +45,8 @@ function cpu(thread: number, n: number): string {
   return thread < n ? `CPU${thread}` : `CPU${thread - n}:sb`;
 }
 
-/** `sites`: label -> impl file and line (checker/report/step_sites.ts). */
-export function formatNarrow(cx: Counterexample, subject: Subject, sites: ReadonlyMap<string, string>, replay: string): string[] {
+/** `notes`: each step's impl/ file and line, and the buffered stores (checker/report/step_notes.ts). */
+export function formatNarrow(cx: Counterexample, subject: Subject, notes: StepNotes, replay: string): string[] {
   const t = cx.trace;
   const n = t.threads.length;
   const out: string[] = [];
@@ -79,12 +80,14 @@ export function formatNarrow(cx: Counterexample, subject: Subject, sites: Readon
     }
     const failed = cx.failedAt === i;
     const num = `${failed ? ">>" : ""}${i + 1}`.padStart(5);
-    const site = sites.get(s.label);
-    const text = `${s.label}${site ? ` [${site}]` : ""}${failed ? `  <-- ${cx.violation.invariant}` : ""}`;
+    const site = notes.sites.get(s.label);
+    const text = `${s.label}${stepSuffix(notes, i)}${site ? ` [${site}]` : ""}${failed ? `  <-- ${cx.violation.invariant}` : ""}`;
     out.push(...wrap(`${num} ${cpu(s.thread, n).padEnd(6)} `, text, " ".repeat(13)));
   });
   if (shown.cycle !== null) out.push(`      -- ... and again, until step ${cx.schedule.length}  <-- ${cx.violation.invariant}`);
   if (cx.failedAt === null) out.push(...wrap("      ", `(every thread done: ${cx.violation.invariant} found at quiescence)`, "      "));
+  const held = stillBufferedLine(cx, notes);
+  if (held !== null) out.push(...wrap("      ", held, "      "));
   if (cx.violation.diff.length > 0) {
     out.push("");
     out.push("model versus implementation:");

@@ -33,6 +33,10 @@ export interface TraceResult {
   trace: TraceStep[];
   preemptions: Preemption[];
   steps: number;
+  /** x86-TSO: the steps whose store was buffered, and those still buffered at the end (runtime/run.ts). */
+  buffered: number[];
+  stillBuffered: number[];
+  missed: Array<{ load: number; store: number }>;
 }
 
 export interface TraceRun {
@@ -57,7 +61,7 @@ export function runTrace(trace: Trace, variant: Variant, opts: RunOptions = {}):
   try {
     built.setup();
   } catch (e) {
-    return { result: { violation: violationOf(e), failedAt: null, trace: [], preemptions: [], steps: 0 }, threadedNs: 0, checker: built.checker };
+    return { result: { violation: violationOf(e), failedAt: null, trace: [], preemptions: [], steps: 0, buffered: [], stillBuffered: [], missed: [] }, threadedNs: 0, checker: built.checker };
   }
   m.stepIndex = 0;
   if (opts.observers) m.observers.push(...opts.observers);
@@ -67,6 +71,6 @@ export function runTrace(trace: Trace, variant: Variant, opts: RunOptions = {}):
     if (opts.check !== false) built.checker.atQuiescence();
   });
   const threadedNs = Number(process.hrtime.bigint() - t0);
-  const result: TraceResult = { violation: violationOf(r.failure), failedAt: r.failedAt, trace: r.trace, preemptions: r.preemptions, steps: r.steps };
+  const result: TraceResult = { violation: violationOf(r.failure), failedAt: r.failedAt, trace: r.trace, preemptions: r.preemptions, steps: r.steps, buffered: r.buffered, stillBuffered: r.stillBuffered, missed: r.missed };
   return { result, threadedNs, checker: built.checker };
 }
