@@ -199,7 +199,7 @@ export function check(request: CheckRequest, hooks: CheckHooks = {}): CheckOutpu
       violation = { phase: "concurrent", invariant: cx.violation.invariant, detail: cx.violation.detail, diff: cx.violation.diff, operations: ops, atomicSteps: cx.schedule.length, preemptions: cx.trace.preemptions.length, file, replay };
     }
   }
-  const restsOn = violation !== null || interrupted ? null : `no violation in ${seq.sequences} sequential command sequences and ${runs} concurrent runs (${steps} checked atomic steps, ${invariantChecks} invariant checks; sampled, not a proof)`;
+  const restsOn = violation !== null || interrupted ? null : `no violation in ${seq.sequences} sequential command sequences and ${runs} concurrent runs (${steps} checked atomic steps, ${invariantChecks} invariant checks), ${r.scheduler === "pct" ? `PCT depth ${r.depth}` : r.scheduler} scheduling, ${r.tso ? "x86-TSO" : "sequential consistency"}; sampled, not a proof`;
   if (violation !== null) lines.push(`result: VIOLATION of ${violation.invariant}`);
   else if (interrupted) lines.push("result: interrupted before the budget was spent: no verdict");
   else lines.push(`result: ok, ${restsOn}`);
