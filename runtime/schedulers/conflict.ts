@@ -12,8 +12,11 @@
  *     the object the other touches): switch to the other;
  *   - a racy access (a word another thread has touched in this run, one of
  *     the two a write): the thread that made it is sometimes held back for a
- *     long time, so that the others run far ahead of it (a lock holder stalled
- *     after it won a race, while lock-free threads finish their work);
+ *     long time, so that the others run far ahead of it;
+ *   - a writer let into another thread's lost-update window (it wins the
+ *     race) is, in half the cases, held back right after its write: a lock
+ *     holder stalled after it won a race, while the lock-free thread it beat
+ *     finishes its work (race F2 of docs/findings.md has this shape);
  *   - under x86-TSO, in half the runs, store buffers commit only when nothing
  *     else can run or their owner fences: stores stay invisible as long as
  *     x86 allows (the store-buffer pattern of a missing smp_mb).
@@ -46,6 +49,8 @@ export interface ConflictOptions {
   p?: number;
   /** Probability of a long hold after a racy access. */
   pLong?: number;
+  /** Probability of a long hold for a writer that won a race into another thread's window. */
+  pWinner?: number;
   /** Longest hold, in decisions. */
   longest?: number;
 }
@@ -55,6 +60,7 @@ export class ConflictDirectedScheduler implements Scheduler {
   private readonly rng: Prng;
   private readonly p: number;
   private readonly pLong: number;
+  private readonly pWinner: number;
   private readonly longest: number;
   /** The step each thread ran last. */
   private readonly last = new Map<Thread, Step>();
@@ -62,6 +68,8 @@ export class ConflictDirectedScheduler implements Scheduler {
   private readonly held = new Map<Thread, number>();
   /** Per word: the threads that touched it in this run, and whether one wrote. */
   private readonly touched = new Map<number, { by: Set<Thread>; written: boolean }>();
+  /** The writer just let into another thread's window, to be held once its write is done. */
+  private winner: Thread | null = null;
   /** This run keeps TSO stores buffered as long as it can. */
   private readonly lazyDrain: boolean;
 
@@ -70,6 +78,7 @@ export class ConflictDirectedScheduler implements Scheduler {
     this.rng = new Prng(seed ^ 0x5bd1e995);
     this.p = opts.p ?? 0.8;
     this.pLong = opts.pLong ?? 0.25;
+    this.pWinner = opts.pWinner ?? 0.5;
     this.longest = opts.longest ?? 64;
     this.lazyDrain = this.rng.next() < 0.5;
   }
@@ -110,7 +119,11 @@ export class ConflictDirectedScheduler implements Scheduler {
     const rivals = d.runnable.filter((t) => t !== next && t.pending !== null && conflicts(d.m, s, t.pending));
     if (this.inWindow(next)) {
       // A writer of the same word goes first, always; otherwise hold the window open for a while.
-      if (rivals.length > 0) return rivals[this.rng.below(rivals.length)]!;
+      if (rivals.length > 0) {
+        const r = rivals[this.rng.below(rivals.length)]!;
+        if (this.rng.next() < this.pWinner) this.winner = r;
+        return r;
+      }
       if (this.rng.next() < this.p) {
         const o = this.pickFree(d, next);
         if (o !== undefined) {
@@ -139,7 +152,8 @@ export class ConflictDirectedScheduler implements Scheduler {
     }
     const next = this.choose(view);
     const s = next.pending!;
-    if (this.racy(next, s) && this.rng.next() < this.pLong) this.held.set(next, 1 + this.rng.below(this.longest));
+    if (this.winner === next || (this.racy(next, s) && this.rng.next() < this.pLong)) this.held.set(next, 1 + this.rng.below(this.longest));
+    this.winner = null;
     this.record(next, s);
     this.last.set(next, s);
     return next;
