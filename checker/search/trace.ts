@@ -71,8 +71,17 @@ function operation(w: World, desc: OpDesc): TraceOperation {
   return { desc, text: opText(desc), start: () => implOp(w, desc) };
 }
 
-/** Run a trace of `variant`: set-up alone, then the threads under the scheduler, checked after every step. */
-export function runTrace(trace: Trace, variant: Variant, opts: RunOptions = {}): TraceRun {
+/** A trace's world built and its set-up run: what runTrace and the exhaustive mode start from. */
+export interface PreparedTrace {
+  world: World;
+  checker: StepChecker;
+  threads: Thread[];
+  /** What the set-up threw (null: it ran); the threads have not started. */
+  setupFailure: unknown;
+}
+
+/** Build the world of `trace` for `variant`, its threads and step checker, and run the set-up alone. */
+export function prepareTrace(trace: Trace, variant: Variant, opts: RunOptions = {}): PreparedTrace {
   const threads: Thread[] = [];
   const world = makeWorld(trace.config, variant, threads, { tso: opts.tso ?? false });
   trace.threads.forEach((spec, i) => threads.push(new Thread(i, threadName(spec, i), spec.ops.map((d) => operation(world, d)), spec.role === "vcpu" || spec.role === "hw")));
@@ -83,12 +92,21 @@ export function runTrace(trace: Trace, variant: Variant, opts: RunOptions = {}):
   try {
     for (const d of trace.setup) m.runOperation(setup, operation(world, d));
   } catch (e) {
-    return { result: { violation: violationOf(e), failedAt: null, trace: [], preemptions: [], steps: 0 }, threadedNs: 0, world, checker, threads };
+    return { world, checker, threads, setupFailure: e };
   }
   m.stepIndex = 0;
+  return { world, checker, threads, setupFailure: null };
+}
+
+/** Run a trace of `variant`: set-up alone, then the threads under the scheduler, checked after every step. */
+export function runTrace(trace: Trace, variant: Variant, opts: RunOptions = {}): TraceRun {
+  const { world, checker, threads, setupFailure } = prepareTrace(trace, variant, opts);
+  if (setupFailure !== null) {
+    return { result: { violation: violationOf(setupFailure), failedAt: null, trace: [], preemptions: [], steps: 0 }, threadedNs: 0, world, checker, threads };
+  }
   const scheduler = opts.scheduler ?? new PreemptiveScheduler(trace.preemptions);
   const t0 = process.hrtime.bigint();
-  const r = runThreads(m, scheduler, opts.budget ?? DEFAULT_BUDGET, () => {
+  const r = runThreads(world.machine, scheduler, opts.budget ?? DEFAULT_BUDGET, () => {
     if (opts.check !== false) checker.atQuiescence();
   });
   const threadedNs = Number(process.hrtime.bigint() - t0);
