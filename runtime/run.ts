@@ -30,7 +30,13 @@ export interface RunResult {
   steps: number;
 }
 
-export function runThreads(m: Machine, scheduler: Scheduler, budget: number, atQuiescence: () => void): RunResult {
+/** Called just before and just after a thread's step (not a store-buffer drain): brackets what the step touches. */
+export interface StepHooks {
+  before(t: Thread): void;
+  after(t: Thread): void;
+}
+
+export function runThreads(m: Machine, scheduler: Scheduler, budget: number, atQuiescence: () => void, hooks?: StepHooks): RunResult {
   const trace: TraceStep[] = [];
   const preemptions: Preemption[] = [];
   const result = (failure: unknown, failedAt: number | null): RunResult => ({ failure, failedAt, trace, preemptions, steps: trace.length });
@@ -76,7 +82,11 @@ export function runThreads(m: Machine, scheduler: Scheduler, budget: number, atQ
       if (t.id >= n) {
         m.drainOne(m.threads[t.id - n]!);
         t.steps++;
-      } else m.step(t);
+      } else {
+        hooks?.before(t);
+        m.step(t);
+        hooks?.after(t);
+      }
     } catch (e) {
       return result(e, trace.length - 1);
     }
