@@ -1,0 +1,193 @@
+/**
+ * Stateless exploration of every execution of a program up to a preemption
+ * bound, with dynamic partial-order reduction and sleep sets
+ * (docs/exhaustive.md). One call explores the subtree below one choice of the
+ * first thread to run (a "piece", pieces.ts): depth first, each execution
+ * re-run from the start along the path to the deepest node with work left.
+ */
+import type { Machine } from "../machine";
+import type { RunResult } from "../run";
+import type { Scheduler } from "../scheduler";
+import type { Footprint } from "./footprint";
+import { makeNode, type Node, nextTodo } from "./node";
+import { Abandoned, type Event, PathScheduler } from "./path_scheduler";
+import type { Program } from "./program";
+import { HappensBefore } from "./happens_before";
+import { addRaceBacktracks, type RaceRule } from "./races";
+
+export interface ExploreOptions {
+  /** Preemption bound; null: none. */
+  bound: number | null;
+  /** false: enumerate every schedule within the bound (no reduction), the reference for tests. */
+  reduce?: boolean;
+  /**
+   * Keep going after a failing execution (default false). Only without
+   * reduction: a reduced search relies on every execution it starts running
+   * to the end, and one that fails stops early.
+   */
+  continueAfterFailure?: boolean;
+  /** Sleep sets (default: on without a bound, off with one: docs/exhaustive.md, "The bound"). */
+  sleepSets?: boolean;
+  /** Stop (incomplete) once `stats.executions + stats.abandoned` reaches this, or at `deadline` (ms since the epoch). */
+  maxExecutions?: number;
+  deadline?: number;
+  /** Called after every execution (complete or abandoned). */
+  onExecution?: (run: RunResult | null, stats: ExploreStats) => void;
+}
+
+export interface ExploreStats {
+  /** Executions run to the end (every thread done, or a violation). */
+  executions: number;
+  /** Executions abandoned because every choice was asleep (redundant prefixes). */
+  abandoned: number;
+  /** Steps performed, replayed prefixes included. */
+  steps: number;
+  /** The caller's checks (Execution.checks), summed. */
+  checks: number;
+  /** The longest execution, in steps. */
+  maxDepth: number;
+}
+
+export const newStats = (): ExploreStats => ({ executions: 0, abandoned: 0, steps: 0, checks: 0, maxDepth: 0 });
+
+export function addStats(a: ExploreStats, b: ExploreStats): ExploreStats {
+  return { executions: a.executions + b.executions, abandoned: a.abandoned + b.abandoned, steps: a.steps + b.steps, checks: a.checks + b.checks, maxDepth: Math.max(a.maxDepth, b.maxDepth) };
+}
+
+export interface PieceResult {
+  /** false: a budget ran out first. */
+  complete: boolean;
+  /** The first failing execution in exploration order (null: none). */
+  violation: RunResult | null;
+  /** The footprint of the piece's first step (its sleep entry for later pieces). */
+  first: Footprint | null;
+}
+
+export const useSleep = (o: ExploreOptions): boolean => (o.reduce ?? true) && (o.sleepSets ?? o.bound === null);
+const ruleOf = (o: ExploreOptions): RaceRule => (o.bound === null ? "source" : "bpor");
+
+interface PathRun {
+  /** null: abandoned. */
+  run: RunResult | null;
+  machine: Machine;
+}
+
+/** Run one execution along nodes[0..branch]. */
+export function runPath(program: Program, nodes: Node[], events: Event[], branch: number, o: ExploreOptions, stats: ExploreStats, stopAfter?: number): PathRun | { setupFailure: unknown } {
+  const exec = program.start();
+  if ("setupFailure" in exec) return exec;
+  const sched = new PathScheduler(exec, nodes, events, branch, { bound: o.bound, reduce: o.reduce ?? true, sleep: useSleep(o), ...(stopAfter === undefined ? {} : { stopAfter }) });
+  try {
+    const r = exec.run(sched, sched);
+    stats.steps += r.steps;
+    stats.maxDepth = Math.max(stats.maxDepth, r.steps);
+    stats.checks += exec.checks?.() ?? 0;
+    return { run: r, machine: exec.machine };
+  } catch (e) {
+    if (!(e instanceof Abandoned)) throw e;
+    stats.steps += events.length;
+    return { run: null, machine: exec.machine };
+  } finally {
+    sched.close();
+  }
+}
+
+
+/** Before any step: the runnable threads, or (none runnable) the one execution there is. */
+export function rootThreads(program: Program): { threads: number[]; run: RunResult | null } | { setupFailure: unknown } {
+  const exec = program.start();
+  if ("setupFailure" in exec) return exec;
+  let threads: number[] = [];
+  const probe: Scheduler = {
+    name: "probe",
+    pick(d) {
+      threads = d.runnable.map((t) => t.id);
+      throw new Abandoned("probe");
+    },
+  };
+  try {
+    return { threads, run: exec.run(probe, { before() {}, after() {} }) };
+  } catch (e) {
+    if (!(e instanceof Abandoned)) throw e;
+    return { threads, run: null };
+  }
+}
+
+/** The footprint of thread `first`'s first step (a one-step probe); null when that step fails. */
+export function firstStep(program: Program, root: readonly number[], first: number, bound: number | null): Footprint | null | { setupFailure: unknown } {
+  const top = makeNode(root, -1, 0, bound, new Map());
+  top.chosen = first;
+  const events: Event[] = [];
+  const r = runPath(program, [top], events, 0, { bound }, newStats(), 1);
+  if ("setupFailure" in r) return r;
+  return events[0]?.fp ?? null;
+}
+
+/**
+ * Explore the piece that starts with thread `first` (one of `root`, the
+ * threads runnable before the first step), with `asleep` the first steps of
+ * the pieces explored before it: their sleep entries at the root.
+ *
+ * An abandoned execution (every choice asleep) still adds its races and its
+ * free choices: more than Deja Fu does, on the safe side.
+ */
+export function explorePiece(program: Program, root: readonly number[], first: number, asleep: ReadonlyMap<number, Footprint>, o: ExploreOptions, stats: ExploreStats): PieceResult | { setupFailure: unknown } {
+  const reduce = o.reduce ?? true;
+  const top = makeNode(root, -1, 0, o.bound, new Map());
+  top.chosen = first;
+  top.done.add(first);
+  if (useSleep(o)) for (const [t, f] of asleep) top.taken.set(t, f);
+  const nodes: Node[] = [top];
+  const events: Event[] = [];
+  let branch = 0;
+  let firstFp: Footprint | null = null;
+  let hb: HappensBefore | undefined;
+  for (;;) {
+    nodes.length = branch + 1;
+    events.length = branch;
+    const p = runPath(program, nodes, events, branch, o, stats);
+    if ("setupFailure" in p) return p;
+    const r = p.run;
+    if (firstFp === null && events.length > 0) firstFp = events[0]!.fp;
+    if (r === null) stats.abandoned++;
+    else stats.executions++;
+    o.onExecution?.(r, stats);
+    const failed = r !== null && r.failure !== null && r.failure !== undefined;
+    if (failed && !(o.continueAfterFailure && !reduce)) return { complete: true, violation: r, first: firstFp };
+    markTaken(nodes, events, branch);
+    if (reduce) {
+      hb ??= new HappensBefore(p.machine.threads.length);
+      addRaceBacktracks(hb, nodes, events, branch, ruleOf(o), o.bound);
+    }
+    const next = deepestTodo(nodes);
+    if (next < 0) return { complete: true, violation: null, first: firstFp };
+    if ((o.maxExecutions !== undefined && stats.executions + stats.abandoned >= o.maxExecutions) || (o.deadline !== undefined && Date.now() >= o.deadline)) {
+      return { complete: false, violation: null, first: firstFp };
+    }
+    const n = nodes[next]!;
+    const t = nextTodo(n);
+    n.chosenConservative = n.todo.get(t)!;
+    n.todo.delete(t);
+    n.done.add(t);
+    n.chosen = t;
+    branch = next;
+  }
+}
+
+/** After an execution: the branch node and every new node took their chosen thread (non-conservative: put to sleep for later siblings). */
+function markTaken(nodes: Node[], events: readonly Event[], branch: number): void {
+  for (let k = branch; k < nodes.length && k < events.length; k++) {
+    const n = nodes[k]!;
+    if (!n.chosenConservative) n.taken.set(n.chosen, events[k]!.fp);
+  }
+}
+
+/** The deepest node with work left, never the root (pieces.ts covers the root). */
+function deepestTodo(nodes: readonly Node[]): number {
+  for (let k = nodes.length - 1; k >= 1; k--) {
+    const n = nodes[k]!;
+    for (const t of [...n.todo.keys()]) if (n.done.has(t)) n.todo.delete(t);
+    if (n.todo.size > 0) return k;
+  }
+  return -1;
+}
