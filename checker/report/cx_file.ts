@@ -32,6 +32,7 @@ const OP_FIELDS: Record<OpDesc["kind"], string[]> = {
   delete_slot: ["id"],
   begin_delete_slot: ["id"],
   unmap_invalid_slot: ["id"],
+  unmap_invalid_rmap: ["id", "gfn", "level"],
   finish_delete_slot: ["id"],
   destroy_vm: [],
 };
@@ -40,23 +41,51 @@ function fail(path: string, what: string): never {
   throw new BadInput(`malformed replay file ${path}: ${what}`);
 }
 
-function int(path: string, v: unknown, what: string, min = 0, max = 1 << 20): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) fail(path, `${what} must be an integer in [${min}, ${max}]`);
+function int(bad: (what: string) => never, v: unknown, what: string, min = 0, max = 1 << 20): number {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) bad(`${what} must be an integer in [${min}, ${max}]`);
   return v;
 }
 
-function checkOp(path: string, o: unknown, where: string): void {
-  if (typeof o !== "object" || o === null) fail(path, `${where} is not an operation`);
+function checkOp(bad: (what: string) => never, o: unknown, where: string): void {
+  if (typeof o !== "object" || o === null) bad(`${where} is not an operation`);
   const kind = (o as { kind?: unknown }).kind;
-  if (typeof kind !== "string" || !Object.prototype.hasOwnProperty.call(OP_FIELDS, kind)) fail(path, `${where} has unknown kind ${JSON.stringify(kind)}`);
+  if (typeof kind !== "string" || !Object.prototype.hasOwnProperty.call(OP_FIELDS, kind)) bad(`${where} has unknown kind ${JSON.stringify(kind)}`);
   for (const f of OP_FIELDS[kind as OpDesc["kind"]]) {
     const v = (o as Record<string, unknown>)[f];
     if (f === "write") {
-      if (typeof v !== "boolean") fail(path, `${where}.${f} must be true or false`);
+      if (typeof v !== "boolean") bad(`${where}.${f} must be true or false`);
     } else if (f === "which") {
-      if (v !== "oldest" && v !== "newest") fail(path, `${where}.which must be "oldest" or "newest"`);
-    } else int(path, v, `${where}.${f}`);
+      if (v !== "oldest" && v !== "newest") bad(`${where}.which must be "oldest" or "newest"`);
+    } else int(bad, v, `${where}.${f}`);
   }
+}
+
+/**
+ * The configuration, set-up and threads of a trace (a counterexample file's
+ * `trace`, or a scenario file): each malformed part is reported through
+ * `bad` in one line. Returns the number of threads.
+ */
+export function checkTraceBody(t: Record<string, unknown>, bad: (what: string) => never): number {
+  const cfg = t.config as { kvm?: Record<string, unknown>; slots?: unknown } | undefined;
+  if (typeof cfg !== "object" || cfg === null || typeof cfg.kvm !== "object" || cfg.kvm === null) bad("no configuration");
+  int(bad, cfg.kvm.PTE_LIST_EXT, "config.kvm.PTE_LIST_EXT", 2, 8);
+  int(bad, cfg.kvm.levelShift, "config.kvm.levelShift", 1, 9);
+  int(bad, cfg.kvm.sptesPerPage, "config.kvm.sptesPerPage", 1, 512);
+  if (typeof cfg.kvm.adBits !== "boolean") bad("config.kvm.adBits must be true or false");
+  if (!Array.isArray(cfg.slots) || cfg.slots.length > 4) bad("config.slots must be a list of at most 4 slots");
+  cfg.slots.forEach((s: Record<string, unknown>, i: number) => {
+    for (const k of ["id", "baseGfn", "userspaceAddr"]) int(bad, s?.[k], `config.slots[${i}].${k}`);
+    int(bad, s?.npages, `config.slots[${i}].npages`, 1, 4096);
+  });
+  if (!Array.isArray(t.setup)) bad("setup must be a list");
+  t.setup.forEach((o, i) => checkOp(bad, o, `setup[${i}]`));
+  if (!Array.isArray(t.threads) || t.threads.length === 0 || t.threads.length > 8) bad("threads must be a list of 1 to 8 threads");
+  t.threads.forEach((th: Record<string, unknown>, i: number) => {
+    if (!["ioctl", "zapper", "notifier", "vcpu", "hw"].includes(th?.role as string)) bad(`threads[${i}].role is unknown`);
+    if (!Array.isArray(th.ops)) bad(`threads[${i}].ops must be a list`);
+    th.ops.forEach((o, j) => checkOp(bad, o, `threads[${i}].ops[${j}]`));
+  });
+  return t.threads.length;
 }
 
 /** A counterexample file, read and validated, with its variant resolved. */
@@ -88,35 +117,17 @@ export function load(path: string): LoadedCounterexample {
   if (design === undefined) fail(path, `unknown design ${JSON.stringify(t.design)}`);
   const mutant = f.mutant === undefined ? null : typeof f.mutant === "string" ? findMutant(f.mutant) : undefined;
   if (mutant === undefined) fail(path, `unknown mutant ${JSON.stringify(f.mutant)}`);
-  const cfg = t.config as { kvm?: Record<string, unknown>; slots?: unknown } | undefined;
-  if (typeof cfg !== "object" || cfg === null || typeof cfg.kvm !== "object" || cfg.kvm === null) fail(path, "no configuration");
-  int(path, cfg.kvm.PTE_LIST_EXT, "config.kvm.PTE_LIST_EXT", 2, 8);
-  int(path, cfg.kvm.levelShift, "config.kvm.levelShift", 1, 9);
-  int(path, cfg.kvm.sptesPerPage, "config.kvm.sptesPerPage", 1, 512);
-  if (typeof cfg.kvm.adBits !== "boolean") fail(path, "config.kvm.adBits must be true or false");
-  if (!Array.isArray(cfg.slots) || cfg.slots.length > 4) fail(path, "config.slots must be a list of at most 4 slots");
-  cfg.slots.forEach((s: Record<string, unknown>, i: number) => {
-    for (const k of ["id", "baseGfn", "userspaceAddr"]) int(path, s?.[k], `config.slots[${i}].${k}`);
-    int(path, s?.npages, `config.slots[${i}].npages`, 1, 4096);
-  });
-  if (!Array.isArray(t.setup)) fail(path, "setup must be a list");
-  t.setup.forEach((o, i) => checkOp(path, o, `setup[${i}]`));
-  if (!Array.isArray(t.threads) || t.threads.length === 0 || t.threads.length > 8) fail(path, "threads must be a list of 1 to 8 threads");
-  t.threads.forEach((th: Record<string, unknown>, i: number) => {
-    if (!["ioctl", "zapper", "notifier", "vcpu", "hw"].includes(th?.role as string)) fail(path, `threads[${i}].role is unknown`);
-    if (!Array.isArray(th.ops)) fail(path, `threads[${i}].ops must be a list`);
-    th.ops.forEach((o, j) => checkOp(path, o, `threads[${i}].ops[${j}]`));
-  });
-  const n = t.threads.length;
+  const bad = (what: string): never => fail(path, what);
+  const n = checkTraceBody(t, bad);
   if (!Array.isArray(t.preemptions)) fail(path, "preemptions must be a list");
   t.preemptions.forEach((p: Record<string, unknown>, i: number) => {
-    int(path, p?.thread, `preemptions[${i}].thread`, 0, n - 1);
-    int(path, p?.after, `preemptions[${i}].after`);
-    int(path, p?.to, `preemptions[${i}].to`, 0, n - 1);
+    int(bad, p?.thread, `preemptions[${i}].thread`, 0, n - 1);
+    int(bad, p?.after, `preemptions[${i}].after`);
+    int(bad, p?.to, `preemptions[${i}].to`, 0, n - 1);
   });
   if (!Array.isArray(f.schedule)) fail(path, "schedule must be a list of {thread, label}");
   f.schedule.forEach((s: Record<string, unknown>, i: number) => {
-    int(path, s?.thread, `schedule[${i}].thread`, 0, n - 1);
+    int(bad, s?.thread, `schedule[${i}].thread`, 0, n - 1);
     if (typeof s.label !== "string") fail(path, `schedule[${i}].label must be a string`);
   });
   const v = f.violation as Record<string, unknown> | undefined;
