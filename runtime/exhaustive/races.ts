@@ -2,10 +2,10 @@
  * Race detection after each execution, for the steps past the branch point
  * (earlier ones were analysed when they were new). A race of step k (thread
  * p) is a step i of another thread that conflicts with it, may be co-enabled
- * with it, and does not already happen before p's previous step. A
- * spin_unlock of lock L and another thread's spin_lock of L are never
- * co-enabled (one holds L); when they conflict on nothing else they are no
- * race, and the acquires before them are.
+ * with it, and does not already happen before p's previous step. (For source
+ * sets a spin_unlock of lock L and another thread's spin_lock of L are never
+ * co-enabled, one holds L: when they conflict on nothing else they are no
+ * race, and the acquires before them are.)
  *
  * Two ways to turn races into backtrack points:
  *
@@ -36,8 +36,14 @@ function neverCoEnabled(a: Event, b: Event): boolean {
   return c.length === 1 && c[0] === lockResource(a.lock);
 }
 
-/** Thread v's steps racing with step k (not yet pushed), latest first. */
-function racesOf(hb: HappensBefore, events: readonly Event[], k: number, v: number, prev: Int32Array): number[] {
+/**
+ * Thread v's steps racing with step k (not yet pushed), latest first.
+ * `coEnabledOnly`: drop the spin_unlock / spin_lock pairs that are never
+ * co-enabled (source sets reverse the acquires instead). Under a bound they
+ * stay: reversing them starts the other thread where it will block, the way
+ * to reach a schedule whose switch back costs no preemption.
+ */
+function racesOf(hb: HappensBefore, events: readonly Event[], k: number, v: number, prev: Int32Array, coEnabledOnly: boolean): number[] {
   const e = events[k]!;
   const out: number[] = [];
   const take = (list: readonly number[] | undefined) => {
@@ -50,7 +56,7 @@ function racesOf(hb: HappensBefore, events: readonly Event[], k: number, v: numb
     take(a?.writes[v]);
     take(a?.reads[v]);
   }
-  return [...new Set(out)].filter((d) => !neverCoEnabled(e, events[d]!)).sort((x, y) => y - x);
+  return [...new Set(out)].filter((d) => !coEnabledOnly || !neverCoEnabled(e, events[d]!)).sort((x, y) => y - x);
 }
 
 /** The threads that can start v = (the steps after i that do not happen after i) . step k. */
@@ -81,7 +87,7 @@ export function addRaceBacktracks(hb: HappensBefore, nodes: readonly Node[], eve
     const p = events[k]!.thread;
     const prev = hb.clockOf(p);
     const races: number[][] = [];
-    for (let v = 0; v < hb.threads; v++) if (v !== p) races[v] = racesOf(hb, events, k, v, prev);
+    for (let v = 0; v < hb.threads; v++) if (v !== p) races[v] = racesOf(hb, events, k, v, prev, rule === "source");
     const acquires = rule === "source" ? previousAcquires(hb, events, k, prev) : [];
     hb.push(events[k]!);
     if (rule === "source") source(hb, nodes, events, k, races, acquires);
