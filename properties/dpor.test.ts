@@ -4,7 +4,7 @@
  * bound, dynamic partial-order reduction must reach exactly the final states
  * and failures that enumerating every schedule reaches.
  */
-import { explore } from "../runtime/exhaustive/pieces";
+import { explore } from "../runtime/exhaustive/units";
 import { type Instr, type Litmus, litmusProgram, newOutcomes, type Outcomes, randomLitmus } from "./litmus";
 
 /** Explore t; plain enumeration goes on after a failure, so that it finds every outcome. */

@@ -6,7 +6,7 @@
  * (fewer steps, never more preemptions), every candidate re-run.
  */
 import { addStats, type ExploreStats, newStats } from "../../runtime/exhaustive/explorer";
-import { explore, type ExploreResult, type Shard } from "../../runtime/exhaustive/pieces";
+import { explore, type ExploreResult, type Shard } from "../../runtime/exhaustive/units";
 import type { Program } from "../../runtime/exhaustive/program";
 import { type OrderedRun, runOrder, shortenOrder } from "../../runtime/exhaustive/replay";
 import type { RunResult } from "../../runtime/run";

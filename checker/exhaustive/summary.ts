@@ -40,8 +40,8 @@ export interface ExhaustiveStats {
   naiveSchedules: string;
   /** naiveSchedules / executions. */
   reduction: number;
-  /** Pieces of the whole exploration (the threads that can run first) and the ones this run explored. */
-  pieces: number;
+  /** Units of the whole exploration (schedule prefixes explored independently) and the ones this run explored. */
+  units: number;
   explored: number[];
   shard: { index: number; count: number } | null;
 }
@@ -61,7 +61,7 @@ export interface ExhaustiveSummary {
 export function mergeShards(parts: readonly ExhaustiveSummary[]): ExhaustiveSummary {
   if (parts.length === 0) throw new BadInput("merge: no summaries");
   const a = parts[0]!;
-  const key = (s: ExhaustiveSummary) => JSON.stringify([s.design, s.mutant, s.scenario.name, s.exhaustive.preemptionBound, s.exhaustive.pieces, s.exhaustive.shard?.count ?? 1]);
+  const key = (s: ExhaustiveSummary) => JSON.stringify([s.design, s.mutant, s.scenario.name, s.exhaustive.preemptionBound, s.exhaustive.units, s.exhaustive.shard?.count ?? 1]);
   for (const s of parts) {
     if (s.exhaustive === undefined || s.scenario === undefined) throw new BadInput("merge: not an exhaustive --json summary");
     if (key(s) !== key(a)) throw new BadInput(`merge: summaries of different runs (${key(a)} and ${key(s)})`);

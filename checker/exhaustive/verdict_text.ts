@@ -15,7 +15,7 @@ export function boundText(bound: number | null): string {
 export function headLine(s: ExhaustiveSummary): string {
   const e = s.exhaustive;
   const variant = `design ${s.design}${s.mutant ? `, mutant ${s.mutant}` : ""}`;
-  const shard = e.shard ? `, shard ${e.shard.index}/${e.shard.count} (pieces ${e.explored.join(", ") || "none"} of ${e.pieces})` : "";
+  const shard = e.shard ? `, shard ${e.shard.index}/${e.shard.count} (units ${e.explored.join(", ") || "none"} of ${e.units})` : "";
   return `rmapcheck --exhaustive: scenario ${s.scenario.name}${s.scenario.source ? ` (${s.scenario.source})` : ""}, ${variant}, ${boundText(e.preemptionBound)}${shard}`;
 }
 
@@ -29,7 +29,7 @@ export function verdictLine(s: ExhaustiveSummary): string {
     return `result: VIOLATION of ${v.invariant} with ${v.preemptions} preemption${v.preemptions === 1 ? "" : "s"}${fewer} (${work})`;
   }
   if (s.verdict === "incomplete") {
-    const why = e.shard && e.complete ? `this shard's pieces are explored with no violation; merge the ${e.shard.count} shards' --json summaries for the verdict` : "a budget ran out before the search did; nothing is verified";
+    const why = e.shard && e.complete ? `this shard's units are explored with no violation; merge the ${e.shard.count} shards' --json summaries for the verdict` : "a budget ran out before the search did; nothing is verified";
     return `result: INCOMPLETE, no violation in ${work}: ${why}`;
   }
   return `result: verified: ${work}; ${boundText(e.preemptionBound)} of this scenario satisfies every invariant after every atomic step and at the end (${naive})`;

@@ -5,7 +5,7 @@
  * counterexample, saved through the `save` hook) or incomplete.
  */
 import { naiveSchedules } from "../../runtime/exhaustive/naive_count";
-import type { Shard } from "../../runtime/exhaustive/pieces";
+import type { Shard } from "../../runtime/exhaustive/units";
 import { BadInput } from "../bad_input";
 import { scenarioProgram } from "../exhaustive/program";
 import { type Scenario, traceOf } from "../exhaustive/scenario";
@@ -118,7 +118,7 @@ export function exhaustive(request: ExhaustiveRequest, hooks: ExhaustiveHooks = 
       invariantChecks: main.stats.checks,
       naiveSchedules: naive.toString(),
       reduction: executions > 0 ? Math.min(Number.MAX_VALUE, Number(naive / BigInt(executions))) : 0,
-      pieces: main.pieces,
+      units: main.units,
       explored: main.explored,
       shard: request.shard ?? null,
     },

@@ -41,11 +41,12 @@ export interface StepContext {
   readonly opBefore: number;
 }
 
+function others(m: Machine, t: Thread, code: number, into: FootprintBuilder): void {
+  for (const o of m.threads) if (o !== t) into.read(res(code, o.id));
+}
+
 export function engineResources(m: Machine, c: StepContext, into: FootprintBuilder): void {
   const t = c.thread;
-  const others = (code: number) => {
-    for (const o of m.threads) if (o !== t) into.read(res(code, o.id));
-  };
   switch (c.step.op) {
     case "spin_lock":
     case "spin_unlock":
@@ -56,14 +57,14 @@ export function engineResources(m: Machine, c: StepContext, into: FootprintBuild
       into.write(res(SRCU, t.id));
       break;
     case "synchronize_srcu":
-      others(SRCU);
+      others(m, t, SRCU, into);
       break;
     case "region_enter":
     case "region_exit":
       into.write(res(REGION, t.id));
       break;
     case "wait_regions":
-      others(REGION);
+      others(m, t, REGION, into);
       break;
     case "wait_joined":
       for (const o of m.threads) if (o.joinable) into.read(res(DONE, o.id));
@@ -71,6 +72,6 @@ export function engineResources(m: Machine, c: StepContext, into: FootprintBuild
     default:
       break;
   }
-  if (t.pending?.op === "synchronize_srcu") others(SRCU);
+  if (t.pending?.op === "synchronize_srcu") others(m, t, SRCU, into);
   if (t.done && t.joinable) into.write(res(DONE, t.id));
 }

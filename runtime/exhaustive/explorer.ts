@@ -7,10 +7,9 @@
  */
 import type { Machine } from "../machine";
 import type { RunResult } from "../run";
-import type { Scheduler } from "../scheduler";
 import type { Footprint } from "./footprint";
-import { makeNode, type Node, nextTodo } from "./node";
-import { Abandoned, type Event, PathScheduler } from "./path_scheduler";
+import { type Node, nextTodo } from "./node";
+import { Abandoned, type Event, PathScheduler, type PathOptions } from "./path_scheduler";
 import type { Program } from "./program";
 import { HappensBefore } from "./happens_before";
 import { addRaceBacktracks, type RaceRule } from "./races";
@@ -73,10 +72,10 @@ interface PathRun {
 }
 
 /** Run one execution along nodes[0..branch]. */
-export function runPath(program: Program, nodes: Node[], events: Event[], branch: number, o: ExploreOptions, stats: ExploreStats, stopAfter?: number): PathRun | { setupFailure: unknown } {
+export function runPath(program: Program, nodes: Node[], events: Event[], branch: number, o: ExploreOptions, stats: ExploreStats, stopAfter?: number, extra: Partial<PathOptions> = {}): PathRun | { setupFailure: unknown } {
   const exec = program.start();
   if ("setupFailure" in exec) return exec;
-  const sched = new PathScheduler(exec, nodes, events, branch, { bound: o.bound, reduce: o.reduce ?? true, sleep: useSleep(o), ...(stopAfter === undefined ? {} : { stopAfter }) });
+  const sched = new PathScheduler(exec, nodes, events, branch, { bound: o.bound, reduce: o.reduce ?? true, sleep: useSleep(o), ...extra, ...(stopAfter === undefined ? {} : { stopAfter }) });
   try {
     const r = exec.run(sched, sched);
     stats.steps += r.steps;
@@ -93,59 +92,35 @@ export function runPath(program: Program, nodes: Node[], events: Event[], branch
 }
 
 
-/** Before any step: the runnable threads, or (none runnable) the one execution there is. */
-export function rootThreads(program: Program): { threads: number[]; run: RunResult | null } | { setupFailure: unknown } {
-  const exec = program.start();
-  if ("setupFailure" in exec) return exec;
-  let threads: number[] = [];
-  const probe: Scheduler = {
-    name: "probe",
-    pick(d) {
-      threads = d.runnable.map((t) => t.id);
-      throw new Abandoned("probe");
-    },
-  };
-  try {
-    return { threads, run: exec.run(probe, { before() {}, after() {} }) };
-  } catch (e) {
-    if (!(e instanceof Abandoned)) throw e;
-    return { threads, run: null };
-  }
-}
-
-/** The footprint of thread `first`'s first step (a one-step probe); null when that step fails. */
-export function firstStep(program: Program, root: readonly number[], first: number, bound: number | null): Footprint | null | { setupFailure: unknown } {
-  const top = makeNode(root, -1, 0, bound, new Map());
-  top.chosen = first;
-  const events: Event[] = [];
-  const r = runPath(program, [top], events, 0, { bound }, newStats(), 1);
-  if ("setupFailure" in r) return r;
-  return events[0]?.fp ?? null;
+export interface UnitResult {
+  /** false: a budget ran out first. */
+  complete: boolean;
+  /** The first failing execution in exploration order (null: none). */
+  violation: RunResult | null;
+  /** The footprint of the unit's first step (its sleep entry for later units at the root). */
+  first: Footprint | null;
 }
 
 /**
- * Explore the piece that starts with thread `first` (one of `root`, the
- * threads runnable before the first step), with `asleep` the first steps of
- * the pieces explored before it: their sleep entries at the root.
+ * Explore one unit (units.ts): every schedule that starts with `prefix`, the
+ * unit's steps being forced; `rootTaken` are the first steps of the units
+ * before it that start with another thread (their sleep entries at the root).
  *
- * An abandoned execution (every choice asleep) still adds its races and its
- * free choices: more than Deja Fu does, on the safe side.
+ * An abandoned execution (every choice asleep) still adds its races: more
+ * than Deja Fu does, on the safe side.
  */
-export function explorePiece(program: Program, root: readonly number[], first: number, asleep: ReadonlyMap<number, Footprint>, o: ExploreOptions, stats: ExploreStats): PieceResult | { setupFailure: unknown } {
+export function exploreUnit(program: Program, prefix: readonly number[], rootTaken: ReadonlyMap<number, Footprint>, o: ExploreOptions, stats: ExploreStats): UnitResult | { setupFailure: unknown } {
   const reduce = o.reduce ?? true;
-  const top = makeNode(root, -1, 0, o.bound, new Map());
-  top.chosen = first;
-  top.done.add(first);
-  if (useSleep(o)) for (const [t, f] of asleep) top.taken.set(t, f);
-  const nodes: Node[] = [top];
+  const nodes: Node[] = [];
   const events: Event[] = [];
-  let branch = 0;
+  let branch = -1;
   let firstFp: Footprint | null = null;
   let hb: HappensBefore | undefined;
+  const forced = { forced: prefix, ...(useSleep(o) ? { rootTaken } : {}) };
   for (;;) {
-    nodes.length = branch + 1;
-    events.length = branch;
-    const p = runPath(program, nodes, events, branch, o, stats);
+    nodes.length = Math.max(0, branch + 1);
+    events.length = Math.max(0, branch);
+    const p = runPath(program, nodes, events, branch, o, stats, undefined, forced);
     if ("setupFailure" in p) return p;
     const r = p.run;
     if (firstFp === null && events.length > 0) firstFp = events[0]!.fp;
@@ -154,12 +129,12 @@ export function explorePiece(program: Program, root: readonly number[], first: n
     o.onExecution?.(r, stats);
     const failed = r !== null && r.failure !== null && r.failure !== undefined;
     if (failed && !(o.continueAfterFailure && !reduce)) return { complete: true, violation: r, first: firstFp };
-    markTaken(nodes, events, branch);
+    markTaken(nodes, events, Math.max(0, branch));
     if (reduce) {
       hb ??= new HappensBefore(p.machine.threads.length);
-      addRaceBacktracks(hb, nodes, events, branch, ruleOf(o), o.bound);
+      addRaceBacktracks(hb, nodes, events, Math.max(0, branch), ruleOf(o), o.bound);
     }
-    const next = deepestTodo(nodes);
+    const next = deepestTodo(nodes, prefix.length);
     if (next < 0) return { complete: true, violation: null, first: firstFp };
     if ((o.maxExecutions !== undefined && stats.executions + stats.abandoned >= o.maxExecutions) || (o.deadline !== undefined && Date.now() >= o.deadline)) {
       return { complete: false, violation: null, first: firstFp };
@@ -182,9 +157,9 @@ function markTaken(nodes: Node[], events: readonly Event[], branch: number): voi
   }
 }
 
-/** The deepest node with work left, never the root (pieces.ts covers the root). */
-function deepestTodo(nodes: readonly Node[]): number {
-  for (let k = nodes.length - 1; k >= 1; k--) {
+/** The deepest node with work left, below the unit's prefix (the other choices there are other units). */
+function deepestTodo(nodes: readonly Node[], below: number): number {
+  for (let k = nodes.length - 1; k >= below; k--) {
     const n = nodes[k]!;
     for (const t of [...n.todo.keys()]) if (n.done.has(t)) n.todo.delete(t);
     if (n.todo.size > 0) return k;

@@ -56,25 +56,59 @@ export function dependent(a: Footprint, b: Footprint): boolean {
 
 /** Collects one event's footprint; memory reports into it while the step runs. */
 export class FootprintBuilder implements AccessLog {
-  private readonly r = new Set<number>();
-  private readonly w = new Set<number>();
+  private r: Int32Array<ArrayBuffer> = new Int32Array(64);
+  private w: Int32Array<ArrayBuffer> = new Int32Array(16);
+  private nr = 0;
+  private nw = 0;
 
   read(resource: number): void {
-    this.r.add(resource);
+    if (this.nr > 0 && this.r[this.nr - 1] === resource) return;
+    if (this.nr === this.r.length) this.r = grow(this.r);
+    this.r[this.nr++] = resource;
   }
 
   write(resource: number): void {
-    this.w.add(resource);
+    if (this.nw === this.w.length) this.w = grow(this.w);
+    this.w[this.nw++] = resource;
   }
 
   clear(): void {
-    this.r.clear();
-    this.w.clear();
+    this.nr = 0;
+    this.nw = 0;
   }
 
   build(): Footprint {
-    const writes = Int32Array.from(this.w).sort();
-    const reads = Int32Array.from([...this.r].filter((x) => !this.w.has(x))).sort();
-    return { reads, writes };
+    const writes = unique(this.w.subarray(0, this.nw).sort());
+    const reads = unique(this.r.subarray(0, this.nr).sort());
+    if (writes.length === 0) return { reads: reads.slice(), writes: new Int32Array(0) };
+    let n = 0;
+    for (let i = 0; i < reads.length; i++) if (!sortedHas(writes, reads[i]!)) reads[n++] = reads[i]!;
+    return { reads: reads.slice(0, n), writes: writes.slice() };
   }
+}
+
+function grow(a: Int32Array): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/** Sorted a with repeats dropped, in place. */
+function unique(a: Int32Array): Int32Array {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (i === 0 || a[i] !== a[i - 1]) a[n++] = a[i]!;
+  return a.subarray(0, n);
+}
+
+function sortedHas(a: Int32Array, x: number): boolean {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = a[mid]!;
+    if (v === x) return true;
+    if (v < x) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
 }

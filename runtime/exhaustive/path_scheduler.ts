@@ -22,6 +22,11 @@ export class Abandoned extends Error {
   override readonly name = "Abandoned";
 }
 
+/** A unit's forced prefix cannot be run (a thread in it is blocked, or past the bound). */
+export class Unreachable extends Error {
+  override readonly name = "Unreachable";
+}
+
 /** The program did not repeat itself along a replayed prefix: an internal error. */
 export class Nondeterminism extends Error {
   override readonly name = "Nondeterminism";
@@ -41,6 +46,13 @@ export interface PathOptions {
   reduce: boolean;
   /** Sleep sets on. */
   sleep: boolean;
+  /**
+   * The threads to run at the first nodes, when they do not exist yet (the
+   * first execution of a unit, units.ts): created as usual, then forced.
+   */
+  forced?: readonly number[];
+  /** The root's explored siblings (the units before this one), asleep after its first step. */
+  rootTaken?: ReadonlyMap<number, Footprint>;
   /** Stop after this many steps (probes): the scheduler abandons at the next decision. */
   stopAfter?: number;
 }
@@ -82,20 +94,27 @@ export class PathScheduler implements Scheduler, StepHooks {
   }
 
   private newNode(k: number, runnable: number[]): Node {
+    const forced = this.o.forced?.[k];
     const prev = this.nodes[k - 1];
     const prior = k === 0 ? -1 : this.events[k - 1]!.thread;
     const pre = prev === undefined ? 0 : preemptionsAfter(prev, prev.chosen);
     const n = makeNode(runnable, prior, pre, this.o.bound, this.o.sleep ? this.nextSleep : new Map());
-    if (n.priorRunnable) {
-      if (n.sleep.has(prior)) throw new Abandoned();
-      n.chosen = prior;
+    if (forced !== undefined) {
+      // A unit's prefix: its other choices are other units (units.ts).
+      if (!n.inBound.includes(forced)) throw new Unreachable(`step ${k + 1}: thread ${forced} cannot run here within the bound`);
+      n.chosen = forced;
+      if (k === 0 && this.o.rootTaken) for (const [q, f] of this.o.rootTaken) n.taken.set(q, f);
     } else {
-      const awake = runnable.filter((t) => !n.sleep.has(t));
-      if (awake.length === 0) throw new Abandoned();
-      n.chosen = awake[0]!;
-
+      if (n.priorRunnable) {
+        if (n.sleep.has(prior)) throw new Abandoned();
+        n.chosen = prior;
+      } else {
+        const awake = runnable.filter((t) => !n.sleep.has(t));
+        if (awake.length === 0) throw new Abandoned();
+        n.chosen = awake[0]!;
+      }
+      if (!this.o.reduce) for (const t of n.inBound) if (t !== n.chosen) n.todo.set(t, false);
     }
-    if (!this.o.reduce) for (const t of n.inBound) if (t !== n.chosen) n.todo.set(t, false);
     n.done.add(n.chosen);
     this.nodes.push(n);
     return n;
@@ -130,7 +149,7 @@ export class PathScheduler implements Scheduler, StepHooks {
       if (q !== t && !dependent(f, fp)) out.set(q, f);
     };
     for (const [q, f] of n.sleep) keep(q, f);
-    if (k === this.branch) for (const [q, f] of n.taken) keep(q, f);
+    if (k === this.branch || k < (this.o.forced?.length ?? 0)) for (const [q, f] of n.taken) keep(q, f);
     return out;
   }
 

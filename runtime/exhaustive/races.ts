@@ -46,17 +46,30 @@ function neverCoEnabled(a: Event, b: Event): boolean {
 function racesOf(hb: HappensBefore, events: readonly Event[], k: number, v: number, prev: Int32Array, coEnabledOnly: boolean): number[] {
   const e = events[k]!;
   const out: number[] = [];
-  const take = (list: readonly number[] | undefined) => {
-    if (list === undefined) return;
-    for (let i = list.length - 1; i >= 0 && hb.local[list[i]!]! >= prev[v]!; i--) out.push(list[i]!);
-  };
-  for (const r of e.fp.reads) take(hb.access(r)?.writes[v]);
+  const from = prev[v]!;
+  for (const r of e.fp.reads) takeAfter(hb, hb.access(r)?.writes[v], from, out);
   for (const r of e.fp.writes) {
     const a = hb.access(r);
-    take(a?.writes[v]);
-    take(a?.reads[v]);
+    if (a === undefined) continue;
+    takeAfter(hb, a.writes[v], from, out);
+    takeAfter(hb, a.reads[v], from, out);
   }
-  return [...new Set(out)].filter((d) => !coEnabledOnly || !neverCoEnabled(e, events[d]!)).sort((x, y) => y - x);
+  if (out.length === 0) return out;
+  out.sort((x, y) => y - x);
+  let n = 0;
+  for (let i = 0; i < out.length; i++) {
+    const d = out[i]!;
+    if ((i > 0 && d === out[i - 1]) || (coEnabledOnly && neverCoEnabled(e, events[d]!))) continue;
+    out[n++] = d;
+  }
+  out.length = n;
+  return out;
+}
+
+/** The steps of `list` (ascending) that thread-locally come at or after index `from`. */
+function takeAfter(hb: HappensBefore, list: readonly number[] | undefined, from: number, out: number[]): void {
+  if (list === undefined) return;
+  for (let i = list.length - 1; i >= 0 && hb.local[list[i]!]! >= from; i--) out.push(list[i]!);
 }
 
 /** The threads that can start v = (the steps after i that do not happen after i) . step k. */
