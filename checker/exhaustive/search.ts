@@ -5,7 +5,8 @@
  * (iterative deepening, Musuvathi and Qadeer, PLDI 2007), then shorten it
  * (fewer steps, never more preemptions), every candidate re-run.
  */
-import { addStats, type ExploreStats, newStats } from "../../runtime/exhaustive/explorer";
+import { addStats, type ExploreOptions, type ExploreStats, newStats } from "../../runtime/exhaustive/explorer";
+import { exploreParallel, type ParallelSpec } from "../../runtime/exhaustive/parallel";
 import { explore, type ExploreResult, type Shard } from "../../runtime/exhaustive/units";
 import type { Program } from "../../runtime/exhaustive/program";
 import { type OrderedRun, runOrder, shortenOrder } from "../../runtime/exhaustive/replay";
@@ -49,11 +50,29 @@ function violationRun(program: Program, r: RunResult, bound: number | null): Fou
   return { violation: violationOf(r.failure)!, run: again.run, preemptions: again.preemptions, foundAtBound: bound };
 }
 
+/** The explorer's options for the requested bound. */
+export function mainOptions(o: SearchOptions): ExploreOptions {
+  return {
+    bound: o.bound,
+    ...(o.maxExecutions === undefined ? {} : { maxExecutions: o.maxExecutions }),
+    ...(o.deadline === undefined ? {} : { deadline: o.deadline }),
+    ...(o.onProgress ? { onExecution: (_: unknown, s: ExploreStats) => o.onProgress!(s) } : {}),
+  };
+}
+
 export function search(program: Program, o: SearchOptions): SearchResult {
+  return finishSearch(program, o, explore(program, mainOptions(o), o.shard));
+}
+
+/** Parallel.ts runs the exploration at the requested bound on worker threads; the rest runs here. */
+export async function searchParallel(program: Program, o: SearchOptions, spec: ParallelSpec): Promise<SearchResult> {
+  return finishSearch(program, o, await exploreParallel(program, mainOptions(o), spec, o.shard));
+}
+
+/** After the exploration at the requested bound: on a violation, fewer preemptions, then fewer steps. */
+function finishSearch(program: Program, o: SearchOptions, main: ExploreResult): SearchResult {
   const base = { ...(o.maxExecutions === undefined ? {} : { maxExecutions: o.maxExecutions }), ...(o.deadline === undefined ? {} : { deadline: o.deadline }) };
-  const progress = o.onProgress ? { onExecution: (_: unknown, s: ExploreStats) => o.onProgress!(s) } : {};
   let stats = newStats();
-  const main = explore(program, { bound: o.bound, ...base, ...progress }, o.shard);
   stats = addStats(stats, main.stats);
   if (main.violation === null) return { main, stats, found: null, smallerBoundsClear: [] };
   let found = violationRun(program, main.violation, o.bound);

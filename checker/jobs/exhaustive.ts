@@ -9,7 +9,11 @@ import type { Shard } from "../../runtime/exhaustive/units";
 import { BadInput } from "../bad_input";
 import { scenarioProgram } from "../exhaustive/program";
 import { type Scenario, traceOf } from "../exhaustive/scenario";
-import { search } from "../exhaustive/search";
+import { search, searchParallel, type SearchOptions, type SearchResult } from "../exhaustive/search";
+import type { WorkerData } from "../exhaustive/worker_entry";
+import type { Trace } from "../search/trace";
+import type { Program } from "../../runtime/exhaustive/program";
+import { extname, join } from "node:path";
 import type { ExhaustiveSummary, ExhaustiveViolation } from "../exhaustive/summary";
 import { headLine, RESTS_ON, verdictLine } from "../exhaustive/verdict_text";
 import { type Counterexample, formatCounterexample, toCounterexample } from "../report/counterexample";
@@ -53,7 +57,14 @@ export function validateRequest(r: ExhaustiveRequest): void {
   }
 }
 
-export function exhaustive(request: ExhaustiveRequest, hooks: ExhaustiveHooks = {}): ExhaustiveOutput {
+interface Prepared {
+  t0: number;
+  trace: Trace;
+  program: Program;
+  options: SearchOptions;
+}
+
+function prepare(request: ExhaustiveRequest, hooks: ExhaustiveHooks): Prepared {
   validateRequest(request);
   const t0 = Date.now();
   const progress = hooks.progress ?? (() => {});
@@ -62,17 +73,43 @@ export function exhaustive(request: ExhaustiveRequest, hooks: ExhaustiveHooks = 
   const program = scenarioProgram(trace, v);
   const shard: Shard | undefined = request.shard && { index: request.shard.index - 1, count: request.shard.count };
   let next = 1000;
-  const r = search(program, {
+  const options: SearchOptions = {
     bound: request.preemptions,
     ...(request.maxExecutions === undefined ? {} : { maxExecutions: request.maxExecutions }),
     ...(request.maxSeconds === undefined ? {} : { deadline: t0 + request.maxSeconds * 1000 }),
     ...(shard ? { shard } : {}),
     onProgress: (s) => {
       if (s.executions + s.abandoned < next) return;
-      next *= 2;
+      while (next <= s.executions + s.abandoned) next *= 2;
       progress(`[rmapcheck] exhaustive: ${s.executions} executions, ${s.abandoned} abandoned, ${s.steps} atomic steps`);
     },
-  });
+  };
+  return { t0, trace, program, options };
+}
+
+/** Explore on this thread. */
+export function exhaustive(request: ExhaustiveRequest, hooks: ExhaustiveHooks = {}): ExhaustiveOutput {
+  const p = prepare(request, hooks);
+  return report(request, hooks, p, search(p.program, p.options));
+}
+
+/**
+ * Explore on `workers` worker threads (docs/exhaustive.md, "Shards and
+ * workers"): the same result as exhaustive(), sooner.
+ */
+export async function exhaustiveOnWorkers(request: ExhaustiveRequest, workers: number, hooks: ExhaustiveHooks = {}): Promise<ExhaustiveOutput> {
+  if (!Number.isInteger(workers) || workers < 1) throw new BadInput("--workers must be a positive integer");
+  const p = prepare(request, hooks);
+  const v = request.variant;
+  const data: WorkerData = { scenario: request.scenario, design: v.design.name, mutant: v.mutant?.name ?? null };
+  const entry = join(__dirname, "..", "exhaustive", `worker_entry${extname(__filename)}`);
+  return report(request, hooks, p, await searchParallel(p.program, p.options, { entry, data, workers }));
+}
+
+function report(request: ExhaustiveRequest, hooks: ExhaustiveHooks, p: Prepared, r: SearchResult): ExhaustiveOutput {
+  const { t0, trace, program } = p;
+  const v = request.variant;
+  const shard = p.options.shard;
   if (r.main.setupFailure !== undefined) throw new BadInput(`scenario ${request.scenario.name}: its set-up fails on its own (${String((r.main.setupFailure as Error)?.message ?? r.main.setupFailure)})`);
   let cx: Counterexample | null = null;
   let violation: ExhaustiveViolation | null = null;

@@ -30,6 +30,8 @@ export interface ExploreOptions {
   /** Stop (incomplete) once `stats.executions + stats.abandoned` reaches this, or at `deadline` (ms since the epoch). */
   maxExecutions?: number;
   deadline?: number;
+  /** Asked after every execution: true stops the search (incomplete), as the budgets do (workers share one). */
+  stop?: () => boolean;
   /** Called after every execution (complete or abandoned). */
   onExecution?: (run: RunResult | null, stats: ExploreStats) => void;
 }
@@ -136,7 +138,7 @@ export function exploreUnit(program: Program, prefix: readonly number[], rootTak
     }
     const next = deepestTodo(nodes, prefix.length);
     if (next < 0) return { complete: true, violation: null, first: firstFp };
-    if ((o.maxExecutions !== undefined && stats.executions + stats.abandoned >= o.maxExecutions) || (o.deadline !== undefined && Date.now() >= o.deadline)) {
+    if ((o.maxExecutions !== undefined && stats.executions + stats.abandoned >= o.maxExecutions) || (o.deadline !== undefined && Date.now() >= o.deadline) || o.stop?.() === true) {
       return { complete: false, violation: null, first: firstFp };
     }
     const n = nodes[next]!;

@@ -74,7 +74,8 @@ function choicesAfter(program: Program, prefix: readonly number[], bound: number
 }
 
 /** The units, in order: prefixes of `depth` steps (shorter where every thread is done sooner). */
-function unitsOf(program: Program, depth: number, bound: number | null): number[][] | { setupFailure: unknown } {
+export function unitsOf(program: Program, bound: number | null): number[][] | { setupFailure: unknown } {
+  const depth = bound === null ? 1 : 2;
   let level: number[][] = [[]];
   for (let d = 0; d < depth; d++) {
     const next: number[][] = [];
@@ -90,7 +91,7 @@ function unitsOf(program: Program, depth: number, bound: number | null): number[
 }
 
 /** The footprint of the first step of the unit starting with `first` (a one-step probe); null when it fails. */
-function firstStep(program: Program, first: number, o: ExploreOptions): Footprint | null | { setupFailure: unknown } {
+export function firstStep(program: Program, first: number, o: ExploreOptions): Footprint | null | { setupFailure: unknown } {
   const nodes: Node[] = [];
   const events: Event[] = [];
   const r = runPath(program, nodes, events, -1, o, newStats(), 1, { forced: [first] });
@@ -99,8 +100,7 @@ function firstStep(program: Program, first: number, o: ExploreOptions): Footprin
 }
 
 export function explore(program: Program, o: ExploreOptions, shard?: Shard, stats: ExploreStats = newStats()): ExploreResult {
-  const depth = o.bound === null ? 1 : 2;
-  const units = unitsOf(program, depth, o.bound);
+  const units = unitsOf(program, o.bound);
   if (!Array.isArray(units)) return { complete: true, violation: null, setupFailure: units.setupFailure, stats, units: 0, explored: [] };
   const rootTaken = new Map<number, Footprint>();
   const explored: number[] = [];
