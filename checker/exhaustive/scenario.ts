@@ -13,8 +13,8 @@
  * the DELETE begun in the set-up or earlier in the same thread, because the
  * world keeps the begun DELETE outside simulated memory (docs/exhaustive.md).
  */
-import { readFileSync } from "node:fs";
 import { BadInput } from "../bad_input";
+import { readJsonFile } from "../json_file";
 import type { OpDesc } from "../operations";
 import { checkTraceBody } from "../report/cx_file";
 import type { ThreadSpec, Trace } from "../search/trace";
@@ -74,19 +74,7 @@ export function scenarioOf(raw: unknown, where: string): Scenario {
 
 /** Read and validate a scenario file. */
 export function readScenarioFile(path: string): Scenario {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new BadInput(`cannot read scenario file ${path}: ${(e as NodeJS.ErrnoException).code ?? "error"}`);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new BadInput(`malformed scenario ${path}: not JSON`);
-  }
-  return scenarioOf(raw, path);
+  return scenarioOf(readJsonFile(path, "scenario"), path);
 }
 
 /** The scenario as a trace of `design` with no preemptions (what prepareTrace builds). */

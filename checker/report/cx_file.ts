@@ -3,10 +3,10 @@
  * schedule as (thread, step label) pairs. `--replay` reads it back; anything
  * malformed is reported in one line (UsageError), never as a stack trace.
  */
-import { readFileSync } from "node:fs";
 import { invariantNamed } from "../../model/invariants";
 import type { OpDesc } from "../../model/operations";
 import { BadInput } from "../bad_input";
+import { readJsonFile } from "../json_file";
 import { findDesign, findMutant, type Variant, variantOf } from "../variants";
 import type { Counterexample } from "./counterexample";
 
@@ -96,19 +96,7 @@ export interface LoadedCounterexample {
 
 /** Read and validate a counterexample file. */
 export function load(path: string): LoadedCounterexample {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new BadInput(`cannot read replay file ${path}: ${(e as NodeJS.ErrnoException).code ?? "error"}`);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    fail(path, "not JSON");
-  }
-  const f = raw as Record<string, unknown>;
+  const f = readJsonFile(path, "replay file") as Record<string, unknown>;
   if (typeof f !== "object" || f === null) fail(path, "not an object");
   if (f.version !== FILE_VERSION) fail(path, `version must be ${FILE_VERSION}`);
   const t = f.trace as Record<string, unknown> | undefined;

@@ -22,11 +22,6 @@ export class Abandoned extends Error {
   override readonly name = "Abandoned";
 }
 
-/** A unit's forced prefix cannot be run (a thread in it is blocked, or past the bound). */
-export class Unreachable extends Error {
-  override readonly name = "Unreachable";
-}
-
 /** The program did not repeat itself along a replayed prefix: an internal error. */
 export class Nondeterminism extends Error {
   override readonly name = "Nondeterminism";
@@ -101,7 +96,7 @@ export class PathScheduler implements Scheduler, StepHooks {
     const n = makeNode(runnable, prior, pre, this.o.bound, this.o.sleep ? this.nextSleep : new Map());
     if (forced !== undefined) {
       // A unit's prefix: its other choices are other units (units.ts).
-      if (!n.inBound.includes(forced)) throw new Unreachable(`step ${k + 1}: thread ${forced} cannot run here within the bound`);
+      if (!n.inBound.includes(forced)) throw new Nondeterminism(`step ${k + 1}: the unit's thread ${forced} cannot run here within the bound`);
       n.chosen = forced;
       if (k === 0 && this.o.rootTaken) for (const [q, f] of this.o.rootTaken) n.taken.set(q, f);
     } else {
