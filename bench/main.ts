@@ -102,4 +102,5 @@ if (!existsSync(BENCH) || !readFileSync(BENCH, "utf8").includes("<!-- stepping:b
 if (parts.includes("stepping")) replaceBetween(BENCH, "<!-- stepping:begin -->", "<!-- stepping:end -->", stepping());
 if (parts.includes("designs")) replaceBetween(BENCH, "<!-- designs:begin -->", "<!-- designs:end -->", [...designs(), "", ...correct()]);
 if (parts.includes("mutants")) replaceBetween("docs/mutants.md", "<!-- bench:begin -->", "<!-- bench:end -->", mutants());
-log("[bench] done");
+if (parts.includes("spin")) void import("./spin").then((m) => m.spinBench(log)).then(() => log("[bench] spin done"));
+else log("[bench] done");
