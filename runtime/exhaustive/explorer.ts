@@ -1,9 +1,9 @@
 /**
  * Stateless exploration of every execution of a program up to a preemption
- * bound, with dynamic partial-order reduction and sleep sets
- * (docs/exhaustive.md). One call explores the subtree below one choice of the
- * first thread to run (a "piece", pieces.ts): depth first, each execution
- * re-run from the start along the path to the deepest node with work left.
+ * bound, with dynamic partial-order reduction (races.ts) and, without a
+ * bound, sleep sets (docs/exhaustive.md). One call explores one unit (a
+ * schedule prefix, units.ts): depth first, each execution re-run from the
+ * start along the path to the deepest node with work left.
  */
 import type { Machine } from "../machine";
 import type { RunResult } from "../run";
@@ -53,15 +53,6 @@ export const newStats = (): ExploreStats => ({ executions: 0, abandoned: 0, step
 
 export function addStats(a: ExploreStats, b: ExploreStats): ExploreStats {
   return { executions: a.executions + b.executions, abandoned: a.abandoned + b.abandoned, steps: a.steps + b.steps, checks: a.checks + b.checks, maxDepth: Math.max(a.maxDepth, b.maxDepth) };
-}
-
-export interface PieceResult {
-  /** false: a budget ran out first. */
-  complete: boolean;
-  /** The first failing execution in exploration order (null: none). */
-  violation: RunResult | null;
-  /** The footprint of the piece's first step (its sleep entry for later pieces). */
-  first: Footprint | null;
 }
 
 export const useSleep = (o: ExploreOptions): boolean => (o.reduce ?? true) && (o.sleepSets ?? o.bound === null);
