@@ -20,6 +20,11 @@
  *            SRCU reader began before the slot's uninstall). Written by
  *            srcu_read_lock / _unlock and by a write of kvm->memslots or of a
  *            slot's ops; read by a free of a desc.
+ *   ENTRIES  which rmap cells name which spte, for INV-SP-LIVE when a shadow
+ *            page is freed. Here that check reads every rmap through memory
+ *            (logged anyway); an index of the cells kept by the checker would
+ *            not be, so: written by every write of an rmap head or desc cell
+ *            and every free of a desc, read by every free of a page's spt.
  *   ACTIVE   kvm->arch.active_mmu_pages, a host list (impl/kvm.ts), read
  *            without a step by the page walker's lookup and by the zaps.
  *            Reported by the list itself (activeMmuPagesLogged below).
@@ -42,6 +47,7 @@ const LINKS = programResource(1);
 const TLB = programResource(2);
 const SRCU = programResource(3);
 const ACTIVE = programResource(4);
+const ENTRIES = programResource(5);
 
 export function ghostResources(w: World, c: StepContext, into: FootprintBuilder): void {
   const s = c.step;
@@ -59,7 +65,11 @@ export function ghostResources(w: World, c: StepContext, into: FootprintBuilder)
       return;
     case "free": {
       into.read(SLOTS);
-      if (kvm.mem.objectAt(s.addr)?.kind === "pte_list_desc") into.read(SRCU);
+      const kind = kvm.mem.objectAt(s.addr)?.kind;
+      if (kind === "pte_list_desc") {
+        into.read(SRCU);
+        into.write(ENTRIES);
+      } else if (kind === "spt") into.read(ENTRIES);
       return;
     }
     case "alloc":
@@ -78,8 +88,10 @@ export function ghostResources(w: World, c: StepContext, into: FootprintBuilder)
     into.write(SRCU);
   } else if (obj.kind === "rmap" || (obj.kind === "pte_list_desc" && off === kvm.cfg.PTE_LIST_EXT)) {
     into.write(LINKS);
+    into.write(ENTRIES);
   } else if (obj.kind === "pte_list_desc") {
     into.read(LINKS);
+    into.write(ENTRIES);
   }
 }
 
