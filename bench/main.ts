@@ -5,6 +5,8 @@
  *                       race windows reached
  *   docs/mutants.md     the catalogue on BENCH_SEEDS seeds (between the markers)
  *   docs/compare.md     the designs side by side, with plots in docs/compare/ (bench/compare.ts)
+ *   docs/exhaustive.md  SPIN beside the exhaustive mode, its throughput and workers, every
+ *                       scenario for every design (bench/spin.ts)
  * Environment: BENCH_SEEDS (default 20); for the mutant catalogue BENCH_RUNS (concurrent runs
  * per check, default 20000) and BENCH_SEQUENCES (default 300). The verdict parts use the
  * main job's defaults (DEFAULT_CHECK), which is what they measure.
@@ -142,7 +144,7 @@ const SKELETON = [
   "",
 ].join("\n");
 
-const parts = process.argv.length > 2 ? process.argv.slice(2) : ["stepping", "designs", "modes", "windows", "mutants", "compare"];
+const parts = process.argv.length > 2 ? process.argv.slice(2) : ["stepping", "designs", "modes", "windows", "mutants", "compare", "exhaustive"];
 if (!existsSync(BENCH) || !readFileSync(BENCH, "utf8").includes("<!-- stepping:begin -->")) writeFileSync(BENCH, SKELETON);
 if (parts.includes("stepping")) replaceBetween(BENCH, "<!-- stepping:begin -->", "<!-- stepping:end -->", stepping());
 function ensureMarkers(name: string): void {
@@ -156,4 +158,5 @@ for (const [name, part] of [["designs", designs], ["modes", modes], ["windows", 
 }
 if (parts.includes("mutants")) replaceBetween("docs/mutants.md", "<!-- bench:begin -->", "<!-- bench:end -->", mutants());
 if (parts.includes("compare")) benchCompare(machine(), log);
-log("[bench] done");
+if (parts.includes("exhaustive")) void import("./spin").then((m) => m.spinBench(log)).then(() => log("[bench] done"));
+else log("[bench] done");

@@ -11,6 +11,8 @@
  */
 import type fc from "fast-check";
 import type { z } from "zod";
+import type { StepContext } from "../runtime/exhaustive/engine_resources";
+import type { FootprintBuilder } from "../runtime/exhaustive/footprint";
 import type { Machine } from "../runtime/machine";
 import type { Observer } from "../runtime/machine";
 import type { TraceStep } from "../runtime/run";
@@ -89,6 +91,16 @@ export interface BuiltRun {
   readonly checker: RunChecker;
   /** Run the set-up operations alone, in order (throws what a failing step throws). */
   setup(): void;
+  /**
+   * For the exhaustive mode (docs/exhaustive.md, "Dependence"): the resources
+   * of state kept outside simulated memory (the checker's ghost state, host
+   * lists kernel code reads inside a step) that the step just performed
+   * touched. Called after the set-up has run: `exhaustiveOnly()` first makes
+   * such host state report its accesses. A subject without them may omit
+   * both; its exhaustive runs then order steps by memory and the engine only.
+   */
+  exhaustiveOnly?(): void;
+  footprint?(c: StepContext, into: FootprintBuilder): void;
 }
 
 export interface BuildOptions {
@@ -180,4 +192,10 @@ export interface Subject {
   readonly configSchema: z.ZodType;
   /** What an operation read from a file may be. */
   readonly opSchema: z.ZodType;
+  /**
+   * A trace the schemas accept but that cannot run (for a scenario, also in
+   * this variant), as a one-line complaint; null: none. Asked of scenario
+   * files and of the exhaustive job's request.
+   */
+  traceProblem?(trace: Trace, variant: Variant | null): string | null;
 }

@@ -13,12 +13,13 @@ import { type Counterexample, type FileHeader, type FileOptions, serialize } fro
 import { shownPath } from "./paths";
 
 export function optionsHash(o: FileOptions): string {
-  const { subject, design, mutant, mode, seed, runs, sequences, scheduler, depth, tso } = o;
-  return createHash("sha256").update(JSON.stringify({ subject, design, mutant, mode, seed, runs, sequences, scheduler, depth, tso })).digest("hex").slice(0, 8);
+  const { subject, design, mutant, mode, seed, runs, sequences, scheduler, depth, tso, scenario, preemptions } = o;
+  return createHash("sha256").update(JSON.stringify({ subject, design, mutant, mode, seed, runs, sequences, scheduler, depth, tso, scenario, preemptions })).digest("hex").slice(0, 8);
 }
 
 export function cxFileName(dir: string, o: FileOptions, invariant: string): string {
-  const parts = [o.subject === "series" ? null : o.subject, o.design, o.mutant, invariant, `seed${o.seed}`, optionsHash(o)].filter(Boolean);
+  const search = o.mode === "exhaustive" ? `exhaustive-${o.scenario ?? "scenario"}` : `seed${o.seed}`;
+  const parts = [o.subject === "series" ? null : o.subject, o.design, o.mutant, invariant, search, optionsHash(o)].filter(Boolean);
   return join(dir, `${parts.join("-")}.json`);
 }
 

@@ -60,6 +60,7 @@ export function runJob(request: JobRequest): Promise<JobResult> {
     process.on("SIGTERM", onSignal);
     worker.on("message", (m: WorkerMessage) => {
       if (m.type === "progress") progress.report(m.progress);
+      else if (m.type === "line") progress.line(m.line);
       else if (m.type === "saved") result.saved = m.file;
       else if (m.type === "done") {
         result.done = m;

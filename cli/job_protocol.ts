@@ -3,7 +3,7 @@ import type { Progress } from "../checker";
 
 /** A long job, by names: the worker resolves them again (objects do not cross threads). */
 export interface JobRequest {
-  kind: "check" | "mutants" | "compare";
+  kind: "check" | "mutants" | "compare" | "exhaustive";
   subject: string;
   design: string | null;
   mutant: string | null;
@@ -21,10 +21,21 @@ export interface JobRequest {
   outDir: string;
   version: string;
   compare: { pages?: number; sizes?: number[]; sptes?: number; vcpus?: number; checkedUpTo?: number };
+  /** --exhaustive: the scenario (a name, or an absolute file path) or the counterexample file to take it from (absolute). */
+  exhaustive: {
+    scenario: string | null;
+    replayFile: string | null;
+    preemptions: number | null;
+    maxExecutions?: number;
+    maxSeconds?: number;
+    workers: number;
+    shard?: { index: number; count: number };
+  };
 }
 
 export type WorkerMessage =
   | { type: "progress"; progress: Progress }
+  | { type: "line"; line: string }
   | { type: "saved"; file: string }
   | { type: "done"; status: number; stdout: string; interrupted: boolean; summary: string }
   | { type: "bad-input"; message: string }

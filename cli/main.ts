@@ -9,7 +9,7 @@
  *   exit 130  interrupted by SIGINT; 143 by SIGTERM (never a pass)
  */
 import { CommanderError } from "commander";
-import { BadInput, listing, replay, formatter } from "../checker";
+import { BadInput, exhaustiveSummaryText, formatter, listing, mergeShards, readShardSummary, replay, scenarioListing } from "../checker";
 import { runJob } from "./job";
 import type { JobRequest } from "./job_protocol";
 import { type Options, readOptions } from "./options";
@@ -40,7 +40,8 @@ function listText(o: Options): string {
   const l = listing(o.subject);
   const d = l.designs.map((x) => `  ${x.name.padEnd(18)} ${x.summary}${x.knownRace === null ? "" : ` [known race: ${x.knownRace}]`}`);
   const m = l.mutants.map((x) => `  ${x.name.padEnd(30)} ${x.bug}`);
-  return [`subject ${l.subject}`, "designs:", ...d, "", `mutants (${l.mutants.length}):`, ...m].join("\n");
+  const sc = scenarioListing(o.subject).map((x) => `  ${x.name.padEnd(30)} ${x.description}`);
+  return [`subject ${l.subject}`, "designs:", ...d, "", `mutants (${l.mutants.length}):`, ...m, "", `scenarios for --exhaustive (${sc.length}):`, ...sc].join("\n");
 }
 
 /** Write to stdout; a closed pipe (EPIPE) ends the program quietly with the verdict's status. */
@@ -55,9 +56,11 @@ function emit(s: string, status: number): void {
 
 async function longJob(o: Options, version: string): Promise<number> {
   const outDir = userPath(o.out);
-  if (o.mode === "check") prepareOutDir(outDir, o.out);
+  if (o.mode === "check" || o.mode === "exhaustive") prepareOutDir(outDir, o.out);
+  const x = o.exhaustive;
+  const scenarioFile = x.scenario !== null && (x.scenario.includes("/") || x.scenario.endsWith(".json"));
   const request: JobRequest = {
-    kind: o.mode === "mutants" ? "mutants" : o.mode === "compare" ? "compare" : "check",
+    kind: o.mode === "mutants" ? "mutants" : o.mode === "compare" ? "compare" : o.mode === "exhaustive" ? "exhaustive" : "check",
     subject: o.subject.name,
     design: o.variant?.design.name ?? null,
     mutant: o.variant?.mutant?.name ?? null,
@@ -73,7 +76,20 @@ async function longJob(o: Options, version: string): Promise<number> {
     outDir,
     version,
     compare: o.compare,
+    exhaustive: {
+      scenario: x.scenario === null ? null : scenarioFile ? userPath(x.scenario) : x.scenario,
+      replayFile: o.mode === "exhaustive" && o.replay !== null ? userPath(o.replay) : null,
+      preemptions: x.preemptions,
+      ...(x.maxExecutions === undefined ? {} : { maxExecutions: x.maxExecutions }),
+      ...(x.maxSeconds === undefined ? {} : { maxSeconds: x.maxSeconds }),
+      workers: x.workers,
+      ...(x.shard === undefined ? {} : { shard: x.shard }),
+    },
   };
+  if (o.mode === "exhaustive" && o.variant === null) {
+    request.design = x.design;
+    request.mutant = x.mutant;
+  }
   const r = await runJob(request);
   if (r.error !== null) throw r.error.type === "bad-input" ? new BadInput(r.error.message) : new Error(r.error.message);
   if (r.signal !== null) {
@@ -100,8 +116,14 @@ async function main(argv: string[]): Promise<number> {
   }
   const o = readOptions(p);
   if (o.mode === "list") {
-    emit(o.json ? JSON.stringify(listing(o.subject)) : listText(o), 0);
+    emit(o.json ? JSON.stringify({ ...listing(o.subject), scenarios: scenarioListing(o.subject) }) : listText(o), 0);
     return 0;
+  }
+  if (o.mode === "merge") {
+    const merged = mergeShards(o.merge.map((f) => readShardSummary(userPath(f))));
+    const status = merged.verdict === "verified" ? 0 : merged.verdict === "violation" ? 1 : 4;
+    emit(o.json ? JSON.stringify(merged) : exhaustiveSummaryText(merged), status);
+    return status;
   }
   if (o.mode === "replay") {
     const file = userPath(o.replay!);

@@ -11,7 +11,7 @@ import { designNames, type Format, mutantNames, resolveSubject, resolveVariant, 
 import { DEFAULTS } from "./program";
 import { UsageError } from "./usage_error";
 
-export type Mode = "check" | "replay" | "mutants" | "list" | "compare";
+export type Mode = "check" | "replay" | "mutants" | "list" | "compare" | "exhaustive" | "merge";
 
 export interface Options {
   mode: Mode;
@@ -31,6 +31,21 @@ export interface Options {
   replay: string | null;
   /** --compare's request (compare mode only; absent fields take the job's defaults). */
   compare: { pages?: number; sizes?: number[]; sptes?: number; vcpus?: number; checkedUpTo?: number };
+  /** --exhaustive's request (exhaustive mode only): names as given, resolved by the job. */
+  exhaustive: {
+    /** A scenario name or a file (a path as given), or null with --replay. */
+    scenario: string | null;
+    design: string | null;
+    mutant: string | null;
+    /** null: no bound. */
+    preemptions: number | null;
+    maxExecutions?: number;
+    maxSeconds?: number;
+    workers: number;
+    shard?: { index: number; count: number };
+  };
+  /** --merge's files, as given. */
+  merge: string[];
 }
 
 /** The options each mode uses; anything else given with it is refused. */
@@ -40,6 +55,8 @@ const ACCEPTS: Record<Mode, readonly string[]> = {
   mutants: ["mutants", "subject", "seed", "runs", "sequences", "scheduler", "depth", "tso", "json"],
   list: ["list", "subject", "json"],
   compare: ["compare", "seed", "runs", "sequences", "scheduler", "json", "pages", "sizes", "sptes", "vcpus", "checkedUpTo"],
+  exhaustive: ["exhaustive", "subject", "design", "mutant", "scenario", "replay", "preemptions", "maxExecutions", "maxSeconds", "workers", "shard", "json", "format", "out"],
+  merge: ["merge", "json"],
 };
 
 const WHY: Record<Mode, string> = {
@@ -48,6 +65,8 @@ const WHY: Record<Mode, string> = {
   mutants: "each mutant is checked on its own design and counterexamples are not saved",
   list: "--list only lists",
   compare: "--compare checks the 2013 designs it compares, each on its own",
+  exhaustive: "it explores every schedule of one scenario under sequential consistency; seeds, runs and schedulers are the sampled mode's",
+  merge: "it only adds up the summaries of the shards",
 };
 
 /** "unknown X" with the nearest known name when it is close. */
@@ -58,8 +77,9 @@ export function unknownName(what: string, name: string, known: readonly string[]
 }
 
 function modeOf(given: ReadonlySet<string>): Mode {
-  const modes = (["replay", "mutants", "list", "compare"] as const).filter((m) => given.has(m));
-  if (given.has("mutant") && modes.length > 0) throw new UsageError(`--mutant and --${modes[0]} cannot be combined`);
+  // --exhaustive --replay FILE explores the file's scenario: an exhaustive run.
+  const modes = (["exhaustive", "replay", "mutants", "list", "compare", "merge"] as const).filter((m) => given.has(m) && !(m === "replay" && given.has("exhaustive")));
+  if (given.has("mutant") && modes.length > 0 && modes[0] !== "exhaustive") throw new UsageError(`--mutant and --${modes[0]} cannot be combined`);
   if (modes.length > 1) throw new UsageError(`--${modes[0]} and --${modes[1]} cannot be combined`);
   return modes[0] ?? "check";
 }
@@ -77,7 +97,11 @@ export function readOptions(p: Command): Options {
   const given = new Set(Object.keys(v).filter((k) => v[k] !== undefined && p.getOptionValueSource(k) === "cli"));
   const mode = modeOf(given);
   for (const k of given) {
-    if (!ACCEPTS[mode].includes(k)) throw new UsageError(`--${k} does not apply to ${mode === "check" ? "a check" : `--${mode}`} (${WHY[mode]}); drop it`);
+    if (ACCEPTS[mode].includes(k)) continue;
+    const flag = `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    const owner = (["exhaustive", "compare", "merge"] as const).find((m) => ACCEPTS[m].includes(k) && !ACCEPTS.check.includes(k));
+    if (mode === "check" && owner !== undefined) throw new UsageError(`${flag} needs --${owner}`);
+    throw new UsageError(`${flag} does not apply to ${mode === "check" ? "a check" : `--${mode}`}${WHY[mode] ? ` (${WHY[mode]})` : ""}; drop it`);
   }
   const subjectName = v.subject as string | undefined;
   if (subjectName !== undefined && !subjectNames().includes(subjectName)) throw unknownName("subject", subjectName, subjectNames());
@@ -88,12 +112,14 @@ export function readOptions(p: Command): Options {
   if (mutant !== undefined && !mutantNames(subject).includes(mutant)) throw unknownName(`mutant of ${subject.name}`, mutant, mutantNames(subject));
   const scheduler = (v.scheduler as string | undefined) ?? DEFAULTS.scheduler;
   if (!["pct", "random", "preemptions"].includes(scheduler)) throw unknownName("scheduler", scheduler, ["pct", "random", "preemptions"]);
+  if (mode === "exhaustive" && v.scenario === undefined && v.replay === undefined) throw new UsageError(`--exhaustive needs --scenario NAME|FILE (--list shows the scenarios) or --replay FILE`);
+  if (mode === "exhaustive" && v.scenario !== undefined && v.replay !== undefined) throw new UsageError("--scenario and --replay cannot be combined: the file gives the scenario");
   const format = (v.format as string | undefined) ?? "auto";
   if (!["wide", "narrow", "auto"].includes(format)) throw unknownName("format", format, ["wide", "narrow"]);
   return {
     mode,
     subject,
-    variant: mode === "check" ? resolveVariant(design ?? null, mutant ?? null, subject) : null,
+    variant: mode === "check" || (mode === "exhaustive" && v.replay === undefined) ? resolveVariant(design ?? null, mutant ?? null, subject) : null,
     seed: (v.seed as number | undefined) ?? DEFAULTS.seed,
     runs: (v.runs as number | undefined) ?? DEFAULTS.runs,
     sequences: (v.sequences as number | undefined) ?? DEFAULTS.sequences,
@@ -105,5 +131,16 @@ export function readOptions(p: Command): Options {
     out: (v.out as string | undefined) ?? DEFAULTS.out,
     replay: (v.replay as string | undefined) ?? null,
     compare: compareRequest(v),
+    exhaustive: {
+      scenario: (v.scenario as string | undefined) ?? null,
+      design: design ?? null,
+      mutant: mutant ?? null,
+      preemptions: v.preemptions === "all" ? null : ((v.preemptions as number | undefined) ?? 2),
+      ...(v.maxExecutions === undefined ? {} : { maxExecutions: v.maxExecutions as number }),
+      ...(v.maxSeconds === undefined ? {} : { maxSeconds: v.maxSeconds as number }),
+      workers: (v.workers as number | undefined) ?? 1,
+      ...(v.shard === undefined ? {} : { shard: v.shard as { index: number; count: number } }),
+    },
+    merge: (v.merge as string[] | undefined) ?? [],
   };
 }

@@ -5,7 +5,7 @@
  * accepts, and the names of designs and mutants, are checked in options.ts.
  */
 import { Command, InvalidArgumentError, Option } from "commander";
-import { DEFAULT_CHECK, DEFAULT_COMPARE, designNames, mutantNames, subjectNames } from "../checker";
+import { DEFAULT_CHECK, DEFAULT_COMPARE, designNames, mutantNames, scenarioNames, subjectNames } from "../checker";
 
 /** A value option given twice is refused, not silently overwritten. */
 function once<T>(parse: (v: string) => T): (v: string, previous: T | undefined) => T {
@@ -26,6 +26,20 @@ function whole(min: number, max: number): (v: string) => number {
 
 const text = (v: string): string => v;
 
+/** --preemptions: a whole number, or "all" (no bound). */
+function bound(v: string): number | "all" {
+  return v === "all" ? "all" : whole(0, 1000)(v);
+}
+
+/** --shard i/n with 1 <= i <= n. */
+function shard(v: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(v);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index < 1 || index > count || count > 1_000_000) throw new InvalidArgumentError(`must be i/n with 1 <= i <= n, got "${v}"`);
+  return { index, count };
+}
+
 function wholeList(min: number, max: number): (v: string) => number[] {
   return (v) => v.split(",").map((x) => whole(min, max)(x.trim()));
 }
@@ -42,10 +56,15 @@ Examples:
   rmapcheck --replay counterexamples/F.json  replay a saved counterexample exactly
   rmapcheck --list                           designs and mutants of a subject
   rmapcheck --compare --sizes 16,64,256 --pages 64   v3 against the design merged in 3.11
+  rmapcheck --exhaustive --scenario unmap-two-descs --design v3-fixed
+                                             every schedule with at most 2 preemptions
+  rmapcheck --exhaustive --replay F.json --design v3-fixed   a counterexample's scenario, every schedule
 
-Exit status: 0 no violation, 1 a violation (found or replayed), 2 bad input
-(a bad option, an unknown name, a malformed or diverging file, an unusable
---out), 3 an internal error of rmapcheck, 130 interrupted by SIGINT, 143 by SIGTERM.
+Exit status: 0 no violation (--exhaustive: verified within the bound), 1 a
+violation (found or replayed), 2 bad input (a bad option, an unknown name, a
+malformed or diverging file, an unusable --out), 3 an internal error of
+rmapcheck, 4 incomplete (--exhaustive: a budget ran out, or one shard of
+several; no verdict), 130 interrupted by SIGINT, 143 by SIGTERM.
 Through npm, put options after --: npm start -- --seed 7.`;
 
 export function program(version: string): Command {
@@ -76,6 +95,14 @@ export function program(version: string): Command {
   add(new Option("--sptes <n>", `--compare: sptes per shadow page (default: ${DEFAULT_COMPARE.sptes})`).argParser(once(whole(1, 512))));
   add(new Option("--vcpus <n>", `--compare: vCPUs faulting in the busy runs (default: ${DEFAULT_COMPARE.vcpus})`).argParser(once(whole(1, 64))));
   add(new Option("--checked-up-to <n>", `--compare: runs of at most this many pages are checked at every step, larger ones run bare (default: ${DEFAULT_COMPARE.checkedUpTo})`).argParser(once(whole(0, 65536))));
+  add(new Option("--exhaustive", "every schedule of one scenario up to a preemption bound, with DPOR (sequential consistency), instead of sampled runs"));
+  add(new Option("--scenario <name|file>", `--exhaustive: a scenario of scenarios/ (${scenarioNames().length}; --list shows them) or a scenario file`).argParser(once(text)));
+  add(new Option("--preemptions <k|all>", "--exhaustive: schedules with at most k switches away from a runnable thread; all: no bound (default: 2)").argParser(once(bound)));
+  add(new Option("--max-executions <n>", "--exhaustive: stop after n executions; the result is then incomplete").argParser(once(whole(1, 1_000_000_000))));
+  add(new Option("--max-seconds <s>", "--exhaustive: stop after s seconds; the result is then incomplete").argParser(once(whole(1, 10_000_000))));
+  add(new Option("--workers <n>", "--exhaustive: explore on n worker threads (the same result as one) (default: 1)").argParser(once(whole(1, 256))));
+  add(new Option("--shard <i/n>", "--exhaustive: explore shard i of n only and print a summary for --merge").argParser(once(shard)));
+  add(new Option("--merge <files...>", "add the --exhaustive --shard --json summaries of one run into one verdict"));
   add(new Option("--json", "print one JSON object on stdout (wall-clock figures in its `timing`)"));
   add(new Option("--format <f>", "counterexamples as wide (one column per thread) or narrow (80 columns, each step with its impl/ file and line) (default: wide when it fits the terminal, else narrow)").argParser(once(text)));
   add(new Option("--out <dir>", `where counterexample files go (default: ${DEFAULTS.out}/)`).argParser(once(text)));

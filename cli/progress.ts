@@ -6,7 +6,7 @@
  */
 import type { Progress } from "../checker";
 
-export function progressReporter(out: NodeJS.WriteStream = process.stderr): { report: (p: Progress) => void; end: () => void } {
+export function progressReporter(out: NodeJS.WriteStream = process.stderr): { report: (p: Progress) => void; line: (s: string) => void; end: () => void } {
   const t0 = Date.now();
   const live = out.isTTY === true;
   let lastPhase = "";
@@ -34,6 +34,12 @@ export function progressReporter(out: NodeJS.WriteStream = process.stderr): { re
       lastPhase = p.phase;
       lastTenth = tenth;
       out.write(`${line(p)}\n`);
+    },
+    /** A job's own progress line (the exhaustive mode's), printed as it comes. */
+    line: (s) => {
+      if (drawn) out.write("\r\x1b[K");
+      drawn = false;
+      out.write(`${s}\n`);
     },
     end: () => {
       if (drawn) out.write("\r\x1b[K");

@@ -5,7 +5,7 @@
  * are found, so an interrupted job has already kept the best one.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { BadInput, check, compare, formatter, Interrupted, resolveSubject, resolveVariant, runCatalogue } from "../checker";
+import { BadInput, check, compare, exhaustive, exhaustiveOnWorkers, type ExhaustiveOutput, formatter, Interrupted, loadScenario, resolveSubject, resolveVariant, runCatalogue, scenarioFromCounterexample } from "../checker";
 import { saver } from "./cx_files";
 import type { JobRequest, WorkerMessage } from "./job_protocol";
 
@@ -16,7 +16,47 @@ const interrupted = (): boolean => Atomics.load(stop, 0) !== 0;
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 const progress = (p: WorkerMessage & { type: "progress" }) => post(p);
 
-function run(r: JobRequest): WorkerMessage {
+/** --exhaustive: 0 verified, 1 a violation, 4 incomplete (no verdict). */
+async function runExhaustive(r: JobRequest): Promise<WorkerMessage> {
+  const x = r.exhaustive;
+  let scenario;
+  let variant;
+  if (x.replayFile !== null) {
+    const fromFile = scenarioFromCounterexample(x.replayFile);
+    if (fromFile.tso) throw new BadInput(`${x.replayFile} was found under x86-TSO; the exhaustive mode explores sequential consistency only`);
+    scenario = fromFile.scenario;
+    variant = r.design !== null || r.mutant !== null ? resolveVariant(r.design, r.mutant, fromFile.variant.subject) : fromFile.variant;
+  } else {
+    scenario = loadScenario(x.scenario!);
+    variant = resolveVariant(r.design, r.mutant, resolveSubject(r.subject));
+  }
+  const header = {
+    tool: { name: "rmapcheck", version: r.version },
+    options: { subject: variant.subject.name, design: variant.design.name, mutant: variant.mutant?.name ?? null, mode: "exhaustive" as const, seed: 0, runs: 0, sequences: 0, scheduler: "exhaustive", depth: 0, tso: false, scenario: scenario.name, preemptions: x.preemptions },
+  };
+  const request = {
+    variant,
+    scenario,
+    preemptions: x.preemptions,
+    ...(x.maxExecutions === undefined ? {} : { maxExecutions: x.maxExecutions }),
+    ...(x.maxSeconds === undefined ? {} : { maxSeconds: x.maxSeconds }),
+    ...(x.shard === undefined ? {} : { shard: x.shard }),
+  };
+  const hooks = {
+    interrupted,
+    progress: (line: string) => post({ type: "line", line }),
+    save: saver(r.outDir, header, (file) => post({ type: "saved", file })),
+    format: formatter(r.format, r.columns),
+  };
+  const out: ExhaustiveOutput = x.workers > 1 ? await exhaustiveOnWorkers(request, x.workers, hooks) : exhaustive(request, hooks);
+  const s = out.summary;
+  if (interrupted()) return { type: "done", status: 1, stdout: "", interrupted: true, summary: "" };
+  const status = s.verdict === "verified" ? 0 : s.verdict === "violation" ? 1 : 4;
+  return { type: "done", status, stdout: r.json ? JSON.stringify(s) : out.text, interrupted: false, summary: `${s.exhaustive.executions} executions` };
+}
+
+async function run(r: JobRequest): Promise<WorkerMessage> {
+  if (r.kind === "exhaustive") return runExhaustive(r);
   const subject = resolveSubject(r.subject);
   const base = { seed: r.seed, runs: r.runs, sequences: r.sequences, scheduler: r.scheduler, depth: r.depth, tso: r.tso };
   if (r.kind === "compare") {
@@ -48,12 +88,10 @@ function run(r: JobRequest): WorkerMessage {
   return { type: "done", status: s.ok ? 0 : 1, stdout: r.json ? JSON.stringify(s) : out.text, interrupted: s.interrupted, summary: `${s.runs} concurrent runs` };
 }
 
-try {
-  post(run(request));
-} catch (e) {
+run(request).then(post, (e: unknown) => {
   if (e instanceof Interrupted) {
     post({ type: "done", status: 1, stdout: "", interrupted: true, summary: "" });
     process.exit(0);
   }
   post(e instanceof BadInput ? { type: "bad-input", message: e.message } : { type: "failed", message: e instanceof Error ? `${e.message}\n${e.stack ?? ""}` : String(e) });
-}
+});

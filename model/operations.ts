@@ -19,6 +19,8 @@ export type OpDesc =
   | { kind: "delete_slot"; id: number }
   | { kind: "begin_delete_slot"; id: number }
   | { kind: "unmap_invalid_slot"; id: number }
+  /** The lock-free unmap of one rmap of an invalid slot (one call of kvm_unmap_invalid_rmapp_nolock). */
+  | { kind: "unmap_invalid_rmap"; id: number; gfn: number; level: number }
   | { kind: "finish_delete_slot"; id: number }
   | { kind: "destroy_vm" };
 

@@ -20,7 +20,7 @@
  * at quiescence the abstract state is the model's.
  */
 import { fastPageFault, hwAccess } from "./actions/hardware";
-import { beginDeleteSlot, createSlot, deleteSlot, destroyVm, finishDeleteSlot, type FlushStyle, unmapInvalidSlot } from "./actions/memslot";
+import { beginDeleteSlot, createSlot, deleteSlot, destroyVm, finishDeleteSlot, type FlushStyle, unmapInvalidRmap, unmapInvalidSlot } from "./actions/memslot";
 import { ageHva, setSpteHva, testAgeHva, unmapHvaRange } from "./actions/notifier";
 import { pageFault } from "./actions/page_fault";
 import { invalidAllPages, zapPage } from "./actions/shadow_page";
@@ -103,6 +103,7 @@ export function enabled(p: Params, s: ModelState, op: OpDesc): boolean {
     case "begin_delete_slot":
       return p.flush === "invalidate" && deleteAllowed(s, op.id);
     case "unmap_invalid_slot":
+    case "unmap_invalid_rmap":
       return unmapAllowed(s, op.id);
     case "finish_delete_slot":
       return finishAllowed(s, op.id);
@@ -173,6 +174,8 @@ export function next(p: Params, s: ModelState, op: OpDesc): Outcome {
       const r = unmapInvalidSlot(s, op.id);
       return { s: withPhase(r.s, op.id, "unmapped"), ret: r.ret };
     }
+    case "unmap_invalid_rmap":
+      return unmapInvalidRmap(s, op.id, op.gfn, op.level);
     case "finish_delete_slot": {
       const r = finishDeleteSlot(s, op.id);
       return { s: withPhase(r.s, op.id, null), ret: r.ret };

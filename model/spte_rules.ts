@@ -114,6 +114,8 @@ function mayDrop(geo: Geometry, style: FlushStyle, slots: readonly Slot[], gen: 
       return style === "zap-all" || r?.slot.id === op.id;
     case "unmap_invalid_slot":
       return r?.slot.id === op.id;
+    case "unmap_invalid_rmap":
+      return r !== undefined && r.slot.id === op.id && r.key === rmapKey(op.id, op.level, gfnToIndex(geo, op.gfn, r.slot.baseGfn, op.level));
     case "destroy_vm":
       return true;
     case "page_fault": {

@@ -260,4 +260,64 @@ describe("the rmapcheck binary", () => {
     for (const x of [a, b]) if (x.violation) x.violation.file = x.violation.replay = "";
     expect(b).toEqual(a);
   });
+
+  test("--exhaustive: a violation (exit 1, saved, replayable), a verified scenario (exit 0), a spent budget (exit 4, never a pass)", () => {
+    const out = tmp();
+    const v = run(["--exhaustive", "--scenario", "f1-destroy-vs-shrink", "--design", "v3", "--out", out, "--json"]);
+    expect(v.status).toBe(1);
+    const s = JSON.parse(v.stdout);
+    expect(s.verdict).toBe("violation");
+    expect(s.violation.invariant).toBe("INV-SP-LIVE");
+    const files = readdirSync(out);
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/^v3-INV-SP-LIVE-exhaustive-f1-destroy-vs-shrink-[0-9a-f]{8}\.json$/);
+    const rp = run(["--replay", join(out, files[0]!)]);
+    expect(rp.status).toBe(1);
+    expect(rp.stdout).toMatch(/exactly: INV-SP-LIVE/);
+    const fixed = run(["--exhaustive", "--replay", join(out, files[0]!), "--design", "v3-fixed", "--preemptions", "1"]);
+    expect(fixed.status).toBe(0);
+    expect(fixed.stdout).toMatch(/result: verified: .* executions/);
+    expect(fixed.stdout).toMatch(/what it rests on: the scenario's configuration, set-up and threads only; sequential consistency/);
+    const spent = run(["--exhaustive", "--scenario", "unmap-two-descs", "--design", "v3-fixed", "--max-executions", "5"]);
+    expect(spent.status).toBe(4);
+    expect(spent.stdout).toMatch(/INCOMPLETE.*nothing is verified/);
+    expect(spent.stdout).not.toMatch(/verified:/);
+  });
+
+  test("--exhaustive --shard i/n and --merge: the shards add up to the one-process verdict; a missing shard is incomplete", () => {
+    const dir = tmp();
+    const args = ["--exhaustive", "--scenario", "unmap-direct", "--design", "v3-fixed", "--preemptions", "1", "--json"];
+    const whole = JSON.parse(run(args).stdout);
+    const files = [1, 2, 3].map((i) => {
+      const r = run([...args, "--shard", `${i}/3`]);
+      expect(r.status).toBe(4);
+      const f = join(dir, `s${i}.json`);
+      writeFileSync(f, r.stdout);
+      return f;
+    });
+    const merged = run(["--merge", ...files, "--json"]);
+    expect(merged.status).toBe(0);
+    const m = JSON.parse(merged.stdout);
+    expect(m.verdict).toBe("verified");
+    expect(m.exhaustive.executions).toBe(whole.exhaustive.executions);
+    const partial = run(["--merge", files[0]!, files[2]!]);
+    expect(partial.status).toBe(4);
+    expect(partial.stdout).toMatch(/shard 2 are missing/);
+    writeFileSync(join(dir, "bad.json"), "{}");
+    expectUsage(run(["--merge", join(dir, "bad.json")]), /malformed summary .*bad\.json: ok: /);
+  });
+
+  test("--exhaustive: bad input is one line and exit 2", () => {
+    expectUsage(run(["--exhaustive"]), /--exhaustive needs --scenario/);
+    expectUsage(run(["--preemptions", "2"]), /--preemptions needs --exhaustive/);
+    expectUsage(run(["--exhaustive", "--scenario", "unmap-direkt"]), /unknown scenario "unmap-direkt"/);
+    expectUsage(run(["--exhaustive", "--scenario", "unmap-direct", "--tso"]), /--tso does not apply to --exhaustive/);
+    expectUsage(run(["--exhaustive", "--scenario", "unmap-direct", "--design", "baseline"]), /design baseline has no such path/);
+    expectUsage(run(["--exhaustive", "--scenario", "unmap-direct", "--shard", "3/2"]), /--shard/);
+    expectUsage(run(["--exhaustive", "--scenario", "unmap-direct", "--preemptions", "-1"]), /--preemptions/);
+    expectUsage(run(["--exhaustive", "--scenario", "unmap-direct", "--replay", F1]), /cannot be combined/);
+    const bad = join(tmp(), "scenario.json");
+    writeFileSync(bad, JSON.stringify({ name: "x", description: "d", config: {}, setup: [], threads: [{ role: "ioctl", ops: [] }] }));
+    expectUsage(run(["--exhaustive", "--scenario", bad]), /malformed scenario .*config\.kvm/);
+  });
 });

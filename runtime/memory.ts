@@ -7,7 +7,12 @@
  * never-allocated or wrongly-typed cell raises a MemoryFault. Freed memory is
  * never reused: DEVIATION from the kernel's allocators, so that every late
  * access to freed memory is detected instead of silently hitting a new object.
+ *
+ * With a `log` attached (the exhaustive explorer does, around each step),
+ * every read and write of a word, every look at an object and every
+ * allocation and free is reported, checkers' raw `peek`s included.
  */
+import { type AccessLog, ALL_OBJECTS, objectResource, wordResource } from "./access_log";
 import { MemoryFault } from "./errors";
 import type { ObjKind } from "./step";
 
@@ -32,11 +37,20 @@ export class Memory {
   private readonly vals: number[] = [];
   /** Owning object id of each word (0: none). */
   private readonly owner: number[] = [];
-  readonly objects: MemObject[] = [undefined as unknown as MemObject];
+  private readonly objs: MemObject[] = [undefined as unknown as MemObject];
   private next = FIRST_WORD;
+  /** Where accesses are reported (null: nowhere). */
+  log: AccessLog | null = null;
+
+  /** Every object ever allocated, by id (index 0 is unused). */
+  get objects(): readonly MemObject[] {
+    this.log?.read(ALL_OBJECTS);
+    return this.objs;
+  }
 
   alloc(kind: ObjKind, words: number, tag = 0, tag2 = 0): MemObject {
-    const id = this.objects.length;
+    this.log?.write(ALL_OBJECTS);
+    const id = this.objs.length;
     const base = this.next * WORD_BYTES;
     for (let i = 0; i < words; i++) {
       this.vals[this.next + i] = 0;
@@ -44,7 +58,7 @@ export class Memory {
     }
     this.next += words + 1; // one guard word between objects
     const obj: MemObject = { id, kind, base, words, freed: false, tag, tag2 };
-    this.objects.push(obj);
+    this.objs.push(obj);
     return obj;
   }
 
@@ -52,7 +66,9 @@ export class Memory {
   objectAt(addr: number): MemObject | undefined {
     if (addr % WORD_BYTES !== 0 || addr <= 0) return undefined;
     const o = this.owner[addr / WORD_BYTES];
-    return o === undefined || o === 0 ? undefined : this.objects[o];
+    if (o === undefined || o === 0) return undefined;
+    this.log?.read(objectResource(o));
+    return this.objs[o];
   }
 
   /** Word index of a valid access to `addr` inside a live object of `kind`. */
@@ -67,15 +83,20 @@ export class Memory {
   }
 
   read(addr: number, kind: ObjKind | null, what: string): number {
-    return this.vals[this.check(addr, kind, what)]!;
+    const w = this.check(addr, kind, what);
+    this.log?.read(wordResource(w));
+    return this.vals[w]!;
   }
 
   write(addr: number, kind: ObjKind | null, val: number, what: string): void {
-    this.vals[this.check(addr, kind, what)] = val;
+    const w = this.check(addr, kind, what);
+    this.log?.write(wordResource(w));
+    this.vals[w] = val;
   }
 
   /** Raw read with no checks: for checkers and the abstraction, never for kernel code. */
   peek(addr: number): number {
+    this.log?.read(wordResource(addr / WORD_BYTES));
     return this.vals[addr / WORD_BYTES] ?? 0;
   }
 
@@ -84,12 +105,15 @@ export class Memory {
     if (obj === undefined || obj.base !== addr) throw new MemoryFault("unallocated", addr, `${what}: not an object`);
     if (obj.freed) throw new MemoryFault("double-free", addr, what);
     if (obj.kind !== kind) throw new MemoryFault("wrong-object", addr, `${what} (expected ${kind}, found ${obj.kind})`);
+    this.log?.write(objectResource(obj.id));
+    this.log?.write(ALL_OBJECTS);
     obj.freed = true;
     return obj;
   }
 
   /** Live objects of one kind, in allocation order. */
   live(kind: ObjKind): MemObject[] {
-    return this.objects.filter((o, i) => i > 0 && o.kind === kind && !o.freed);
+    this.log?.read(ALL_OBJECTS);
+    return this.objs.filter((o, i) => i > 0 && o.kind === kind && !o.freed);
   }
 }

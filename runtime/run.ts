@@ -39,7 +39,13 @@ export interface RunResult {
   missed: Array<{ load: number; store: number }>;
 }
 
-export function runThreads(m: Machine, scheduler: Scheduler, budget: number, atQuiescence: () => void): RunResult {
+/** Called just before and just after a thread's step (not a store-buffer drain): brackets what the step touches. */
+export interface StepHooks {
+  before(t: Thread): void;
+  after(t: Thread): void;
+}
+
+export function runThreads(m: Machine, scheduler: Scheduler, budget: number, atQuiescence: () => void, hooks?: StepHooks): RunResult {
   const trace: TraceStep[] = [];
   const preemptions: Preemption[] = [];
   // x86-TSO: which step put each store-buffer entry there.
@@ -114,7 +120,9 @@ export function runThreads(m: Machine, scheduler: Scheduler, budget: number, atQ
         t.steps++;
       } else {
         if (m.tso) noteMissed(t, trace.length - 1);
+        hooks?.before(t);
         m.step(t);
+        hooks?.after(t);
         if (m.tso) noteBuffered(t, trace.length - 1);
       }
     } catch (e) {

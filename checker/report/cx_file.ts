@@ -34,6 +34,9 @@ export interface FileOptions {
   scheduler: string;
   depth: number;
   tso: boolean;
+  /** --exhaustive: the scenario and the preemption bound (null: none). */
+  scenario?: string;
+  preemptions?: number | null;
 }
 
 export interface FileHeader {
@@ -62,6 +65,8 @@ const fileSchema = z.strictObject({
       scheduler: z.string(),
       depth: nat,
       tso: z.boolean(),
+      scenario: z.string().optional(),
+      preemptions: nat.nullable().optional(),
     })
     .optional(),
   trace: z.strictObject({
@@ -93,27 +98,51 @@ function where(path: readonly PropertyKey[]): string {
   return path.length === 0 ? "(the file)" : path.map(String).join(".");
 }
 
+/** The parts of a trace a file gives (a counterexample's `trace`, a scenario). */
+export interface TraceParts {
+  config: unknown;
+  setup: readonly unknown[];
+  threads: ReadonlyArray<{ role: string; ops: readonly unknown[] }>;
+}
+
+/** The generic shape of a trace's parts, before the subject's own checks. */
+export const tracePartsSchema = z.object({
+  config: z.unknown(),
+  setup: z.array(z.unknown()).max(MAX_OPS),
+  threads: z.array(z.strictObject({ role: z.string(), ops: z.array(z.unknown()).max(MAX_OPS) })).min(1).max(MAX_THREADS),
+});
+
+/**
+ * A trace's configuration and operations against the subject's schemas, and
+ * (when `roles`) each thread's role against the subject's roles; `bad` gets
+ * the field (relative to the trace) and the reason.
+ */
+export function checkTraceParts(subject: Subject, t: TraceParts, bad: (field: string, why: string) => never, roles: boolean): void {
+  const config = subject.configSchema.safeParse(t.config);
+  if (!config.success) bad(`config.${where(config.error.issues[0]!.path)}`, config.error.issues[0]!.message);
+  const ops: Array<[string, unknown]> = [...t.setup.map((o, i): [string, unknown] => [`setup.${i}`, o]), ...t.threads.flatMap((th, i) => th.ops.map((o, j): [string, unknown] => [`threads.${i}.ops.${j}`, o]))];
+  for (const [at, o] of ops) {
+    const r = subject.opSchema.safeParse(o);
+    if (!r.success) bad(`${at}${r.error.issues[0]!.path.length ? `.${where(r.error.issues[0]!.path)}` : ""}`, r.error.issues[0]!.message);
+  }
+  if (roles) {
+    t.threads.forEach((th, i) => {
+      if (!subject.roles.includes(th.role)) bad(`threads.${i}.role`, `unknown role ${JSON.stringify(th.role)} (one of: ${subject.roles.join(", ")})`);
+    });
+  }
+}
+
 /** The subject-dependent checks: names, configuration, operations, roles, thread numbers, the failing step. */
 function checkAgainstSubject(f: RawFile, subject: Subject, bad: (field: string, why: string) => never): Variant {
   const t = f.trace;
   if (!subject.designs.some((d) => d.name === t.design)) bad("trace.design", `unknown design ${JSON.stringify(t.design)}`);
   if (f.mutant !== undefined && !subject.mutants.some((m) => m.name === f.mutant)) bad("mutant", `unknown mutant ${JSON.stringify(f.mutant)}`);
   if (!subject.hasInvariant(f.violation.invariant)) bad("violation.invariant", `${JSON.stringify(f.violation.invariant)} is not an invariant`);
-  const config = subject.configSchema.safeParse(t.config);
-  if (!config.success) bad(`trace.config.${where(config.error.issues[0]!.path)}`, config.error.issues[0]!.message);
-  const ops: Array<[string, unknown]> = [...t.setup.map((o, i): [string, unknown] => [`trace.setup.${i}`, o]), ...t.threads.flatMap((th, i) => th.ops.map((o, j): [string, unknown] => [`trace.threads.${i}.ops.${j}`, o]))];
-  for (const [at, o] of ops) {
-    const r = subject.opSchema.safeParse(o);
-    if (!r.success) bad(`${at}${r.error.issues[0]!.path.length ? `.${where(r.error.issues[0]!.path)}` : ""}`, r.error.issues[0]!.message);
-  }
   if (f.mode === "sequential") {
+    checkTraceParts(subject, t, (field, why) => bad(`trace.${field}`, why), false);
     if (t.threads.length !== 1 || t.threads[0]!.role !== "sequential") bad("trace.threads", "a sequential counterexample has one thread, of role \"sequential\"");
     if (t.setup.length > 0 || t.preemptions.length > 0) bad("trace", "a sequential counterexample has no set-up and no preemptions");
-  } else {
-    t.threads.forEach((th, i) => {
-      if (!subject.roles.includes(th.role)) bad(`trace.threads.${i}.role`, `unknown role ${JSON.stringify(th.role)} (one of: ${subject.roles.join(", ")})`);
-    });
-  }
+  } else checkTraceParts(subject, t, (field, why) => bad(`trace.${field}`, why), true);
   const n = t.threads.length;
   t.preemptions.forEach((p, i) => {
     if (p.thread >= n || p.to >= n) bad(`trace.preemptions.${i}`, `names a thread beyond the ${n} threads`);

@@ -125,5 +125,7 @@ export const opArbs = {
   begin_delete_slot: fc.record({ kind: fc.constant("begin_delete_slot" as const), id: fc.integer({ min: 0, max: 1 }) }),
   unmap_invalid_slot: fc.record({ kind: fc.constant("unmap_invalid_slot" as const), id: fc.integer({ min: 0, max: 1 }) }),
   finish_delete_slot: fc.record({ kind: fc.constant("finish_delete_slot" as const), id: fc.integer({ min: 0, max: 1 }) }),
+  // Not generated (no weight in sequential_commands.ts): scenarios name it (checker/exhaustive/).
+  unmap_invalid_rmap: fc.record({ kind: fc.constant("unmap_invalid_rmap" as const), id: fc.integer({ min: 0, max: 1 }), gfn, level }),
   destroy_vm: fc.constant({ kind: "destroy_vm" as const }),
 } satisfies Record<OpDesc["kind"], fc.Arbitrary<OpDesc>>;

@@ -31,6 +31,7 @@ export const seriesOpSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("delete_slot"), id: slotId }),
   z.strictObject({ kind: z.literal("begin_delete_slot"), id: slotId }),
   z.strictObject({ kind: z.literal("unmap_invalid_slot"), id: slotId }),
+  z.strictObject({ kind: z.literal("unmap_invalid_rmap"), id: slotId, gfn, level }),
   z.strictObject({ kind: z.literal("finish_delete_slot"), id: slotId }),
   z.strictObject({ kind: z.literal("destroy_vm") }),
 ]);

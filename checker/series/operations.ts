@@ -14,6 +14,7 @@ import {
   kvm_destroy_vm,
   kvm_memslot_remove,
 } from "../../impl/memslot_lifecycle";
+import { __gfn_to_rmap } from "../../impl/memslot";
 import { kvm_vm_ioctl_get_dirty_log } from "../../impl/write_protect";
 import type { OpDesc } from "../../model/operations";
 import type { KGen } from "../../runtime/step";
@@ -57,6 +58,8 @@ export function opText(op: OpDesc): string {
       return `kvm_set_memory_region(DELETE, slot=${op.id}) up to the ops switch`;
     case "unmap_invalid_slot":
       return `unmap_memslot_rmap_nolock(slot=${op.id})`;
+    case "unmap_invalid_rmap":
+      return `kvm_unmap_invalid_rmapp_nolock(slot=${op.id}, gfn=${h(op.gfn)}, level=${op.level})`;
     case "finish_delete_slot":
       return `kvm_set_memory_region(DELETE, slot=${op.id}) from the uninstall on`;
     case "destroy_vm":
@@ -110,6 +113,11 @@ export function* implOp(w: World, op: OpDesc): KGen<number> {
     case "unmap_invalid_slot":
       yield* kvm.sym.unmap_memslot_rmap_nolock(kvm, w.pendingDeletes.get(op.id)!.invalid);
       return 0;
+    case "unmap_invalid_rmap": {
+      const p = w.pendingDeletes.get(op.id)!;
+      yield* kvm.sym.kvm_unmap_invalid_rmapp_nolock(kvm, __gfn_to_rmap(kvm, op.gfn, op.level, p.invalid));
+      return 0;
+    }
     case "finish_delete_slot": {
       const p = w.pendingDeletes.get(op.id)!;
       w.pendingDeletes.delete(op.id);

@@ -13,6 +13,7 @@ import { opText } from "./operations";
 import { sequentialProperty } from "./sequential_property";
 import { runSequential } from "./sequential_run";
 import { buildSeriesTrace, ROLES, type SeriesTrace } from "./trace_build";
+import { seriesTraceProblem } from "./trace_problem";
 import { seriesDesigns, seriesMutants, seriesVariant } from "./variants";
 import type { WorldConfig } from "./world";
 
@@ -54,4 +55,5 @@ export const series: Subject = {
   runSequential,
   configSchema: seriesConfigSchema,
   opSchema: seriesOpSchema,
+  traceProblem: seriesTraceProblem,
 };

@@ -6,6 +6,7 @@
 import type { OpDesc } from "../../model/operations";
 import { Thread } from "../../runtime/thread";
 import type { BuildOptions, BuiltRun, Trace, Variant } from "../subject";
+import { ghostResources, hostListsLogged } from "./exhaustive_resources";
 import { threadName } from "../search/trace";
 import { implOp, opText } from "./operations";
 import { StepChecker, type TraceOperation } from "./oracle/step_checker";
@@ -40,5 +41,7 @@ export function buildSeriesTrace(t: Trace, variant: Variant, opts: BuildOptions)
     setup: () => {
       for (const d of trace.setup) world.machine.runOperation(setupThread, operation(world, d));
     },
+    exhaustiveOnly: () => hostListsLogged(world),
+    footprint: (c, into) => ghostResources(world, c, into),
   };
 }

@@ -5,7 +5,8 @@
  * page obsolete and unmaps only the slot's sptes; 3.11 makes every page
  * obsolete and zaps the obsolete pages (which, run alone, is every page).
  */
-import type { ModelState, Slot } from "../state";
+import { gfnToIndex } from "../geometry";
+import { type ModelState, rmapKey, type Slot } from "../state";
 import { dropRmap } from "./primitives";
 import type { Result } from "./result";
 import { zapAll, zapObsolete } from "./shadow_page";
@@ -52,6 +53,13 @@ export function beginDeleteSlot(s: ModelState, id: number): Result {
 /** v3 DELETE, the lock-free unmap of an invalid slot. */
 export function unmapInvalidSlot(s: ModelState, id: number): Result {
   return { s: unmapSlot(s, id), ret: 0 };
+}
+
+/** The lock-free unmap of the one rmap of slot `id` that gfn maps to at `level`. */
+export function unmapInvalidRmap(s: ModelState, id: number, gfn: number, level: number): Result {
+  const slot = s.slots.get(id);
+  if (slot === undefined || gfn < slot.baseGfn || gfn >= slot.baseGfn + slot.npages) return { s, ret: 0 };
+  return { s: dropRmap(s, rmapKey(id, level, gfnToIndex(s.geo, gfn, slot.baseGfn, level))).s, ret: 0 };
 }
 
 /** v3 DELETE, last half: uninstall and free. Precondition: nothing maps the slot. */

@@ -1,0 +1,56 @@
+/**
+ * The verdict of an exhaustive run in words. A pass says what it rests on:
+ * the scenario, the design, the bound and what the bound counts, how many
+ * executions and checks, and that it is a statement about this scenario
+ * only. A budget that ran out says "incomplete", never "verified".
+ */
+import { DEFAULT_SUBJECT } from "../variants";
+import type { ExhaustiveSummary } from "./summary";
+
+const n = (x: number): string => x.toLocaleString("en-US");
+
+export function boundText(bound: number | null): string {
+  return bound === null ? "every interleaving (no preemption bound)" : `every interleaving with at most ${bound} preemption${bound === 1 ? "" : "s"}`;
+}
+
+export function headLine(s: ExhaustiveSummary): string {
+  const e = s.exhaustive;
+  const variant = `${s.subject === DEFAULT_SUBJECT.name ? "" : `subject ${s.subject}, `}design ${s.design}${s.mutant ? `, mutant ${s.mutant}` : ""}`;
+  const shard = e.shard ? `, shard ${e.shard.index}/${e.shard.count} (units ${e.explored.join(", ") || "none"} of ${e.units})` : "";
+  return `rmapcheck --exhaustive: scenario ${s.scenario.name}${s.scenario.source ? ` (${s.scenario.source})` : ""}, ${variant}, ${boundText(e.preemptionBound)}${shard}`;
+}
+
+export function verdictLine(s: ExhaustiveSummary): string {
+  const e = s.exhaustive;
+  const work = `${n(e.executions)} executions (${n(e.pruned)} more abandoned as redundant), ${n(e.atomicSteps)} atomic steps, ${n(e.invariantChecks)} invariant checks`;
+  const naive = `plain enumeration: ${BigInt(e.naiveSchedules).toLocaleString("en-US")} schedules (${e.preemptionBound === null ? "all interleavings" : `at most ${e.preemptionBound} preemptions`}, blocking ignored), ${n(Math.round(e.reduction))}x more`;
+  if (s.verdict === "violation") {
+    const v = s.violation!;
+    const fewer = v.noneWithFewer.length > 0 ? `; none with ${v.noneWithFewer.join(" or ")} (explored completely)` : "";
+    return `result: VIOLATION of ${v.invariant} with ${v.preemptions} preemption${v.preemptions === 1 ? "" : "s"}${fewer} (${work})`;
+  }
+  if (s.verdict === "incomplete") {
+    const why =
+      e.shard && e.complete
+        ? `this shard's units are explored with no violation; merge the ${e.shard.count} shards' --json summaries for the verdict`
+        : e.missingShards !== undefined
+          ? `the summaries of shard${e.missingShards.length === 1 ? "" : "s"} ${e.missingShards.join(", ")} are missing; nothing is verified`
+          : "a budget ran out before the search did; nothing is verified";
+    return `result: INCOMPLETE, no violation in ${work}: ${why}`;
+  }
+  return `result: verified: ${work}; ${boundText(e.preemptionBound)} of this scenario satisfies every invariant after every atomic step and at the end (${naive})`;
+}
+
+/** What a pass rests on, for the text report. */
+export const RESTS_ON = [
+  "what it rests on: the scenario's configuration, set-up and threads only; sequential consistency;",
+  "  a preemption is a switch away from a thread that could still run (docs/exhaustive.md, \"What verified means\")",
+];
+
+/** A summary as text without its counterexample (merged shards print the file to replay). */
+export function summaryText(s: ExhaustiveSummary): string {
+  const lines = [headLine(s), verdictLine(s)];
+  if (s.violation !== null) lines.push(`  ${s.violation.detail}`, `replay: ${s.violation.replay}`);
+  else if (s.verdict === "verified") lines.push(...RESTS_ON);
+  return lines.join("\n");
+}

@@ -1,0 +1,184 @@
+/**
+ * The exhaustive job: every schedule of one scenario, for one variant, up to
+ * a preemption bound, with the checks of the sampled mode after every step
+ * (docs/exhaustive.md). Reports verified, a violation (with the standard
+ * counterexample, saved through the `save` hook) or incomplete.
+ */
+import { naiveSchedules } from "../../runtime/exhaustive/naive_count";
+import type { Shard } from "../../runtime/exhaustive/units";
+import { BadInput } from "../bad_input";
+import { scenarioProgram } from "../exhaustive/program";
+import { type Scenario, traceOf } from "../exhaustive/scenario";
+import { search, searchParallel, type SearchOptions, type SearchResult } from "../exhaustive/search";
+import type { WorkerData } from "../exhaustive/worker_entry";
+import type { Trace } from "../search/trace";
+import type { Program } from "../../runtime/exhaustive/program";
+import { extname, join } from "node:path";
+import type { ExhaustiveSummary, ExhaustiveViolation } from "../exhaustive/summary";
+import { headLine, RESTS_ON, verdictLine } from "../exhaustive/verdict_text";
+import { type Counterexample, formatCounterexample, toCounterexample } from "../report/counterexample";
+import type { Variant } from "../subject";
+
+export interface ExhaustiveRequest {
+  variant: Variant;
+  scenario: Scenario;
+  /** null: no bound (`--preemptions all`). */
+  preemptions: number | null;
+  maxExecutions?: number;
+  maxSeconds?: number;
+  /** 1-based index. */
+  shard?: { index: number; count: number };
+}
+
+export interface ExhaustiveHooks {
+  progress?: (line: string) => void;
+  /** Save a counterexample; returns the file's path. */
+  save?: (cx: Counterexample) => string;
+  replayCommand?: (file: string) => string;
+  /** Format a counterexample for people (default: the wide table). */
+  format?: (cx: Counterexample, variant: Variant, replay: string) => string;
+  /** Polled between executions: true stops the search, which then reports incomplete (never verified). */
+  interrupted?: () => boolean;
+}
+
+export interface ExhaustiveOutput {
+  summary: ExhaustiveSummary;
+  text: string;
+  counterexample: Counterexample | null;
+}
+
+/** The request's checks that need no run: one-line BadInput. */
+export function validateRequest(r: ExhaustiveRequest): void {
+  if (r.variant.needsTso) throw new BadInput(`the exhaustive mode explores sequential consistency only; mutant ${r.variant.mutant?.name} is observable only under x86-TSO (use the sampled mode with --tso)`);
+  if (r.preemptions !== null && (!Number.isInteger(r.preemptions) || r.preemptions < 0)) throw new BadInput("--preemptions must be a non-negative integer or all");
+  if (r.maxExecutions !== undefined && (!Number.isInteger(r.maxExecutions) || r.maxExecutions < 1)) throw new BadInput("--max-executions must be a positive integer");
+  if (r.maxSeconds !== undefined && !(r.maxSeconds > 0)) throw new BadInput("--max-seconds must be a positive number");
+  const sh = r.shard;
+  if (sh && (!Number.isInteger(sh.index) || !Number.isInteger(sh.count) || sh.count < 1 || sh.index < 1 || sh.index > sh.count)) throw new BadInput("--shard must be i/n with 1 <= i <= n");
+  if (r.scenario.subject !== r.variant.subject) throw new BadInput(`scenario ${r.scenario.name} is of subject ${r.scenario.subject.name}, the design of ${r.variant.subject.name}`);
+  const problem = r.variant.subject.traceProblem?.(traceOf(r.scenario, r.variant.design.name), r.variant) ?? null;
+  if (problem !== null) throw new BadInput(`scenario ${r.scenario.name}: ${problem}`);
+}
+
+interface Prepared {
+  t0: number;
+  trace: Trace;
+  program: Program;
+  options: SearchOptions;
+}
+
+function prepare(request: ExhaustiveRequest, hooks: ExhaustiveHooks): Prepared {
+  validateRequest(request);
+  const t0 = Date.now();
+  const progress = hooks.progress ?? (() => {});
+  const v = request.variant;
+  const trace = traceOf(request.scenario, v.design.name);
+  const program = scenarioProgram(trace, v);
+  const shard: Shard | undefined = request.shard && { index: request.shard.index - 1, count: request.shard.count };
+  let next = 1000;
+  const options: SearchOptions = {
+    bound: request.preemptions,
+    ...(request.maxExecutions === undefined ? {} : { maxExecutions: request.maxExecutions }),
+    ...(request.maxSeconds === undefined ? {} : { deadline: t0 + request.maxSeconds * 1000 }),
+    ...(shard ? { shard } : {}),
+    ...(hooks.interrupted ? { stop: hooks.interrupted } : {}),
+    onProgress: (s) => {
+      if (s.executions + s.abandoned < next) return;
+      while (next <= s.executions + s.abandoned) next *= 2;
+      progress(`[rmapcheck] exhaustive: ${s.executions} executions, ${s.abandoned} abandoned, ${s.steps} atomic steps`);
+    },
+  };
+  return { t0, trace, program, options };
+}
+
+/** Explore on this thread. */
+export function exhaustive(request: ExhaustiveRequest, hooks: ExhaustiveHooks = {}): ExhaustiveOutput {
+  const p = prepare(request, hooks);
+  return report(request, hooks, p, search(p.program, p.options));
+}
+
+/**
+ * Explore on `workers` worker threads (docs/exhaustive.md, "Shards and
+ * workers"): the same result as exhaustive(), sooner.
+ */
+export async function exhaustiveOnWorkers(request: ExhaustiveRequest, workers: number, hooks: ExhaustiveHooks = {}): Promise<ExhaustiveOutput> {
+  if (!Number.isInteger(workers) || workers < 1) throw new BadInput("--workers must be a positive integer");
+  const p = prepare(request, hooks);
+  const v = request.variant;
+  const data: WorkerData = { subject: v.subject.name, design: v.design.name, mutant: v.mutant?.name ?? null, trace: p.trace };
+  const entry = join(__dirname, "..", "exhaustive", `worker_entry${extname(__filename)}`);
+  return report(request, hooks, p, await searchParallel(p.program, p.options, { entry, data, workers }));
+}
+
+function report(request: ExhaustiveRequest, hooks: ExhaustiveHooks, p: Prepared, r: SearchResult): ExhaustiveOutput {
+  const { t0, trace, program } = p;
+  const v = request.variant;
+  const shard = p.options.shard;
+  if (r.main.setupFailure !== undefined) throw new BadInput(`scenario ${request.scenario.name}: its set-up fails on its own (${String((r.main.setupFailure as Error)?.message ?? r.main.setupFailure)})`);
+  let cx: Counterexample | null = null;
+  let violation: ExhaustiveViolation | null = null;
+  if (r.found !== null) {
+    const f = r.found;
+    const extra = v.mutant ? { mutant: v.mutant.name } : {};
+    cx = toCounterexample({ ...trace, preemptions: f.run.preemptions }, f.run.trace, f.violation, f.run.failedAt, extra);
+    const file = hooks.save ? hooks.save(cx) : null;
+    const ops = trace.setup.length + trace.threads.reduce((k, th) => k + th.ops.length, 0);
+    violation = {
+      invariant: f.violation.invariant,
+      detail: f.violation.detail,
+      diff: f.violation.diff,
+      preemptions: f.preemptions,
+      foundAtBound: f.foundAtBound,
+      noneWithFewer: r.smallerBoundsClear,
+      operations: ops,
+      atomicSteps: f.run.trace.length,
+      file,
+      replay: file === null ? "(not saved)" : (hooks.replayCommand ?? ((x: string) => `npx rmapcheck --replay ${x}`))(file),
+    };
+  }
+  const main = r.main;
+  const steps = stepsPerThread(program, trace.threads.length);
+  const naive = naiveSchedules(steps, request.preemptions);
+  const executions = main.stats.executions;
+  const complete = main.complete && main.violation === null && (shard === undefined || shard.count === 1);
+  const elapsedMs = Date.now() - t0;
+  const summary: ExhaustiveSummary = {
+    ok: violation === null,
+    verdict: violation !== null ? "violation" : complete ? "verified" : "incomplete",
+    subject: v.subject.name,
+    design: v.design.name,
+    mutant: v.mutant?.name ?? null,
+    scenario: { name: request.scenario.name, source: request.scenario.source ?? null },
+    exhaustive: {
+      complete: main.complete,
+      preemptionBound: request.preemptions,
+      algorithm: request.preemptions === null ? "source-sets+sleep-sets" : "bounded-por",
+      executions,
+      pruned: main.stats.abandoned,
+      states: null,
+      atomicSteps: main.stats.steps,
+      invariantChecks: main.stats.checks,
+      naiveSchedules: naive.toString(),
+      reduction: executions > 0 ? Math.min(Number.MAX_VALUE, Number(naive / BigInt(executions))) : 0,
+      units: main.units,
+      explored: main.explored,
+      shard: request.shard ?? null,
+    },
+    violation,
+    timing: { elapsedMs, executionsPerSecond: elapsedMs > 0 ? Math.round((r.stats.executions * 1000) / elapsedMs) : 0 },
+  };
+  const lines = [headLine(summary), verdictLine(summary)];
+  if (cx !== null) lines.push("", (hooks.format ?? ((c, vv, rp) => formatCounterexample(c, vv.subject, rp)))(cx, v, violation!.replay), ...(violation!.file ? ["", `counterexample saved to ${violation!.file}`] : []));
+  else if (summary.verdict === "verified") lines.push(...RESTS_ON);
+  return { summary, text: lines.join("\n"), counterexample: cx };
+}
+
+/** Each thread's steps in the default schedule (for the plain-enumeration count). */
+function stepsPerThread(program: ReturnType<typeof scenarioProgram>, threads: number): number[] {
+  const exec = program.start();
+  if ("setupFailure" in exec) return [];
+  const r = exec.run({ name: "default", pick: (d) => d.dflt }, { before() {}, after() {} });
+  const out = new Array<number>(threads).fill(0);
+  for (const s of r.trace) out[s.thread]!++;
+  return out;
+}

@@ -1,0 +1,145 @@
+/**
+ * State the step checker keeps outside simulated memory, as resources of a
+ * step's footprint (runtime/exhaustive/footprint.ts), so that the explorer
+ * orders the steps whose checks read it after the steps that change it. Each
+ * entry says what the checker reads and which steps change it
+ * (docs/exhaustive.md, "Dependence"):
+ *
+ *   SLOTS    the slot tracker's installed and invalid slots (oracle/
+ *            slot_tracker.ts), which rmap, spte and free rules consult. Written
+ *            by a write of kvm->memslots or of a slot's ops or flags; read by
+ *            every step that writes or frees anything.
+ *   LINKS    which rmap each desc hangs off (SlotTracker.rmapOfDesc). Written
+ *            by a write of an rmap head or of a desc's `more`; read by a write
+ *            of a desc entry.
+ *   TLB      the ghost TLBs (oracle/ghost_tlb.ts). Emptied by wait_regions
+ *            and wait_joined (written); checked when an operation ends and
+ *            when a thread releases mmu_lock (read). A page walk fills only
+ *            its own vCPU's entry, and its order against a narrowing write is
+ *            that of the spte word.
+ *   GEN      the newest generation an operation that returned installed
+ *            (oracle/rules/generation.ts, INV-GEN-ZAPPED): read and written
+ *            when an operation ends. The pages it then looks at are read
+ *            through memory and the active list (logged anyway).
+ *   SRCU     step indices the free rules compare (a desc free checks that no
+ *            SRCU reader began before the slot's uninstall). Written by
+ *            srcu_read_lock / _unlock and by a write of kvm->memslots or of a
+ *            slot's ops; read by a free of a desc.
+ *   ENTRIES  which rmap cells name which spte, for INV-SP-LIVE when a shadow
+ *            page is freed. Here that check reads every rmap through memory
+ *            (logged anyway); an index of the cells kept by the checker would
+ *            not be, so: written by every write of an rmap head or desc cell
+ *            and every free of a desc, read by every free of a page's spt.
+ *   ACTIVE   kvm->arch.active_mmu_pages and mmu_page_hash, host lists
+ *            (impl/kvm.ts), read without a step by the page walker's lookup,
+ *            kvm_mmu_get_page and the zaps. Reported by the lists themselves
+ *            (hostListsLogged below).
+ *
+ * Everything else the checker keeps is per thread (what an operation owes the
+ * host page, what it narrowed, whether its cmpxchg won), per spte word
+ * (the model's spte, ordered by the word), commutes (the host pages' A/D
+ * flags, OR-ed), or compares the mmu_lock holder with the stepping thread
+ * only, which no other thread's step changes.
+ */
+import { KVM, MEMSLOT } from "../../impl/kvm";
+import { WORD_BYTES } from "../../runtime/memory";
+import { programResource, type StepContext } from "../../runtime/exhaustive/engine_resources";
+import type { FootprintBuilder } from "../../runtime/exhaustive/footprint";
+import { writesWord } from "../../runtime/step";
+import type { World } from "./world";
+
+const SLOTS = programResource(0);
+const LINKS = programResource(1);
+const TLB = programResource(2);
+const SRCU = programResource(3);
+const ACTIVE = programResource(4);
+const ENTRIES = programResource(5);
+const GEN = programResource(6);
+
+export function ghostResources(w: World, c: StepContext, into: FootprintBuilder): void {
+  const s = c.step;
+  const kvm = w.kvm;
+  const t = c.thread;
+  if (t.opIndex !== c.opBefore || t.done) {
+    into.read(TLB);
+    into.write(GEN);
+  }
+  switch (s.op) {
+    case "spin_unlock":
+      into.read(TLB);
+      return;
+    case "wait_regions":
+    case "wait_joined":
+      into.write(TLB);
+      return;
+    case "srcu_read_lock":
+    case "srcu_read_unlock":
+      into.write(SRCU);
+      return;
+    case "free": {
+      into.read(SLOTS);
+      const kind = kvm.mem.objectAt(s.addr)?.kind;
+      if (kind === "pte_list_desc") {
+        into.read(SRCU);
+        into.write(ENTRIES);
+      } else if (kind === "spt") into.read(ENTRIES);
+      return;
+    }
+    case "alloc":
+      into.read(SLOTS);
+      return;
+    default:
+      break;
+  }
+  if (!writesWord(s.op)) return;
+  into.read(SLOTS);
+  const obj = kvm.mem.objectAt(s.addr);
+  if (obj === undefined) return;
+  const off = (s.addr - obj.base) / WORD_BYTES;
+  if ((obj.kind === "kvm" && s.addr === kvm.field(KVM.memslots)) || (obj.kind === "memslot" && (off === MEMSLOT.ops || off === MEMSLOT.flags))) {
+    into.write(SLOTS);
+    into.write(SRCU);
+  } else if (obj.kind === "rmap" || (obj.kind === "pte_list_desc" && off === kvm.cfg.PTE_LIST_EXT)) {
+    into.write(LINKS);
+    into.write(ENTRIES);
+  } else if (obj.kind === "pte_list_desc") {
+    into.read(LINKS);
+    into.write(ENTRIES);
+  }
+}
+
+/**
+ * Make kvm->arch.active_mmu_pages and mmu_page_hash report their readers and
+ * writers to the memory's access log (resource ACTIVE): they are host state
+ * that kernel code reads and changes inside steps. Exhaustive runs only.
+ */
+export function hostListsLogged(w: World): void {
+  const kvm = w.kvm;
+  const list = kvm.active_mmu_pages;
+  const proxy = new Proxy(list, {
+    get(target, prop, receiver) {
+      kvm.mem.log?.read(ACTIVE);
+      return Reflect.get(target, prop, receiver);
+    },
+    set(target, prop, value, receiver) {
+      kvm.mem.log?.write(ACTIVE);
+      return Reflect.set(target, prop, value, receiver);
+    },
+    deleteProperty(target, prop) {
+      kvm.mem.log?.write(ACTIVE);
+      return Reflect.deleteProperty(target, prop);
+    },
+  });
+  (kvm as { active_mmu_pages: number[] }).active_mmu_pages = proxy;
+  // kvm->arch.mmu_page_hash: its buckets are arrays changed in place after a
+  // lookup, so every use of the map counts as a write (conservative).
+  const hash = kvm.mmu_page_hash;
+  const hashProxy = new Proxy(hash, {
+    get(target, prop) {
+      kvm.mem.log?.write(ACTIVE);
+      const v = Reflect.get(target, prop, target);
+      return typeof v === "function" ? v.bind(target) : v;
+    },
+  });
+  (kvm as { mmu_page_hash: Map<number, number[]> }).mmu_page_hash = hashProxy;
+}

@@ -1,0 +1,155 @@
+/**
+ * Drives one execution along the tree: replays the path's prefix (the
+ * threads chosen at nodes 0..branch), then continues with the default policy
+ * (the thread that ran last while it can, else the lowest runnable one),
+ * creating a node per step. Records each step's footprint, and keeps the
+ * sleep set: a sleeping thread is never chosen, and wakes when a step
+ * dependent with its own runs. When every thread the policy may choose is
+ * asleep, the execution is redundant and is abandoned (Godefroid's sleep sets).
+ */
+import type { Machine } from "../machine";
+import type { StepHooks } from "../run";
+import type { Decision, Scheduler } from "../scheduler";
+import type { Step, StepOp } from "../step";
+import type { Thread } from "../thread";
+import { engineResources, type StepContext } from "./engine_resources";
+import { dependent, type Footprint, FootprintBuilder } from "./footprint";
+import { makeNode, type Node, preemptionsAfter } from "./node";
+import type { Execution } from "./program";
+
+/** Thrown by the scheduler: every choice is asleep. */
+export class Abandoned extends Error {
+  override readonly name = "Abandoned";
+}
+
+/** The program did not repeat itself along a replayed prefix: an internal error. */
+export class Nondeterminism extends Error {
+  override readonly name = "Nondeterminism";
+}
+
+export interface Event {
+  readonly thread: number;
+  readonly fp: Footprint;
+  /** The step's op, and its lock number for spin_lock / spin_unlock (else -1). */
+  readonly op: StepOp;
+  readonly lock: number;
+}
+
+export interface PathOptions {
+  bound: number | null;
+  /** false: plain enumeration (every allowed thread is a todo, no sleep sets): the reference DPOR is tested against. */
+  reduce: boolean;
+  /** Sleep sets on. */
+  sleep: boolean;
+  /**
+   * The threads to run at the first nodes, when they do not exist yet (the
+   * first execution of a unit, units.ts): created as usual, then forced.
+   */
+  forced?: readonly number[];
+  /** The root's explored siblings (the units before this one), asleep after its first step. */
+  rootTaken?: ReadonlyMap<number, Footprint>;
+  /** Stop after this many steps (probes): the scheduler abandons at the next decision. */
+  stopAfter?: number;
+}
+
+export class PathScheduler implements Scheduler, StepHooks {
+  readonly name = "dpor";
+  private k = 0;
+  private readonly fpb = new FootprintBuilder();
+  private ctx: StepContext | null = null;
+  private nextSleep: Map<number, Footprint> = new Map();
+
+  /**
+   * `nodes[0..branch]` exist and `nodes[branch].chosen` is set; events[0..branch-1]
+   * are the prefix's steps. New nodes and events are appended as the run goes.
+   */
+  constructor(private readonly exec: Execution, readonly nodes: Node[], readonly events: Event[], private readonly branch: number, private readonly o: PathOptions) {
+    exec.machine.mem.log = null;
+  }
+
+  get machine(): Machine {
+    return this.exec.machine;
+  }
+
+  pick(d: Decision): Thread {
+    const k = this.k;
+    if (this.o.stopAfter !== undefined && k >= this.o.stopAfter) throw new Abandoned("probe done");
+    const runnable = d.runnable.map((t) => t.id);
+    let n = this.nodes[k];
+    if (n !== undefined && k <= this.branch) {
+      if (n.runnable.length !== runnable.length || n.runnable.some((t, i) => t !== runnable[i])) {
+        throw new Nondeterminism(`step ${k + 1}: runnable threads ${runnable.join(",")} differ from the recorded ${n.runnable.join(",")}`);
+      }
+    } else {
+      n = this.newNode(k, runnable);
+    }
+    const t = d.runnable.find((x) => x.id === n!.chosen);
+    if (t === undefined) throw new Nondeterminism(`step ${k + 1}: thread ${n.chosen} is not runnable`);
+    return t;
+  }
+
+  private newNode(k: number, runnable: number[]): Node {
+    const forced = this.o.forced?.[k];
+    const prev = this.nodes[k - 1];
+    const prior = k === 0 ? -1 : this.events[k - 1]!.thread;
+    const pre = prev === undefined ? 0 : preemptionsAfter(prev, prev.chosen);
+    const n = makeNode(runnable, prior, pre, this.o.bound, this.o.sleep ? this.nextSleep : new Map());
+    if (forced !== undefined) {
+      // A unit's prefix: its other choices are other units (units.ts).
+      if (!n.inBound.includes(forced)) throw new Nondeterminism(`step ${k + 1}: the unit's thread ${forced} cannot run here within the bound`);
+      n.chosen = forced;
+      if (k === 0 && this.o.rootTaken) for (const [q, f] of this.o.rootTaken) n.taken.set(q, f);
+    } else {
+      if (n.priorRunnable) {
+        if (n.sleep.has(prior)) throw new Abandoned();
+        n.chosen = prior;
+      } else {
+        const awake = runnable.filter((t) => !n.sleep.has(t));
+        if (awake.length === 0) throw new Abandoned();
+        n.chosen = awake[0]!;
+      }
+      if (!this.o.reduce) for (const t of n.inBound) if (t !== n.chosen) n.todo.set(t, false);
+    }
+    n.done.add(n.chosen);
+    this.nodes.push(n);
+    return n;
+  }
+
+  before(t: Thread): void {
+    this.ctx = { step: t.pending as Step, thread: t, opBefore: t.opIndex };
+    this.fpb.clear();
+    this.machine.mem.log = this.fpb;
+  }
+
+  after(t: Thread): void {
+    const m = this.machine;
+    m.mem.log = null;
+    const c = this.ctx!;
+    this.ctx = null;
+    engineResources(m, c, this.fpb);
+    this.exec.extraFootprint?.(c, this.fpb);
+    const fp = this.fpb.build();
+    const k = this.k;
+    const op = c.step.op;
+    this.events[k] = { thread: t.id, fp, op, lock: op === "spin_lock" || op === "spin_unlock" ? c.step.addr : -1 };
+    if (k >= this.branch) this.nextSleep = this.sleepAfter(k, t.id, fp);
+    this.k++;
+  }
+
+  /** The sleep set of node k + 1, a new node: node k's (and, at the branch, its explored siblings'), less whatever the step woke. */
+  private sleepAfter(k: number, t: number, fp: Footprint): Map<number, Footprint> {
+    const n = this.nodes[k]!;
+    const out = new Map<number, Footprint>();
+    const keep = (q: number, f: Footprint) => {
+      if (q !== t && !dependent(f, fp)) out.set(q, f);
+    };
+    for (const [q, f] of n.sleep) keep(q, f);
+    if (k === this.branch || k < (this.o.forced?.length ?? 0)) for (const [q, f] of n.taken) keep(q, f);
+    return out;
+  }
+
+  /** Detach from the memory (a step that threw never ran `after`). */
+  close(): void {
+    this.machine.mem.log = null;
+  }
+}
