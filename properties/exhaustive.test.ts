@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BadInput } from "../checker/bad_input";
 import { exhaustive, type ExhaustiveRequest } from "../checker/jobs/exhaustive";
-import { readScenarioFile } from "../checker/exhaustive/scenario";
+import { readScenarioFile, traceOf } from "../checker/exhaustive/scenario";
+import { listing } from "../checker/variants";
 import { loadScenario, scenarioFromCounterexample, scenarioNames } from "../checker/exhaustive/scenario_files";
 import { mergeShards } from "../checker/exhaustive/summary";
 import { variant } from "./variants";
@@ -116,4 +117,32 @@ describe("scenarios", () => {
     expect(() => exhaustive({ ...req("unmap-direct", "v3-fixed", 1), variant: variant(null, "handshake-no-mb") })).toThrow(/x86-TSO/);
     expect(() => exhaustive(req("unmap-direct", "v3-fixed", 1, { shard: { index: 3, count: 2 } }))).toThrow(/--shard/);
   });
+});
+
+describe("the correct designs in the exhaustive mode", () => {
+  // Every design with no known race, on every named scenario it can run
+  // (the v3-DELETE scenarios are refused for designs without one), at most 1
+  // preemption. The 2-preemption table is docs/exhaustive.md (npm run bench).
+  const correct = listing().designs.filter((d) => d.knownRace === null).map((d) => d.name);
+  for (const design of correct) {
+    test(`${design}: verified on every scenario it can run, at most 1 preemption`, () => {
+      let ran = 0;
+      for (const name of scenarioNames()) {
+        const r = req(name, design, 1);
+        const problem = r.variant.subject.traceProblem?.(traceOf(r.scenario, design), r.variant) ?? null;
+        if (problem !== null) continue;
+        const s = exhaustive(r).summary;
+        expect({ name, verdict: s.verdict }).toEqual({ name, verdict: "verified" });
+        ran++;
+      }
+      expect(ran).toBeGreaterThanOrEqual(8);
+    });
+  }
+});
+
+test("v3-fix1-only: F2 on f2-delete-vs-shrink, with 2 preemptions and none with fewer", () => {
+  const s = exhaustive(req("f2-delete-vs-shrink", "v3-fix1-only", 2)).summary;
+  expect(s.violation?.invariant).toBe("KERNEL-BUG");
+  expect(s.violation?.preemptions).toBe(2);
+  expect(s.violation?.noneWithFewer).toEqual([0, 1]);
 });
