@@ -85,6 +85,8 @@ export class Machine {
         return this.visible(t, s.addr, s) !== s.cmp;
       case "wait_until":
         return this.visible(t, s.addr, s) === s.cmp;
+      case "wait_clear":
+        return (this.visible(t, s.addr, s) & s.cmp) === 0;
       default:
         return true;
     }
@@ -191,6 +193,7 @@ export class Machine {
       case "load":
       case "wait_while":
       case "wait_until":
+      case "wait_clear":
         return this.visible(t, s.addr, s);
       case "store":
         if (this.tso) {
