@@ -129,8 +129,8 @@ export const LOCKLESS_INVARIANTS = [
     when: ["step"],
     source: "spec §3 S4 [C, I]",
     statement: [
-      "a set D bit is cleared only by an mmu_lock holder that clears dirty state (the PML dirty-log",
-      "harvest) or drops the spte; the ager, the fast page fault and hardware never clear D or W",
+      "a set D bit is cleared only by the PML dirty-log harvest, a fault's new value or a zap; nothing without",
+      "mmu_lock clears W of an A/D-enabled spte (access tracking an A/D-disabled one drops W by design)",
     ],
   },
   {

@@ -9,7 +9,10 @@
  * spte from `before` (its value just before the write, or, for a lock
  * holder's plain store, what it read: see the checker) to `after`, and which
  * invariant a forbidden change breaks, in this order: NO-RESURRECT,
- * AT-ROUNDTRIP, NO-LOST-DIRTY, then SPTE-STEP.
+ * AT-ROUNDTRIP, NO-LOST-DIRTY (D cleared other than by the dirty-log harvest,
+ * a zap or a fault installing a new value; W of an A/D-enabled spte cleared without mmu_lock; access tracking
+ * an A/D-disabled spte drops W by design, the page was logged when W was
+ * granted), then SPTE-STEP.
  */
 import { faultLevel } from "./actions/fault";
 import { canBeFast, fastPfNewSpte } from "./actions/vcpu";
@@ -99,9 +102,9 @@ export function judgeSpteWrite(s: ModelState, op: LocklessOp, site: SpteSite, be
   if (after && isAccessTracked(before) && !isAccessTracked(after) && (after.r !== before.savedR || after.x !== before.savedX) && op.kind !== "page_fault") {
     return fail("AT-ROUNDTRIP", `a restore gives R=${after.r} X=${after.x}, the saved bits are R=${before.savedR} X=${before.savedX}`);
   }
-  const clearsDirtyState = after !== null && ((before.dirty && !after.dirty) || (before.w && !after.w));
-  if (clearsDirtyState && !LOCK_HOLDER_OPS.has(op.kind)) return fail("NO-LOST-DIRTY", `${op.kind}, which holds no mmu_lock, clears ${before.dirty && !after!.dirty ? "D" : "W"}`);
-  if (before.dirty && after && !after.dirty && op.kind !== "get_dirty_log") return fail("NO-LOST-DIRTY", `${op.kind} clears D`);
+  if (before.dirty && after && !after.dirty && op.kind !== "get_dirty_log" && op.kind !== "page_fault") return fail("NO-LOST-DIRTY", `${op.kind} clears D`);
+  if (before.ad && before.w && after && !after.w && !LOCK_HOLDER_OPS.has(op.kind)) return fail("NO-LOST-DIRTY", `${op.kind}, which holds no mmu_lock, clears W of an A/D-enabled spte`);
+  if (op.kind === "page_fault" && !after) return null; // __rmap_add's recycle zaps the whole rmap, its own spte too
   const want = expected(s, op, site, before);
   if (want === "drop") return after === null ? null : fail("SPTE-STEP", `${op.kind} may only drop this spte`);
   if (want === null) return fail("SPTE-STEP", `${op.kind} may not write this spte (${before.accessed ? "accessed" : "old"}, ${isAccessTracked(before) ? "access-tracked" : "not tracked"})`);
