@@ -105,6 +105,18 @@ describe("runtime", () => {
     expect(seen).toEqual([0, 2]);
   });
 
+  test("under x86-TSO a generator run alone (set-up, sequential driver) ends with its stores in memory", () => {
+    const w = mem.alloc("word", 1).base;
+    function* lastStore(): KGen<void> {
+      yield store(w, "word", 7, "solo: store 7 (buffered)");
+    }
+    const t = new Thread(0, "T0", []);
+    const m = new Machine(mem, [t], { tso: true });
+    m.runSolo(t, lastStore());
+    expect(t.storeBuffer).toEqual([]);
+    expect(mem.peek(w)).toBe(7);
+  });
+
   test("a run that exceeds its step budget is a Livelock, not a hang", () => {
     function* loop(): KGen<void> {
       for (;;) yield load(word, "word", "load");
