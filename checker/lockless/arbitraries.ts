@@ -22,7 +22,7 @@ export const kvmConfigArb: fc.Arbitrary<LocklessKvmConfig> = fc
   .record({
     PTE_LIST_EXT: fc.constantFrom<number>(2, 2, 2, 3, 14),
     kvm_ad_enabled: fc.boolean(),
-    dirtyLogging: fc.constantFrom(false, false, true),
+    dirtyLogging: fc.boolean(),
     pml: fc.boolean(),
     RMAP_RECYCLE_THRESHOLD: fc.constantFrom<number>(1000, 1000, 1000, 2),
   })
@@ -44,20 +44,31 @@ export const slotArb: fc.Arbitrary<LocklessSlotConfig> = fc
 export const configArb: fc.Arbitrary<LocklessConfig> = fc.record({ kvm: kvmConfigArb, slot: slotArb });
 
 const gfn = fc.oneof(
-  { weight: 6, arbitrary: fc.constant(0) },
-  { weight: 4, arbitrary: fc.constant(1) },
-  { weight: 3, arbitrary: fc.integer({ min: 2, max: 3 }) },
+  { weight: 8, arbitrary: fc.constant(0) },
+  { weight: 3, arbitrary: fc.constant(1) },
+  { weight: 2, arbitrary: fc.integer({ min: 2, max: 3 }) },
   { weight: 1, arbitrary: fc.integer({ min: 0, max: 8 }) },
 );
-const level = fc.oneof({ weight: 6, arbitrary: fc.constant(1) }, { weight: 3, arbitrary: fc.integer({ min: 2, max: 3 }) });
+const level = fc.oneof({ weight: 8, arbitrary: fc.constant(1) }, { weight: 3, arbitrary: fc.integer({ min: 2, max: 3 }) });
 const quadrant = fc.oneof(
-  { weight: 6, arbitrary: fc.constant(0) },
-  { weight: 4, arbitrary: fc.integer({ min: 1, max: 2 }) },
+  { weight: 8, arbitrary: fc.constant(0) },
+  { weight: 3, arbitrary: fc.constant(1) },
+  { weight: 2, arbitrary: fc.constant(2) },
   { weight: 1, arbitrary: fc.integer({ min: 0, max: MAX_QUADRANT }) },
 );
 const write = fc.oneof({ weight: 2, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) });
 const nested = fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) });
 const hva = gfn.map((g) => HVA_BASE + g, (v) => (v as number) - HVA_BASE);
+
+/** A set-up fault: mostly gfn 0 at 4K, spread over quadrants, so that one rmap holds PTE_LIST_EXT + 1 entries. */
+export const hotFaultArb: fc.Arbitrary<LocklessOp> = fc.record({
+  kind: fc.constant("page_fault" as const),
+  gfn: fc.oneof({ weight: 8, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.integer({ min: 1, max: 3 }) }),
+  level: fc.oneof({ weight: 8, arbitrary: fc.constant(1) }, { weight: 2, arbitrary: fc.integer({ min: 2, max: 3 }) }),
+  quadrant: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.integer({ min: 1, max: 3 }) }),
+  write,
+  nested,
+});
 
 /**
  * hva ranges for aging: "aligned" callers deliver single pages or ranges on

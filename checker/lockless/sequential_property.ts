@@ -26,7 +26,7 @@ export function locklessSequentialProperty(v: Variant, hooks: LocklessSeqHooks =
   return fc.property(configArb, commands, (cfg, cmds) => {
     const t = new Thread(0, "vcpu0", []);
     const w = makeLocklessWorld(cfg, variant, [t]);
-    const checker = new LocklessStepChecker(w);
+    const checker = new LocklessStepChecker(w, { sequential: true });
     w.machine.observers.push(checker);
     if (hooks.coverage) {
       hooks.coverage.world = w;

@@ -38,7 +38,7 @@ export const lockless: Subject = {
   mutants: locklessMutants,
   defaultDesign: "merged",
   roles: ROLES,
-  pctSteps: 200,
+  pctSteps: 60,
   variant: (design, mutant) => locklessVariant(lockless, design, mutant),
   hasInvariant: (name) => locklessInvariantNamed(name) !== undefined,
   opText: (op) => opText(op as LocklessOp),

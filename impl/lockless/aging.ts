@@ -10,7 +10,7 @@
  */
 import type { KGen } from "../../runtime/step";
 import { KVM_PAGES_PER_HPAGE, type Kvm } from "./kvm";
-import { is_accessed_spte, mark_spte_for_access_track, shadow_accessed_mask, spte_ad_enabled } from "./spte_bits";
+import { is_accessed_spte, shadow_accessed_mask, spte_ad_enabled } from "./spte_bits";
 
 /** struct kvm_gfn_range: gfns [start, end) of one memslot. */
 export interface kvm_gfn_range {
@@ -25,7 +25,7 @@ const ACCESSED_BIT = Math.log2(shadow_accessed_mask);
 /** The ager's treatment of one accessed spte. DEVIATION: the loop body of kvm_rmap_age_gfn_range as a function. */
 export function* kvm_rmap_age_spte(kvm: Kvm, sptep: number, spte: number): KGen<void> {
   if (spte_ad_enabled(spte)) yield* kvm.sym.clear_bit(kvm, ACCESSED_BIT, sptep, "kvm_rmap_age_gfn_range");
-  else yield* kvm.sym.cmpxchg64(kvm, sptep, spte, mark_spte_for_access_track(spte), "kvm_rmap_age_gfn_range");
+  else yield* kvm.sym.cmpxchg64(kvm, sptep, spte, kvm.sym.mark_spte_for_access_track(spte), "kvm_rmap_age_gfn_range");
 }
 
 /**

@@ -8,7 +8,7 @@
  * and the fault's error code (fault->present) is taken from the spte as the
  * CPU saw it when the fault happened, with no step.
  */
-import { cmpxchg, type KGen, load } from "../../runtime/step";
+import { cmpxchg, type KGen } from "../../runtime/step";
 import { KIND, type Kvm } from "./kvm";
 import { find_shadow_page, sptep_of } from "./page_fault";
 import {
@@ -65,7 +65,7 @@ export function* fast_page_fault(kvm: Kvm, gfn: number, level: number, quadrant:
   for (let retry_count = 0; ; ) {
     const sptep = sptep_of(kvm, find_shadow_page(kvm, gfn, level, quadrant, true), gfn);
     if (!sptep) break;
-    const spte = yield load(sptep, KIND.spt, "fast_page_fault: spte = mmu_spte_get_lockless(sptep)");
+    const spte = yield* kvm.sym.mmu_spte_get_lockless(kvm, sptep);
     if (!is_shadow_present_pte(spte)) break;
     if (is_access_allowed(write, spte)) {
       ret = RET_PF_SPURIOUS;

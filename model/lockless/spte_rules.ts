@@ -82,20 +82,37 @@ function expected(s: ModelState, op: LocklessOp, site: SpteSite, before: Spte): 
 }
 
 /**
- * The values a lock holder's write may be computed from, besides `before`:
+ * The values a lock holder's write may be computed from, besides `before`.
  * Accessed information is lossy by design (spec §2.8, §2.9), and a lock holder
- * computes its new value from an earlier read (spte_write_protect reads
- * *sptep, then mmu_spte_update writes), so it may undo an access tracking that
- * happened in between: the spte it read is the restored one, young.
+ * computes its new value from its own earlier read (spte_write_protect reads
+ * *sptep, then mmu_spte_update reads again and writes), so a change by a
+ * lockless thread in between is overwritten even by the xchg path: an access
+ * tracking undone (the spte it read is the young one) or a fast page fault's
+ * restore undone (the spte it read is the access-tracked one). Either way only
+ * Accessed information is lost; what the written value says about
+ * protections is still the lock holder's own operation's.
  */
 function lockHolderBases(before: Spte): Spte[] {
-  return isAccessTracked(before) ? [before, { ...restoreAccTrack(before), accessed: true }] : [before];
+  if (before.ad) return [before];
+  return isAccessTracked(before) ? [before, { ...restoreAccTrack(before), accessed: true }] : [before, markForAccessTrack(before)];
 }
 
 /** `after` is `want`, or, for a lock holder on an A/D-enabled spte, `want` with the A bit lost or kept (spec §2.8). */
 function equalTolerated(op: LocklessOp, want: Spte, after: Spte): boolean {
   if (sameSpte(want, after)) return true;
   return LOCK_HOLDER_OPS.has(op.kind) && want.ad && sameSpte({ ...want, accessed: after.accessed }, after);
+}
+
+/** AT-ROUNDTRIP for a lockless writer: an access tracking saves exactly what it replaces; a restore gives back the saved R/X. */
+function roundTrip(before: Spte, after: Spte): Judgement | null {
+  if (!isAccessTracked(before) && isAccessTracked(after)) {
+    const want = markForAccessTrack(before);
+    if (!sameSpte(want, after)) return fail("AT-ROUNDTRIP", `access tracking does not save exactly what it replaces: ${spteDiff(want, after).join(", ")}`);
+  }
+  if (isAccessTracked(before) && !isAccessTracked(after) && (after.r !== before.savedR || after.x !== before.savedX)) {
+    return fail("AT-ROUNDTRIP", `a restore gives R=${after.r} X=${after.x}, the saved bits are R=${before.savedR} X=${before.savedX}`);
+  }
+  return null;
 }
 
 export function judgeSpteWrite(s: ModelState, op: LocklessOp, site: SpteSite, before: Spte | null, after: Spte | null): Judgement | null {
@@ -106,22 +123,17 @@ export function judgeSpteWrite(s: ModelState, op: LocklessOp, site: SpteSite, be
     const want = makeSpte(s.slot, site.gfn, site.level, op.write, !site.adDisabled);
     return sameSpte(want, after) ? null : fail("SPTE-STEP", `the fault installs a value the model does not make: ${spteDiff(want, after).join(", ")}`);
   }
-  if (after && !isAccessTracked(before) && isAccessTracked(after)) {
-    const want = markForAccessTrack(before);
-    if (!sameSpte(want, after)) return fail("AT-ROUNDTRIP", `access tracking does not save exactly what it replaces: ${spteDiff(want, after).join(", ")}`);
-  }
-  if (after && isAccessTracked(before) && !isAccessTracked(after) && (after.r !== before.savedR || after.x !== before.savedX) && op.kind !== "page_fault") {
-    return fail("AT-ROUNDTRIP", `a restore gives R=${after.r} X=${after.x}, the saved bits are R=${before.savedR} X=${before.savedX}`);
-  }
+  const holder = LOCK_HOLDER_OPS.has(op.kind);
+  const rt = !holder && after ? roundTrip(before, after) : null;
+  if (rt) return rt;
   if (before.dirty && after && !after.dirty && op.kind !== "get_dirty_log" && op.kind !== "page_fault") return fail("NO-LOST-DIRTY", `${op.kind} clears D`);
-  if (before.ad && before.w && after && !after.w && !LOCK_HOLDER_OPS.has(op.kind)) return fail("NO-LOST-DIRTY", `${op.kind}, which holds no mmu_lock, clears W of an A/D-enabled spte`);
+  if (before.ad && before.w && after && !after.w && !holder) return fail("NO-LOST-DIRTY", `${op.kind}, which holds no mmu_lock, clears W of an A/D-enabled spte`);
   if (op.kind === "page_fault" && !after) return null; // __rmap_add's recycle zaps the whole rmap, its own spte too
   const want = expected(s, op, site, before);
   if (want === "drop") return after === null ? null : fail("SPTE-STEP", `${op.kind} may only drop this spte`);
   if (want === null) return fail("SPTE-STEP", `${op.kind} may not write this spte (${before.accessed ? "accessed" : "old"}, ${isAccessTracked(before) ? "access-tracked" : "not tracked"})`);
   if (!after) return fail("SPTE-STEP", `${op.kind} drops a spte it may only change`);
-  const bases = LOCK_HOLDER_OPS.has(op.kind) ? lockHolderBases(before) : [before];
-  for (const base of bases) {
+  for (const base of holder ? lockHolderBases(before) : [before]) {
     const w = base === before ? want : expected(s, op, site, base);
     if (w !== null && w !== "drop" && equalTolerated(op, w, after)) return null;
   }

@@ -18,8 +18,8 @@ export const spteRef = (sp: number, index: number): SpteRef => `${sp}:${index}`;
 export const rmapKey = (level: number, index: number): RmapKey => `${level}:${index}`;
 
 export function refParts(ref: SpteRef): { sp: number; index: number } {
-  const [sp, index] = ref.split(":").map(Number) as [number, number];
-  return { sp, index };
+  const i = ref.indexOf(":");
+  return { sp: Number(ref.slice(0, i)), index: Number(ref.slice(i + 1)) };
 }
 
 /**

@@ -14,22 +14,22 @@
  *                 threads since, is old when it returns
  */
 import { decodeSpte } from "../../../model/lockless/encoding";
-import { coveredIndices, pagesAt } from "../../../model/lockless/geometry";
+import { gfnToIndex, pagesAt } from "../../../model/lockless/geometry";
 import type { LocklessOp } from "../../../model/lockless/operations";
 import { agingRange } from "../../../model/lockless/spte_rules";
 import { isAccessTracked } from "../../../model/lockless/spte_values";
-import { initialState } from "../../../model/lockless/state";
+import { initialState, type ModelState } from "../../../model/lockless/state";
+import { WORD_BYTES } from "../../../runtime/memory";
 import type { Thread } from "../../../runtime/thread";
 import { Violation } from "../../violation";
 import type { LocklessWorld } from "../world";
 import { decodeChain, type HeadRef, livePages, rmapHeads, siteOf, spteAt } from "./impl_view";
 
 interface Call {
-  readonly op: LocklessOp;
+  /** Per level, the covered rmap indices [lo, hi]. */
+  readonly covered: ReadonlyArray<readonly [number, number]>;
   /** Heads of covered rmaps that can hold an entry. */
   readonly must: HeadRef[];
-  /** (level, index) of every covered rmap. */
-  readonly covered: Set<string>;
   readonly examined: Set<number>;
   /** Young, listed sptes at the start, not written by others since. */
   readonly untouched: Set<number>;
@@ -42,9 +42,13 @@ const young = (v: number): boolean => decodeSpte(v)?.accessed === true;
 
 export class AgingCalls {
   private readonly calls = new Map<Thread, Call>();
+  private readonly view: ModelState;
 
-  constructor(private readonly w: LocklessWorld, private readonly count: () => void) {}
+  constructor(private readonly w: LocklessWorld, private readonly count: () => void) {
+    this.view = initialState(w.geo, w.slot);
+  }
 
+  /** Can the rmap at (level, index) ever hold an entry (its huge region lies in the slot)? */
   private coverable(level: number, index: number): boolean {
     if (level === 1) return true;
     if (this.w.geo.dirtyLogging) return false;
@@ -53,24 +57,34 @@ export class AgingCalls {
     return start >= slot.baseGfn && start + pagesAt(geo, level) <= slot.baseGfn + slot.npages;
   }
 
+  private coveredSite(c: Call, gfn: number, level: number): boolean {
+    const [lo, hi] = c.covered[level - 1]!;
+    const i = gfnToIndex(this.w.geo, gfn, this.w.slot.baseGfn, level);
+    return i >= lo && i <= hi;
+  }
+
   private isCovered(c: Call, addr: number): boolean {
     const at = spteAt(this.w.kvm, addr);
     if (!at) return false;
     const site = siteOf(this.w.kvm, at.page, at.index);
-    const index = (site.gfn >> ((site.level - 1) * this.w.geo.levelShift)) - (this.w.slot.baseGfn >> ((site.level - 1) * this.w.geo.levelShift));
-    return c.covered.has(`${site.level}:${index}`);
+    return this.coveredSite(c, site.gfn, site.level);
   }
 
   opStart(t: Thread, op: LocklessOp): void {
     if (op.kind !== "clear_young" && op.kind !== "test_young") return;
-    const r = agingRange(initialState(this.w.geo, this.w.slot), op);
-    const heads = r === null ? [] : rmapHeads(this.w.kvm).filter((h) => coveredIndices(this.w.geo, this.w.slot, r.start, r.end, h.level).includes(h.index));
-    const c: Call = { op, must: heads.filter((h) => this.coverable(h.level, h.index)), covered: new Set(heads.map((h) => `${h.level}:${h.index}`)), examined: new Set(), untouched: new Set(), everYoung: false, readYoung: new Set() };
+    const { geo, slot, kvm } = this.w;
+    const r = agingRange(this.view, op);
+    const covered = Array.from({ length: geo.maxLevel }, (_, l): readonly [number, number] =>
+      r === null ? [0, -1] : [gfnToIndex(geo, r.start, slot.baseGfn, l + 1), gfnToIndex(geo, r.end - 1, slot.baseGfn, l + 1)]);
+    const heads = rmapHeads(kvm).filter((h) => h.index >= covered[h.level - 1]![0] && h.index <= covered[h.level - 1]![1]);
+    const c: Call = { covered, must: heads.filter((h) => this.coverable(h.level, h.index)), examined: new Set(), untouched: new Set(), everYoung: false, readYoung: new Set() };
     for (const h of heads) {
-      for (const e of decodeChain(this.w.kvm, this.w.kvm.mem.peek(h.addr)).entries) if (spteAt(this.w.kvm, e) && young(this.w.kvm.mem.peek(e))) c.untouched.add(e);
+      for (const e of decodeChain(kvm, kvm.mem.peek(h.addr)).entries) if (spteAt(kvm, e) && young(kvm.mem.peek(e))) c.untouched.add(e);
     }
-    for (const p of livePages(this.w.kvm)) {
-      for (let i = 0; i < this.w.kvm.cfg.sptesPerPage; i++) if (young(this.w.kvm.mem.peek(p.spt + i * 8)) && this.isCovered(c, p.spt + i * 8)) c.everYoung = true;
+    for (const p of livePages(kvm)) {
+      for (let i = 0; i < kvm.cfg.sptesPerPage && !c.everYoung; i++) {
+        if (young(kvm.mem.peek(p.spt + i * WORD_BYTES)) && this.coveredSite(c, siteOf(kvm, p, i).gfn, p.level)) c.everYoung = true;
+      }
     }
     this.calls.set(t, c);
   }
@@ -85,7 +99,7 @@ export class AgingCalls {
 
   onSpteWrite(t: Thread, addr: number, now: number): void {
     for (const [ct, c] of this.calls) {
-      if (young(now) && this.isCovered(c, addr)) c.everYoung = true;
+      if (!c.everYoung && young(now) && this.isCovered(c, addr)) c.everYoung = true;
       if (ct === t) continue;
       c.untouched.delete(addr);
       c.readYoung.delete(addr);

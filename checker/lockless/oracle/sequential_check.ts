@@ -14,7 +14,7 @@ import { asViolation, Violation } from "../../violation";
 import { opText } from "../operations";
 import { operation } from "../trace_build";
 import type { LocklessWorld } from "../world";
-import { abstraction } from "./abstraction";
+import { type Abstraction, abstraction } from "./abstraction";
 import { checkQuiescence } from "./quiescence";
 import type { LocklessStepChecker } from "./step_checker";
 
@@ -23,9 +23,11 @@ export function runLocklessCommand(w: LocklessWorld, t: Thread, checker: Lockles
   const before = w.machine.stepIndex;
   const checks = checker.checks;
   let ret: number;
+  let abs: Abstraction;
   try {
     ret = w.machine.runOperation(t, operation(w, op));
-    checkQuiescence(w, () => checker.checks++);
+    abs = abstraction(w);
+    checkQuiescence(w, () => checker.checks++, abs);
   } catch (e) {
     throw asViolation(e);
   } finally {
@@ -37,7 +39,6 @@ export function runLocklessCommand(w: LocklessWorld, t: Thread, checker: Lockles
   const bad = typeOK(mo.s);
   if (bad.length > 0) throw new Error(`the model is not well typed after ${opText(op)}: ${bad[0]}`);
   if (ret !== mo.ret) throw new Violation("MODEL-REFINE", `${opText(op)} returned ${ret}, the model says ${mo.ret}`);
-  const abs = abstraction(w);
   const diff = diffStates(mo.s, abs.s);
   if (stats) stats.invariantChecks += checker.checks - checks + 2;
   if (diff.length > 0) throw new Violation("MODEL-REFINE", `implementation and model differ after ${opText(op)}`, diff);
