@@ -30,6 +30,7 @@ export function locklessSequentialProperty(v: Variant, hooks: LocklessSeqHooks =
     w.machine.observers.push(checker);
     if (hooks.coverage) {
       hooks.coverage.world = w;
+      hooks.coverage.onConfig(cfg);
       w.machine.observers.push(hooks.coverage);
     }
     if (hooks.stats) hooks.stats.sequences++;

@@ -13,12 +13,18 @@ import type { Machine, Observer } from "../../../runtime/machine";
 import type { Step } from "../../../runtime/step";
 import type { Thread } from "../../../runtime/thread";
 import { decodeChain, spteAt } from "./impl_view";
-import type { LocklessWorld } from "../world";
+import type { LocklessConfig, LocklessWorld } from "../world";
 
 export class LocklessCoverage implements Observer {
   readonly counts = new Map<string, number>();
   /** Set per world before its run (the coverage outlives worlds). */
   world: LocklessWorld | null = null;
+
+  /** A sequence or trace starts on a configuration. */
+  onConfig(c: LocklessConfig): void {
+    const k = c.kvm;
+    this.bump(`config PTE_LIST_EXT=${k.PTE_LIST_EXT}, EPT A/D ${k.kvm_ad_enabled ? "on" : "off"}, ${k.dirtyLogging ? (k.pml ? "dirty logging with PML" : "dirty logging") : "no dirty logging"}`);
+  }
 
   bump(key: string): void {
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);

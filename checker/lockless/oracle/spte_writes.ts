@@ -23,6 +23,15 @@ import { siteOf, spteAt } from "./impl_view";
 
 const hx = (n: number): string => `0x${n.toString(16)}`;
 
+/** A LOST-UPDATE seen in observe mode: the spte, what the holder read, what it overwrote, what it stored. */
+export interface LostUpdate {
+  readonly addr: number;
+  readonly read: number;
+  readonly old: number;
+  readonly now: number;
+}
+export type LostUpdateObserver = (f: Finding, lost: LostUpdate) => void;
+
 /** Do two values of a spte differ only in A, on an A/D-enabled spte? */
 function onlyAccessed(a: number, b: number): boolean {
   return (a ^ b) === SPTE.A && (a & SPTE.AD_DISABLED) === 0;
@@ -33,7 +42,7 @@ export class SpteWrites {
   private readonly loaded = new Map<Thread, Map<number, number>>();
   private readonly view: ModelState;
 
-  constructor(private readonly w: LocklessWorld, private readonly count: () => void, private readonly observe: ((f: Finding) => void) | null) {
+  constructor(private readonly w: LocklessWorld, private readonly count: () => void, private readonly observe: LostUpdateObserver | null) {
     this.view = initialState(w.geo, w.slot);
   }
 
@@ -53,7 +62,7 @@ export class SpteWrites {
     if (plainStoreUnderLock && read !== undefined && read !== old && !onlyAccessed(read, old)) {
       const f: Finding = { invariant: "LOST-UPDATE", detail: `${t.name}'s plain store of ${hx(now)} overwrites ${hx(old)}; it read ${hx(read)}, another thread changed it since` };
       if (this.observe === null) throw Violation.of(f);
-      this.observe(f);
+      this.observe(f, { addr, read, old, now });
       before = read;
     }
     this.loaded.get(t)?.set(addr, now);

@@ -16,7 +16,7 @@ import type { Machine } from "../../../runtime/machine";
 import { type Step, writesWord } from "../../../runtime/step";
 import type { Operation, Thread } from "../../../runtime/thread";
 import type { RunChecker } from "../../subject";
-import { type Finding, Violation } from "../../violation";
+import { Violation } from "../../violation";
 import { KIND } from "../../../impl/lockless/kvm";
 import type { LocklessWorld } from "../world";
 import { AgingCalls } from "./aging_calls";
@@ -24,7 +24,7 @@ import { DirtyLogRules } from "./dirty_log";
 import { siteOf, spteAt } from "./impl_view";
 import { RmapLockRules } from "./lock_rules";
 import { checkComplete, checkQuiescence } from "./quiescence";
-import { SpteWrites } from "./spte_writes";
+import { type LostUpdateObserver, SpteWrites } from "./spte_writes";
 
 export interface LocklessOperation extends Operation<number> {
   readonly desc: LocklessOp;
@@ -35,7 +35,7 @@ export interface LocklessCheckerOptions {
   /** The sequential driver checks the whole state after every command: skip it at each mmu_lock release. */
   sequential?: boolean;
   /** Record LOST-UPDATE findings here instead of stopping the run (the K7 study). */
-  observe?: (f: Finding) => void;
+  observe?: LostUpdateObserver;
 }
 
 export class LocklessStepChecker implements RunChecker {
