@@ -90,6 +90,14 @@ describe(`K7: spte_needs_atomic_update without 928c54b1c4ca (every schedule with
     }
   });
 
+  test("the same enumeration sees a user-visible loss when there is one (positive controls)", () => {
+    const sees = (mutant: string, k: number, cases: typeof K7_CASES) =>
+      cases.some(([, make]) => schedulesUpTo(make("merged-aligned-callers"), lvariant(null, mutant), k).some((r) => r.violation !== null && r.violation !== "LOST-UPDATE"));
+    expect(sees("age-at-store", 2, K7_CASES.slice(1, 2))).toBe(true);
+    expect(sees("fast-pf-plain-store", 2, K7_CASES.slice(6, 7))).toBe(true);
+    expect(sees("wp-keeps-mmu-writable", 0, K7_CASES.slice(0, 1))).toBe(true);
+  });
+
   test(`generated traces under PCT: lost updates, and no other violation`, () => {
     const v = lvariant(DESIGN);
     const gens = fc.sample(LOCKLESS.runArb(v), { seed: BOUNDS.CONC_SEED, numRuns: RUNS });
