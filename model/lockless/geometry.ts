@@ -3,26 +3,17 @@
  * which gfns a shadow page and a spte map, which rmap a gfn belongs in at a
  * level, which rmaps a gfn range covers, which level a fault may map at.
  */
+import { gfnToIndex, mappingLevel as seriesMappingLevel, pagesAt } from "../geometry";
 import type { Geometry, ShadowPage, Slot } from "./state";
 
 /** Levels 1 (4K) .. maxLevel. */
 export const levels = (geo: Geometry): number[] => Array.from({ length: geo.maxLevel }, (_, i) => i + 1);
 
-/** KVM_PAGES_PER_HPAGE(level) */
-export function pagesAt(geo: Geometry, level: number): number {
-  return 1 << ((level - 1) * geo.levelShift);
-}
-
-/** gfn_to_index(gfn, base_gfn, level) */
-export function gfnToIndex(geo: Geometry, gfn: number, baseGfn: number, level: number): number {
-  const s = (level - 1) * geo.levelShift;
-  return (gfn >> s) - (baseGfn >> s);
-}
-
-/** Number of rmap heads at a level: gfn_to_index(last gfn) + 1. */
-export function rmapCount(geo: Geometry, slot: Slot, level: number): number {
-  return gfnToIndex(geo, slot.baseGfn + slot.npages - 1, slot.baseGfn, level) + 1;
-}
+/**
+ * KVM_PAGES_PER_HPAGE, gfn_to_index, the rmap array length, and the host page
+ * behind a gfn are the same arithmetic as the 2013 subject's (model/geometry.ts).
+ */
+export { gfnToIndex, pagesAt, pfnOf, rmapCount } from "../geometry";
 
 /** gfns one shadow page maps at a level. */
 export function spSpan(geo: Geometry, level: number): number {
@@ -48,22 +39,11 @@ export const inSlot = (slot: Slot, gfn: number): boolean => gfn >= slot.baseGfn 
 
 /**
  * Largest level <= want at which gfn may be mapped: the aligned huge region
- * lies inside the slot (lpage_info), and a dirty-logged slot maps 4K only
- * (kvm_mmu_hugepage_adjust).
+ * lies inside the slot (lpage_info, model/geometry.ts), and a dirty-logged slot
+ * maps 4K only (kvm_mmu_hugepage_adjust).
  */
 export function mappingLevel(geo: Geometry, slot: Slot, gfn: number, want: number): number {
-  if (geo.dirtyLogging) return 1;
-  for (let level = Math.min(want, geo.maxLevel); level > 1; level--) {
-    const size = pagesAt(geo, level);
-    const start = gfn - (gfn % size);
-    if (start >= slot.baseGfn && start + size <= slot.baseGfn + slot.npages) return level;
-  }
-  return 1;
-}
-
-/** The host page backing gfn (hva_to_pfn, simplified the same way in impl/). */
-export function pfnOf(slot: Slot, gfn: number): number {
-  return slot.userspaceAddr + (gfn - slot.baseGfn) + 0x100;
+  return geo.dirtyLogging ? 1 : seriesMappingLevel(geo, slot, gfn, Math.min(want, geo.maxLevel));
 }
 
 /**
