@@ -12,10 +12,9 @@
  */
 import { alloc, type KGen } from "../../runtime/step";
 import type { kvm_gfn_range } from "./aging";
-import { init_field, KIND, type Kvm } from "./kvm";
+import { init_field, KIND, type Kvm, KVM_PAGES_PER_HPAGE } from "./kvm";
 import { spte_ad_enabled, is_access_track_spte, is_mmu_writable_spte, is_writable_pte, shadow_dirty_mask } from "./spte_bits";
 import type { LocklessOverrides } from "./symbols";
-import { WORD_BYTES } from "../../runtime/memory";
 
 export interface LocklessDesign {
   readonly name: string;
@@ -25,22 +24,14 @@ export interface LocklessDesign {
 }
 
 /**
- * A candidate change, not kernel code: kvm_rmap_age_gfn_range visiting the rmap
- * indices gfn_to_index(start) .. gfn_to_index(end - 1) at each level, as the
- * locked walk before af3b6a9eba48 did (for_each_slot_rmap_range), instead of
- * stepping a gfn from range->start.
+ * A candidate change, not kernel code: kvm_rmap_age_gfn_range starts each
+ * level's walk at the huge page that holds range->start
+ * (ALIGN_DOWN(range->start, KVM_PAGES_PER_HPAGE(level))), so it visits rmap
+ * indices gfn_to_index(start) .. gfn_to_index(end - 1), as the locked walk
+ * before af3b6a9eba48 did (for_each_slot_rmap_range).
  */
-function* age_gfn_range_by_index(kvm: Kvm, range: kvm_gfn_range, test_only: boolean): KGen<boolean> {
-  let young = false;
-  for (let level = 1; level <= kvm.cfg.KVM_MAX_HUGEPAGE_LEVEL; level++) {
-    const last = kvm.sym.gfn_to_rmap(kvm, range.end - 1, level, range.slot);
-    for (let rmap_head = kvm.sym.gfn_to_rmap(kvm, range.start, level, range.slot); rmap_head <= last; rmap_head += WORD_BYTES) {
-      const r = yield* kvm.sym.kvm_rmap_age_rmap(kvm, rmap_head, test_only);
-      if (r && test_only) return true;
-      young = young || r;
-    }
-  }
-  return young;
+function age_first_gfn_aligned(kvm: Kvm, range: kvm_gfn_range, level: number): number {
+  return range.start - (range.start % KVM_PAGES_PER_HPAGE(kvm, level));
 }
 
 /** spte_needs_atomic_update before 928c54b1c4ca: A/D-disabled sptes are volatile only when access-tracked. */
@@ -74,9 +65,9 @@ export const LOCKLESS_DESIGNS: readonly LocklessDesign[] = [
   },
   {
     name: "index-walk",
-    summary: "a candidate change: kvm_rmap_age_gfn_range visits rmap indices gfn_to_index(start)..gfn_to_index(end - 1), any range",
+    summary: "a candidate change: kvm_rmap_age_gfn_range starts each level at ALIGN_DOWN(start, KVM_PAGES_PER_HPAGE(level)), any range",
     callers: "any",
-    overrides: () => ({ kvm_rmap_age_gfn_range: age_gfn_range_by_index }),
+    overrides: () => ({ kvm_rmap_age_first_gfn: age_first_gfn_aligned }),
   },
   {
     name: "pre-928c54b1c4ca",

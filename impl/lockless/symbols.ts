@@ -81,6 +81,7 @@ export const defaultLocklessSymbols = {
   // aging
   kvm_rmap_age_spte: aging.kvm_rmap_age_spte,
   kvm_rmap_age_rmap: aging.kvm_rmap_age_rmap,
+  kvm_rmap_age_first_gfn: aging.kvm_rmap_age_first_gfn,
   kvm_rmap_age_gfn_range: aging.kvm_rmap_age_gfn_range,
   kvm_may_have_shadow_mmu_sptes: aging.kvm_may_have_shadow_mmu_sptes,
   kvm_age_gfn: aging.kvm_age_gfn,
