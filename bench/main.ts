@@ -3,11 +3,11 @@
  *   docs/benchmarks.md  stepping throughput (checked vs bare), design verdicts
  *   docs/mutants.md     the catalogue on BENCH_SEEDS seeds (between the markers)
  * Environment: BENCH_SEEDS (default 20), BENCH_RUNS (concurrent runs per check, default 20000),
- * BENCH_SEQUENCES (default 300).
+ * BENCH_SEQUENCES (default 300), BENCH_SUBJECT (only this subject's designs and mutant tables).
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { benchStepping, check, designNames, resolveVariant } from "../checker";
+import { benchStepping, check, DEFAULT_SUBJECT, designNames, resolveVariant, type Subject, SUBJECTS } from "../checker";
 import { baseOptions, benchCorrect, benchMutants } from "./mutants";
 
 const num = (name: string, d: number) => Number(process.env[name] ?? d);
@@ -37,35 +37,39 @@ function stepping(): string[] {
   ];
 }
 
-function designs(): string[] {
-  log("[bench] designs");
-  const lines = ["## Designs", "", `Each design checked by the main job (\`npm start -- --design NAME --runs ${RUNS}\`, seed 1): ${SEQUENCES} sequential command sequences, then up to ${f0(RUNS)} concurrent runs with every actor.`, "", "| design | result | invariant | runs to detection | checked atomic steps | invariant checks | counterexample (ops / steps / preemptions) |", "|---|---|---|---|---|---|---|"];
-  for (const d of designNames()) {
-    const r = check({ ...baseOptions(1, RUNS, SEQUENCES), variant: resolveVariant(d, null) }).summary;
+/** The designs each subject's main job should pass (checked on every seed of the mutant bench too). */
+const CORRECT: Record<string, string[]> = { series: ["v3-fixed", "baseline"], "lockless-aging": ["merged-aligned-callers", "index-walk"] };
+
+function designs(subject: Subject): string[] {
+  log(`[bench] designs of ${subject.name}`);
+  const cmd = subject === DEFAULT_SUBJECT ? "npm start --" : `npx rmapcheck --subject ${subject.name}`;
+  const lines = [`## Designs${subject === DEFAULT_SUBJECT ? "" : ` (subject \`${subject.name}\`)`}`, "", `Each design checked by the main job (\`${cmd} --design NAME --runs ${RUNS}\`, seed 1): ${SEQUENCES} sequential command sequences, then up to ${f0(RUNS)} concurrent runs with every actor.`, "", "| design | result | invariant | runs to detection | checked atomic steps | invariant checks | counterexample (ops / steps / preemptions) |", "|---|---|---|---|---|---|---|"];
+  for (const d of designNames(subject)) {
+    const r = check({ ...baseOptions(1, RUNS, SEQUENCES), variant: resolveVariant(d, null, subject) }).summary;
     const v = r.violation;
     lines.push(`| \`${d}\` | ${r.ok ? "pass" : "VIOLATION"} | ${v?.invariant ?? "-"} | ${v ? f0(r.runsToDetection!) : "-"} | ${f0(r.steps)} | ${f0(r.invariantChecks)} | ${v ? `${v.operations} / ${v.atomicSteps} / ${v.preemptions}` : "-"} |`);
   }
   return lines;
 }
 
-function correct(): string[] {
-  log("[bench] correct implementations under the mutant budget");
+function correct(subject: Subject): string[] {
+  log(`[bench] correct implementations of ${subject.name} under the mutant budget`);
   const lines = ["## The correct implementations under the same budget", "", "| design | seeds passed | checked atomic steps | invariant checks | slowest seed (ms) |", "|---|---|---|---|---|"];
-  for (const d of ["v3-fixed", "baseline"]) {
-    const r = benchCorrect(d, SEEDS, RUNS, SEQUENCES);
+  for (const d of CORRECT[subject.name] ?? []) {
+    const r = benchCorrect(d, SEEDS, RUNS, SEQUENCES, subject);
     lines.push(`| \`${d}\` | ${r.passed}/${r.seeds} | ${f0(r.steps)} | ${f0(r.checks)} | ${f0(r.maxMs)} |`);
   }
   return lines;
 }
 
-function mutants(): string[] {
-  log(`[bench] mutant catalogue on ${SEEDS.length} seeds`);
-  const rows = benchMutants(SEEDS, RUNS, SEQUENCES, log);
+function mutants(subject: Subject): string[] {
+  log(`[bench] mutant catalogue of ${subject.name} on ${SEEDS.length} seeds`);
+  const rows = benchMutants(SEEDS, RUNS, SEQUENCES, log, subject);
   const all = rows.every((r) => r.detectedOn === r.seeds);
   const fast = rows.filter((r) => r.medianMs < 1000).length;
   const within = rows.filter((r) => r.maxMs < 10000).length;
   return [
-    `Measured by \`npm run bench\` on ${machine()}: every mutant checked by the main job (${SEQUENCES} sequences, then up to ${f0(RUNS)} concurrent runs) on seeds 1-${SEEDS.length}. *ms* is wall-clock time to detection (the first violation seen); *total* adds fast-check shrinking, the search for shorter counterexamples and 1-minimisation. A seed that finds nothing counts its whole budget.`,
+    `Measured by \`npm run bench\`${subject === DEFAULT_SUBJECT ? "" : ` (subject \`${subject.name}\`)`} on ${machine()}: every mutant checked by the main job (${SEQUENCES} sequences, then up to ${f0(RUNS)} concurrent runs) on seeds 1-${SEEDS.length}. *ms* is wall-clock time to detection (the first violation seen); *total* adds fast-check shrinking, the search for shorter counterexamples and 1-minimisation. A seed that finds nothing counts its whole budget.`,
     "",
     `Detected on every seed: ${rows.filter((r) => r.detectedOn === r.seeds).length}/${rows.length}${all ? "" : " (see the rows below)"}. Median under 1 s: ${fast}/${rows.length}. Every seed under 10 s: ${within}/${rows.length}.`,
     "",
@@ -95,11 +99,22 @@ const SKELETON = [
   "<!-- designs:begin -->",
   "<!-- designs:end -->",
   "",
+  "<!-- designs:lockless-aging:begin -->",
+  "<!-- designs:lockless-aging:end -->",
+  "",
 ].join("\n");
 
 const parts = process.argv.length > 2 ? process.argv.slice(2) : ["stepping", "designs", "mutants"];
 if (!existsSync(BENCH) || !readFileSync(BENCH, "utf8").includes("<!-- stepping:begin -->")) writeFileSync(BENCH, SKELETON);
 if (parts.includes("stepping")) replaceBetween(BENCH, "<!-- stepping:begin -->", "<!-- stepping:end -->", stepping());
-if (parts.includes("designs")) replaceBetween(BENCH, "<!-- designs:begin -->", "<!-- designs:end -->", [...designs(), "", ...correct()]);
-if (parts.includes("mutants")) replaceBetween("docs/mutants.md", "<!-- bench:begin -->", "<!-- bench:end -->", mutants());
+/**
+ * BENCH_SUBJECT=name limits the designs and mutant parts to one subject; each
+ * subject's tables sit between their own markers ("designs" / "bench" for the
+ * default subject, "designs:NAME" / "bench:NAME" for the others).
+ */
+for (const subject of SUBJECTS.filter((x) => (process.env.BENCH_SUBJECT ?? x.name) === x.name)) {
+  const suffix = subject === DEFAULT_SUBJECT ? "" : `:${subject.name}`;
+  if (parts.includes("designs")) replaceBetween(BENCH, `<!-- designs${suffix}:begin -->`, `<!-- designs${suffix}:end -->`, [...designs(subject), "", ...correct(subject)]);
+  if (parts.includes("mutants")) replaceBetween("docs/mutants.md", `<!-- bench${suffix}:begin -->`, `<!-- bench${suffix}:end -->`, mutants(subject));
+}
 log("[bench] done");

@@ -2,7 +2,7 @@
  * The mutant catalogue on many seeds: time and runs to detection, and the
  * counterexample sizes; and the correct implementation under the same budget.
  */
-import { catalogue, check, type CheckRequest, resolveVariant } from "../checker";
+import { catalogue, check, type CheckRequest, DEFAULT_SUBJECT, resolveVariant, type Subject } from "../checker";
 
 export interface MutantBench {
   name: string;
@@ -29,8 +29,8 @@ export function baseOptions(seed: number, runs: number, sequences: number): Omit
   return { seed, runs, sequences, scheduler: "pct", depth: 3, tso: false };
 }
 
-export function benchMutants(seeds: number[], runs: number, sequences: number, log: (s: string) => void): MutantBench[] {
-  return catalogue().map((variant) => {
+export function benchMutants(seeds: number[], runs: number, sequences: number, log: (s: string) => void, subject: Subject = DEFAULT_SUBJECT): MutantBench[] {
+  return catalogue(subject).map((variant) => {
     const m = variant.mutant!;
     const ms: number[] = [];
     const total: number[] = [];
@@ -59,14 +59,14 @@ export function benchMutants(seeds: number[], runs: number, sequences: number, l
 }
 
 /** The correct implementation (and the baseline) under the same budget, on the same seeds. */
-export function benchCorrect(design: string, seeds: number[], runs: number, sequences: number): { passed: number; seeds: number; steps: number; checks: number; maxMs: number } {
+export function benchCorrect(design: string, seeds: number[], runs: number, sequences: number, subject: Subject = DEFAULT_SUBJECT): { passed: number; seeds: number; steps: number; checks: number; maxMs: number } {
   let passed = 0;
   let steps = 0;
   let checks = 0;
   let maxMs = 0;
   for (const seed of seeds) {
     const t0 = Date.now();
-    const r = check({ ...baseOptions(seed, runs, sequences), variant: resolveVariant(design, null) }).summary;
+    const r = check({ ...baseOptions(seed, runs, sequences), variant: resolveVariant(design, null, subject) }).summary;
     maxMs = Math.max(maxMs, Date.now() - t0);
     if (r.ok) passed++;
     steps += r.steps;
