@@ -18,21 +18,27 @@ export const HVA_BASE = 0x40;
 export const MAX_HUGE = 4;
 export const MAX_QUADRANT = 7;
 
-export const kvmConfigArb: fc.Arbitrary<LocklessKvmConfig> = fc
-  .record({
-    PTE_LIST_EXT: fc.constantFrom<number>(2, 2, 2, 3, 14),
-    kvm_ad_enabled: fc.boolean(),
-    dirtyLogging: fc.boolean(),
-    pml: fc.boolean(),
-    RMAP_RECYCLE_THRESHOLD: fc.constantFrom<number>(1000, 1000, 1000, 2),
-  })
-  .map(
-    (r) => ({ ...r, levelShift: 1, KVM_MAX_HUGEPAGE_LEVEL: 3, sptesPerPage: 4, pml: r.dirtyLogging && r.pml }),
-    (v) => {
-      const c = v as LocklessKvmConfig;
-      return { PTE_LIST_EXT: c.PTE_LIST_EXT, kvm_ad_enabled: c.kvm_ad_enabled, dirtyLogging: c.dirtyLogging, pml: c.pml, RMAP_RECYCLE_THRESHOLD: c.RMAP_RECYCLE_THRESHOLD };
-    },
-  );
+/** The kernel constants, with some fields fixed (an actor mix of spec §5.3 that needs them). */
+export function kvmConfigArbWith(fixed: Partial<Pick<LocklessKvmConfig, "kvm_ad_enabled" | "dirtyLogging" | "pml">> = {}): fc.Arbitrary<LocklessKvmConfig> {
+  const or = <T>(v: T | undefined, arb: fc.Arbitrary<T>): fc.Arbitrary<T> => (v === undefined ? arb : fc.constant(v));
+  return fc
+    .record({
+      PTE_LIST_EXT: fc.constantFrom<number>(2, 2, 2, 3, 14),
+      kvm_ad_enabled: or(fixed.kvm_ad_enabled, fc.boolean()),
+      dirtyLogging: or(fixed.dirtyLogging, fc.boolean()),
+      pml: or(fixed.pml, fc.constantFrom(true, true, false)),
+      RMAP_RECYCLE_THRESHOLD: fc.constantFrom<number>(1000, 1000, 1000, 2),
+    })
+    .map(
+      (r) => ({ ...r, levelShift: 1, KVM_MAX_HUGEPAGE_LEVEL: 3, sptesPerPage: 4, pml: r.dirtyLogging && r.pml }),
+      (v) => {
+        const c = v as LocklessKvmConfig;
+        return { PTE_LIST_EXT: c.PTE_LIST_EXT, kvm_ad_enabled: c.kvm_ad_enabled, dirtyLogging: c.dirtyLogging, pml: c.pml, RMAP_RECYCLE_THRESHOLD: c.RMAP_RECYCLE_THRESHOLD };
+      },
+    );
+}
+
+export const kvmConfigArb: fc.Arbitrary<LocklessKvmConfig> = kvmConfigArbWith();
 
 export const slotArb: fc.Arbitrary<LocklessSlotConfig> = fc
   .record({ baseGfn: fc.constantFrom<number>(0, 0, 0, 1), npages: fc.integer({ min: 2, max: 8 }) })
@@ -44,14 +50,14 @@ export const slotArb: fc.Arbitrary<LocklessSlotConfig> = fc
 export const configArb: fc.Arbitrary<LocklessConfig> = fc.record({ kvm: kvmConfigArb, slot: slotArb });
 
 const gfn = fc.oneof(
-  { weight: 8, arbitrary: fc.constant(0) },
+  { weight: 10, arbitrary: fc.constant(0) },
   { weight: 3, arbitrary: fc.constant(1) },
   { weight: 2, arbitrary: fc.integer({ min: 2, max: 3 }) },
   { weight: 1, arbitrary: fc.integer({ min: 0, max: 8 }) },
 );
-const level = fc.oneof({ weight: 8, arbitrary: fc.constant(1) }, { weight: 3, arbitrary: fc.integer({ min: 2, max: 3 }) });
+const level = fc.oneof({ weight: 10, arbitrary: fc.constant(1) }, { weight: 3, arbitrary: fc.integer({ min: 2, max: 3 }) });
 const quadrant = fc.oneof(
-  { weight: 8, arbitrary: fc.constant(0) },
+  { weight: 10, arbitrary: fc.constant(0) },
   { weight: 3, arbitrary: fc.constant(1) },
   { weight: 2, arbitrary: fc.constant(2) },
   { weight: 1, arbitrary: fc.integer({ min: 0, max: MAX_QUADRANT }) },
@@ -108,6 +114,8 @@ export function opArbs(callers: "any" | "aligned") {
     page_fault: fc.record({ kind: fc.constant("page_fault" as const), gfn, level, quadrant, write, nested }),
     fast_page_fault: fc.record({ kind: fc.constant("fast_page_fault" as const), gfn, level, quadrant, write }),
     hw_access: fc.record({ kind: fc.constant("hw_access" as const), gfn, level, quadrant, write, nested }),
+    /** A CPU write (sets D through a writable A/D-enabled spte). */
+    hw_write: fc.record({ kind: fc.constant("hw_access" as const), gfn, level, quadrant, write: fc.constant(true), nested: fc.constant(false) }),
     clear_young: fc.record({ kind: fc.constant("clear_young" as const), r: range, flush: fc.boolean() }).map(
       ({ kind, r, flush }) => ({ kind, start: r.start, end: r.end, flush }),
       (v) => {
@@ -126,5 +134,5 @@ export function opArbs(callers: "any" | "aligned") {
     zap_sp: fc.record({ kind: fc.constant("zap_sp" as const), gfn, level, quadrant, nested }),
     get_dirty_log: fc.record({ kind: fc.constant("get_dirty_log" as const), gfn }),
     write_protect_gfn: fc.record({ kind: fc.constant("write_protect_gfn" as const), gfn }),
-  } satisfies Record<LocklessOp["kind"], fc.Arbitrary<LocklessOp>>;
+  } satisfies Record<LocklessOp["kind"] | "hw_write", fc.Arbitrary<LocklessOp>>;
 }

@@ -9,21 +9,24 @@ import fc from "fast-check";
 import type { LocklessOp } from "../../model/lockless/operations";
 import type { Preemption } from "../../runtime/scheduler";
 import type { GeneratedRun, Variant } from "../subject";
-import { configArb, hotFaultArb, opArbs } from "./arbitraries";
+import { configArb, hotFaultArb, kvmConfigArbWith, opArbs, slotArb } from "./arbitraries";
 import { type LocklessTrace, type Role, ROLES } from "./trace_build";
 import { asLockless } from "./variants";
+import type { LocklessConfig } from "./world";
 
 type Weighted = Array<[fc.Arbitrary<LocklessOp>, number]>;
 const mix = (w: Weighted): fc.Arbitrary<LocklessOp> => fc.oneof(...w.map(([arbitrary, weight]) => ({ arbitrary, weight })));
+const list = (w: Weighted, maxLength: number): fc.Arbitrary<LocklessOp[]> => fc.array(mix(w), { maxLength });
+const none: fc.Arbitrary<LocklessOp[]> = fc.constant([]);
 
-function roleOps(callers: "any" | "aligned"): Record<Role, fc.Arbitrary<LocklessOp[]>> {
-  const a = opArbs(callers);
+/** Operations per role, for every actor. */
+function everyActor(a: ReturnType<typeof opArbs>): Record<Role, fc.Arbitrary<LocklessOp[]>> {
   return {
-    vcpu: fc.array(mix([[a.page_fault, 4], [a.fast_page_fault, 1], [a.hw_access, 1]]), { maxLength: 2 }),
-    mmu: fc.array(mix([[a.zap_sp, 2], [a.unmap_gfn_range, 2], [a.get_dirty_log, 2], [a.write_protect_gfn, 1], [a.page_fault, 1]]), { maxLength: 2 }),
-    ager: fc.array(mix([[a.clear_young, 3], [a.test_young, 1]]), { maxLength: 2 }),
-    guest: fc.array(mix([[a.hw_access, 2], [a.fast_page_fault, 2]]), { maxLength: 3 }),
-    ager2: fc.array(mix([[a.clear_young, 1], [a.test_young, 1]]), { maxLength: 1 }),
+    vcpu: list([[a.page_fault, 4], [a.fast_page_fault, 1], [a.hw_access, 1]], 2),
+    mmu: list([[a.zap_sp, 2], [a.unmap_gfn_range, 2], [a.get_dirty_log, 2], [a.write_protect_gfn, 1], [a.page_fault, 1]], 2),
+    ager: list([[a.clear_young, 3], [a.test_young, 1]], 2),
+    guest: list([[a.hw_access, 2], [a.fast_page_fault, 2]], 3),
+    ager2: list([[a.clear_young, 1], [a.test_young, 1]], 1),
   };
 }
 
@@ -33,10 +36,8 @@ function roleOps(callers: "any" | "aligned"): Record<Role, fc.Arbitrary<Lockless
  * the lockless paths act on: aged (access-tracked without EPT A/D), harvested
  * by the dirty log (write-protected, or D cleared with PML), write-tracked.
  */
-function setupArb(callers: "any" | "aligned"): fc.Arbitrary<LocklessOp[]> {
-  const a = opArbs(callers);
-  const after = mix([[a.clear_young, 3], [a.get_dirty_log, 3], [a.write_protect_gfn, 1], [a.hw_access, 1]]);
-  return fc.tuple(fc.array(hotFaultArb, { minLength: 1, maxLength: 6 }), fc.array(after, { maxLength: 2 })).map(
+function setupArb(a: ReturnType<typeof opArbs>, after: Weighted): fc.Arbitrary<LocklessOp[]> {
+  return fc.tuple(fc.array(hotFaultArb, { minLength: 1, maxLength: 6 }), fc.array(mix(after), { maxLength: 2 })).map(
     ([faults, rest]) => [...faults, ...rest],
     (v) => {
       const ops = v as LocklessOp[];
@@ -50,16 +51,56 @@ function setupArb(callers: "any" | "aligned"): fc.Arbitrary<LocklessOp[]> {
 const threadId = fc.integer({ min: 0, max: ROLES.length - 1 });
 export const preemptionArb: fc.Arbitrary<Preemption> = fc.record({ thread: threadId, after: fc.integer({ min: 0, max: 100 }), to: threadId });
 
+interface Mix {
+  readonly config: fc.Arbitrary<LocklessConfig>;
+  readonly setup: fc.Arbitrary<LocklessOp[]>;
+  readonly ops: Record<Role, fc.Arbitrary<LocklessOp[]>>;
+}
+
+/**
+ * The actor mixes of spec §5.3, each a trace generator of the same shape:
+ * every actor on any configuration; the lock holders, the ager and the fast
+ * page fault on A/D-disabled sptes ({W, S, F}, {Z, S}); the PML dirty log, the
+ * lock holders and the CPU's D on A/D-enabled sptes ({W, Z, H}); two agers
+ * against faults and zaps ({S, S}, {V/Z, S}).
+ */
+function mixes(callers: "any" | "aligned"): Array<{ weight: number; mix: Mix }> {
+  const a = opArbs(callers);
+  const every = everyActor(a);
+  const config = (fixed: Parameters<typeof kvmConfigArbWith>[0]) => fc.record({ kvm: kvmConfigArbWith(fixed), slot: slotArb });
+  const writers = list([[a.zap_sp, 2], [a.unmap_gfn_range, 1], [a.get_dirty_log, 2], [a.write_protect_gfn, 2], [a.page_fault, 1]], 2);
+  return [
+    { weight: 4, mix: { config: configArb, setup: setupArb(a, [[a.clear_young, 3], [a.get_dirty_log, 4], [a.write_protect_gfn, 1], [a.hw_access, 1]]), ops: every } },
+    {
+      weight: 2,
+      mix: { config: config({ kvm_ad_enabled: false }), setup: setupArb(a, [[a.clear_young, 2], [a.get_dirty_log, 1]]), ops: { vcpu: none, mmu: writers, ager: list([[a.clear_young, 1]], 1), guest: list([[a.fast_page_fault, 2], [a.hw_access, 1]], 2), ager2: none } },
+    },
+    {
+      weight: 2,
+      mix: {
+        config: config({ kvm_ad_enabled: true, dirtyLogging: true, pml: true }),
+        setup: setupArb(a, [[a.get_dirty_log, 1]]),
+        ops: { vcpu: none, mmu: list([[a.zap_sp, 2], [a.unmap_gfn_range, 1], [a.write_protect_gfn, 2]], 2), ager: list([[a.clear_young, 1]], 1), guest: list([[a.hw_write, 1]], 2), ager2: none },
+      },
+    },
+    { weight: 1, mix: { config: configArb, setup: setupArb(a, [[a.clear_young, 1]]), ops: { ...every, guest: none, ager2: list([[a.clear_young, 1], [a.test_young, 1]], 2) } } },
+  ];
+}
+
 export function locklessRunArb(v: Variant): fc.Arbitrary<GeneratedRun> {
-  const callers = asLockless(v).kernelDesign.callers;
-  const ops = roleOps(callers);
-  const trace: fc.Arbitrary<LocklessTrace> = fc.record({
-    subject: fc.constant("lockless-aging"),
-    design: fc.constant(v.design.name),
-    config: configArb,
-    setup: setupArb(callers),
-    threads: fc.tuple(...ROLES.map((role) => fc.record({ role: fc.constant(role), ops: ops[role] }))),
-    preemptions: fc.array(preemptionArb, { maxLength: 5 }),
-  });
+  const design = v.design.name;
+  const trace = fc.oneof(
+    ...mixes(asLockless(v).kernelDesign.callers).map(({ weight, mix }) => ({
+      weight,
+      arbitrary: fc.record({
+        subject: fc.constant("lockless-aging"),
+        design: fc.constant(design),
+        config: mix.config,
+        setup: mix.setup,
+        threads: fc.tuple(...ROLES.map((role) => fc.record({ role: fc.constant(role), ops: mix.ops[role] }))),
+        preemptions: fc.array(preemptionArb, { maxLength: 5 }),
+      }) as fc.Arbitrary<LocklessTrace>,
+    })),
+  );
   return fc.record({ trace, seed: fc.nat() });
 }

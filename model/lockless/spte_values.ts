@@ -58,7 +58,7 @@ export function dirtyLogProtected(s: Spte, pml: boolean): Spte {
 
 export function sameSpte(a: Spte | null | undefined, b: Spte | null | undefined): boolean {
   if (!a || !b) return !a && !b;
-  return (Object.keys(a) as Array<keyof Spte>).every((k) => a[k] === b[k]);
+  return a.pfn === b.pfn && a.large === b.large && a.ad === b.ad && a.r === b.r && a.w === b.w && a.x === b.x && a.savedR === b.savedR && a.savedX === b.savedX && a.accessed === b.accessed && a.dirty === b.dirty && a.mmuWritable === b.mmuWritable && a.hostWritable === b.hostWritable;
 }
 
 /** The fields two sptes differ in (for messages). */

@@ -1,9 +1,10 @@
 /**
  * Every write of a spte, judged at the step it reaches memory:
  *
- *   LOST-UPDATE  an mmu_lock holder's plain store overwrites a change another
- *                thread made since the holder read the spte (spec §3 S6); the
- *                Accessed bit of an A/D-enabled spte is exempt (spec §2.8)
+ *   LOST-UPDATE  an mmu_lock holder's plain store undoes a change another
+ *                thread made since the holder read the spte (a bit that changed
+ *                since the read changes again; spec §3 S6); the Accessed bit
+ *                of an A/D-enabled spte is exempt (spec §2.8)
  *   then model/lockless/spte_rules.ts: NO-RESURRECT, AT-ROUNDTRIP,
  *                NO-LOST-DIRTY, SPTE-STEP for the operation that wrote it
  *
@@ -32,9 +33,14 @@ export interface LostUpdate {
 }
 export type LostUpdateObserver = (f: Finding, lost: LostUpdate) => void;
 
-/** Do two values of a spte differ only in A, on an A/D-enabled spte? */
-function onlyAccessed(a: number, b: number): boolean {
-  return (a ^ b) === SPTE.A && (a & SPTE.AD_DISABLED) === 0;
+/**
+ * The bits a store of `now` over `old` undoes of what other threads changed
+ * since the holder read `read`, less the Accessed bit of an A/D-enabled spte
+ * (lossy by design, spec §2.8).
+ */
+function undone(read: number, old: number, now: number): number {
+  const bits = (read ^ old) & (old ^ now);
+  return old & SPTE.AD_DISABLED ? bits : bits & ~SPTE.A;
 }
 
 export class SpteWrites {
@@ -59,7 +65,7 @@ export class SpteWrites {
     this.count();
     let before = old;
     const read = this.loaded.get(t)?.get(addr);
-    if (plainStoreUnderLock && read !== undefined && read !== old && !onlyAccessed(read, old)) {
+    if (plainStoreUnderLock && read !== undefined && undone(read, old, now) !== 0) {
       const f: Finding = { invariant: "LOST-UPDATE", detail: `${t.name}'s plain store of ${hx(now)} overwrites ${hx(old)}; it read ${hx(read)}, another thread changed it since` };
       if (this.observe === null) throw Violation.of(f);
       this.observe(f, { addr, read, old, now });

@@ -9,7 +9,7 @@
 import { coveredIndices, hvaRangeToGfns, levels } from "../geometry";
 import { type ModelState, rmapKey, type SpteRef } from "../state";
 import { isAccessed, markForAccessTrack } from "../spte_values";
-import { type Result, rmapSptes, setSpte } from "./primitives";
+import { type Result, rmapSptes, updateSptes } from "./primitives";
 
 /** The sptes of every rmap the gfn range [start, end) covers, level by level. */
 export function sptesCovering(s: ModelState, start: number, end: number): SpteRef[] {
@@ -24,15 +24,8 @@ export function sptesCovering(s: ModelState, start: number, end: number): SpteRe
 export function clearYoung(s0: ModelState, hvaStart: number, hvaEnd: number): Result {
   const r = hvaRangeToGfns(s0.slot, hvaStart, hvaEnd);
   if (!r) return { s: s0, ret: 0 };
-  let s = s0;
-  let young = false;
-  for (const ref of sptesCovering(s0, r.start, r.end)) {
-    const v = s.sptes.get(ref)!;
-    if (!isAccessed(v)) continue;
-    young = true;
-    s = setSpte(s, ref, markForAccessTrack(v));
-  }
-  return { s, ret: young ? 1 : 0 };
+  const young = sptesCovering(s0, r.start, r.end).filter((ref) => isAccessed(s0.sptes.get(ref)!));
+  return { s: updateSptes(s0, young, markForAccessTrack), ret: young.length > 0 ? 1 : 0 };
 }
 
 /** kvm_mmu_notifier_test_young(hva): 1 when an accessed spte maps the page. No change. */

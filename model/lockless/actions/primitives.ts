@@ -50,6 +50,14 @@ export function setSpte(s: ModelState, ref: SpteRef, v: Spte): ModelState {
   return { ...s, sptes: new Map(s.sptes).set(ref, v) };
 }
 
+/** Apply `f` to each of `refs` (present sptes), copying the spte map once. */
+export function updateSptes(s: ModelState, refs: readonly SpteRef[], f: (v: Spte) => Spte): ModelState {
+  if (refs.length === 0) return s;
+  const sptes = new Map(s.sptes);
+  for (const ref of refs) sptes.set(ref, f(sptes.get(ref)!));
+  return { ...s, sptes };
+}
+
 export function addToRmap(s: ModelState, key: RmapKey, ref: SpteRef): ModelState {
   const rmaps = new Map(s.rmaps);
   rmaps.set(key, new Set(rmaps.get(key) ?? []).add(ref));
