@@ -8,6 +8,10 @@
  *       mmu_spte_update's read and xchg: an access tracking that lands in
  *       between is undone even by the xchg of the merged code (the spte comes
  *       back young); only Accessed information is lost.
+ *   L4  the same two reads let a lock holder lose a D bit: mmu_spte_update
+ *       chooses WRITE_ONCE from its own read (W and D set: "not volatile"),
+ *       but stores the value spte_write_protect computed from the earlier read
+ *       (D clear), so a D the CPU set between the two reads is lost.
  */
 import { operation, type LocklessTrace } from "../checker/lockless/trace_build";
 import { buildLocklessTrace } from "../checker/lockless/trace_build";
@@ -82,6 +86,35 @@ describe("findings on the merged code", () => {
     for (const r of window) {
       const v = final(r);
       expect([isAccessTracked(v), v.accessed, v.w, v.mmuWritable]).toEqual([false, true, false, false]);
+    }
+  });
+
+  test("L4: a D bit the CPU sets between spte_write_protect's read and mmu_spte_update's read is lost by its plain store", () => {
+    const trace: LocklessTrace = {
+      subject: LOCKLESS.name,
+      design: "merged",
+      config: { kvm: { ...config(true).kvm, dirtyLogging: true, pml: true }, slot: { baseGfn: 0, npages: 2, userspaceAddr: 0x40 } },
+      // A writable spte whose D the PML harvest cleared (W stays: PML tracks by D).
+      setup: [{ kind: "page_fault", gfn: 0, level: 1, quadrant: 0, write: true, nested: false }, { kind: "get_dirty_log", gfn: 0 }],
+      threads: [
+        { role: "mmu", ops: [{ kind: "write_protect_gfn", gfn: 0 }] },
+        { role: "guest", ops: [{ kind: "hw_access", gfn: 0, level: 1, quadrant: 0, write: true, nested: false }] },
+      ],
+      preemptions: [],
+    };
+    const runs = schedulesUpTo(trace, lvariant("merged"), 2);
+    expect(runs.filter((r) => r.violation !== null)).toEqual([]);
+    const at = (r: (typeof runs)[number], prefix: string) => r.labels.findIndex((l) => l.startsWith(prefix));
+    const between = runs.filter((r) => {
+      const walk = at(r, "1:hw_access: page walk");
+      return at(r, "0:spte_write_protect: spte = *sptep") < walk && walk < at(r, "0:mmu_spte_update: load *sptep");
+    });
+    expect(between.length).toBeGreaterThan(0);
+    for (const r of between) {
+      const kvm = r.world.kvm;
+      const v = decodeSpte(kvm.mem.peek(kvm.mem.peek(fieldOf(kvm.active_mmu_pages[0]!, MMU_PAGE.spt))))!;
+      expect([v.dirty, v.w, v.mmuWritable]).toEqual([false, false, false]);
+      expect(r.labels).toContain("0:mmu_spte_update: __update_clear_spte_fast: WRITE_ONCE(*sptep, spte)");
     }
   });
 });

@@ -129,8 +129,8 @@ export const LOCKLESS_INVARIANTS = [
     when: ["step"],
     source: "spec §3 S4 [C, I]",
     statement: [
-      "a set D bit is cleared only by the PML dirty-log harvest, a fault's new value or a zap; nothing without",
-      "mmu_lock clears W of an A/D-enabled spte (access tracking an A/D-disabled one drops W by design)",
+      "nothing without mmu_lock (the ager, the fast page fault, the CPU) clears D, or W of an A/D-enabled spte;",
+      "only mmu_lock holders remove dirty state (access tracking an A/D-disabled spte drops W by design)",
     ],
   },
   {

@@ -9,10 +9,9 @@
  * spte from `before` (its value just before the write, or, for a lock
  * holder's plain store, what it read: see the checker) to `after`, and which
  * invariant a forbidden change breaks, in this order: NO-RESURRECT,
- * AT-ROUNDTRIP, NO-LOST-DIRTY (D cleared other than by the dirty-log harvest,
- * a zap or a fault installing a new value; W of an A/D-enabled spte cleared without mmu_lock; access tracking
- * an A/D-disabled spte drops W by design, the page was logged when W was
- * granted), then SPTE-STEP.
+ * AT-ROUNDTRIP, NO-LOST-DIRTY (D, or W of an A/D-enabled spte, cleared by a
+ * thread without mmu_lock; access tracking an A/D-disabled spte drops W by
+ * design, the page was logged when W was granted), then SPTE-STEP.
  */
 import { faultLevel } from "./actions/fault";
 import { canBeFast, fastPfNewSpte } from "./actions/vcpu";
@@ -87,13 +86,14 @@ function expected(s: ModelState, op: LocklessOp, site: SpteSite, before: Spte): 
  * computes its new value from its own earlier read (spte_write_protect reads
  * *sptep, then mmu_spte_update reads again and writes), so a change by a
  * lockless thread in between is overwritten even by the xchg path: an access
- * tracking undone (the spte it read is the young one) or a fast page fault's
- * restore undone (the spte it read is the access-tracked one). Either way only
- * Accessed information is lost; what the written value says about
- * protections is still the lock holder's own operation's.
+ * tracking undone (the spte it read is the young one), a fast page fault's
+ * restore undone (the spte it read is the access-tracked one), or a D bit the
+ * CPU set in between lost (the spte it read was clean; spec §3 S4 lets an
+ * mmu_lock holder remove D; docs/findings-lockless.md L4). What the written
+ * value says about protections is still the lock holder's own operation's.
  */
 function lockHolderBases(before: Spte): Spte[] {
-  if (before.ad) return [before];
+  if (before.ad) return before.dirty ? [before, { ...before, dirty: false }] : [before];
   return isAccessTracked(before) ? [before, { ...restoreAccTrack(before), accessed: true }] : [before, markForAccessTrack(before)];
 }
 
@@ -126,8 +126,8 @@ export function judgeSpteWrite(s: ModelState, op: LocklessOp, site: SpteSite, be
   const holder = LOCK_HOLDER_OPS.has(op.kind);
   const rt = !holder && after ? roundTrip(before, after) : null;
   if (rt) return rt;
-  if (before.dirty && after && !after.dirty && op.kind !== "get_dirty_log" && op.kind !== "page_fault") return fail("NO-LOST-DIRTY", `${op.kind} clears D`);
-  if (before.ad && before.w && after && !after.w && !holder) return fail("NO-LOST-DIRTY", `${op.kind}, which holds no mmu_lock, clears W of an A/D-enabled spte`);
+  if (!holder && after && before.dirty && !after.dirty) return fail("NO-LOST-DIRTY", `${op.kind}, which holds no mmu_lock, clears D`);
+  if (!holder && after && before.ad && before.w && !after.w) return fail("NO-LOST-DIRTY", `${op.kind}, which holds no mmu_lock, clears W of an A/D-enabled spte`);
   if (op.kind === "page_fault" && !after) return null; // __rmap_add's recycle zaps the whole rmap, its own spte too
   const want = expected(s, op, site, before);
   if (want === "drop") return after === null ? null : fail("SPTE-STEP", `${op.kind} may only drop this spte`);
