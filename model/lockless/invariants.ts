@@ -149,8 +149,8 @@ export const LOCKLESS_INVARIANTS = [
     when: ["step"],
     source: "spec §3 S6, §5.4 K7 [C]",
     statement: [
-      "an mmu_lock holder's plain store to a present spte never overwrites a change another thread made",
-      "after the holder read the spte, except the Accessed bit of an A/D-enabled spte (tolerated by design)",
+      "an mmu_lock holder's plain store to a present spte never undoes a change another thread made after",
+      "the holder last read the spte, except the Accessed bit of an A/D-enabled spte (tolerated by design)",
     ],
   },
   {

@@ -9,7 +9,9 @@
  */
 import { decodeSpte } from "../../../model/lockless/encoding";
 import type { LocklessOp } from "../../../model/lockless/operations";
+import { pagesAt } from "../../../model/lockless/geometry";
 import type { Spte } from "../../../model/lockless/state";
+import { WORD_BYTES } from "../../../runtime/memory";
 import type { Thread } from "../../../runtime/thread";
 import { Violation } from "../../violation";
 import type { LocklessWorld } from "../world";
@@ -37,7 +39,9 @@ export class DirtyLogRules {
   }
 
   opEnd(t: Thread, op: LocklessOp): void {
-    if (this.excusing.delete(t)) this.checkGfn(op.kind === "get_dirty_log" || op.kind === "fast_page_fault" ? op.gfn : -1, `when ${t.name}'s ${op.kind} returns`);
+    const excused = this.excusing.get(t);
+    this.excusing.delete(t);
+    if (excused !== undefined) this.checkGfn(excused, `when ${t.name}'s ${op.kind} returns`);
     if (op.kind === "write_protect_gfn") this.checkWriteTracked(t, op.gfn);
   }
 
@@ -55,15 +59,14 @@ export class DirtyLogRules {
     for (const p of livePages(kvm)) {
       for (let i = 0; i < kvm.cfg.sptesPerPage; i++) {
         const site = siteOf(kvm, p, i);
-        const v = decodeSpte(kvm.mem.peek(p.spt + i * 8));
-        if (v && gfn >= site.gfn && gfn < site.gfn + (1 << ((site.level - 1) * kvm.cfg.levelShift))) out.push({ v, where: `spte ${p.id}:${i}` });
+        const v = decodeSpte(kvm.mem.peek(p.spt + i * WORD_BYTES));
+        if (v && gfn >= site.gfn && gfn < site.gfn + pagesAt(this.w.geo, site.level)) out.push({ v, where: `spte ${p.id}:${i}` });
       }
     }
     return out;
   }
 
   private checkGfn(gfn: number, when: string): void {
-    if (gfn < 0) return;
     for (const { v, where } of this.sptesOf(gfn)) {
       this.count();
       if (v.w && this.trackedByW(v) && !this.logged(gfn)) throw new Violation("DIRTY-LOG", `${when}, ${where} of gfn 0x${gfn.toString(16)} is writable and the page is not logged dirty`);

@@ -18,6 +18,7 @@ import {
   headPointer,
   isMany,
 } from "../../../model/lockless/encoding";
+import { pagesAt } from "../../../model/lockless/geometry";
 import type { SpteSite } from "../../../model/lockless/spte_rules";
 import { WORD_BYTES } from "../../../runtime/memory";
 
@@ -146,7 +147,7 @@ export function spteAt(kvm: Kvm, sptep: number): { page: LivePage; index: number
 
 /** The site the model's spte rules are stated over. */
 export function siteOf(kvm: Kvm, page: LivePage, index: number): SpteSite {
-  return { gfn: page.gfn + index * (1 << ((page.level - 1) * kvm.cfg.levelShift)), level: page.level, quadrant: page.quadrant, direct: page.direct, adDisabled: page.adDisabled };
+  return { gfn: page.gfn + index * pagesAt(kvm.cfg, page.level), level: page.level, quadrant: page.quadrant, direct: page.direct, adDisabled: page.adDisabled };
 }
 
 /** The dirty bitmap's word for gfn (0 when the slot is not dirty-logged or gfn is outside it). */
