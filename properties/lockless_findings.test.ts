@@ -20,7 +20,7 @@ import { decodeSpte } from "../model/lockless/encoding";
 import { isAccessTracked } from "../model/lockless/spte_values";
 import type { LocklessOp } from "../model/lockless/operations";
 import { Thread } from "../runtime/thread";
-import { LOCKLESS, lvariant, schedulesUpTo } from "./lockless_support";
+import { LOCKLESS, lvariant, type ObservedRun, schedulesUpTo, stepIndex } from "./lockless_support";
 
 const config = (ad: boolean) => ({
   kvm: { PTE_LIST_EXT: 2, levelShift: 1, KVM_MAX_HUGEPAGE_LEVEL: 3, sptesPerPage: 4, kvm_ad_enabled: ad, dirtyLogging: false, pml: false, RMAP_RECYCLE_THRESHOLD: 1000 },
@@ -37,6 +37,12 @@ function runAlone(design: string, setup: LocklessOp[], op: LocklessOp, gfn: numb
   const sp = kvm.active_mmu_pages.find((p) => kvm.mem.peek(fieldOf(p, MMU_PAGE.level)) === level)!;
   const spt = kvm.mem.peek(fieldOf(sp, MMU_PAGE.spt));
   return { ret, spte: decodeSpte(kvm.mem.peek(fieldOf(spt, (gfn >> (level - 1)) % 4)))! };
+}
+
+/** The first spte of the first shadow page a run left (the traces below map one page). */
+function firstSpte(r: ObservedRun) {
+  const kvm = r.world.kvm;
+  return decodeSpte(kvm.mem.peek(kvm.mem.peek(fieldOf(kvm.active_mmu_pages[0]!, MMU_PAGE.spt))))!;
 }
 
 describe("findings on the merged code", () => {
@@ -71,20 +77,15 @@ describe("findings on the merged code", () => {
     };
     const runs = schedulesUpTo(trace, lvariant("merged"), 2);
     expect(runs.every((r) => r.violation === null && r.lost.length === 0)).toBe(true);
-    const final = (r: (typeof runs)[number]) => {
-      const kvm = r.world.kvm;
-      return decodeSpte(kvm.mem.peek(kvm.mem.peek(fieldOf(kvm.active_mmu_pages[0]!, MMU_PAGE.spt))))!;
-    };
-    const at = (r: (typeof runs)[number], prefix: string) => r.labels.findIndex((l) => l.startsWith(prefix));
     // The ager's cmpxchg lands after write tracking read the spte and before its xchg: nothing else writes the
     // spte in that window, so the cmpxchg wins, and the xchg then writes the value computed from the young spte.
     const window = runs.filter((r) => {
-      const age = at(r, "1:kvm_rmap_age_gfn_range: cmpxchg64");
-      return at(r, "0:spte_write_protect: spte = *sptep") < age && age < at(r, "0:mmu_spte_update: __update_clear_spte_slow");
+      const age = stepIndex(r, 1, "kvm_rmap_age_gfn_range", "cmpxchg");
+      return stepIndex(r, 0, "spte_write_protect", "load") < age && age < stepIndex(r, 0, "mmu_spte_update", "xchg");
     });
     expect(window.length).toBeGreaterThan(0);
     for (const r of window) {
-      const v = final(r);
+      const v = firstSpte(r);
       expect([isAccessTracked(v), v.accessed, v.w, v.mmuWritable]).toEqual([false, true, false, false]);
     }
   });
@@ -104,17 +105,15 @@ describe("findings on the merged code", () => {
     };
     const runs = schedulesUpTo(trace, lvariant("merged"), 2);
     expect(runs.filter((r) => r.violation !== null)).toEqual([]);
-    const at = (r: (typeof runs)[number], prefix: string) => r.labels.findIndex((l) => l.startsWith(prefix));
     const between = runs.filter((r) => {
-      const walk = at(r, "1:hw_access: page walk");
-      return at(r, "0:spte_write_protect: spte = *sptep") < walk && walk < at(r, "0:mmu_spte_update: load *sptep");
+      const walk = stepIndex(r, 1, "hw_access", "or_if");
+      return stepIndex(r, 0, "spte_write_protect", "load") < walk && walk < stepIndex(r, 0, "mmu_spte_update", "load");
     });
     expect(between.length).toBeGreaterThan(0);
     for (const r of between) {
-      const kvm = r.world.kvm;
-      const v = decodeSpte(kvm.mem.peek(kvm.mem.peek(fieldOf(kvm.active_mmu_pages[0]!, MMU_PAGE.spt))))!;
+      const v = firstSpte(r);
       expect([v.dirty, v.w, v.mmuWritable]).toEqual([false, false, false]);
-      expect(r.labels).toContain("0:mmu_spte_update: __update_clear_spte_fast: WRITE_ONCE(*sptep, spte)");
+      expect(stepIndex(r, 0, "mmu_spte_update", "store")).toBeGreaterThan(-1);
     }
   });
 });

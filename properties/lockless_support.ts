@@ -13,6 +13,7 @@ import type { LostUpdate } from "../checker/lockless/oracle/spte_writes";
 import { asViolation } from "../checker/violation";
 import { runThreads } from "../runtime/run";
 import type { Preemption, Scheduler } from "../runtime/scheduler";
+import type { StepOp } from "../runtime/step";
 import { PreemptiveScheduler } from "../runtime/schedulers/preemptive";
 
 export const LOCKLESS = resolveSubject("lockless-aging");
@@ -27,20 +28,36 @@ export interface ObservedRun {
   detail: string | null;
   /** LOST-UPDATE findings recorded on the way. */
   lost: LostUpdate[];
+  /** Step labels in run order, "thread:label" (a schedule's identity, never parsed). */
   labels: string[];
+  /** The thread (or store buffer) that made each step of `labels`. */
+  threads: number[];
+  /** The steps the threads performed (observed after each), as function and access. */
+  steps: StepOf[];
   preemptions: Preemption[];
   /** The world the run left (for reading the final memory). */
   world: LocklessWorld;
 }
+
+export interface StepOf {
+  thread: number;
+  fn: string;
+  op: StepOp;
+}
+
+/** Where thread `thread` first made an access `op` in function `fn` (-1: never). */
+export const stepIndex = (r: ObservedRun, thread: number, fn: string, op: StepOp): number =>
+  r.steps.findIndex((s) => s.thread === thread && s.fn === fn && s.op === op);
 
 /** Run a trace with LOST-UPDATE recorded instead of stopping the run. */
 export function runObserved(trace: LocklessTrace, v: LocklessVariant, opts: { tso?: boolean; scheduler?: Scheduler } = {}): ObservedRun {
   const lost: LostUpdate[] = [];
   const built = buildLocklessTrace(trace, v, { tso: opts.tso ?? false, full: false }, { observe: (_, l) => lost.push(l) });
   built.machine.observers.push(built.checker);
+  const steps: StepOf[] = [];
   const fail = (e: unknown): ObservedRun => {
     const viol = asViolation(e);
-    return { violation: viol.invariant, detail: viol.detail, lost, labels: [], preemptions: [], world: built.world };
+    return { violation: viol.invariant, detail: viol.detail, lost, labels: [], threads: [], steps, preemptions: [], world: built.world };
   };
   try {
     built.setup();
@@ -48,9 +65,14 @@ export function runObserved(trace: LocklessTrace, v: LocklessVariant, opts: { ts
     return fail(e);
   }
   built.machine.stepIndex = 0;
+  built.machine.observers.push({
+    afterStep: (_m, t, s) => void steps.push({ thread: t.id, fn: s.fn, op: s.op }),
+    opStart: () => undefined,
+    opEnd: () => undefined,
+  });
   const r = runThreads(built.machine, opts.scheduler ?? new PreemptiveScheduler(trace.preemptions), 5000, () => built.checker.atQuiescence());
   const v2 = r.failure === null ? null : asViolation(r.failure);
-  return { violation: v2?.invariant ?? null, detail: v2?.detail ?? null, lost, labels: r.trace.map((s) => `${s.thread}:${s.label}`), preemptions: r.preemptions, world: built.world };
+  return { violation: v2?.invariant ?? null, detail: v2?.detail ?? null, lost, labels: r.trace.map((s) => `${s.thread}:${s.label}`), threads: r.trace.map((s) => s.thread), steps, preemptions: r.preemptions, world: built.world };
 }
 
 /**
@@ -76,7 +98,7 @@ export function schedulesUpTo(trace: LocklessTrace, v: LocklessVariant, k: numbe
       const base = r.preemptions;
       const used = new Set(base.map((p) => `${p.thread}:${p.after}`));
       for (let thread = 0; thread < n; thread++) {
-        const steps = r.labels.filter((l) => l.startsWith(`${thread}:`)).length;
+        const steps = r.threads.filter((x) => x === thread).length;
         for (let after = 0; after <= steps; after++) {
           if (used.has(`${thread}:${after}`)) continue;
           for (let to = 0; to < n; to++) if (to !== thread) next.push([...base, { thread, after, to }]);
