@@ -51,6 +51,21 @@ describe("the jobs on the lockless subject", () => {
     expect(() => replay(file)).toThrow(BadInput);
   });
 
+  test("a file whose configuration or operations the kernel cannot have is bad input", () => {
+    const dir = mkdtempSync(join(tmpdir(), "rmapcheck-"));
+    const good = JSON.parse(readFileSync(join(__dirname, "corpus", "lockless", "merged-AGE-COVERAGE-seed1.json"), "utf8"));
+    const bad = (edit: (f: typeof good) => void): (() => unknown) => {
+      const f = structuredClone(good);
+      edit(f);
+      const file = join(dir, "bad.json");
+      writeFileSync(file, JSON.stringify(f));
+      return () => replay(file);
+    };
+    expect(bad((f) => Object.assign(f.trace.config.kvm, { kvm_ad_enabled: false, dirtyLogging: true, pml: true }))).toThrow(/PML without EPT A\/D/);
+    expect(bad((f) => (f.trace.setup[0] = { kind: "clear_young", start: 0x45, end: 0x45, flush: false }))).toThrow(/end must be above start/);
+    expect(bad((f) => (f.trace.setup[0] = { kind: "age_everything" }))).toThrow(BadInput);
+  });
+
   test("the mutant catalogue runs for the subject and detects every mutant on a small budget", () => {
     const r = runCatalogue({ ...base, runs: 3000 }, () => {}, LOCKLESS);
     expect(r.rows.map((x) => x.name)).toEqual(LOCKLESS_MUTANTS.map((m) => m.name));

@@ -3,7 +3,8 @@
  * operations (spec §5.3): one slot of 2-8 pages, two pages per huge page per
  * level (levelShift 1, three levels), 4 sptes per shadow page, PTE_LIST_EXT
  * mostly 2 (multi-desc lists cheaply) and sometimes 3 or the kernel's 14,
- * EPT A/D on or off, dirty logging with or without PML. Operations are skewed
+ * EPT A/D on or off, dirty logging with or without PML (PML only with EPT
+ * A/D, as vmx's hardware_setup allows). Operations are skewed
  * towards a hot spot (gfn 0-1, quadrants 0-2) so that threads meet on the same
  * sptes and rmaps; the rest of the range stays reachable.
  */
@@ -30,7 +31,8 @@ export function kvmConfigArbWith(fixed: Partial<Pick<LocklessKvmConfig, "kvm_ad_
       RMAP_RECYCLE_THRESHOLD: fc.constantFrom<number>(1000, 1000, 1000, 2),
     })
     .map(
-      (r) => ({ ...r, levelShift: 1, KVM_MAX_HUGEPAGE_LEVEL: 3, sptesPerPage: 4, pml: r.dirtyLogging && r.pml }),
+      // PML needs EPT A/D bits (vmx hardware_setup clears enable_pml without enable_ept_ad_bits).
+      (r) => ({ ...r, levelShift: 1, KVM_MAX_HUGEPAGE_LEVEL: 3, sptesPerPage: 4, pml: r.dirtyLogging && r.pml && r.kvm_ad_enabled }),
       (v) => {
         const c = v as LocklessKvmConfig;
         return { PTE_LIST_EXT: c.PTE_LIST_EXT, kvm_ad_enabled: c.kvm_ad_enabled, dirtyLogging: c.dirtyLogging, pml: c.pml, RMAP_RECYCLE_THRESHOLD: c.RMAP_RECYCLE_THRESHOLD };

@@ -47,6 +47,7 @@ export function checkLocklessConfig(raw: unknown, fail: Fail): void {
   int(fail, k.sptesPerPage, "config.kvm.sptesPerPage", 1, 512);
   int(fail, k.RMAP_RECYCLE_THRESHOLD, "config.kvm.RMAP_RECYCLE_THRESHOLD", 0, 1 << 20);
   for (const f of ["kvm_ad_enabled", "dirtyLogging", "pml"]) if (typeof k[f] !== "boolean") fail(`config.kvm.${f} must be true or false`);
+  if (k.pml === true && k.kvm_ad_enabled !== true) fail("config.kvm.pml needs kvm_ad_enabled (vmx: no PML without EPT A/D bits)");
   int(fail, cfg.slot.baseGfn, "config.slot.baseGfn", 0, 1 << 16);
   int(fail, cfg.slot.npages, "config.slot.npages", 1, 4096);
   int(fail, cfg.slot.userspaceAddr, "config.slot.userspaceAddr", 0, 1 << 16);
