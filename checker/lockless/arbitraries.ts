@@ -68,15 +68,23 @@ const write = fc.oneof({ weight: 2, arbitrary: fc.constant(true) }, { weight: 1,
 const nested = fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) });
 const hva = gfn.map((g) => HVA_BASE + g, (v) => (v as number) - HVA_BASE);
 
-/** A set-up fault: mostly gfn 0 at 4K, spread over quadrants, so that one rmap holds PTE_LIST_EXT + 1 entries. */
-export const hotFaultArb: fc.Arbitrary<LocklessOp> = fc.record({
-  kind: fc.constant("page_fault" as const),
-  gfn: fc.oneof({ weight: 8, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.integer({ min: 1, max: 3 }) }),
-  level: fc.oneof({ weight: 8, arbitrary: fc.constant(1) }, { weight: 2, arbitrary: fc.integer({ min: 2, max: 3 }) }),
-  quadrant: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.integer({ min: 1, max: 3 }) }),
-  write,
-  nested,
-});
+/**
+ * A set-up fault: mostly gfn 0 at 4K, spread over quadrants, so that one rmap
+ * holds PTE_LIST_EXT + 1 entries; `nestedArb` says how often the spte is a
+ * nested one (A/D-disabled whatever the EPT A/D setting).
+ */
+export function hotFaultArbWith(nestedArb: fc.Arbitrary<boolean> = nested): fc.Arbitrary<LocklessOp> {
+  return fc.record({
+    kind: fc.constant("page_fault" as const),
+    gfn: fc.oneof({ weight: 8, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.integer({ min: 1, max: 3 }) }),
+    level: fc.oneof({ weight: 8, arbitrary: fc.constant(1) }, { weight: 2, arbitrary: fc.integer({ min: 2, max: 3 }) }),
+    quadrant: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.integer({ min: 1, max: 3 }) }),
+    write,
+    nested: nestedArb,
+  });
+}
+
+export const hotFaultArb: fc.Arbitrary<LocklessOp> = hotFaultArbWith();
 
 /**
  * hva ranges for aging: "aligned" callers deliver single pages or ranges on

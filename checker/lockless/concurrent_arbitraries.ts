@@ -9,7 +9,7 @@ import fc from "fast-check";
 import type { LocklessOp } from "../../model/lockless/operations";
 import type { Preemption } from "../../runtime/scheduler";
 import type { GeneratedRun, Variant } from "../subject";
-import { configArb, hotFaultArb, kvmConfigArbWith, opArbs, slotArb } from "./arbitraries";
+import { configArb, hotFaultArb, hotFaultArbWith, kvmConfigArbWith, opArbs, slotArb } from "./arbitraries";
 import { type LocklessTrace, type Role, ROLES } from "./trace_build";
 import { asLockless } from "./variants";
 import type { LocklessConfig } from "./world";
@@ -36,8 +36,8 @@ function everyActor(a: ReturnType<typeof opArbs>): Record<Role, fc.Arbitrary<Loc
  * the lockless paths act on: aged (access-tracked without EPT A/D), harvested
  * by the dirty log (write-protected, or D cleared with PML), write-tracked.
  */
-function setupArb(a: ReturnType<typeof opArbs>, after: Weighted): fc.Arbitrary<LocklessOp[]> {
-  return fc.tuple(fc.array(hotFaultArb, { minLength: 1, maxLength: 6 }), fc.array(mix(after), { maxLength: 2 })).map(
+function setupArb(after: Weighted, faults: fc.Arbitrary<LocklessOp> = hotFaultArb): fc.Arbitrary<LocklessOp[]> {
+  return fc.tuple(fc.array(faults, { minLength: 1, maxLength: 6 }), fc.array(mix(after), { maxLength: 2 })).map(
     ([faults, rest]) => [...faults, ...rest],
     (v) => {
       const ops = v as LocklessOp[];
@@ -61,7 +61,9 @@ interface Mix {
  * The actor mixes of spec §5.3, each a trace generator of the same shape:
  * every actor on any configuration; the lock holders, the ager and the fast
  * page fault on A/D-disabled sptes ({W, S, F}, {Z, S}); the PML dirty log, the
- * lock holders and the CPU's D on A/D-enabled sptes ({W, Z, H}); two agers
+ * lock holders and the CPU's D on A/D-enabled sptes ({W, Z, H}); the PML
+ * harvest against the ager and the fast page fault on nested, A/D-disabled
+ * sptes ({H, S, F}); two agers
  * against faults and zaps ({S, S}, {V/Z, S}).
  */
 function mixes(callers: "any" | "aligned"): Array<{ weight: number; mix: Mix }> {
@@ -70,20 +72,29 @@ function mixes(callers: "any" | "aligned"): Array<{ weight: number; mix: Mix }> 
   const config = (fixed: Parameters<typeof kvmConfigArbWith>[0]) => fc.record({ kvm: kvmConfigArbWith(fixed), slot: slotArb });
   const writers = list([[a.zap_sp, 2], [a.unmap_gfn_range, 1], [a.get_dirty_log, 2], [a.write_protect_gfn, 2], [a.page_fault, 1]], 2);
   return [
-    { weight: 4, mix: { config: configArb, setup: setupArb(a, [[a.clear_young, 3], [a.get_dirty_log, 4], [a.write_protect_gfn, 1], [a.hw_access, 1]]), ops: every } },
+    { weight: 4, mix: { config: configArb, setup: setupArb([[a.clear_young, 3], [a.get_dirty_log, 4], [a.write_protect_gfn, 1], [a.hw_access, 1]]), ops: every } },
     {
-      weight: 2,
-      mix: { config: config({ kvm_ad_enabled: false }), setup: setupArb(a, [[a.clear_young, 2], [a.get_dirty_log, 1]]), ops: { vcpu: none, mmu: writers, ager: list([[a.clear_young, 1]], 1), guest: list([[a.fast_page_fault, 2], [a.hw_access, 1]], 2), ager2: none } },
+      weight: 3,
+      mix: { config: config({ kvm_ad_enabled: false }), setup: setupArb([[a.clear_young, 2], [a.get_dirty_log, 1]]), ops: { vcpu: none, mmu: writers, ager: list([[a.clear_young, 1]], 1), guest: list([[a.fast_page_fault, 2], [a.hw_access, 1]], 2), ager2: none } },
     },
     {
       weight: 2,
       mix: {
         config: config({ kvm_ad_enabled: true, dirtyLogging: true, pml: true }),
-        setup: setupArb(a, [[a.get_dirty_log, 1]]),
+        setup: setupArb([[a.get_dirty_log, 1]]),
         ops: { vcpu: none, mmu: list([[a.zap_sp, 2], [a.unmap_gfn_range, 1], [a.write_protect_gfn, 2]], 2), ager: list([[a.clear_young, 1]], 1), guest: list([[a.hw_write, 1]], 2), ager2: none },
       },
     },
-    { weight: 1, mix: { config: configArb, setup: setupArb(a, [[a.clear_young, 1]]), ops: { ...every, guest: none, ager2: list([[a.clear_young, 1], [a.test_young, 1]], 2) } } },
+    {
+      weight: 1,
+      mix: {
+        config: config({ kvm_ad_enabled: true, dirtyLogging: true, pml: true }),
+        // Nested sptes: A/D-disabled under PML, which __rmap_clear_dirty write-protects atomically.
+        setup: setupArb([[a.clear_young, 1]], hotFaultArbWith(fc.constant(true))),
+        ops: { vcpu: none, mmu: list([[a.get_dirty_log, 2], [a.write_protect_gfn, 1]], 2), ager: list([[a.clear_young, 1]], 1), guest: list([[a.fast_page_fault, 1]], 2), ager2: none },
+      },
+    },
+    { weight: 1, mix: { config: configArb, setup: setupArb([[a.clear_young, 1]]), ops: { ...every, guest: none, ager2: list([[a.clear_young, 1], [a.test_young, 1]], 2) } } },
   ];
 }
 
