@@ -9,11 +9,14 @@
  *                       scenario for every design (bench/spin.ts)
  * Environment: BENCH_SEEDS (default 20); for the mutant catalogue BENCH_RUNS (concurrent runs
  * per check, default 20000) and BENCH_SEQUENCES (default 300). The verdict parts use the
- * main job's defaults (DEFAULT_CHECK), which is what they measure.
+ * main job's defaults (DEFAULT_CHECK), which is what they measure. BENCH_SUBJECT=name limits
+ * the designs, modes and mutants parts to one subject; each subject's tables sit between its
+ * own markers ("designs" / "bench" for the default subject, "designs:NAME" / "bench:NAME" and
+ * so on for the others).
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { benchStepping, DEFAULT_CHECK, resolveVariant } from "../checker";
+import { benchStepping, DEFAULT_CHECK, DEFAULT_SUBJECT, resolveVariant, type Subject, SUBJECTS } from "../checker";
 import { benchCompare } from "./compare";
 import { benchMutants } from "./mutants";
 import { correctModes, designVerdicts, windowVerdicts } from "./verdicts";
@@ -47,32 +50,36 @@ function stepping(): string[] {
 
 const ms = (x: number) => (Number.isNaN(x) ? "-" : f0(x));
 
-function designs(): string[] {
-  log(`[bench] designs, default options, ${SEEDS.length} seeds`);
-  const rows = designVerdicts(SEEDS, log);
+/** How a subject's main job is started, for the tables' command lines. */
+const command = (subject: Subject): string => (subject === DEFAULT_SUBJECT ? "npm start --" : `npx rmapcheck --subject ${subject.name}`);
+const titled = (title: string, subject: Subject): string => `${title}${subject === DEFAULT_SUBJECT ? "" : ` (subject \`${subject.name}\`)`}`;
+
+function designs(subject: Subject): string[] {
+  log(`[bench] designs of ${subject.name}, default options, ${SEEDS.length} seeds`);
+  const rows = designVerdicts(SEEDS, log, subject);
   const racy = rows.filter((r) => r.knownRace !== null);
   const clean = rows.filter((r) => r.knownRace === null);
   return [
-    "## Designs under the default options",
+    titled("## Designs under the default options", subject),
     "",
-    `Each design checked by the main job with its defaults only (\`npm start -- --design NAME --seed S\`: ${DEFAULT_CHECK.sequences} sequential command sequences, then at most ${f0(DEFAULT_CHECK.runs)} concurrent runs, ${DEFAULT_CHECK.scheduler}, SC) for S = 1-${SEEDS.length}. *Runs* and *ms* are to the first violation (over the seeds that found one); *max job ms* is the whole job, shrinking included, on the slowest seed.`,
+    `Each design checked by the main job with its defaults only (\`${command(subject)} --design NAME --seed S\`: ${DEFAULT_CHECK.sequences} sequential command sequences, then at most ${f0(DEFAULT_CHECK.runs)} concurrent runs, ${DEFAULT_CHECK.scheduler}, SC) for S = 1-${SEEDS.length}. *Runs* and *ms* are to the first violation (over the seeds that found one); *max job ms* is the whole job, shrinking included, on the slowest seed.`,
     "",
-    `Known races found on every seed: ${racy.filter((r) => r.detected === r.seeds).length}/${racy.length} designs. Designs with no known race passed on every seed: ${clean.filter((r) => r.detected === 0).length}/${clean.length}.`,
+    `Known violations found on every seed: ${racy.filter((r) => r.detected === r.seeds).length}/${racy.length} designs. Designs with none known passed on every seed: ${clean.filter((r) => r.detected === 0).length}/${clean.length}.`,
     "",
-    "| design | known race | violation on | invariants | median runs | max runs | median ms | max ms | max job ms |",
+    "| design | known violation | violation on | invariants | median runs | max runs | median ms | max ms | max job ms |",
     "|---|---|---|---|---|---|---|---|---|",
     ...rows.map((r) => `| \`${r.name}\` | ${r.knownRace ?? "none"} | ${r.detected}/${r.seeds} | ${r.invariants.join(", ") || "-"} | ${ms(r.medianRuns)} | ${r.detected ? f0(r.maxRuns) : "-"} | ${ms(r.medianMs)} | ${r.detected ? f0(r.maxMs) : "-"} | ${f0(r.maxTotalMs)} |`),
   ];
 }
 
-function modes(): string[] {
-  log(`[bench] designs with no known race, every scheduler and memory model, ${SEEDS.length} seeds`);
-  const rows = correctModes(SEEDS, log);
+function modes(subject: Subject): string[] {
+  log(`[bench] designs of ${subject.name} with no known violation, every scheduler and memory model, ${SEEDS.length} seeds`);
+  const rows = correctModes(SEEDS, log, subject);
   const all = rows.every((r) => r.passed === r.seeds);
   return [
-    "## The designs with no known race, in every sampled mode",
+    titled("## The designs with no known violation, in every sampled mode", subject),
     "",
-    `The default budget (\`npm start -- --design NAME --seed S [--scheduler X] [--tso]\`) for S = 1-${SEEDS.length}, under each scheduler and each memory model. A pass here is "no violation in ${f0(DEFAULT_CHECK.runs)} sampled runs per seed", not a proof.`,
+    `The default budget (\`${command(subject)} --design NAME --seed S [--scheduler X] [--tso]\`) for S = 1-${SEEDS.length}, under each scheduler and each memory model. A pass here is "no violation in ${f0(DEFAULT_CHECK.runs)} sampled runs per seed", not a proof.`,
     "",
     `Every row passed on every seed: ${all ? "yes" : "NO (see the failures column)"}.`,
     "",
@@ -99,14 +106,14 @@ function windows(): string[] {
   ];
 }
 
-function mutants(): string[] {
-  log(`[bench] mutant catalogue on ${SEEDS.length} seeds`);
-  const rows = benchMutants(SEEDS, RUNS, SEQUENCES, log);
+function mutants(subject: Subject): string[] {
+  log(`[bench] mutant catalogue of ${subject.name} on ${SEEDS.length} seeds`);
+  const rows = benchMutants(SEEDS, RUNS, SEQUENCES, log, subject);
   const all = rows.every((r) => r.detectedOn === r.seeds);
   const fast = rows.filter((r) => r.medianMs < 1000).length;
   const within = rows.filter((r) => r.maxMs < 10000).length;
   return [
-    `Measured by \`npm run bench\` on ${machine()}: every mutant checked by the main job (${SEQUENCES} sequences, then up to ${f0(RUNS)} concurrent runs) on seeds 1-${SEEDS.length}. *ms* is wall-clock time to detection (the first violation seen); *total* adds fast-check shrinking, the search for shorter counterexamples and 1-minimisation. A seed that finds nothing counts its whole budget.`,
+    `Measured by \`npm run bench\`${subject === DEFAULT_SUBJECT ? "" : ` (subject \`${subject.name}\`)`} on ${machine()}: every mutant checked by the main job (${SEQUENCES} sequences, then up to ${f0(RUNS)} concurrent runs) on seeds 1-${SEEDS.length}. *ms* is wall-clock time to detection (the first violation seen); *total* adds fast-check shrinking, the search for shorter counterexamples and 1-minimisation. A seed that finds nothing counts its whole budget.`,
     "",
     `Detected on every seed: ${rows.filter((r) => r.detectedOn === r.seeds).length}/${rows.length}${all ? "" : " (see the rows below)"}. Median under 1 s: ${fast}/${rows.length}. Every seed under 10 s: ${within}/${rows.length}.`,
     "",
@@ -151,12 +158,21 @@ function ensureMarkers(name: string): void {
   const text = readFileSync(BENCH, "utf8");
   if (!text.includes(`<!-- ${name}:begin -->`)) writeFileSync(BENCH, `${text.trimEnd()}\n\n<!-- ${name}:begin -->\n<!-- ${name}:end -->\n`);
 }
-for (const [name, part] of [["designs", designs], ["modes", modes], ["windows", windows]] as const) {
-  if (!parts.includes(name)) continue;
-  ensureMarkers(name);
-  replaceBetween(BENCH, `<!-- ${name}:begin -->`, `<!-- ${name}:end -->`, part());
+const subjects = SUBJECTS.filter((x) => (process.env.BENCH_SUBJECT ?? x.name) === x.name);
+for (const subject of subjects) {
+  const suffix = subject === DEFAULT_SUBJECT ? "" : `:${subject.name}`;
+  for (const [name, part] of [["designs", designs], ["modes", modes]] as const) {
+    if (!parts.includes(name)) continue;
+    ensureMarkers(`${name}${suffix}`);
+    replaceBetween(BENCH, `<!-- ${name}${suffix}:begin -->`, `<!-- ${name}${suffix}:end -->`, part(subject));
+  }
+  if (parts.includes("mutants")) replaceBetween("docs/mutants.md", `<!-- bench${suffix}:begin -->`, `<!-- bench${suffix}:end -->`, mutants(subject));
 }
-if (parts.includes("mutants")) replaceBetween("docs/mutants.md", "<!-- bench:begin -->", "<!-- bench:end -->", mutants());
+// The race windows are the 2013 series' (checker/series/windows.ts).
+if (parts.includes("windows") && subjects.includes(DEFAULT_SUBJECT)) {
+  ensureMarkers("windows");
+  replaceBetween(BENCH, "<!-- windows:begin -->", "<!-- windows:end -->", windows());
+}
 if (parts.includes("compare")) benchCompare(machine(), log);
 if (parts.includes("exhaustive")) void import("./spin").then((m) => m.spinBench(log)).then(() => log("[bench] done"));
 else log("[bench] done");

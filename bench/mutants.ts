@@ -2,7 +2,7 @@
  * The mutant catalogue on many seeds: time and runs to detection, and the
  * counterexample sizes.
  */
-import { catalogue, check, type CheckRequest, DEFAULT_CHECK } from "../checker";
+import { catalogue, check, type CheckRequest, DEFAULT_CHECK, DEFAULT_SUBJECT, type Subject } from "../checker";
 import { median } from "./verdicts";
 
 export interface MutantBench {
@@ -26,8 +26,8 @@ function options(seed: number, runs: number, sequences: number): Omit<CheckReque
   return { ...DEFAULT_CHECK, seed, runs, sequences };
 }
 
-export function benchMutants(seeds: number[], runs: number, sequences: number, log: (s: string) => void): MutantBench[] {
-  return catalogue().map((variant) => {
+export function benchMutants(seeds: number[], runs: number, sequences: number, log: (s: string) => void, subject: Subject = DEFAULT_SUBJECT): MutantBench[] {
+  return catalogue(subject).map((variant) => {
     const m = variant.mutant!;
     const ms: number[] = [];
     const total: number[] = [];

@@ -4,7 +4,7 @@
  * known race under every scheduler and memory model, and how often the search
  * reaches the race windows the hand-written race tests build.
  */
-import { check, DEFAULT_CHECK, listing, resolveVariant, type SchedulerName, windowReach } from "../checker";
+import { check, DEFAULT_CHECK, DEFAULT_SUBJECT, listing, resolveVariant, type SchedulerName, type Subject, windowReach } from "../checker";
 
 export interface DesignRow {
   name: string;
@@ -27,9 +27,9 @@ export function median(xs: number[]): number {
   return s.length === 0 ? NaN : s[Math.floor((s.length - 1) / 2)]!;
 }
 
-export function designVerdicts(seeds: number[], log: (s: string) => void): DesignRow[] {
-  return listing().designs.map((d) => {
-    const variant = resolveVariant(d.name, null);
+export function designVerdicts(seeds: number[], log: (s: string) => void, subject: Subject = DEFAULT_SUBJECT): DesignRow[] {
+  return listing(subject).designs.map((d) => {
+    const variant = resolveVariant(d.name, null, subject);
     const runs: number[] = [];
     const ms: number[] = [];
     const inv = new Set<string>();
@@ -65,10 +65,10 @@ export interface ModeRow {
 export const SCHEDULERS: readonly SchedulerName[] = ["pct", "random", "preemptions"];
 
 /** The designs with no known race, under each scheduler and memory model, with the default budget. */
-export function correctModes(seeds: number[], log: (s: string) => void): ModeRow[] {
+export function correctModes(seeds: number[], log: (s: string) => void, subject: Subject = DEFAULT_SUBJECT): ModeRow[] {
   const rows: ModeRow[] = [];
-  for (const d of listing().designs.filter((x) => x.knownRace === null)) {
-    const variant = resolveVariant(d.name, null);
+  for (const d of listing(subject).designs.filter((x) => x.knownRace === null)) {
+    const variant = resolveVariant(d.name, null, subject);
     for (const scheduler of SCHEDULERS) {
       for (const tso of [false, true]) {
         const row: ModeRow = { design: d.name, scheduler, tso, seeds: seeds.length, passed: 0, failures: [], steps: 0, checks: 0, maxMs: 0 };

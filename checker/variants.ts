@@ -5,13 +5,14 @@
  * the rest of the checker receives a Variant.
  */
 import { BadInput } from "./bad_input";
+import { lockless } from "./lockless/subject";
 import { series } from "./series/subject";
 import type { Subject, Variant } from "./subject";
 
 export type { Variant } from "./subject";
 
 /** Every subject, the default first. */
-export const SUBJECTS: readonly Subject[] = [series];
+export const SUBJECTS: readonly Subject[] = [series, lockless];
 
 export const DEFAULT_SUBJECT = series;
 

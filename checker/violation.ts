@@ -6,10 +6,12 @@
  * the one place that does it for them.
  */
 import { KernelBug } from "../impl/kernel_bug";
-import type { InvariantName } from "../model/invariants";
+import type { InvariantName as SeriesInvariantName } from "../model/invariants";
+import type { LocklessInvariantName } from "../model/lockless/invariants";
 import { Deadlock, Livelock, LockMisuse, MemoryFault, WarningFired } from "../runtime/errors";
 
-export type { InvariantName } from "../model/invariants";
+/** An invariant of either subject's table (the engine-level rows are shared). */
+export type InvariantName = SeriesInvariantName | LocklessInvariantName;
 
 /** What a check found: the invariant and a sentence. */
 export interface Finding {

@@ -7,12 +7,12 @@ import { type Geometry, type ModelState, rmapKey, type RmapKey, type ShadowPage,
 export const LEVELS = [1, 2, 3] as const;
 
 /** Pages mapped by one spte at `level`. */
-export function pagesAt(geo: Geometry, level: number): number {
+export function pagesAt(geo: Pick<Geometry, "levelShift">, level: number): number {
   return 1 << ((level - 1) * geo.levelShift);
 }
 
 /** gfn_to_index */
-export function gfnToIndex(geo: Geometry, gfn: number, baseGfn: number, level: number): number {
+export function gfnToIndex(geo: Pick<Geometry, "levelShift">, gfn: number, baseGfn: number, level: number): number {
   const s = (level - 1) * geo.levelShift;
   return (gfn >> s) - (baseGfn >> s);
 }
@@ -37,7 +37,7 @@ export function rmapOf(s: ModelState, sp: ShadowPage, index: number): { slot: Sl
 }
 
 /** Largest level <= maxLevel whose aligned region lies inside the slot (lpage_info). */
-export function mappingLevel(geo: Geometry, slot: Slot, gfn: number, maxLevel: number): number {
+export function mappingLevel(geo: Pick<Geometry, "levelShift">, slot: Pick<Slot, "baseGfn" | "npages">, gfn: number, maxLevel: number): number {
   for (let level = maxLevel; level > 1; level--) {
     const size = pagesAt(geo, level);
     const start = gfn - (gfn % size);
@@ -47,11 +47,11 @@ export function mappingLevel(geo: Geometry, slot: Slot, gfn: number, maxLevel: n
 }
 
 /** The host page backing gfn in slot (the kernel's hva_to_pfn, simplified identically in impl/). */
-export function pfnOf(slot: Slot, gfn: number): number {
+export function pfnOf(slot: Pick<Slot, "baseGfn" | "userspaceAddr">, gfn: number): number {
   return slot.userspaceAddr + (gfn - slot.baseGfn) + 0x100;
 }
 
 /** Number of rmap heads at `level` for a slot: gfn_to_index(last gfn) + 1. */
-export function rmapCount(geo: Geometry, slot: Pick<Slot, "baseGfn" | "npages">, level: number): number {
+export function rmapCount(geo: Pick<Geometry, "levelShift">, slot: Pick<Slot, "baseGfn" | "npages">, level: number): number {
   return gfnToIndex(geo, slot.baseGfn + slot.npages - 1, slot.baseGfn, level) + 1;
 }

@@ -6,22 +6,26 @@
 import { isOneMinimal } from "../checker/search/minimize";
 import { explore } from "../checker/search/explore";
 import { runTrace } from "../checker/search/trace";
+import { listing, resolveVariant, SUBJECTS } from "../checker/variants";
 import { BOUNDS } from "./config";
 import { variant } from "./variants";
 
 const runs = BOUNDS.CONC_RUNS;
 
-/** The designs with no known race, the schedulers and the memory models. */
-const CORRECT = ["v3-fixed", "baseline", "merged-3.11"] as const;
+/** The designs with no known violation (every subject), the schedulers and the memory models. */
+const CORRECT = SUBJECTS.flatMap((subject) => listing(subject).designs.filter((d) => d.knownRace === null).map((d) => ({ subject, design: d.name })));
 const SCHEDULERS = ["pct", "random", "preemptions"] as const;
 const MEMORY = [{ name: "SC", tso: false }, { name: "x86-TSO", tso: true }] as const;
 
 describe("concurrent refinement: the correct designs pass in every sampled mode", () => {
-  for (const design of CORRECT) {
+  test("the correct designs are v3-fixed, baseline, merged-3.11 and the lockless subject's two", () => {
+    expect(CORRECT.map((c) => c.design)).toEqual(["v3-fixed", "baseline", "merged-3.11", "merged-aligned-callers", "index-walk"]);
+  });
+  for (const { subject, design } of CORRECT) {
     for (const scheduler of SCHEDULERS) {
       for (const memory of MEMORY) {
-        test(`impl refines model under any interleaving of faults, notifiers, zaps, hardware and memslot deletion (${design}, ${scheduler}, ${memory.name})`, () => {
-          const r = explore({ variant: variant(design), seed: BOUNDS.CONC_SEED, runs, scheduler, tso: memory.tso });
+        test(`impl refines model under any interleaving of every actor (${subject.name}, ${design}, ${scheduler}, ${memory.name})`, () => {
+          const r = explore({ variant: resolveVariant(design, null, subject), seed: BOUNDS.CONC_SEED, runs, scheduler, tso: memory.tso });
           expect(r.counterexample).toBeNull();
           expect(r.runs).toBe(runs);
           expect(r.invariantChecks).toBeGreaterThan(r.steps);

@@ -1,28 +1,45 @@
 /** docs/ stays true to the code: every name in the code's tables has its row, and no row names something gone. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { listing } from "../checker/variants";
+import { listing, resolveSubject } from "../checker/variants";
+import { LOCKLESS_MUTANTS } from "../impl/lockless/mutants";
+import { defaultLocklessSymbols } from "../impl/lockless/symbols";
 import { MUTANTS } from "../impl/mutants";
 import { defaultSymbols } from "../impl/symbols";
 import { INVARIANTS } from "../model/invariants";
+import { LOCKLESS_INVARIANTS } from "../model/lockless/invariants";
 
 const doc = (name: string) => readFileSync(join(__dirname, "..", name), "utf8");
 const rowNames = (text: string) => [...text.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]!);
+/** A page's 2013 part and its lockless part (from the heading "## The lockless subject" on). */
+const LOCKLESS_HEADING = "\n## The lockless subject";
+const parts = (text: string): [string, string] => {
+  const i = text.indexOf(LOCKLESS_HEADING);
+  return i < 0 ? [text, ""] : [text.slice(0, i), text.slice(i)];
+};
 
 describe("documentation", () => {
-  test("docs/invariants.md lists exactly the invariants of model/invariants.ts", () => {
-    const rows = rowNames(doc("docs/invariants.md"));
-    const names = INVARIANTS.map((i) => i.name);
-    expect([...new Set(rows)].sort()).toEqual([...names].sort());
+  test("docs/invariants.md lists exactly the invariants of model/invariants.ts, then those of model/lockless/invariants.ts", () => {
+    const [series, lockless] = parts(doc("docs/invariants.md"));
+    expect([...new Set(rowNames(series))].sort()).toEqual(INVARIANTS.map((i) => i.name).sort());
+    expect([...new Set(rowNames(lockless))].sort()).toEqual(LOCKLESS_INVARIANTS.map((i) => i.name).sort());
   });
 
-  test("docs/symbol-map.md has one row per kernel symbol of impl/symbols.ts", () => {
-    expect(rowNames(doc("docs/symbol-map.md")).sort()).toEqual(Object.keys(defaultSymbols).sort());
+  test("docs/symbol-map.md has one row per kernel symbol of impl/symbols.ts, then of impl/lockless/symbols.ts", () => {
+    const [series, lockless] = parts(doc("docs/symbol-map.md"));
+    expect(rowNames(series).sort()).toEqual(Object.keys(defaultSymbols).sort());
+    expect(rowNames(lockless).sort()).toEqual(Object.keys(defaultLocklessSymbols).sort());
   });
 
-  test("docs/mutants.md describes every catalogued mutant", () => {
-    const text = doc("docs/mutants.md");
-    for (const m of MUTANTS) expect(text).toContain(`| \`${m.name}\` |`);
+  test("docs/mutants.md describes every catalogued mutant of both subjects", () => {
+    const [series, lockless] = parts(doc("docs/mutants.md"));
+    for (const m of MUTANTS) expect(series).toContain(`| \`${m.name}\` |`);
+    for (const m of LOCKLESS_MUTANTS) expect(lockless).toContain(`| \`${m.name}\` |`);
+  });
+
+  test("docs/findings-lockless.md gives a verdict for every design of the lockless subject", () => {
+    const text = doc("docs/findings-lockless.md");
+    for (const d of listing(resolveSubject("lockless-aging")).designs) expect(text).toContain(`\`${d.name}\``);
   });
 
   test("docs/findings.md gives a verdict for every design", () => {

@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BadInput } from "../checker/bad_input";
 import { exhaustive, type ExhaustiveRequest } from "../checker/jobs/exhaustive";
-import { readScenarioFile, traceOf } from "../checker/exhaustive/scenario";
-import { listing } from "../checker/variants";
+import { readScenarioFile, scenarioOf, traceOf } from "../checker/exhaustive/scenario";
+import { listing, resolveSubject, resolveVariant } from "../checker/variants";
 import { loadScenario, scenarioFromCounterexample, scenarioNames } from "../checker/exhaustive/scenario_files";
 import { mergeShards } from "../checker/exhaustive/summary";
 import { variant } from "./variants";
@@ -145,4 +145,11 @@ test("v3-fix1-only: F2 on f2-delete-vs-shrink, with 2 preemptions and none with 
   expect(s.violation?.invariant).toBe("KERNEL-BUG");
   expect(s.violation?.preemptions).toBe(2);
   expect(s.violation?.noneWithFewer).toEqual([0, 1]);
+});
+
+test("a subject whose checker does not declare its ghost state is refused, not explored unsoundly", () => {
+  const f = JSON.parse(readFileSync(join(__dirname, "corpus", "lockless", "merged-AGE-COVERAGE-seed1.json"), "utf8"));
+  const scenario = scenarioOf({ name: "lockless-one", description: "A lockless trace.", subject: "lockless-aging", config: f.trace.config, setup: f.trace.setup, threads: f.trace.threads }, "test");
+  const v = resolveVariant("index-walk", null, resolveSubject("lockless-aging"));
+  expect(() => exhaustive({ variant: v, scenario, preemptions: 1 })).toThrow(/not available for subject lockless-aging/);
 });

@@ -11,7 +11,7 @@ import { PctScheduler } from "../runtime/schedulers/pct";
 import { PreemptiveScheduler } from "../runtime/schedulers/preemptive";
 import { RandomScheduler } from "../runtime/schedulers/random";
 import { ReplayDivergence, ReplayScheduler } from "../runtime/schedulers/replay";
-import { type KGen, load, spinLock, spinUnlock, waitWhile } from "../runtime/step";
+import { cmpxchg, type KGen, load, spinLock, spinUnlock, store, waitClear, waitWhile } from "../runtime/step";
 import { Thread } from "../runtime/thread";
 import { explore } from "../checker/search/explore";
 import { runArb } from "../checker/series/concurrent_arbitraries";
@@ -49,6 +49,72 @@ describe("runtime", () => {
     }
     const r = runThreads(machine([() => forever()]), new PreemptiveScheduler([]), 100, () => {});
     expect(r.failure).toBeInstanceOf(Deadlock);
+  });
+
+  test("a spin waiting for bits to clear blocks while any is set, and returns the word it saw clear", () => {
+    // A bit-spinlock in bit 1 of a word whose other bits carry data: the waiter
+    // is not runnable while the holder has the bit, whatever the data bits are.
+    const w = mem.alloc("word", 1).base;
+    mem.write(w, "word", 0x10 | 2, "init");
+    const seen: number[] = [];
+    function* waiter(): KGen<void> {
+      seen.push(yield waitClear(w, "word", 2, "waiter: spin while (*w & 2)"));
+    }
+    function* holder(): KGen<void> {
+      yield store(w, "word", 0x30 | 2, "holder: change the data, keep the bit");
+      yield store(w, "word", 0x30, "holder: release the bit");
+    }
+    const m = new Machine(mem, [new Thread(0, "T0", [{ text: "wait", start: waiter }]), new Thread(1, "T1", [{ text: "hold", start: holder }])]);
+    const r = runThreads(m, new PreemptiveScheduler([]), 100, () => {});
+    expect(r.failure).toBeNull();
+    expect(seen).toEqual([0x30]);
+    // T0 is first in line but not runnable until T1 released the bit.
+    expect(r.trace.map((s) => s.thread)).toEqual([1, 1, 0]);
+  });
+
+  test("a bit that is never cleared is a Deadlock of the waiter, under x86-TSO too", () => {
+    for (const tso of [false, true]) {
+      const w = mem.alloc("word", 1).base;
+      function* taker(): KGen<void> {
+        yield cmpxchg(w, "word", 0, 2, "taker: cmpxchg 0 -> 2");
+      }
+      function* waiter(): KGen<void> {
+        yield waitClear(w, "word", 2, "waiter: spin while (*w & 2)");
+      }
+      const m = new Machine(mem, [new Thread(0, "T0", [{ text: "take", start: taker }]), new Thread(1, "T1", [{ text: "wait", start: waiter }])], { tso });
+      const r = runThreads(m, new PreemptiveScheduler([]), 100, () => {});
+      expect(r.failure).toBeInstanceOf(Deadlock);
+    }
+  });
+
+  test("under x86-TSO a waiter sees its own buffered store, and another thread's only once it drains", () => {
+    const w = mem.alloc("word", 1).base;
+    const seen: number[] = [];
+    function* releaser(): KGen<void> {
+      yield store(w, "word", 2, "releaser: store 2 (buffered)");
+      seen.push(yield waitClear(w, "word", 1, "releaser: spin while (*w & 1)"));
+    }
+    function* other(): KGen<void> {
+      seen.push(yield waitClear(w, "word", 2, "other: spin while (*w & 2)"));
+    }
+    mem.write(w, "word", 0, "init");
+    const m = new Machine(mem, [new Thread(0, "T0", [{ text: "r", start: releaser }]), new Thread(1, "T1", [{ text: "o", start: other }])], { tso: true });
+    const r = runThreads(m, new PreemptiveScheduler([{ thread: 0, after: 1, to: 1 }]), 100, () => {});
+    expect(r.failure).toBeNull();
+    // T1 reads memory's 0 (T0's store has not drained yet); T0 then reads its own buffered 2.
+    expect(seen).toEqual([0, 2]);
+  });
+
+  test("under x86-TSO a generator run alone (set-up, sequential driver) ends with its stores in memory", () => {
+    const w = mem.alloc("word", 1).base;
+    function* lastStore(): KGen<void> {
+      yield store(w, "word", 7, "solo: store 7 (buffered)");
+    }
+    const t = new Thread(0, "T0", []);
+    const m = new Machine(mem, [t], { tso: true });
+    m.runSolo(t, lastStore());
+    expect(t.storeBuffer).toEqual([]);
+    expect(mem.peek(w)).toBe(7);
   });
 
   test("a run that exceeds its step budget is a Livelock, not a hang", () => {

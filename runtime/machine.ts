@@ -85,6 +85,8 @@ export class Machine {
         return this.visible(t, s.addr, s) !== s.cmp;
       case "wait_until":
         return this.visible(t, s.addr, s) === s.cmp;
+      case "wait_clear":
+        return (this.visible(t, s.addr, s) & s.cmp) === 0;
       default:
         return true;
     }
@@ -138,8 +140,10 @@ export class Machine {
 
   /**
    * Run one generator to completion as thread t, with no other thread
-   * interleaved (the sequential driver). A step that would block forever is a
-   * Deadlock; `budget` bounds the steps (a Livelock otherwise).
+   * interleaved (the sequential driver and the set-up). A step that would
+   * block forever is a Deadlock; `budget` bounds the steps (a Livelock
+   * otherwise). Under x86-TSO its buffered stores drain when it completes, as
+   * when a thread finishes: what ran alone is in memory before anything else runs.
    */
   runSolo<T>(t: Thread, gen: KGen<T>, budget = 1_000_000): T {
     let r = gen.next(0);
@@ -152,6 +156,7 @@ export class Machine {
       r = gen.next(this.exec(t, s));
     }
     t.pending = null;
+    this.drainAll(t);
     return r.value;
   }
 
@@ -207,6 +212,7 @@ export class Machine {
       case "load":
       case "wait_while":
       case "wait_until":
+      case "wait_clear":
         return this.visible(t, s.addr, s);
       case "store":
         if (this.tso) {

@@ -35,6 +35,7 @@ export type StepOp =
   | "synchronize_srcu"
   | "wait_while" // one spin of `while (READ_ONCE(*addr) == cmp) cpu_relax();`
   | "wait_until" // one spin of `while (READ_ONCE(*addr) != cmp) cpu_relax();`
+  | "wait_clear" // one spin of `while (READ_ONCE(*addr) & cmp) cpu_relax();` (a bit-spinlock's wait)
   | "region_enter" // the thread enters a region that wait_regions waits out (guest mode, a lockless walk)
   | "region_exit"
   | "wait_regions" // an IPI that waits until no other thread is inside a region; a full barrier
@@ -50,7 +51,7 @@ export interface Step {
   kind: ObjKind | null;
   /** Value stored / new value / alloc word count / OR mask / ghost payload. */
   val: number;
-  /** Expected old value for cmpxchg, value to spin on for wait_while/until, required bits for or_if. */
+  /** Expected old value for cmpxchg, value to spin on for wait_while/until, bits for wait_clear, required bits for or_if. */
   cmp: number;
   /** The function that yields the step (the label's part before ": "). */
   fn: string;
@@ -113,6 +114,9 @@ export const waitWhile = (addr: number, kind: ObjKind, val: number, label: strin
 /** Blocks until *addr == val. */
 export const waitUntil = (addr: number, kind: ObjKind, val: number, label: string): Step =>
   mkStep("wait_until", addr, kind, 0, val, label);
+/** Blocks while any bit of `mask` is set in *addr; the step that runs is the load that sees them clear (its result). */
+export const waitClear = (addr: number, kind: ObjKind, mask: number, label: string): Step =>
+  mkStep("wait_clear", addr, kind, 0, mask, label);
 export const regionEnter = (label: string): Step => mkStep("region_enter", 0, null, 0, 0, label);
 export const regionExit = (label: string): Step => mkStep("region_exit", 0, null, 0, 0, label);
 export const waitRegions = (label: string): Step => mkStep("wait_regions", 0, null, 0, 0, label);
@@ -128,5 +132,5 @@ export function writesWord(op: StepOp): boolean {
 
 /** Ops that order a thread's buffered stores before later accesses (x86-TSO: drain the store buffer). */
 export function isFence(op: StepOp): boolean {
-  return op !== "load" && op !== "store" && op !== "wait_while" && op !== "wait_until" && op !== "alloc" && op !== "ghost" && op !== "warn" && op !== "region_enter" && op !== "region_exit" && op !== "srcu_read_lock" && op !== "srcu_read_unlock" && op !== "wait_joined";
+  return op !== "load" && op !== "store" && op !== "wait_while" && op !== "wait_until" && op !== "wait_clear" && op !== "alloc" && op !== "ghost" && op !== "warn" && op !== "region_enter" && op !== "region_exit" && op !== "srcu_read_lock" && op !== "srcu_read_unlock" && op !== "wait_joined";
 }

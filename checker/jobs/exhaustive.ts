@@ -56,8 +56,15 @@ export function validateRequest(r: ExhaustiveRequest): void {
   const sh = r.shard;
   if (sh && (!Number.isInteger(sh.index) || !Number.isInteger(sh.count) || sh.count < 1 || sh.index < 1 || sh.index > sh.count)) throw new BadInput("--shard must be i/n with 1 <= i <= n");
   if (r.scenario.subject !== r.variant.subject) throw new BadInput(`scenario ${r.scenario.name} is of subject ${r.scenario.subject.name}, the design of ${r.variant.subject.name}`);
-  const problem = r.variant.subject.traceProblem?.(traceOf(r.scenario, r.variant.design.name), r.variant) ?? null;
+  const trace = traceOf(r.scenario, r.variant.design.name);
+  const problem = r.variant.subject.traceProblem?.(trace, r.variant) ?? null;
   if (problem !== null) throw new BadInput(`scenario ${r.scenario.name}: ${problem}`);
+  // DPOR is sound only if every piece of state the checks read is ordered:
+  // a subject that keeps checker state outside simulated memory must say
+  // what each step does to it (BuiltRun.footprint).
+  if (r.variant.subject.build(trace, r.variant, { tso: false, full: false }).footprint === undefined) {
+    throw new BadInput(`the exhaustive mode is not available for subject ${r.variant.subject.name}: its checker does not declare the state it keeps outside simulated memory, so the reduction could miss a violation`);
+  }
 }
 
 interface Prepared {

@@ -12,7 +12,7 @@ import { opText } from "./operations";
 import type { SeqStats } from "../subject";
 import { runCommand } from "./oracle/sequential_check";
 import { placeOp } from "./placement";
-import type { StepRecorder } from "./sequential_run";
+import type { StepRecorder } from "../search/step_recorder";
 import type { World, WorldConfig } from "./world";
 import { opArbs } from "./arbitraries";
 

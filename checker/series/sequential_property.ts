@@ -12,7 +12,7 @@ import { asViolation } from "../violation";
 import { worldConfigArb } from "./arbitraries";
 import type { Coverage } from "./oracle/coverage";
 import { commandArbs, type SeqModel, type SeqReal } from "./sequential_commands";
-import { StepRecorder } from "./sequential_run";
+import { StepRecorder } from "../search/step_recorder";
 import { asSeries } from "./variants";
 import { initialModel, makeWorld } from "./world";
 

@@ -5,11 +5,10 @@
  * saved, printed with the same table, replayed step by step.
  */
 import type { OpDesc } from "../../model/operations";
-import type { Machine, Observer } from "../../runtime/machine";
 import type { TraceStep } from "../../runtime/run";
 import { ReplayDivergence } from "../../runtime/schedulers/replay";
-import type { Step } from "../../runtime/step";
 import { Thread } from "../../runtime/thread";
+import { StepRecorder } from "../search/step_recorder";
 import type { SeqStats, SequentialResult, Trace, Variant } from "../subject";
 import { asViolation } from "../violation";
 import { runCommand } from "./oracle/sequential_check";
@@ -18,25 +17,6 @@ import { initialModel, makeWorld, type World, type WorldConfig } from "./world";
 
 /** The role of the single thread of a sequential counterexample. */
 export const SEQUENTIAL_ROLE = "sequential";
-
-/** Records every step as it is made; with an expected schedule, stops at the first that differs. */
-export class StepRecorder implements Observer {
-  readonly schedule: TraceStep[] = [];
-  op = 0;
-  constructor(private readonly expected?: readonly TraceStep[]) {}
-  beforeStep(m: Machine, t: Thread, s: Step): void {
-    const i = this.schedule.length;
-    if (this.expected !== undefined) {
-      const want = this.expected[i];
-      if (want === undefined) throw new ReplayDivergence(i + 1, 0, "the run ends here", `"${s.label}" comes next`);
-      if (want.label !== s.label) throw new ReplayDivergence(i + 1, 0, `"${want.label}"`, `"${s.label}"`);
-    }
-    this.schedule.push({ thread: 0, label: s.label, op: this.op });
-  }
-  afterStep(): void {}
-  opStart(): void {}
-  opEnd(): void {}
-}
 
 /** Run ops one at a time on a fresh world; stops at the first violation. */
 export function runOps(world: World, cfg: WorldConfig, variant: Variant, ops: readonly OpDesc[], recorder: StepRecorder, stats?: SeqStats): SequentialResult {

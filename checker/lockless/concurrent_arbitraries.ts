@@ -1,0 +1,117 @@
+/**
+ * fast-check arbitraries for concurrent traces of the lockless subject: a
+ * small configuration, a sequential set-up that fills rmaps (and leaves some
+ * sptes aged, write-protected or logged), one operation list per role (spec
+ * §5.2 actors), preemptions, and a seed for the PCT and random schedulers.
+ * Every part shrinks.
+ */
+import fc from "fast-check";
+import type { LocklessOp } from "../../model/lockless/operations";
+import type { Preemption } from "../../runtime/scheduler";
+import type { GeneratedRun, Variant } from "../subject";
+import { configArb, hotFaultArb, hotFaultArbWith, kvmConfigArbWith, opArbs, slotArb } from "./arbitraries";
+import { type LocklessTrace, type Role, ROLES } from "./trace_build";
+import { asLockless } from "./variants";
+import type { LocklessConfig } from "./world";
+
+type Weighted = Array<[fc.Arbitrary<LocklessOp>, number]>;
+const mix = (w: Weighted): fc.Arbitrary<LocklessOp> => fc.oneof(...w.map(([arbitrary, weight]) => ({ arbitrary, weight })));
+const list = (w: Weighted, maxLength: number): fc.Arbitrary<LocklessOp[]> => fc.array(mix(w), { maxLength });
+const none: fc.Arbitrary<LocklessOp[]> = fc.constant([]);
+
+/** Operations per role, for every actor. */
+function everyActor(a: ReturnType<typeof opArbs>): Record<Role, fc.Arbitrary<LocklessOp[]>> {
+  return {
+    vcpu: list([[a.page_fault, 4], [a.fast_page_fault, 1], [a.hw_access, 1]], 2),
+    mmu: list([[a.zap_sp, 2], [a.unmap_gfn_range, 2], [a.get_dirty_log, 2], [a.write_protect_gfn, 1], [a.page_fault, 1]], 2),
+    ager: list([[a.clear_young, 3], [a.test_young, 1]], 2),
+    guest: list([[a.hw_access, 2], [a.fast_page_fault, 2]], 3),
+    ager2: list([[a.clear_young, 1], [a.test_young, 1]], 1),
+  };
+}
+
+/**
+ * The set-up: a few faults around the hot spot (so that one rmap grows past
+ * PTE_LIST_EXT), then at most two operations that leave sptes in the states
+ * the lockless paths act on: aged (access-tracked without EPT A/D), harvested
+ * by the dirty log (write-protected, or D cleared with PML), write-tracked.
+ */
+function setupArb(after: Weighted, faults: fc.Arbitrary<LocklessOp> = hotFaultArb): fc.Arbitrary<LocklessOp[]> {
+  return fc.tuple(fc.array(faults, { minLength: 1, maxLength: 6 }), fc.array(mix(after), { maxLength: 2 })).map(
+    ([faults, rest]) => [...faults, ...rest],
+    (v) => {
+      const ops = v as LocklessOp[];
+      const n = ops.findIndex((o) => o.kind !== "page_fault");
+      const cut = n < 0 ? ops.length : n;
+      return [ops.slice(0, cut), ops.slice(cut)];
+    },
+  );
+}
+
+const threadId = fc.integer({ min: 0, max: ROLES.length - 1 });
+export const preemptionArb: fc.Arbitrary<Preemption> = fc.record({ thread: threadId, after: fc.integer({ min: 0, max: 100 }), to: threadId });
+
+interface Mix {
+  readonly config: fc.Arbitrary<LocklessConfig>;
+  readonly setup: fc.Arbitrary<LocklessOp[]>;
+  readonly ops: Record<Role, fc.Arbitrary<LocklessOp[]>>;
+}
+
+/**
+ * The actor mixes of spec §5.3, each a trace generator of the same shape:
+ * every actor on any configuration; the lock holders, the ager and the fast
+ * page fault on A/D-disabled sptes ({W, S, F}, {Z, S}); the PML dirty log, the
+ * lock holders and the CPU's D on A/D-enabled sptes ({W, Z, H}); the PML
+ * harvest against the ager and the fast page fault on nested, A/D-disabled
+ * sptes ({H, S, F}); two agers
+ * against faults and zaps ({S, S}, {V/Z, S}).
+ */
+function mixes(callers: "any" | "aligned"): Array<{ weight: number; mix: Mix }> {
+  const a = opArbs(callers);
+  const every = everyActor(a);
+  const config = (fixed: Parameters<typeof kvmConfigArbWith>[0]) => fc.record({ kvm: kvmConfigArbWith(fixed), slot: slotArb });
+  const writers = list([[a.zap_sp, 2], [a.unmap_gfn_range, 1], [a.get_dirty_log, 2], [a.write_protect_gfn, 2], [a.page_fault, 1]], 2);
+  return [
+    { weight: 4, mix: { config: configArb, setup: setupArb([[a.clear_young, 3], [a.get_dirty_log, 4], [a.write_protect_gfn, 1], [a.hw_access, 1]]), ops: every } },
+    {
+      weight: 3,
+      mix: { config: config({ kvm_ad_enabled: false }), setup: setupArb([[a.clear_young, 2], [a.get_dirty_log, 1]]), ops: { vcpu: none, mmu: writers, ager: list([[a.clear_young, 1]], 1), guest: list([[a.fast_page_fault, 2], [a.hw_access, 1]], 2), ager2: none } },
+    },
+    {
+      weight: 2,
+      mix: {
+        config: config({ kvm_ad_enabled: true, dirtyLogging: true, pml: true }),
+        setup: setupArb([[a.get_dirty_log, 1]]),
+        ops: { vcpu: none, mmu: list([[a.zap_sp, 2], [a.unmap_gfn_range, 1], [a.write_protect_gfn, 2]], 2), ager: list([[a.clear_young, 1]], 1), guest: list([[a.hw_write, 1]], 2), ager2: none },
+      },
+    },
+    {
+      weight: 1,
+      mix: {
+        config: config({ kvm_ad_enabled: true, dirtyLogging: true, pml: true }),
+        // Nested sptes: A/D-disabled under PML, which __rmap_clear_dirty write-protects atomically.
+        setup: setupArb([[a.clear_young, 1]], hotFaultArbWith(fc.constant(true))),
+        ops: { vcpu: none, mmu: list([[a.get_dirty_log, 2], [a.write_protect_gfn, 1]], 2), ager: list([[a.clear_young, 1]], 1), guest: list([[a.fast_page_fault, 1]], 2), ager2: none },
+      },
+    },
+    { weight: 1, mix: { config: configArb, setup: setupArb([[a.clear_young, 1]]), ops: { ...every, guest: none, ager2: list([[a.clear_young, 1], [a.test_young, 1]], 2) } } },
+  ];
+}
+
+export function locklessRunArb(v: Variant): fc.Arbitrary<GeneratedRun> {
+  const design = v.design.name;
+  const trace = fc.oneof(
+    ...mixes(asLockless(v).kernelDesign.callers).map(({ weight, mix }) => ({
+      weight,
+      arbitrary: fc.record({
+        subject: fc.constant("lockless-aging"),
+        design: fc.constant(design),
+        config: mix.config,
+        setup: mix.setup,
+        threads: fc.tuple(...ROLES.map((role) => fc.record({ role: fc.constant(role), ops: mix.ops[role] }))),
+        preemptions: fc.array(preemptionArb, { maxLength: 5 }),
+      }) as fc.Arbitrary<LocklessTrace>,
+    })),
+  );
+  return fc.record({ trace, seed: fc.nat() });
+}

@@ -1,0 +1,53 @@
+/**
+ * The lockless subject: the shadow MMU's rmaps under lockless aging in Linux
+ * 6.15 (KVM_RMAP_LOCKED; spec upstream-lockless.md), as a Subject of the checker.
+ */
+import type fc from "fast-check";
+import { locklessInvariantNamed } from "../../model/lockless/invariants";
+import type { LocklessOp } from "../../model/lockless/operations";
+import type { Subject, Trace } from "../subject";
+import { locklessRunArb } from "./concurrent_arbitraries";
+import { locklessConfigSchema, locklessOpSchema } from "./file_schema";
+import { opText } from "./operations";
+import { locklessRunSequential, locklessSequentialProperty } from "./sequential_property";
+import { buildLocklessTrace, type LocklessTrace, ROLES } from "./trace_build";
+import { locklessDesigns, locklessMutants, locklessVariant } from "./variants";
+import type { LocklessConfig } from "./world";
+
+export function locklessConfigLine(c: LocklessConfig): string {
+  const k = c.kvm;
+  const s = c.slot;
+  const log = k.dirtyLogging ? `dirty logging${k.pml ? " with PML" : ""}` : "no dirty logging";
+  return `PTE_LIST_EXT=${k.PTE_LIST_EXT}, level shift ${k.levelShift}, ${k.KVM_MAX_HUGEPAGE_LEVEL} levels, ${k.sptesPerPage} sptes/page, EPT A/D ${k.kvm_ad_enabled ? "on" : "off"}, ${log}, RMAP_RECYCLE_THRESHOLD=${k.RMAP_RECYCLE_THRESHOLD}; slot: gfn [0x${s.baseGfn.toString(16)}, +${s.npages}) at hva 0x${s.userspaceAddr.toString(16)}`;
+}
+
+/** Smaller configurations: one page fewer, or PTE_LIST_EXT 2. Sizes only decrease. */
+export function locklessConfigShrinks(t: Trace): Trace[] {
+  const trace = t as LocklessTrace;
+  const c = trace.config;
+  const out: Trace[] = [];
+  if (c.slot.npages > 1) out.push({ ...trace, config: { ...c, slot: { ...c.slot, npages: c.slot.npages - 1 } } });
+  if (c.kvm.PTE_LIST_EXT > 2) out.push({ ...trace, config: { ...c, kvm: { ...c.kvm, PTE_LIST_EXT: 2 } } });
+  return out;
+}
+
+export const lockless: Subject = {
+  name: "lockless-aging",
+  summary: "Linux 6.15's shadow-MMU rmaps aged without mmu_lock under the KVM_RMAP_LOCKED bit-spinlock (kvm-x86-mmu-6.15)",
+  designs: locklessDesigns,
+  mutants: locklessMutants,
+  defaultDesign: "merged",
+  roles: ROLES,
+  pctSteps: 60,
+  variant: (design, mutant) => locklessVariant(lockless, design, mutant),
+  hasInvariant: (name) => locklessInvariantNamed(name) !== undefined,
+  opText: (op) => opText(op as LocklessOp),
+  configLine: (c) => locklessConfigLine(c as LocklessConfig),
+  runArb: locklessRunArb,
+  build: buildLocklessTrace,
+  configShrinks: locklessConfigShrinks,
+  sequentialProperty: (v, hooks) => locklessSequentialProperty(v, hooks) as unknown as fc.IProperty<unknown>,
+  runSequential: locklessRunSequential,
+  configSchema: locklessConfigSchema,
+  opSchema: locklessOpSchema,
+};

@@ -1,0 +1,91 @@
+/**
+ * Aging without mmu_lock (mmu.c 6.15, af3b6a9eba48; spec §2.5): each rmap a
+ * range meets is locked read-only, walked with for_each_rmap_spte_lockless,
+ * and each accessed spte is made old: clear_bit(A) when A/D is enabled, else
+ * a cmpxchg from the snapshot to its access-tracked form whose failure is
+ * ignored ("the spte is being concurrently modified and should most likely
+ * stay young"). test_only returns at the first accessed spte, after unlocking.
+ * DEVIATION: the TDP MMU is not simulated (tdp_mmu_enabled is false), so
+ * kvm_may_have_shadow_mmu_sptes is always true and reads nothing.
+ */
+import type { KGen } from "../../runtime/step";
+import { KVM_PAGES_PER_HPAGE, type Kvm } from "./kvm";
+import { is_accessed_spte, shadow_accessed_mask, spte_ad_enabled } from "./spte_bits";
+
+/** struct kvm_gfn_range: gfns [start, end) of one memslot. */
+export interface kvm_gfn_range {
+  slot: number;
+  start: number;
+  end: number;
+}
+
+/** ffs(shadow_accessed_mask) - 1 */
+const ACCESSED_BIT = Math.log2(shadow_accessed_mask);
+
+/** The ager's treatment of one accessed spte. DEVIATION: the loop body of kvm_rmap_age_gfn_range as a function. */
+export function* kvm_rmap_age_spte(kvm: Kvm, sptep: number, spte: number): KGen<void> {
+  if (spte_ad_enabled(spte)) yield* kvm.sym.clear_bit(kvm, ACCESSED_BIT, sptep, "kvm_rmap_age_gfn_range");
+  else yield* kvm.sym.cmpxchg64(kvm, sptep, spte, kvm.sym.mark_spte_for_access_track(spte), "kvm_rmap_age_gfn_range");
+}
+
+/**
+ * One rmap of kvm_rmap_age_gfn_range: lock it read-only, age (or, test_only,
+ * find) its accessed sptes, unlock. Returns whether one was accessed.
+ * DEVIATION: the inner loop's body as a function (the kernel's test_only
+ * `return true` is this function returning true to the loop, which returns).
+ */
+export function* kvm_rmap_age_rmap(kvm: Kvm, rmap_head: number, test_only: boolean): KGen<boolean> {
+  const rmap_val = yield* kvm.sym.kvm_rmap_lock_readonly(kvm, rmap_head);
+  let young = false;
+  yield* kvm.sym.for_each_rmap_spte_lockless(kvm, rmap_head, function* (sptep, spte) {
+    if (!is_accessed_spte(spte)) return false;
+    young = true;
+    if (test_only) return true;
+    yield* kvm.sym.kvm_rmap_age_spte(kvm, sptep, spte);
+    return false;
+  });
+  yield* kvm.sym.kvm_rmap_unlock_readonly(kvm, rmap_head, rmap_val);
+  return young;
+}
+
+/**
+ * The first gfn of kvm_rmap_age_gfn_range's walk at a level: range->start.
+ * DEVIATION: a function of its own so that a design can change the loop's
+ * start alone (impl/lockless/designs.ts, index-walk).
+ */
+export function kvm_rmap_age_first_gfn(kvm: Kvm, range: kvm_gfn_range, level: number): number {
+  return range.start;
+}
+
+/** kvm_rmap_age_gfn_range: for each level, for gfn = start; gfn < end; gfn += KVM_PAGES_PER_HPAGE(level). */
+export function* kvm_rmap_age_gfn_range(kvm: Kvm, range: kvm_gfn_range, test_only: boolean): KGen<boolean> {
+  let young = false;
+  for (let level = 1; level <= kvm.cfg.KVM_MAX_HUGEPAGE_LEVEL; level++) {
+    for (let gfn = kvm.sym.kvm_rmap_age_first_gfn(kvm, range, level); gfn < range.end; gfn += KVM_PAGES_PER_HPAGE(kvm, level)) {
+      const rmap_head = kvm.sym.gfn_to_rmap(kvm, gfn, level, range.slot);
+      const r = yield* kvm.sym.kvm_rmap_age_rmap(kvm, rmap_head, test_only);
+      if (r && test_only) return true;
+      young = young || r;
+    }
+  }
+  return young;
+}
+
+/** kvm_may_have_shadow_mmu_sptes: !tdp_mmu_enabled || READ_ONCE(kvm->arch.indirect_shadow_pages). */
+export function kvm_may_have_shadow_mmu_sptes(kvm: Kvm): boolean {
+  return true;
+}
+
+/** kvm_age_gfn: the TDP MMU first (not simulated), then the shadow MMU's rmaps. No mmu_lock. */
+export function* kvm_age_gfn(kvm: Kvm, range: kvm_gfn_range): KGen<boolean> {
+  let young = false;
+  if (kvm.sym.kvm_may_have_shadow_mmu_sptes(kvm)) young = (yield* kvm.sym.kvm_rmap_age_gfn_range(kvm, range, false)) || young;
+  return young;
+}
+
+/** kvm_test_age_gfn: a young TDP MMU answer returns at once (e25c2332346f); then the rmaps, test_only. */
+export function* kvm_test_age_gfn(kvm: Kvm, range: kvm_gfn_range): KGen<boolean> {
+  let young = false;
+  if (kvm.sym.kvm_may_have_shadow_mmu_sptes(kvm)) young = (yield* kvm.sym.kvm_rmap_age_gfn_range(kvm, range, true)) || young;
+  return young;
+}

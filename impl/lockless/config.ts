@@ -1,0 +1,41 @@
+/**
+ * Compile-time constants and module parameters of the 6.15 shadow MMU that
+ * the checker shrinks or varies to keep state spaces small. The kernel's
+ * values are in KERNEL_LOCKLESS_CONFIG.
+ */
+export interface LocklessKvmConfig {
+  /** PTE_LIST_EXT: sptes per struct pte_list_desc (kernel: 14). */
+  PTE_LIST_EXT: number;
+  /** KVM_HPAGE_GFN_SHIFT(level) = (level - 1) * levelShift (kernel: 9). */
+  levelShift: number;
+  /** KVM_MAX_HUGEPAGE_LEVEL (kernel: PG_LEVEL_1G = 3). */
+  KVM_MAX_HUGEPAGE_LEVEL: number;
+  /** Leaf sptes per shadow page (kernel: 512). */
+  sptesPerPage: number;
+  /** kvm_ad_enabled (EPT A/D bits); false: every spte is A/D-disabled (ept_ad=0). */
+  kvm_ad_enabled: boolean;
+  /** The memslot has KVM_MEM_LOG_DIRTY_PAGES. */
+  dirtyLogging: boolean;
+  /** kvm->arch.cpu_dirty_log_size != 0 (PML). */
+  pml: boolean;
+  /** RMAP_RECYCLE_THRESHOLD (kernel: 1000). */
+  RMAP_RECYCLE_THRESHOLD: number;
+}
+
+export const KERNEL_LOCKLESS_CONFIG: LocklessKvmConfig = {
+  PTE_LIST_EXT: 14,
+  levelShift: 9,
+  KVM_MAX_HUGEPAGE_LEVEL: 3,
+  sptesPerPage: 512,
+  kvm_ad_enabled: true,
+  dirtyLogging: false,
+  pml: false,
+  RMAP_RECYCLE_THRESHOLD: 1000,
+};
+
+/** The one memslot: gfns [base_gfn, base_gfn + npages) at host pages from userspace_addr. */
+export interface LocklessSlotConfig {
+  baseGfn: number;
+  npages: number;
+  userspaceAddr: number;
+}

@@ -1,0 +1,106 @@
+/**
+ * struct kvm, the memslot and struct kvm_mmu_page of the 6.15 shadow MMU, over
+ * the simulated memory, one word per field (offsets are word indexes).
+ *
+ * DEVIATION (every function in impl/lockless/): each kernel function takes the
+ * simulated VM `kvm` first, also where the kernel reaches the same state
+ * through a vCPU, a global or its other arguments; calls between kernel
+ * functions go through `kvm.sym`, so a design or a mutant replaces one symbol.
+ * DEVIATION: one memslot, created before any thread runs and never deleted;
+ * the TDP MMU is not simulated (tdp_mmu_enabled is false).
+ */
+import { Memory, WORD_BYTES } from "../../runtime/memory";
+import type { ObjKind } from "../../runtime/step";
+import type { LocklessKvmConfig, LocklessSlotConfig } from "./config";
+import type { LocklessSymbols } from "./symbols";
+
+/** Object kinds the code names on every access. */
+export const KIND = {
+  kvm: "kvm",
+  memslot: "kvm_memory_slot",
+  rmapHead: "kvm_rmap_head", // one array per level; tag = level
+  dirtyBitmap: "dirty_bitmap",
+  mmuPage: "kvm_mmu_page",
+  spt: "spt", // tag = the kvm_mmu_page's address
+  desc: "pte_list_desc",
+} as const satisfies Record<string, ObjKind>;
+
+/** struct kvm: the field the shadow MMU's aging reads. */
+export const KVM_FIELD = { indirect_shadow_pages: 0, WORDS: 1 } as const;
+
+/** struct kvm_memory_slot with slot->arch.rmap[level - PG_LEVEL_4K] at rmap0 + level - 1. */
+export const MEMSLOT = { base_gfn: 0, npages: 1, userspace_addr: 2, dirty_bitmap: 3, rmap0: 4 } as const;
+
+/** struct kvm_mmu_page: sp->gfn, sp->role.{level, quadrant, direct, ad_disabled}, sp->spt. */
+export const MMU_PAGE = { gfn: 0, level: 1, quadrant: 2, direct: 3, ad_disabled: 4, spt: 5, id: 6, WORDS: 7 } as const;
+
+export const PG_LEVEL_4K = 1;
+
+export class Kvm {
+  readonly mem = new Memory();
+  readonly addr: number;
+  /** The memslot's address. */
+  readonly slot: number;
+  /** kvm->arch.active_mmu_pages (newest first); touched only under mmu_lock. DEVIATION: a host list, not simulated memory. */
+  readonly active_mmu_pages: number[] = [];
+  nextSpId = 1;
+
+  constructor(readonly cfg: LocklessKvmConfig, readonly sym: LocklessSymbols, slot: LocklessSlotConfig) {
+    this.addr = this.mem.alloc(KIND.kvm, KVM_FIELD.WORDS).base;
+    this.slot = kvm_arch_create_memslot(this, slot);
+  }
+
+  field(off: number): number {
+    return this.addr + off * WORD_BYTES;
+  }
+}
+
+/** Address of word `off` of the structure at `base`. */
+export const fieldOf = (base: number, off: number): number => base + off * WORD_BYTES;
+
+/** Read a field that never changes once its object is set up (no scheduling point; liveness still checked). */
+export function fixed_field(kvm: Kvm, base: number, off: number, kind: ObjKind): number {
+  return kvm.mem.read(fieldOf(base, off), kind, "fixed field");
+}
+
+/**
+ * Initialise a field of an object nobody else can reach yet. DEVIATION: a
+ * direct write, not a step (no other thread can observe it).
+ */
+export function init_field(kvm: Kvm, base: number, off: number, kind: ObjKind, val: number): void {
+  kvm.mem.write(fieldOf(base, off), kind, val, "init_field");
+}
+
+/** gfn_to_index(gfn, base_gfn, level) */
+export function gfn_to_index(kvm: Kvm, gfn: number, base_gfn: number, level: number): number {
+  const s = (level - 1) * kvm.cfg.levelShift;
+  return (gfn >> s) - (base_gfn >> s);
+}
+
+/** KVM_PAGES_PER_HPAGE(level) */
+export const KVM_PAGES_PER_HPAGE = (kvm: Kvm, level: number): number => 1 << ((level - 1) * kvm.cfg.levelShift);
+
+/**
+ * kvm_arch_create_memslot + memslot_rmap_alloc: the slot, its rmap arrays
+ * (zeroed heads) and, when dirty-logged, its bitmap. DEVIATION: the bitmap
+ * has one word per page; set up before any thread runs, so no steps.
+ */
+function kvm_arch_create_memslot(kvm: Kvm, cfg: LocklessSlotConfig): number {
+  const maxLevel = kvm.cfg.KVM_MAX_HUGEPAGE_LEVEL;
+  const slot = kvm.mem.alloc(KIND.memslot, MEMSLOT.rmap0 + maxLevel).base;
+  init_field(kvm, slot, MEMSLOT.base_gfn, KIND.memslot, cfg.baseGfn);
+  init_field(kvm, slot, MEMSLOT.npages, KIND.memslot, cfg.npages);
+  init_field(kvm, slot, MEMSLOT.userspace_addr, KIND.memslot, cfg.userspaceAddr);
+  for (let level = 1; level <= maxLevel; level++) {
+    const n = gfn_to_index(kvm, cfg.baseGfn + cfg.npages - 1, cfg.baseGfn, level) + 1;
+    init_field(kvm, slot, MEMSLOT.rmap0 + level - 1, KIND.memslot, kvm.mem.alloc(KIND.rmapHead, n, level).base);
+  }
+  if (kvm.cfg.dirtyLogging) init_field(kvm, slot, MEMSLOT.dirty_bitmap, KIND.memslot, kvm.mem.alloc(KIND.dirtyBitmap, cfg.npages).base);
+  return slot;
+}
+
+/** Does the memslot hold gfn (kvm_vcpu_gfn_to_memslot finds it)? */
+export function gfn_in_slot(kvm: Kvm, gfn: number): boolean {
+  const base = fixed_field(kvm, kvm.slot, MEMSLOT.base_gfn, KIND.memslot);
+  return gfn >= base && gfn < base + fixed_field(kvm, kvm.slot, MEMSLOT.npages, KIND.memslot);
+}

@@ -1,0 +1,54 @@
+/**
+ * The mutant catalogue of the lockless subject (docs/mutants.md, "The
+ * lockless subject"): each a named, single-idea change expressed as replaced
+ * kernel symbols, applied on top of a design (merged-aligned-callers, the
+ * merged code under the known callers' ranges, unless it says otherwise).
+ * `origin` is the spec's §5.4 row (K1-K8), a review finding (B5), or "new".
+ * K9 and K10 (relaxed readonly unlock; relaxed lock cmpxchg or unlock) are not
+ * here: on x86 they compile to the same instructions (MOV; LOCK CMPXCHG), so
+ * x86-TSO cannot tell them apart (docs/mutants.md says more).
+ */
+import type { LocklessOverrides } from "../symbols";
+import * as age from "./aging";
+import * as lock from "./rmap_lock";
+import * as pl from "./pte_list";
+import * as spte from "./spte";
+import * as vcpu from "./vcpu";
+
+export interface LocklessMutant {
+  readonly name: string;
+  readonly bug: string;
+  readonly origin: string;
+  readonly overrides: LocklessOverrides;
+  readonly design?: string;
+  readonly needsTso?: boolean;
+}
+
+export const LOCKLESS_MUTANTS: readonly LocklessMutant[] = [
+  { name: "lock-no-empty-recheck", origin: "K1", bug: "__kvm_rmap_lock does not recheck for an empty rmap after spinning, so it locks an rmap its holder emptied", overrides: lock.lock_no_empty_recheck },
+  { name: "writer-unlocks-early", origin: "K2", bug: "an mmu_lock writer releases the rmap lock right after taking it and publishes its list with a second store", overrides: lock.writer_unlocks_early },
+  { name: "age-without-rmap-lock", origin: "K3", bug: "the ager walks rmaps with a plain kvm_rmap_get, without the readonly lock", overrides: age.age_without_rmap_lock },
+  { name: "age-locked-iterator", origin: "K4", bug: "the lockless ager uses for_each_rmap_spte, which WARNs on non-present sptes", overrides: age.age_locked_iterator },
+  { name: "age-plain-clear-accessed", origin: "K5", bug: "the ager clears A with a load and a plain store", overrides: age.age_plain_clear_accessed },
+  { name: "age-at-store", origin: "K6", bug: "the A/D-disabled ager stores the access-tracked snapshot with xchg instead of cmpxchg", overrides: age.age_at_store },
+  { name: "no-atomic-ad-disabled", origin: "K7", bug: "spte_needs_atomic_update without 928c54b1c4ca: writable A/D-disabled sptes get a plain store", overrides: spte.no_atomic_ad_disabled },
+  { name: "readonly-lock-preemptible", origin: "K8", bug: "kvm_rmap_lock_readonly takes the bit-spinlock without preempt_disable", overrides: lock.readonly_lock_preemptible },
+  { name: "readonly-unlock-writes-zero", origin: "B5", bug: "kvm_rmap_unlock_readonly writes back 0 when the lock was elided", overrides: lock.readonly_unlock_writes_zero },
+  { name: "lock-spin-skipped", origin: "new", bug: "__kvm_rmap_lock does not wait for KVM_RMAP_LOCKED to clear before its cmpxchg", overrides: lock.lock_spin_skipped },
+  { name: "unlock-keeps-locked", origin: "new", bug: "the rmap unlock store leaves KVM_RMAP_LOCKED set", overrides: lock.unlock_keeps_locked },
+  { name: "rmap-get-keeps-locked", origin: "new", bug: "kvm_rmap_get does not strip KVM_RMAP_LOCKED", overrides: lock.rmap_get_keeps_locked },
+  { name: "new-head-tail-count-zero", origin: "new", bug: "a new head desc gets tail_count 0 instead of the entries behind it", overrides: pl.new_head_tail_count_zero },
+  { name: "full-head-reused", origin: "new", bug: "pte_list_add adds to a full head desc (overwriting sptes[0]) instead of allocating a new head", overrides: pl.full_head_reused },
+  { name: "drop-head-forgets-more", origin: "new", bug: "when the head desc empties, the rmap becomes empty instead of pointing at the next desc", overrides: pl.drop_head_forgets_more },
+  { name: "remove-backfills-within-desc", origin: "new", bug: "removal fills the hole from the same desc (pre-141705b78381), so tails stop being full", overrides: pl.remove_backfills_within_desc },
+  { name: "test-age-clears-accessed", origin: "new", bug: "kvm_test_age_gfn ages the sptes it tests", overrides: age.test_age_clears_accessed },
+  { name: "age-never-young", origin: "new", bug: "kvm_age_gfn ages but always returns false", overrides: age.age_never_young },
+  { name: "age-range-short", origin: "new", bug: "kvm_age_gfn stops one page before the end of its range", overrides: age.age_range_short },
+  { name: "at-saves-nothing", origin: "new", bug: "mark_spte_for_access_track does not save R/X", overrides: age.at_saves_nothing },
+  { name: "atomic-ignores-dirty", origin: "new", bug: "spte_needs_atomic_update forgets that the CPU may set D on a writable spte", overrides: spte.atomic_ignores_dirty },
+  { name: "clear-dirty-plain-store", origin: "new", bug: "__rmap_clear_dirty clears W with a load and a plain store", overrides: spte.clear_dirty_plain_store },
+  { name: "wp-keeps-mmu-writable", origin: "new", bug: "write tracking clears W but not MMU-writable", overrides: spte.wp_keeps_mmu_writable },
+  { name: "fast-pf-plain-store", origin: "new", bug: "fast_pf_fix_direct_spte stores instead of cmpxchg", overrides: vcpu.fast_pf_plain_store },
+  { name: "fast-pf-no-dirty-mark", origin: "new", bug: "fast_pf_fix_direct_spte does not mark the page dirty when it sets W", overrides: vcpu.fast_pf_no_dirty_mark },
+  { name: "fast-pf-ignores-mmu-writable", origin: "new", bug: "fast_page_fault sets W on a spte that is not MMU-writable", overrides: vcpu.fast_pf_ignores_mmu_writable },
+];

@@ -1,0 +1,99 @@
+/**
+ * The slow page fault under mmu_lock (mmu.c 6.15, direct_map / FNAME(fetch),
+ * mmu_set_spte; spec §5.2 V): find or create the leaf shadow page, make the
+ * spte, install it (mmu_spte_update sets a non-present spte through
+ * mmu_spte_set) and add its rmap entry when it was not present.
+ * DEVIATION: the walk from the root is not simulated: a leaf page is found by
+ * (gfn, level, role) in active_mmu_pages, as kvm_mmu_get_shadow_page's hash
+ * lookup would; `nested` pages stand for shadowed L1 EPT pages (indirect,
+ * A/D-disabled), the others are direct pages.
+ */
+import { alloc, type KGen, load } from "../../runtime/step";
+import { WORD_BYTES } from "../../runtime/memory";
+import { fixed_field, gfn_in_slot, init_field, KIND, type Kvm, MEMSLOT, MMU_PAGE } from "./kvm";
+import { kvm_faultin_pfn } from "./make_spte";
+import { sp_field, sptep_to_sp } from "./rmap";
+import { is_shadow_present_pte } from "./spte_bits";
+import { kvm_flush_remote_tlbs, write_lock, write_unlock } from "./steps";
+
+const pagesAt = (kvm: Kvm, level: number): number => 1 << ((level - 1) * kvm.cfg.levelShift);
+const spSpan = (kvm: Kvm, level: number): number => kvm.cfg.sptesPerPage * pagesAt(kvm, level);
+
+/** The live page at (level, quadrant, direct) whose span holds gfn, or 0. Ghost lookup: no step. */
+export function find_shadow_page(kvm: Kvm, gfn: number, level: number, quadrant: number, direct: boolean): number {
+  const base = gfn - (gfn % spSpan(kvm, level));
+  for (const sp of kvm.active_mmu_pages) {
+    if (sp_field(kvm, sp, MMU_PAGE.gfn) === base && sp_field(kvm, sp, MMU_PAGE.level) === level && sp_field(kvm, sp, MMU_PAGE.quadrant) === quadrant && sp_field(kvm, sp, MMU_PAGE.direct) === (direct ? 1 : 0)) return sp;
+  }
+  return 0;
+}
+
+/** The sptep of gfn in a page, or 0 when there is no page. */
+export function sptep_of(kvm: Kvm, sp: number, gfn: number): number {
+  if (!sp) return 0;
+  const level = sp_field(kvm, sp, MMU_PAGE.level);
+  return sp_field(kvm, sp, MMU_PAGE.spt) + Math.floor((gfn - sp_field(kvm, sp, MMU_PAGE.gfn)) / pagesAt(kvm, level)) * WORD_BYTES;
+}
+
+/** kvm_mmu_get_shadow_page: the existing page, or a new one (kvm_mmu_alloc_shadow_page) linked into active_mmu_pages. */
+export function* kvm_mmu_get_shadow_page(kvm: Kvm, gfn: number, level: number, quadrant: number, direct: boolean): KGen<number> {
+  const found = find_shadow_page(kvm, gfn, level, quadrant, direct);
+  if (found) return found;
+  const sp = yield alloc(KIND.mmuPage, MMU_PAGE.WORDS, "kvm_mmu_alloc_shadow_page: kvm_mmu_memory_cache_alloc(mmu_page_header_cache)");
+  const spt = yield alloc(KIND.spt, kvm.cfg.sptesPerPage, "kvm_mmu_alloc_shadow_page: sp->spt = kvm_mmu_memory_cache_alloc(mmu_shadow_page_cache)");
+  kvm.mem.objectAt(spt)!.tag = sp;
+  const fields: Array<[number, number]> = [
+    [MMU_PAGE.gfn, gfn - (gfn % spSpan(kvm, level))],
+    [MMU_PAGE.level, level],
+    [MMU_PAGE.quadrant, quadrant],
+    [MMU_PAGE.direct, direct ? 1 : 0],
+    [MMU_PAGE.ad_disabled, !direct || !kvm.cfg.kvm_ad_enabled ? 1 : 0],
+    [MMU_PAGE.spt, spt],
+    [MMU_PAGE.id, kvm.nextSpId++],
+  ];
+  for (const [off, v] of fields) init_field(kvm, sp, off, KIND.mmuPage, v);
+  kvm.active_mmu_pages.unshift(sp);
+  return sp;
+}
+
+/**
+ * kvm_mmu_max_mapping_level: the largest level whose aligned region lies in
+ * the slot (lpage_info), 4K for a dirty-logged slot (kvm_mmu_hugepage_adjust).
+ */
+export function kvm_mmu_max_mapping_level(kvm: Kvm, slot: number, gfn: number, max_level: number): number {
+  if (kvm.cfg.dirtyLogging) return 1;
+  const base = fixed_field(kvm, slot, MEMSLOT.base_gfn, KIND.memslot);
+  const end = base + fixed_field(kvm, slot, MEMSLOT.npages, KIND.memslot);
+  for (let level = Math.min(max_level, kvm.cfg.KVM_MAX_HUGEPAGE_LEVEL); level > 1; level--) {
+    const start = gfn - (gfn % pagesAt(kvm, level));
+    if (start >= base && start + pagesAt(kvm, level) <= end) return level;
+  }
+  return 1;
+}
+
+/** mmu_set_spte: returns pte_list_add's count for a new entry, -1 when the spte was present. */
+export function* mmu_set_spte(kvm: Kvm, slot: number, sptep: number, writable: boolean, gfn: number, pfn: number): KGen<number> {
+  const sp = sptep_to_sp(kvm, sptep);
+  const was_rmapped = is_shadow_present_pte(yield load(sptep, KIND.spt, "mmu_set_spte: is_shadow_present_pte(*sptep)"));
+  const spte = yield* kvm.sym.make_spte(kvm, sp, slot, writable, gfn, pfn);
+  if ((yield load(sptep, KIND.spt, "mmu_set_spte: *sptep == spte")) !== spte && (yield* kvm.sym.mmu_spte_update(kvm, sptep, spte))) {
+    yield kvm_flush_remote_tlbs("mmu_set_spte");
+  }
+  return was_rmapped ? -1 : yield* kvm.sym.rmap_add(kvm, slot, sptep, gfn);
+}
+
+/**
+ * kvm_mmu_page_fault for gfn, asking for `level`: -2 when gfn has no memslot,
+ * else mmu_set_spte's result. The pfn is faulted in before mmu_lock is taken.
+ */
+export function* kvm_mmu_page_fault(kvm: Kvm, gfn: number, level: number, quadrant: number, writable: boolean, nested: boolean): KGen<number> {
+  const slot = kvm.slot;
+  if (!gfn_in_slot(kvm, gfn)) return -2;
+  yield write_lock("kvm_mmu_page_fault");
+  const goal = kvm_mmu_max_mapping_level(kvm, slot, gfn, level);
+  const base_gfn = gfn - (gfn % pagesAt(kvm, goal));
+  const sp = yield* kvm.sym.kvm_mmu_get_shadow_page(kvm, gfn, goal, quadrant, !nested);
+  const ret = yield* kvm.sym.mmu_set_spte(kvm, slot, sptep_of(kvm, sp, gfn), writable, base_gfn, kvm_faultin_pfn(kvm, slot, base_gfn));
+  yield write_unlock("kvm_mmu_page_fault");
+  return ret;
+}

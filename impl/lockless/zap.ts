@@ -1,0 +1,84 @@
+/**
+ * Zapping under mmu_lock (mmu.c 6.15; spec §5.2 Z): the mmu_notifier
+ * invalidation walks every rmap of the range (__walk_slot_rmaps, skipping
+ * empty ones by a plain read of val) and zaps each whole
+ * (kvm_zap_all_rmap_sptes frees its descs); zapping one shadow page drops each
+ * leaf spte with its rmap entry (drop_spte), then, after a remote TLB flush
+ * that waits out lockless page-table walkers, frees the page.
+ */
+import { free, type KGen, load } from "../../runtime/step";
+import { WORD_BYTES } from "../../runtime/memory";
+import type { kvm_gfn_range } from "./aging";
+import { fixed_field, KIND, type Kvm, MMU_PAGE } from "./kvm";
+import { sp_field } from "./rmap";
+import { is_last_spte, is_shadow_present_pte } from "./spte_bits";
+import { kvm_flush_remote_tlbs } from "./steps";
+
+/** kvm_zap_rmap: a slot_rmaps_handler. */
+export function* kvm_zap_rmap(kvm: Kvm, rmap_head: number, slot: number): KGen<boolean> {
+  return yield* kvm.sym.kvm_zap_all_rmap_sptes(kvm, rmap_head);
+}
+
+/**
+ * __walk_slot_rmaps over levels [start_level, end_level] and gfns
+ * [start_gfn, end_gfn] (inclusive): for_each_slot_rmap_range visits rmap
+ * gfn_to_rmap(start_gfn) .. gfn_to_rmap(end_gfn) at each level, skipping
+ * empty ones after the first (slot_rmap_walk_next's atomic_long_read).
+ * DEVIATION: never yields the lock (can_yield is ignored).
+ */
+export function* __walk_slot_rmaps(
+  kvm: Kvm,
+  slot: number,
+  fn: (kvm: Kvm, rmap_head: number, slot: number) => KGen<boolean>,
+  start_level: number,
+  end_level: number,
+  start_gfn: number,
+  end_gfn: number,
+  flush: boolean,
+): KGen<boolean> {
+  for (let level = start_level; level <= end_level; level++) {
+    const first = kvm.sym.gfn_to_rmap(kvm, start_gfn, level, slot);
+    const end_rmap = kvm.sym.gfn_to_rmap(kvm, end_gfn, level, slot);
+    for (let rmap = first; rmap <= end_rmap; rmap += WORD_BYTES) {
+      if (rmap !== first && !(yield load(rmap, KIND.rmapHead, "slot_rmap_walk_next: atomic_long_read(&iterator->rmap->val)"))) continue;
+      flush = (yield* fn(kvm, rmap, slot)) || flush;
+    }
+  }
+  return flush;
+}
+
+/** kvm_unmap_gfn_range: every rmap the range meets, at every level. Returns whether to flush. */
+export function* kvm_unmap_gfn_range(kvm: Kvm, range: kvm_gfn_range): KGen<boolean> {
+  return yield* kvm.sym.__walk_slot_rmaps(kvm, range.slot, kvm.sym.kvm_zap_rmap, 1, kvm.cfg.KVM_MAX_HUGEPAGE_LEVEL, range.start, range.end - 1, false);
+}
+
+/** mmu_page_zap_pte for a leaf: drop a present spte with its rmap entry. */
+export function* mmu_page_zap_pte(kvm: Kvm, sp: number, spte: number): KGen<void> {
+  const pte = yield load(spte, KIND.spt, "mmu_page_zap_pte: pte = *spte");
+  if (is_shadow_present_pte(pte) && is_last_spte(pte, sp_field(kvm, sp, MMU_PAGE.level))) yield* kvm.sym.drop_spte(kvm, spte);
+}
+
+/**
+ * kvm_mmu_prepare_zap_page for a leaf page: unlink its children (drop every
+ * spte) and take it off active_mmu_pages. DEVIATION: no parent ptes, no
+ * unsync children: every simulated page is a leaf page under an unsimulated root.
+ */
+export function* kvm_mmu_prepare_zap_page(kvm: Kvm, sp: number, invalid_list: number[]): KGen<void> {
+  const spt = sp_field(kvm, sp, MMU_PAGE.spt);
+  for (let i = 0; i < kvm.cfg.sptesPerPage; i++) yield* kvm.sym.mmu_page_zap_pte(kvm, sp, spt + i * WORD_BYTES);
+  kvm.active_mmu_pages.splice(kvm.active_mmu_pages.indexOf(sp), 1);
+  invalid_list.push(sp);
+}
+
+/** kvm_mmu_commit_zap_page: flush remote TLBs (waits for lockless walkers), then free the pages. */
+export function* kvm_mmu_commit_zap_page(kvm: Kvm, invalid_list: number[]): KGen<void> {
+  if (invalid_list.length === 0) return;
+  yield kvm_flush_remote_tlbs("kvm_mmu_commit_zap_page");
+  for (const sp of invalid_list.splice(0)) yield* kvm.sym.kvm_mmu_free_shadow_page(kvm, sp);
+}
+
+/** kvm_mmu_free_shadow_page: free_page(sp->spt), kmem_cache_free(sp). */
+export function* kvm_mmu_free_shadow_page(kvm: Kvm, sp: number): KGen<void> {
+  yield free(fixed_field(kvm, sp, MMU_PAGE.spt, KIND.mmuPage), KIND.spt, "kvm_mmu_free_shadow_page: free_page(sp->spt)");
+  yield free(sp, KIND.mmuPage, "kvm_mmu_free_shadow_page: kmem_cache_free(mmu_page_header_cache, sp)");
+}

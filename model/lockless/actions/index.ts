@@ -1,0 +1,7 @@
+/** Every action of the lockless model, for spec.ts. */
+export { clearYoung, testYoung } from "./aging";
+export { pageFault } from "./fault";
+export type { Result } from "./primitives";
+export { fastPageFault, hwAccess } from "./vcpu";
+export { getDirtyLog, writeProtectGfn } from "./write_protect";
+export { unmapGfnRange, zapSp } from "./zap";

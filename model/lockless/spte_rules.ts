@@ -1,0 +1,141 @@
+/**
+ * What each operation may do to one spte, and to what value: the model's
+ * transition relation at spte granularity, which the checker applies to every
+ * atomic step that writes a spte (docs/model.md, "The lockless subject").
+ *
+ * The kernel changes one spte at a time, so an operation over many sptes is a
+ * sequence of per-spte actions, each taking effect at the step that writes
+ * the spte. judgeSpteWrite says whether the running operation may change the
+ * spte from `before` (its value just before the write, or, for a lock
+ * holder's plain store, what it read: see the checker) to `after`, and which
+ * invariant a forbidden change breaks, in this order: NO-RESURRECT,
+ * AT-ROUNDTRIP, NO-LOST-DIRTY (D, or W of an A/D-enabled spte, cleared by a
+ * thread without mmu_lock; access tracking an A/D-disabled spte drops W by
+ * design, the page was logged when W was granted), then SPTE-STEP.
+ */
+import { faultLevel } from "./actions/fault";
+import { canBeFast, fastPfNewSpte } from "./actions/vcpu";
+import { coveredIndices, gfnToIndex, hvaRangeToGfns, pagesAt } from "./geometry";
+import type { LocklessOp } from "./operations";
+import { LOCK_HOLDER_OPS } from "./operations";
+import type { ModelState, Spte } from "./state";
+import { accessAllowed, dirtyLogProtected, isAccessTracked, makeSpte, markForAccessTrack, restoreAccTrack, sameSpte, spteDiff, writeProtected } from "./spte_values";
+
+/** Where a spte lives: fixed when its page is created. */
+export interface SpteSite {
+  /** First gfn the spte maps. */
+  readonly gfn: number;
+  readonly level: number;
+  readonly quadrant: number;
+  readonly direct: boolean;
+  readonly adDisabled: boolean;
+}
+
+export interface Judgement {
+  readonly invariant: "NO-RESURRECT" | "AT-ROUNDTRIP" | "NO-LOST-DIRTY" | "SPTE-STEP";
+  readonly detail: string;
+}
+
+const fail = (invariant: Judgement["invariant"], detail: string): Judgement => ({ invariant, detail });
+
+/** The gfn range an aging call covers (null: outside the slot). */
+export function agingRange(s: ModelState, op: LocklessOp): { start: number; end: number } | null {
+  if (op.kind === "clear_young") return hvaRangeToGfns(s.slot, op.start, op.end);
+  if (op.kind === "test_young") return hvaRangeToGfns(s.slot, op.hva, op.hva + 1);
+  return null;
+}
+
+/** Is the spte at `site` in an rmap the aging call's range covers? */
+function covered(s: ModelState, op: LocklessOp, site: SpteSite): boolean {
+  const r = agingRange(s, op);
+  return r !== null && coveredIndices(s.geo, s.slot, r.start, r.end, site.level).includes(gfnToIndex(s.geo, site.gfn, s.slot.baseGfn, site.level));
+}
+
+/** Does a page fault's target spte sit at `site`? */
+function isFaultTarget(s: ModelState, op: Extract<LocklessOp, { kind: "page_fault" }>, site: SpteSite): boolean {
+  const level = faultLevel(s, op.gfn, op.level);
+  return site.level === level && site.quadrant === op.quadrant && site.direct === !op.nested && site.gfn === op.gfn - (op.gfn % pagesAt(s.geo, level));
+}
+
+/** The one value an operation may write over `before` (undefined: any drop only; null: no write at all). */
+function expected(s: ModelState, op: LocklessOp, site: SpteSite, before: Spte): Spte | null | "drop" {
+  switch (op.kind) {
+    case "page_fault":
+      return isFaultTarget(s, op, site) ? makeSpte(s.slot, site.gfn, site.level, op.write, !site.adDisabled) : "drop";
+    case "unmap_gfn_range":
+    case "zap_sp":
+      return "drop";
+    case "get_dirty_log":
+      return dirtyLogProtected(before, s.geo.pml);
+    case "write_protect_gfn":
+      return writeProtected(before, true);
+    case "clear_young":
+      return before.accessed && covered(s, op, site) ? markForAccessTrack(before) : null;
+    case "test_young":
+      return null;
+    case "hw_access":
+      return before.ad && accessAllowed(before, op.write) ? { ...before, accessed: true, dirty: before.dirty || op.write } : null;
+    case "fast_page_fault":
+      return site.direct && canBeFast(s, before, op.write) ? fastPfNewSpte(s, before, op.write, site.level) : null;
+  }
+}
+
+/**
+ * The values a lock holder's write may be computed from, besides `before`.
+ * Accessed information is lossy by design (spec §2.8, §2.9), and a lock holder
+ * computes its new value from its own earlier read (spte_write_protect reads
+ * *sptep, then mmu_spte_update reads again and writes), so a change by a
+ * lockless thread in between is overwritten even by the xchg path: an access
+ * tracking undone (the spte it read is the young one), a fast page fault's
+ * restore undone (the spte it read is the access-tracked one), or a D bit the
+ * CPU set in between lost (the spte it read was clean; spec §3 S4 lets an
+ * mmu_lock holder remove D; docs/findings-lockless.md L4). What the written
+ * value says about protections is still the lock holder's own operation's.
+ */
+function lockHolderBases(before: Spte): Spte[] {
+  if (before.ad) return before.dirty ? [before, { ...before, dirty: false }] : [before];
+  return isAccessTracked(before) ? [before, { ...restoreAccTrack(before), accessed: true }] : [before, markForAccessTrack(before)];
+}
+
+/** `after` is `want`, or, for a lock holder on an A/D-enabled spte, `want` with the A bit lost or kept (spec §2.8). */
+function equalTolerated(op: LocklessOp, want: Spte, after: Spte): boolean {
+  if (sameSpte(want, after)) return true;
+  return LOCK_HOLDER_OPS.has(op.kind) && want.ad && sameSpte({ ...want, accessed: after.accessed }, after);
+}
+
+/** AT-ROUNDTRIP for a lockless writer: an access tracking saves exactly what it replaces; a restore gives back the saved R/X. */
+function roundTrip(before: Spte, after: Spte): Judgement | null {
+  if (!isAccessTracked(before) && isAccessTracked(after)) {
+    const want = markForAccessTrack(before);
+    if (!sameSpte(want, after)) return fail("AT-ROUNDTRIP", `access tracking does not save exactly what it replaces: ${spteDiff(want, after).join(", ")}`);
+  }
+  if (isAccessTracked(before) && !isAccessTracked(after) && (after.r !== before.savedR || after.x !== before.savedX)) {
+    return fail("AT-ROUNDTRIP", `a restore gives R=${after.r} X=${after.x}, the saved bits are R=${before.savedR} X=${before.savedX}`);
+  }
+  return null;
+}
+
+export function judgeSpteWrite(s: ModelState, op: LocklessOp, site: SpteSite, before: Spte | null, after: Spte | null): Judgement | null {
+  if (!before) {
+    if (!after) return null;
+    if (op.kind !== "page_fault") return fail("NO-RESURRECT", `${op.kind} makes a non-present spte present`);
+    if (!isFaultTarget(s, op, site)) return fail("SPTE-STEP", "a page fault maps a spte other than its own");
+    const want = makeSpte(s.slot, site.gfn, site.level, op.write, !site.adDisabled);
+    return sameSpte(want, after) ? null : fail("SPTE-STEP", `the fault installs a value the model does not make: ${spteDiff(want, after).join(", ")}`);
+  }
+  const holder = LOCK_HOLDER_OPS.has(op.kind);
+  const rt = !holder && after ? roundTrip(before, after) : null;
+  if (rt) return rt;
+  if (!holder && after && before.dirty && !after.dirty) return fail("NO-LOST-DIRTY", `${op.kind}, which holds no mmu_lock, clears D`);
+  if (!holder && after && before.ad && before.w && !after.w) return fail("NO-LOST-DIRTY", `${op.kind}, which holds no mmu_lock, clears W of an A/D-enabled spte`);
+  if (op.kind === "page_fault" && !after) return null; // __rmap_add's recycle zaps the whole rmap, its own spte too
+  const want = expected(s, op, site, before);
+  if (want === "drop") return after === null ? null : fail("SPTE-STEP", `${op.kind} may only drop this spte`);
+  if (want === null) return fail("SPTE-STEP", `${op.kind} may not write this spte (${before.accessed ? "accessed" : "old"}, ${isAccessTracked(before) ? "access-tracked" : "not tracked"})`);
+  if (!after) return fail("SPTE-STEP", `${op.kind} drops a spte it may only change`);
+  for (const base of holder ? lockHolderBases(before) : [before]) {
+    const w = base === before ? want : expected(s, op, site, base);
+    if (w !== null && w !== "drop" && equalTolerated(op, w, after)) return null;
+  }
+  return fail("SPTE-STEP", `${op.kind} writes a value the model does not allow: ${spteDiff(want, after).join(", ")}`);
+}
