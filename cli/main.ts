@@ -38,7 +38,8 @@ function npmAteOptions(): void {
 
 function listText(o: Options): string {
   const l = listing(o.subject);
-  const d = l.designs.map((x) => `  ${x.name.padEnd(18)} ${x.summary}${x.knownRace === null ? "" : ` [known race: ${x.knownRace}]`}`);
+  const w = Math.max(...l.designs.map((x) => x.name.length)) + 1;
+  const d = l.designs.map((x) => `  ${x.name.padEnd(w)} ${x.summary}${x.knownRace === null ? "" : ` [known violation: ${x.knownRace}]`}`);
   const m = l.mutants.map((x) => `  ${x.name.padEnd(30)} ${x.bug}`);
   const sc = scenarioListing(o.subject).map((x) => `  ${x.name.padEnd(30)} ${x.description}`);
   return [`subject ${l.subject}`, "designs:", ...d, "", `mutants (${l.mutants.length}):`, ...m, "", `scenarios for --exhaustive (${sc.length}):`, ...sc].join("\n");
