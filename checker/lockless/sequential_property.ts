@@ -8,10 +8,9 @@ import { init } from "../../model/lockless/spec";
 import { Thread } from "../../runtime/thread";
 import { Interrupted } from "../interrupted";
 import { SEARCH_BOUNDS } from "../search/bounds";
-import { StepRecorder } from "../search/step_recorder";
+import { failedStep, runRecorded, StepRecorder } from "../search/step_recorder";
 import type { LocklessOp } from "../../model/lockless/operations";
 import type { TraceStep } from "../../runtime/run";
-import { ReplayDivergence } from "../../runtime/schedulers/replay";
 import type { SeqHooks, SequentialResult, Trace, Variant } from "../subject";
 import { runLocklessCommand } from "./oracle/sequential_check";
 import { asViolation } from "../violation";
@@ -49,8 +48,7 @@ export function locklessSequentialProperty(v: Variant, hooks: LocklessSeqHooks =
     try {
       fc.modelRun(() => ({ model, real }), cmds);
     } catch (e) {
-      const failedAt = real.failure.duringStep ? recorder.schedule.length - 1 : null;
-      hooks.failed?.({ config: cfg, ops: [...real.ran], schedule: recorder.schedule, failedAt, violation: asViolation(e) });
+      hooks.failed?.({ config: cfg, ops: [...real.ran], schedule: recorder.schedule, failedAt: failedStep(recorder, real.failure), violation: asViolation(e) });
       throw e;
     }
   });
@@ -67,15 +65,7 @@ export function locklessRunSequential(trace: Trace, v: Variant, schedule?: reado
   const recorder = new StepRecorder(schedule);
   w.machine.observers.push(recorder);
   let model = init(w.geo, w.slot);
-  const failure = { duringStep: false };
-  try {
-    ((trace.threads[0]?.ops ?? []) as LocklessOp[]).forEach((op, i) => {
-      recorder.op = i;
-      model = runLocklessCommand(w, t, checker, model, op, undefined, failure);
-    });
-  } catch (e) {
-    if (e instanceof ReplayDivergence) throw e;
-    return { violation: asViolation(e), failedAt: failure.duringStep ? recorder.schedule.length - 1 : null, schedule: recorder.schedule };
-  }
-  return { violation: null, failedAt: null, schedule: recorder.schedule };
+  return runRecorded(recorder, (trace.threads[0]?.ops ?? []) as LocklessOp[], (op, failure) => {
+    model = runLocklessCommand(w, t, checker, model, op, undefined, failure);
+  });
 }

@@ -10,6 +10,8 @@ import type { TraceStep } from "../../runtime/run";
 import { ReplayDivergence } from "../../runtime/schedulers/replay";
 import type { Step } from "../../runtime/step";
 import type { Thread } from "../../runtime/thread";
+import type { SequentialResult } from "../subject";
+import { asViolation } from "../violation";
 
 /** Records every step as it is made; with an expected schedule, stops at the first that differs. */
 export class StepRecorder implements Observer {
@@ -30,3 +32,32 @@ export class StepRecorder implements Observer {
   opEnd(): void {}
 }
 
+
+/** Whether an atomic step (not a check after the command) raised the violation of a sequential run. */
+export interface StepFailure {
+  duringStep: boolean;
+}
+
+/** The index of the failing step, or null when a check after the last command found the violation. */
+export function failedStep(recorder: StepRecorder, failure: StepFailure): number | null {
+  return failure.duringStep ? recorder.schedule.length - 1 : null;
+}
+
+/**
+ * Run a sequential counterexample's commands one at a time (`runOne` runs one
+ * beside the model and throws its violation), recording every step; stops at
+ * the first violation. A ReplayDivergence is not a violation: it propagates.
+ */
+export function runRecorded<Op>(recorder: StepRecorder, ops: readonly Op[], runOne: (op: Op, failure: StepFailure) => void): SequentialResult {
+  const failure: StepFailure = { duringStep: false };
+  try {
+    ops.forEach((op, i) => {
+      recorder.op = i;
+      runOne(op, failure);
+    });
+  } catch (e) {
+    if (e instanceof ReplayDivergence) throw e;
+    return { violation: asViolation(e), failedAt: failedStep(recorder, failure), schedule: recorder.schedule };
+  }
+  return { violation: null, failedAt: null, schedule: recorder.schedule };
+}

@@ -5,8 +5,8 @@
  * violation.
  */
 import type { Observer } from "../../runtime/machine";
-import { runThreads, type TraceStep } from "../../runtime/run";
-import type { Preemption, Scheduler } from "../../runtime/scheduler";
+import { type RunResult, runThreads } from "../../runtime/run";
+import type { Scheduler } from "../../runtime/scheduler";
 import { PreemptiveScheduler } from "../../runtime/schedulers/preemptive";
 import type { RunChecker, Trace, Variant } from "../subject";
 import { type Violation, violationOf } from "../violation";
@@ -25,18 +25,9 @@ export interface RunOptions {
   observers?: readonly Observer[];
 }
 
-/** A run of a trace: the engine's result with its failure named as a violation. */
-export interface TraceResult {
+/** A run of a trace: the engine's result (runtime/run.ts RunResult) with its failure named as a violation. */
+export interface TraceResult extends Omit<RunResult, "failure"> {
   violation: Violation | null;
-  /** Index in `trace` of the step that failed (null: at quiescence, in set-up, or none). */
-  failedAt: number | null;
-  trace: TraceStep[];
-  preemptions: Preemption[];
-  steps: number;
-  /** x86-TSO: the steps whose store was buffered, and those still buffered at the end (runtime/run.ts). */
-  buffered: number[];
-  stillBuffered: number[];
-  missed: Array<{ load: number; store: number }>;
 }
 
 export interface TraceRun {
@@ -71,6 +62,7 @@ export function runTrace(trace: Trace, variant: Variant, opts: RunOptions = {}):
     if (opts.check !== false) built.checker.atQuiescence();
   });
   const threadedNs = Number(process.hrtime.bigint() - t0);
-  const result: TraceResult = { violation: violationOf(r.failure), failedAt: r.failedAt, trace: r.trace, preemptions: r.preemptions, steps: r.steps, buffered: r.buffered, stillBuffered: r.stillBuffered, missed: r.missed };
+  const { failure, ...rest } = r;
+  const result: TraceResult = { ...rest, violation: violationOf(failure) };
   return { result, threadedNs, checker: built.checker };
 }

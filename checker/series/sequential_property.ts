@@ -12,7 +12,7 @@ import { asViolation } from "../violation";
 import { worldConfigArb } from "./arbitraries";
 import type { Coverage } from "./oracle/coverage";
 import { commandArbs, type SeqModel, type SeqReal } from "./sequential_commands";
-import { StepRecorder } from "../search/step_recorder";
+import { failedStep, StepRecorder } from "../search/step_recorder";
 import { asSeries } from "./variants";
 import { initialModel, makeWorld } from "./world";
 
@@ -36,8 +36,7 @@ export function sequentialProperty(v: Variant, hooks: SeriesSeqHooks = {}) {
     try {
       fc.modelRun(() => ({ model, real }), cmds);
     } catch (e) {
-      const failedAt = real.failure.duringStep ? recorder.schedule.length - 1 : null;
-      hooks.failed?.({ config: cfg, ops: [...real.ran], schedule: recorder.schedule, failedAt, violation: asViolation(e) });
+      hooks.failed?.({ config: cfg, ops: [...real.ran], schedule: recorder.schedule, failedAt: failedStep(recorder, real.failure), violation: asViolation(e) });
       throw e;
     }
   });

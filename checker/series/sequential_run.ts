@@ -6,11 +6,9 @@
  */
 import type { OpDesc } from "../../model/operations";
 import type { TraceStep } from "../../runtime/run";
-import { ReplayDivergence } from "../../runtime/schedulers/replay";
 import { Thread } from "../../runtime/thread";
-import { StepRecorder } from "../search/step_recorder";
+import { runRecorded, StepRecorder } from "../search/step_recorder";
 import type { SeqStats, SequentialResult, Trace, Variant } from "../subject";
-import { asViolation } from "../violation";
 import { runCommand } from "./oracle/sequential_check";
 import { asSeries } from "./variants";
 import { initialModel, makeWorld, type World, type WorldConfig } from "./world";
@@ -23,17 +21,9 @@ export function runOps(world: World, cfg: WorldConfig, variant: Variant, ops: re
   const t = new Thread(0, "T0:sequential", []);
   world.machine.observers.push(recorder);
   let model = initialModel(cfg, asSeries(variant));
-  const failure = { duringStep: false };
-  try {
-    ops.forEach((op, i) => {
-      recorder.op = i;
-      model = runCommand(world, t, model, op, stats, failure);
-    });
-  } catch (e) {
-    if (e instanceof ReplayDivergence) throw e;
-    return { violation: asViolation(e), failedAt: failure.duringStep ? recorder.schedule.length - 1 : null, schedule: recorder.schedule };
-  }
-  return { violation: null, failedAt: null, schedule: recorder.schedule };
+  return runRecorded(recorder, ops, (op, failure) => {
+    model = runCommand(world, t, model, op, stats, failure);
+  });
 }
 
 export function runSequential(trace: Trace, variant: Variant, schedule?: readonly TraceStep[]): SequentialResult {
