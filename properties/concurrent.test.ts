@@ -36,8 +36,10 @@ describe("concurrent refinement: the correct designs pass in every sampled mode"
 });
 
 describe("concurrent refinement: known races are found", () => {
+  // Seed 2: v3 and v3-no-handshake also have race F2 (a DELETE against the
+  // shrinker, KERNEL-BUG), which seed 1 reaches first; these tests are about F1.
   test("v3 without the being_unmapped_rmap handshake: a page freed under the unmapper, shrunk to a few dozen atomic steps", () => {
-    const r = explore({ variant: variant("v3-no-handshake"), seed: 1, runs: BOUNDS.FIND_RUNS, scheduler: "pct", candidates: BOUNDS.CANDIDATES });
+    const r = explore({ variant: variant("v3-no-handshake"), seed: 2, runs: BOUNDS.FIND_RUNS, scheduler: "pct", candidates: BOUNDS.CANDIDATES });
     expect(r.counterexample).not.toBeNull();
     const cx = r.counterexample!;
     // Either face of the bug: the lock holder frees a page an rmap entry still
@@ -50,7 +52,7 @@ describe("concurrent refinement: known races are found", () => {
   });
 
   test("v3 as specified frees a shadow page an rmap entry still names (finding F1)", () => {
-    const r = explore({ variant: variant("v3"), seed: 1, runs: BOUNDS.FIND_RUNS, scheduler: "pct", candidates: BOUNDS.CANDIDATES });
+    const r = explore({ variant: variant("v3"), seed: 2, runs: BOUNDS.FIND_RUNS, scheduler: "pct", candidates: BOUNDS.CANDIDATES });
     expect(r.counterexample?.violation.invariant).toBe("INV-SP-LIVE");
     expect(isOneMinimal(r.counterexample!.trace, (t) => runTrace(t, variant(t.design)).result)).toBe(true);
   });

@@ -114,7 +114,8 @@ export const opArbs = {
   /** The gfn is aligned to the page's span when the operation is placed (placement.ts). */
   zap_page: fc.record({ kind: fc.constant("zap_page" as const), gfn, level, quadrant, which: fc.constantFrom("oldest" as const, "newest" as const) }),
   invalid_all_pages: fc.constant({ kind: "invalid_all_pages" as const }),
-  delete_slot: fc.record({ kind: fc.constant("delete_slot" as const), id: fc.integer({ min: 0, max: 1 }) }),
+  /** Slot 0 three times as often: it holds the hot spot (and the prepared spte). */
+  delete_slot: fc.record({ kind: fc.constant("delete_slot" as const), id: fc.oneof({ withCrossShrink: true }, { weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constant(1) }) }),
   create_slot: fc.record({
     kind: fc.constant("create_slot" as const),
     id: fc.integer({ min: 0, max: 1 }),

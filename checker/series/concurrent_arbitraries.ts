@@ -17,6 +17,20 @@ const pick = (...arbs: fc.Arbitrary<OpDesc>[]) => fc.oneof(...arbs);
 
 const hwRead = opArbs.hw_access.map((o) => ({ ...o, write: false }), (v) => v as OpDesc & { kind: "hw_access" });
 const hwWrite = opArbs.hw_access.map((o) => ({ ...o, write: true }), (v) => v as OpDesc & { kind: "hw_access" });
+/**
+ * The prepared spte itself (preparedSpte below: gfn 0, level 1, quadrant 0 of
+ * slot 0): the CPU's access to it, and a zap of the page that holds it, so
+ * that the race windows on that spte are entered often, not only when the
+ * random arguments happen to name it.
+ */
+const hwHot = fc.boolean().map(
+  (write): OpDesc => ({ kind: "hw_access", gfn: 0, level: 1, quadrant: 0, write }),
+  (v) => (v as OpDesc & { kind: "hw_access" }).write,
+);
+const zapHot = fc.constantFrom("oldest" as const, "newest" as const).map(
+  (which): OpDesc => ({ kind: "zap_page", gfn: 0, level: 1, quadrant: 0, which }),
+  (v) => (v as OpDesc & { kind: "zap_page" }).which,
+);
 
 const roleOps: Record<Role, fc.Arbitrary<OpDesc[]>> = {
   ioctl: fc.array(
@@ -28,11 +42,11 @@ const roleOps: Record<Role, fc.Arbitrary<OpDesc[]>> = {
     ),
     { maxLength: 2 },
   ),
-  zapper: fc.array(pick(opArbs.zap_page, opArbs.zap_page, opArbs.invalid_all_pages), { maxLength: 2 }),
+  zapper: fc.array(pick(opArbs.zap_page, opArbs.zap_page, zapHot, opArbs.invalid_all_pages), { maxLength: 2 }),
   notifier: fc.array(pick(opArbs.unmap_hva_range, opArbs.unmap_hva_range, opArbs.set_spte_hva, opArbs.age_hva, opArbs.age_hva, opArbs.test_age_hva), { maxLength: 2 }),
   vcpu: fc.array(pick(opArbs.page_fault, opArbs.page_fault, opArbs.shadow_gfn), { maxLength: 2 }),
   /** Reads as often as writes here: a read through an aged spte sets A, a window of its own. */
-  hw: fc.array(pick(hwRead, hwWrite, opArbs.fast_page_fault), { maxLength: 2 }),
+  hw: fc.array(pick(hwRead, hwWrite, hwHot, opArbs.fast_page_fault), { maxLength: 2 }),
 };
 
 const MAX_SETUP = 8;
