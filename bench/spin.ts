@@ -11,7 +11,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { designNames, exhaustive, exhaustiveOnWorkers, type ExhaustiveSummary, loadScenario, resolveVariant, sampledRate, scenarioNames } from "../checker";
+import { DEFAULT_SUBJECT, exhaustive, exhaustiveOnWorkers, type ExhaustiveSummary, listing, loadScenario, resolveVariant, sampledRate, scenarioNames, type Subject, SUBJECTS } from "../checker";
 
 type Log = (s: string) => void;
 
@@ -91,9 +91,9 @@ function runSpin(pml: string, config: number, flags: string): SpinResult {
   }
 }
 
-function ours(scenario: string, design: string, mutant: string | null, preemptions: number | null): { s: ExhaustiveSummary; seconds: number } {
+function ours(scenario: string, design: string, mutant: string | null, preemptions: number | null, subject: Subject = DEFAULT_SUBJECT): { s: ExhaustiveSummary; seconds: number } {
   const t0 = process.hrtime.bigint();
-  const out = exhaustive({ variant: resolveVariant(design, mutant), scenario: loadScenario(scenario), preemptions, maxSeconds: MAX_SECONDS });
+  const out = exhaustive({ variant: resolveVariant(design, mutant, subject), scenario: loadScenario(scenario), preemptions, maxSeconds: MAX_SECONDS });
   return { s: out.summary, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
 }
 
@@ -123,28 +123,31 @@ function sideBySide(log: Log, pml: string | null, skip: string | null): string[]
   return lines;
 }
 
+/** Each subject's scenarios against each of its designs. */
 function allScenarios(log: Log): string[] {
-  const designs = designNames();
-  const lines = [
-    `## Every scenario, every design, at most ${BOUND} preemptions`,
-    "",
-    `\`--exhaustive --scenario NAME --design D --preemptions ${BOUND}\`. *n/a*: the scenario begins a v3 DELETE, which the design does not have.`,
-    "",
-    `| scenario | ${designs.join(" | ")} |`,
-    `|---|${designs.map(() => "---").join("|")}|`,
-  ];
-  for (const name of scenarioNames()) {
-    const cells: string[] = [];
-    for (const d of designs) {
-      log(`[bench] spin: scenario ${name} / ${d}`);
-      try {
-        const o = ours(name, d, null, BOUND);
-        cells.push(`${verdictCell(o.s)}, ${f0(o.s.exhaustive.executions)} ex., ${f2(o.seconds)} s`);
-      } catch (e) {
-        cells.push((e as Error).name === "BadInput" ? "n/a" : `error: ${(e as Error).message}`);
+  const lines = [`## Every scenario, every design, at most ${BOUND} preemptions`];
+  for (const subject of SUBJECTS) {
+    const designs = listing(subject).designs.map((d) => d.name);
+    lines.push(
+      "",
+      `Subject \`${subject.name}\`: \`--exhaustive${subject === DEFAULT_SUBJECT ? "" : ` --subject ${subject.name}`} --scenario NAME --design D --preemptions ${BOUND}\`. *n/a*: the design does not run that scenario (${subject === DEFAULT_SUBJECT ? "it begins a v3 DELETE, which the design does not have" : "an unaligned aging range, which the known callers never deliver and the design assumes"}).`,
+      "",
+      `| scenario | ${designs.join(" | ")} |`,
+      `|---|${designs.map(() => "---").join("|")}|`,
+    );
+    for (const name of scenarioNames().filter((n) => loadScenario(n).subject === subject)) {
+      const cells: string[] = [];
+      for (const d of designs) {
+        log(`[bench] exhaustive: scenario ${name} / ${d}`);
+        try {
+          const o = ours(name, d, null, BOUND, subject);
+          cells.push(`${verdictCell(o.s)}, ${f0(o.s.exhaustive.executions)} ex., ${f2(o.seconds)} s`);
+        } catch (e) {
+          cells.push((e as Error).name === "BadInput" ? "n/a" : `error: ${(e as Error).message}`);
+        }
       }
+      lines.push(`| \`${name}\` | ${cells.join(" | ")} |`);
     }
-    lines.push(`| \`${name}\` | ${cells.join(" | ")} |`);
   }
   return lines;
 }
@@ -207,7 +210,7 @@ export async function spinBench(log: Log): Promise<void> {
   const pml = skip ? null : readFileSync(PML, "utf8");
   const t0 = Date.now();
   const body = [
-    `Written by \`npm run bench -- spin\` (bench/spin.ts) on Node ${process.version}, ${cpus()[0]?.model ?? "unknown CPU"} (${cpus().length} cores), load average ${f2(load0)} at the start${skip ? "" : `, ${spawnSync("spin", ["-V"], { encoding: "utf8" }).stdout.trim()}`}.`,
+    `Written by \`npm run bench -- exhaustive\` (bench/spin.ts) on Node ${process.version}, ${cpus()[0]?.model ?? "unknown CPU"} (${cpus().length} cores), load average ${f2(load0)} at the start${skip ? "" : `, ${spawnSync("spin", ["-V"], { encoding: "utf8" }).stdout.trim()}`}.`,
     "",
     ...sideBySide(log, pml, skip),
     "",

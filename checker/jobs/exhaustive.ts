@@ -7,6 +7,7 @@
 import { naiveSchedules } from "../../runtime/exhaustive/naive_count";
 import type { Shard } from "../../runtime/exhaustive/units";
 import { BadInput } from "../bad_input";
+import { asViolation } from "../violation";
 import { scenarioProgram } from "../exhaustive/program";
 import { type Scenario, traceOf } from "../exhaustive/scenario";
 import { search, searchParallel, type SearchOptions, type SearchResult } from "../exhaustive/search";
@@ -121,11 +122,17 @@ function report(request: ExhaustiveRequest, hooks: ExhaustiveHooks, p: Prepared,
   const { t0, trace, program } = p;
   const v = request.variant;
   const shard = p.options.shard;
-  if (r.main.setupFailure !== undefined) throw new BadInput(`scenario ${request.scenario.name}: its set-up fails on its own (${String((r.main.setupFailure as Error)?.message ?? r.main.setupFailure)})`);
+  // The set-up, run alone, already violates an invariant on this variant:
+  // that is the verdict (a counterexample of set-up only, as in the sampled
+  // mode), with no schedule to explore.
+  const setupViolation = r.main.setupFailure === undefined ? null : asViolation(r.main.setupFailure);
+  const found = setupViolation !== null
+    ? { violation: setupViolation, preemptions: 0, foundAtBound: request.preemptions, run: { preemptions: [], trace: [], failedAt: null } }
+    : r.found;
   let cx: Counterexample | null = null;
   let violation: ExhaustiveViolation | null = null;
-  if (r.found !== null) {
-    const f = r.found;
+  if (found !== null) {
+    const f = found;
     const extra = v.mutant ? { mutant: v.mutant.name } : {};
     cx = toCounterexample({ ...trace, preemptions: f.run.preemptions }, f.run.trace, f.violation, f.run.failedAt, extra);
     const file = hooks.save ? hooks.save(cx) : null;
@@ -136,7 +143,7 @@ function report(request: ExhaustiveRequest, hooks: ExhaustiveHooks, p: Prepared,
       diff: f.violation.diff,
       preemptions: f.preemptions,
       foundAtBound: f.foundAtBound,
-      noneWithFewer: r.smallerBoundsClear,
+      noneWithFewer: setupViolation !== null ? [] : r.smallerBoundsClear,
       operations: ops,
       atomicSteps: f.run.trace.length,
       file,

@@ -10,6 +10,7 @@ import { locklessRunArb } from "./concurrent_arbitraries";
 import { locklessConfigSchema, locklessOpSchema } from "./file_schema";
 import { opText } from "./operations";
 import { locklessRunSequential, locklessSequentialProperty } from "./sequential_property";
+import { locklessTraceProblem } from "./trace_problem";
 import { buildLocklessTrace, type LocklessTrace, ROLES } from "./trace_build";
 import { locklessDesigns, locklessMutants, locklessVariant } from "./variants";
 import type { LocklessConfig } from "./world";
@@ -50,4 +51,5 @@ export const lockless: Subject = {
   runSequential: locklessRunSequential,
   configSchema: locklessConfigSchema,
   opSchema: locklessOpSchema,
+  traceProblem: locklessTraceProblem,
 };

@@ -8,6 +8,7 @@ import type { BuildOptions, BuiltRun, Trace, Variant } from "../subject";
 import { threadName } from "../search/trace";
 import { implOp, type LocklessOp, opText } from "./operations";
 import { type LocklessCheckerOptions, type LocklessOperation, LocklessStepChecker } from "./oracle/step_checker";
+import { locklessGhostResources, locklessHostListsLogged } from "./exhaustive_resources";
 import { asLockless } from "./variants";
 import { type LocklessConfig, type LocklessWorld, makeLocklessWorld } from "./world";
 
@@ -40,5 +41,7 @@ export function buildLocklessTrace(t: Trace, variant: Variant, opts: BuildOption
     setup: () => {
       for (const d of trace.setup) world.machine.runOperation(setupThread, operation(world, d));
     },
+    exhaustiveOnly: () => locklessHostListsLogged(world),
+    footprint: (c, into) => locklessGhostResources(world, c, into),
   };
 }

@@ -45,6 +45,7 @@ import { KVM, MEMSLOT } from "../../impl/kvm";
 import { WORD_BYTES } from "../../runtime/memory";
 import { programResource, type StepContext } from "../../runtime/exhaustive/engine_resources";
 import type { FootprintBuilder } from "../../runtime/exhaustive/footprint";
+import { loggedArray, loggedMap } from "../../runtime/exhaustive/host_state";
 import { writesWord } from "../../runtime/step";
 import type { World } from "./world";
 
@@ -114,32 +115,7 @@ export function ghostResources(w: World, c: StepContext, into: FootprintBuilder)
  * that kernel code reads and changes inside steps. Exhaustive runs only.
  */
 export function hostListsLogged(w: World): void {
-  const kvm = w.kvm;
-  const list = kvm.active_mmu_pages;
-  const proxy = new Proxy(list, {
-    get(target, prop, receiver) {
-      kvm.mem.log?.read(ACTIVE);
-      return Reflect.get(target, prop, receiver);
-    },
-    set(target, prop, value, receiver) {
-      kvm.mem.log?.write(ACTIVE);
-      return Reflect.set(target, prop, value, receiver);
-    },
-    deleteProperty(target, prop) {
-      kvm.mem.log?.write(ACTIVE);
-      return Reflect.deleteProperty(target, prop);
-    },
-  });
-  (kvm as { active_mmu_pages: number[] }).active_mmu_pages = proxy;
-  // kvm->arch.mmu_page_hash: its buckets are arrays changed in place after a
-  // lookup, so every use of the map counts as a write (conservative).
-  const hash = kvm.mmu_page_hash;
-  const hashProxy = new Proxy(hash, {
-    get(target, prop) {
-      kvm.mem.log?.write(ACTIVE);
-      const v = Reflect.get(target, prop, target);
-      return typeof v === "function" ? v.bind(target) : v;
-    },
-  });
-  (kvm as { mmu_page_hash: Map<number, number[]> }).mmu_page_hash = hashProxy;
+  const kvm = w.kvm as { active_mmu_pages: number[]; mmu_page_hash: Map<number, number[]>; mem: World["kvm"]["mem"] };
+  kvm.active_mmu_pages = loggedArray(kvm.active_mmu_pages, kvm.mem, ACTIVE);
+  kvm.mmu_page_hash = loggedMap(kvm.mmu_page_hash, kvm.mem, ACTIVE);
 }

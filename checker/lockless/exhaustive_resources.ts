@@ -1,0 +1,70 @@
+/**
+ * The lockless subject's checker state kept outside simulated memory, as
+ * resources of a step's footprint (runtime/exhaustive/footprint.ts), so that
+ * the exhaustive explorer orders the steps whose checks read it after the
+ * steps that change it (docs/exhaustive.md, "Dependence"). Memory the checks
+ * read (every `peek`) is logged by memory itself. What is left:
+ *
+ *   LOCKS   who holds each rmap lock and which rmap's list holds each desc
+ *           (oracle/lock_rules.ts). Written by every write of a head word
+ *           (the lock's cmpxchg, the unlock store, a writer's store); read by
+ *           a write of a desc word and a free of a desc, whose rules ask who
+ *           holds the desc's rmap.
+ *   AGING   the open aging calls of every thread (oracle/aging_calls.ts).
+ *           Written when an operation starts or ends (a call opens, or is
+ *           judged and closed); read by a write of a spte, which removes that
+ *           spte from the other calls' sets and may mark them "saw a young
+ *           spte". Those updates commute with each other (set removals of
+ *           the written spte, an OR), so two spte writes need no order here:
+ *           the spte word orders writes of one spte.
+ *   DIRTY   the operations that excuse an unlogged writable spte of their
+ *           page (oracle/dirty_log.ts). Written when an operation starts or
+ *           ends; read by a write of a spte.
+ *   ACTIVE  kvm->arch.active_mmu_pages, a host list (impl/lockless/kvm.ts)
+ *           read and changed inside steps by kernel code and read by the
+ *           checks; reported by the list itself (hostListsLogged below).
+ *
+ * Everything else the checker keeps is per thread (the values it last read
+ * of each spte, the heads it opened, its preempt count, its store-buffer
+ * queue, its pte_list_add count) or compares the mmu_lock holder with the
+ * stepping thread only, which no other thread's step changes. The exhaustive
+ * mode is sequentially consistent, so no store buffer drains.
+ */
+import { KIND } from "../../impl/lockless/kvm";
+import { programResource, type StepContext } from "../../runtime/exhaustive/engine_resources";
+import type { FootprintBuilder } from "../../runtime/exhaustive/footprint";
+import { loggedArray } from "../../runtime/exhaustive/host_state";
+import { writesWord } from "../../runtime/step";
+import type { LocklessWorld } from "./world";
+
+const LOCKS = programResource(0);
+const AGING = programResource(1);
+const DIRTY = programResource(2);
+const ACTIVE = programResource(3);
+
+export function locklessGhostResources(w: LocklessWorld, c: StepContext, into: FootprintBuilder): void {
+  const t = c.thread;
+  if (t.opIndex !== c.opBefore || t.done) {
+    into.write(AGING);
+    into.write(DIRTY);
+  }
+  const s = c.step;
+  if (s.op === "free") {
+    if (w.kvm.mem.objectAt(s.addr)?.kind === KIND.desc) into.read(LOCKS);
+    return;
+  }
+  if (!writesWord(s.op)) return;
+  const kind = w.kvm.mem.objectAt(s.addr)?.kind;
+  if (kind === KIND.rmapHead) into.write(LOCKS);
+  else if (kind === KIND.desc) into.read(LOCKS);
+  else if (kind === KIND.spt) {
+    into.read(AGING);
+    into.read(DIRTY);
+  }
+}
+
+/** Make kvm->arch.active_mmu_pages report its uses (resource ACTIVE). Exhaustive runs only. */
+export function locklessHostListsLogged(w: LocklessWorld): void {
+  const kvm = w.kvm as { active_mmu_pages: number[]; mem: LocklessWorld["kvm"]["mem"] };
+  kvm.active_mmu_pages = loggedArray(kvm.active_mmu_pages, kvm.mem, ACTIVE);
+}

@@ -1,0 +1,30 @@
+/**
+ * Traces of the lockless subject that the file schemas accept but that a
+ * design does not claim to handle (Subject.traceProblem), for scenario files
+ * and the exhaustive job: a design whose `callers` are "aligned"
+ * (impl/lockless/designs.ts: the mmu_notifier callers known to deliver only
+ * single pages or ranges on the largest huge page) is not run on an aging
+ * range it never receives. Such a range is a finding of the "any"-callers
+ * designs (docs/findings-lockless.md, L1), not of this one.
+ */
+import type { LocklessOp } from "../../model/lockless/operations";
+import type { Trace, Variant } from "../subject";
+import { asLockless } from "./variants";
+import type { LocklessConfig } from "./world";
+
+const hex = (n: number): string => `0x${n.toString(16)}`;
+
+export function locklessTraceProblem(t: Trace, variant: Variant | null): string | null {
+  if (variant === null || asLockless(variant).kernelDesign.callers !== "aligned") return null;
+  const k = (t.config as LocklessConfig).kvm;
+  const span = 2 ** (k.levelShift * (k.KVM_MAX_HUGEPAGE_LEVEL - 1));
+  const ops: Array<[string, LocklessOp]> = [
+    ...(t.setup as LocklessOp[]).map((op, i): [string, LocklessOp] => [`setup.${i}`, op]),
+    ...t.threads.flatMap((th, i) => (th.ops as LocklessOp[]).map((op, j): [string, LocklessOp] => [`threads.${i}.ops.${j}`, op])),
+  ];
+  for (const [at, op] of ops) {
+    if (op.kind !== "clear_young" || op.end - op.start === 1 || (op.start % span === 0 && op.end % span === 0)) continue;
+    return `${at} (clear_young of hvas [${hex(op.start)}, ${hex(op.end)})) is a range the known callers never deliver (neither one page nor aligned on the largest huge page, ${span} pages), and design ${variant.design.name} assumes those callers; run it with merged or index-walk`;
+  }
+  return null;
+}
