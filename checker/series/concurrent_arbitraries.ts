@@ -81,7 +81,7 @@ const preparedSpte: fc.Arbitrary<OpDesc[]> = fc.record({ age: fc.boolean(), prot
   },
 );
 
-/** A random set-up; in a third of the runs after a prepared spte. */
+/** A random set-up; in half of the runs after a prepared spte (fc.option: nil with probability 1/freq). */
 const setupArb: fc.Arbitrary<OpDesc[]> = fc
   .record({ prepared: fc.option(preparedSpte, { freq: 2, nil: undefined }), rest: randomSetup })
   .map(
