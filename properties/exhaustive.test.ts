@@ -183,6 +183,7 @@ describe("the lockless subject in the exhaustive mode", () => {
     expect(out.summary.verdict).toBe("violation");
     expect(out.summary.violation).toMatchObject({ invariant: "DESC-SHAPE", preemptions: 0, atomicSteps: 0 });
     expect(out.counterexample!.schedule).toEqual([]);
+    expect(out.text).toContain("result: VIOLATION of DESC-SHAPE in the set-up, run alone before the threads");
   });
 
   test("a mutant of the catalogue is found: age-without-rmap-lock frees a desc under the lockless walk (INV-MEM)", () => {

@@ -26,6 +26,7 @@ export function verdictLine(s: ExhaustiveSummary): string {
   const naive = `plain enumeration: ${BigInt(e.naiveSchedules).toLocaleString("en-US")} schedules (${e.preemptionBound === null ? "all interleavings" : `at most ${e.preemptionBound} preemptions`}, blocking ignored), ${n(Math.round(e.reduction))}x more`;
   if (s.verdict === "violation") {
     const v = s.violation!;
+    if (v.atomicSteps === 0 && e.executions === 0) return `result: VIOLATION of ${v.invariant} in the set-up, run alone before the threads: no schedule to explore`;
     const fewer = v.noneWithFewer.length > 0 ? `; none with ${v.noneWithFewer.join(" or ")} (explored completely)` : "";
     return `result: VIOLATION of ${v.invariant} with ${v.preemptions} preemption${v.preemptions === 1 ? "" : "s"}${fewer} (${work})`;
   }
