@@ -135,7 +135,7 @@ const BENCH = "docs/benchmarks.md";
 const SKELETON = [
   "# Benchmarks",
   "",
-  `Written by \`npm run bench\` (bench/main.ts) on ${machine()}. Rerun it to reproduce; CI never times anything. Parts can be rerun alone: \`npx tsx bench/main.ts stepping|designs|mutants\`.`,
+  `Written by \`npm run bench\` (bench/main.ts) on ${machine()}. Rerun it to reproduce; CI never times anything. Parts can be rerun alone: \`npm run bench -- PART...\` with PART one of stepping, designs, modes, windows, mutants, compare, exhaustive (alias spin); BENCH_SUBJECT=NAME limits designs, modes and mutants to one subject.`,
   "",
   "<!-- stepping:begin -->",
   "<!-- stepping:end -->",
@@ -151,7 +151,8 @@ const SKELETON = [
   "",
 ].join("\n");
 
-const parts = process.argv.length > 2 ? process.argv.slice(2) : ["stepping", "designs", "modes", "windows", "mutants", "compare", "exhaustive"];
+/** `spin` is the issue's name for the exhaustive part (SPIN side by side is its first table). */
+const parts = (process.argv.length > 2 ? process.argv.slice(2) : ["stepping", "designs", "modes", "windows", "mutants", "compare", "exhaustive"]).map((p) => (p === "spin" ? "exhaustive" : p));
 if (!existsSync(BENCH) || !readFileSync(BENCH, "utf8").includes("<!-- stepping:begin -->")) writeFileSync(BENCH, SKELETON);
 if (parts.includes("stepping")) replaceBetween(BENCH, "<!-- stepping:begin -->", "<!-- stepping:end -->", stepping());
 function ensureMarkers(name: string): void {
