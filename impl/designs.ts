@@ -79,7 +79,7 @@ const LIST: readonly Design[] = [
     summary: "the series as specified: invalid rmaps unmapped without mmu_lock, being_unmapped_rmap handshake, descs freed without mmu_lock",
     flush: "invalidate",
     overrides: () => ({}),
-    knownRace: "F1: a zapped page freed while the unmapper is inside its rmap",
+    knownRace: "F1 and F2 (neither fix): a zapped page freed while the unmapper is inside its rmap; the slot uninstalled while a lock holder is in drop_spte",
   },
   {
     name: "v3-fixed",
@@ -107,14 +107,14 @@ const LIST: readonly Design[] = [
     summary: "v3 without the being_unmapped_rmap wait: lock holders may free a shadow page the unmapper is about to touch",
     flush: "invalidate",
     overrides: () => ({ publish_being_unmapped_rmap: nothing, unpublish_being_unmapped_rmap: nothing, wait_being_unmapped_rmap: nothing }),
-    knownRace: "a use-after-free: lock holders free a page the unmapper is about to touch",
+    knownRace: "a use-after-free: lock holders free a page the unmapper is about to touch; and F2 (no fix for it)",
   },
   {
     name: "v3-skip-cmpxchg",
     summary: "v3 with pte_list_clear_concurrently resetting the entry by cmpxchg(entry, spte, SKIP) instead of a plain store",
     flush: "invalidate",
     overrides: () => ({ pte_list_reset_entry: pte_list_reset_entry_cmpxchg }),
-    knownRace: "F1: a zapped page freed while the unmapper is inside its rmap",
+    knownRace: "F1 and F2 (neither fix): a zapped page freed while the unmapper is inside its rmap; the slot uninstalled while a lock holder is in drop_spte",
   },
   {
     name: "baseline",
