@@ -25,6 +25,8 @@ export interface JobRequest {
   exhaustive: {
     scenario: string | null;
     replayFile: string | null;
+    /** --subject was given: a replayed file must be of that subject. */
+    subjectGiven: boolean;
     preemptions: number | null;
     maxExecutions?: number;
     maxSeconds?: number;

@@ -80,6 +80,7 @@ async function longJob(o: Options, version: string): Promise<number> {
     exhaustive: {
       scenario: x.scenario === null ? null : scenarioFile ? userPath(x.scenario) : x.scenario,
       replayFile: o.mode === "exhaustive" && o.replay !== null ? userPath(o.replay) : null,
+      subjectGiven: x.subjectGiven,
       preemptions: x.preemptions,
       ...(x.maxExecutions === undefined ? {} : { maxExecutions: x.maxExecutions }),
       ...(x.maxSeconds === undefined ? {} : { maxSeconds: x.maxSeconds }),

@@ -35,6 +35,8 @@ export interface Options {
   exhaustive: {
     /** A scenario name or a file (a path as given), or null with --replay. */
     scenario: string | null;
+    /** --subject was given (with --replay it must match the file's). */
+    subjectGiven: boolean;
     design: string | null;
     mutant: string | null;
     /** null: no bound. */
@@ -108,8 +110,11 @@ export function readOptions(p: Command): Options {
   const subject = resolveSubject(subjectName ?? null);
   const design = v.design as string | undefined;
   const mutant = v.mutant as string | undefined;
-  if (design !== undefined && !designNames(subject).includes(design)) throw unknownName(`design of ${subject.name}`, design, designNames(subject));
-  if (mutant !== undefined && !mutantNames(subject).includes(mutant)) throw unknownName(`mutant of ${subject.name}`, mutant, mutantNames(subject));
+  // --exhaustive --replay FILE: the file names its subject; without --subject
+  // the job resolves --design and --mutant against it.
+  const subjectFromFile = mode === "exhaustive" && v.replay !== undefined && subjectName === undefined;
+  if (!subjectFromFile && design !== undefined && !designNames(subject).includes(design)) throw unknownName(`design of ${subject.name}`, design, designNames(subject));
+  if (!subjectFromFile && mutant !== undefined && !mutantNames(subject).includes(mutant)) throw unknownName(`mutant of ${subject.name}`, mutant, mutantNames(subject));
   const scheduler = (v.scheduler as string | undefined) ?? DEFAULTS.scheduler;
   if (!["pct", "random", "preemptions"].includes(scheduler)) throw unknownName("scheduler", scheduler, ["pct", "random", "preemptions"]);
   if (mode === "exhaustive" && v.scenario === undefined && v.replay === undefined) throw new UsageError(`--exhaustive needs --scenario NAME|FILE (--list shows the scenarios) or --replay FILE`);
@@ -133,6 +138,7 @@ export function readOptions(p: Command): Options {
     compare: compareRequest(v),
     exhaustive: {
       scenario: (v.scenario as string | undefined) ?? null,
+      subjectGiven: subjectName !== undefined,
       design: design ?? null,
       mutant: mutant ?? null,
       preemptions: v.preemptions === "all" ? null : ((v.preemptions as number | undefined) ?? 2),

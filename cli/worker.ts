@@ -24,6 +24,8 @@ async function runExhaustive(r: JobRequest): Promise<WorkerMessage> {
   if (x.replayFile !== null) {
     const fromFile = scenarioFromCounterexample(x.replayFile);
     if (fromFile.tso) throw new BadInput(`${x.replayFile} was found under x86-TSO; the exhaustive mode explores sequential consistency only`);
+    const fileSubject = fromFile.variant.subject.name;
+    if (x.subjectGiven && r.subject !== fileSubject) throw new BadInput(`${x.replayFile} is a counterexample of subject ${fileSubject}, not ${r.subject}; drop --subject`);
     scenario = fromFile.scenario;
     variant = r.design !== null || r.mutant !== null ? resolveVariant(r.design, r.mutant, fromFile.variant.subject) : fromFile.variant;
   } else {

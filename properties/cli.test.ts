@@ -319,5 +319,19 @@ describe("the rmapcheck binary", () => {
     const bad = join(tmp(), "scenario.json");
     writeFileSync(bad, JSON.stringify({ name: "x", description: "d", config: {}, setup: [], threads: [{ role: "ioctl", ops: [] }] }));
     expectUsage(run(["--exhaustive", "--scenario", bad]), /malformed scenario .*config\.kvm/);
+    const lockless = join(ROOT, "properties", "corpus", "lockless", "pre-928c54b1c4ca-LOST-UPDATE-seed1.json");
+    expectUsage(run(["--exhaustive", "--replay", lockless, "--subject", "series"]), /is a counterexample of subject lockless-aging, not series; drop --subject/);
+    expectUsage(run(["--exhaustive", "--replay", lockless, "--design", "v3"]), /unknown design "v3"/);
+  });
+
+  test("--exhaustive on the lockless subject: a scenario by name, and a replayed file's design taken from its subject", () => {
+    const out = tmp();
+    const found = run(["--exhaustive", "--subject", "lockless-aging", "--scenario", "lockless-k7-ad-disabled", "--design", "pre-928c54b1c4ca", "--out", out]);
+    expect(found.status).toBe(1);
+    expect(found.stdout).toMatch(/VIOLATION of LOST-UPDATE with 1 preemption; none with 0/);
+    const lockless = join(ROOT, "properties", "corpus", "lockless", "pre-928c54b1c4ca-LOST-UPDATE-seed1.json");
+    const fixed = run(["--exhaustive", "--replay", lockless, "--design", "merged", "--json"]);
+    expect(fixed.status).toBe(0);
+    expect(JSON.parse(fixed.stdout)).toMatchObject({ verdict: "verified", subject: "lockless-aging", design: "merged" });
   });
 });
