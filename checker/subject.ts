@@ -69,6 +69,13 @@ export interface SequentialResult {
   violation: Violation | null;
   failedAt: number | null;
   schedule: TraceStep[];
+  /**
+   * The index of a command whose guard (the model's `enabled`) is false where
+   * it comes: the sequence is not one the kernel's contract allows, and it
+   * stopped there, with no verdict (a removal the minimiser tried, or a
+   * damaged file).
+   */
+  notEnabled?: number;
 }
 
 export interface GeneratedRun {

@@ -242,6 +242,27 @@ describe("the rmapcheck binary", () => {
     expect(again.stdout).toMatch(/^replayed .*\n  exactly: INV-/);
   });
 
+  test("the sequential minimiser never tries a command its guard forbids; such a file is malformed on replay", () => {
+    // unmap-invalid-no-skip-check, seed 5: the sequential counterexample holds a
+    // DELETE's phases; dropping its begin_delete_slot once crashed the minimiser
+    // (an internal error, exit 3) instead of being a candidate that does not run.
+    const out = tmp();
+    const r = run(["--mutant", "unmap-invalid-no-skip-check", "--seed", "5", "--runs", "50", "--out", out]);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.status).toBe(1);
+    const file = join(out, readdirSync(out)[0]!);
+    const cx = JSON.parse(readFileSync(file, "utf8"));
+    expect(cx.mode).toBe("sequential");
+    const ops: Array<{ kind: string }> = cx.trace.threads[0].ops;
+    const begin = ops.findIndex((o) => o.kind === "begin_delete_slot");
+    expect(begin).toBeGreaterThanOrEqual(0);
+    expect(ops.slice(begin + 1).some((o) => o.kind === "unmap_invalid_slot" || o.kind === "unmap_invalid_rmap")).toBe(true);
+    cx.trace.threads[0].ops = ops.filter((_, i) => i !== begin);
+    const damaged = join(out, "no-begin.json");
+    writeFileSync(damaged, JSON.stringify(cx));
+    expectUsage(run(["--replay", damaged]), /malformed file .*no-begin\.json: trace\.threads\.0\.ops\.\d+: .* may not run there/);
+  });
+
   test("a livelock prints as a lasso: its stem, one turn of the cycle that repeats forever, in under 100 lines", () => {
     const r = run(["--mutant", "zap-keeps-page-listed", "--format", "narrow", "--out", tmp()]);
     expect(r.status).toBe(1);

@@ -35,6 +35,14 @@ export function replay(path: string, hooks: ReplayHooks = {}): ReplayOutput {
   let r: { violation: Violation | null; failedAt: number | null; trace: TraceStep[]; steps: number };
   try {
     if (cx.mode === "sequential") {
+      // The commands first, against the model's guards only (no schedule to
+      // match): a sequence the contract forbids is a damaged file, not code
+      // that changed.
+      const free = variant.subject.runSequential(cx.trace, variant);
+      if (free.notEnabled !== undefined) {
+        const op = variant.subject.opText(cx.trace.threads[0]!.ops[free.notEnabled]);
+        throw new BadInput(`malformed file ${file}: trace.threads.0.ops.${free.notEnabled}: ${op} may not run there (its guard in the model is false)`);
+      }
       const s = variant.subject.runSequential(cx.trace, variant, cx.schedule);
       r = { ...s, trace: s.schedule, steps: s.schedule.length };
     } else {

@@ -4,7 +4,7 @@
  * side, checked after every step (the step checker) and every command.
  */
 import fc from "fast-check";
-import { init } from "../../model/lockless/spec";
+import { enabled, init } from "../../model/lockless/spec";
 import { Thread } from "../../runtime/thread";
 import { Interrupted } from "../interrupted";
 import { SEARCH_BOUNDS } from "../search/bounds";
@@ -65,7 +65,12 @@ export function locklessRunSequential(trace: Trace, v: Variant, schedule?: reado
   const recorder = new StepRecorder(schedule);
   w.machine.observers.push(recorder);
   let model = init(w.geo, w.slot);
-  return runRecorded(recorder, (trace.threads[0]?.ops ?? []) as LocklessOp[], (op, failure) => {
-    model = runLocklessCommand(w, t, checker, model, op, undefined, failure);
-  });
+  return runRecorded(
+    recorder,
+    (trace.threads[0]?.ops ?? []) as LocklessOp[],
+    (op, failure) => {
+      model = runLocklessCommand(w, t, checker, model, op, undefined, failure);
+    },
+    (op) => enabled(model, op),
+  );
 }

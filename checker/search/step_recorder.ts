@@ -46,15 +46,18 @@ export function failedStep(recorder: StepRecorder, failure: StepFailure): number
 /**
  * Run a sequential counterexample's commands one at a time (`runOne` runs one
  * beside the model and throws its violation), recording every step; stops at
- * the first violation. A ReplayDivergence is not a violation: it propagates.
+ * the first violation, or before a command whose guard `isEnabled` (asked
+ * just before it runs) is false. A ReplayDivergence is not a violation: it
+ * propagates.
  */
-export function runRecorded<Op>(recorder: StepRecorder, ops: readonly Op[], runOne: (op: Op, failure: StepFailure) => void): SequentialResult {
+export function runRecorded<Op>(recorder: StepRecorder, ops: readonly Op[], runOne: (op: Op, failure: StepFailure) => void, isEnabled: (op: Op) => boolean): SequentialResult {
   const failure: StepFailure = { duringStep: false };
   try {
-    ops.forEach((op, i) => {
+    for (const [i, op] of ops.entries()) {
+      if (!isEnabled(op)) return { violation: null, failedAt: null, schedule: recorder.schedule, notEnabled: i };
       recorder.op = i;
       runOne(op, failure);
-    });
+    }
   } catch (e) {
     if (e instanceof ReplayDivergence) throw e;
     return { violation: asViolation(e), failedAt: failedStep(recorder, failure), schedule: recorder.schedule };

@@ -5,6 +5,7 @@
  * saved, printed with the same table, replayed step by step.
  */
 import type { OpDesc } from "../../model/operations";
+import { enabled } from "../../model/spec";
 import type { TraceStep } from "../../runtime/run";
 import { Thread } from "../../runtime/thread";
 import { runRecorded, StepRecorder } from "../search/step_recorder";
@@ -21,9 +22,14 @@ export function runOps(world: World, cfg: WorldConfig, variant: Variant, ops: re
   const t = new Thread(0, "T0:sequential", []);
   world.machine.observers.push(recorder);
   let model = initialModel(cfg, asSeries(variant));
-  return runRecorded(recorder, ops, (op, failure) => {
-    model = runCommand(world, t, model, op, stats, failure);
-  });
+  return runRecorded(
+    recorder,
+    ops,
+    (op, failure) => {
+      model = runCommand(world, t, model, op, stats, failure);
+    },
+    (op) => enabled(world.params, model, op),
+  );
 }
 
 export function runSequential(trace: Trace, variant: Variant, schedule?: readonly TraceStep[]): SequentialResult {
