@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BadInput } from "../checker/bad_input";
 import { exhaustive, type ExhaustiveRequest } from "../checker/jobs/exhaustive";
-import { readScenarioFile, traceOf } from "../checker/exhaustive/scenario";
+import { readScenarioFile, scenarioOf, traceOf } from "../checker/exhaustive/scenario";
 import { DEFAULT_SUBJECT, listing, resolveSubject, resolveVariant, SUBJECTS } from "../checker/variants";
 import { scenarioProgram } from "../checker/exhaustive/program";
 import type { Subject } from "../checker/subject";
@@ -171,6 +171,12 @@ describe("the lockless subject in the exhaustive mode", () => {
     const s = exhaustive(lreq("lockless-k7-ad-disabled", "pre-928c54b1c4ca", 2)).summary;
     expect(s.violation).toMatchObject({ invariant: "LOST-UPDATE", preemptions: 1, noneWithFewer: [0] });
     expect(exhaustive(lreq("lockless-k7-ad-disabled", "merged", 2)).summary.verdict).toBe("verified");
+  });
+
+  test("a lockless scenario with KVM_GET_DIRTY_LOG on a slot without dirty logging is malformed (the model's guard)", () => {
+    const s = loadScenario("lockless-fast-pf-harvest");
+    const raw = { name: "no-dirty-log", description: "d", subject: "lockless-aging", config: { ...(s.config as object), kvm: { ...(s.config as { kvm: object }).kvm, dirtyLogging: false } }, setup: s.setup, threads: s.threads };
+    expect(() => scenarioOf(raw, "test")).toThrow(/malformed scenario test: setup\.1 \(get_dirty_log\) needs a dirty-logged slot/);
   });
 
   test("merged (L1): AGE-COVERAGE on lockless-age-unaligned with no preemption; the aligned-callers design is not run on that range", () => {

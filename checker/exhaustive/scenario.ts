@@ -63,7 +63,7 @@ export function scenarioOf(raw: unknown, where: string): Scenario {
     threads: f.threads,
   };
   const problem = subject.traceProblem?.(traceOf(s, subject.defaultDesign), null) ?? null;
-  if (problem !== null) bad("threads", problem);
+  if (problem !== null) throw new BadInput(`malformed scenario ${where}: ${problem}`);
   return s;
 }
 

@@ -1,7 +1,8 @@
 /**
- * Traces of the lockless subject that the file schemas accept but that a
- * design does not claim to handle (Subject.traceProblem), for scenario files
- * and the exhaustive job: a design whose `callers` are "aligned"
+ * Traces of the lockless subject that the file schemas accept but that cannot
+ * run or that a design does not claim to handle (Subject.traceProblem), for
+ * scenario files and the exhaustive job: KVM_GET_DIRTY_LOG on a slot without
+ * dirty logging (the model's guard); and a design whose `callers` are "aligned"
  * (impl/lockless/designs.ts: the mmu_notifier callers known to deliver only
  * single pages or ranges on the largest huge page) is not run on an aging
  * range it never receives. Such a range is a finding of the "any"-callers
@@ -15,13 +16,16 @@ import type { LocklessConfig } from "./world";
 const hex = (n: number): string => `0x${n.toString(16)}`;
 
 export function locklessTraceProblem(t: Trace, variant: Variant | null): string | null {
-  if (variant === null || asLockless(variant).kernelDesign.callers !== "aligned") return null;
   const k = (t.config as LocklessConfig).kvm;
-  const span = 2 ** (k.levelShift * (k.KVM_MAX_HUGEPAGE_LEVEL - 1));
   const ops: Array<[string, LocklessOp]> = [
     ...(t.setup as LocklessOp[]).map((op, i): [string, LocklessOp] => [`setup.${i}`, op]),
     ...t.threads.flatMap((th, i) => (th.ops as LocklessOp[]).map((op, j): [string, LocklessOp] => [`threads.${i}.ops.${j}`, op])),
   ];
+  // The model's one guard (model/lockless/spec.ts enabled).
+  const harvest = ops.find(([, op]) => op.kind === "get_dirty_log");
+  if (harvest !== undefined && !k.dirtyLogging) return `${harvest[0]} (get_dirty_log) needs a dirty-logged slot (config.kvm.dirtyLogging)`;
+  if (variant === null || asLockless(variant).kernelDesign.callers !== "aligned") return null;
+  const span = 2 ** (k.levelShift * (k.KVM_MAX_HUGEPAGE_LEVEL - 1));
   for (const [at, op] of ops) {
     if (op.kind !== "clear_young" || op.end - op.start === 1 || (op.start % span === 0 && op.end % span === 0)) continue;
     return `${at} (clear_young of hvas [${hex(op.start)}, ${hex(op.end)})) is a range the known callers never deliver (neither one page nor aligned on the largest huge page, ${span} pages), and design ${variant.design.name} assumes those callers; run it with merged or index-walk`;
