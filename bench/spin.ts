@@ -159,7 +159,7 @@ function locklessMutants(log: Log): string[] {
   const lines = [
     `## The lockless subject's mutants, at most ${BOUND} preemptions`,
     "",
-    `\`--exhaustive --subject lockless-aging --scenario NAME --mutant M --preemptions ${BOUND}\`, each mutant on its own design. *n/a*: the design does not run that scenario. A mutant whose bug needs operations no scenario has (a dirty-log harvest, write tracking, a fast page fault, a huge page fault) is verified on all five: the sampled search finds those (docs/mutants.md).`,
+    `\`--exhaustive --subject lockless-aging --scenario NAME --mutant M --preemptions ${BOUND}\`, each mutant on its own design. *n/a*: the design does not run that scenario. *verified* in a cell: that scenario lacks what the mutant's bug needs (an operation, a list shape, a configuration); the sampled search finds every mutant too (docs/mutants.md).`,
     "",
     `| mutant | ${scenarios.map((n) => `\`${n}\``).join(" | ")} |`,
     `|---|${scenarios.map(() => "---").join("|")}|`,
