@@ -97,7 +97,8 @@ function ours(scenario: string, design: string | null, mutant: string | null, pr
   return { s: out.summary, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
 }
 
-const verdictCell = (s: ExhaustiveSummary) => (s.verdict === "violation" ? `${s.violation!.invariant} (${s.violation!.preemptions} pre., ${s.violation!.atomicSteps} steps)` : s.verdict);
+const verdictCell = (s: ExhaustiveSummary) =>
+  s.verdict !== "violation" ? s.verdict : s.exhaustive.executions === 0 && s.violation!.atomicSteps === 0 ? `${s.violation!.invariant} (in the set-up)` : `${s.violation!.invariant} (${s.violation!.preemptions} pre., ${s.violation!.atomicSteps} steps)`;
 
 function sideBySide(log: Log, pml: string | null, skip: string | null): string[] {
   const lines = [
