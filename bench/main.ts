@@ -154,6 +154,8 @@ const SKELETON = [
 /** `spin` is the issue's name for the exhaustive part (SPIN side by side is its first table). */
 const parts = (process.argv.length > 2 ? process.argv.slice(2) : ["stepping", "designs", "modes", "windows", "mutants", "compare", "exhaustive"]).map((p) => (p === "spin" ? "exhaustive" : p));
 if (!existsSync(BENCH) || !readFileSync(BENCH, "utf8").includes("<!-- stepping:begin -->")) writeFileSync(BENCH, SKELETON);
+// The header names the machine of the latest run of any part.
+writeFileSync(BENCH, readFileSync(BENCH, "utf8").replace(/^Written by `npm run bench` \(bench\/main\.ts\) on .*? \(\d+ cores\)\./m, `Written by \`npm run bench\` (bench/main.ts) on ${machine()}.`));
 if (parts.includes("stepping")) replaceBetween(BENCH, "<!-- stepping:begin -->", "<!-- stepping:end -->", stepping());
 function ensureMarkers(name: string): void {
   const text = readFileSync(BENCH, "utf8");
