@@ -261,6 +261,7 @@ describe("the rmapcheck binary", () => {
     const damaged = join(out, "no-begin.json");
     writeFileSync(damaged, JSON.stringify(cx));
     expectUsage(run(["--replay", damaged]), /malformed file .*no-begin\.json: trace\.threads\.0\.ops\.\d+: .* may not run there/);
+    expectUsage(run(["--exhaustive", "--replay", file]), /is a sequential counterexample \(one thread, so one schedule\)/);
   });
 
   test("a livelock prints as a lasso: its stem, one turn of the cycle that repeats forever, in under 100 lines", () => {

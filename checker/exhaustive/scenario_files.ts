@@ -41,6 +41,7 @@ export function loadScenario(nameOrFile: string): Scenario {
 /** A saved counterexample's scenario (its schedule and preemptions dropped) and the variant it was found in. */
 export function scenarioFromCounterexample(file: string): { scenario: Scenario; variant: Variant; tso: boolean } {
   const { cx, variant } = loadCounterexample(file);
+  if (cx.mode === "sequential") throw new BadInput(`${file} is a sequential counterexample (one thread, so one schedule): the exhaustive mode has nothing to explore in it; replay it with --replay alone`);
   const t = cx.trace;
   const scenario = scenarioOf(
     {
