@@ -63,5 +63,8 @@ describe("cost model", () => {
     expect(JSON.stringify(b.rows)).toBe(JSON.stringify(a.rows));
     expect(a.rows.find((r) => r.design === "zap-all-2019")!.livelock).not.toBeNull();
     expect(a.text).toContain("## Livelock: `zap-all-2019`");
+    // The exhaustive column: every series scenario the design can run, at most 1 preemption.
+    expect(a.rows.find((r) => r.design === "baseline")!.safety.exhaustive).toMatch(/^verified on \d+ scenarios within 1 preemption$/);
+    expect(a.rows.find((r) => r.design === "zap-all-2019")!.safety.exhaustive).toMatch(/^violated on 1 of \d+ scenarios within 1 preemption \(first zap-all-lock-break: INV-TLB, 0 preemptions\)$/);
   });
 });

@@ -14,6 +14,9 @@ import type { WaitStats } from "../cost/counters";
 import { asSeries } from "../series/variants";
 import { resolveVariant } from "../variants";
 import { check } from "./check";
+import { exhaustive } from "./exhaustive";
+import { traceOf } from "../exhaustive/scenario";
+import { loadScenario, scenarioNames } from "../exhaustive/scenario_files";
 import type { SchedulerName } from "../search/explore";
 import { compareText } from "./compare_text";
 
@@ -35,6 +38,8 @@ export interface CompareRequest {
   vcpus: number;
   /** Runs at or below this many pages are checked (every invariant after every step); larger ones run bare. */
   checkedUpTo: number;
+  /** The exhaustive column: every series scenario the design can run, at most this many preemptions (null: the column is not computed). */
+  preemptions: number | null;
 }
 
 export const DEFAULT_COMPARE: CompareRequest = {
@@ -48,6 +53,7 @@ export const DEFAULT_COMPARE: CompareRequest = {
   sptes: 8,
   vcpus: 4,
   checkedUpTo: 64,
+  preemptions: 1,
 };
 
 export interface Safety {
@@ -61,7 +67,7 @@ export interface Safety {
   runs: number;
   steps: number;
   command: string;
-  /** "verified within K preemptions", once the exhaustive mode exists (null: not run). */
+  /** The exhaustive mode over the series scenarios the design can run (exhaustiveVerdict; null: not run). */
   exhaustive: string | null;
 }
 
@@ -118,6 +124,8 @@ export interface CompareOutput {
 
 export interface CompareTiming {
   checkMs: Record<string, number>;
+  /** The exhaustive column, per design. */
+  exhaustiveMs: Record<string, number>;
   costMs: number;
   /** Checked atomic steps per second, interleaved phase only, at each size. */
   checkedStepsPerSecond: Array<{ pages: number; stepsPerSecond: number; bareStepsPerSecond: number }>;
@@ -154,8 +162,34 @@ function safety(design: string, q: CompareRequest, timing: CompareTiming): Safet
     runs: s.runs + s.sequential.sequences,
     steps: s.steps,
     command: `npm start -- --design ${design} --seed ${q.seed} --runs ${q.runs} --sequences ${q.sequences} --scheduler ${q.scheduler}`,
-    exhaustive: null,
+    exhaustive: q.preemptions === null ? null : exhaustiveVerdict(design, q.preemptions, timing),
   };
+}
+
+/**
+ * The exhaustive mode on every scenario of `scenarios/` of the series that
+ * the design can run (a v3 DELETE needs a design that has one), at most
+ * `bound` preemptions: "verified on N scenarios", or how many it violates
+ * and the first, in name order.
+ */
+function exhaustiveVerdict(design: string, bound: number, timing: CompareTiming): string {
+  const t0 = Date.now();
+  const variant = resolveVariant(design, null);
+  const within = `${bound} preemption${bound === 1 ? "" : "s"}`;
+  let ran = 0;
+  const violated: string[] = [];
+  let first = "";
+  for (const name of scenarioNames()) {
+    const scenario = loadScenario(name);
+    if (scenario.subject !== variant.subject || variant.subject.traceProblem?.(traceOf(scenario, design), variant)) continue;
+    const s = exhaustive({ variant, scenario, preemptions: bound }).summary;
+    ran++;
+    if (s.verdict !== "violation") continue;
+    if (violated.length === 0) first = `${name}: ${s.violation!.invariant}, ${s.violation!.preemptions} preemption${s.violation!.preemptions === 1 ? "" : "s"}`;
+    violated.push(name);
+  }
+  timing.exhaustiveMs[design] = Date.now() - t0;
+  return violated.length === 0 ? `verified on ${ran} scenarios within ${within}` : `violated on ${violated.length} of ${ran} scenarios within ${within} (first ${first})`;
 }
 
 function growth(scale: Cost[], sizes: readonly number[]): Growth[] {
@@ -183,7 +217,7 @@ export interface CompareHooks {
 
 export function compare(request: Partial<CompareRequest> = {}, hooks: CompareHooks = {}): CompareOutput {
   const q: CompareRequest = { ...DEFAULT_COMPARE, ...request };
-  const timing: CompareTiming = { checkMs: {}, costMs: 0, checkedStepsPerSecond: [] };
+  const timing: CompareTiming = { checkMs: {}, exhaustiveMs: {}, costMs: 0, checkedStepsPerSecond: [] };
   const rows: CompareRow[] = [];
   const t0 = Date.now();
   for (const design of q.designs) {

@@ -18,6 +18,7 @@ function safetyTable(q: CompareRequest, rows: CompareRow[]): string[] {
   return [
     `## Safety: the sampled check (seed ${q.seed}, ${q.scheduler}, ${q.sequences} sequences, up to ${n0(q.runs)} concurrent runs)`,
     "",
+    ...(q.preemptions === null ? [] : [`*Exhaustive*: \`--exhaustive --scenario NAME --design D --preemptions ${q.preemptions}\` on every scenario of \`scenarios/\` of the series that the design can run (docs/exhaustive.md has the table at 2 preemptions).`, ""]),
     ...table(
       ["design", "verdict", "invariant", "counterexample (ops / steps / preemptions)", "runs", "checked atomic steps", "exhaustive"],
       rows.map((r) => {
