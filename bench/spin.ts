@@ -11,7 +11,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_SUBJECT, exhaustive, exhaustiveOnWorkers, type ExhaustiveSummary, listing, loadScenario, resolveVariant, sampledRate, scenarioNames, type Subject, SUBJECTS } from "../checker";
+import { DEFAULT_SUBJECT, exhaustive, exhaustiveOnWorkers, type ExhaustiveSummary, listing, loadScenario, resolveVariant, sampledRate, scenariosOf, type Subject, SUBJECTS, violatedInSetup } from "../checker";
 
 type Log = (s: string) => void;
 
@@ -98,7 +98,7 @@ function ours(scenario: string, design: string | null, mutant: string | null, pr
 }
 
 const verdictCell = (s: ExhaustiveSummary) =>
-  s.verdict !== "violation" ? s.verdict : s.exhaustive.executions === 0 && s.violation!.atomicSteps === 0 ? `${s.violation!.invariant} (in the set-up)` : `${s.violation!.invariant} (${s.violation!.preemptions} pre., ${s.violation!.atomicSteps} steps)`;
+  s.verdict !== "violation" ? s.verdict : violatedInSetup(s) ? `${s.violation!.invariant} (in the set-up)` : `${s.violation!.invariant} (${s.violation!.preemptions} pre., ${s.violation!.atomicSteps} steps)`;
 
 function sideBySide(log: Log, pml: string | null, skip: string | null): string[] {
   const lines = [
@@ -136,7 +136,7 @@ function allScenarios(log: Log): string[] {
       `| scenario | ${designs.join(" | ")} |`,
       `|---|${designs.map(() => "---").join("|")}|`,
     );
-    for (const name of scenarioNames().filter((n) => loadScenario(n).subject === subject)) {
+    for (const { name } of scenariosOf(subject)) {
       const cells: string[] = [];
       for (const d of designs) {
         log(`[bench] exhaustive: scenario ${name} / ${d}`);
@@ -156,7 +156,7 @@ function allScenarios(log: Log): string[] {
 /** The lockless subject's mutants against its scenarios: which scenario shows each mutant's bug, exhaustively. */
 function locklessMutants(log: Log): string[] {
   const subject = SUBJECTS.find((x) => x.name === "lockless-aging")!;
-  const scenarios = scenarioNames().filter((n) => loadScenario(n).subject === subject);
+  const scenarios = scenariosOf(subject).map((s) => s.name);
   const lines = [
     `## The lockless subject's mutants, at most ${BOUND} preemptions`,
     "",

@@ -7,10 +7,10 @@ export { check, type CheckHooks, DEFAULT_CHECK, type CheckOutput, type CheckRequ
 export { COMPARE_DESIGNS, compare, type CompareHooks, type CompareOutput, type CompareRequest, type CompareRow, type Cost, DEFAULT_COMPARE } from "./jobs/compare";
 export { exhaustive, exhaustiveOnWorkers, type ExhaustiveHooks, type ExhaustiveOutput, type ExhaustiveRequest } from "./jobs/exhaustive";
 export type { Scenario } from "./exhaustive/scenario";
-export { loadScenario, scenarioFromCounterexample, scenarioListing, scenarioNames } from "./exhaustive/scenario_files";
+export { loadScenario, scenarioFromCounterexample, scenarioListing, scenarioNames, scenariosOf } from "./exhaustive/scenario_files";
 export { type ExhaustiveSummary, mergeShards, readShardSummary } from "./exhaustive/summary";
 export { type SampledRate, sampledRate } from "./exhaustive/sampled_rate";
-export { summaryText as exhaustiveSummaryText } from "./exhaustive/verdict_text";
+export { summaryText as exhaustiveSummaryText, violatedInSetup } from "./exhaustive/verdict_text";
 export { type CatalogueHooks, checkMutant, type MutantRow, runCatalogue } from "./jobs/mutants";
 export { replay, type ReplayHooks, type ReplayOutput } from "./jobs/replay";
 export { benchStepping, type SteppingRow } from "./jobs/stepping";

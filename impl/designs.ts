@@ -73,13 +73,20 @@ const fix2: Overrides = (base) => ({
 
 const fix1: Overrides = () => ({ kvm_mmu_commit_zap_page: commit_zap_waits_for_unmapper });
 
+/** The races of docs/findings.md, as the designs that have them name them. */
+const F1_TEXT = "a zapped page freed while the unmapper is inside its rmap";
+const F2_TEXT = "the slot uninstalled while a lock holder is in drop_spte";
+const RACE_F1 = `F1: ${F1_TEXT}`;
+const RACE_F2 = `F2: ${F2_TEXT}`;
+const RACE_F1_F2 = `F1 and F2 (neither fix): ${F1_TEXT}; ${F2_TEXT}`;
+
 const LIST: readonly Design[] = [
   {
     name: "v3",
     summary: "the series as specified: invalid rmaps unmapped without mmu_lock, being_unmapped_rmap handshake, descs freed without mmu_lock",
     flush: "invalidate",
     overrides: () => ({}),
-    knownRace: "F1 and F2 (neither fix): a zapped page freed while the unmapper is inside its rmap; the slot uninstalled while a lock holder is in drop_spte",
+    knownRace: RACE_F1_F2,
   },
   {
     name: "v3-fixed",
@@ -93,14 +100,14 @@ const LIST: readonly Design[] = [
     summary: "v3 with F1 only (commit waits for the unmapper): shows F2 is needed too",
     flush: "invalidate",
     overrides: fix1,
-    knownRace: "F2: the slot uninstalled while a lock holder is in drop_spte",
+    knownRace: RACE_F2,
   },
   {
     name: "v3-fix2-only",
     summary: "v3 with F2 only (mmu_lock barrier before the uninstall): shows F1 is needed too",
     flush: "invalidate",
     overrides: fix2,
-    knownRace: "F1: a zapped page freed while the unmapper is inside its rmap",
+    knownRace: RACE_F1,
   },
   {
     name: "v3-no-handshake",
@@ -114,7 +121,7 @@ const LIST: readonly Design[] = [
     summary: "v3 with pte_list_clear_concurrently resetting the entry by cmpxchg(entry, spte, SKIP) instead of a plain store",
     flush: "invalidate",
     overrides: () => ({ pte_list_reset_entry: pte_list_reset_entry_cmpxchg }),
-    knownRace: "F1 and F2 (neither fix): a zapped page freed while the unmapper is inside its rmap; the slot uninstalled while a lock holder is in drop_spte",
+    knownRace: RACE_F1_F2,
   },
   {
     name: "baseline",

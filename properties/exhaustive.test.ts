@@ -16,7 +16,7 @@ import { violationOf } from "../checker/violation";
 import type { Program } from "../runtime/exhaustive/program";
 import { explore } from "../runtime/exhaustive/units";
 import { WORD_BYTES } from "../runtime/memory";
-import { loadScenario, scenarioFromCounterexample, scenarioNames } from "../checker/exhaustive/scenario_files";
+import { loadScenario, scenarioFromCounterexample, scenarioNames, scenariosOf } from "../checker/exhaustive/scenario_files";
 import { mergeShards } from "../checker/exhaustive/summary";
 import { variant } from "./variants";
 
@@ -134,7 +134,7 @@ describe("the correct designs in the exhaustive mode", () => {
   // docs/exhaustive.md (npm run bench).
   for (const subject of SUBJECTS) {
     const bound = subject === DEFAULT_SUBJECT ? 1 : 2;
-    const scenarios = scenarioNames().filter((n) => loadScenario(n).subject === subject);
+    const scenarios = scenariosOf(subject).map((s) => s.name);
     for (const d of listing(subject).designs.filter((x) => x.knownRace === null)) {
       test(`${subject.name}, ${d.name}: verified on every scenario it can run, at most ${bound} preemption(s)`, () => {
         let ran = 0;
@@ -209,7 +209,7 @@ describe("the lockless subject in the exhaustive mode", () => {
 describe("DPOR with each subject's declared footprint agrees with plain enumeration on kernel scenarios", () => {
   const allMutants = process.env.RMAPCHECK_DIFF_MUTANTS === "1";
   const cases: Array<{ subject: Subject; scenarios: string[]; mutants: boolean; expected: number | null }> = [
-    { subject: resolveSubject("lockless-aging"), scenarios: scenarioNames().filter((n) => loadScenario(n).subject.name === "lockless-aging"), mutants: true, expected: 281 },
+    { subject: resolveSubject("lockless-aging"), scenarios: scenariosOf(resolveSubject("lockless-aging")).map((s) => s.name), mutants: true, expected: 281 },
     { subject: DEFAULT_SUBJECT, scenarios: ["f1-destroy-vs-shrink", "corpus-fault-vs-hw-write", "corpus-change-pte-vs-hw-write"], mutants: allMutants, expected: allMutants ? 162 : null },
   ];
   for (const c of cases) {

@@ -58,10 +58,14 @@ export function scenarioFromCounterexample(file: string): { scenario: Scenario; 
   return { scenario, variant, tso: cx.tso === true };
 }
 
-/** The named scenarios of a subject, with their one-sentence descriptions (--list). */
-export function scenarioListing(subject: Subject): Array<{ name: string; description: string }> {
+/** The named scenarios of a subject, in name order. */
+export function scenariosOf(subject: Subject): Scenario[] {
   return scenarioNames()
     .map((n) => loadScenario(n))
-    .filter((s) => s.subject === subject)
-    .map((s) => ({ name: s.name, description: s.description }));
+    .filter((s) => s.subject === subject);
+}
+
+/** The named scenarios of a subject, with their one-sentence descriptions (--list). */
+export function scenarioListing(subject: Subject): Array<{ name: string; description: string }> {
+  return scenariosOf(subject).map((s) => ({ name: s.name, description: s.description }));
 }

@@ -13,6 +13,9 @@ export function boundText(bound: number | null): string {
   return bound === null ? "every interleaving (no preemption bound)" : `every interleaving with at most ${bound} preemption${bound === 1 ? "" : "s"}`;
 }
 
+/** A violation of the set-up run alone: no execution ran and the counterexample has no step. */
+export const violatedInSetup = (s: ExhaustiveSummary): boolean => s.violation !== null && s.violation.atomicSteps === 0 && s.exhaustive.executions === 0;
+
 export function headLine(s: ExhaustiveSummary): string {
   const e = s.exhaustive;
   const variant = `${s.subject === DEFAULT_SUBJECT.name ? "" : `subject ${s.subject}, `}design ${s.design}${s.mutant ? `, mutant ${s.mutant}` : ""}`;
@@ -26,7 +29,7 @@ export function verdictLine(s: ExhaustiveSummary): string {
   const naive = `plain enumeration: ${BigInt(e.naiveSchedules).toLocaleString("en-US")} schedules (${e.preemptionBound === null ? "all interleavings" : `at most ${e.preemptionBound} preemptions`}, blocking ignored), ${n(Math.round(e.reduction))}x more`;
   if (s.verdict === "violation") {
     const v = s.violation!;
-    if (v.atomicSteps === 0 && e.executions === 0) return `result: VIOLATION of ${v.invariant} in the set-up, run alone before the threads: no schedule to explore`;
+    if (violatedInSetup(s)) return `result: VIOLATION of ${v.invariant} in the set-up, run alone before the threads: no schedule to explore`;
     const fewer = v.noneWithFewer.length > 0 ? `; none with ${v.noneWithFewer.join(" or ")} (explored completely)` : "";
     return `result: VIOLATION of ${v.invariant} with ${v.preemptions} preemption${v.preemptions === 1 ? "" : "s"}${fewer} (${work})`;
   }

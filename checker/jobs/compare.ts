@@ -16,7 +16,7 @@ import { resolveVariant } from "../variants";
 import { check } from "./check";
 import { exhaustive } from "./exhaustive";
 import { traceOf } from "../exhaustive/scenario";
-import { loadScenario, scenarioNames } from "../exhaustive/scenario_files";
+import { scenariosOf } from "../exhaustive/scenario_files";
 import type { SchedulerName } from "../search/explore";
 import { compareText } from "./compare_text";
 
@@ -175,21 +175,20 @@ function safety(design: string, q: CompareRequest, timing: CompareTiming): Safet
 function exhaustiveVerdict(design: string, bound: number, timing: CompareTiming): string {
   const t0 = Date.now();
   const variant = resolveVariant(design, null);
-  const within = `${bound} preemption${bound === 1 ? "" : "s"}`;
+  const preemptions = (k: number): string => `${k} preemption${k === 1 ? "" : "s"}`;
   let ran = 0;
-  const violated: string[] = [];
+  let violated = 0;
   let first = "";
-  for (const name of scenarioNames()) {
-    const scenario = loadScenario(name);
-    if (scenario.subject !== variant.subject || variant.subject.traceProblem?.(traceOf(scenario, design), variant)) continue;
+  for (const scenario of scenariosOf(variant.subject)) {
+    if (variant.subject.traceProblem?.(traceOf(scenario, design), variant)) continue;
     const s = exhaustive({ variant, scenario, preemptions: bound }).summary;
     ran++;
     if (s.verdict !== "violation") continue;
-    if (violated.length === 0) first = `${name}: ${s.violation!.invariant}, ${s.violation!.preemptions} preemption${s.violation!.preemptions === 1 ? "" : "s"}`;
-    violated.push(name);
+    if (violated++ === 0) first = `${scenario.name}: ${s.violation!.invariant}, ${preemptions(s.violation!.preemptions)}`;
   }
   timing.exhaustiveMs[design] = Date.now() - t0;
-  return violated.length === 0 ? `verified on ${ran} scenarios within ${within}` : `violated on ${violated.length} of ${ran} scenarios within ${within} (first ${first})`;
+  const within = preemptions(bound);
+  return violated === 0 ? `verified on ${ran} scenarios within ${within}` : `violated on ${violated} of ${ran} scenarios within ${within} (first ${first})`;
 }
 
 function growth(scale: Cost[], sizes: readonly number[]): Growth[] {

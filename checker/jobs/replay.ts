@@ -35,15 +35,21 @@ export function replay(path: string, hooks: ReplayHooks = {}): ReplayOutput {
   let r: { violation: Violation | null; failedAt: number | null; trace: TraceStep[]; steps: number };
   try {
     if (cx.mode === "sequential") {
-      // The commands first, against the model's guards only (no schedule to
-      // match): a sequence the contract forbids is a damaged file, not code
-      // that changed.
-      const free = variant.subject.runSequential(cx.trace, variant);
-      if (free.notEnabled !== undefined) {
-        const op = variant.subject.opText(cx.trace.threads[0]!.ops[free.notEnabled]);
-        throw new BadInput(`malformed file ${file}: trace.threads.0.ops.${free.notEnabled}: ${op} may not run there (its guard in the model is false)`);
+      // A command the model's guard forbids makes the file damaged, not the
+      // code changed. The commands before it may already stray from the
+      // saved steps (a removed command changes them), so when the run
+      // diverges, the commands alone (no schedule to match) say which it is.
+      const malformed = (i: number): BadInput =>
+        new BadInput(`malformed file ${file}: trace.threads.0.ops.${i}: ${variant.subject.opText(cx.trace.threads[0]!.ops[i])} may not run there (its guard in the model is false)`);
+      let s;
+      try {
+        s = variant.subject.runSequential(cx.trace, variant, cx.schedule);
+      } catch (e) {
+        const free = e instanceof ReplayDivergence ? variant.subject.runSequential(cx.trace, variant) : null;
+        if (free?.notEnabled !== undefined) throw malformed(free.notEnabled);
+        throw e;
       }
-      const s = variant.subject.runSequential(cx.trace, variant, cx.schedule);
+      if (s.notEnabled !== undefined) throw malformed(s.notEnabled);
       r = { ...s, trace: s.schedule, steps: s.schedule.length };
     } else {
       r = runTrace(cx.trace, variant, { scheduler: new ReplayScheduler(cx.schedule), tso: cx.tso ?? false }).result;
