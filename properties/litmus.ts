@@ -10,7 +10,10 @@ import { Machine, type Observer } from "../runtime/machine";
 import { Memory } from "../runtime/memory";
 import { Prng } from "../runtime/prng";
 import { runThreads } from "../runtime/run";
-import { cmpxchg, free, type KGen, load, lockOr, smpMb, spinLock, spinUnlock, store, waitUntil, xchg } from "../runtime/step";
+import {
+  alloc, cmpxchg, free, type KGen, load, lockOr, regionEnter, regionExit, smpMb, spinLock, spinUnlock, srcuReadLock,
+  srcuReadUnlock, store, synchronizeSrcu, waitRegions, waitUntil, waitWhile, xchg,
+} from "../runtime/step";
 import { Thread } from "../runtime/thread";
 import type { Program } from "../runtime/exhaustive/program";
 
@@ -20,7 +23,9 @@ export type Instr =
   | { op: "store" | "xchg" | "or" | "waitUntil"; w: number; v: number }
   | { op: "storeR"; w: number }
   | { op: "cas"; w: number; old: number; v: number }
-  | { op: "lock" | "unlock"; l: number };
+  | { op: "lock" | "unlock"; l: number }
+  | { op: "waitWhile"; w: number; v: number }
+  | { op: "srcuLock" | "srcuUnlock" | "sync" | "enter" | "exit" | "ipi" | "alloc" | "freeOwn" };
 
 export interface Litmus {
   words: number;
@@ -38,8 +43,37 @@ export interface Outcomes {
 
 function* run(ins: Instr[], addr: (w: number) => number): KGen<number> {
   let r = 0;
+  let own = 0;
   for (const i of ins) {
     switch (i.op) {
+      case "waitWhile":
+        r = r * 7 + (yield waitWhile(addr(i.w), "w", i.v, "t: wait while"));
+        break;
+      case "srcuLock":
+        yield srcuReadLock("t: srcu_read_lock");
+        break;
+      case "srcuUnlock":
+        yield srcuReadUnlock("t: srcu_read_unlock");
+        break;
+      case "sync":
+        yield synchronizeSrcu("t: synchronize_srcu");
+        break;
+      case "enter":
+        yield regionEnter("t: region_enter");
+        break;
+      case "exit":
+        yield regionExit("t: region_exit");
+        break;
+      case "ipi":
+        yield waitRegions("t: wait_regions");
+        break;
+      case "alloc":
+        own = yield alloc("w", 1, "t: alloc");
+        break;
+      case "freeOwn":
+        if (own !== 0) yield free(own, "w", "t: free own");
+        own = 0;
+        break;
       case "load":
         r = r * 7 + (yield load(addr(i.w), "w", "t: load"));
         break;
@@ -151,4 +185,55 @@ export function randomLitmus(seed: number): Litmus {
   const b = g.below(3);
   const bad = b === 0 ? undefined : (vals: number[]) => vals[0] === 2 && vals[1] === b - 1;
   return { words, threads, ...(bad ? { bad } : {}) };
+}
+
+/**
+ * A random program with the engine's blocking and ordering steps too: waits
+ * on a word (until and while), locks, SRCU read sections and
+ * synchronize_srcu, regions and the IPI that waits them out, allocation and
+ * free, besides the accesses of randomLitmus. Sections are well nested and
+ * every wait watches word 0 or 1, which nothing frees; frees hit the words
+ * from 2 on, or the thread's own allocation. What such a program can reach
+ * includes deadlocks (two synchronize_srcu inside read sections): a failure
+ * either search must find.
+ */
+export function randomBlockingLitmus(seed: number): Litmus {
+  const g = new Prng(seed * 7919 + 13);
+  // Words 0 and 1 are flags, word 2 the data a flag guards, words 3.. may be freed, and the last word is
+  // never written: loads of it ("pads") commute with everything.
+  const words = 4 + g.below(2);
+  const pad = words;
+  const w = () => g.below(words);
+  const flag = () => g.below(2);
+  const instr = (): Instr[] => {
+    const k = g.below(28);
+    if (k < 4) return [{ op: "load", w: w() }];
+    if (k < 7) return [{ op: "store", w: g.below(3), v: g.below(2) }];
+    // A flag raised around a read of the data, and a waiter that writes the data once the flag is down.
+    if (k < 10) {
+      const f = flag();
+      return [{ op: "store", w: f, v: 1 }, { op: "load", w: 2 }, { op: "store", w: f, v: 0 }];
+    }
+    if (k < 12) return [{ op: "waitUntil", w: flag(), v: 0 }, { op: "store", w: 2, v: 2 }];
+    if (k < 14) return [{ op: "waitWhile", w: flag(), v: 1 }, { op: "store", w: 2, v: 3 }];
+    if (k < 15) return [{ op: "storeR", w: w() }];
+    if (k < 16) return [{ op: "xchg", w: w(), v: g.below(2) }];
+    if (k < 17) return [{ op: "cas", w: w(), old: g.below(2), v: 1 }];
+    if (k < 19) return [{ op: "srcuLock" }, { op: "load", w: w() }, { op: "srcuUnlock" }];
+    if (k < 20) return [{ op: "sync" }];
+    if (k < 22) return [{ op: "enter" }, { op: "load", w: w() }, { op: "exit" }];
+    if (k < 23) return [{ op: "ipi" }];
+    if (k < 24) return [{ op: "alloc" }, { op: "freeOwn" }];
+    if (k < 25) return [{ op: "free", w: 3 + g.below(words - 3) }];
+    const l = g.below(2);
+    return [{ op: "lock", l }, { op: "store", w: w(), v: g.below(2) }, { op: "unlock", l }];
+  };
+  const thread = (): Instr[] => {
+    const out: Instr[] = Array.from({ length: 1 + g.below(2) }, () => ({ op: "load", w: pad }) as Instr);
+    const n = 1 + g.below(2);
+    for (let i = 0; i < n; i++) out.push(...instr());
+    return out;
+  };
+  const threads = Array.from({ length: g.below(3) === 0 ? 3 : 2 }, thread);
+  return { words: words + 1, threads };
 }

@@ -7,6 +7,7 @@
  */
 import type { Machine } from "../machine";
 import type { RunResult } from "../run";
+import { BehaviourRecorder } from "./behaviour";
 import type { Footprint } from "./footprint";
 import { type Node, nextTodo } from "./node";
 import { Abandoned, type Event, PathScheduler, type PathOptions } from "./path_scheduler";
@@ -34,6 +35,8 @@ export interface ExploreOptions {
   stop?: () => boolean;
   /** Called after every execution (complete or abandoned). */
   onExecution?: (run: RunResult | null, stats: ExploreStats) => void;
+  /** Called after every execution run to the end with its behaviour class (behaviour.ts): costs a string per step. */
+  onBehaviour?: (key: string, run: RunResult) => void;
 }
 
 export interface ExploreStats {
@@ -69,8 +72,10 @@ export function runPath(program: Program, nodes: Node[], events: Event[], branch
   const exec = program.start();
   if ("setupFailure" in exec) return exec;
   const sched = new PathScheduler(exec, nodes, events, branch, { bound: o.bound, reduce: o.reduce ?? true, sleep: useSleep(o), ...extra, ...(stopAfter === undefined ? {} : { stopAfter }) });
+  const behaviour = o.onBehaviour && stopAfter === undefined ? BehaviourRecorder.attach(exec.machine) : null;
   try {
     const r = exec.run(sched, sched);
+    if (behaviour !== null) o.onBehaviour!(behaviour.key(), r);
     stats.steps += r.steps;
     stats.maxDepth = Math.max(stats.maxDepth, r.steps);
     stats.checks += exec.checks?.() ?? 0;

@@ -11,6 +11,7 @@
  * its siblings to sleep.
  */
 import type { Footprint } from "./footprint";
+import type { Event } from "./path_scheduler";
 
 export interface Node {
   /** Threads whose step can run here, ascending ids. */
@@ -29,6 +30,13 @@ export interface Node {
   readonly done: Set<number>;
   /** Explored non-conservatively from here, with their step's footprint: asleep in later siblings. */
   readonly taken: Map<number, Footprint>;
+  /**
+   * The threads that are not done but cannot run here (a wait, a lock held by
+   * another, a grace period), each with its pending step as an event that
+   * did not execute: its footprint is what the step reads to find itself
+   * disabled (races.ts, "blocked steps").
+   */
+  blocked: readonly Event[];
   /** The thread run from here in the current execution. */
   chosen: number;
   chosenConservative: boolean;
@@ -37,7 +45,7 @@ export interface Node {
 export function makeNode(runnable: readonly number[], prior: number, preemptions: number, bound: number | null, sleep: ReadonlyMap<number, Footprint>): Node {
   const priorRunnable = prior >= 0 && runnable.includes(prior);
   const inBound = priorRunnable && bound !== null && preemptions >= bound ? [prior] : runnable;
-  return { runnable, prior, priorRunnable, preemptions, inBound, sleep, todo: new Map(), done: new Set(), taken: new Map(), chosen: -1, chosenConservative: false };
+  return { runnable, prior, priorRunnable, preemptions, inBound, sleep, todo: new Map(), done: new Set(), taken: new Map(), blocked: [], chosen: -1, chosenConservative: false };
 }
 
 /** Preemptions after running `t` from node n. */

@@ -94,6 +94,7 @@ export class PathScheduler implements Scheduler, StepHooks {
     const prior = k === 0 ? -1 : this.events[k - 1]!.thread;
     const pre = prev === undefined ? 0 : preemptionsAfter(prev, prev.chosen);
     const n = makeNode(runnable, prior, pre, this.o.bound, this.o.sleep ? this.nextSleep : new Map());
+    if (this.o.reduce) n.blocked = this.blockedEvents(runnable);
     if (forced !== undefined) {
       // A unit's prefix: its other choices are other units (units.ts).
       if (!n.inBound.includes(forced)) throw new Nondeterminism(`step ${k + 1}: the unit's thread ${forced} cannot run here within the bound`);
@@ -101,11 +102,11 @@ export class PathScheduler implements Scheduler, StepHooks {
       if (k === 0 && this.o.rootTaken) for (const [q, f] of this.o.rootTaken) n.taken.set(q, f);
     } else {
       if (n.priorRunnable) {
-        if (n.sleep.has(prior)) throw new Abandoned();
+        if (n.sleep.has(prior)) this.abandon(n);
         n.chosen = prior;
       } else {
         const awake = runnable.filter((t) => !n.sleep.has(t));
-        if (awake.length === 0) throw new Abandoned();
+        if (awake.length === 0) this.abandon(n);
         n.chosen = awake[0]!;
       }
       if (!this.o.reduce) for (const t of n.inBound) if (t !== n.chosen) n.todo.set(t, false);
@@ -113,6 +114,41 @@ export class PathScheduler implements Scheduler, StepHooks {
     n.done.add(n.chosen);
     this.nodes.push(n);
     return n;
+  }
+
+  /**
+   * Every choice at n is asleep: the execution is redundant. n stays on the
+   * path (it chooses nothing) so that the race analysis still sees the steps
+   * blocked there (races.ts, "blocked steps").
+   */
+  private abandon(n: Node): never {
+    this.nodes.push(n);
+    throw new Abandoned();
+  }
+
+  /**
+   * The pending steps of the threads that are not done and cannot run, as
+   * events: what the machine reads to find each disabled (a wait's word, via
+   * Machine.runnable with the memory's log attached) and the engine state it
+   * waits on (engineResources).
+   */
+  private blockedEvents(runnable: readonly number[]): Event[] {
+    const m = this.machine;
+    const out: Event[] = [];
+    for (const t of m.threads) {
+      const s = t.pending;
+      if (t.done || s === null || runnable.includes(t.id)) continue;
+      this.fpb.clear();
+      m.mem.log = this.fpb;
+      try {
+        m.runnable(t);
+      } finally {
+        m.mem.log = null;
+      }
+      engineResources(m, { step: s, thread: t, opBefore: t.opIndex }, this.fpb);
+      out.push({ thread: t.id, fp: this.fpb.build(), op: s.op, lock: s.op === "spin_lock" ? s.addr : -1 });
+    }
+    return out;
   }
 
   before(t: Thread): void {

@@ -25,7 +25,7 @@
  *   before the race.
  */
 import { lockResource } from "./engine_resources";
-import { conflicts } from "./footprint";
+import { conflicts, dependent } from "./footprint";
 import type { HappensBefore } from "./happens_before";
 import { addBacktrack, type Node } from "./node";
 import type { Event } from "./path_scheduler";
@@ -97,14 +97,57 @@ export type RaceRule = "source" | "bpor";
 export function addRaceBacktracks(hb: HappensBefore, nodes: readonly Node[], events: readonly Event[], from: number, rule: RaceRule, bound: number | null): void {
   hb.truncate(from);
   for (let k = from; k < events.length; k++) {
-    const p = events[k]!.thread;
-    const prev = hb.clockOf(p);
-    const races: number[][] = [];
-    for (let v = 0; v < hb.threads; v++) if (v !== p) races[v] = racesOf(hb, events, k, v, prev, rule === "source");
-    const acquires = rule === "source" ? previousAcquires(hb, events, k, prev) : [];
-    hb.push(events[k]!);
-    if (rule === "source") source(hb, nodes, events, k, races, acquires);
-    else bpor(hb, nodes, p, races, bound);
+    blockedRaces(hb, nodes, events, k, rule, bound);
+    analyse(hb, nodes, events, k, rule, bound);
+  }
+  // An abandoned execution's last node (path_scheduler.ts) chose nothing, but its blocked steps still race.
+  blockedRaces(hb, nodes, events, events.length, rule, bound);
+}
+
+/** The races of step k (events[k], not yet pushed), turned into backtrack points; pushes it. */
+function analyse(hb: HappensBefore, nodes: readonly Node[], events: readonly Event[], k: number, rule: RaceRule, bound: number | null): void {
+  const p = events[k]!.thread;
+  const prev = hb.clockOf(p);
+  const races: number[][] = [];
+  for (let v = 0; v < hb.threads; v++) if (v !== p) races[v] = racesOf(hb, events, k, v, prev, rule === "source");
+  const acquires = rule === "source" ? previousAcquires(hb, events, k, prev) : [];
+  hb.push(events[k]!);
+  if (rule === "source") source(hb, nodes, events, k, races, acquires);
+  else bpor(hb, nodes, p, races, bound);
+}
+
+/**
+ * Blocked steps. A thread that cannot run at node k (a wait on a word, a
+ * lock another holds, a grace period) executes nothing there, yet its
+ * pending step races with the write that disabled it: reversing the two is
+ * the only way to the schedules in which the waiter passes first. A DPOR
+ * that analyses only executed events never sees that race (the wait runs
+ * later, after the write that re-enables it, and races with that one only).
+ * So each blocked step is analysed as an event at the node where it is
+ * blocked, exactly as an executed one, then dropped: Flanagan and Godefroid
+ * (POPL 2005) examine next(s, p) for every process p, enabled or not; for
+ * source sets this is the treatment of disabled events in Abdulla, Aronis,
+ * Jonsson and Sagonas, "Source sets: a foundation for optimal dynamic
+ * partial order reduction" (JACM 2017), and of `await` in Nidhugg. Its
+ * footprint is what the machine reads to find it disabled (the failed read
+ * a spinning CPU executes).
+ *
+ * A blocked step's races change only when a step conflicting with it runs
+ * (its thread does not move), so it is analysed where it first blocks and
+ * after each such step, not at every node.
+ */
+function blockedRaces(hb: HappensBefore, nodes: readonly Node[], events: readonly Event[], k: number, rule: RaceRule, bound: number | null): void {
+  const n = nodes[k];
+  if (n === undefined || n.blocked.length === 0) return;
+  const before = k > 0 ? nodes[k - 1]! : undefined;
+  const last = k > 0 ? events[k - 1]! : undefined;
+  for (const b of n.blocked) {
+    const wasBlocked = before?.blocked.some((x) => x.thread === b.thread) ?? false;
+    if (wasBlocked && last !== undefined && !dependent(last.fp, b.fp)) continue;
+    const evs = events.slice(0, k);
+    evs.push(b);
+    analyse(hb, nodes, evs, k, rule, bound);
+    hb.truncate(k);
   }
 }
 
