@@ -32,6 +32,7 @@ export interface JobRequest {
     maxSeconds?: number;
     workers: number;
     shard?: { index: number; count: number };
+    crossCheck?: { bound: number; maxExecutions?: number };
   };
 }
 

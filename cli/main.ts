@@ -86,6 +86,7 @@ async function longJob(o: Options, version: string): Promise<number> {
       ...(x.maxSeconds === undefined ? {} : { maxSeconds: x.maxSeconds }),
       workers: x.workers,
       ...(x.shard === undefined ? {} : { shard: x.shard }),
+      ...(x.crossCheck === undefined ? {} : { crossCheck: x.crossCheck }),
     },
   };
   if (o.mode === "exhaustive" && o.variant === null) {

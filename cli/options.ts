@@ -45,6 +45,8 @@ export interface Options {
     maxSeconds?: number;
     workers: number;
     shard?: { index: number; count: number };
+    /** --cross-check K [--cross-check-executions N]. */
+    crossCheck?: { bound: number; maxExecutions?: number };
   };
   /** --merge's files, as given. */
   merge: string[];
@@ -57,7 +59,7 @@ const ACCEPTS: Record<Mode, readonly string[]> = {
   mutants: ["mutants", "subject", "seed", "runs", "sequences", "scheduler", "depth", "tso", "json"],
   list: ["list", "subject", "json"],
   compare: ["compare", "seed", "runs", "sequences", "scheduler", "json", "pages", "sizes", "sptes", "vcpus", "checkedUpTo"],
-  exhaustive: ["exhaustive", "subject", "design", "mutant", "scenario", "replay", "preemptions", "maxExecutions", "maxSeconds", "workers", "shard", "json", "format", "out"],
+  exhaustive: ["exhaustive", "subject", "design", "mutant", "scenario", "replay", "preemptions", "maxExecutions", "maxSeconds", "workers", "shard", "crossCheck", "crossCheckExecutions", "json", "format", "out"],
   merge: ["merge", "json"],
 };
 
@@ -146,7 +148,18 @@ export function readOptions(p: Command): Options {
       ...(v.maxSeconds === undefined ? {} : { maxSeconds: v.maxSeconds as number }),
       workers: (v.workers as number | undefined) ?? 1,
       ...(v.shard === undefined ? {} : { shard: v.shard as { index: number; count: number } }),
+      ...crossCheckRequest(v),
     },
     merge: (v.merge as string[] | undefined) ?? [],
   };
+}
+
+/** --cross-check K and its budget; the budget alone is refused. */
+function crossCheckRequest(v: Record<string, unknown>): { crossCheck?: { bound: number; maxExecutions?: number } } {
+  if (v.crossCheck === undefined) {
+    if (v.crossCheckExecutions !== undefined) throw new UsageError("--cross-check-executions goes with --cross-check K");
+    return {};
+  }
+  const n = v.crossCheckExecutions as number | undefined;
+  return { crossCheck: { bound: v.crossCheck as number, ...(n === undefined ? {} : { maxExecutions: n }) } };
 }

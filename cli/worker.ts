@@ -16,7 +16,7 @@ const interrupted = (): boolean => Atomics.load(stop, 0) !== 0;
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 const progress = (p: WorkerMessage & { type: "progress" }) => post(p);
 
-/** --exhaustive: 0 verified, 1 a violation, 4 incomplete (no verdict). */
+/** --exhaustive: 0 verified, 1 a violation or (--cross-check) a missed behaviour class, 4 incomplete (no verdict). */
 async function runExhaustive(r: JobRequest): Promise<WorkerMessage> {
   const x = r.exhaustive;
   let scenario;
@@ -43,6 +43,7 @@ async function runExhaustive(r: JobRequest): Promise<WorkerMessage> {
     ...(x.maxExecutions === undefined ? {} : { maxExecutions: x.maxExecutions }),
     ...(x.maxSeconds === undefined ? {} : { maxSeconds: x.maxSeconds }),
     ...(x.shard === undefined ? {} : { shard: x.shard }),
+    ...(x.crossCheck === undefined ? {} : { crossCheck: x.crossCheck }),
   };
   const hooks = {
     interrupted,
@@ -53,7 +54,7 @@ async function runExhaustive(r: JobRequest): Promise<WorkerMessage> {
   const out: ExhaustiveOutput = x.workers > 1 ? await exhaustiveOnWorkers(request, x.workers, hooks) : exhaustive(request, hooks);
   const s = out.summary;
   if (interrupted()) return { type: "done", status: 1, stdout: "", interrupted: true, summary: "" };
-  const status = s.verdict === "verified" ? 0 : s.verdict === "violation" ? 1 : 4;
+  const status = s.verdict === "verified" ? 0 : s.verdict === "violation" || s.verdict === "missed-classes" ? 1 : 4;
   return { type: "done", status, stdout: r.json ? JSON.stringify(s) : out.text, interrupted: false, summary: `${s.exhaustive.executions} executions` };
 }
 

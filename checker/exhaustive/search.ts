@@ -23,6 +23,8 @@ export interface SearchOptions {
   onProgress?: (s: ExploreStats) => void;
   /** Polled between executions: true stops the search (incomplete). */
   stop?: () => boolean;
+  /** Every execution of the requested bound run to the end, with its behaviour class (--cross-check). */
+  onBehaviour?: ExploreOptions["onBehaviour"];
 }
 
 export interface FoundViolation {
@@ -60,6 +62,7 @@ export function mainOptions(o: SearchOptions): ExploreOptions {
     ...(o.deadline === undefined ? {} : { deadline: o.deadline }),
     ...(o.stop === undefined ? {} : { stop: o.stop }),
     ...(o.onProgress ? { onExecution: (_: unknown, s: ExploreStats) => o.onProgress!(s) } : {}),
+    ...(o.onBehaviour ? { onBehaviour: o.onBehaviour } : {}),
   };
 }
 

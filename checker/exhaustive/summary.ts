@@ -7,7 +7,22 @@ import { z } from "zod";
 import { BadInput } from "../bad_input";
 import { readJsonFile } from "../json_file";
 
-export type ExhaustiveVerdict = "verified" | "violation" | "incomplete";
+/** "missed-classes": --cross-check found behaviour classes the reduced search did not reach (the reduction is wrong). */
+export type ExhaustiveVerdict = "verified" | "violation" | "incomplete" | "missed-classes";
+
+/** What --cross-check K compared (runtime/exhaustive/cross_check.ts). */
+export interface CrossCheckSummary {
+  /** The preemption bound of the plain enumeration. */
+  bound: number;
+  /** false: its budget ran out; the comparison covers what was enumerated. */
+  complete: boolean;
+  plainExecutions: number;
+  plainClasses: number;
+  reducedClasses: number;
+  missed: number;
+  /** The first missed classes (at most 10): each thread's steps, one schedule that reaches it, what it threw. */
+  examples: Array<{ behaviour: string[]; preemptions: Array<{ thread: number; after: number; to: number }>; order: number[]; failure: string | null }>;
+}
 
 export interface ExhaustiveViolation {
   invariant: string;
@@ -59,6 +74,8 @@ export interface ExhaustiveSummary {
   scenario: { name: string; source: string | null };
   exhaustive: ExhaustiveStats;
   violation: ExhaustiveViolation | null;
+  /** --cross-check only. */
+  crossCheck?: CrossCheckSummary;
   timing: { elapsedMs: number; executionsPerSecond: number };
 }
 
@@ -111,7 +128,7 @@ const nat = z.number().int().min(0);
 /** What --merge accepts: an exhaustive --json summary (the fields merging reads are checked; others pass through). */
 const summarySchema = z.looseObject({
   ok: z.boolean(),
-  verdict: z.enum(["verified", "violation", "incomplete"]),
+  verdict: z.enum(["verified", "violation", "incomplete", "missed-classes"]),
   subject: z.string(),
   design: z.string(),
   mutant: z.string().nullable(),

@@ -33,16 +33,38 @@ export function verdictLine(s: ExhaustiveSummary): string {
     const fewer = v.noneWithFewer.length > 0 ? `; none with ${v.noneWithFewer.join(" or ")} (explored completely)` : "";
     return `result: VIOLATION of ${v.invariant} with ${v.preemptions} preemption${v.preemptions === 1 ? "" : "s"}${fewer} (${work})`;
   }
+  if (s.verdict === "missed-classes") {
+    return `result: REDUCTION UNSOUND: the reduced search missed ${n(s.crossCheck!.missed)} behaviour classes that plain enumeration reaches (${work}); nothing is verified`;
+  }
   if (s.verdict === "incomplete") {
     const why =
       e.shard && e.complete
         ? `this shard's units are explored with no violation; merge the ${e.shard.count} shards' --json summaries for the verdict`
         : e.missingShards !== undefined
           ? `the summaries of shard${e.missingShards.length === 1 ? "" : "s"} ${e.missingShards.join(", ")} are missing; nothing is verified`
-          : "a budget ran out before the search did; nothing is verified";
+          : e.complete && s.crossCheck !== undefined
+            ? "the reduced search finished with no violation, but the cross-check's plain enumeration ran out of budget; nothing is verified"
+            : "a budget ran out before the search did; nothing is verified";
     return `result: INCOMPLETE, no violation in ${work}: ${why}`;
   }
   return `result: verified: ${work}; ${boundText(e.preemptionBound)} of this scenario satisfies every invariant after every atomic step and at the end (${naive})`;
+}
+
+/** The --cross-check result: what was compared, and every missed class's first lines. */
+export function crossCheckLines(s: ExhaustiveSummary): string[] {
+  const c = s.crossCheck;
+  if (c === undefined) return [];
+  const plain = `plain enumeration within ${c.bound} preemption${c.bound === 1 ? "" : "s"}: ${n(c.plainExecutions)} executions${c.complete ? "" : " (its budget ran out: INCOMPLETE)"}, ${n(c.plainClasses)} behaviour classes`;
+  const head = `cross-check: ${plain}; the reduced search reached ${n(c.reducedClasses)}: ${n(c.missed)} missed class${c.missed === 1 ? "" : "es"}`;
+  const what = "  (a class: per thread, the sequence of its steps' labels and the values they read)";
+  const out = [head, what];
+  for (const [i, e] of c.examples.slice(0, 3).entries()) {
+    const sw = e.preemptions.map((p) => `T${p.thread} after ${p.after} steps -> T${p.to}`).join(", ") || "none";
+    out.push(`  missed ${i + 1}: the default schedule with switches at: ${sw}${e.failure ? `; it fails: ${e.failure}` : ""}`);
+    for (const line of e.behaviour) out.push(`    ${line.length > 150 ? `${line.slice(0, 147)}...` : line}`);
+  }
+  if (c.missed > 3) out.push(`  ... and ${c.missed - 3} more (--json lists ${Math.min(10, c.missed)})`);
+  return out;
 }
 
 /** What a pass rests on, for the text report. */
