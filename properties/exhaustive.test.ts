@@ -136,14 +136,17 @@ describe("the correct designs in the exhaustive mode", () => {
     const bound = subject === DEFAULT_SUBJECT ? 1 : 2;
     const scenarios = scenariosOf(subject).map((s) => s.name);
     for (const d of listing(subject).designs.filter((x) => x.knownRace === null)) {
-      test(`${subject.name}, ${d.name}: verified on every scenario it can run, at most ${bound} preemption(s)`, () => {
+      test(`${subject.name}, ${d.name}: verified on every scenario it can run, at most ${bound} preemption(s), cross-checked at 1`, () => {
         let ran = 0;
         for (const name of scenarios) {
-          const r: ExhaustiveRequest = { variant: resolveVariant(d.name, null, subject), scenario: loadScenario(name), preemptions: bound };
+          // --cross-check 1: plain enumeration within 1 preemption reaches no behaviour class the reduced search missed.
+          const r: ExhaustiveRequest = { variant: resolveVariant(d.name, null, subject), scenario: loadScenario(name), preemptions: bound, crossCheck: { bound: 1 } };
           const problem = subject.traceProblem?.(traceOf(r.scenario, d.name), r.variant) ?? null;
           if (problem !== null) continue;
           const s = exhaustive(r).summary;
-          expect({ name, verdict: s.verdict }).toEqual({ name, verdict: "verified" });
+          const c = s.crossCheck;
+          expect({ name, verdict: s.verdict, missed: c?.missed, complete: c?.complete }).toEqual({ name, verdict: "verified", missed: 0, complete: true });
+          expect(c!.plainClasses).toBeGreaterThan(0);
           ran++;
         }
         expect(ran).toBeGreaterThanOrEqual(subject === DEFAULT_SUBJECT ? 8 : 4);
