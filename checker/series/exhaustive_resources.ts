@@ -30,10 +30,18 @@
  *            (logged anyway); an index of the cells kept by the checker would
  *            not be, so: written by every write of an rmap head or desc cell
  *            and every free of a desc, read by every free of a page's spt.
- *   ACTIVE   kvm->arch.active_mmu_pages and mmu_page_hash, host lists
- *            (impl/kvm.ts), read without a step by the page walker's lookup,
- *            kvm_mmu_get_page and the zaps. Reported by the lists themselves
- *            (hostListsLogged below).
+ *   ACTIVE   kvm->arch.active_mmu_pages, mmu_page_hash and 3.11's
+ *            zapped_obsolete_pages, host lists (impl/kvm.ts), read without a
+ *            step by the page walker's lookup, kvm_mmu_get_page, the zaps and
+ *            the checker's list of live shadow pages (oracle/rmap_checks.ts).
+ *            Reported by the lists themselves (hostListsLogged below).
+ *   DIRTY    the valid rmaps written in the current mmu_lock critical section
+ *            (oracle/rules/rmap_writes.ts): added to by a write of an rmap
+ *            cell, checked and emptied by the release of mmu_lock. Both
+ *            happen only in the mmu_lock holder (INV-LOCK is checked before
+ *            the add; only lock 0's release empties it), so the lock already
+ *            orders them whatever other locks exist; declared all the same,
+ *            so that independence does not rest on that argument.
  *
  * Everything else the checker keeps is per thread (what an operation owes the
  * host page, what it narrowed, whether its cmpxchg won), per spte word
@@ -56,6 +64,7 @@ const SRCU = programResource(3);
 const ACTIVE = programResource(4);
 const ENTRIES = programResource(5);
 const GEN = programResource(6);
+const DIRTY = programResource(7);
 
 export function ghostResources(w: World, c: StepContext, into: FootprintBuilder): void {
   const s = c.step;
@@ -68,6 +77,7 @@ export function ghostResources(w: World, c: StepContext, into: FootprintBuilder)
   switch (s.op) {
     case "spin_unlock":
       into.read(TLB);
+      if (s.addr === 0) into.write(DIRTY);
       return;
     case "wait_regions":
     case "wait_joined":
@@ -103,19 +113,22 @@ export function ghostResources(w: World, c: StepContext, into: FootprintBuilder)
   } else if (obj.kind === "rmap" || (obj.kind === "pte_list_desc" && off === kvm.cfg.PTE_LIST_EXT)) {
     into.write(LINKS);
     into.write(ENTRIES);
+    into.write(DIRTY);
   } else if (obj.kind === "pte_list_desc") {
     into.read(LINKS);
     into.write(ENTRIES);
+    into.write(DIRTY);
   }
 }
 
 /**
- * Make kvm->arch.active_mmu_pages and mmu_page_hash report their readers and
+ * Make kvm->arch.active_mmu_pages, zapped_obsolete_pages and mmu_page_hash report their readers and
  * writers to the memory's access log (resource ACTIVE): they are host state
  * that kernel code reads and changes inside steps. Exhaustive runs only.
  */
 export function hostListsLogged(w: World): void {
-  const kvm = w.kvm as { active_mmu_pages: number[]; mmu_page_hash: Map<number, number[]>; mem: World["kvm"]["mem"] };
+  const kvm = w.kvm as { active_mmu_pages: number[]; zapped_obsolete_pages: number[]; mmu_page_hash: Map<number, number[]>; mem: World["kvm"]["mem"] };
   kvm.active_mmu_pages = loggedArray(kvm.active_mmu_pages, kvm.mem, ACTIVE);
+  kvm.zapped_obsolete_pages = loggedArray(kvm.zapped_obsolete_pages, kvm.mem, ACTIVE);
   kvm.mmu_page_hash = loggedMap(kvm.mmu_page_hash, kvm.mem, ACTIVE);
 }

@@ -103,7 +103,8 @@ export class StepChecker implements Observer {
       case "warn":
         throw new Violation("INV-RO", `${t.name}: ${s.label}`);
       case "spin_unlock":
-        this.rmapWrites.onUnlock();
+        // The monitor invariant of mmu_lock (lock 0): only its release checks and clears the written rmaps.
+        if (s.addr === 0) this.rmapWrites.onUnlock();
         break;
       case "ghost":
         if (s.fn === "kvm_set_pfn_accessed" || s.fn === "kvm_set_pfn_dirty") this.refinement.onPropagate(t, s.val, s.fn === "kvm_set_pfn_dirty");
