@@ -55,6 +55,11 @@ export class HappensBefore {
     return l >= 0 ? this.clocks[l]! : this.zero;
   }
 
+  /** The index of thread p's last step so far (-1 if none). */
+  lastOf(p: number): number {
+    return this.last[p]!;
+  }
+
   /** Does step i happen before a step whose clock is c? */
   before(i: number, thread: number, c: Int32Array): boolean {
     return c[thread]! > this.local[i]!;

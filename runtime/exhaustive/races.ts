@@ -111,9 +111,10 @@ function analyse(hb: HappensBefore, nodes: readonly Node[], events: readonly Eve
   const races: number[][] = [];
   for (let v = 0; v < hb.threads; v++) if (v !== p) races[v] = racesOf(hb, events, k, v, prev, rule === "source");
   const acquires = rule === "source" ? previousAcquires(hb, events, k, prev) : [];
+  const q = hb.lastOf(p);
   hb.push(events[k]!);
   if (rule === "source") source(hb, nodes, events, k, races, acquires);
-  else bpor(hb, nodes, p, races, bound);
+  else bpor(hb, nodes, p, q, races, bound);
 }
 
 /**
@@ -188,16 +189,40 @@ function source(hb: HappensBefore, nodes: readonly Node[], events: readonly Even
   }
 }
 
-function bpor(hb: HappensBefore, nodes: readonly Node[], p: number, races: number[][], bound: number | null): void {
+/**
+ * Bounded POR as published (Coons, Musuvathi and McKinley, OOPSLA 2013,
+ * over Flanagan and Godefroid's DPOR), in post-hoc form. Flanagan and
+ * Godefroid look, at every state s of the stack, at next(s, p) for every p,
+ * and backtrack at the latest step before s that races with it. Step k of p
+ * is next(s, p) at every state between p's previous step q and k, and at
+ * the state just after a race i with q < i < k, i itself is that latest
+ * race: so every race after q gets a backtrack point, not only the latest
+ * one of each thread (which is all that unbounded DPOR needs, and all that
+ * this code did before). Before q, the latest race of each thread (a superset
+ * of the one latest overall that the state just after q needs). At each
+ * point: p there if the bound lets p run, else every thread it lets run, and,
+ * as the bound requires, the same conservatively at the last context switch
+ * before it. Where p cannot run at a point, the earlier races of the same
+ * thread are walked back to the latest where it can (beyond the published
+ * algorithm, on the safe side).
+ */
+function bpor(hb: HappensBefore, nodes: readonly Node[], p: number, q: number, races: number[][], bound: number | null): void {
   for (const list of races) {
+    let pastQ = true;
     for (const i of list ?? []) {
       if (i === 0) break;
+      const after = i > q;
+      if (!after && !pastQ) continue;
       addBacktrack(nodes[i]!, p, false);
       if (bound !== null) {
         const j = hb.blockStart[i - 1]!;
         if (j > 0) addBacktrack(nodes[j]!, p, true);
       }
-      if (nodes[i]!.inBound.includes(p)) break;
+      if (!after) {
+        pastQ = false;
+        // Walk back only while p cannot run at the point.
+        if (!nodes[i]!.inBound.includes(p)) pastQ = true;
+      }
     }
   }
 }
