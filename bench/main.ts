@@ -18,6 +18,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { benchStepping, DEFAULT_CHECK, DEFAULT_SUBJECT, resolveVariant, type Subject, SUBJECTS } from "../checker";
 import { benchCompare } from "./compare";
+import { crossCheckBench } from "./cross_check";
 import { benchMutants } from "./mutants";
 import { correctModes, designVerdicts, windowVerdicts } from "./verdicts";
 
@@ -135,7 +136,7 @@ const BENCH = "docs/benchmarks.md";
 const SKELETON = [
   "# Benchmarks",
   "",
-  `Written by \`npm run bench\` (bench/main.ts) on ${machine()}. Rerun it to reproduce; CI never times anything. Parts can be rerun alone: \`npm run bench -- PART...\` with PART one of stepping, designs, modes, windows, mutants, compare, exhaustive (alias spin); BENCH_SUBJECT=NAME limits designs, modes and mutants to one subject.`,
+  `Written by \`npm run bench\` (bench/main.ts) on ${machine()}. Rerun it to reproduce; CI never times anything. Parts can be rerun alone: \`npm run bench -- PART...\` with PART one of stepping, designs, modes, windows, mutants, compare, crosscheck, exhaustive (alias spin); BENCH_SUBJECT=NAME limits designs, modes and mutants to one subject.`,
   "",
   "<!-- stepping:begin -->",
   "<!-- stepping:end -->",
@@ -152,7 +153,7 @@ const SKELETON = [
 ].join("\n");
 
 /** `spin` is the issue's name for the exhaustive part (SPIN side by side is its first table). */
-const parts = (process.argv.length > 2 ? process.argv.slice(2) : ["stepping", "designs", "modes", "windows", "mutants", "compare", "exhaustive"]).map((p) => (p === "spin" ? "exhaustive" : p));
+const parts = (process.argv.length > 2 ? process.argv.slice(2) : ["stepping", "designs", "modes", "windows", "mutants", "compare", "crosscheck", "exhaustive"]).map((p) => (p === "spin" ? "exhaustive" : p));
 if (!existsSync(BENCH) || !readFileSync(BENCH, "utf8").includes("<!-- stepping:begin -->")) writeFileSync(BENCH, SKELETON);
 // The header names the machine of the latest run of any part.
 writeFileSync(BENCH, readFileSync(BENCH, "utf8").replace(/^Written by `npm run bench` \(bench\/main\.ts\) on .*? \(\d+ cores\)\./m, `Written by \`npm run bench\` (bench/main.ts) on ${machine()}.`));
@@ -177,5 +178,6 @@ if (parts.includes("windows") && subjects.includes(DEFAULT_SUBJECT)) {
   replaceBetween(BENCH, "<!-- windows:begin -->", "<!-- windows:end -->", windows());
 }
 if (parts.includes("compare")) benchCompare(machine(), log);
+if (parts.includes("crosscheck")) crossCheckBench(log);
 if (parts.includes("exhaustive")) void import("./spin").then((m) => m.spinBench(log)).then(() => log("[bench] done"));
 else log("[bench] done");
