@@ -26,7 +26,10 @@ interface CpuProfile {
 const ROOT = resolve(__dirname, "..");
 const OUT = join(ROOT, "reports", "profiles");
 
-/** A part: a function name, optionally @ a piece of its file's URL; or a piece of a URL alone ("url:"). */
+/**
+ * A part: a function name, optionally @ a piece of its file's URL; or a piece of a URL alone ("url:").
+ * "self:" before either matches the sample's own (innermost) frame only.
+ */
 const PARTS: Array<[string, string[]]> = [
   ["generating traces (fast-check)", ["generate@fast-check"]],
   ["building a run: world, threads, checker", ["buildSeriesTrace", "buildLocklessTrace"]],
@@ -41,7 +44,7 @@ const PARTS: Array<[string, string[]]> = [
   ["  the checks at quiescence", ["atQuiescence"]],
   ["DPOR: footprints, happens-before, races, backtracking", ["url:runtime/exhaustive/footprint", "url:runtime/exhaustive/happens_before", "url:runtime/exhaustive/races", "url:runtime/exhaustive/path_scheduler", "url:runtime/exhaustive/node", "url:runtime/exhaustive/engine_resources"]],
   ["garbage collection", ["(garbage collector)"]],
-  ["loading and compiling modules", ["url:node:internal/modules"]],
+  ["loading and compiling modules (the sample's own frame)", ["self:url:node:internal/modules", "self:wrapSafe", "self:compileForInternalLoader"]],
 ];
 
 function matches(pattern: string, f: { functionName: string; url: string }): boolean {
@@ -65,8 +68,9 @@ export function summarise(p: CpuProfile): { totalMs: number; shares: number[] } 
     const hit = new Set<number>();
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const f = byId.get(at)!.callFrame;
+      const leaf = at === id;
       PARTS.forEach(([, pats], k) => {
-        if (!hit.has(k) && pats.some((x) => matches(x, f))) hit.add(k);
+        if (!hit.has(k) && pats.some((x) => (x.startsWith("self:") ? leaf && matches(x.slice(5), f) : matches(x, f)))) hit.add(k);
       });
     }
     for (const k of hit) acc[k]! += t;
