@@ -53,8 +53,8 @@ function matches(pattern: string, f: { functionName: string; url: string }): boo
   return f.functionName === name && (url === undefined || f.url.includes(url));
 }
 
-/** Inclusive share of the non-idle samples in each part. */
-export function summarise(p: CpuProfile): { totalMs: number; shares: number[] } {
+/** Inclusive share of the non-idle samples in each part (labels and shares in the same order). */
+export function summarise(p: CpuProfile): { totalMs: number; labels: string[]; shares: number[] } {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -75,7 +75,7 @@ export function summarise(p: CpuProfile): { totalMs: number; shares: number[] } 
     }
     for (const k of hit) acc[k]! += t;
   }
-  return { totalMs: total / 1000, shares: acc.map((a) => (total === 0 ? 0 : a / total)) };
+  return { totalMs: total / 1000, labels: PARTS.map(([l]) => l.trim()), shares: acc.map((a) => (total === 0 ? 0 : a / total)) };
 }
 
 /** Run `args` under node --cpu-prof into OUT/name; the profile of the thread that did the most. */

@@ -136,12 +136,17 @@ const GUARDED: Array<[string, (f: SpeedFigures) => number]> = [
   [`\`rmapcheck ${EXHAUSTIVE_ARGS.join(" ")}\` (executions per CPU-second)`, (f) => f.exhaustiveExecPerCpuS],
 ];
 
-/** The stepping part of docs/benchmarks.md: this run beside the previous one, with the warnings. */
-export function speedPart(previousText: string, log: Log): string[] {
-  build(ROOT, log);
-  const now = measure(log);
-  const m = FIGURES.exec(previousText);
-  const prev = m ? (JSON.parse(m[1]!) as SpeedFigures) : null;
+/** The previous run's figures, read back from the part's text (null: none recorded). */
+export function previousFigures(text: string): SpeedFigures | null {
+  const m = FIGURES.exec(text);
+  return m ? (JSON.parse(m[1]!) as SpeedFigures) : null;
+}
+
+/**
+ * This run's guarded figures beside the previous run's (compared only on the same CPU model), and
+ * a WARNING line for each throughput more than 10% below the previous one.
+ */
+export function compareFigures(now: SpeedFigures, prev: SpeedFigures | null): { comparable: boolean; rows: string[]; warnings: string[] } {
   const comparable = prev !== null && prev.cpu === now.cpu;
   const warnings: string[] = [];
   const rows = GUARDED.map(([name, get]) => {
@@ -150,6 +155,15 @@ export function speedPart(previousText: string, log: Log): string[] {
     if (change < -0.1) warnings.push(`WARNING: ${name} is ${Math.round(-change * 100)}% slower than the previous run (${f0(get(now))} against ${f0(get(prev))}, ${prev.date})`);
     return `| ${name} | ${f0(get(now))} | ${f0(get(prev))} | ${change >= 0 ? "+" : ""}${Math.round(change * 100)}% |`;
   });
+  return { comparable, rows, warnings };
+}
+
+/** The stepping part of docs/benchmarks.md: this run beside the previous one, with the warnings. */
+export function speedPart(previousText: string, log: Log): string[] {
+  build(ROOT, log);
+  const now = measure(log);
+  const prev = previousFigures(previousText);
+  const { comparable, rows, warnings } = compareFigures(now, prev);
   for (const w of warnings) log(w);
   const prevNote = prev === null ? "no previous run recorded" : comparable ? `previous run: ${prev.date}, load average ${prev.load}` : `the previous run (${prev.date}) was on another CPU (${prev.cpu}): not compared`;
   return [
