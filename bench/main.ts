@@ -1,6 +1,8 @@
 /**
  * npm run bench: measures what docs/ claims, and writes the tables.
- *   docs/benchmarks.md  stepping throughput (checked vs bare); design verdicts with the
+ *   docs/benchmarks.md  speed: steps, runs and executions per CPU-second and peak memory against
+ *                       the previous run, warning of a regression (bench/speed.ts; BENCH_OLD_TREE=DIR
+ *                       adds a side-by-side with an older commit's worktree); design verdicts with the
  *                       default options; the designs with no known race in every mode;
  *                       race windows reached
  *   docs/mutants.md     the catalogue on BENCH_SEEDS seeds (between the markers)
@@ -16,10 +18,12 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { benchStepping, DEFAULT_CHECK, DEFAULT_SUBJECT, resolveVariant, type Subject, SUBJECTS } from "../checker";
+import { DEFAULT_CHECK, DEFAULT_SUBJECT, type Subject, SUBJECTS } from "../checker";
 import { benchCompare } from "./compare";
 import { crossCheckBench } from "./cross_check";
 import { benchMutants } from "./mutants";
+import { profilePart } from "./profile";
+import { sideBySidePart, speedPart } from "./speed";
 import { correctModes, designVerdicts, windowVerdicts } from "./verdicts";
 
 const num = (name: string, d: number) => Number(process.env[name] ?? d);
@@ -31,22 +35,6 @@ const f0 = (x: number) => Math.round(x).toLocaleString("en-US");
 
 function machine(): string {
   return `Node ${process.version}, ${cpus()[0]?.model ?? "unknown CPU"} (${cpus().length} cores)`;
-}
-
-function stepping(): string[] {
-  log("[bench] stepping throughput");
-  const rows = benchStepping(resolveVariant("v3-fixed", null), 2000, 1, 5);
-  return [
-    "## Checked atomic steps per second",
-    "",
-    "The same 2,000 generated traces of `v3-fixed` under the same PCT schedules, best of 5 rounds, only the interleaved phase timed. *Bare* resumes the same threads and performs the same steps with no checker attached.",
-    "",
-    "| mode | atomic steps | seconds | steps/s | cost vs bare |",
-    "|---|---|---|---|---|",
-    ...rows.map((r) => `| ${r.mode} | ${f0(r.steps)} | ${r.seconds.toFixed(3)} | ${f0(r.stepsPerSecond)} | ${r.ratio.toFixed(2)}x |`),
-    "",
-    `Target: checking costs no more than 4x bare stepping. Measured: ${rows[1]!.ratio.toFixed(2)}x (incremental, the checker every run uses).`,
-  ];
 }
 
 const ms = (x: number) => (Number.isNaN(x) ? "-" : f0(x));
@@ -136,7 +124,7 @@ const BENCH = "docs/benchmarks.md";
 const SKELETON = [
   "# Benchmarks",
   "",
-  `Written by \`npm run bench\` (bench/main.ts) on ${machine()}. Rerun it to reproduce; CI never times anything. Parts can be rerun alone: \`npm run bench -- PART...\` with PART one of stepping, designs, modes, windows, mutants, compare, crosscheck, exhaustive (alias spin); BENCH_SUBJECT=NAME limits designs, modes and mutants to one subject.`,
+  `Written by \`npm run bench\` (bench/main.ts) on ${machine()}. Rerun it to reproduce; CI never times anything. Parts can be rerun alone: \`npm run bench -- PART...\` with PART one of stepping, profile, designs, modes, windows, mutants, compare, crosscheck, exhaustive (alias spin); BENCH_SUBJECT=NAME limits designs, modes and mutants to one subject.`,
   "",
   "<!-- stepping:begin -->",
   "<!-- stepping:end -->",
@@ -153,14 +141,22 @@ const SKELETON = [
 ].join("\n");
 
 /** `spin` is the issue's name for the exhaustive part (SPIN side by side is its first table). */
-const parts = (process.argv.length > 2 ? process.argv.slice(2) : ["stepping", "designs", "modes", "windows", "mutants", "compare", "crosscheck", "exhaustive"]).map((p) => (p === "spin" ? "exhaustive" : p));
+const parts = (process.argv.length > 2 ? process.argv.slice(2) : ["stepping", "profile", "designs", "modes", "windows", "mutants", "compare", "crosscheck", "exhaustive"]).map((p) => (p === "spin" ? "exhaustive" : p));
 if (!existsSync(BENCH) || !readFileSync(BENCH, "utf8").includes("<!-- stepping:begin -->")) writeFileSync(BENCH, SKELETON);
 // The header names the machine of the latest run of any part.
 writeFileSync(BENCH, readFileSync(BENCH, "utf8").replace(/^Written by `npm run bench` \(bench\/main\.ts\) on .*? \(\d+ cores\)\./m, `Written by \`npm run bench\` (bench/main.ts) on ${machine()}.`));
-if (parts.includes("stepping")) replaceBetween(BENCH, "<!-- stepping:begin -->", "<!-- stepping:end -->", stepping());
 function ensureMarkers(name: string): void {
   const text = readFileSync(BENCH, "utf8");
   if (!text.includes(`<!-- ${name}:begin -->`)) writeFileSync(BENCH, `${text.trimEnd()}\n\n<!-- ${name}:begin -->\n<!-- ${name}:end -->\n`);
+}
+// Speed (bench/speed.ts): compared with the figures of the previous run, which the part's text carries.
+if (parts.includes("stepping")) {
+  log("[bench] speed");
+  replaceBetween(BENCH, "<!-- stepping:begin -->", "<!-- stepping:end -->", speedPart(readFileSync(BENCH, "utf8"), log));
+  if (process.env.BENCH_OLD_TREE) {
+    ensureMarkers("sidebyside");
+    replaceBetween(BENCH, "<!-- sidebyside:begin -->", "<!-- sidebyside:end -->", sideBySidePart(process.env.BENCH_OLD_TREE, log));
+  }
 }
 const subjects = SUBJECTS.filter((x) => (process.env.BENCH_SUBJECT ?? x.name) === x.name);
 for (const subject of subjects) {
@@ -176,6 +172,10 @@ for (const subject of subjects) {
 if (parts.includes("windows") && subjects.includes(DEFAULT_SUBJECT)) {
   ensureMarkers("windows");
   replaceBetween(BENCH, "<!-- windows:begin -->", "<!-- windows:end -->", windows());
+}
+if (parts.includes("profile")) {
+  ensureMarkers("profile");
+  replaceBetween(BENCH, "<!-- profile:begin -->", "<!-- profile:end -->", profilePart(log));
 }
 if (parts.includes("compare")) benchCompare(machine(), log);
 if (parts.includes("crosscheck")) crossCheckBench(log);

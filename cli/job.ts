@@ -27,7 +27,8 @@ const GRACE_MS = 1000;
 
 function workerEntry(): { file: string; execArgv: string[] } {
   const js = join(__dirname, "worker.js");
-  if (existsSync(js)) return { file: js, execArgv: [] };
+  // The parent's flags pass on (e.g. node --cpu-prof profiles the job too).
+  if (existsSync(js)) return { file: js, execArgv: process.execArgv };
   // Run from the TypeScript sources (tsx): the worker needs the same loader.
   return { file: join(__dirname, "worker.ts"), execArgv: ["--import", "tsx"] };
 }

@@ -94,7 +94,13 @@ export class Machine {
 
   /** Threads whose next step can run, in thread order. */
   runnableThreads(): Thread[] {
-    return this.threads.filter((t) => this.runnable(t));
+    const out: Thread[] = [];
+    const ts = this.threads;
+    for (let i = 0; i < ts.length; i++) {
+      const t = ts[i]!;
+      if (t.pending !== null && this.runnable(t)) out.push(t);
+    }
+    return out;
   }
 
   allDone(): boolean {

@@ -144,9 +144,9 @@ export class ConflictDirectedScheduler implements Scheduler {
       if (n <= 1 || t.done) this.held.delete(t);
       else this.held.set(t, n - 1);
     }
-    // Store buffers are the runnable threads the machine does not list.
+    // Store buffers are the runnable threads the machine does not list (none under sequential consistency).
     let view = d;
-    if (this.lazyDrain) {
+    if (this.lazyDrain && d.m.tso) {
       const real = d.runnable.filter((t) => d.m.threads.includes(t));
       if (real.length > 0 && real.length < d.runnable.length) view = { ...d, runnable: real, dflt: real.includes(d.dflt) ? d.dflt : real[0]! };
     }

@@ -141,8 +141,11 @@ export class GhostTlb implements Observer {
   /** The owner calls endOperation with the operation's text (runSolo reports no operation ends). */
   opEnd(): void {}
 
-  /** INV-TLB when t's operation `what` ends: no translation older than one of its narrowings allows more. */
-  endOperation(t: Thread, what: string): void {
+  /**
+   * INV-TLB when t's operation `what` ends: no translation older than one of its narrowings allows more.
+   * `what` may be a function: the text is then made only for a violation (most operations end clean).
+   */
+  endOperation(t: Thread, what: string | (() => string)): void {
     const mine = this.narrowed.get(t);
     this.narrowed.delete(t);
     if (!mine) return;
@@ -150,7 +153,7 @@ export class GhostTlb implements Observer {
       const hit = this.staleEntry(addr, written);
       if (hit === null) continue;
       const ref = refOfSptep(this.kvm, addr);
-      throw new Violation("INV-TLB", `${what} narrowed spte ${ref} and returned without kvm_flush_remote_tlbs: ${hit.vcpu.name}'s TLB still maps it`, [
+      throw new Violation("INV-TLB", `${typeof what === "string" ? what : what()} narrowed spte ${ref} and returned without kvm_flush_remote_tlbs: ${hit.vcpu.name}'s TLB still maps it`, [
         `spte ${ref}: cached 0x${hit.cached.toString(16)}, written 0x${written.value.toString(16)}`,
       ]);
     }

@@ -104,7 +104,7 @@ export function runCommand(w: World, t: Thread, model: ModelState, op: OpDesc, s
   } else if (ret !== mo.ret) {
     throw new Violation("INV-REFINE", `${opText(op)} returned ${ret}, the model says ${mo.ret}`);
   }
-  tlb.endOperation(t, opText(op));
+  tlb.endOperation(t, () => opText(op));
   checkQuiescent(w, mo.s, opText(op), stats);
   return mo.s;
 }

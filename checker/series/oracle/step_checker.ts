@@ -86,8 +86,8 @@ export class StepChecker implements Observer {
     this.checks++;
     const desc = (op as TraceOperation).desc;
     this.refinement.onOpEnd(t, desc);
-    this.tlb.endOperation(t, `${t.name}: ${opText(desc)}`);
-    this.generation.onOpEnd(t, opText(desc));
+    this.tlb.endOperation(t, () => `${t.name}: ${opText(desc)}`);
+    this.generation.onOpEnd(t, () => opText(desc));
     if (desc.kind === "fast_page_fault") {
       const won = this.fastPfWon.delete(t);
       if (result !== (won ? 1 : 0)) {

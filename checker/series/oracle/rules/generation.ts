@@ -35,20 +35,21 @@ export class GenerationRules {
   }
 
   /** t's operation `what` ended. */
-  onOpEnd(t: Thread, what: string): void {
+  /** `what()`: the operation's text, formatted only when a page it leaves unzapped is reported. */
+  onOpEnd(t: Thread, what: () => string): void {
     const gen = this.bumped.get(t);
     this.bumped.delete(t);
     if (!this.zapsObsolete) return;
     if (gen !== undefined && gen > this.required) {
       this.required = gen;
-      this.requiredBy = `${t.name}: ${what}`;
+      this.requiredBy = `${t.name}: ${what()}`;
     }
     if (this.required === 0) return;
     this.count();
     const listed = new Set(this.kvm.active_mmu_pages);
     for (const sp of liveSps(this.kvm)) {
       if (listed.has(sp.addr) && sp.gen < this.required && !sp.invalid) {
-        const when = this.requiredBy === `${t.name}: ${what}` ? "" : ` (checked at the end of ${t.name}: ${what})`;
+        const when = this.requiredBy === `${t.name}: ${what()}` ? "" : ` (checked at the end of ${t.name}: ${what()})`;
         throw new Violation("INV-GEN-ZAPPED", `${this.requiredBy} installed generation ${this.required} and returned, but sp${sp.id} of generation ${sp.gen} is still listed and not zapped${when}`);
       }
     }

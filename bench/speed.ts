@@ -1,0 +1,229 @@
+/**
+ * `npm run bench -- stepping`: absolute speed, guarded against regressions.
+ *   - stepping: atomic steps per CPU-second, bare and checked (bench/speed_child.cjs);
+ *   - end to end: `rmapcheck --design v3-fixed --runs 20000` (dist/cli/main.js), runs per
+ *     CPU-second and per wall second, and its peak resident memory (bench/rusage.cjs);
+ *   - the exhaustive mode on its largest scenario (unmap-two-descs, v3-fixed, bound 2):
+ *     executions per CPU-second against sampled runs per CPU-second of the same scenario,
+ *     and its peak resident memory.
+ * Each figure is compared with the previous run recorded in docs/benchmarks.md (a JSON
+ * comment between the markers) when that run was on the same CPU model; a throughput more
+ * than 10% below it prints a WARNING line. With BENCH_OLD_TREE=DIR (a worktree of an older
+ * commit, `npm ci` done), the same stepping and end-to-end figures of that tree are measured
+ * right after this one's, and written as a side-by-side table.
+ * The machine may be shared: CPU time is the figure compared (wall time counts other
+ * processes' turns); the load average is printed beside every table. Never run in CI.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+type Log = (s: string) => void;
+
+export interface SpeedFigures {
+  cpu: string;
+  node: string;
+  date: string;
+  load: string;
+  bareStepsPerCpuS: number;
+  checkedStepsPerCpuS: number;
+  fullStepsPerCpuS: number;
+  e2eRunsPerCpuS: number;
+  e2eRunsPerWallS: number;
+  e2eCpuS: number;
+  e2eWallS: number;
+  e2eRssMB: number;
+  exhaustiveExecutions: number;
+  exhaustiveExecPerCpuS: number;
+  exhaustiveCpuS: number;
+  exhaustiveRssMB: number;
+  sampledRunsPerCpuS: number;
+}
+
+const HERE = resolve(__dirname);
+const ROOT = resolve(HERE, "..");
+const E2E_ARGS = ["--design", "v3-fixed", "--runs", "20000"];
+const EXHAUSTIVE_ARGS = ["--exhaustive", "--scenario", "unmap-two-descs", "--design", "v3-fixed"];
+const f0 = (x: number) => Math.round(x).toLocaleString("en-US");
+const f2 = (x: number) => x.toFixed(2);
+const load = () => loadavg().map((x) => x.toFixed(2)).join(", ");
+
+interface Rusage {
+  maxRssMB: number;
+  cpuS: number;
+  wallS: number;
+}
+
+/** One run of a tree's CLI with the rusage preload: its JSON output and its resource use. */
+function cli(tree: string, args: string[]): { json: Record<string, unknown>; use: Rusage } {
+  const dir = mkdtempSync(join(tmpdir(), "rmapcheck-speed-"));
+  const file = join(dir, "rusage.json");
+  try {
+    const r = spawnSync(process.execPath, ["--require", join(HERE, "rusage.cjs"), join(tree, "dist", "cli", "main.js"), ...args, "--json", "--out", dir], {
+      cwd: tree,
+      env: { ...process.env, RMAPCHECK_RUSAGE: file },
+      encoding: "utf8",
+      maxBuffer: 64 << 20,
+    });
+    if (!existsSync(file)) throw new Error(`${tree}: rmapcheck ${args.join(" ")} left no resource figures (status ${r.status}): ${r.stderr.slice(-500)}`);
+    return { json: JSON.parse(r.stdout) as Record<string, unknown>, use: JSON.parse(readFileSync(file, "utf8")) as Rusage };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function child<T>(tree: string, mode: string): T {
+  const out = execFileSync(process.execPath, [join(HERE, "speed_child.cjs"), tree, mode], { cwd: tree, encoding: "utf8", maxBuffer: 64 << 20 });
+  return JSON.parse(out) as T;
+}
+
+interface SteppingRows {
+  bare: { steps: number; stepsPerSecond: number };
+  checked: { steps: number; stepsPerSecond: number };
+  full: { steps: number; stepsPerSecond: number };
+}
+
+/** Compile a tree into its dist/: this one with its build script, an older one (no build script then) with its own tsc. */
+function build(tree: string, log: Log): void {
+  log(`[bench] speed: compiling ${tree}`);
+  const tsc = join(tree, "node_modules", "typescript", "bin", "tsc");
+  const own = existsSync(join(tree, "tsconfig.build.json"));
+  execFileSync(process.execPath, [tsc, "-p", own ? "tsconfig.build.json" : ".", ...(own ? [] : ["--outDir", "dist", "--noEmit", "false"])], { cwd: tree, stdio: "inherit" });
+}
+
+function measure(log: Log): SpeedFigures {
+  const before = load();
+  log("[bench] speed: stepping (bare, checked, full)");
+  const st = child<SteppingRows>(ROOT, "stepping");
+  log(`[bench] speed: rmapcheck ${E2E_ARGS.join(" ")}`);
+  const e2e = cli(ROOT, E2E_ARGS);
+  log("[bench] speed: sampled runs of unmap-two-descs");
+  const sampled = child<{ runsPerSecond: number }>(ROOT, "sampled");
+  log(`[bench] speed: rmapcheck ${EXHAUSTIVE_ARGS.join(" ")}`);
+  const ex = cli(ROOT, EXHAUSTIVE_ARGS);
+  const executions = (ex.json.exhaustive as { executions: number }).executions;
+  const runs = e2e.json.runs as number;
+  return {
+    cpu: cpus()[0]?.model ?? "unknown CPU",
+    node: process.version,
+    date: new Date().toISOString().slice(0, 10),
+    load: `${before} before, ${load()} after`,
+    bareStepsPerCpuS: st.bare.stepsPerSecond,
+    checkedStepsPerCpuS: st.checked.stepsPerSecond,
+    fullStepsPerCpuS: st.full.stepsPerSecond,
+    e2eRunsPerCpuS: runs / e2e.use.cpuS,
+    e2eRunsPerWallS: runs / e2e.use.wallS,
+    e2eCpuS: e2e.use.cpuS,
+    e2eWallS: e2e.use.wallS,
+    e2eRssMB: e2e.use.maxRssMB,
+    exhaustiveExecutions: executions,
+    exhaustiveExecPerCpuS: executions / ex.use.cpuS,
+    exhaustiveCpuS: ex.use.cpuS,
+    exhaustiveRssMB: ex.use.maxRssMB,
+    sampledRunsPerCpuS: sampled.runsPerSecond,
+  };
+}
+
+const FIGURES = /<!-- speed-figures: (.*?) -->/;
+
+/** The guarded throughputs: name, and how to read it from a record (higher is better). */
+const GUARDED: Array<[string, (f: SpeedFigures) => number]> = [
+  ["bare stepping (steps per CPU-second)", (f) => f.bareStepsPerCpuS],
+  ["checked stepping, incremental (steps per CPU-second)", (f) => f.checkedStepsPerCpuS],
+  ["checked stepping, full (steps per CPU-second)", (f) => f.fullStepsPerCpuS],
+  [`\`rmapcheck ${E2E_ARGS.join(" ")}\` (runs per CPU-second)`, (f) => f.e2eRunsPerCpuS],
+  [`\`rmapcheck ${EXHAUSTIVE_ARGS.join(" ")}\` (executions per CPU-second)`, (f) => f.exhaustiveExecPerCpuS],
+];
+
+/** The previous run's figures, read back from the part's text (null: none recorded). */
+export function previousFigures(text: string): SpeedFigures | null {
+  const m = FIGURES.exec(text);
+  return m ? (JSON.parse(m[1]!) as SpeedFigures) : null;
+}
+
+/**
+ * This run's guarded figures beside the previous run's (compared only on the same CPU model), and
+ * a WARNING line for each throughput more than 10% below the previous one.
+ */
+export function compareFigures(now: SpeedFigures, prev: SpeedFigures | null): { comparable: boolean; rows: string[]; warnings: string[] } {
+  const comparable = prev !== null && prev.cpu === now.cpu;
+  const warnings: string[] = [];
+  const rows = GUARDED.map(([name, get]) => {
+    if (!comparable) return `| ${name} | ${f0(get(now))} | - | - |`;
+    const change = get(now) / get(prev) - 1;
+    if (change < -0.1) warnings.push(`WARNING: ${name} is ${Math.round(-change * 100)}% slower than the previous run (${f0(get(now))} against ${f0(get(prev))}, ${prev.date})`);
+    return `| ${name} | ${f0(get(now))} | ${f0(get(prev))} | ${change >= 0 ? "+" : ""}${Math.round(change * 100)}% |`;
+  });
+  return { comparable, rows, warnings };
+}
+
+/** The stepping part of docs/benchmarks.md: this run beside the previous one, with the warnings. */
+export function speedPart(previousText: string, log: Log): string[] {
+  build(ROOT, log);
+  const now = measure(log);
+  const prev = previousFigures(previousText);
+  const { comparable, rows, warnings } = compareFigures(now, prev);
+  for (const w of warnings) log(w);
+  const prevNote = prev === null ? "no previous run recorded" : comparable ? `previous run: ${prev.date}, load average ${prev.load}` : `the previous run (${prev.date}) was on another CPU (${prev.cpu}): not compared`;
+  return [
+    "## Speed: steps, runs, executions and memory",
+    "",
+    `Measured by \`npm run bench -- stepping\` (bench/speed.ts) on ${now.cpu}, ${cpus().length} cores, Node ${now.node}, ${now.date}; load average (1, 5, 15 min) ${now.load}. The machine is shared: every rate is per CPU-second of the measuring process (wall time would count other processes' turns), and even CPU time inflates under load (caches, hyper-threads); compare figures measured back to back. A figure more than 10% below the previous run on the same CPU model prints a WARNING line (${prevNote}).`,
+    "",
+    "*Stepping*: the same 2,000 generated traces of `v3-fixed` under the same PCT schedules, best of 5 rounds, only the interleaved phase timed; *bare* performs the same steps with no checker attached. *End to end*: the whole command (start-up, 300 sequential sequences, 20,000 concurrent runs), CPU time of every thread of the process.",
+    "",
+    "| figure | this run | previous run | change |",
+    "|---|---|---|---|",
+    ...rows,
+    "",
+    ...(warnings.length > 0 ? [...warnings.map((w) => `**${w}**`), ""] : comparable ? ["No figure is more than 10% below the previous run.", ""] : []),
+    "| more figures of this run | value |",
+    "|---|---|",
+    `| checked incremental / bare stepping cost | ${f2(now.bareStepsPerCpuS / now.checkedStepsPerCpuS)}x |`,
+    `| end to end: CPU seconds, wall seconds, runs per wall second | ${f2(now.e2eCpuS)}, ${f2(now.e2eWallS)}, ${f0(now.e2eRunsPerWallS)} |`,
+    `| end to end: peak resident memory | ${f0(now.e2eRssMB)} MB |`,
+    `| exhaustive (largest scenario): executions, CPU seconds | ${f0(now.exhaustiveExecutions)}, ${f2(now.exhaustiveCpuS)} |`,
+    `| exhaustive (largest scenario): peak resident memory | ${f0(now.exhaustiveRssMB)} MB |`,
+    `| sampled runs of unmap-two-descs per CPU-second (3,000 random schedules, checked) | ${f0(now.sampledRunsPerCpuS)} |`,
+    `| exhaustive executions per CPU-second / sampled runs per CPU-second, unmap-two-descs | ${f2(now.exhaustiveExecPerCpuS / now.sampledRunsPerCpuS)} |`,
+    "",
+    `<!-- speed-figures: ${JSON.stringify(now)} -->`,
+  ];
+}
+
+/** The side-by-side table: this tree and an older one, measured one after the other by the same harness. */
+export function sideBySidePart(oldTree: string, log: Log): string[] {
+  const old = resolve(oldTree);
+  const rev = (t: string) => execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: t, encoding: "utf8" }).trim();
+  if (!existsSync(join(old, "dist", "cli", "main.js"))) build(old, log);
+  build(ROOT, log);
+  const before = load();
+  const row = (tree: string) => {
+    log(`[bench] side by side: stepping of ${tree}`);
+    const st = child<SteppingRows>(tree, "stepping");
+    log(`[bench] side by side: rmapcheck ${E2E_ARGS.join(" ")} in ${tree}`);
+    const e = cli(tree, E2E_ARGS);
+    const runs = e.json.runs as number;
+    return { st, e, runs };
+  };
+  const a = row(old);
+  const b = row(ROOT);
+  const after = load();
+  const ratio = (x: number, y: number) => `${f2(y / x)}x`;
+  return [
+    "## Side by side with an older commit",
+    "",
+    `\`BENCH_OLD_TREE=${oldTree} npm run bench -- stepping\` on ${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}: the older tree first, then this one, by the same harness (bench/speed_child.cjs, bench/rusage.cjs), each compiled with tsc. Load average (1, 5, 15 min): ${before} before, ${after} after. Rates per CPU-second; the machine is shared, so the ratio, measured back to back, is the figure to trust.`,
+    "",
+    `| figure | \`${rev(old)}\` | \`${rev(ROOT)}\` (this tree) | ratio |`,
+    "|---|---|---|---|",
+    `| bare stepping, steps per CPU-second | ${f0(a.st.bare.stepsPerSecond)} | ${f0(b.st.bare.stepsPerSecond)} | ${ratio(a.st.bare.stepsPerSecond, b.st.bare.stepsPerSecond)} |`,
+    `| checked stepping (incremental), steps per CPU-second | ${f0(a.st.checked.stepsPerSecond)} | ${f0(b.st.checked.stepsPerSecond)} | ${ratio(a.st.checked.stepsPerSecond, b.st.checked.stepsPerSecond)} |`,
+    `| stepping: atomic steps of the 2,000 traces | ${f0(a.st.bare.steps)} | ${f0(b.st.bare.steps)} | - |`,
+    `| \`rmapcheck ${E2E_ARGS.join(" ")}\`, runs per CPU-second | ${f0(a.runs / a.e.use.cpuS)} | ${f0(b.runs / b.e.use.cpuS)} | ${ratio(a.runs / a.e.use.cpuS, b.runs / b.e.use.cpuS)} |`,
+    `| the same: CPU seconds / wall seconds | ${f2(a.e.use.cpuS)} / ${f2(a.e.use.wallS)} | ${f2(b.e.use.cpuS)} / ${f2(b.e.use.wallS)} | - |`,
+    `| the same: checked atomic steps | ${f0(a.e.json.steps as number)} | ${f0(b.e.json.steps as number)} | - |`,
+    `| the same: peak resident memory | ${f0(a.e.use.maxRssMB)} MB | ${f0(b.e.use.maxRssMB)} MB | - |`,
+  ];
+}

@@ -1,0 +1,87 @@
+/**
+ * The speed bench's bookkeeping, on made-up figures and a made-up profile (nothing here is
+ * timed): the regression guard warns from 10% down and only against the same CPU model, the
+ * figures it compares with are read back from the text it wrote, and the profile summary
+ * counts a part once per sample, inclusively, with "self:" parts on the innermost frame only.
+ */
+import { summarise } from "../bench/profile";
+import { compareFigures, previousFigures, type SpeedFigures } from "../bench/speed";
+
+const base: SpeedFigures = {
+  cpu: "CPU A",
+  node: "v20",
+  date: "2026-01-01",
+  load: "1, 1, 1 before, 1, 1, 1 after",
+  bareStepsPerCpuS: 1_000_000,
+  checkedStepsPerCpuS: 500_000,
+  fullStepsPerCpuS: 200_000,
+  e2eRunsPerCpuS: 2000,
+  e2eRunsPerWallS: 1500,
+  e2eCpuS: 10,
+  e2eWallS: 12,
+  e2eRssMB: 150,
+  exhaustiveExecutions: 44438,
+  exhaustiveExecPerCpuS: 1500,
+  exhaustiveCpuS: 30,
+  exhaustiveRssMB: 170,
+  sampledRunsPerCpuS: 1200,
+};
+
+describe("speed bench: the regression guard", () => {
+  test("a figure 10% or less below the previous run passes; more than 10% below warns, naming it", () => {
+    const now = { ...base, bareStepsPerCpuS: 910_000, checkedStepsPerCpuS: 440_000, e2eRunsPerCpuS: 2500 };
+    const c = compareFigures(now, base);
+    expect(c.comparable).toBe(true);
+    expect(c.warnings).toHaveLength(1);
+    expect(c.warnings[0]).toMatch(/^WARNING: checked stepping, incremental .* is 12% slower than the previous run/);
+    expect(c.rows.find((r) => r.includes("bare stepping"))).toContain("-9%");
+    expect(c.rows.find((r) => r.includes("runs per CPU-second"))).toContain("+25%");
+  });
+
+  test("another CPU model is not compared", () => {
+    const c = compareFigures({ ...base, cpu: "CPU B", bareStepsPerCpuS: 1 }, base);
+    expect(c.comparable).toBe(false);
+    expect(c.warnings).toEqual([]);
+    expect(c.rows.every((r) => r.endsWith("| - | - |"))).toBe(true);
+  });
+
+  test("no previous run: nothing compared", () => {
+    expect(compareFigures(base, null).warnings).toEqual([]);
+    expect(previousFigures("no figures here")).toBeNull();
+  });
+
+  test("the figures are read back from the comment the part writes", () => {
+    const text = `## Speed\n\n<!-- speed-figures: ${JSON.stringify(base)} -->\n`;
+    expect(previousFigures(text)).toEqual(base);
+  });
+});
+
+describe("speed bench: the profile summary", () => {
+  // main -> runThreads -> advance -> kernel (leaf); main -> (garbage collector); main -> wrapSafe (leaf).
+  const frame = (id: number, functionName: string, url: string, children: number[] = []) => ({ id, callFrame: { functionName, url }, children });
+  const profile = {
+    nodes: [
+      frame(1, "(root)", "", [2, 6, 7]),
+      frame(2, "main", "file:///x/dist/cli/main.js", [3, 8]),
+      frame(3, "runThreads", "file:///x/dist/runtime/run.js", [4]),
+      frame(4, "advance", "file:///x/dist/runtime/machine.js", [5]),
+      frame(5, "kvm_mmu_page_fault", "file:///x/dist/impl/page_fault.js"),
+      frame(6, "(garbage collector)", ""),
+      frame(7, "(idle)", ""),
+      frame(8, "wrapSafe", "node:internal/modules/cjs/loader"),
+    ],
+    samples: [5, 5, 6, 7, 8, 3],
+    timeDeltas: [1000, 1000, 1000, 5000, 1000, 1000],
+  };
+
+  test("inclusive shares of the non-idle samples", () => {
+    const s = summarise(profile);
+    expect(s.totalMs).toBe(5);
+    const share = (label: RegExp) => s.shares[s.labels.findIndex((l) => label.test(l))];
+    expect(share(/^the interleaved phase/)).toBeCloseTo(3 / 5);
+    expect(share(/resuming the threads/)).toBeCloseTo(2 / 5);
+    expect(share(/^garbage collection/)).toBeCloseTo(1 / 5);
+    expect(share(/^loading and compiling modules/)).toBeCloseTo(1 / 5);
+    expect(share(/^generating traces/)).toBe(0);
+  });
+});
