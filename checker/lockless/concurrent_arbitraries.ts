@@ -14,6 +14,15 @@ import { type LocklessTrace, type Role, ROLES } from "./trace_build";
 import { asLockless } from "./variants";
 import type { LocklessConfig } from "./world";
 
+/** A write fault for the fast path on the set-up's hot spot (gfn 0, 4K, the first quadrants). */
+const hotFastPfArb: fc.Arbitrary<LocklessOp> = fc.record({
+  kind: fc.constant("fast_page_fault" as const),
+  gfn: fc.constant(0),
+  level: fc.constant(1),
+  quadrant: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 3 }) }),
+  write: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+});
+
 type Weighted = Array<[fc.Arbitrary<LocklessOp>, number]>;
 const mix = (w: Weighted): fc.Arbitrary<LocklessOp> => fc.oneof(...w.map(([arbitrary, weight]) => ({ arbitrary, weight })));
 const list = (w: Weighted, maxLength: number): fc.Arbitrary<LocklessOp[]> => fc.array(mix(w), { maxLength });
@@ -95,6 +104,16 @@ function mixes(callers: "any" | "aligned"): Array<{ weight: number; mix: Mix }> 
       },
     },
     { weight: 1, mix: { config: configArb, setup: setupArb([[a.clear_young, 1]]), ops: { ...every, guest: none, ager2: list([[a.clear_young, 1], [a.test_young, 1]], 2) } } },
+    {
+      weight: 2,
+      // Dirty logging by write protection ({W, Z, F}, issue 20): harvested or aged sptes that the fast
+      // page fault fixes while the harvest, write tracking or a zap changes them under mmu_lock.
+      mix: {
+        config: config({ dirtyLogging: true, pml: false }),
+        setup: setupArb([[a.get_dirty_log, 3], [a.clear_young, 1]]),
+        ops: { vcpu: list([[hotFastPfArb, 3], [a.fast_page_fault, 1]], 1), mmu: list([[a.get_dirty_log, 2], [a.write_protect_gfn, 1], [a.zap_sp, 1]], 1), ager: list([[a.clear_young, 1]], 1), guest: none, ager2: none },
+      },
+    },
   ];
 }
 

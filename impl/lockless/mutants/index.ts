@@ -14,6 +14,8 @@ import * as lock from "./rmap_lock";
 import * as pl from "./pte_list";
 import * as spte from "./spte";
 import * as vcpu from "./vcpu";
+import * as rl from "./races_lock";
+import * as rv from "./races_vcpu";
 
 export interface LocklessMutant {
   readonly name: string;
@@ -22,6 +24,8 @@ export interface LocklessMutant {
   readonly overrides: LocklessOverrides;
   readonly design?: string;
   readonly needsTso?: boolean;
+  /** A scenario of scenarios/ on which the exhaustive mode shows it (its fewest preemptions: docs/mutants.md). */
+  readonly scenario?: string;
 }
 
 export const LOCKLESS_MUTANTS: readonly LocklessMutant[] = [
@@ -51,4 +55,18 @@ export const LOCKLESS_MUTANTS: readonly LocklessMutant[] = [
   { name: "fast-pf-plain-store", origin: "new", bug: "fast_pf_fix_direct_spte stores instead of cmpxchg", overrides: vcpu.fast_pf_plain_store },
   { name: "fast-pf-no-dirty-mark", origin: "new", bug: "fast_pf_fix_direct_spte does not mark the page dirty when it sets W", overrides: vcpu.fast_pf_no_dirty_mark },
   { name: "fast-pf-ignores-mmu-writable", origin: "new", bug: "fast_page_fault sets W on a spte that is not MMU-writable", overrides: vcpu.fast_pf_ignores_mmu_writable },
+  // Issue 20: mutants that need a race (no sequential run, no schedule without a preemption shows them).
+  { name: "zap-all-no-rmap-lock", origin: "race", bug: "kvm_zap_all_rmap_sptes takes no rmap lock (kvm_rmap_get, then a plain store of 0) and frees descs a lockless ager is walking", overrides: rl.zap_all_no_rmap_lock, scenario: "lockless-unmap-vs-age" },
+  { name: "lock-retry-skips-spin", origin: "race", bug: "__kvm_rmap_lock retries a failed cmpxchg without waiting for KVM_RMAP_LOCKED to clear, so it 'takes' a held lock", overrides: rl.lock_retry_skips_spin, scenario: "lockless-age-vs-zap" },
+  { name: "readonly-lock-skips-contended", origin: "race", bug: "kvm_rmap_lock_readonly gives up on a locked rmap (a trylock) and the ager walks it anyway, without the lock", overrides: rl.readonly_lock_skips_contended, scenario: "lockless-unmap-vs-age" },
+  { name: "readonly-unlock-rechecks-val", origin: "race", bug: "kvm_rmap_unlock_readonly tests the rmap's current value instead of old_val, and writes back 0 over a concurrent first add", overrides: rl.readonly_unlock_rechecks_val, scenario: "lockless-first-add-vs-age" },
+  { name: "age-unlocks-before-aging", origin: "race", bug: "the ager collects accessed sptes under the rmap lock and ages them after unlocking, when a zap may have freed their page", overrides: rl.age_unlocks_before_aging, scenario: "lockless-zap-vs-age-ad" },
+  { name: "age-store-from-snapshot", origin: "race", bug: "the A/D-enabled ager writes its snapshot back without A instead of clear_bit, undoing a concurrent write protection (stale-snapshot restore)", overrides: rl.age_store_from_snapshot, scenario: "lockless-wp-vs-age" },
+  { name: "age-at-retry-stale", origin: "race", bug: "the A/D-disabled ager retries a failed cmpxchg with the access-tracked form of its first snapshot (stale-snapshot restore of MMU-writable)", overrides: rl.age_at_retry_stale, scenario: "lockless-wp-vs-age-ad-disabled" },
+  { name: "fast-pf-retry-stale", origin: "race", bug: "fast_pf_fix_direct_spte retries a failed cmpxchg with the new value computed from its first snapshot (stale-snapshot restore of W)", overrides: rv.fast_pf_retry_stale, scenario: "lockless-wp-vs-fast-pf" },
+  { name: "fast-pf-marks-dirty-first", origin: "race", bug: "fast_pf_fix_direct_spte marks the page dirty before its cmpxchg, so a harvest in between leaves a writable spte with its bit taken", overrides: rv.fast_pf_marks_dirty_first, scenario: "lockless-harvest-vs-fast-pf" },
+  { name: "dirty-log-protect-before-xchg", origin: "race", bug: "kvm_get_dirty_log_protect re-protects the page before it takes the bitmap word, so a fast page fault in between is harvested unprotected", overrides: rv.dirty_log_protect_before_xchg, scenario: "lockless-harvest-writable-vs-fast-pf" },
+  { name: "zap-frees-before-flush", origin: "race", bug: "kvm_mmu_commit_zap_page frees the pages before kvm_flush_remote_tlbs waits for lockless walkers", overrides: rv.zap_frees_before_flush, scenario: "lockless-zap-vs-fast-pf" },
+  { name: "atomic-ignores-fast-pf", origin: "race", bug: "spte_needs_atomic_update forgets that the fast page fault may set W on a read-only MMU-writable spte", overrides: rv.atomic_ignores_fast_pf, scenario: "lockless-wp-vs-fast-pf" },
+  { name: "update-checks-new-spte", origin: "race", bug: "mmu_spte_update decides between WRITE_ONCE and xchg on the value it writes, not the one it read", overrides: rv.update_checks_new_spte, scenario: "lockless-wp-vs-fast-pf" },
 ];
