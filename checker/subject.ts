@@ -39,6 +39,8 @@ export interface MutantInfo {
   readonly design: string;
   /** Only observable under x86-TSO. */
   readonly needsTso: boolean;
+  /** A named scenario on which the exhaustive mode shows it (--mutants reports its fewest preemptions there). */
+  readonly scenario?: string;
 }
 
 /** One thread of a trace: its role (fixed order per subject) and its operations. */
