@@ -18,7 +18,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { benchStepping, DEFAULT_CHECK, DEFAULT_SUBJECT, resolveVariant, type Subject, SUBJECTS } from "../checker";
 import { benchCompare } from "./compare";
-import { benchMutants } from "./mutants";
+import { benchMutants, type MutantBench } from "./mutants";
 import { correctModes, designVerdicts, windowVerdicts } from "./verdicts";
 
 const num = (name: string, d: number) => Number(process.env[name] ?? d);
@@ -117,9 +117,39 @@ function mutants(subject: Subject): string[] {
     "",
     `Detected on every seed: ${rows.filter((r) => r.detectedOn === r.seeds).length}/${rows.length}${all ? "" : " (see the rows below)"}. Median under 1 s: ${fast}/${rows.length}. Every seed under 10 s: ${within}/${rows.length}.`,
     "",
-    "| mutant | spec §5 | detected | median ms | max ms | median total ms | median runs | median steps | median ops | invariants |",
-    "|---|---|---|---|---|---|---|---|---|---|",
-    ...rows.map((r) => `| \`${r.name}\` | ${r.origin} | ${r.detectedOn}/${r.seeds} | ${f0(r.medianMs)} | ${f0(r.maxMs)} | ${f0(r.medianTotalMs)} | ${Number.isNaN(r.medianRuns) ? "-" : f0(r.medianRuns)} | ${Number.isNaN(r.medianSteps) ? "-" : f0(r.medianSteps)} | ${Number.isNaN(r.medianOps) ? "-" : f0(r.medianOps)} | ${r.invariants.join(", ")} |`),
+    ...mutantTables(subject, rows),
+  ];
+}
+
+/** The catalogue's table; split by what caught each mutant when the subject classifies its invariants. */
+function mutantTables(subject: Subject, rows: MutantBench[]): string[] {
+  const ex = rows.some((r) => r.exhaustive !== null);
+  const head = [
+    `| mutant | spec §5 | detected | median ms | max ms | median total ms | median runs | median steps | median ops | invariants |${ex ? " fewest preemptions (exhaustive, scenario) |" : ""}`,
+    `|---|---|---|---|---|---|---|---|---|---|${ex ? "---|" : ""}`,
+  ];
+  const fewest = (r: MutantBench): string => (r.exhaustive === null ? "-" : `${r.exhaustive.fewestPreemptions ?? "none within 2"} (\`${r.exhaustive.scenario}\`)`);
+  const line = (r: MutantBench): string =>
+    `| \`${r.name}\` | ${r.origin} | ${r.detectedOn}/${r.seeds} | ${f0(r.medianMs)} | ${f0(r.maxMs)} | ${f0(r.medianTotalMs)} | ${Number.isNaN(r.medianRuns) ? "-" : f0(r.medianRuns)} | ${Number.isNaN(r.medianSteps) ? "-" : f0(r.medianSteps)} | ${Number.isNaN(r.medianOps) ? "-" : f0(r.medianOps)} | ${r.invariants.join(", ")} |${ex ? ` ${fewest(r)} |` : ""}`;
+  const visible = subject.userVisibleInvariants;
+  if (visible === undefined) return [...head, ...rows.map(line)];
+  const seen = rows.filter((r) => r.invariants.some((i) => visible.has(i)));
+  const book = rows.filter((r) => !seen.includes(r) && r.detectedOn > 0);
+  const missed = rows.filter((r) => r.detectedOn === 0);
+  const race = (rs: MutantBench[]): number => rs.filter((r) => (r.exhaustive?.fewestPreemptions ?? 0) >= 1).length;
+  return [
+    `Caught by an effect a user can see (an invariant of ${[...visible].map((i) => `\`${i}\``).join(", ")} on some seed): ${seen.length}/${rows.length}, ${race(seen)} of them needing at least one preemption in the exhaustive mode. Caught only by a bookkeeping check: ${book.length}/${rows.length}, ${race(book)} needing a preemption.${missed.length === 0 ? "" : ` Not detected on any seed: ${missed.length}.`}`,
+    "",
+    "**Caught by an effect a user can see**",
+    "",
+    ...head,
+    ...seen.map(line),
+    "",
+    "**Caught only by a bookkeeping check**",
+    "",
+    ...head,
+    ...book.map(line),
+    ...(missed.length === 0 ? [] : ["", "**Not detected on any seed**", "", ...head, ...missed.map(line)]),
   ];
 }
 
