@@ -106,9 +106,12 @@ function windows(): string[] {
   ];
 }
 
+/** BENCH_MUTANT_ORIGIN=X: only the mutants of that origin, written between the markers `bench[:subject]:X`. */
+const ORIGIN = process.env.BENCH_MUTANT_ORIGIN ?? null;
+
 function mutants(subject: Subject): string[] {
-  log(`[bench] mutant catalogue of ${subject.name} on ${SEEDS.length} seeds`);
-  const rows = benchMutants(SEEDS, RUNS, SEQUENCES, log, subject);
+  log(`[bench] mutant catalogue of ${subject.name}${ORIGIN === null ? "" : ` (origin ${ORIGIN})`} on ${SEEDS.length} seeds`);
+  const rows = benchMutants(SEEDS, RUNS, SEQUENCES, log, subject, ORIGIN);
   const all = rows.every((r) => r.detectedOn === r.seeds);
   const fast = rows.filter((r) => r.medianMs < 1000).length;
   const within = rows.filter((r) => r.maxMs < 10000).length;
@@ -199,7 +202,8 @@ for (const subject of subjects) {
     ensureMarkers(`${name}${suffix}`);
     replaceBetween(BENCH, `<!-- ${name}${suffix}:begin -->`, `<!-- ${name}${suffix}:end -->`, part(subject));
   }
-  if (parts.includes("mutants")) replaceBetween("docs/mutants.md", `<!-- bench${suffix}:begin -->`, `<!-- bench${suffix}:end -->`, mutants(subject));
+  const tag = `${suffix}${ORIGIN === null ? "" : `:${ORIGIN}`}`;
+  if (parts.includes("mutants")) replaceBetween("docs/mutants.md", `<!-- bench${tag}:begin -->`, `<!-- bench${tag}:end -->`, mutants(subject));
 }
 // The race windows are the 2013 series' (checker/series/windows.ts).
 if (parts.includes("windows") && subjects.includes(DEFAULT_SUBJECT)) {

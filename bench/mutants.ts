@@ -28,8 +28,8 @@ function options(seed: number, runs: number, sequences: number): Omit<CheckReque
   return { ...DEFAULT_CHECK, seed, runs, sequences };
 }
 
-export function benchMutants(seeds: number[], runs: number, sequences: number, log: (s: string) => void, subject: Subject = DEFAULT_SUBJECT): MutantBench[] {
-  return catalogue(subject).map((variant) => {
+export function benchMutants(seeds: number[], runs: number, sequences: number, log: (s: string) => void, subject: Subject = DEFAULT_SUBJECT, origin: string | null = null): MutantBench[] {
+  return catalogue(subject).filter((v) => origin === null || v.mutant!.origin === origin).map((variant) => {
     const m = variant.mutant!;
     const ms: number[] = [];
     const total: number[] = [];
