@@ -44,6 +44,8 @@ export interface MutantRow {
 export interface CatalogueHooks {
   progress?: (p: Progress) => void;
   interrupted?: () => boolean;
+  /** false: leave out the exhaustive run of each mutant's named scenario (`exhaustive` is then null). */
+  fewestPreemptions?: boolean;
 }
 
 /** One mutant through the main job (sequential, then concurrent) with the catalogue's budget. */
@@ -61,7 +63,7 @@ export function checkMutant(base: Omit<CheckRequest, "variant">, variant: Varian
     steps: v === null ? null : v.atomicSteps,
     operations: v?.operations ?? null,
     preemptions: v?.preemptions ?? null,
-    exhaustive: fewestPreemptions(variant),
+    exhaustive: hooks.fewestPreemptions === false ? null : fewestPreemptions(variant),
     timing: { ms: Date.now() - t0, msToDetection: r.timing.msToDetection },
   };
 }

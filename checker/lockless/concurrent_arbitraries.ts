@@ -105,7 +105,7 @@ function mixes(callers: "any" | "aligned"): Array<{ weight: number; mix: Mix }> 
     },
     { weight: 1, mix: { config: configArb, setup: setupArb([[a.clear_young, 1]]), ops: { ...every, guest: none, ager2: list([[a.clear_young, 1], [a.test_young, 1]], 2) } } },
     {
-      weight: 2,
+      weight: 1,
       // Dirty logging by write protection ({W, Z, F}, issue 20): harvested or aged sptes that the fast
       // page fault fixes while the harvest, write tracking or a zap changes them under mmu_lock.
       mix: {
