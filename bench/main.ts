@@ -21,7 +21,7 @@ import { cpus } from "node:os";
 import { DEFAULT_CHECK, DEFAULT_SUBJECT, type Subject, SUBJECTS } from "../checker";
 import { benchCompare } from "./compare";
 import { crossCheckBench } from "./cross_check";
-import { benchMutants } from "./mutants";
+import { benchMutants, type MutantBench } from "./mutants";
 import { profilePart } from "./profile";
 import { sideBySidePart, speedPart } from "./speed";
 import { correctModes, designVerdicts, windowVerdicts } from "./verdicts";
@@ -95,9 +95,12 @@ function windows(): string[] {
   ];
 }
 
+/** BENCH_MUTANT_ORIGIN=X: only the mutants of that origin, written between the markers `bench[:subject]:X`. */
+const ORIGIN = process.env.BENCH_MUTANT_ORIGIN ?? null;
+
 function mutants(subject: Subject): string[] {
-  log(`[bench] mutant catalogue of ${subject.name} on ${SEEDS.length} seeds`);
-  const rows = benchMutants(SEEDS, RUNS, SEQUENCES, log, subject);
+  log(`[bench] mutant catalogue of ${subject.name}${ORIGIN === null ? "" : ` (origin ${ORIGIN})`} on ${SEEDS.length} seeds`);
+  const rows = benchMutants(SEEDS, RUNS, SEQUENCES, log, subject, ORIGIN);
   const all = rows.every((r) => r.detectedOn === r.seeds);
   const fast = rows.filter((r) => r.medianMs < 1000).length;
   const within = rows.filter((r) => r.maxMs < 10000).length;
@@ -106,9 +109,39 @@ function mutants(subject: Subject): string[] {
     "",
     `Detected on every seed: ${rows.filter((r) => r.detectedOn === r.seeds).length}/${rows.length}${all ? "" : " (see the rows below)"}. Median under 1 s: ${fast}/${rows.length}. Every seed under 10 s: ${within}/${rows.length}.`,
     "",
-    "| mutant | spec §5 | detected | median ms | max ms | median total ms | median runs | median steps | median ops | invariants |",
-    "|---|---|---|---|---|---|---|---|---|---|",
-    ...rows.map((r) => `| \`${r.name}\` | ${r.origin} | ${r.detectedOn}/${r.seeds} | ${f0(r.medianMs)} | ${f0(r.maxMs)} | ${f0(r.medianTotalMs)} | ${Number.isNaN(r.medianRuns) ? "-" : f0(r.medianRuns)} | ${Number.isNaN(r.medianSteps) ? "-" : f0(r.medianSteps)} | ${Number.isNaN(r.medianOps) ? "-" : f0(r.medianOps)} | ${r.invariants.join(", ")} |`),
+    ...mutantTables(subject, rows),
+  ];
+}
+
+/** The catalogue's table; split by what caught each mutant when the subject classifies its invariants. */
+function mutantTables(subject: Subject, rows: MutantBench[]): string[] {
+  const ex = rows.some((r) => r.exhaustive !== null);
+  const head = [
+    `| mutant | spec §5 | detected | median ms | max ms | median total ms | median runs | median steps | median ops | invariants |${ex ? " fewest preemptions (exhaustive, scenario) |" : ""}`,
+    `|---|---|---|---|---|---|---|---|---|---|${ex ? "---|" : ""}`,
+  ];
+  const fewest = (r: MutantBench): string => (r.exhaustive === null ? "-" : `${r.exhaustive.fewestPreemptions ?? "none within 2"} (\`${r.exhaustive.scenario}\`)`);
+  const line = (r: MutantBench): string =>
+    `| \`${r.name}\` | ${r.origin} | ${r.detectedOn}/${r.seeds} | ${f0(r.medianMs)} | ${f0(r.maxMs)} | ${f0(r.medianTotalMs)} | ${Number.isNaN(r.medianRuns) ? "-" : f0(r.medianRuns)} | ${Number.isNaN(r.medianSteps) ? "-" : f0(r.medianSteps)} | ${Number.isNaN(r.medianOps) ? "-" : f0(r.medianOps)} | ${r.invariants.join(", ")} |${ex ? ` ${fewest(r)} |` : ""}`;
+  const visible = subject.userVisibleInvariants;
+  if (visible === undefined) return [...head, ...rows.map(line)];
+  const seen = rows.filter((r) => r.invariants.some((i) => visible.has(i)));
+  const book = rows.filter((r) => !seen.includes(r) && r.detectedOn > 0);
+  const missed = rows.filter((r) => r.detectedOn === 0);
+  const race = (rs: MutantBench[]): number => rs.filter((r) => (r.exhaustive?.fewestPreemptions ?? 0) >= 1).length;
+  return [
+    `Caught by an effect a user can see (an invariant of ${[...visible].map((i) => `\`${i}\``).join(", ")} on some seed): ${seen.length}/${rows.length}, ${race(seen)} of them needing at least one preemption in the exhaustive mode. Caught only by a bookkeeping check: ${book.length}/${rows.length}, ${race(book)} needing a preemption.${missed.length === 0 ? "" : ` Not detected on any seed: ${missed.length}.`}`,
+    "",
+    "**Caught by an effect a user can see**",
+    "",
+    ...head,
+    ...seen.map(line),
+    "",
+    "**Caught only by a bookkeeping check**",
+    "",
+    ...head,
+    ...book.map(line),
+    ...(missed.length === 0 ? [] : ["", "**Not detected on any seed**", "", ...head, ...missed.map(line)]),
   ];
 }
 
@@ -166,7 +199,8 @@ for (const subject of subjects) {
     ensureMarkers(`${name}${suffix}`);
     replaceBetween(BENCH, `<!-- ${name}${suffix}:begin -->`, `<!-- ${name}${suffix}:end -->`, part(subject));
   }
-  if (parts.includes("mutants")) replaceBetween("docs/mutants.md", `<!-- bench${suffix}:begin -->`, `<!-- bench${suffix}:end -->`, mutants(subject));
+  const tag = `${suffix}${ORIGIN === null ? "" : `:${ORIGIN}`}`;
+  if (parts.includes("mutants")) replaceBetween("docs/mutants.md", `<!-- bench${tag}:begin -->`, `<!-- bench${tag}:end -->`, mutants(subject));
 }
 // The race windows are the 2013 series' (checker/series/windows.ts).
 if (parts.includes("windows") && subjects.includes(DEFAULT_SUBJECT)) {

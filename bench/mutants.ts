@@ -2,7 +2,7 @@
  * The mutant catalogue on many seeds: time and runs to detection, and the
  * counterexample sizes.
  */
-import { catalogue, check, type CheckRequest, DEFAULT_CHECK, DEFAULT_SUBJECT, type Subject } from "../checker";
+import { catalogue, check, type CheckRequest, DEFAULT_CHECK, DEFAULT_SUBJECT, fewestPreemptions, type Subject } from "../checker";
 import { median } from "./verdicts";
 
 export interface MutantBench {
@@ -19,6 +19,8 @@ export interface MutantBench {
   medianSteps: number;
   medianOps: number;
   invariants: string[];
+  /** The exhaustive mode on the mutant's named scenario (bound 2): its fewest preemptions; null without a scenario. */
+  exhaustive: { scenario: string; fewestPreemptions: number | null } | null;
 }
 
 /** The main job's defaults with the catalogue's budget. */
@@ -26,8 +28,8 @@ function options(seed: number, runs: number, sequences: number): Omit<CheckReque
   return { ...DEFAULT_CHECK, seed, runs, sequences };
 }
 
-export function benchMutants(seeds: number[], runs: number, sequences: number, log: (s: string) => void, subject: Subject = DEFAULT_SUBJECT): MutantBench[] {
-  return catalogue(subject).map((variant) => {
+export function benchMutants(seeds: number[], runs: number, sequences: number, log: (s: string) => void, subject: Subject = DEFAULT_SUBJECT, origin: string | null = null): MutantBench[] {
+  return catalogue(subject).filter((v) => origin === null || v.mutant!.origin === origin).map((variant) => {
     const m = variant.mutant!;
     const ms: number[] = [];
     const total: number[] = [];
@@ -51,6 +53,6 @@ export function benchMutants(seeds: number[], runs: number, sequences: number, l
       } else ms.push(dt);
     }
     log(`  ${m.name}: ${detected}/${seeds.length}, median ${median(ms)} ms, max ${Math.max(...ms)} ms to detection`);
-    return { name: m.name, origin: m.origin, detectedOn: detected, seeds: seeds.length, medianMs: median(ms), maxMs: Math.max(...ms), medianTotalMs: median(total), medianRuns: median(rs), medianSteps: median(steps), medianOps: median(ops), invariants: [...inv] };
+    return { name: m.name, origin: m.origin, detectedOn: detected, seeds: seeds.length, medianMs: median(ms), maxMs: Math.max(...ms), medianTotalMs: median(total), medianRuns: median(rs), medianSteps: median(steps), medianOps: median(ops), invariants: [...inv], exhaustive: fewestPreemptions(variant) };
   });
 }

@@ -11,7 +11,7 @@ export { loadScenario, scenarioFromCounterexample, scenarioListing, scenarioName
 export { type ExhaustiveSummary, mergeShards, readShardSummary } from "./exhaustive/summary";
 export { type SampledRate, sampledRate } from "./exhaustive/sampled_rate";
 export { summaryText as exhaustiveSummaryText, violatedInSetup } from "./exhaustive/verdict_text";
-export { type CatalogueHooks, checkMutant, type MutantRow, runCatalogue } from "./jobs/mutants";
+export { type CatalogueHooks, checkMutant, fewestPreemptions, type MutantRow, runCatalogue } from "./jobs/mutants";
 export { replay, type ReplayHooks, type ReplayOutput } from "./jobs/replay";
 export { benchStepping, type SteppingRow } from "./jobs/stepping";
 export { type WindowReach, windowNames, windowReach } from "./jobs/windows";

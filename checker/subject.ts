@@ -39,6 +39,8 @@ export interface MutantInfo {
   readonly design: string;
   /** Only observable under x86-TSO. */
   readonly needsTso: boolean;
+  /** A named scenario on which the exhaustive mode shows it (--mutants reports its fewest preemptions there). */
+  readonly scenario?: string;
 }
 
 /** One thread of a trace: its role (fixed order per subject) and its operations. */
@@ -165,6 +167,11 @@ export interface Subject {
   readonly summary: string;
   readonly designs: readonly DesignInfo[];
   readonly mutants: readonly MutantInfo[];
+  /**
+   * The invariants whose violation is an effect a user can see (a memory error, a wrong spte, result
+   * or dirty bitmap, a lock left held); the others are bookkeeping checks. Undefined: not classified.
+   */
+  readonly userVisibleInvariants?: ReadonlySet<string>;
   /** The design checked when none is named. */
   readonly defaultDesign: string;
   /** Thread roles, in the fixed order preemptions name them by. */

@@ -116,4 +116,45 @@ describe("findings on the merged code", () => {
       expect(stepIndex(r, 0, "mmu_spte_update", "store")).toBeGreaterThan(-1);
     }
   });
+
+  test("split load: with the two loads merged (merged-one-read) L2 stays, and L4's D is lost through the xchg", () => {
+    const base = { subject: LOCKLESS.name, design: "merged-one-read", preemptions: [] };
+    const l2: LocklessTrace = {
+      ...base,
+      config: { ...config(false), slot: { baseGfn: 0, npages: 2, userspaceAddr: 0x40 } },
+      setup: [{ kind: "page_fault", gfn: 0, level: 1, quadrant: 0, write: true, nested: false }],
+      threads: [
+        { role: "mmu", ops: [{ kind: "write_protect_gfn", gfn: 0 }] },
+        { role: "ager", ops: [{ kind: "clear_young", start: 0x40, end: 0x41, flush: false }] },
+      ],
+    };
+    const r2 = schedulesUpTo(l2, lvariant("merged-one-read"), 2);
+    expect(r2.every((r) => r.violation === null && r.lost.length === 0)).toBe(true);
+    const w2 = r2.filter((r) => {
+      const age = stepIndex(r, 1, "kvm_rmap_age_gfn_range", "cmpxchg");
+      return stepIndex(r, 0, "spte_write_protect", "load") < age && age < stepIndex(r, 0, "mmu_spte_update (merged load)", "xchg");
+    });
+    expect(w2.length).toBeGreaterThan(0);
+    for (const r of w2) expect([isAccessTracked(firstSpte(r)), firstSpte(r).accessed, firstSpte(r).w]).toEqual([false, true, false]);
+    const l4: LocklessTrace = {
+      ...base,
+      config: { kvm: { ...config(true).kvm, dirtyLogging: true, pml: true }, slot: { baseGfn: 0, npages: 2, userspaceAddr: 0x40 } },
+      setup: [{ kind: "page_fault", gfn: 0, level: 1, quadrant: 0, write: true, nested: false }, { kind: "get_dirty_log", gfn: 0 }],
+      threads: [
+        { role: "mmu", ops: [{ kind: "write_protect_gfn", gfn: 0 }] },
+        { role: "guest", ops: [{ kind: "hw_access", gfn: 0, level: 1, quadrant: 0, write: true, nested: false }] },
+      ],
+    };
+    const r4 = schedulesUpTo(l4, lvariant("merged-one-read"), 2);
+    expect(r4.filter((r) => r.violation !== null)).toEqual([]);
+    const w4 = r4.filter((r) => {
+      const walk = stepIndex(r, 1, "hw_access", "or_if");
+      return stepIndex(r, 0, "spte_write_protect", "load") < walk && walk < stepIndex(r, 0, "mmu_spte_update (merged load)", "xchg");
+    });
+    expect(w4.length).toBeGreaterThan(0);
+    for (const r of w4) {
+      expect([firstSpte(r).dirty, firstSpte(r).w]).toEqual([false, false]);
+      expect(stepIndex(r, 0, "mmu_spte_update (merged load)", "store")).toBe(-1);
+    }
+  });
 });

@@ -7,6 +7,24 @@ import type { Progress } from "../progress";
 import type { Subject, Variant } from "../subject";
 import { catalogue, DEFAULT_SUBJECT } from "../variants";
 import { check, type CheckRequest } from "./check";
+import { loadScenario } from "../exhaustive/scenario_files";
+import { exhaustive } from "./exhaustive";
+
+/** The preemption bound of the exhaustive run that gives a mutant's fewest preemptions. */
+export const FEWEST_PREEMPTIONS_BOUND = 2;
+
+/**
+ * The exhaustive mode on the mutant's named scenario, every schedule with at
+ * most FEWEST_PREEMPTIONS_BOUND preemptions (it explores the smaller bounds
+ * first): the fewest preemptions of a schedule that shows the mutant there,
+ * or null when none within the bound does (or the run was incomplete).
+ */
+export function fewestPreemptions(variant: Variant): { scenario: string; fewestPreemptions: number | null } | null {
+  const name = variant.mutant?.scenario;
+  if (name === undefined || variant.needsTso) return null;
+  const s = exhaustive({ variant, scenario: loadScenario(name), preemptions: FEWEST_PREEMPTIONS_BOUND }).summary;
+  return { scenario: name, fewestPreemptions: s.verdict === "violation" ? s.violation!.preemptions : null };
+}
 
 export interface MutantRow {
   name: string;
@@ -18,12 +36,16 @@ export interface MutantRow {
   steps: number | null;
   operations: number | null;
   preemptions: number | null;
+  /** The exhaustive mode on the mutant's named scenario: the fewest preemptions that show it (null: none within the bound); null without a scenario. */
+  exhaustive: { scenario: string; fewestPreemptions: number | null } | null;
   timing: { ms: number; msToDetection: number | null };
 }
 
 export interface CatalogueHooks {
   progress?: (p: Progress) => void;
   interrupted?: () => boolean;
+  /** false: leave out the exhaustive run of each mutant's named scenario (`exhaustive` is then null). */
+  fewestPreemptions?: boolean;
 }
 
 /** One mutant through the main job (sequential, then concurrent) with the catalogue's budget. */
@@ -41,6 +63,7 @@ export function checkMutant(base: Omit<CheckRequest, "variant">, variant: Varian
     steps: v === null ? null : v.atomicSteps,
     operations: v?.operations ?? null,
     preemptions: v?.preemptions ?? null,
+    exhaustive: hooks.fewestPreemptions === false ? null : fewestPreemptions(variant),
     timing: { ms: Date.now() - t0, msToDetection: r.timing.msToDetection },
   };
 }
@@ -62,8 +85,9 @@ export function runCatalogue(base: Omit<CheckRequest, "variant">, hooks: Catalog
       break;
     }
   }
-  const header = ["mutant", "detected", "invariant", "runs", "steps", "ops", "preemptions"];
-  const cell = (r: MutantRow) => [r.name, r.detected ? "yes" : r.interrupted ? "interrupted" : "NO", r.invariant ?? "-", String(r.runs ?? "-"), String(r.steps ?? "-"), String(r.operations ?? "-"), String(r.preemptions ?? "-")];
+  const header = ["mutant", "detected", "invariant", "runs", "steps", "ops", "preemptions", "exhaustive: fewest preemptions"];
+  const fewest = (r: MutantRow): string => (r.exhaustive === null ? "-" : `${r.exhaustive.fewestPreemptions ?? `none within ${FEWEST_PREEMPTIONS_BOUND}`} (${r.exhaustive.scenario})`);
+  const cell = (r: MutantRow) => [r.name, r.detected ? "yes" : r.interrupted ? "interrupted" : "NO", r.invariant ?? "-", String(r.runs ?? "-"), String(r.steps ?? "-"), String(r.operations ?? "-"), String(r.preemptions ?? "-"), fewest(r)];
   const table = [header, ...rows.map(cell)];
   const w = header.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
   const text = table.map((row) => row.map((c, i) => c.padEnd(w[i]!)).join("  ").trimEnd()).join("\n");

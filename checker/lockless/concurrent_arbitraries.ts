@@ -9,10 +9,37 @@ import fc from "fast-check";
 import type { LocklessOp } from "../../model/lockless/operations";
 import type { Preemption } from "../../runtime/scheduler";
 import type { GeneratedRun, Variant } from "../subject";
-import { configArb, hotFaultArb, hotFaultArbWith, kvmConfigArbWith, opArbs, slotArb } from "./arbitraries";
+import { configArb, HVA_BASE, hotFaultArb, hotFaultArbWith, kvmConfigArbWith, opArbs, slotArb } from "./arbitraries";
 import { type LocklessTrace, type Role, ROLES } from "./trace_build";
 import { asLockless } from "./variants";
 import type { LocklessConfig } from "./world";
+
+/** A write fault for the fast path on the set-up's hot spot (gfn 0, 4K, the first quadrants). */
+const hotFastPfArb: fc.Arbitrary<LocklessOp> = fc.record({
+  kind: fc.constant("fast_page_fault" as const),
+  gfn: fc.constant(0),
+  level: fc.constant(1),
+  quadrant: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 3 }) }),
+  write: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+});
+
+/** A writable fault on gfn 0 at 4K, quadrant 0 or 1 (direct). */
+const hotWriteFaultArb: fc.Arbitrary<LocklessOp> = fc.record({
+  kind: fc.constant("page_fault" as const),
+  gfn: fc.constant(0),
+  level: fc.constant(1),
+  quadrant: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constant(1) }),
+  write: fc.constant(true),
+  nested: fc.constant(false),
+});
+
+/** Operations of every lock holder and of the ager on gfn 0 (its hva 0x40), 4K, quadrant 0. */
+const hotGfnOps = {
+  get_dirty_log: fc.constant<LocklessOp>({ kind: "get_dirty_log", gfn: 0 }),
+  write_protect_gfn: fc.constant<LocklessOp>({ kind: "write_protect_gfn", gfn: 0 }),
+  zap_sp: fc.constant<LocklessOp>({ kind: "zap_sp", gfn: 0, level: 1, quadrant: 0, nested: false }),
+  clear_young: fc.constant<LocklessOp>({ kind: "clear_young", start: HVA_BASE, end: HVA_BASE + 1, flush: false }),
+};
 
 type Weighted = Array<[fc.Arbitrary<LocklessOp>, number]>;
 const mix = (w: Weighted): fc.Arbitrary<LocklessOp> => fc.oneof(...w.map(([arbitrary, weight]) => ({ arbitrary, weight })));
@@ -95,6 +122,33 @@ function mixes(callers: "any" | "aligned"): Array<{ weight: number; mix: Mix }> 
       },
     },
     { weight: 1, mix: { config: configArb, setup: setupArb([[a.clear_young, 1]]), ops: { ...every, guest: none, ager2: list([[a.clear_young, 1], [a.test_young, 1]], 2) } } },
+    {
+      weight: 1,
+      // Dirty logging by write protection ({W, Z, F}, issue 20): harvested or aged sptes that the fast
+      // page fault fixes while the harvest, write tracking or a zap changes them under mmu_lock.
+      mix: {
+        config: config({ dirtyLogging: true, pml: false }),
+        setup: setupArb([[a.get_dirty_log, 3], [a.clear_young, 1]]),
+        ops: { vcpu: list([[hotFastPfArb, 3], [a.fast_page_fault, 1]], 1), mmu: list([[a.get_dirty_log, 2], [a.write_protect_gfn, 1], [a.zap_sp, 1]], 1), ager: list([[a.clear_young, 1]], 1), guest: none, ager2: none },
+      },
+    },
+    {
+      weight: 2,
+      // The same actors on the hot spot alone (spec §5.3: the fewest sptes that reach the race): one or two
+      // writable faults on gfn 0, maybe harvested or aged; a fast page fault against one lock holder's
+      // in-place change or zap of that spte.
+      mix: {
+        config: config({ dirtyLogging: true, pml: false }),
+        setup: setupArb([[hotGfnOps.get_dirty_log, 3], [hotGfnOps.clear_young, 1]], hotWriteFaultArb),
+        ops: {
+          vcpu: fc.array(hotFastPfArb, { minLength: 1, maxLength: 1 }),
+          mmu: fc.array(mix([[hotGfnOps.get_dirty_log, 1], [hotGfnOps.write_protect_gfn, 1], [hotGfnOps.zap_sp, 1]]), { minLength: 1, maxLength: 1 }),
+          ager: none,
+          guest: none,
+          ager2: none,
+        },
+      },
+    },
   ];
 }
 

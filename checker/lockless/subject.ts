@@ -32,11 +32,27 @@ export function locklessConfigShrinks(t: Trace): Trace[] {
   return out;
 }
 
+/**
+ * What a user of a 6.15 host could see (docs/mutants.md, "The lockless
+ * subject"): a memory error, a spte the guest or a later fast page fault uses
+ * with the wrong permissions or saved bits, a spte resurrected or an rmap
+ * entry lost, a write the dirty log misses, a wrong aging answer, two rmap
+ * lock holders, a lock left held, a WARN. The rest (LOST-UPDATE, RMAP-ONCE,
+ * RMAP-LOCK-WORD, RMAP-LOCK-CTX, DESC-SHAPE, DESC-FREE, PTE-LIST-COUNT,
+ * MODEL-REFINE) check the kernel's own rules and representation, whose
+ * breaking may or may not lead to such an effect.
+ */
+const LOCKLESS_USER_VISIBLE: ReadonlySet<string> = new Set([
+  "INV-MEM", "NO-RESURRECT", "SPTE-STEP", "AT-ROUNDTRIP", "NO-LOST-DIRTY", "WRITE-TRACK", "DIRTY-LOG",
+  "AGE-RESULT", "AGE-COVERAGE", "AGE-OLD", "RMAP-COMPLETE", "NO-LEAK", "RMAP-LOCK-EXCL", "RMAP-UNLOCKED", "LOCKLESS-SKIP",
+]);
+
 export const lockless: Subject = {
   name: "lockless-aging",
   summary: "Linux 6.15's shadow-MMU rmaps aged without mmu_lock under the KVM_RMAP_LOCKED bit-spinlock (kvm-x86-mmu-6.15)",
   designs: locklessDesigns,
   mutants: locklessMutants,
+  userVisibleInvariants: LOCKLESS_USER_VISIBLE,
   defaultDesign: "merged",
   roles: ROLES,
   pctSteps: 60,

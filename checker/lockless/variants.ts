@@ -25,6 +25,7 @@ export const locklessMutants: readonly MutantInfo[] = LOCKLESS_MUTANTS.map((m) =
   origin: m.origin,
   design: m.design ?? MUTANT_DEFAULT_DESIGN,
   needsTso: m.needsTso === true,
+  ...(m.scenario === undefined ? {} : { scenario: m.scenario }),
 }));
 
 /** The variant for names already checked against the lists above. */

@@ -15,6 +15,7 @@ import type { kvm_gfn_range } from "./aging";
 import { init_field, KIND, type Kvm, KVM_PAGES_PER_HPAGE } from "./kvm";
 import { spte_ad_enabled, is_access_track_spte, is_mmu_writable_spte, is_writable_pte, shadow_dirty_mask } from "./spte_bits";
 import type { LocklessOverrides } from "./symbols";
+import { spte_clear_dirty_merged, spte_write_protect_merged } from "./merged_load";
 
 export interface LocklessDesign {
   readonly name: string;
@@ -72,6 +73,13 @@ export const LOCKLESS_DESIGNS: readonly LocklessDesign[] = [
     summary: "a candidate change: kvm_rmap_age_gfn_range starts each level at ALIGN_DOWN(start, KVM_PAGES_PER_HPAGE(level)), any range",
     callers: "any",
     overrides: () => ({ kvm_rmap_age_first_gfn: age_first_gfn_aligned }),
+    knownRace: null,
+  },
+  {
+    name: "merged-one-read",
+    summary: "the merged code as the compiler may build it: spte_write_protect's and spte_clear_dirty's load of *sptep merged with mmu_spte_update's (one read; known callers)",
+    callers: "aligned",
+    overrides: () => ({ spte_write_protect: spte_write_protect_merged, spte_clear_dirty: spte_clear_dirty_merged }),
     knownRace: null,
   },
   {

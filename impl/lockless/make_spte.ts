@@ -6,6 +6,14 @@
  * slot is marked dirty after the value is made, when it is dirty-logged.
  * DEVIATION: no write tracking, unsync or memory types: pte_access is ACC_ALL
  * or ACC_ALL without ACC_WRITE_MASK (`writable`).
+ * DEVIATION (U1, issue 20): since 6.13 (85649117511d, "always set the Dirty
+ * bit if created as writable") the kernel sets D on every writable spte, the
+ * A/D-disabled ones included (shadow_dirty_mask is EPT's D bit with or
+ * without EPT A/D); here D is set only on A/D-enabled ones. Hardware never
+ * reads D of an A/D-disabled spte, and no function of impl/lockless/ decides
+ * anything from it for such a spte (spte_needs_atomic_update is true for
+ * them before it looks at D; dirty logging write-protects them; access
+ * tracking keeps D), so only the bit's value differs (docs/model.md).
  */
 import type { KGen } from "../../runtime/step";
 import { fixed_field, KIND, type Kvm, MEMSLOT, MMU_PAGE } from "./kvm";

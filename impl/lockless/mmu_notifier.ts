@@ -5,6 +5,15 @@
  * aging is lockless (CONFIG_KVM_MMU_LOCKLESS_AGING, x86), invalidation takes
  * mmu_lock for write. x86 selects CONFIG_KVM_ELIDE_TLB_FLUSH_IF_YOUNG, so
  * clear_flush_young does not flush either. hvas are in pages.
+ * DEVIATION (U5, issue 20): no mmu_invalidate_begin/end protocol
+ * (mmu_invalidate_in_progress, the range, mmu_invalidate_seq bumped at
+ * invalidate_range_end) and no retry in the fault path
+ * (mmu_invalidate_retry_gfn in is_page_fault_stale, RET_PF_RETRY): the
+ * invalidation here is kvm_unmap_gfn_range alone. The host page behind an
+ * hva never changes in this subject (kvm_faultin_pfn is a function of the
+ * hva), so a fault that should retry installs the value it would install
+ * after the retry; what the protocol protects (no spte of an old pfn after
+ * the primary MMU changed it) is outside what this subject checks.
  */
 import { type KGen, srcuReadLock, srcuReadUnlock } from "../../runtime/step";
 import { fixed_field, KIND, type Kvm, MEMSLOT } from "./kvm";

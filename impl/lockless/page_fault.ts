@@ -7,6 +7,12 @@
  * (gfn, level, role) in active_mmu_pages, as kvm_mmu_get_shadow_page's hash
  * lookup would; `nested` pages stand for shadowed L1 EPT pages (indirect,
  * A/D-disabled), the others are direct pages.
+ * DEVIATION (U2, issue 20): in 6.15 a nested page's role.ad_disabled follows
+ * L1's EPTP A/D setting (kvm_init_shadow_ept_mmu: !accessed_dirty), and under
+ * PML a nested A/D-enabled spte is SPTE_TDP_AD_WRPROT_ONLY
+ * (kvm_mmu_page_ad_need_write_protect: cpu_dirty_log_size && role.guest_mode):
+ * the CPU sets A/D, dirty logging clears W. Here every nested page is an L1
+ * without EPT A/D (A/D-disabled); the WRPROT_ONLY type is not simulated.
  */
 import { alloc, type KGen, load } from "../../runtime/step";
 import { WORD_BYTES } from "../../runtime/memory";

@@ -108,7 +108,14 @@ export function* pte_list_desc_remove_entry(kvm: Kvm, rmap_val: RmapVal, desc: n
   yield* kvm.sym.pte_list_desc_drop_head(kvm, rmap_val, head_desc);
 }
 
-/** pte_list_remove: KVM_BUG_ON_DATA_CORRUPTION when spte is not on the list. */
+/**
+ * pte_list_remove: KVM_BUG_ON_DATA_CORRUPTION when spte is not on the list.
+ * DEVIATION (U4, issue 20): without CONFIG_BUG_ON_DATA_CORRUPTION the kernel
+ * WARNs, marks the VM bugged (kvm_vm_bugged: vCPUs kicked out, later ioctls
+ * fail) and goes on to `out:`, where it still unlocks the rmap with the value
+ * it holds; with it, it BUGs. Here the run stops at the corruption with a
+ * KernelBug (reported as a violation), so what follows it is not explored.
+ */
 export function* pte_list_remove(kvm: Kvm, spte: number, rmap_head: number): KGen<void> {
   const rmap_val: RmapVal = { v: yield* kvm.sym.kvm_rmap_lock(kvm, rmap_head) };
   if (!rmap_val.v) throw new KernelBug("pte_list_remove", `KVM_BUG_ON_DATA_CORRUPTION(!rmap_val): ${hex(spte)} on an empty rmap`);

@@ -100,6 +100,10 @@ export function* kvm_rmap_lock_readonly(kvm: Kvm, rmap_head: number): KGen<numbe
  * kvm_rmap_unlock_readonly: a no-op when the lock was elided (writing back 0
  * would clobber a concurrent 0 -> non-0 add, B5); else the same release store
  * of the unchanged value, then preempt_enable.
+ * DEVIATION (U3, issue 20): KVM_MMU_WARN_ON evaluates its condition only with
+ * CONFIG_KVM_PROVE_MMU; a production kernel does not read val here. The
+ * checker runs a PROVE_MMU kernel (as it runs lockdep's asserts): one more
+ * load of val under the lock, which no other thread can change then.
  */
 export function* kvm_rmap_unlock_readonly(kvm: Kvm, rmap_head: number, old_val: number): KGen<void> {
   if (!old_val) return;

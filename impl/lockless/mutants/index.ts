@@ -14,6 +14,8 @@ import * as lock from "./rmap_lock";
 import * as pl from "./pte_list";
 import * as spte from "./spte";
 import * as vcpu from "./vcpu";
+import * as rl from "./races_lock";
+import * as rv from "./races_vcpu";
 
 export interface LocklessMutant {
   readonly name: string;
@@ -22,33 +24,49 @@ export interface LocklessMutant {
   readonly overrides: LocklessOverrides;
   readonly design?: string;
   readonly needsTso?: boolean;
+  /** A scenario of scenarios/ on which the exhaustive mode shows it (its fewest preemptions: docs/mutants.md). */
+  readonly scenario?: string;
 }
 
 export const LOCKLESS_MUTANTS: readonly LocklessMutant[] = [
-  { name: "lock-no-empty-recheck", origin: "K1", bug: "__kvm_rmap_lock does not recheck for an empty rmap after spinning, so it locks an rmap its holder emptied", overrides: lock.lock_no_empty_recheck },
-  { name: "writer-unlocks-early", origin: "K2", bug: "an mmu_lock writer releases the rmap lock right after taking it and publishes its list with a second store", overrides: lock.writer_unlocks_early },
-  { name: "age-without-rmap-lock", origin: "K3", bug: "the ager walks rmaps with a plain kvm_rmap_get, without the readonly lock", overrides: age.age_without_rmap_lock },
-  { name: "age-locked-iterator", origin: "K4", bug: "the lockless ager uses for_each_rmap_spte, which WARNs on non-present sptes", overrides: age.age_locked_iterator },
-  { name: "age-plain-clear-accessed", origin: "K5", bug: "the ager clears A with a load and a plain store", overrides: age.age_plain_clear_accessed },
-  { name: "age-at-store", origin: "K6", bug: "the A/D-disabled ager stores the access-tracked snapshot with xchg instead of cmpxchg", overrides: age.age_at_store },
-  { name: "no-atomic-ad-disabled", origin: "K7", bug: "spte_needs_atomic_update without 928c54b1c4ca: writable A/D-disabled sptes get a plain store", overrides: spte.no_atomic_ad_disabled },
-  { name: "readonly-lock-preemptible", origin: "K8", bug: "kvm_rmap_lock_readonly takes the bit-spinlock without preempt_disable", overrides: lock.readonly_lock_preemptible },
-  { name: "readonly-unlock-writes-zero", origin: "B5", bug: "kvm_rmap_unlock_readonly writes back 0 when the lock was elided", overrides: lock.readonly_unlock_writes_zero },
-  { name: "lock-spin-skipped", origin: "new", bug: "__kvm_rmap_lock does not wait for KVM_RMAP_LOCKED to clear before its cmpxchg", overrides: lock.lock_spin_skipped },
-  { name: "unlock-keeps-locked", origin: "new", bug: "the rmap unlock store leaves KVM_RMAP_LOCKED set", overrides: lock.unlock_keeps_locked },
-  { name: "rmap-get-keeps-locked", origin: "new", bug: "kvm_rmap_get does not strip KVM_RMAP_LOCKED", overrides: lock.rmap_get_keeps_locked },
-  { name: "new-head-tail-count-zero", origin: "new", bug: "a new head desc gets tail_count 0 instead of the entries behind it", overrides: pl.new_head_tail_count_zero },
-  { name: "full-head-reused", origin: "new", bug: "pte_list_add adds to a full head desc (overwriting sptes[0]) instead of allocating a new head", overrides: pl.full_head_reused },
-  { name: "drop-head-forgets-more", origin: "new", bug: "when the head desc empties, the rmap becomes empty instead of pointing at the next desc", overrides: pl.drop_head_forgets_more },
-  { name: "remove-backfills-within-desc", origin: "new", bug: "removal fills the hole from the same desc (pre-141705b78381), so tails stop being full", overrides: pl.remove_backfills_within_desc },
-  { name: "test-age-clears-accessed", origin: "new", bug: "kvm_test_age_gfn ages the sptes it tests", overrides: age.test_age_clears_accessed },
-  { name: "age-never-young", origin: "new", bug: "kvm_age_gfn ages but always returns false", overrides: age.age_never_young },
-  { name: "age-range-short", origin: "new", bug: "kvm_age_gfn stops one page before the end of its range", overrides: age.age_range_short },
-  { name: "at-saves-nothing", origin: "new", bug: "mark_spte_for_access_track does not save R/X", overrides: age.at_saves_nothing },
-  { name: "atomic-ignores-dirty", origin: "new", bug: "spte_needs_atomic_update forgets that the CPU may set D on a writable spte", overrides: spte.atomic_ignores_dirty },
-  { name: "clear-dirty-plain-store", origin: "new", bug: "__rmap_clear_dirty clears W with a load and a plain store", overrides: spte.clear_dirty_plain_store },
-  { name: "wp-keeps-mmu-writable", origin: "new", bug: "write tracking clears W but not MMU-writable", overrides: spte.wp_keeps_mmu_writable },
-  { name: "fast-pf-plain-store", origin: "new", bug: "fast_pf_fix_direct_spte stores instead of cmpxchg", overrides: vcpu.fast_pf_plain_store },
-  { name: "fast-pf-no-dirty-mark", origin: "new", bug: "fast_pf_fix_direct_spte does not mark the page dirty when it sets W", overrides: vcpu.fast_pf_no_dirty_mark },
-  { name: "fast-pf-ignores-mmu-writable", origin: "new", bug: "fast_page_fault sets W on a spte that is not MMU-writable", overrides: vcpu.fast_pf_ignores_mmu_writable },
+  { name: "lock-no-empty-recheck", origin: "K1", bug: "__kvm_rmap_lock does not recheck for an empty rmap after spinning, so it locks an rmap its holder emptied", overrides: lock.lock_no_empty_recheck, scenario: "lockless-desc-cache" },
+  { name: "writer-unlocks-early", origin: "K2", bug: "an mmu_lock writer releases the rmap lock right after taking it and publishes its list with a second store", overrides: lock.writer_unlocks_early, scenario: "lockless-desc-cache" },
+  { name: "age-without-rmap-lock", origin: "K3", bug: "the ager walks rmaps with a plain kvm_rmap_get, without the readonly lock", overrides: age.age_without_rmap_lock, scenario: "lockless-age-vs-zap" },
+  { name: "age-locked-iterator", origin: "K4", bug: "the lockless ager uses for_each_rmap_spte, which WARNs on non-present sptes", overrides: age.age_locked_iterator, scenario: "lockless-age-vs-zap" },
+  { name: "age-plain-clear-accessed", origin: "K5", bug: "the ager clears A with a load and a plain store", overrides: age.age_plain_clear_accessed, scenario: "lockless-age-vs-zap" },
+  { name: "age-at-store", origin: "K6", bug: "the A/D-disabled ager stores the access-tracked snapshot with xchg instead of cmpxchg", overrides: age.age_at_store, scenario: "lockless-fast-pf-write-track" },
+  { name: "no-atomic-ad-disabled", origin: "K7", bug: "spte_needs_atomic_update without 928c54b1c4ca: writable A/D-disabled sptes get a plain store", overrides: spte.no_atomic_ad_disabled, scenario: "lockless-k7-ad-disabled" },
+  { name: "readonly-lock-preemptible", origin: "K8", bug: "kvm_rmap_lock_readonly takes the bit-spinlock without preempt_disable", overrides: lock.readonly_lock_preemptible, scenario: "lockless-age-vs-zap" },
+  { name: "readonly-unlock-writes-zero", origin: "B5", bug: "kvm_rmap_unlock_readonly writes back 0 when the lock was elided", overrides: lock.readonly_unlock_writes_zero, scenario: "lockless-age-vs-zap" },
+  { name: "lock-spin-skipped", origin: "new", bug: "__kvm_rmap_lock does not wait for KVM_RMAP_LOCKED to clear before its cmpxchg", overrides: lock.lock_spin_skipped, scenario: "lockless-age-vs-zap" },
+  { name: "unlock-keeps-locked", origin: "new", bug: "the rmap unlock store leaves KVM_RMAP_LOCKED set", overrides: lock.unlock_keeps_locked, scenario: "lockless-age-vs-zap" },
+  { name: "rmap-get-keeps-locked", origin: "new", bug: "kvm_rmap_get does not strip KVM_RMAP_LOCKED", overrides: lock.rmap_get_keeps_locked, scenario: "lockless-age-vs-zap" },
+  { name: "new-head-tail-count-zero", origin: "new", bug: "a new head desc gets tail_count 0 instead of the entries behind it", overrides: pl.new_head_tail_count_zero, scenario: "lockless-fault-vs-age" },
+  { name: "full-head-reused", origin: "new", bug: "pte_list_add adds to a full head desc (overwriting sptes[0]) instead of allocating a new head", overrides: pl.full_head_reused, scenario: "lockless-fault-vs-age" },
+  { name: "drop-head-forgets-more", origin: "new", bug: "when the head desc empties, the rmap becomes empty instead of pointing at the next desc", overrides: pl.drop_head_forgets_more, scenario: "lockless-age-vs-zap" },
+  { name: "remove-backfills-within-desc", origin: "new", bug: "removal fills the hole from the same desc (pre-141705b78381), so tails stop being full", overrides: pl.remove_backfills_within_desc, scenario: "lockless-remove-mid-desc" },
+  { name: "test-age-clears-accessed", origin: "new", bug: "kvm_test_age_gfn ages the sptes it tests", overrides: age.test_age_clears_accessed, scenario: "lockless-fault-vs-age" },
+  { name: "age-never-young", origin: "new", bug: "kvm_age_gfn ages but always returns false", overrides: age.age_never_young, scenario: "lockless-age-vs-zap" },
+  { name: "age-range-short", origin: "new", bug: "kvm_age_gfn stops one page before the end of its range", overrides: age.age_range_short, scenario: "lockless-age-vs-zap" },
+  { name: "at-saves-nothing", origin: "new", bug: "mark_spte_for_access_track does not save R/X", overrides: age.at_saves_nothing, scenario: "lockless-k7-ad-disabled" },
+  { name: "atomic-ignores-dirty", origin: "new", bug: "spte_needs_atomic_update forgets that the CPU may set D on a writable spte", overrides: spte.atomic_ignores_dirty, scenario: "lockless-write-track-pml" },
+  { name: "clear-dirty-plain-store", origin: "new", bug: "__rmap_clear_dirty clears W with a load and a plain store", overrides: spte.clear_dirty_plain_store, scenario: "lockless-harvest-nested" },
+  { name: "wp-keeps-mmu-writable", origin: "new", bug: "write tracking clears W but not MMU-writable", overrides: spte.wp_keeps_mmu_writable, scenario: "lockless-write-track-pml" },
+  { name: "fast-pf-plain-store", origin: "new", bug: "fast_pf_fix_direct_spte stores instead of cmpxchg", overrides: vcpu.fast_pf_plain_store, scenario: "lockless-fast-pf-write-track" },
+  { name: "fast-pf-no-dirty-mark", origin: "new", bug: "fast_pf_fix_direct_spte does not mark the page dirty when it sets W", overrides: vcpu.fast_pf_no_dirty_mark, scenario: "lockless-fast-pf-harvest" },
+  { name: "fast-pf-ignores-mmu-writable", origin: "new", bug: "fast_page_fault sets W on a spte that is not MMU-writable", overrides: vcpu.fast_pf_ignores_mmu_writable, scenario: "lockless-fast-pf-write-track" },
+  // Issue 20: mutants that need a race (no sequential run, no schedule without a preemption shows them).
+  { name: "zap-all-no-rmap-lock", origin: "new", bug: "kvm_zap_all_rmap_sptes takes no rmap lock (kvm_rmap_get, then a plain store of 0) and frees descs a lockless ager is walking", overrides: rl.zap_all_no_rmap_lock, scenario: "lockless-unmap-vs-age" },
+  { name: "lock-retry-skips-spin", origin: "race", bug: "__kvm_rmap_lock retries a failed cmpxchg without waiting for KVM_RMAP_LOCKED to clear, so it 'takes' a held lock", overrides: rl.lock_retry_skips_spin, scenario: "lockless-age-vs-zap" },
+  { name: "readonly-lock-skips-contended", origin: "race", bug: "kvm_rmap_lock_readonly gives up on a locked rmap (a trylock) and the ager walks it anyway, without the lock", overrides: rl.readonly_lock_skips_contended, scenario: "lockless-unmap-vs-age" },
+  { name: "readonly-unlock-rechecks-val", origin: "race", bug: "kvm_rmap_unlock_readonly tests the rmap's current value instead of old_val, and writes back 0 over a concurrent first add", overrides: rl.readonly_unlock_rechecks_val, scenario: "lockless-first-add-vs-age" },
+  { name: "age-unlocks-before-aging", origin: "race", bug: "the ager collects accessed sptes under the rmap lock and ages them after unlocking, when a zap may have freed their page", overrides: rl.age_unlocks_before_aging, scenario: "lockless-zap-vs-age-ad" },
+  { name: "age-store-from-snapshot", origin: "race", bug: "the A/D-enabled ager writes its snapshot back without A instead of clear_bit, undoing a concurrent write protection (stale-snapshot restore)", overrides: rl.age_store_from_snapshot, scenario: "lockless-wp-vs-age" },
+  { name: "age-at-retry-stale", origin: "race", bug: "the A/D-disabled ager retries a failed cmpxchg with the access-tracked form of its first snapshot (stale-snapshot restore of MMU-writable)", overrides: rl.age_at_retry_stale, scenario: "lockless-wp-vs-age-ad-disabled" },
+  { name: "fast-pf-retry-stale", origin: "race", bug: "fast_pf_fix_direct_spte retries a failed cmpxchg with the new value computed from its first snapshot (stale-snapshot restore of W)", overrides: rv.fast_pf_retry_stale, scenario: "lockless-wp-vs-fast-pf" },
+  { name: "fast-pf-marks-dirty-first", origin: "race", bug: "fast_pf_fix_direct_spte marks the page dirty before its cmpxchg, so a harvest in between leaves a writable spte with its bit taken", overrides: rv.fast_pf_marks_dirty_first, scenario: "lockless-harvest-vs-fast-pf" },
+  { name: "dirty-log-protect-before-xchg", origin: "race", bug: "kvm_get_dirty_log_protect re-protects the page before it takes the bitmap word, so a fast page fault in between is harvested unprotected", overrides: rv.dirty_log_protect_before_xchg, scenario: "lockless-harvest-writable-vs-fast-pf" },
+  { name: "zap-frees-before-flush", origin: "race", bug: "kvm_mmu_commit_zap_page frees the pages before kvm_flush_remote_tlbs waits for lockless walkers", overrides: rv.zap_frees_before_flush, scenario: "lockless-zap-vs-fast-pf" },
+  { name: "atomic-ignores-fast-pf", origin: "race", bug: "spte_needs_atomic_update forgets that the fast page fault may set W on a read-only MMU-writable spte", overrides: rv.atomic_ignores_fast_pf, scenario: "lockless-wp-vs-fast-pf" },
+  { name: "update-checks-new-spte", origin: "race", bug: "mmu_spte_update decides between WRITE_ONCE and xchg on the value it writes, not the one it read", overrides: rv.update_checks_new_spte, scenario: "lockless-wp-vs-fast-pf" },
 ];
