@@ -352,7 +352,8 @@ export class Machine {
         t.results.push(r.value);
         // An operation's return is a full barrier (docs/architecture.md, "Memory model").
         this.drainAll(t);
-        for (const o of this.observers) o.opEnd(this, t, t.currentOp!, r.value);
+        // An executor's loop is the engine's, not an operation of the program: observers do not see it start or end.
+        if (t.executor === null) for (const o of this.observers) o.opEnd(this, t, t.currentOp!, r.value);
       }
       t.opIndex++;
       if (t.opIndex >= t.ops.length) {
@@ -363,7 +364,7 @@ export class Machine {
         return;
       }
       const op = t.currentOp!;
-      for (const o of this.observers) o.opStart(this, t, op);
+      if (t.executor === null) for (const o of this.observers) o.opStart(this, t, op);
       t.gen = op.start();
       r = t.gen.next(0);
     }

@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { BadInput } from "../bad_input";
-import type { Subject, Variant } from "../subject";
+import { engineThreadsOf, type Subject, type Variant } from "../subject";
 import { findSubject } from "../variants";
 import type { Counterexample } from "./counterexample";
 
@@ -143,7 +143,8 @@ function checkAgainstSubject(f: RawFile, subject: Subject, bad: (field: string, 
     if (t.threads.length !== 1 || t.threads[0]!.role !== "sequential") bad("trace.threads", "a sequential counterexample has one thread, of role \"sequential\"");
     if (t.setup.length > 0 || t.preemptions.length > 0) bad("trace", "a sequential counterexample has no set-up and no preemptions");
   } else checkTraceParts(subject, t, (field, why) => bad(`trace.${field}`, why), true);
-  const n = t.threads.length;
+  // The design's executor threads (runtime/deferral.ts) come after the trace's own.
+  const n = t.threads.length + engineThreadsOf(subject, t.design).length;
   t.preemptions.forEach((p, i) => {
     if (p.thread >= n || p.to >= n) bad(`trace.preemptions.${i}`, `names a thread beyond the ${n} threads`);
   });
