@@ -155,7 +155,6 @@ export class Machine {
     try {
       const r = this.runSolo(t, op.start());
       this.drainAll(t);
-      this.runDeferredSolo();
       for (const o of this.observers) o.opEnd(this, t, op, r);
       return r;
     } finally {
@@ -168,7 +167,7 @@ export class Machine {
    * Run one generator to completion as thread t, with no other thread
    * interleaved (the sequential driver and the set-up). A step that would
    * block forever is a Deadlock; `budget` bounds the steps (a Livelock
-   * otherwise). Under x86-TSO its buffered stores drain when it completes, as
+   * otherwise). The callbacks it queued run before it returns, alone too. Under x86-TSO its buffered stores drain when it completes, as
    * when a thread finishes: what ran alone is in memory before anything else runs.
    */
   runSolo<T>(t: Thread, gen: KGen<T>, budget = 1_000_000): T {
@@ -183,6 +182,7 @@ export class Machine {
     }
     t.pending = null;
     this.drainAll(t);
+    if (t.executor === null) this.runDeferredSolo();
     return r.value;
   }
 
