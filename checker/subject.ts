@@ -100,6 +100,13 @@ export interface RunChecker extends Observer {
   atQuiescence(): void;
 }
 
+/** The state a counterexample picture shows at a step (checker/report/html.ts), as lines of text. */
+export interface Snapshot {
+  readonly rmaps: readonly string[];
+  readonly sptes: readonly string[];
+  readonly model: readonly string[];
+}
+
 /** A trace built on the engine, before any step ran. */
 export interface BuiltRun {
   readonly machine: Machine;
@@ -117,6 +124,8 @@ export interface BuiltRun {
    */
   exhaustiveOnly?(): void;
   footprint?(c: StepContext, into: FootprintBuilder): void;
+  /** The state now, for a counterexample picture (a subject without one gets a picture without state). */
+  snapshot?(): Snapshot;
 }
 
 export interface BuildOptions {

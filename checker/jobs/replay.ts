@@ -8,6 +8,7 @@ import { ReplayDivergence, ReplayScheduler } from "../../runtime/schedulers/repl
 import { BadInput } from "../bad_input";
 import { type Counterexample, formatCounterexample, toCounterexample } from "../report/counterexample";
 import { loadCounterexample } from "../report/cx_read";
+import { formatHtml } from "../report/html";
 import { runTrace } from "../search/trace";
 import type { RunResult, TraceStep } from "../../runtime/run";
 import { engineThreadsOf, type Variant } from "../subject";
@@ -25,6 +26,8 @@ export interface ReplayHooks {
   name?: string;
   replayCommand?: (file: string) => string;
   format?: (cx: Counterexample, variant: Variant, replay: string) => string;
+  /** The output is the counterexample as one HTML document alone (checker/report/html.ts). */
+  html?: boolean;
 }
 
 /** Did an x86-TSO run depend on its store buffers: a commit step, a load that missed a buffered store, a store still buffered? */
@@ -89,6 +92,9 @@ export function replay(path: string, hooks: ReplayHooks = {}): ReplayOutput {
   const where = r.failedAt === null ? "at quiescence" : `at step ${r.failedAt + 1}`;
   const head = same ? `replayed ${file}\n  exactly: ${r.violation.invariant} ${where}` : `replayed ${file}\n  a different violation than the file records: ${cx.violation.invariant} saved, ${r.violation.invariant} now`;
   const command = (hooks.replayCommand ?? ((f: string) => `npx rmapcheck --replay ${f}`))(file);
+  if (hooks.html === true) {
+    return { status: 1, text: formatHtml(shown, variant, command), json: { ok: false, file, replayed: true, steps: r.steps, invariant: r.violation.invariant, sameAsFile: same } };
+  }
   const body = hooks.format ? hooks.format(shown, variant, command) : formatCounterexample(shown, variant.subject, command);
   return {
     status: 1,
