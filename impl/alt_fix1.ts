@@ -27,7 +27,7 @@ import type { Kvm } from "./kvm";
 import { flushRemoteTlbs } from "./steps";
 import type { Overrides, Symbols } from "./symbols";
 
-/** kvm->arch.rmap_srcu: the design's own srcu_struct (an SRCU domain of the engine; 0 is kvm->srcu). */
+/** kvm->arch.rmap_srcu: the design's own srcu_struct (an SRCU domain of the engine beside KVM_SRCU and KVM_IRQ_SRCU). */
 export const RMAP_SRCU = 2;
 
 export const ALT_FIX1_RACE =
