@@ -26,6 +26,15 @@ export interface DesignInfo {
   readonly summary: string;
   /** The race the subject's docs/findings.md documents for this design; null: none is known (it must pass). */
   readonly knownRace: string | null;
+  /** Where the known race shows (seeds of the default check, an exhaustive scenario); absent: seed 1. */
+  readonly shownBy?: { readonly seeds: readonly number[]; readonly scenario?: { readonly name: string; readonly preemptions: number } };
+  /** The engine's executor threads its runs add after the trace's threads (runtime/deferral.ts), by name. */
+  readonly engineThreads?: readonly string[];
+}
+
+/** The names of the engine's threads a trace of `design` runs after its own (numbered from its thread count on). */
+export function engineThreadsOf(subject: { readonly designs: readonly DesignInfo[] }, design: string): readonly string[] {
+  return subject.designs.find((d) => d.name === design)?.engineThreads ?? [];
 }
 
 /** A mutant as every subject describes it. */
@@ -93,6 +102,13 @@ export interface RunChecker extends Observer {
   atQuiescence(): void;
 }
 
+/** The state a counterexample picture shows at a step (checker/report/html.ts), as lines of text. */
+export interface Snapshot {
+  readonly rmaps: readonly string[];
+  readonly sptes: readonly string[];
+  readonly model: readonly string[];
+}
+
 /** A trace built on the engine, before any step ran. */
 export interface BuiltRun {
   readonly machine: Machine;
@@ -110,6 +126,8 @@ export interface BuiltRun {
    */
   exhaustiveOnly?(): void;
   footprint?(c: StepContext, into: FootprintBuilder): void;
+  /** The state now, for a counterexample picture (a subject without one gets a picture without state). */
+  snapshot?(): Snapshot;
 }
 
 export interface BuildOptions {

@@ -8,7 +8,7 @@
 import { KernelBug } from "../impl/kernel_bug";
 import type { InvariantName as SeriesInvariantName } from "../model/invariants";
 import type { LocklessInvariantName } from "../model/lockless/invariants";
-import { Deadlock, Livelock, LockMisuse, MemoryFault, WarningFired } from "../runtime/errors";
+import { ContextViolation, Deadlock, Livelock, LockMisuse, MemoryFault, WarningFired } from "../runtime/errors";
 
 /** An invariant of either subject's table (the engine-level rows are shared). */
 export type InvariantName = SeriesInvariantName | LocklessInvariantName;
@@ -42,6 +42,7 @@ export function asViolation(e: unknown): Violation {
   if (e instanceof WarningFired) return new Violation("INV-RO", e.message);
   if (e instanceof MemoryFault) return new Violation("INV-MEM", e.message);
   if (e instanceof LockMisuse) return new Violation("INV-LOCK", e.message);
+  if (e instanceof ContextViolation) return new Violation("INV-CTX", e.message);
   if (e instanceof Deadlock) return new Violation("DEADLOCK", e.message);
   if (e instanceof Livelock) return new Violation("LIVELOCK", e.message);
   throw e;

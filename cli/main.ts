@@ -72,7 +72,7 @@ async function longJob(o: Options, version: string): Promise<number> {
     depth: o.depth,
     tso: o.tso,
     json: o.json,
-    format: o.format,
+    format: o.format === "html" ? "auto" : o.format,
     columns: process.stdout.isTTY ? process.stdout.columns : null,
     outDir,
     version,
@@ -131,7 +131,7 @@ async function main(argv: string[]): Promise<number> {
   if (o.mode === "replay") {
     const file = userPath(o.replay!);
     const r = replay(file, {
-      name: shownPath(file), format: formatter(o.format, process.stdout.isTTY ? process.stdout.columns : null) });
+      name: shownPath(file), format: formatter(o.format, process.stdout.isTTY ? process.stdout.columns : null), html: o.format === "html" });
     emit(o.json ? JSON.stringify(r.json) : r.text, r.status);
     return r.status;
   }

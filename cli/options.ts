@@ -122,7 +122,8 @@ export function readOptions(p: Command): Options {
   if (mode === "exhaustive" && v.scenario === undefined && v.replay === undefined) throw new UsageError(`--exhaustive needs --scenario NAME|FILE (--list shows the scenarios) or --replay FILE`);
   if (mode === "exhaustive" && v.scenario !== undefined && v.replay !== undefined) throw new UsageError("--scenario and --replay cannot be combined: the file gives the scenario");
   const format = (v.format as string | undefined) ?? "auto";
-  if (!["wide", "narrow", "auto"].includes(format)) throw unknownName("format", format, ["wide", "narrow"]);
+  if (!["wide", "narrow", "auto", "html"].includes(format)) throw unknownName("format", format, ["wide", "narrow", "html"]);
+  if (format === "html" && mode !== "replay") throw new UsageError("--format html needs --replay FILE: it draws a saved counterexample (docs/counterexamples.md)");
   return {
     mode,
     subject,

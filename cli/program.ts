@@ -106,7 +106,7 @@ export function program(version: string): Command {
   add(new Option("--cross-check-executions <n>", "--exhaustive --cross-check: at most n executions of plain enumeration (default: 200000); beyond: incomplete").argParser(once(whole(1, 1_000_000_000))));
   add(new Option("--merge <files...>", "add the --exhaustive --shard --json summaries of one run into one verdict"));
   add(new Option("--json", "print one JSON object on stdout (wall-clock figures in its `timing`)"));
-  add(new Option("--format <f>", "counterexamples as wide (one column per thread) or narrow (80 columns, each step with its impl/ file and line) (default: wide when it fits the terminal, else narrow)").argParser(once(text)));
+  add(new Option("--format <f>", "counterexamples as wide (one column per thread) or narrow (80 columns, each step with its impl/ file and line), or with --replay as html (one self-contained page to step through) (default: wide when it fits the terminal, else narrow)").argParser(once(text)));
   add(new Option("--out <dir>", `where counterexample files go (default: ${DEFAULTS.out}/)`).argParser(once(text)));
   p.addHelpText("after", EXAMPLES);
   return p;

@@ -2,13 +2,37 @@
  * Design variants (--design): each is the v3 symbol table with some kernel
  * functions replaced. See docs/findings.md for what the checker concludes.
  */
+import type { ExecutorKind } from "../runtime/deferral";
 import { type KGen, smpMb, spinLock, spinUnlock, waitUntil } from "../runtime/step";
+import { altFix1, altFix1Wq, ALT_FIX1_RACE } from "./alt_fix1";
 import { KVM, type Kvm } from "./kvm";
 import { pte_list_reset_entry_cmpxchg } from "./pte_list_clear_concurrently";
 import { flushRemoteTlbs, reloadRemoteMmus } from "./steps";
 import type { Overrides } from "./symbols";
 import { zapAll2019 } from "./zap_all_2019";
 import { merged311 } from "./zap_obsolete";
+
+/**
+ * How a design keeps memory safe beyond what every correct design must keep
+ * (docs/new-design.md, "Safety and discipline"). The checker holds a design
+ * to the rules it declares, as invariants, on top of the universal ones; a
+ * design that declares none is judged on safety alone.
+ *   frees-under-mmu_lock            shadow pages, and descs of a valid slot, are freed
+ *                                   only by the mmu_lock holder (INV-LOCK)
+ *   being_unmapped_rmap-handshake   descs of an invalid slot are not freed while an
+ *                                   unmapper is published in being_unmapped_rmap (INV-DESC-LIVE)
+ */
+export type Discipline = "frees-under-mmu_lock" | "being_unmapped_rmap-handshake";
+/** What the designs of Linux and of the series rely on. */
+export const MMU_LOCK_AND_HANDSHAKE: readonly Discipline[] = ["frees-under-mmu_lock", "being_unmapped_rmap-handshake"];
+
+/** Where a design's known race shows (properties/default_budget.test.ts checks each). */
+export interface RaceEvidence {
+  /** Seeds on which the default sampled check (`rmapcheck --design NAME --seed S`) finds it. */
+  readonly seeds: readonly number[];
+  /** A scenario of scenarios/ on which --exhaustive finds it within `preemptions`. */
+  readonly scenario?: { readonly name: string; readonly preemptions: number };
+}
 
 export interface Design {
   readonly name: string;
@@ -23,6 +47,12 @@ export interface Design {
   readonly overrides: Overrides;
   /** The race docs/findings.md documents for this design, in a few words; null: none is known. */
   readonly knownRace: string | null;
+  /** Where the known race shows; absent: seed 1 of the default check. */
+  readonly shownBy?: RaceEvidence;
+  /** The rules beyond safety it keeps and is checked against (Discipline). */
+  readonly discipline: readonly Discipline[];
+  /** The executor threads its deferred work runs on (runtime/deferral.ts); absent: none. */
+  readonly executors?: readonly ExecutorKind[];
 }
 
 /** v3.10: every rmap change under mmu_lock; a deleted slot is emptied by kvm_mmu_zap_all. */
@@ -87,6 +117,7 @@ const LIST: readonly Design[] = [
     flush: "invalidate",
     overrides: () => ({}),
     knownRace: RACE_F1_F2,
+    discipline: MMU_LOCK_AND_HANDSHAKE,
   },
   {
     name: "v3-fixed",
@@ -94,6 +125,7 @@ const LIST: readonly Design[] = [
     flush: "invalidate",
     overrides: (base) => ({ ...fix1(base), ...fix2(base) }),
     knownRace: null,
+    discipline: MMU_LOCK_AND_HANDSHAKE,
   },
   {
     name: "v3-fix1-only",
@@ -101,6 +133,7 @@ const LIST: readonly Design[] = [
     flush: "invalidate",
     overrides: fix1,
     knownRace: RACE_F2,
+    discipline: MMU_LOCK_AND_HANDSHAKE,
   },
   {
     name: "v3-fix2-only",
@@ -108,6 +141,7 @@ const LIST: readonly Design[] = [
     flush: "invalidate",
     overrides: fix2,
     knownRace: RACE_F1,
+    discipline: MMU_LOCK_AND_HANDSHAKE,
   },
   {
     name: "v3-no-handshake",
@@ -115,6 +149,7 @@ const LIST: readonly Design[] = [
     flush: "invalidate",
     overrides: () => ({ publish_being_unmapped_rmap: nothing, unpublish_being_unmapped_rmap: nothing, wait_being_unmapped_rmap: nothing }),
     knownRace: "a use-after-free: lock holders free a page the unmapper is about to touch; and F2 (no fix for it)",
+    discipline: MMU_LOCK_AND_HANDSHAKE,
   },
   {
     name: "v3-skip-cmpxchg",
@@ -122,6 +157,7 @@ const LIST: readonly Design[] = [
     flush: "invalidate",
     overrides: () => ({ pte_list_reset_entry: pte_list_reset_entry_cmpxchg }),
     knownRace: RACE_F1_F2,
+    discipline: MMU_LOCK_AND_HANDSHAKE,
   },
   {
     name: "baseline",
@@ -133,6 +169,7 @@ const LIST: readonly Design[] = [
       kvm_free_memslot: baseline_free_memslot,
     }),
     knownRace: null,
+    discipline: MMU_LOCK_AND_HANDSHAKE,
   },
   {
     name: "merged-3.11",
@@ -140,6 +177,7 @@ const LIST: readonly Design[] = [
     flush: "zap-obsolete",
     overrides: merged311,
     knownRace: null,
+    discipline: MMU_LOCK_AND_HANDSHAKE,
   },
   {
     name: "zap-all-2019",
@@ -147,6 +185,26 @@ const LIST: readonly Design[] = [
     flush: "zap-all",
     overrides: zapAll2019,
     knownRace: "INV-TLB: mmu_lock dropped after a zap, before the TLB flush",
+    discipline: MMU_LOCK_AND_HANDSHAKE,
+  },
+  {
+    name: "v3-alt-fix1",
+    summary: "v3 with F2's fix and another fix for F1 (docs/new-design.md): the unmapper walks each rmap inside a read section of its own srcu_struct, and kvm_mmu_commit_zap_page hands zapped pages to call_srcu instead of freeing them",
+    flush: "invalidate",
+    overrides: (base) => ({ ...fix2(base), ...altFix1(base) }),
+    knownRace: ALT_FIX1_RACE,
+    shownBy: { seeds: [12], scenario: { name: "unmap-one-desc", preemptions: 2 } },
+    discipline: [],
+    executors: ["softirq"],
+  },
+  {
+    name: "v3-alt-fix1-wq",
+    summary: "v3-alt-fix1 corrected: the SRCU callback (atomic context) only queues a work item, and the kworker frees the zapped pages under mmu_lock, after every notifier walk that could still see them",
+    flush: "invalidate",
+    overrides: (base) => ({ ...fix2(base), ...altFix1Wq(base) }),
+    knownRace: null,
+    discipline: ["frees-under-mmu_lock"],
+    executors: ["softirq", "kworker"],
   },
 ];
 

@@ -10,6 +10,9 @@
  *   kvm_set_pfn_accessed / kvm_set_pfn_dirty                    ghost calls with the pfn
  *   the CPU's page walk setting A (and D)                        or_if: atomically, if present
  *       (and writable, for a write), OR in the bits
+ *   srcu_read_lock(&kvm->srcu), (&kvm->irq_srcu)                 read sections of SRCU domains KVM_SRCU,
+ *       KVM_IRQ_SRCU (runtime/deferral.ts); a design's own srcu_struct takes another number
+ *       (impl/alt_fix1.ts RMAP_SRCU); call_srcu / call_rcu / schedule_work are runtime/deferral.ts's steps
  */
 import { ghost, orIf, regionEnter, regionExit, type Step, waitJoined, waitRegions } from "../runtime/step";
 import { PT_PRESENT_MASK, PT_WRITABLE_MASK } from "./spte_bits";
@@ -25,3 +28,8 @@ export const setPfnDirty = (pfn: number): Step => ghost(pfn, "kvm_set_pfn_dirty"
 /** The page walker's A/D update: one atomic step that re-checks presence (and W for a write). */
 export const hwWalk = (addr: number, bits: number, needWritable: boolean, label: string): Step =>
   orIf(addr, "spt", PT_PRESENT_MASK | (needWritable ? PT_WRITABLE_MASK : 0), bits, label);
+
+/** The engine's SRCU domain of kvm->srcu (the default domain of srcuReadLock). */
+export const KVM_SRCU = 0;
+/** The engine's SRCU domain of kvm->irq_srcu. */
+export const KVM_IRQ_SRCU = 1;

@@ -264,6 +264,17 @@ export const INVARIANTS = [
     ],
   },
   {
+    name: "INV-CTX",
+    level: "engine",
+    when: ["step"],
+    source: "kernel might_sleep() and lockdep irq-safety",
+    statement: [
+      "no sleeping call (synchronize_srcu, synchronize_rcu) in atomic context (an RCU/SRCU callback,",
+      "a spin lock held, an RCU read section); no lock taken both in a softirq callback and in process",
+      "context; deferred work goes to an executor the design declares",
+    ],
+  },
+  {
     name: "INV-REFINE",
     level: "model",
     when: ["step", "operation", "quiescence"],

@@ -7,6 +7,9 @@
  * Deadlock      no thread can run while some are not done
  * Livelock      a run did not finish within its step budget
  * LockMisuse    a thread released a lock it does not hold
+ * ContextViolation  a step not allowed in the context that performs it: a sleeping
+ *               call in atomic context (softirq, a spin lock held, an RCU read
+ *               section), or a lock taken both in softirq and in process context
  */
 export type FaultKind = "use-after-free" | "unallocated" | "wrong-object" | "double-free";
 
@@ -34,4 +37,8 @@ export class Livelock extends Error {
 
 export class LockMisuse extends Error {
   override readonly name = "LockMisuse";
+}
+
+export class ContextViolation extends Error {
+  override readonly name = "ContextViolation";
 }

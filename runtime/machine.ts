@@ -8,10 +8,12 @@
  * that has not changed is never scheduled, so spins cost no steps and deadlock
  * is "no runnable thread left while some are not done".
  */
-import { Deadlock, Livelock, LockMisuse, WarningFired } from "./errors";
+import { type Deferred, contextOf, executorLoop, type ExecutorKind, RCU_DOMAIN } from "./deferral";
+import { atomicReason, DeferredQueue } from "./deferred_queue";
+import { ContextViolation, Deadlock, Livelock, LockMisuse, WarningFired } from "./errors";
 import type { Memory } from "./memory";
 import type { KGen, Step } from "./step";
-import type { Operation, Thread } from "./thread";
+import { type Operation, Thread } from "./thread";
 
 /** Hooks a checker installs; every hook may throw to stop the run. */
 export interface Observer {
@@ -30,15 +32,23 @@ export interface MachineOptions {
   tso?: boolean;
   /** A warn step raises WarningFired instead of being recorded (sequential drivers). */
   warnIsFatal?: boolean;
+  /** The executor threads the program's deferred work needs (runtime/deferral.ts), added after its threads by start(). */
+  executors?: readonly ExecutorKind[];
 }
+
+const EXECUTOR_NAME = (s: Step): string => (s.val === 0 ? "softirq" : "kworker");
 
 export class Machine {
   /** Global step counter. */
   stepIndex = 0;
   /** Holder of each taken lock, by lock number. */
   private readonly holders = new Map<number, Thread>();
-  /** SRCU readers: thread -> step index at which its read section began. */
+  /** SRCU readers of the default domain (0): thread -> step index at which its read section began. */
   readonly srcuReaders = new Map<Thread, number>();
+  /** Every domain's readers and the queued callbacks (runtime/deferral.ts). */
+  readonly deferred = new DeferredQueue(this.srcuReaders);
+  /** The executor kinds this machine runs (runtime/deferral.ts). */
+  readonly executors: readonly ExecutorKind[];
   /** Labels of the warn steps performed (when warnings are not fatal). */
   readonly warnings: string[] = [];
   /** Checkers and counters, called in order. */
@@ -49,6 +59,16 @@ export class Machine {
   constructor(readonly mem: Memory, readonly threads: Thread[], opts: MachineOptions = {}) {
     this.tso = opts.tso ?? false;
     this.warnIsFatal = opts.warnIsFatal ?? false;
+    this.executors = opts.executors ?? [];
+  }
+
+  /** A thread of executor kind k, running its loop (runtime/deferral.ts). */
+  private executorThread(k: ExecutorKind, id: number): Thread {
+    const op: Operation = { text: `${k}: run deferred callbacks`, start: () => executorLoop(k, () => this.deferred.running(t)) };
+    const t = new Thread(id, k, [op]);
+    t.context = contextOf(k);
+    t.executor = k;
+    return t;
   }
 
   /** The holder of lock number `lock` (0: the main lock), or null. */
@@ -63,6 +83,7 @@ export class Machine {
 
   /** Start every thread: each gets its first pending step. */
   start(): void {
+    for (const k of this.executors) this.threads.push(this.executorThread(k, this.threads.length));
     for (const t of this.threads) this.advance(t, 0, true);
   }
 
@@ -73,9 +94,13 @@ export class Machine {
     switch (s.op) {
       case "spin_lock":
         return !this.holders.has(s.addr);
-      case "synchronize_srcu":
-        for (const [r, since] of this.srcuReaders) if (r !== t && since < t.pendingSince) return false;
+      case "synchronize_srcu": {
+        const readers = s.addr === 0 ? this.srcuReaders : this.deferred.readersOf(s.addr);
+        for (const [r, since] of readers) if (r !== t && since < t.pendingSince) return false;
         return true;
+      }
+      case "run_deferred":
+        return this.deferred.nextReady(t.executor!) !== undefined || this.deferred.canFinish(t, this.threads);
       case "wait_regions":
         for (const o of this.threads) if (o !== t && o.inRegion) return false;
         return true;
@@ -148,7 +173,7 @@ export class Machine {
    * Run one generator to completion as thread t, with no other thread
    * interleaved (the sequential driver and the set-up). A step that would
    * block forever is a Deadlock; `budget` bounds the steps (a Livelock
-   * otherwise). Under x86-TSO its buffered stores drain when it completes, as
+   * otherwise). The callbacks it queued run before it returns, alone too. Under x86-TSO its buffered stores drain when it completes, as
    * when a thread finishes: what ran alone is in memory before anything else runs.
    */
   runSolo<T>(t: Thread, gen: KGen<T>, budget = 1_000_000): T {
@@ -163,7 +188,30 @@ export class Machine {
     }
     t.pending = null;
     this.drainAll(t);
+    if (t.executor === null) this.runDeferredSolo();
     return r.value;
+  }
+
+  /**
+   * Run every queued callback to completion, alone, each on its executor (the
+   * sequential driver: nothing else runs, so every grace period is over).
+   */
+  private runDeferredSolo(): void {
+    const q = this.deferred;
+    while (q.queued.length > 0) {
+      const e = q.queued[0]!;
+      const t = this.executorThread(e.executor, -2);
+      q.take(t, e);
+      this.runSolo(t, e.work());
+    }
+  }
+
+  /** ContextViolation if t may not sleep now (runtime/deferral.ts). */
+  private mightSleep(t: Thread, s: Step): void {
+    let holds = false;
+    for (const h of this.holders.values()) if (h === t) holds = true;
+    const why = atomicReason(t, holds, this.deferred.readers.get(RCU_DOMAIN)?.has(t) ?? false);
+    if (why !== null) throw new ContextViolation(`${t.name} sleeps in atomic context (${why}): "${s.label}"`);
   }
 
   /**
@@ -247,6 +295,7 @@ export class Machine {
         return 0;
       case "spin_lock":
         this.drainAll(t);
+        this.deferred.noteLock(t, s.addr, s.label);
         this.holders.set(s.addr, t);
         return 0;
       case "spin_unlock":
@@ -254,17 +303,30 @@ export class Machine {
         if (this.holders.get(s.addr) !== t) throw new LockMisuse(`${t.name} releases lock ${s.addr} it does not hold (${s.label})`);
         this.holders.delete(s.addr);
         return 0;
-      case "smp_mb":
       case "synchronize_srcu":
+        this.mightSleep(t, s);
+        this.drainAll(t);
+        return 0;
+      case "smp_mb":
       case "wait_regions":
         this.drainAll(t);
         return 0;
       case "srcu_read_lock":
-        this.srcuReaders.set(t, this.stepIndex);
+        (s.addr === 0 ? this.srcuReaders : this.deferred.readersOf(s.addr)).set(t, this.stepIndex);
         return 0;
       case "srcu_read_unlock":
-        this.srcuReaders.delete(t);
+        (s.addr === 0 ? this.srcuReaders : this.deferred.readersOf(s.addr)).delete(t);
         return 0;
+      case "defer":
+        if (!this.executors.includes(this.deferred.enqueue(s, this.stepIndex).executor) && t.id >= 0) {
+          throw new ContextViolation(`${t.name} queues work for a ${EXECUTOR_NAME(s)} executor the program did not declare ("${s.label}")`);
+        }
+        this.drainAll(t);
+        return 0;
+      case "run_deferred": {
+        const e: Deferred | undefined = this.deferred.nextReady(t.executor!);
+        return e === undefined ? 0 : this.deferred.take(t, e);
+      }
       case "region_enter":
         t.inRegion = true;
         return 0;
@@ -296,7 +358,8 @@ export class Machine {
         t.results.push(r.value);
         // An operation's return is a full barrier (docs/architecture.md, "Memory model").
         this.drainAll(t);
-        for (const o of this.observers) o.opEnd(this, t, t.currentOp!, r.value);
+        // An executor's loop is the engine's, not an operation of the program: observers do not see it start or end.
+        if (t.executor === null) for (const o of this.observers) o.opEnd(this, t, t.currentOp!, r.value);
       }
       t.opIndex++;
       if (t.opIndex >= t.ops.length) {
@@ -307,7 +370,7 @@ export class Machine {
         return;
       }
       const op = t.currentOp!;
-      for (const o of this.observers) o.opStart(this, t, op);
+      if (t.executor === null) for (const o of this.observers) o.opStart(this, t, op);
       t.gen = op.start();
       r = t.gen.next(0);
     }

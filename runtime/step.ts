@@ -30,9 +30,11 @@ export type StepOp =
   | "spin_lock" // lock number `addr`
   | "spin_unlock"
   | "smp_mb"
-  | "srcu_read_lock"
+  | "srcu_read_lock" // `addr`: the SRCU domain (runtime/deferral.ts; RCU is a domain too)
   | "srcu_read_unlock"
   | "synchronize_srcu"
+  | "defer" // call_srcu / call_rcu (`addr`: the domain) or schedule_work (`addr`: NO_GRACE_PERIOD); `work` runs later
+  | "run_deferred" // an executor thread's wait for its next ready callback (runtime/deferral.ts)
   | "wait_while" // one spin of `while (READ_ONCE(*addr) == cmp) cpu_relax();`
   | "wait_until" // one spin of `while (READ_ONCE(*addr) != cmp) cpu_relax();`
   | "wait_clear" // one spin of `while (READ_ONCE(*addr) & cmp) cpu_relax();` (a bit-spinlock's wait)
@@ -57,6 +59,8 @@ export interface Step {
   fn: string;
   /** "<function>: <access>", e.g. "rmap_get_next: load desc->sptes[1]". */
   label: string;
+  /** A `defer` step only: the callback or work item it queues (runtime/deferral.ts). */
+  work?: () => KGen<void>;
 }
 
 /** Code under test: yields steps, receives each step's result, returns T. */
@@ -105,9 +109,11 @@ export const free = (addr: number, kind: ObjKind, label: string): Step => mkStep
 export const spinLock = (label: string, lock = 0): Step => mkStep("spin_lock", lock, null, 0, 0, label);
 export const spinUnlock = (label: string, lock = 0): Step => mkStep("spin_unlock", lock, null, 0, 0, label);
 export const smpMb = (label: string): Step => mkStep("smp_mb", 0, null, 0, 0, label);
-export const srcuReadLock = (label: string): Step => mkStep("srcu_read_lock", 0, null, 0, 0, label);
-export const srcuReadUnlock = (label: string): Step => mkStep("srcu_read_unlock", 0, null, 0, 0, label);
-export const synchronizeSrcu = (label: string): Step => mkStep("synchronize_srcu", 0, null, 0, 0, label);
+/** srcu_read_lock(ssp): `domain` 0 is the default domain (kvm->srcu); runtime/deferral.ts numbers the others. */
+export const srcuReadLock = (label: string, domain = 0): Step => mkStep("srcu_read_lock", domain, null, 0, 0, label);
+export const srcuReadUnlock = (label: string, domain = 0): Step => mkStep("srcu_read_unlock", domain, null, 0, 0, label);
+/** Blocks until every reader of `domain` that began before the step was issued has left; a sleeping call. */
+export const synchronizeSrcu = (label: string, domain = 0): Step => mkStep("synchronize_srcu", domain, null, 0, 0, label);
 /** Blocks while *addr == val; the step that runs is the load that sees a different value. */
 export const waitWhile = (addr: number, kind: ObjKind, val: number, label: string): Step =>
   mkStep("wait_while", addr, kind, 0, val, label);

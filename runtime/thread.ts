@@ -3,6 +3,7 @@
  * the other. The thread's next step is always known (pending) before the
  * scheduler chooses whom to run (docs/architecture.md, "The engine").
  */
+import type { ExecContext, ExecutorKind } from "./deferral";
 import type { KGen, Step } from "./step";
 
 /** One operation of a thread. */
@@ -35,6 +36,10 @@ export class Thread {
   inRegion = false;
   /** x86-TSO store buffer (empty under sequential consistency). */
   readonly storeBuffer: StoreBufferEntry[] = [];
+  /** The context its steps run in (runtime/deferral.ts): process, or softirq for the softirq executor. */
+  context: ExecContext = "process";
+  /** Which executor this thread is (runtime/deferral.ts), or null for a thread of the program. */
+  executor: ExecutorKind | null = null;
 
   /** `joinable`: wait_joined waits for this thread to be done (a vCPU holding a reference on the VM). */
   constructor(readonly id: number, readonly name: string, readonly ops: readonly Operation[], readonly joinable = false) {}

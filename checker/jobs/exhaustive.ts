@@ -240,7 +240,8 @@ function stepsPerThread(program: ReturnType<typeof scenarioProgram>, threads: nu
   const exec = program.start();
   if ("setupFailure" in exec) return [];
   const r = exec.run({ name: "default", pick: (d) => d.dflt }, { before() {}, after() {} });
-  const out = new Array<number>(threads).fill(0);
+  // The design's executor threads (runtime/deferral.ts) come after the trace's.
+  const out = new Array<number>(Math.max(threads, ...r.trace.map((s) => s.thread + 1))).fill(0);
   for (const s of r.trace) out[s.thread]!++;
   return out;
 }

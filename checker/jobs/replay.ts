@@ -8,9 +8,10 @@ import { ReplayDivergence, ReplayScheduler } from "../../runtime/schedulers/repl
 import { BadInput } from "../bad_input";
 import { type Counterexample, formatCounterexample, toCounterexample } from "../report/counterexample";
 import { loadCounterexample } from "../report/cx_read";
+import { formatHtml } from "../report/html";
 import { runTrace } from "../search/trace";
-import type { TraceStep } from "../../runtime/run";
-import type { Variant } from "../subject";
+import type { RunResult, TraceStep } from "../../runtime/run";
+import { engineThreadsOf, type Variant } from "../subject";
 import type { Violation } from "../violation";
 
 export interface ReplayOutput {
@@ -25,6 +26,13 @@ export interface ReplayHooks {
   name?: string;
   replayCommand?: (file: string) => string;
   format?: (cx: Counterexample, variant: Variant, replay: string) => string;
+  /** The output is the counterexample as one HTML document alone (checker/report/html.ts). */
+  html?: boolean;
+}
+
+/** Did an x86-TSO run depend on its store buffers: a commit step, a load that missed a buffered store, a store still buffered? */
+function usesStoreBuffers(run: Pick<RunResult, "trace" | "missed" | "stillBuffered">, threads: number): boolean {
+  return run.trace.some((s) => s.thread >= threads) || run.missed.length > 0 || run.stillBuffered.length > 0;
 }
 
 const noLongerMatches = (file: string, what: string): BadInput => new BadInput(`the code no longer matches ${file} at ${what}`);
@@ -52,11 +60,20 @@ export function replay(path: string, hooks: ReplayHooks = {}): ReplayOutput {
       if (s.notEnabled !== undefined) throw malformed(s.notEnabled);
       r = { ...s, trace: s.schedule, steps: s.schedule.length };
     } else {
-      r = runTrace(cx.trace, variant, { scheduler: new ReplayScheduler(cx.schedule), tso: cx.tso ?? false }).result;
+      const run = runTrace(cx.trace, variant, { scheduler: new ReplayScheduler(cx.schedule), tso: cx.tso ?? false }).result;
+      r = run;
+      if (cx.tso === true && !usesStoreBuffers(run, cx.trace.threads.length + engineThreadsOf(variant.subject, cx.trace.design).length)) {
+        throw new BadInput(`malformed file ${file}: tso: is true, but its schedule is sequentially consistent (no store commits late, no load misses a buffered store)`);
+      }
     }
   } catch (e) {
     if (e instanceof ReplayDivergence) throw noLongerMatches(file, e.message);
     throw e;
+  }
+  // failedAt says where the saved run stopped; a run that stops elsewhere with the same violation contradicts the file.
+  if (r.violation !== null && r.violation.invariant === cx.violation.invariant && r.trace.length === cx.schedule.length && (r.failedAt === null) !== (cx.failedAt === null)) {
+    const ran = r.failedAt === null ? "its run fails at quiescence" : `its run fails at its last step, ${r.failedAt + 1}`;
+    throw new BadInput(`malformed file ${file}: failedAt: is ${cx.failedAt}, but ${ran}`);
   }
   const left = cx.schedule[r.trace.length];
   if (left !== undefined && (r.violation === null || r.failedAt === null)) {
@@ -75,6 +92,9 @@ export function replay(path: string, hooks: ReplayHooks = {}): ReplayOutput {
   const where = r.failedAt === null ? "at quiescence" : `at step ${r.failedAt + 1}`;
   const head = same ? `replayed ${file}\n  exactly: ${r.violation.invariant} ${where}` : `replayed ${file}\n  a different violation than the file records: ${cx.violation.invariant} saved, ${r.violation.invariant} now`;
   const command = (hooks.replayCommand ?? ((f: string) => `npx rmapcheck --replay ${f}`))(file);
+  if (hooks.html === true) {
+    return { status: 1, text: formatHtml(shown, variant, command), json: { ok: false, file, replayed: true, steps: r.steps, invariant: r.violation.invariant, sameAsFile: same } };
+  }
   const body = hooks.format ? hooks.format(shown, variant, command) : formatCounterexample(shown, variant.subject, command);
   return {
     status: 1,

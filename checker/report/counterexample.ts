@@ -10,6 +10,7 @@ import type { Subject } from "../subject";
 import type { InvariantName, Violation } from "../violation";
 import { cycleNote, shownSteps } from "./lasso";
 import { NO_NOTES, type StepNotes, stepSuffix, stillBufferedLine } from "./notes";
+import { threadNames } from "./threads";
 
 export interface Counterexample {
   trace: Trace;
@@ -56,19 +57,20 @@ export function formatCounterexample(cx: Counterexample, subject: Subject, repla
     if (th.ops.length > 0) out.push(`  ${threadName(th.role, i).padEnd(12)} ${th.ops.map(opText).join("; ")}`);
   });
   out.push("");
-  // x86-TSO: a store buffer's commits (pseudo-thread n + i) go in CPU i's column.
-  const n = t.threads.length;
-  const colOf = (thread: number): number => (thread < n ? thread : thread - n);
-  const cols = t.threads.map((_, i) => i).filter((i) => cx.schedule.some((s) => colOf(s.thread) === i));
+  // x86-TSO: a store buffer's commits go in its thread's column; executors (runtime/deferral.ts) after the trace's threads.
+  const names = threadNames(t, subject);
+  const n = names.n;
+  const colOf = (thread: number): number => names.column(thread);
+  const cols = Array.from({ length: names.all }, (_, i) => i).filter((i) => cx.schedule.some((s) => colOf(s.thread) === i));
   const width = new Map<number, number>();
   for (const c of cols) {
     const labels = cx.schedule.flatMap((s, i) => (colOf(s.thread) === c ? [s.label.length + stepSuffix(notes, i).length + 2] : []));
-    const opLines = t.threads[c]!.ops.map((o) => opText(o).length + 2);
-    width.set(c, Math.min(cx.tso ? MAX_COL_TSO : MAX_COL, Math.max(threadName(t.threads[c]!.role, c).length, ...labels, ...opLines)));
+    const opLines = (t.threads[c]?.ops ?? []).map((o) => opText(o).length + 2);
+    width.set(c, Math.min(cx.tso ? MAX_COL_TSO : MAX_COL, Math.max(names.header(c).length, ...labels, ...opLines)));
   }
   const row = (num: string, cells: Map<number, string>, note = "") =>
     `${num.padStart(5)}  ${cols.map((c) => cut(cells.get(c) ?? "", width.get(c)!)).join(" | ")}${note}`.trimEnd();
-  out.push(row("step", new Map(cols.map((c) => [c, threadName(t.threads[c]!.role, c)]))));
+  out.push(row("step", new Map(cols.map((c) => [c, names.header(c)]))));
   out.push(row("", new Map(cols.map((c) => [c, "-".repeat(width.get(c)!)]))));
   const lastOp = new Map<number, number>();
   const shown = shownSteps(cx.schedule, cx.violation.invariant);

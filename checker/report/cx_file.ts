@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { BadInput } from "../bad_input";
-import type { Subject, Variant } from "../subject";
+import { engineThreadsOf, type Subject, type Variant } from "../subject";
 import { findSubject } from "../variants";
 import type { Counterexample } from "./counterexample";
 
@@ -143,7 +143,8 @@ function checkAgainstSubject(f: RawFile, subject: Subject, bad: (field: string, 
     if (t.threads.length !== 1 || t.threads[0]!.role !== "sequential") bad("trace.threads", "a sequential counterexample has one thread, of role \"sequential\"");
     if (t.setup.length > 0 || t.preemptions.length > 0) bad("trace", "a sequential counterexample has no set-up and no preemptions");
   } else checkTraceParts(subject, t, (field, why) => bad(`trace.${field}`, why), true);
-  const n = t.threads.length;
+  // The design's executor threads (runtime/deferral.ts) come after the trace's own.
+  const n = t.threads.length + engineThreadsOf(subject, t.design).length;
   t.preemptions.forEach((p, i) => {
     if (p.thread >= n || p.to >= n) bad(`trace.preemptions.${i}`, `names a thread beyond the ${n} threads`);
   });
@@ -152,6 +153,9 @@ function checkAgainstSubject(f: RawFile, subject: Subject, bad: (field: string, 
   f.schedule.forEach((s, i) => {
     if (s.thread >= threads) bad(`schedule.${i}.thread`, `${s.thread} is not one of the ${threads} threads`);
   });
+  // A file may not claim a memory model its run did not have (checker/jobs/replay.ts checks the schedule itself).
+  if (f.options !== undefined && (f.tso === true) !== f.options.tso) bad("tso", `is ${f.tso === true}, but options.tso (the run that made the file) is ${f.options.tso}`);
+  if (f.options?.mode === "exhaustive" && f.tso === true) bad("tso", "is true, but the exhaustive mode explores sequential consistency only");
   if (f.failedAt !== null && f.failedAt !== f.schedule.length - 1) {
     bad("failedAt", `is ${f.failedAt}, but the schedule has ${f.schedule.length} steps: a run stops at its failing step, which must be the last`);
   }

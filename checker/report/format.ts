@@ -9,7 +9,8 @@ import { formatNarrow } from "./narrow";
 import { NO_NOTES } from "./notes";
 import { stepNotes } from "./step_notes";
 
-export type Format = "wide" | "narrow" | "auto";
+/** "html": one HTML document (checker/report/html.ts), for --replay FILE only; the text forms fall back to auto. */
+export type Format = "wide" | "narrow" | "auto" | "html";
 
 /** `columns`: the terminal's width, or null when output is not a terminal. */
 export function formatter(format: Format, columns: number | null): (cx: Counterexample, variant: Variant, replay: string) => string {
@@ -18,6 +19,7 @@ export function formatter(format: Format, columns: number | null): (cx: Countere
     // forms mark the buffered stores, which a replay tells too.
     const notes = format === "narrow" || cx.tso === true ? stepNotes(cx, variant) : null;
     if (format !== "narrow") {
+      // (html is written by the replay job itself; elsewhere a text form is shown)
       const wide = formatCounterexample(cx, variant.subject, replay, notes ?? NO_NOTES);
       const width = Math.max(...wide.split("\n").map((l) => l.length));
       if (format === "wide" || (columns !== null && width <= columns)) return wide;

@@ -11,6 +11,7 @@ import type { Subject } from "../subject";
 import type { Counterexample } from "./counterexample";
 import { cycleNote, shownSteps } from "./lasso";
 import { type StepNotes, stepSuffix, stillBufferedLine } from "./notes";
+import { threadNames } from "./threads";
 
 export const NARROW = 80;
 
@@ -41,14 +42,13 @@ export function wrap(first: string, text: string, indent: string, width = NARROW
 
 const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? "" : "s"}`;
 
-function cpu(thread: number, n: number): string {
-  return thread < n ? `CPU${thread}` : `CPU${thread - n}:sb`;
-}
 
 /** `notes`: each step's impl/ file and line, and the buffered stores (checker/report/step_notes.ts). */
 export function formatNarrow(cx: Counterexample, subject: Subject, notes: StepNotes, replay: string): string[] {
   const t = cx.trace;
-  const n = t.threads.length;
+  const names = threadNames(t, subject);
+  const n = names.n;
+  const cpu = (thread: number): string => names.cpu(thread);
   const out: string[] = [];
   const ops = t.setup.length + t.threads.reduce((k, th) => k + th.ops.length, 0);
   const where = [t.subject && `subject ${t.subject}`, `design ${t.design}`, cx.mutant && `mutant ${cx.mutant}`, cx.tso && "x86-TSO"].filter(Boolean).join(", ");
@@ -63,7 +63,7 @@ export function formatNarrow(cx: Counterexample, subject: Subject, notes: StepNo
   }
   out.push("threads:");
   t.threads.forEach((th, i) => {
-    if (th.ops.length > 0) out.push(...wrap(`  ${`${cpu(i, n)} (${threadName(th.role, i)})`.padEnd(18)} `, th.ops.map((o) => subject.opText(o)).join("; "), " ".repeat(21)));
+    if (th.ops.length > 0) out.push(...wrap(`  ${`${cpu(i)} (${threadName(th.role, i)})`.padEnd(18)} `, th.ops.map((o) => subject.opText(o)).join("; "), " ".repeat(21)));
   });
   out.push("");
   out.push("steps: number, CPU, function: access, [impl/ file:line]");
@@ -76,13 +76,13 @@ export function formatNarrow(cx: Counterexample, subject: Subject, notes: StepNo
     if (s.thread < n && lastOp.get(s.thread) !== op) {
       lastOp.set(s.thread, op);
       const desc = t.threads[s.thread]?.ops[op];
-      if (desc !== undefined) out.push(...wrap(`      ${cpu(s.thread, n).padEnd(6)} > `, subject.opText(desc), " ".repeat(15)));
+      if (desc !== undefined) out.push(...wrap(`      ${cpu(s.thread).padEnd(6)} > `, subject.opText(desc), " ".repeat(15)));
     }
     const failed = cx.failedAt === i;
     const num = `${failed ? ">>" : ""}${i + 1}`.padStart(5);
     const site = notes.sites.get(s.label);
     const text = `${s.label}${stepSuffix(notes, i)}${site ? ` [${site}]` : ""}${failed ? `  <-- ${cx.violation.invariant}` : ""}`;
-    out.push(...wrap(`${num} ${cpu(s.thread, n).padEnd(6)} `, text, " ".repeat(13)));
+    out.push(...wrap(`${num} ${cpu(s.thread).padEnd(6)} `, text, " ".repeat(13)));
   });
   if (shown.cycle !== null) out.push(`      -- ... and again, until step ${cx.schedule.length}  <-- ${cx.violation.invariant}`);
   if (cx.failedAt === null) out.push(...wrap("      ", `(every thread done: ${cx.violation.invariant} found at quiescence)`, "      "));

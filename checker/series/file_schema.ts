@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { KVM_MEM_SLOTS_NUM, KVM_NR_PAGE_SIZES } from "../../impl/kvm";
 import { MAX_PFN } from "../../impl/spte_bits";
+import { init, typeOK } from "../../model/spec";
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const gfn = int(0, 1 << 20);
@@ -47,4 +48,14 @@ export const seriesConfigSchema = z.strictObject({
     .array(z.strictObject({ id: slotId, baseGfn: gfn, npages: int(1, 4096), userspaceAddr: hva }))
     .min(1)
     .max(KVM_MEM_SLOTS_NUM),
+}).superRefine((c, ctx) => {
+  // A configuration must be a state of the model: its init installs every slot (it refuses an id
+  // in use or overlapping gfns, as the kernel's CREATE does), and the state passes typeOK.
+  const s = init({ geo: { levelShift: c.kvm.levelShift, sptesPerPage: c.kvm.sptesPerPage, adBits: c.kvm.adBits }, flush: "invalidate" }, c.slots);
+  c.slots.forEach((slot, i) => {
+    if (s.slots.get(slot.id)?.baseGfn !== slot.baseGfn) {
+      ctx.addIssue({ code: "custom", path: ["slots", i], message: `the model's init refuses slot ${slot.id}: its id or gfns overlap an earlier slot's, so no run can have this configuration` });
+    }
+  });
+  for (const why of typeOK(s)) ctx.addIssue({ code: "custom", path: ["slots"], message: `the model's typeOK rejects the configuration: ${why}` });
 });

@@ -11,6 +11,7 @@ import { threadName } from "../search/trace";
 import { implOp, opText } from "./operations";
 import { StepChecker, type TraceOperation } from "./oracle/step_checker";
 import { asSeries } from "./variants";
+import { seriesSnapshot } from "./snapshot";
 import { makeWorld, type World, type WorldConfig } from "./world";
 
 /** The thread roles of a series trace, in the fixed order preemptions name them by. */
@@ -43,5 +44,6 @@ export function buildSeriesTrace(t: Trace, variant: Variant, opts: BuildOptions)
     },
     exhaustiveOnly: () => hostListsLogged(world),
     footprint: (c, into) => ghostResources(world, c, into),
+    snapshot: () => seriesSnapshot(world),
   };
 }

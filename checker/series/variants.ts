@@ -21,7 +21,13 @@ export interface SeriesVariant extends Variant {
   readonly flush: FlushStyle;
 }
 
-export const seriesDesigns: readonly DesignInfo[] = DESIGNS.map((d) => ({ name: d.name, summary: d.summary, knownRace: d.knownRace }));
+export const seriesDesigns: readonly DesignInfo[] = DESIGNS.map((d) => ({
+  name: d.name,
+  summary: d.summary,
+  knownRace: d.knownRace,
+  ...(d.shownBy ? { shownBy: d.shownBy } : {}),
+  ...(d.executors ? { engineThreads: d.executors } : {}),
+}));
 
 export const seriesMutants: readonly MutantInfo[] = MUTANTS.map((m) => ({
   name: m.name,

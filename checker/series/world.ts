@@ -41,7 +41,7 @@ export interface World {
 export function makeWorld(cfg: WorldConfig, variant: Variant, threads: Thread[] = [], opts: MachineOptions = {}): World {
   const kvm = new Kvm(cfg.kvm, variant.symbols);
   const setup = new Thread(-1, "setup", []);
-  const machine = new Machine(kvm.mem, threads, opts);
+  const machine = new Machine(kvm.mem, threads, { ...opts, executors: variant.kernelDesign.executors ?? [] });
   const hostPages = new HostPages();
   machine.observers.push(hostPages);
   for (const s of cfg.slots) machine.runSolo(setup, kvm_create_memslot(kvm, s.id, s.baseGfn, s.npages, s.userspaceAddr));

@@ -5,6 +5,7 @@
  * otherwise). The unmutated code is untouched; --mutant <name> selects one.
  */
 import type { Overrides } from "../symbols";
+import * as alt from "./alt_fix1";
 import * as inv from "./invalid_rmap";
 import * as life from "./lifecycle";
 import * as look from "./lookup";
@@ -76,4 +77,6 @@ export const MUTANTS: readonly Mutant[] = [
   { name: "merged-bump-unlocked", origin: "3.11", bug: "mmu_valid_gen is bumped (and the MMUs reloaded) with mmu_lock dropped, between a fault's kvm_mmu_get_page and its mmu_set_spte", overrides: zo.bump_unlocked, design: "merged-3.11" },
   { name: "zap-obsolete-no-restart", origin: "3.11", bug: "kvm_zap_obsolete_pages goes on with the page it held before a lock-break instead of restarting the walk", overrides: zo.lock_break_without_restart, design: "merged-3.11" },
   { name: "get-page-reuses-obsolete", origin: "3.11", bug: "kvm_mmu_get_page hands out an obsolete page (\"do not reuse the obsolete page\" missing)", overrides: zo.get_page_reuses_obsolete, design: "merged-3.11" },
+  // a design's own code (design v3-alt-fix1-wq, impl/alt_fix1.ts)
+  { name: "alt-fix1-callback-takes-mmu-lock", origin: "new", bug: "v3-alt-fix1-wq's SRCU callback frees the zapped pages under mmu_lock itself, in softirq context, instead of queueing the work item", overrides: alt.callback_takes_mmu_lock, design: "v3-alt-fix1-wq" },
 ];

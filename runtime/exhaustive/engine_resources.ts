@@ -14,8 +14,24 @@
  *   wait_joined                                read done of every joinable thread
  *   smp_mb, ghost, warn                        nothing (sequential consistency: a
  *                                              fence orders nothing further)
+ * Deferred work (runtime/deferral.ts); srcu T above is per domain:
+ *   srcu_read_lock / _unlock of domain D by T  write srcu D T
+ *   synchronize_srcu of D                      read srcu D of every other thread
+ *   defer (call_srcu/call_rcu of D, schedule_work) onto executor kind E
+ *                                              write queue E; read srcu D of every
+ *                                              thread (the grace period is relative
+ *                                              to the readers' starts)
+ *   run_deferred by executor E                 write queue E; read srcu D of every
+ *                                              thread for every domain D queued, the
+ *                                              queue of every other executor and done
+ *                                              of every other thread (when it may finish)
+ *   the step after which an executor's next step is run_deferred (it became idle)
+ *                                              write queue E
+ *   the step after which any T is done, on a machine with executors
+ *                                              write done T
  */
 import { syncResource } from "../access_log";
+import { EXECUTOR_KINDS, NO_GRACE_PERIOD } from "../deferral";
 import type { Machine } from "../machine";
 import type { Step } from "../step";
 import type { Thread } from "../thread";
@@ -26,6 +42,10 @@ const SRCU = 1;
 const REGION = 2;
 const DONE = 3;
 const res = (code: number, index: number): number => syncResource(4 * index + code);
+/** The read section of thread `tid` in SRCU domain d (domain 0 keeps the resource it always had). */
+const srcuRes = (d: number, tid: number): number => res(SRCU, d === 0 ? tid : 4096 * (d + 1) + tid);
+/** The queue of executor kind k (runtime/deferral.ts). */
+const queueRes = (k: number): number => res(DONE, (1 << 20) + k);
 
 /** The resource of lock number `lock`. */
 export const lockResource = (lock: number): number => res(LOCK, lock);
@@ -45,6 +65,20 @@ function others(m: Machine, t: Thread, code: number, into: FootprintBuilder): vo
   for (const o of m.threads) if (o !== t) into.read(res(code, o.id));
 }
 
+function srcuOthers(m: Machine, t: Thread | null, d: number, into: FootprintBuilder): void {
+  for (const o of m.threads) if (o !== t) into.read(srcuRes(d, o.id));
+}
+
+function runDeferred(m: Machine, t: Thread, into: FootprintBuilder): void {
+  const k = EXECUTOR_KINDS.indexOf(t.executor!);
+  into.write(queueRes(k));
+  const domains = new Set<number>();
+  for (const e of m.deferred.queued) if (e.domain !== NO_GRACE_PERIOD) domains.add(e.domain);
+  for (const d of domains) srcuOthers(m, null, d, into);
+  for (let j = 0; j < EXECUTOR_KINDS.length; j++) if (j !== k) into.read(queueRes(j));
+  others(m, t, DONE, into);
+}
+
 export function engineResources(m: Machine, c: StepContext, into: FootprintBuilder): void {
   const t = c.thread;
   switch (c.step.op) {
@@ -54,10 +88,17 @@ export function engineResources(m: Machine, c: StepContext, into: FootprintBuild
       break;
     case "srcu_read_lock":
     case "srcu_read_unlock":
-      into.write(res(SRCU, t.id));
+      into.write(srcuRes(c.step.addr, t.id));
       break;
     case "synchronize_srcu":
-      others(m, t, SRCU, into);
+      srcuOthers(m, t, c.step.addr, into);
+      break;
+    case "defer":
+      into.write(queueRes(c.step.val));
+      if (c.step.addr !== NO_GRACE_PERIOD) srcuOthers(m, null, c.step.addr, into);
+      break;
+    case "run_deferred":
+      runDeferred(m, t, into);
       break;
     case "region_enter":
     case "region_exit":
@@ -72,6 +113,7 @@ export function engineResources(m: Machine, c: StepContext, into: FootprintBuild
     default:
       break;
   }
-  if (t.pending?.op === "synchronize_srcu") others(m, t, SRCU, into);
-  if (t.done && t.joinable) into.write(res(DONE, t.id));
+  if (t.pending?.op === "synchronize_srcu") srcuOthers(m, t, t.pending.addr, into);
+  if (t.pending?.op === "run_deferred") into.write(queueRes(EXECUTOR_KINDS.indexOf(t.executor!)));
+  if (t.done && (t.joinable || m.executors.length > 0)) into.write(res(DONE, t.id));
 }

@@ -71,7 +71,7 @@ export class StepChecker implements Observer {
     this.tlb = new GhostTlb(kvm);
     this.rmapWrites = new RmapWriteRules(kvm, this.slots, this.count);
     this.entries = new EntryIndex(kvm, this.slots);
-    this.frees = new FreeRules(kvm, this.slots, this.entries, this.count);
+    this.frees = new FreeRules(kvm, this.slots, this.entries, this.count, w.variant.kernelDesign.discipline);
     this.generation = new GenerationRules(kvm, w.variant.flush === "zap-obsolete", this.count);
     this.full = opts.full ? new FullCheck(kvm, this.slots, this.count) : null;
   }
