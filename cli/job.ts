@@ -25,18 +25,23 @@ export interface JobResult {
 /** Patience after an interrupt before the worker is terminated. */
 const GRACE_MS = 1000;
 
-function workerEntry(): { file: string; execArgv: string[] } {
+/**
+ * The worker: the compiled worker.js, or from the TypeScript sources (tsx,
+ * `npx tsx cli/main.ts`) a worker that registers tsx's require hook first
+ * (a worker's execArgv cannot carry `--import tsx`: Node refuses .ts there).
+ */
+function startWorker(workerData: unknown): Worker {
   const js = join(__dirname, "worker.js");
-  if (existsSync(js)) return { file: js, execArgv: [] };
-  // Run from the TypeScript sources (tsx): the worker needs the same loader.
-  return { file: join(__dirname, "worker.ts"), execArgv: ["--import", "tsx"] };
+  const options = { workerData, stdout: false, stderr: false };
+  if (existsSync(js)) return new Worker(js, options);
+  const code = `require(${JSON.stringify(require.resolve("tsx/cjs"))}); require(${JSON.stringify(join(__dirname, "worker.ts"))});`;
+  return new Worker(code, { ...options, eval: true });
 }
 
 export function runJob(request: JobRequest): Promise<JobResult> {
   const flag = new SharedArrayBuffer(4);
   const stop = new Int32Array(flag);
-  const entry = workerEntry();
-  const worker = new Worker(entry.file, { workerData: { request, flag }, execArgv: entry.execArgv, stdout: false, stderr: false });
+  const worker = startWorker({ request, flag });
   const progress = progressReporter();
   const result: JobResult = { done: null, signal: null, saved: null, error: null };
   return new Promise((resolve) => {

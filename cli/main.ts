@@ -8,6 +8,7 @@
  *   exit 3    an internal error of rmapcheck (a bug: please report it)
  *   exit 130  interrupted by SIGINT; 143 by SIGTERM (never a pass)
  */
+import "./source_maps"; // first: before impl/ loads
 import { CommanderError } from "commander";
 import { BadInput, exhaustiveSummaryText, formatter, listing, mergeShards, readShardSummary, replay, scenarioListing } from "../checker";
 import { runJob } from "./job";
@@ -19,7 +20,6 @@ import { program } from "./program";
 import { UsageError } from "./usage_error";
 import { toolVersion } from "./version";
 
-process.setSourceMapsEnabled(true);
 
 /** The exit status a signal gives (128 + its number). */
 const SIGNAL_STATUS: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
