@@ -4,6 +4,11 @@
  * worker then stops, reporting no verdict. If it has not answered within a
  * second it is terminated: the counterexample files it saved are complete
  * (they are written atomically as they are found).
+ *
+ * `npx rmapcheck` runs us under `npm exec` and `sh -c`: a SIGTERM sent to npm
+ * kills npm and the shell without passing it on, and we are re-parented. A
+ * change of parent process is therefore taken as SIGTERM (checked every
+ * PARENT_POLL_MS), so the run stops instead of running on as an orphan.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -24,6 +29,8 @@ export interface JobResult {
 
 /** Patience after an interrupt before the worker is terminated. */
 const GRACE_MS = 1000;
+/** How often the parent process is checked (see above). */
+const PARENT_POLL_MS = 250;
 
 /**
  * The worker: the compiled worker.js, or from the TypeScript sources (tsx,
@@ -52,6 +59,7 @@ export function runJob(request: JobRequest): Promise<JobResult> {
       progress.end();
       process.removeListener("SIGINT", onSignal);
       process.removeListener("SIGTERM", onSignal);
+      clearInterval(orphaned);
       void worker.terminate();
       resolve(result);
     };
@@ -63,6 +71,11 @@ export function runJob(request: JobRequest): Promise<JobResult> {
     };
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
+    const parent = process.ppid;
+    const orphaned = setInterval(() => {
+      if (process.ppid !== parent) onSignal("SIGTERM");
+    }, PARENT_POLL_MS);
+    orphaned.unref();
     worker.on("message", (m: WorkerMessage) => {
       if (m.type === "progress") progress.report(m.progress);
       else if (m.type === "line") progress.line(m.line);

@@ -7,7 +7,7 @@
  */
 import type { Command } from "commander";
 import { closest, distance } from "fastest-levenshtein";
-import { designNames, type Format, mutantNames, resolveSubject, resolveVariant, type SchedulerName, type Subject, subjectNames, type Variant } from "../checker";
+import { DEFAULT_COMPARE, designNames, type Format, mutantNames, resolveSubject, resolveVariant, type SchedulerName, type Subject, subjectNames, type Variant } from "../checker";
 import { DEFAULTS } from "./program";
 import { UsageError } from "./usage_error";
 
@@ -90,7 +90,13 @@ function compareRequest(v: Record<string, unknown>): Options["compare"] {
   const out: Options["compare"] = {};
   for (const k of ["pages", "sptes", "vcpus", "checkedUpTo"] as const) if (v[k] !== undefined) out[k] = v[k] as number;
   if (v.sizes !== undefined) out.sizes = v.sizes as number[];
-  if (out.pages !== undefined && out.sizes !== undefined && !out.sizes.includes(out.pages)) throw new UsageError(`--pages ${out.pages} must be one of --sizes ${out.sizes.join(",")}`);
+  // The cost columns are the growth run of --pages: it must be one of the sizes, given or default.
+  const pages = out.pages ?? DEFAULT_COMPARE.pages;
+  const sizes = out.sizes ?? DEFAULT_COMPARE.sizes;
+  if (!sizes.includes(pages)) {
+    const which = out.sizes === undefined ? `the default --sizes ${sizes.join(",")}; give --sizes too` : `--sizes ${sizes.join(",")}`;
+    throw new UsageError(`--pages ${pages}${out.pages === undefined ? " (the default)" : ""} must be one of ${which}`);
+  }
   return out;
 }
 
@@ -119,6 +125,9 @@ export function readOptions(p: Command): Options {
   if (!["pct", "random", "preemptions"].includes(scheduler)) throw unknownName("scheduler", scheduler, ["pct", "random", "preemptions"]);
   if (mode === "exhaustive" && v.scenario === undefined && v.replay === undefined) throw new UsageError(`--exhaustive needs --scenario NAME|FILE (--list shows the scenarios) or --replay FILE`);
   if (mode === "exhaustive" && v.scenario !== undefined && v.replay !== undefined) throw new UsageError("--scenario and --replay cannot be combined: the file gives the scenario");
+  if (v.out === "") throw new UsageError("--out needs a directory (it was empty)");
+  if (v.json === true && v.format !== undefined) throw new UsageError("--format does not apply with --json (the JSON object holds no printed counterexample); drop one");
+  if (((p as unknown as { rawArgs?: string[] }).rawArgs ?? []).filter((a) => a === "--merge" || a.startsWith("--merge=")).length > 1) throw new UsageError("--merge given twice; give it once, followed by every file");
   const format = (v.format as string | undefined) ?? "auto";
   if (!["wide", "narrow", "auto"].includes(format)) throw unknownName("format", format, ["wide", "narrow"]);
   return {

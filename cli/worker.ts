@@ -52,7 +52,7 @@ async function runExhaustive(r: JobRequest): Promise<WorkerMessage> {
   };
   const out: ExhaustiveOutput = x.workers > 1 ? await exhaustiveOnWorkers(request, x.workers, hooks) : exhaustive(request, hooks);
   const s = out.summary;
-  if (interrupted()) return { type: "done", status: 1, stdout: "", interrupted: true, summary: "" };
+  if (interrupted()) return { type: "done", status: 1, stdout: r.json ? JSON.stringify({ ...s, interrupted: true }) : "", interrupted: true, summary: "" };
   const status = s.verdict === "verified" ? 0 : s.verdict === "violation" ? 1 : 4;
   return { type: "done", status, stdout: r.json ? JSON.stringify(s) : out.text, interrupted: false, summary: `${s.exhaustive.executions} executions` };
 }

@@ -8,6 +8,7 @@ import type { TraceStep } from "../../runtime/run";
 import { threadName, type Trace } from "../search/trace";
 import type { Subject } from "../subject";
 import type { InvariantName, Violation } from "../violation";
+import { replayLines } from "./fit";
 import { cycleNote, shownSteps } from "./lasso";
 import { NO_NOTES, type StepNotes, stepSuffix, stillBufferedLine } from "./notes";
 
@@ -96,6 +97,6 @@ export function formatCounterexample(cx: Counterexample, subject: Subject, repla
     if (cx.violation.diff.length > 12) out.push(`  ... and ${cx.violation.diff.length - 12} more`);
   }
   out.push("");
-  out.push(`replay: ${replay}`);
+  out.push(...replayLines(replay));
   return out.join("\n");
 }

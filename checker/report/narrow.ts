@@ -10,34 +10,8 @@ import { threadName } from "../search/trace";
 import type { Subject } from "../subject";
 import type { Counterexample } from "./counterexample";
 import { cycleNote, shownSteps } from "./lasso";
+import { replayLines, wrap } from "./fit";
 import { type StepNotes, stepSuffix, stillBufferedLine } from "./notes";
-
-export const NARROW = 80;
-
-/** `text` word-wrapped to `width` columns: the first line starts with `first`, the others with `indent`. */
-export function wrap(first: string, text: string, indent: string, width = NARROW): string[] {
-  const out: string[] = [];
-  let line = first;
-  let empty = true;
-  for (let word of text.split(" ")) {
-    if (!empty && line.length + 1 + word.length > width) {
-      out.push(line);
-      line = indent;
-      empty = true;
-    }
-    // A word longer than a whole line is broken.
-    while (line.length + word.length > width) {
-      const room = Math.max(1, width - line.length);
-      out.push(line + word.slice(0, room));
-      word = word.slice(room);
-      line = indent;
-    }
-    line += (empty ? "" : " ") + word;
-    empty = false;
-  }
-  if (!empty) out.push(line);
-  return out;
-}
 
 const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? "" : "s"}`;
 
@@ -95,6 +69,6 @@ export function formatNarrow(cx: Counterexample, subject: Subject, notes: StepNo
     if (cx.violation.diff.length > 12) out.push(`  ... and ${cx.violation.diff.length - 12} more`);
   }
   out.push("");
-  out.push(...wrap("replay: ", replay, "  "));
+  out.push(...replayLines(replay));
   return out;
 }

@@ -1,0 +1,43 @@
+/**
+ * Text in at most 80 columns: word wrapping for the narrow counterexample and
+ * the summary lines around any counterexample, and the replay command, which
+ * is never broken (it must paste).
+ */
+
+export const NARROW = 80;
+
+/** `text` word-wrapped to `width` columns: the first line starts with `first`, the others with `indent`. */
+export function wrap(first: string, text: string, indent: string, width = NARROW): string[] {
+  const out: string[] = [];
+  let line = first;
+  let empty = true;
+  for (let word of text.split(" ")) {
+    if (!empty && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = indent;
+      empty = true;
+    }
+    // A word longer than a whole line is broken.
+    while (line.length + word.length > width) {
+      const room = Math.max(1, width - line.length);
+      out.push(line + word.slice(0, room));
+      word = word.slice(room);
+      line = indent;
+    }
+    line += (empty ? "" : " ") + word;
+    empty = false;
+  }
+  if (!empty) out.push(line);
+  return out;
+}
+
+/** A summary line in at most 80 columns: wrapped at spaces, the rest indented by two. */
+export function fit(line: string, width = NARROW): string {
+  return line.length <= width ? line : wrap("", line, "  ", width).join("\n");
+}
+
+/** The replay command unbroken, so that it pastes: on the "replay:" line when it fits, else on its own line. */
+export function replayLines(replay: string, width = NARROW): string[] {
+  return `replay: ${replay}`.length <= width ? [`replay: ${replay}`] : ["replay:", replay];
+}
+
