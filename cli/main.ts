@@ -58,6 +58,7 @@ async function longJob(o: Options, version: string): Promise<number> {
     design: o.variant?.design.name ?? null,
     mutant: o.variant?.mutant?.name ?? null,
     seed: o.seed,
+    seeds: o.seeds,
     runs: o.runs,
     sequences: o.sequences,
     scheduler: o.scheduler,

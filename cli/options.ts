@@ -19,6 +19,8 @@ export interface Options {
   /** The design and mutant, resolved (check mode only). */
   variant: Variant | null;
   seed: number;
+  /** --seeds: the first and last seed, or null. */
+  seeds: [number, number] | null;
   runs: number;
   sequences: number;
   scheduler: SchedulerName;
@@ -52,7 +54,7 @@ export interface Options {
 
 /** The options each mode uses; anything else given with it is refused. */
 const ACCEPTS: Record<Mode, readonly string[]> = {
-  check: ["subject", "design", "mutant", "seed", "runs", "sequences", "scheduler", "depth", "tso", "json", "format", "out"],
+  check: ["subject", "design", "mutant", "seed", "seeds", "runs", "sequences", "scheduler", "depth", "tso", "json", "format", "out"],
   replay: ["replay", "json", "format"],
   mutants: ["mutants", "subject", "seed", "runs", "sequences", "scheduler", "depth", "tso", "json"],
   list: ["list", "subject", "json"],
@@ -125,6 +127,7 @@ export function readOptions(p: Command): Options {
   if (!["pct", "random", "preemptions"].includes(scheduler)) throw unknownName("scheduler", scheduler, ["pct", "random", "preemptions"]);
   if (mode === "exhaustive" && v.scenario === undefined && v.replay === undefined) throw new UsageError(`--exhaustive needs --scenario NAME|FILE (--list shows the scenarios) or --replay FILE`);
   if (mode === "exhaustive" && v.scenario !== undefined && v.replay !== undefined) throw new UsageError("--scenario and --replay cannot be combined: the file gives the scenario");
+  if (v.seed !== undefined && v.seeds !== undefined) throw new UsageError("--seed and --seeds cannot be combined");
   if (v.out === "") throw new UsageError("--out needs a directory (it was empty)");
   if (v.json === true && v.format !== undefined) throw new UsageError("--format does not apply with --json (the JSON object holds no printed counterexample); drop one");
   if (((p as unknown as { rawArgs?: string[] }).rawArgs ?? []).filter((a) => a === "--merge" || a.startsWith("--merge=")).length > 1) throw new UsageError("--merge given twice; give it once, followed by every file");
@@ -135,6 +138,7 @@ export function readOptions(p: Command): Options {
     subject,
     variant: mode === "check" || (mode === "exhaustive" && v.replay === undefined) ? resolveVariant(design ?? null, mutant ?? null, subject) : null,
     seed: (v.seed as number | undefined) ?? DEFAULTS.seed,
+    seeds: (v.seeds as [number, number] | undefined) ?? null,
     runs: (v.runs as number | undefined) ?? DEFAULTS.runs,
     sequences: (v.sequences as number | undefined) ?? DEFAULTS.sequences,
     scheduler: scheduler as SchedulerName,

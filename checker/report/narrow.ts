@@ -8,7 +8,7 @@
  */
 import { threadName } from "../search/trace";
 import type { Subject } from "../subject";
-import type { Counterexample } from "./counterexample";
+import { type Counterexample, switches } from "./counterexample";
 import { cycleNote, shownSteps } from "./lasso";
 import { replayLines, wrap } from "./fit";
 import { type StepNotes, stepSuffix, stillBufferedLine } from "./notes";
@@ -27,7 +27,7 @@ export function formatNarrow(cx: Counterexample, subject: Subject, notes: StepNo
   const ops = t.setup.length + t.threads.reduce((k, th) => k + th.ops.length, 0);
   const where = [t.subject && `subject ${t.subject}`, `design ${t.design}`, cx.mutant && `mutant ${cx.mutant}`, cx.tso && "x86-TSO"].filter(Boolean).join(", ");
   out.push(`VIOLATION of ${cx.violation.invariant}`);
-  out.push(...wrap("  ", `${where}; ${plural(ops, "operation")}, ${plural(cx.schedule.length, "atomic step")}, ${plural(t.preemptions.length, "preemption")}`, "  "));
+  out.push(...wrap("  ", `${where}; ${plural(ops, "operation")}, ${plural(cx.schedule.length, "atomic step")}, ${switches(t.preemptions.length)}`, "  "));
   out.push(...wrap("  ", cx.violation.detail, "    "));
   out.push("");
   out.push(...wrap("configuration: ", subject.configLine(t.config), "  "));
