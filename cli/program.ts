@@ -56,10 +56,13 @@ export const DEFAULTS = { ...DEFAULT_CHECK, out: "counterexamples" } as const;
 
 const EXAMPLES = `
 Examples:
-  rmapcheck                                  check the v3 series as specified (finds race F1)
+  rmapcheck                                  check the v3 series as specified (seed 1 finds race F2;
+                                             --seed 2 and others F1)
   rmapcheck --design v3-fixed --seed 7       check the corrected series with seed 7
   rmapcheck --mutant no-backfill             check one catalogued mutant (on its own design)
-  rmapcheck --mutants --json                 the whole mutant catalogue, as JSON
+  rmapcheck --mutants --json                 the whole mutant catalogue, as JSON (the default budget
+                                             misses handshake-no-mb; --runs 20000 finds every mutant)
+  rmapcheck --seeds 1..20                    one check per seed: verdicts and detection rate
   rmapcheck --subject lockless-aging         the second subject: lockless rmap aging (Linux 6.15)
   rmapcheck --replay counterexamples/F.json  replay a saved counterexample exactly
   rmapcheck --list                           designs and mutants of a subject

@@ -10,7 +10,7 @@ import fc from "fast-check";
 import { Interrupted } from "../interrupted";
 import type { Progress } from "../progress";
 import { type Counterexample, formatCounterexample } from "../report/counterexample";
-import { fit } from "../report/fit";
+import { fit, labelled } from "../report/fit";
 import { explore, type SchedulerName } from "../search/explore";
 import { minimizeSequential } from "../search/minimize_sequential";
 import { newSeqStats, type SeqFailure, type SeqStats, type Trace, type Variant } from "../subject";
@@ -142,7 +142,7 @@ function sequentialPhase(r: CheckRequest, stats: SeqStats, hooks: CheckHooks): {
     fit(`${head}: VIOLATION of ${v.invariant} (shrunk by fast-check, then made 1-minimal: ${ops.length} commands, the last one fails)`),
     "",
     hooks.format ? hooks.format(cx, r.variant, replay) : formatCounterexample(cx, subject, replay),
-    ...(file !== null ? ["", `counterexample saved to ${file}`] : []),
+    ...(file !== null ? ["", labelled("counterexample saved to", file)] : []),
   ];
   return { text, violation: { phase: "sequential", invariant: v.invariant, detail: v.detail, diff: v.diff, operations: ops.length, atomicSteps: cx.schedule.length, preemptions: 0, file, replay }, runs: checked.numRuns, interrupted: false };
 }
@@ -197,7 +197,7 @@ export function check(request: CheckRequest, hooks: CheckHooks = {}): CheckOutpu
       const seen = s.runs > 0 ? `first seen after ${e.runsToDetection} concurrent runs, run ${runsToDetection} counting the ${s.runs} sequential sequences` : `first seen after ${e.runsToDetection} runs`;
       lines.push(fit(`${head}: VIOLATION of ${cx.violation.invariant} (${seen}; ${how})`), "");
       lines.push(hooks.format ? hooks.format(cx, r.variant, replay) : formatCounterexample(cx, r.variant.subject, replay));
-      if (file !== null) lines.push("", `counterexample saved to ${file}`);
+      if (file !== null) lines.push("", labelled("counterexample saved to", file));
       const ops = cx.trace.setup.length + cx.trace.threads.reduce((n, t) => n + t.ops.length, 0);
       violation = { phase: "concurrent", invariant: cx.violation.invariant, detail: cx.violation.detail, diff: cx.violation.diff, operations: ops, atomicSteps: cx.schedule.length, preemptions: cx.trace.preemptions.length, file, replay };
     }

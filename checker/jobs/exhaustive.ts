@@ -18,7 +18,7 @@ import { extname, join } from "node:path";
 import type { ExhaustiveSummary, ExhaustiveViolation } from "../exhaustive/summary";
 import { headLine, RESTS_ON, verdictLine } from "../exhaustive/verdict_text";
 import { type Counterexample, formatCounterexample, toCounterexample } from "../report/counterexample";
-import { fit } from "../report/fit";
+import { fit, labelled } from "../report/fit";
 import type { Variant } from "../subject";
 
 export interface ExhaustiveRequest {
@@ -208,7 +208,7 @@ function report(request: ExhaustiveRequest, hooks: ExhaustiveHooks, p: Prepared,
     timing: { elapsedMs, executionsPerSecond: elapsedMs > 0 ? Math.round((r.stats.executions * 1000) / elapsedMs) : 0 },
   };
   const lines = [fit(headLine(summary)), fit(verdictLine(summary))];
-  if (cx !== null) lines.push("", (hooks.format ?? ((c, vv, rp) => formatCounterexample(c, vv.subject, rp)))(cx, v, violation!.replay), ...(violation!.file ? ["", `counterexample saved to ${violation!.file}`] : []));
+  if (cx !== null) lines.push("", (hooks.format ?? ((c, vv, rp) => formatCounterexample(c, vv.subject, rp)))(cx, v, violation!.replay), ...(violation!.file ? ["", labelled("counterexample saved to", violation!.file)] : []));
   else if (summary.verdict === "verified") lines.push(...RESTS_ON.map((l) => fit(l)));
   return { summary, text: lines.join("\n"), counterexample: cx };
 }

@@ -36,6 +36,11 @@ export function fit(line: string, width = NARROW): string {
   return line.length <= width ? line : wrap("", line, "  ", width).join("\n");
 }
 
+/** "label value" on one line when it fits, else the value (a path, a command) unbroken on the next. */
+export function labelled(label: string, value: string, width = NARROW): string {
+  return `${label} ${value}`.length <= width ? `${label} ${value}` : `${label}\n${value}`;
+}
+
 /** The replay command unbroken, so that it pastes: on the "replay:" line when it fits, else on its own line. */
 export function replayLines(replay: string, width = NARROW): string[] {
   return `replay: ${replay}`.length <= width ? [`replay: ${replay}`] : ["replay:", replay];
