@@ -33,7 +33,19 @@ export function wrap(first: string, text: string, indent: string, width = NARROW
 
 /** A summary line in at most 80 columns: wrapped at spaces, the rest indented by two. */
 export function fit(line: string, width = NARROW): string {
-  return line.length <= width ? line : wrap("", line, "  ", width).join("\n");
+  if (line.length <= width) return line;
+  // Never breaks a word: a path or a command longer than a line stays whole.
+  const lead = /^ */.exec(line)![0];
+  const out: string[] = [];
+  let cur = lead;
+  for (const word of line.slice(lead.length).split(" ")) {
+    if (cur.trim() !== "" && cur.length + 1 + word.length > width) {
+      out.push(cur);
+      cur = `${lead}  ${word}`;
+    } else cur = cur.trim() === "" ? `${cur}${word}` : `${cur} ${word}`;
+  }
+  out.push(cur);
+  return out.join("\n");
 }
 
 /** "label value" on one line when it fits, else the value (a path, a command) unbroken on the next. */
