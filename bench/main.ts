@@ -22,6 +22,7 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { benchStepping, DEFAULT_CHECK, DEFAULT_SUBJECT, resolveVariant, type Subject, SUBJECTS } from "../checker";
 import { benchCompare } from "./compare";
+import { counterexampleExamples } from "./counterexamples";
 import { benchMutants } from "./mutants";
 import { correctModes, designVerdicts, windowVerdicts } from "./verdicts";
 
@@ -157,7 +158,7 @@ const SKELETON = [
 
 /** `spin`: SPIN side by side only; `exhaustive`: that and the exhaustive mode's other tables. */
 const args = process.argv.slice(2).filter((a) => a !== "--write");
-const parts = args.length > 0 ? args : ["stepping", "designs", "modes", "windows", "mutants", "compare", "exhaustive"];
+const parts = args.length > 0 ? args : ["stepping", "designs", "modes", "windows", "mutants", "compare", "counterexamples", "exhaustive"];
 // The tables go to a scratch copy of docs/ unless asked to update the tracked files.
 if (process.env.BENCH_WRITE !== "1" && !process.argv.includes("--write")) {
   const scratch = mkdtempSync(join(tmpdir(), "rmapcheck-bench-"));
@@ -189,6 +190,7 @@ if (parts.includes("windows") && subjects.includes(DEFAULT_SUBJECT)) {
   replaceBetween(BENCH, "<!-- windows:begin -->", "<!-- windows:end -->", windows());
 }
 if (parts.includes("compare")) benchCompare(machine(), log);
+if (parts.includes("counterexamples")) counterexampleExamples(log);
 if (parts.includes("exhaustive")) void import("./spin").then((m) => m.spinBench(log)).then(() => log("[bench] done"));
 else if (parts.includes("spin")) void import("./spin").then((m) => m.spinSideBySide(log)).then(() => log("[bench] done"));
 else log("[bench] done");
