@@ -1,7 +1,7 @@
 /**
  * Traces of the 2013 series that the file schemas accept but that cannot run
- * (Subject.traceProblem), for scenario files, counterexample files and the
- * exhaustive job:
+ * (Subject.traceProblem), for scenario files, the exhaustive job, and a
+ * counterexample file whose replay fails (checker/jobs/replay.ts):
  *   - a DELETE (or a phase of one) of a slot that neither the configuration
  *     has nor any operation creates;
  *   - the phases of a DELETE (begin_delete_slot, unmap_invalid_slot,
