@@ -7,8 +7,11 @@
  *                       race windows reached
  *   docs/mutants.md     the catalogue on BENCH_SEEDS seeds (between the markers)
  *   docs/compare.md     the designs side by side, with plots in docs/compare/ (bench/compare.ts)
- *   docs/exhaustive.md  SPIN beside the exhaustive mode, its throughput and workers, every
- *                       scenario for every design (bench/spin.ts)
+ *   docs/exhaustive.md  SPIN beside the exhaustive mode (part "spin"), and with it (part
+ *                       "exhaustive") its throughput and workers, every scenario for every
+ *                       design (bench/spin.ts)
+ * The tables are written to a scratch copy of docs/ (its path is printed) unless BENCH_WRITE=1
+ * or --write is given: then to docs/ itself, the tracked files.
  * Environment: BENCH_SEEDS (default 20); for the mutant catalogue BENCH_RUNS (concurrent runs
  * per check, default 20000) and BENCH_SEQUENCES (default 300). The verdict parts use the
  * main job's defaults (DEFAULT_CHECK), which is what they measure. BENCH_SUBJECT=name limits
@@ -16,10 +19,12 @@
  * own markers ("designs" / "bench" for the default subject, "designs:NAME" / "bench:NAME" and
  * so on for the others).
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
 import { DEFAULT_CHECK, DEFAULT_SUBJECT, type Subject, SUBJECTS } from "../checker";
 import { benchCompare } from "./compare";
+import { counterexampleExamples } from "./counterexamples";
 import { crossCheckBench } from "./cross_check";
 import { benchMutants, type MutantBench } from "./mutants";
 import { profilePart } from "./profile";
@@ -173,8 +178,16 @@ const SKELETON = [
   "",
 ].join("\n");
 
-/** `spin` is the issue's name for the exhaustive part (SPIN side by side is its first table). */
-const parts = (process.argv.length > 2 ? process.argv.slice(2) : ["stepping", "profile", "designs", "modes", "windows", "mutants", "compare", "crosscheck", "exhaustive"]).map((p) => (p === "spin" ? "exhaustive" : p));
+/** `spin`: SPIN side by side only; `exhaustive`: that and the exhaustive mode's other tables. */
+const args = process.argv.slice(2).filter((a) => a !== "--write");
+const parts = args.length > 0 ? args : ["stepping", "profile", "designs", "modes", "windows", "mutants", "compare", "crosscheck", "counterexamples", "exhaustive"];
+// The tables go to a scratch copy of docs/ unless asked to update the tracked files.
+if (process.env.BENCH_WRITE !== "1" && !process.argv.includes("--write")) {
+  const scratch = mkdtempSync(join(tmpdir(), "rmapcheck-bench-"));
+  cpSync("docs", join(scratch, "docs"), { recursive: true });
+  process.chdir(scratch);
+  log(`[bench] writing to the scratch copy ${join(scratch, "docs")} (BENCH_WRITE=1 or --write updates docs/ itself)`);
+}
 if (!existsSync(BENCH) || !readFileSync(BENCH, "utf8").includes("<!-- stepping:begin -->")) writeFileSync(BENCH, SKELETON);
 // The header names the machine of the latest run of any part.
 writeFileSync(BENCH, readFileSync(BENCH, "utf8").replace(/^Written by `npm run bench` \(bench\/main\.ts\) on .*? \(\d+ cores\)\./m, `Written by \`npm run bench\` (bench/main.ts) on ${machine()}.`));
@@ -213,5 +226,7 @@ if (parts.includes("profile")) {
 }
 if (parts.includes("compare")) benchCompare(machine(), log);
 if (parts.includes("crosscheck")) crossCheckBench(log);
+if (parts.includes("counterexamples")) counterexampleExamples(log);
 if (parts.includes("exhaustive")) void import("./spin").then((m) => m.spinBench(log)).then(() => log("[bench] done"));
+else if (parts.includes("spin")) void import("./spin").then((m) => m.spinSideBySide(log)).then(() => log("[bench] done"));
 else log("[bench] done");

@@ -4,6 +4,11 @@
  * worker then stops, reporting no verdict. If it has not answered within a
  * second it is terminated: the counterexample files it saved are complete
  * (they are written atomically as they are found).
+ *
+ * `npx rmapcheck` runs us under `npm exec` and `sh -c`: a SIGTERM sent to npm
+ * kills npm and the shell without passing it on, and we are re-parented. A
+ * change of parent process is therefore taken as SIGTERM (checked every
+ * PARENT_POLL_MS), so the run stops instead of running on as an orphan.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -24,20 +29,27 @@ export interface JobResult {
 
 /** Patience after an interrupt before the worker is terminated. */
 const GRACE_MS = 1000;
+/** How often the parent process is checked (see above). */
+const PARENT_POLL_MS = 250;
 
-function workerEntry(): { file: string; execArgv: string[] } {
+/**
+ * The worker: the compiled worker.js, or from the TypeScript sources (tsx,
+ * `npx tsx cli/main.ts`) a worker that registers tsx's require hook first
+ * (a worker's execArgv cannot carry `--import tsx`: Node refuses .ts there).
+ */
+function startWorker(workerData: unknown): Worker {
   const js = join(__dirname, "worker.js");
-  // The parent's flags pass on (e.g. node --cpu-prof profiles the job too).
-  if (existsSync(js)) return { file: js, execArgv: process.execArgv };
-  // Run from the TypeScript sources (tsx): the worker needs the same loader.
-  return { file: join(__dirname, "worker.ts"), execArgv: ["--import", "tsx"] };
+  // The parent's flags pass on to the compiled worker (e.g. node --cpu-prof profiles the job too).
+  const options = { workerData, stdout: false, stderr: false };
+  if (existsSync(js)) return new Worker(js, { ...options, execArgv: process.execArgv });
+  const code = `require(${JSON.stringify(require.resolve("tsx/cjs"))}); require(${JSON.stringify(join(__dirname, "worker.ts"))});`;
+  return new Worker(code, { ...options, eval: true });
 }
 
 export function runJob(request: JobRequest): Promise<JobResult> {
   const flag = new SharedArrayBuffer(4);
   const stop = new Int32Array(flag);
-  const entry = workerEntry();
-  const worker = new Worker(entry.file, { workerData: { request, flag }, execArgv: entry.execArgv, stdout: false, stderr: false });
+  const worker = startWorker({ request, flag });
   const progress = progressReporter();
   const result: JobResult = { done: null, signal: null, saved: null, error: null };
   return new Promise((resolve) => {
@@ -48,6 +60,7 @@ export function runJob(request: JobRequest): Promise<JobResult> {
       progress.end();
       process.removeListener("SIGINT", onSignal);
       process.removeListener("SIGTERM", onSignal);
+      clearInterval(orphaned);
       void worker.terminate();
       resolve(result);
     };
@@ -59,6 +72,11 @@ export function runJob(request: JobRequest): Promise<JobResult> {
     };
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
+    const parent = process.ppid;
+    const orphaned = setInterval(() => {
+      if (process.ppid !== parent) onSignal("SIGTERM");
+    }, PARENT_POLL_MS);
+    orphaned.unref();
     worker.on("message", (m: WorkerMessage) => {
       if (m.type === "progress") progress.report(m.progress);
       else if (m.type === "line") progress.line(m.line);

@@ -8,6 +8,8 @@ export interface JobRequest {
   design: string | null;
   mutant: string | null;
   seed: number;
+  /** --seeds: the first and last seed (a check per seed), or null. */
+  seeds: [number, number] | null;
   runs: number;
   sequences: number;
   scheduler: "pct" | "random" | "preemptions";

@@ -8,9 +8,11 @@
  *   exit 3    an internal error of rmapcheck (a bug: please report it)
  *   exit 130  interrupted by SIGINT; 143 by SIGTERM (never a pass)
  */
+import "./source_maps"; // first: before impl/ loads
 import { CommanderError } from "commander";
 import { BadInput, exhaustiveSummaryText, formatter, listing, mergeShards, readShardSummary, replay, scenarioListing } from "../checker";
 import { runJob } from "./job";
+import { listText } from "./list_text";
 import type { JobRequest } from "./job_protocol";
 import { type Options, readOptions } from "./options";
 import { prepareOutDir } from "./out_dir";
@@ -19,7 +21,6 @@ import { program } from "./program";
 import { UsageError } from "./usage_error";
 import { toolVersion } from "./version";
 
-process.setSourceMapsEnabled(true);
 
 /** The exit status a signal gives (128 + its number). */
 const SIGNAL_STATUS: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
@@ -34,15 +35,6 @@ function npmAteOptions(): void {
   if (eaten.length > 0) {
     throw new UsageError(`npm took --${eaten[0]} for itself: put rmapcheck's options after --, as in \`npm start -- --${eaten[0]} ...\`, or run \`npx rmapcheck --${eaten[0]} ...\``);
   }
-}
-
-function listText(o: Options): string {
-  const l = listing(o.subject);
-  const w = Math.max(...l.designs.map((x) => x.name.length)) + 1;
-  const d = l.designs.map((x) => `  ${x.name.padEnd(w)} ${x.summary}${x.knownRace === null ? "" : ` [known violation: ${x.knownRace}]`}`);
-  const m = l.mutants.map((x) => `  ${x.name.padEnd(30)} ${x.bug}`);
-  const sc = scenarioListing(o.subject).map((x) => `  ${x.name.padEnd(30)} ${x.description}`);
-  return [`subject ${l.subject}`, "designs:", ...d, "", `mutants (${l.mutants.length}):`, ...m, "", `scenarios for --exhaustive (${sc.length}):`, ...sc].join("\n");
 }
 
 /** Write to stdout; a closed pipe (EPIPE) ends the program quietly with the verdict's status. */
@@ -66,6 +58,7 @@ async function longJob(o: Options, version: string): Promise<number> {
     design: o.variant?.design.name ?? null,
     mutant: o.variant?.mutant?.name ?? null,
     seed: o.seed,
+    seeds: o.seeds,
     runs: o.runs,
     sequences: o.sequences,
     scheduler: o.scheduler,
@@ -96,8 +89,10 @@ async function longJob(o: Options, version: string): Promise<number> {
   const r = await runJob(request);
   if (r.error !== null) throw r.error.type === "bad-input" ? new BadInput(r.error.message) : new Error(r.error.message);
   if (r.signal !== null) {
-    if (r.done !== null) emit(r.done.stdout, SIGNAL_STATUS[r.signal] ?? 130);
     const kept = r.saved === null ? "no counterexample was found to keep" : `kept ${r.saved}`;
+    // --json: always one object, saying it was interrupted (the job's own summary when it had one).
+    const stdout = r.done !== null && r.done.stdout !== "" ? r.done.stdout : o.json ? JSON.stringify({ interrupted: true, signal: r.signal, verdict: null, saved: r.saved }) : null;
+    if (stdout !== null) emit(stdout, SIGNAL_STATUS[r.signal] ?? 130);
     process.stderr.write(`rmapcheck: interrupted by ${r.signal}: no verdict; ${kept}\n`);
     return SIGNAL_STATUS[r.signal] ?? 130;
   }
@@ -105,10 +100,31 @@ async function longJob(o: Options, version: string): Promise<number> {
   return r.done!.status;
 }
 
+/** --help and --version print text and exit 0, but only on a command line that is otherwise valid. */
+function checkHelpAndVersion(argv: string[], version: string): void {
+  const help = argv.includes("--help") || argv.includes("-h");
+  const ver = argv.includes("--version") || argv.includes("-V");
+  if (!help && !ver) return;
+  const what = help ? "--help" : "--version";
+  if (argv.includes("--json")) throw new UsageError(`${what} prints text; drop --json`);
+  const rest = argv.filter((a) => !["--help", "-h", "--version", "-V"].includes(a));
+  try {
+    program(version).parse(rest, { from: "user" });
+  } catch (e) {
+    if (e instanceof CommanderError) throw new UsageError(`${e.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ")} (with ${what})`);
+    throw e;
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   npmAteOptions();
+  // `rmapcheck --help | head`: a closed pipe ends the program quietly.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
+    throw e;
+  });
   const version = toolVersion();
-  if ((argv.includes("--help") || argv.includes("-h")) && argv.includes("--json")) throw new UsageError("--help prints text; drop --json");
+  checkHelpAndVersion(argv, version);
   const p = program(version);
   try {
     p.parse(argv, { from: "user" });
@@ -119,7 +135,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const o = readOptions(p);
   if (o.mode === "list") {
-    emit(o.json ? JSON.stringify({ ...listing(o.subject), scenarios: scenarioListing(o.subject) }) : listText(o), 0);
+    emit(o.json ? JSON.stringify({ ...listing(o.subject), scenarios: scenarioListing(o.subject) }) : listText(o.subject), 0);
     return 0;
   }
   if (o.mode === "merge") {

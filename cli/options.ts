@@ -7,7 +7,7 @@
  */
 import type { Command } from "commander";
 import { closest, distance } from "fastest-levenshtein";
-import { designNames, type Format, mutantNames, resolveSubject, resolveVariant, type SchedulerName, type Subject, subjectNames, type Variant } from "../checker";
+import { DEFAULT_COMPARE, designNames, type Format, mutantNames, resolveSubject, resolveVariant, type SchedulerName, type Subject, subjectNames, type Variant } from "../checker";
 import { DEFAULTS } from "./program";
 import { UsageError } from "./usage_error";
 
@@ -19,6 +19,8 @@ export interface Options {
   /** The design and mutant, resolved (check mode only). */
   variant: Variant | null;
   seed: number;
+  /** --seeds: the first and last seed, or null. */
+  seeds: [number, number] | null;
   runs: number;
   sequences: number;
   scheduler: SchedulerName;
@@ -54,7 +56,7 @@ export interface Options {
 
 /** The options each mode uses; anything else given with it is refused. */
 const ACCEPTS: Record<Mode, readonly string[]> = {
-  check: ["subject", "design", "mutant", "seed", "runs", "sequences", "scheduler", "depth", "tso", "json", "format", "out"],
+  check: ["subject", "design", "mutant", "seed", "seeds", "runs", "sequences", "scheduler", "depth", "tso", "json", "format", "out"],
   replay: ["replay", "json", "format"],
   mutants: ["mutants", "subject", "seed", "runs", "sequences", "scheduler", "depth", "tso", "json"],
   list: ["list", "subject", "json"],
@@ -92,7 +94,13 @@ function compareRequest(v: Record<string, unknown>): Options["compare"] {
   const out: Options["compare"] = {};
   for (const k of ["pages", "sptes", "vcpus", "checkedUpTo"] as const) if (v[k] !== undefined) out[k] = v[k] as number;
   if (v.sizes !== undefined) out.sizes = v.sizes as number[];
-  if (out.pages !== undefined && out.sizes !== undefined && !out.sizes.includes(out.pages)) throw new UsageError(`--pages ${out.pages} must be one of --sizes ${out.sizes.join(",")}`);
+  // The cost columns are the growth run of --pages: it must be one of the sizes, given or default.
+  const pages = out.pages ?? DEFAULT_COMPARE.pages;
+  const sizes = out.sizes ?? DEFAULT_COMPARE.sizes;
+  if (!sizes.includes(pages)) {
+    const which = out.sizes === undefined ? `the default --sizes ${sizes.join(",")}; give --sizes too` : `--sizes ${sizes.join(",")}`;
+    throw new UsageError(`--pages ${pages}${out.pages === undefined ? " (the default)" : ""} must be one of ${which}`);
+  }
   return out;
 }
 
@@ -121,6 +129,10 @@ export function readOptions(p: Command): Options {
   if (!["pct", "random", "preemptions"].includes(scheduler)) throw unknownName("scheduler", scheduler, ["pct", "random", "preemptions"]);
   if (mode === "exhaustive" && v.scenario === undefined && v.replay === undefined) throw new UsageError(`--exhaustive needs --scenario NAME|FILE (--list shows the scenarios) or --replay FILE`);
   if (mode === "exhaustive" && v.scenario !== undefined && v.replay !== undefined) throw new UsageError("--scenario and --replay cannot be combined: the file gives the scenario");
+  if (v.seed !== undefined && v.seeds !== undefined) throw new UsageError("--seed and --seeds cannot be combined");
+  if (v.out === "") throw new UsageError("--out needs a directory (it was empty)");
+  if (v.json === true && v.format !== undefined) throw new UsageError("--format does not apply with --json (the JSON object holds no printed counterexample); drop one");
+  if (((p as unknown as { rawArgs?: string[] }).rawArgs ?? []).filter((a) => a === "--merge" || a.startsWith("--merge=")).length > 1) throw new UsageError("--merge given twice; give it once, followed by every file");
   const format = (v.format as string | undefined) ?? "auto";
   if (!["wide", "narrow", "auto", "html"].includes(format)) throw unknownName("format", format, ["wide", "narrow", "html"]);
   if (format === "html" && mode !== "replay") throw new UsageError("--format html needs --replay FILE: it draws a saved counterexample (docs/counterexamples.md)");
@@ -129,6 +141,7 @@ export function readOptions(p: Command): Options {
     subject,
     variant: mode === "check" || (mode === "exhaustive" && v.replay === undefined) ? resolveVariant(design ?? null, mutant ?? null, subject) : null,
     seed: (v.seed as number | undefined) ?? DEFAULTS.seed,
+    seeds: (v.seeds as [number, number] | undefined) ?? null,
     runs: (v.runs as number | undefined) ?? DEFAULTS.runs,
     sequences: (v.sequences as number | undefined) ?? DEFAULTS.sequences,
     scheduler: scheduler as SchedulerName,

@@ -4,12 +4,13 @@
  * shared flag between runs; counterexample files are written here as they
  * are found, so an interrupted job has already kept the best one.
  */
+import "./source_maps"; // first: before impl/ loads
 import { parentPort, workerData } from "node:worker_threads";
 import { BadInput, check, compare, exhaustive, exhaustiveOnWorkers, type ExhaustiveOutput, formatter, Interrupted, loadScenario, resolveSubject, resolveVariant, runCatalogue, scenarioFromCounterexample } from "../checker";
 import { saver } from "./cx_files";
 import type { JobRequest, WorkerMessage } from "./job_protocol";
+import { type SeedRow, seedRow, seedsReport } from "./seeds";
 
-process.setSourceMapsEnabled(true);
 const { request, flag } = workerData as { request: JobRequest; flag: SharedArrayBuffer };
 const stop = new Int32Array(flag);
 const interrupted = (): boolean => Atomics.load(stop, 0) !== 0;
@@ -53,7 +54,7 @@ async function runExhaustive(r: JobRequest): Promise<WorkerMessage> {
   };
   const out: ExhaustiveOutput = x.workers > 1 ? await exhaustiveOnWorkers(request, x.workers, hooks) : exhaustive(request, hooks);
   const s = out.summary;
-  if (interrupted()) return { type: "done", status: 1, stdout: "", interrupted: true, summary: "" };
+  if (interrupted()) return { type: "done", status: 1, stdout: r.json ? JSON.stringify({ ...s, interrupted: true }) : "", interrupted: true, summary: "" };
   const status = s.verdict === "verified" ? 0 : s.verdict === "violation" || s.verdict === "missed-classes" ? 1 : 4;
   return { type: "done", status, stdout: r.json ? JSON.stringify(s) : out.text, interrupted: false, summary: `${s.exhaustive.executions} executions` };
 }
@@ -78,15 +79,26 @@ async function run(r: JobRequest): Promise<WorkerMessage> {
     tool: { name: "rmapcheck", version: r.version },
     options: { subject: subject.name, design: variant.design.name, mutant: variant.mutant?.name ?? null, mode: "sampled" as const, seed: r.seed, runs: r.runs, sequences: r.sequences, scheduler: r.scheduler, depth: r.depth, tso },
   };
-  const out = check(
-    { ...base, variant },
-    {
-      interrupted,
-      progress: (p) => progress({ type: "progress", progress: p }),
-      save: saver(r.outDir, header, (file) => post({ type: "saved", file })),
-      format: formatter(r.format, r.columns),
-    },
-  );
+  const checkSeed = (seed: number) =>
+    check(
+      { ...base, seed, variant },
+      {
+        interrupted,
+        progress: (p) => progress({ type: "progress", progress: p }),
+        save: saver(r.outDir, { ...header, options: { ...header.options, seed } }, (file) => post({ type: "saved", file })),
+        format: formatter(r.format, r.columns),
+      },
+    );
+  if (r.seeds !== null) {
+    const rows: SeedRow[] = [];
+    for (let seed = r.seeds[0]; seed <= r.seeds[1] && !interrupted(); seed++) {
+      post({ type: "line", line: `[rmapcheck] seed ${seed} (${seed - r.seeds[0] + 1} of ${r.seeds[1] - r.seeds[0] + 1})` });
+      rows.push(seedRow(seed, checkSeed(seed).summary));
+    }
+    const text = seedsReport(rows, r.seeds, r.json);
+    return { type: "done", status: rows.some((x) => x.invariant !== null || x.interrupted) || rows.length === 0 ? 1 : 0, stdout: text, interrupted: interrupted(), summary: "" };
+  }
+  const out = checkSeed(r.seed);
   const s = out.summary;
   return { type: "done", status: s.ok ? 0 : 1, stdout: r.json ? JSON.stringify(s) : out.text, interrupted: s.interrupted, summary: `${s.runs} concurrent runs` };
 }

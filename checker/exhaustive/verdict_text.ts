@@ -4,6 +4,7 @@
  * executions and checks, and that it is a statement about this scenario
  * only. A budget that ran out says "incomplete", never "verified".
  */
+import { fit, replayLines } from "../report/fit";
 import { DEFAULT_SUBJECT } from "../variants";
 import type { ExhaustiveSummary } from "./summary";
 
@@ -75,8 +76,8 @@ export const RESTS_ON = [
 
 /** A summary as text without its counterexample (merged shards print the file to replay). */
 export function summaryText(s: ExhaustiveSummary): string {
-  const lines = [headLine(s), verdictLine(s)];
-  if (s.violation !== null) lines.push(`  ${s.violation.detail}`, `replay: ${s.violation.replay}`);
-  else if (s.verdict === "verified") lines.push(...RESTS_ON);
+  const lines = [headLine(s), verdictLine(s)].map((l) => fit(l));
+  if (s.violation !== null) lines.push(fit(`  ${s.violation.detail}`), ...replayLines(s.violation.replay));
+  else if (s.verdict === "verified") lines.push(...RESTS_ON.map((l) => fit(l)));
   return lines.join("\n");
 }

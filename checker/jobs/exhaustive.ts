@@ -20,6 +20,7 @@ import { crossCheckLines, headLine, RESTS_ON, verdictLine } from "../exhaustive/
 import { ClassIndex, enumerateClasses, missedClasses } from "../../runtime/exhaustive/cross_check";
 import { runOrder } from "../../runtime/exhaustive/replay";
 import { type Counterexample, formatCounterexample, toCounterexample } from "../report/counterexample";
+import { fit, labelled } from "../report/fit";
 import type { Variant } from "../subject";
 
 export interface ExhaustiveRequest {
@@ -101,6 +102,11 @@ function prepare(request: ExhaustiveRequest, hooks: ExhaustiveHooks): Prepared {
   const program = scenarioProgram(trace, v);
   const shard: Shard | undefined = request.shard && { index: request.shard.index - 1, count: request.shard.count };
   let next = 1000;
+  let lastLine = t0;
+  // The total shown: plain enumeration's schedule count at the bound, an upper
+  // bound on the executions (DPOR runs far fewer: docs/exhaustive.md's
+  // reduction column), so the time left shown is an upper bound too.
+  const most = naiveSchedules(stepsPerThread(program, trace.threads.length), request.preemptions);
   const options: SearchOptions = {
     bound: request.preemptions,
     ...(request.maxExecutions === undefined ? {} : { maxExecutions: request.maxExecutions }),
@@ -108,12 +114,32 @@ function prepare(request: ExhaustiveRequest, hooks: ExhaustiveHooks): Prepared {
     ...(shard ? { shard } : {}),
     ...(hooks.interrupted ? { stop: hooks.interrupted } : {}),
     onProgress: (s) => {
-      if (s.executions + s.abandoned < next) return;
-      while (next <= s.executions + s.abandoned) next *= 2;
-      progress(`[rmapcheck] exhaustive: ${s.executions} executions, ${s.abandoned} abandoned, ${s.steps} atomic steps`);
+      const done = s.executions + s.abandoned;
+      const now = Date.now();
+      if (done < next && now - lastLine < PROGRESS_EVERY_MS) return;
+      while (next <= done) next *= 2;
+      lastLine = now;
+      progress(progressLine(s.executions, s.abandoned, most, now - t0));
     },
   };
   return { t0, trace, program, options };
+}
+
+/** A progress line at least this often (and at 1,000, 2,000, 4,000, ... executions). */
+const PROGRESS_EVERY_MS = 10_000;
+
+function seconds(ms: number): string {
+  return ms < 120_000 ? `${Math.round(ms / 1000)} s` : ms < 7_200_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 3_600_000)} h`;
+}
+
+/** Executions so far against plain enumeration's count (an upper bound), and the time left at most. */
+export function progressLine(executions: number, abandoned: number, most: bigint | null, elapsedMs: number): string {
+  const done = executions + abandoned;
+  const rate = elapsedMs > 0 ? (done * 1000) / elapsedMs : 0;
+  const left = most === null || rate === 0 ? null : Number(most - BigInt(Math.min(done, Number.MAX_SAFE_INTEGER))) / rate;
+  const total = most === null ? "" : ` of at most ${most < 10n ** 15n ? most.toLocaleString("en-US") : Number(most).toExponential(1)}`;
+  const eta = left === null || left < 0 ? "" : `, at most ${seconds(left * 1000)} left`;
+  return `[rmapcheck] exhaustive: ${executions} executions${total}, ${abandoned} abandoned, ${seconds(elapsedMs)}${eta}`;
 }
 
 /** Explore on this thread. */
@@ -228,10 +254,10 @@ function report(request: ExhaustiveRequest, hooks: ExhaustiveHooks, p: Prepared,
     ...(cc === undefined ? {} : { crossCheck: cc }),
     timing: { elapsedMs, executionsPerSecond: elapsedMs > 0 ? Math.round((r.stats.executions * 1000) / elapsedMs) : 0 },
   };
-  const lines = [headLine(summary), verdictLine(summary), ...crossCheckLines(summary)];
+  const lines = [fit(headLine(summary)), fit(verdictLine(summary)), ...crossCheckLines(summary)];
   if (request.crossCheck !== undefined && cc === undefined) lines.push(`cross-check: not run (${violation !== null ? "the reduced search found a violation" : "the reduced search did not finish"})`);
-  if (cx !== null) lines.push("", (hooks.format ?? ((c, vv, rp) => formatCounterexample(c, vv.subject, rp)))(cx, v, violation!.replay), ...(violation!.file ? ["", `counterexample saved to ${violation!.file}`] : []));
-  else if (summary.verdict === "verified") lines.push(...RESTS_ON);
+  if (cx !== null) lines.push("", (hooks.format ?? ((c, vv, rp) => formatCounterexample(c, vv.subject, rp)))(cx, v, violation!.replay), ...(violation!.file ? ["", labelled("counterexample saved to", violation!.file)] : []));
+  else if (summary.verdict === "verified") lines.push(...RESTS_ON.map((l) => fit(l)));
   return { summary, text: lines.join("\n"), counterexample: cx };
 }
 

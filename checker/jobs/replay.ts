@@ -40,6 +40,10 @@ const noLongerMatches = (file: string, what: string): BadInput => new BadInput(`
 export function replay(path: string, hooks: ReplayHooks = {}): ReplayOutput {
   const file = hooks.name ?? path;
   const { cx, variant } = loadCounterexample(path, file);
+  const cannotRun = (): BadInput | null => {
+    const problem = cx.mode === "sequential" ? null : (variant.subject.traceProblem?.(cx.trace, variant) ?? null);
+    return problem === null ? null : new BadInput(`malformed file ${file}: trace: ${problem}`);
+  };
   let r: { violation: Violation | null; failedAt: number | null; trace: TraceStep[]; steps: number };
   try {
     if (cx.mode === "sequential") {
@@ -67,8 +71,11 @@ export function replay(path: string, hooks: ReplayHooks = {}): ReplayOutput {
       }
     }
   } catch (e) {
-    if (e instanceof ReplayDivergence) throw noLongerMatches(file, e.message);
-    throw e;
+    // A trace that cannot run (Subject.traceProblem: a DELETE of a slot that
+    // does not exist, ...) is a damaged file, not changed code. Asked only
+    // when the replay fails: a generated run may hold such an operation and
+    // still replay exactly (a DELETE of a missing slot returns early).
+    throw cannotRun() ?? (e instanceof ReplayDivergence ? noLongerMatches(file, e.message) : e);
   }
   // failedAt says where the saved run stopped; a run that stops elsewhere with the same violation contradicts the file.
   if (r.violation !== null && r.violation.invariant === cx.violation.invariant && r.trace.length === cx.schedule.length && (r.failedAt === null) !== (cx.failedAt === null)) {
@@ -78,7 +85,7 @@ export function replay(path: string, hooks: ReplayHooks = {}): ReplayOutput {
   const left = cx.schedule[r.trace.length];
   if (left !== undefined && (r.violation === null || r.failedAt === null)) {
     const stop = r.violation === null ? "the run ended" : `the run stopped with ${r.violation.invariant}`;
-    throw noLongerMatches(file, `step ${r.trace.length + 1} (thread ${left.thread}): file says "${left.label}", code says ${stop}`);
+    throw cannotRun() ?? noLongerMatches(file, `step ${r.trace.length + 1} (thread ${left.thread}): file says "${left.label}", code says ${stop}`);
   }
   if (r.violation === null) {
     return {

@@ -8,6 +8,7 @@ import type { TraceStep } from "../../runtime/run";
 import { threadName, type Trace } from "../search/trace";
 import type { Subject } from "../subject";
 import type { InvariantName, Violation } from "../violation";
+import { replayLines } from "./fit";
 import { cycleNote, shownSteps } from "./lasso";
 import { NO_NOTES, type StepNotes, stepSuffix, stillBufferedLine } from "./notes";
 import { threadNames } from "./threads";
@@ -37,6 +38,14 @@ function cut(s: string, w: number): string {
   return s.length <= w ? s.padEnd(w) : `${s.slice(0, w - 1)}…`;
 }
 
+/**
+ * The schedule's switches (`trace.preemptions`, docs/counterexamples.md): each
+ * runs another thread than the default schedule would. The exhaustive mode's
+ * verdict counts preemptions, only the switches away from a thread that could
+ * still run, so it may be smaller; the two are named differently.
+ */
+export const switches = (n: number): string => `${n} switch${n === 1 ? "" : "es"} from the default schedule`;
+
 /** The whole counterexample as text; `replay` is the command line that replays it. */
 export function formatCounterexample(cx: Counterexample, subject: Subject, replay: string, notes: StepNotes = NO_NOTES): string {
   const t = cx.trace;
@@ -44,7 +53,7 @@ export function formatCounterexample(cx: Counterexample, subject: Subject, repla
   const out: string[] = [];
   const steps = cx.schedule.length;
   const ops = t.setup.length + t.threads.reduce((n, th) => n + th.ops.length, 0);
-  out.push(`VIOLATION of ${cx.violation.invariant}  (${t.subject ? `subject ${t.subject}, ` : ""}design ${t.design}${cx.mutant ? `, mutant ${cx.mutant}` : ""}${cx.tso ? ", x86-TSO" : ""}; ${ops} operations, ${steps} atomic steps, ${t.preemptions.length} preemptions)`);
+  out.push(`VIOLATION of ${cx.violation.invariant}  (${t.subject ? `subject ${t.subject}, ` : ""}design ${t.design}${cx.mutant ? `, mutant ${cx.mutant}` : ""}${cx.tso ? ", x86-TSO" : ""}; ${ops} operations, ${steps} atomic steps, ${switches(t.preemptions.length)})`);
   out.push(`  ${cx.violation.detail}`);
   out.push("");
   out.push(`configuration: ${subject.configLine(t.config)}`);
@@ -98,6 +107,6 @@ export function formatCounterexample(cx: Counterexample, subject: Subject, repla
     if (cx.violation.diff.length > 12) out.push(`  ... and ${cx.violation.diff.length - 12} more`);
   }
   out.push("");
-  out.push(`replay: ${replay}`);
+  out.push(...replayLines(replay));
   return out.join("\n");
 }

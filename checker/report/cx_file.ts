@@ -142,7 +142,10 @@ function checkAgainstSubject(f: RawFile, subject: Subject, bad: (field: string, 
     checkTraceParts(subject, t, (field, why) => bad(`trace.${field}`, why), false);
     if (t.threads.length !== 1 || t.threads[0]!.role !== "sequential") bad("trace.threads", "a sequential counterexample has one thread, of role \"sequential\"");
     if (t.setup.length > 0 || t.preemptions.length > 0) bad("trace", "a sequential counterexample has no set-up and no preemptions");
-  } else checkTraceParts(subject, t, (field, why) => bad(`trace.${field}`, why), true);
+  } else {
+    checkTraceParts(subject, t, (field, why) => bad(`trace.${field}`, why), true);
+    checkRoles(f, subject, bad);
+  }
   // The design's executor threads (runtime/deferral.ts) come after the trace's own.
   const n = t.threads.length + engineThreadsOf(subject, t.design).length;
   t.preemptions.forEach((p, i) => {
@@ -160,6 +163,25 @@ function checkAgainstSubject(f: RawFile, subject: Subject, bad: (field: string, 
     bad("failedAt", `is ${f.failedAt}, but the schedule has ${f.schedule.length} steps: a run stops at its failing step, which must be the last`);
   }
   return subject.variant(t.design, f.mutant ?? null);
+}
+
+/**
+ * Each role names one thread. A sampled search's file has every role, in the
+ * subject's order (preemptions name threads by it); an exhaustive search's
+ * file has its scenario's threads, in the scenario's order.
+ */
+function checkRoles(f: RawFile, subject: Subject, bad: (field: string, why: string) => never): void {
+  const roles = f.trace.threads.map((th) => th.role);
+  roles.forEach((r, i) => {
+    if (roles.indexOf(r) !== i) bad(`trace.threads.${i}.role`, `${JSON.stringify(r)} is also the role of thread ${roles.indexOf(r)}: each role is one thread`);
+  });
+  const exhaustive = f.options?.mode === "exhaustive" || f.options?.scenario !== undefined;
+  if (!exhaustive) {
+    roles.forEach((r, i) => {
+      if (r !== subject.roles[i]) bad(`trace.threads.${i}.role`, `is ${JSON.stringify(r)}; a sampled run's threads are ${subject.roles.join(", ")}, in that order`);
+    });
+    if (roles.length !== subject.roles.length) bad("trace.threads", `has ${roles.length} threads; a sampled run's are ${subject.roles.join(", ")}`);
+  }
 }
 
 /** Parse and validate a counterexample file's text; `name` is how errors refer to it. */

@@ -8,37 +8,11 @@
  */
 import { threadName } from "../search/trace";
 import type { Subject } from "../subject";
-import type { Counterexample } from "./counterexample";
+import { type Counterexample, switches } from "./counterexample";
 import { cycleNote, shownSteps } from "./lasso";
+import { replayLines, wrap } from "./fit";
 import { type StepNotes, stepSuffix, stillBufferedLine } from "./notes";
 import { threadNames } from "./threads";
-
-export const NARROW = 80;
-
-/** `text` word-wrapped to `width` columns: the first line starts with `first`, the others with `indent`. */
-export function wrap(first: string, text: string, indent: string, width = NARROW): string[] {
-  const out: string[] = [];
-  let line = first;
-  let empty = true;
-  for (let word of text.split(" ")) {
-    if (!empty && line.length + 1 + word.length > width) {
-      out.push(line);
-      line = indent;
-      empty = true;
-    }
-    // A word longer than a whole line is broken.
-    while (line.length + word.length > width) {
-      const room = Math.max(1, width - line.length);
-      out.push(line + word.slice(0, room));
-      word = word.slice(room);
-      line = indent;
-    }
-    line += (empty ? "" : " ") + word;
-    empty = false;
-  }
-  if (!empty) out.push(line);
-  return out;
-}
 
 const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? "" : "s"}`;
 
@@ -53,7 +27,7 @@ export function formatNarrow(cx: Counterexample, subject: Subject, notes: StepNo
   const ops = t.setup.length + t.threads.reduce((k, th) => k + th.ops.length, 0);
   const where = [t.subject && `subject ${t.subject}`, `design ${t.design}`, cx.mutant && `mutant ${cx.mutant}`, cx.tso && "x86-TSO"].filter(Boolean).join(", ");
   out.push(`VIOLATION of ${cx.violation.invariant}`);
-  out.push(...wrap("  ", `${where}; ${plural(ops, "operation")}, ${plural(cx.schedule.length, "atomic step")}, ${plural(t.preemptions.length, "preemption")}`, "  "));
+  out.push(...wrap("  ", `${where}; ${plural(ops, "operation")}, ${plural(cx.schedule.length, "atomic step")}, ${switches(t.preemptions.length)}`, "  "));
   out.push(...wrap("  ", cx.violation.detail, "    "));
   out.push("");
   out.push(...wrap("configuration: ", subject.configLine(t.config), "  "));
@@ -95,6 +69,6 @@ export function formatNarrow(cx: Counterexample, subject: Subject, notes: StepNo
     if (cx.violation.diff.length > 12) out.push(`  ... and ${cx.violation.diff.length - 12} more`);
   }
   out.push("");
-  out.push(...wrap("replay: ", replay, "  "));
+  out.push(...replayLines(replay));
   return out;
 }

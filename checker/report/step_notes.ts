@@ -13,11 +13,11 @@ import type { Variant } from "../subject";
 import type { Counterexample } from "./counterexample";
 import type { StepNotes } from "./notes";
 
-/** The first frame of a stack inside impl/ (other than impl/steps.ts), as "path/under/impl.ts:line". */
+/** The first frame of a stack inside impl/ (other than a steps.ts, whose helpers make steps for their caller), as "path/under/impl.ts:line". */
 export function implFrame(stack: string): string | null {
   for (const line of stack.split("\n")) {
     const m = /[/\\]impl[/\\]([^():]+\.[jt]s):(\d+):\d+/.exec(line);
-    if (m !== null && m[1] !== "steps.ts" && m[1] !== "steps.js") return `${m[1]!.replace(/\.js$/, ".ts").replace(/\\/g, "/")}:${m[2]}`;
+    if (m !== null && !/(^|\/)steps\.[jt]s$/.test(m[1]!)) return `${m[1]!.replace(/\.js$/, ".ts").replace(/\\/g, "/")}:${m[2]}`;
   }
   return null;
 }

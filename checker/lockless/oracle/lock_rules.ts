@@ -40,6 +40,8 @@ export class RmapLockRules {
   private readonly published = new Map<number, number>();
   /** Heads each thread locked (or, as a writer, found empty) and has not stored yet. */
   private readonly opened = new Map<Thread, Set<number>>();
+  /** Heads each thread stored since its op began (only for the RMAP-ONCE message: never a verdict). */
+  private readonly stored = new Map<Thread, Set<number>>();
   /** preempt_count of each thread (ghost preempt_disable / preempt_enable). */
   private readonly preempt = new Map<Thread, number>();
   /** Called at each writer's first lock (or elided read) of an op, with the list's size then. */
@@ -59,6 +61,7 @@ export class RmapLockRules {
 
   opStart(t: Thread): void {
     this.opened.delete(t);
+    this.stored.delete(t);
   }
 
   /** A load of a head: a writer's __kvm_rmap_lock that finds it empty holds it (the lock is elided). */
@@ -91,8 +94,14 @@ export class RmapLockRules {
   /** A store to a head as it issues (program order): a writer stores once per lock. */
   onHeadStoreIssued(m: Machine, t: Thread, head: number): void {
     const mine = this.opened.get(t);
-    if (mine?.delete(head)) return;
-    if (m.holder() === t) throw new Violation("RMAP-ONCE", `${t.name} stores ${this.name(head)} a second time without locking it again (an intermediate list was published)`);
+    if (mine?.delete(head)) {
+      if (!this.stored.has(t)) this.stored.set(t, new Set());
+      this.stored.get(t)!.add(head);
+      return;
+    }
+    if (m.holder() !== t) return;
+    if (this.stored.get(t)?.has(head)) throw new Violation("RMAP-ONCE", `${t.name} stores ${this.name(head)} a second time without locking it again (an intermediate list was published)`);
+    throw new Violation("RMAP-ONCE", `${t.name} stores ${this.name(head)} without having taken its rmap lock (or found it empty) in this operation`);
   }
 
   /** Any write of a head word that reached memory, other than a successful cmpxchg (handled above). */
