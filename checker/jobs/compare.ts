@@ -20,7 +20,7 @@ import { scenariosOf } from "../exhaustive/scenario_files";
 import type { SchedulerName } from "../search/explore";
 import { compareText } from "./compare_text";
 
-export const COMPARE_DESIGNS = ["baseline", "v3", "v3-fixed", "merged-3.11", "zap-all-2019"] as const;
+export const COMPARE_DESIGNS = ["baseline", "v3", "v3-fixed", "merged-3.11", "zap-all-2019", "zap-roots-v1", "zap-roots-v1-track"] as const;
 
 export interface CompareRequest {
   designs: readonly string[];
