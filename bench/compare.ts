@@ -5,8 +5,8 @@
  * so that table alone changes from run to run).
  * Environment: COMPARE_RUNS (concurrent runs of each sampled check, default 20000).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { compare, type CompareRow, type Cost } from "../checker";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cheapBlock, compare, type CompareOutput, type CompareRow, type Cost, DOC_BLOCKS, findingsCompareTable, withDocBlock } from "../checker";
 import { renderPlot } from "./svg_plot";
 
 const DIR = "docs/compare";
@@ -20,6 +20,19 @@ function plot(rows: CompareRow[], file: string, title: string, yLabel: string, p
   });
   writeFileSync(`${DIR}/${file}`, svg);
   return `![${title}](compare/${file})`;
+}
+
+/**
+ * Every generated block of DOC_BLOCKS (checker/jobs/compare_doc_blocks.ts): the cheap ones from a
+ * fresh run of their command, the --compare ones from `out` (null: leave them as they are).
+ */
+export function writeDocBlocks(out: CompareOutput | null, log: (s: string) => void): void {
+  for (const b of DOC_BLOCKS) {
+    const lines = b.cheap ? cheapBlock(b.name) : out === null ? null : b.name === "compare:table" ? findingsCompareTable(out) : null;
+    if (lines === null) continue;
+    writeFileSync(b.file, withDocBlock(readFileSync(b.file, "utf8"), b.name, lines));
+    log(`[bench] ${b.file}: ${b.name}`);
+  }
 }
 
 export function benchCompare(machine: string, log: (s: string) => void): void {
@@ -57,5 +70,6 @@ export function benchCompare(machine: string, log: (s: string) => void): void {
     "",
   ];
   writeFileSync("docs/compare.md", doc.join("\n"));
+  writeDocBlocks(out, log);
   log(`[bench] compare: ${JSON.stringify(out.timing.checkMs)} ms of sampled checks, ${out.timing.costMs} ms of cost runs`);
 }
