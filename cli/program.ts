@@ -95,6 +95,7 @@ export function program(version: string): Command {
   add(new Option("--sptes <n>", `--compare: sptes per shadow page (default: ${DEFAULT_COMPARE.sptes})`).argParser(once(whole(1, 512))));
   add(new Option("--vcpus <n>", `--compare: vCPUs faulting in the busy runs (default: ${DEFAULT_COMPARE.vcpus})`).argParser(once(whole(1, 64))));
   add(new Option("--checked-up-to <n>", `--compare: runs of at most this many pages are checked at every step, larger ones run bare (default: ${DEFAULT_COMPARE.checkedUpTo})`).argParser(once(whole(0, 65536))));
+  add(new Option("--no-sweep", "--compare: skip the map (the DELETE over a grid of workloads and preemption models, docs/compare.md)"));
   add(new Option("--exhaustive", "every schedule of one scenario up to a preemption bound, with DPOR (sequential consistency), instead of sampled runs"));
   add(new Option("--scenario <name|file>", `--exhaustive: a scenario of scenarios/ (${scenarioNames().length}; --list shows them) or a scenario file`).argParser(once(text)));
   add(new Option("--preemptions <k|all>", "--exhaustive: schedules with at most k switches away from a runnable thread; all: no bound (default: 2)").argParser(once(bound)));

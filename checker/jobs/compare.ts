@@ -19,6 +19,7 @@ import { traceOf } from "../exhaustive/scenario";
 import { scenariosOf } from "../exhaustive/scenario_files";
 import type { SchedulerName } from "../search/explore";
 import { compareText } from "./compare_text";
+import { type Crossover, crossovers, DEFAULT_SWEEP, sweep, type SweepPoint, type SweepRequest, sweepText } from "./compare_sweep";
 
 export const COMPARE_DESIGNS = ["baseline", "v3", "v3-fixed", "merged-3.11", "zap-all-2019", "zap-roots-v1", "zap-roots-v1-track"] as const;
 
@@ -40,6 +41,8 @@ export interface CompareRequest {
   checkedUpTo: number;
   /** The exhaustive column: every series scenario the design can run, at most this many preemptions (null: the column is not computed). */
   preemptions: number | null;
+  /** The map (compare_sweep.ts): the DELETE over a grid of workloads and preemption models (null: not computed). */
+  sweep: SweepRequest | null;
 }
 
 export const DEFAULT_COMPARE: CompareRequest = {
@@ -54,6 +57,7 @@ export const DEFAULT_COMPARE: CompareRequest = {
   vcpus: 4,
   checkedUpTo: 64,
   preemptions: 1,
+  sweep: DEFAULT_SWEEP,
 };
 
 export interface Safety {
@@ -118,6 +122,8 @@ export interface CompareOutput {
   rows: CompareRow[];
   /** Checked atomic steps of the interleaved phase at each size (merged-3.11, busy DELETE); their rate is in `timing`. */
   checkerSteps: Array<{ pages: number; steps: number }>;
+  /** The map: every point of the sweep, and who wins where (null: --no-sweep). */
+  sweep: { points: SweepPoint[]; crossovers: Crossover[] } | null;
   text: string;
   timing: CompareTiming;
 }
@@ -127,6 +133,8 @@ export interface CompareTiming {
   /** The exhaustive column, per design. */
   exhaustiveMs: Record<string, number>;
   costMs: number;
+  /** The sweep (the map). */
+  sweepMs: number;
   /** Checked atomic steps per second, interleaved phase only, at each size. */
   checkedStepsPerSecond: Array<{ pages: number; stepsPerSecond: number; bareStepsPerSecond: number }>;
 }
@@ -216,7 +224,7 @@ export interface CompareHooks {
 
 export function compare(request: Partial<CompareRequest> = {}, hooks: CompareHooks = {}): CompareOutput {
   const q: CompareRequest = { ...DEFAULT_COMPARE, ...request };
-  const timing: CompareTiming = { checkMs: {}, exhaustiveMs: {}, costMs: 0, checkedStepsPerSecond: [] };
+  const timing: CompareTiming = { checkMs: {}, exhaustiveMs: {}, costMs: 0, sweepMs: 0, checkedStepsPerSecond: [] };
   const rows: CompareRow[] = [];
   const t0 = Date.now();
   for (const design of q.designs) {
@@ -237,7 +245,12 @@ export function compare(request: Partial<CompareRequest> = {}, hooks: CompareHoo
   }
   timing.costMs = Date.now() - t0 - Object.values(timing.checkMs).reduce((a, b) => a + b, 0);
   const checkerSteps = checkerCost(q, timing);
-  return { request: q, rows, checkerSteps, text: compareText(q, rows, checkerSteps), timing };
+  const t1 = Date.now();
+  const points = q.sweep === null ? null : sweep(q.sweep, hooks.interrupted);
+  timing.sweepMs = Date.now() - t1;
+  const map = q.sweep === null || points === null ? null : { points, crossovers: crossovers(points, q.sweep.designs) };
+  const text = [compareText(q, rows, checkerSteps), ...(q.sweep === null || points === null ? [] : ["", ...sweepText(q.sweep, points)])].join("\n");
+  return { request: q, rows, checkerSteps, sweep: map, text, timing };
 }
 
 /** The checker's own cost as N grows: the same busy DELETE of merged-3.11, checked and bare. */
