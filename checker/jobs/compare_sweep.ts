@@ -28,7 +28,7 @@ export interface SweepRequest {
 
 export const DEFAULT_SWEEP: SweepRequest = {
   designs: ["baseline", "v3-fixed", "merged-3.11", "zap-all-2019", "zap-roots-v1-track"],
-  pages: 16,
+  pages: 8,
   vcpus: 4,
   shares: [1, 0.5, 0.125],
   slotScales: [1, 2, 8],
