@@ -224,7 +224,7 @@ describe("the rmapcheck binary", () => {
     const out = JSON.parse(r.stdout);
     expect(out.rows.map((x: { design: string }) => x.design)).toEqual(["baseline", "v3", "v3-fixed", "merged-3.11", "zap-all-2019", "zap-roots-v1", "zap-roots-v1-track"]);
     // wall-clock figures, as in every --json, only in `timing`
-    expect(Object.keys(out.timing).sort()).toEqual(["checkMs", "checkedStepsPerSecond", "costMs", "exhaustiveMs", "sweepMs"]);
+    expect(Object.keys(out.timing).sort()).toEqual(["checkMs", "checkedStepsPerSecond", "costMs", "exhaustiveMs", "profilesMs", "sweepMs"]);
     expect(out.sweep).toBeNull(); // --no-sweep
     expect(out.timing.checkMs["zap-roots-v1"]).toBeGreaterThanOrEqual(0);
     expectUsage(run(["--compare", "--design", "v3"]), /does not apply to --compare/);

@@ -6,6 +6,7 @@
  */
 import { compare } from "../checker/jobs/compare";
 import { runScenario, type ScenarioRequest } from "../checker/cost/scenario";
+import { PROFILES, stepKind } from "../checker/cost/profiles";
 import { variant } from "./variants";
 
 const run = (design: string, over: Partial<ScenarioRequest> = {}) =>
@@ -92,5 +93,30 @@ describe("cost model", () => {
     expect(at("baseline", 0.5, 4)).toBeLessThan(1.1 * at("baseline", 0.5, 1));
     // with every page over the deleted slot v3 loses its advantage over 3.10 (it zaps the same sptes, and walks more)
     expect(at("v3-fixed", 1, 1) / at("baseline", 1, 1)).toBeGreaterThan(at("v3-fixed", 0.5, 1) / at("baseline", 0.5, 1));
+  });
+
+  test("step costs: the unit profile is the default; a profile charges each kind of step its cost", () => {
+    const { runNs: a, ...unit } = run("v3-fixed", { check: false });
+    const { runNs: b, ...same } = run("v3-fixed", { check: false, profile: PROFILES[0] });
+    expect(same).toEqual(unit);
+    const cold = run("v3-fixed", { check: false, profile: PROFILES.find((p) => p.name === "cold-2012")! });
+    expect(cold.steps).toBe(unit.steps); // the same run, priced differently
+    expect(cold.latency).toBeGreaterThan(25 * unit.latency);
+    expect(stepKind("wait_regions")).toBe("ipi");
+    expect(stepKind("xchg")).toBe("atomic");
+  });
+
+  test("deferred reclaim: v3's DELETE + mmu_shrink reclaims every obsolete page; 3.10 and 3.11 leave none to reclaim", () => {
+    const del = run("v3-fixed", { check: false });
+    const both = run("v3-fixed", { op: "delete_reclaim", check: false });
+    expect(del.obsoleteLeft).toBe(16);
+    expect(both.finished).toBe(true);
+    expect(both.obsoleteLeft).toBe(0);
+    expect(both.latency).toBeGreaterThan(del.latency);
+    expect(both.holds).toBeGreaterThanOrEqual(del.holds + 16); // one mmu_shrink hold per page at least
+    const base = run("baseline", { check: false });
+    const { runNs: x, ...baseReclaim } = run("baseline", { op: "delete_reclaim", check: false });
+    const { runNs: y, ...baseDelete } = base;
+    expect(baseReclaim).toEqual(baseDelete);
   });
 });

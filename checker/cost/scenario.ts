@@ -12,7 +12,7 @@
  * bare. The numbers do not depend on it: the checker only observes.
  */
 import type { KvmConfig } from "../../impl/config";
-import { KVM } from "../../impl/kvm";
+import { fieldOf, KVM, MMU_PAGE } from "../../impl/kvm";
 import { kvm_memslots, memslots_slots } from "../../impl/memslot";
 import type { OpDesc } from "../../model/operations";
 import { runThreads, type TraceStep } from "../../runtime/run";
@@ -24,10 +24,12 @@ import type { SeriesVariant } from "../series/variants";
 import { makeWorld, type World, type WorldConfig } from "../series/world";
 import { violationOf } from "../violation";
 import { CostCounters, type OpCost } from "./counters";
+import type { CostProfile } from "./profiles";
 import { type LockView, type PreemptionModel, withPreemption } from "./preemption";
 import { SimClock } from "./sim_clock";
 
-export type CostOp = "delete" | "flush_all";
+/** delete_reclaim: the DELETE, then mmu_shrink until no obsolete page is left (the work v3 defers); bare runs only. */
+export type CostOp = "delete" | "flush_all" | "delete_reclaim";
 export type CostMode = "idle" | "busy";
 
 export interface ScenarioRequest {
@@ -50,6 +52,8 @@ export interface ScenarioRequest {
   preemption?: PreemptionModel;
   /** Busy mode only: whether an MMU notifier ages slot 1 beside the vCPUs (default true). */
   notifier?: boolean;
+  /** What each kind of step costs (profiles.ts; default: one tick each). */
+  profile?: CostProfile;
 }
 
 export interface ScenarioResult extends OpCost {
@@ -106,6 +110,38 @@ function flushAll(w: World): TraceOperation {
   };
 }
 
+/**
+ * The DELETE of slot 0, then mmu_shrink (3.10: one call zaps the oldest page
+ * of the VM, under srcu_read_lock and mmu_lock) until the oldest page is not
+ * obsolete: DELETE + the deferred reclaim as one measured operation. Each
+ * call goes through the design's kvm_mmu_zap_page (3.11's mmu_shrink frees
+ * zapped_obsolete_pages first). DEVIATION: the page is chosen host-side from
+ * the tail of active_mmu_pages (mmu_shrink's choice) and named by its (gfn,
+ * level, quadrant), the oldest with that role. Only for bare runs: the model
+ * judges the operation as a DELETE, which may not drop another slot's sptes.
+ */
+function deleteReclaim(w: World): TraceOperation {
+  const kvm = w.kvm;
+  const del = operation(w, { kind: "delete_slot", id: 0 });
+  const oldestObsolete = (): number | undefined => {
+    const sp = kvm.active_mmu_pages[kvm.active_mmu_pages.length - 1];
+    if (sp === undefined) return undefined;
+    return kvm.mem.peek(fieldOf(sp, MMU_PAGE.mmu_valid_gen)) !== kvm.mem.peek(kvm.field(KVM.mmu_valid_gen)) ? sp : undefined;
+  };
+  return {
+    desc: del.desc,
+    text: "DELETE(slot 0) + mmu_shrink until no obsolete page is left",
+    start: function* () {
+      yield* del.start();
+      for (let sp = oldestObsolete(); sp !== undefined; sp = oldestObsolete()) {
+        const f = (off: number): number => kvm.mem.peek(fieldOf(sp!, off));
+        yield* kvm.sym.kvm_mmu_zap_page(kvm, f(MMU_PAGE.gfn), f(MMU_PAGE.level), f(MMU_PAGE.quadrant), "oldest");
+      }
+      return 0;
+    },
+  };
+}
+
 /** A thread whose k-th operation is make(k), one after the other, until `stop()`. */
 function looping(w: World, id: number, role: string, make: (k: number) => OpDesc, stop: () => boolean): Thread {
   const ops: TraceOperation[] = [];
@@ -135,9 +171,9 @@ export function runScenario(r: ScenarioRequest): ScenarioResult {
     violation = violationOf(e)!.invariant;
   }
   w.machine.stepIndex = 0;
-  const measured = r.op === "delete" ? operation(w, { kind: "delete_slot", id: 0 }) : flushAll(w);
+  const measured = r.op === "delete" ? operation(w, { kind: "delete_slot", id: 0 }) : r.op === "delete_reclaim" ? deleteReclaim(w) : flushAll(w);
   threads.push(new Thread(0, "T0:ioctl", [measured]));
-  const clock = new SimClock();
+  const clock = new SimClock(r.profile);
   view.clock = clock;
   const counters = new CostCounters(w.kvm, clock, threads[0]!, (t) => t.name.split(":")[1]!);
   const stop = () => counters.done;

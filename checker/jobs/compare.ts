@@ -19,6 +19,7 @@ import { traceOf } from "../exhaustive/scenario";
 import { scenariosOf } from "../exhaustive/scenario_files";
 import type { SchedulerName } from "../search/explore";
 import { compareText } from "./compare_text";
+import { type ProfilePoint, profileSweep, profileText } from "./compare_profiles";
 import { type Crossover, crossovers, DEFAULT_SWEEP, sweep, type SweepPoint, type SweepRequest, sweepText } from "./compare_sweep";
 
 export const COMPARE_DESIGNS = ["baseline", "v3", "v3-fixed", "merged-3.11", "zap-all-2019", "zap-roots-v1", "zap-roots-v1-track"] as const;
@@ -108,7 +109,7 @@ export interface CompareRow {
   design: string;
   summary: string;
   safety: Safety;
-  /** The three scenarios at `pages`. */
+  /** The three scenarios at `pages`, then the DELETE with its deferred reclaim (idle). */
   cost: Cost[];
   /** Every scenario at every size (the plots' data). */
   scale: Cost[];
@@ -124,6 +125,8 @@ export interface CompareOutput {
   checkerSteps: Array<{ pages: number; steps: number }>;
   /** The map: every point of the sweep, and who wins where (null: --no-sweep). */
   sweep: { points: SweepPoint[]; crossovers: Crossover[] } | null;
+  /** The DELETE of every design at `pages` under each step-cost profile (compare_profiles.ts). */
+  profiles: ProfilePoint[];
   text: string;
   timing: CompareTiming;
 }
@@ -135,6 +138,8 @@ export interface CompareTiming {
   costMs: number;
   /** The sweep (the map). */
   sweepMs: number;
+  /** The step-cost profiles. */
+  profilesMs: number;
   /** Checked atomic steps per second, interleaved phase only, at each size. */
   checkedStepsPerSecond: Array<{ pages: number; stepsPerSecond: number; bareStepsPerSecond: number }>;
 }
@@ -224,7 +229,7 @@ export interface CompareHooks {
 
 export function compare(request: Partial<CompareRequest> = {}, hooks: CompareHooks = {}): CompareOutput {
   const q: CompareRequest = { ...DEFAULT_COMPARE, ...request };
-  const timing: CompareTiming = { checkMs: {}, exhaustiveMs: {}, costMs: 0, sweepMs: 0, checkedStepsPerSecond: [] };
+  const timing: CompareTiming = { checkMs: {}, exhaustiveMs: {}, costMs: 0, sweepMs: 0, profilesMs: 0, checkedStepsPerSecond: [] };
   const rows: CompareRow[] = [];
   const t0 = Date.now();
   for (const design of q.designs) {
@@ -241,7 +246,10 @@ export function compare(request: Partial<CompareRequest> = {}, hooks: CompareHoo
         if (!r.finished && livelock === null && r.trace !== null) livelock = findLasso(r.trace);
       }
     }
-    rows.push({ design, summary: variant.design.summary, safety: { ...safety(design, q, timing) }, cost: scale.filter((c) => c.pages === q.pages), scale, growth: growth(scale, q.sizes), livelock });
+    // The deferred reclaim: the DELETE, then mmu_shrink until no obsolete page is left (bare: see checker/cost/scenario.ts).
+    const reclaim = runScenario({ variant, op: "delete_reclaim", mode: "idle", pages: q.pages, sptes: q.sptes, vcpus: q.vcpus, check: false, budget: budget(q.pages, q.sptes) });
+    const cost = [...scale.filter((c) => c.pages === q.pages), toCost("delete_reclaim", "idle", q.pages, false, reclaim)];
+    rows.push({ design, summary: variant.design.summary, safety: { ...safety(design, q, timing) }, cost, scale, growth: growth(scale, q.sizes), livelock });
   }
   timing.costMs = Date.now() - t0 - Object.values(timing.checkMs).reduce((a, b) => a + b, 0);
   const checkerSteps = checkerCost(q, timing);
@@ -249,8 +257,16 @@ export function compare(request: Partial<CompareRequest> = {}, hooks: CompareHoo
   const points = q.sweep === null ? null : sweep(q.sweep, hooks.interrupted);
   timing.sweepMs = Date.now() - t1;
   const map = q.sweep === null || points === null ? null : { points, crossovers: crossovers(points, q.sweep.designs) };
-  const text = [compareText(q, rows, checkerSteps), ...(q.sweep === null || points === null ? [] : ["", ...sweepText(q.sweep, points)])].join("\n");
-  return { request: q, rows, checkerSteps, sweep: map, text, timing };
+  const t2 = Date.now();
+  const profiles = profileSweep(q.designs, q.pages, q.sptes, q.vcpus, budget(q.pages, q.sptes));
+  timing.profilesMs = Date.now() - t2;
+  const text = [
+    compareText(q, rows, checkerSteps),
+    "",
+    ...profileText(profiles, q.designs, q.pages, q.sptes),
+    ...(q.sweep === null || points === null ? [] : ["", ...sweepText(q.sweep, points)]),
+  ].join("\n");
+  return { request: q, rows, checkerSteps, sweep: map, profiles, text, timing };
 }
 
 /** The checker's own cost as N grows: the same busy DELETE of merged-3.11, checked and bare. */

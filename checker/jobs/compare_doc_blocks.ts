@@ -76,6 +76,8 @@ export function findingsCompareTable(out: CompareOutput): string[] {
     row("longest vCPU wait for `mmu_lock`, DELETE busy", (d) => cell(d, "delete", "busy", (c) => n0(c.vcpuWait?.max ?? 0))),
     row("rmap heads touched, DELETE idle", (d) => cell(d, "delete", "idle", (c) => n0(c.rmapHeadsTouched))),
     row("pages left obsolete for `mmu_shrink`", (d) => cell(d, "delete", "idle", (c) => n0(c.obsoleteLeft))),
+    row("DELETE + `mmu_shrink` reclaiming them: latency", (d) => cell(d, "delete_reclaim", "idle", (c) => n0(c.latency))),
+    row("DELETE + reclaim: total `mmu_lock` hold", (d) => cell(d, "delete_reclaim", "idle", (c) => n0(c.totalHold))),
     row("`kvm_arch_flush_shadow_all` latency, idle", (d) => cell(d, "flush_all", "idle", (c) => n0(c.latency))),
   ];
 }
