@@ -89,7 +89,7 @@ export function program(version: string): Command {
   add(new Option("--replay <file>", "replay a saved counterexample exactly").argParser(once(text)));
   add(new Option("--mutants", "check the whole mutant catalogue of the subject and print a table"));
   add(new Option("--list", "list the subject's designs and mutants"));
-  add(new Option("--compare", "the designs side by side (baseline, v3, v3-fixed, merged-3.11, zap-all-2019): safety verdict, then cost of a DELETE in simulated time, and how it grows"));
+  add(new Option("--compare", "the designs side by side (baseline, v3, v3-fixed, merged-3.11, zap-all-2019, zap-roots-v1, zap-roots-v1-track): safety verdict, cost of a DELETE in simulated time, how it grows, and the map over workloads"));
   add(new Option("--pages <n>", `--compare: shadow pages of the cost columns, one of --sizes (default: ${DEFAULT_COMPARE.pages})`).argParser(once(whole(1, 65536))));
   add(new Option("--sizes <list>", `--compare: shadow-page counts of the growth runs, comma-separated (default: ${DEFAULT_COMPARE.sizes.join(",")})`).argParser(once(wholeList(1, 65536))));
   add(new Option("--sptes <n>", `--compare: sptes per shadow page (default: ${DEFAULT_COMPARE.sptes})`).argParser(once(whole(1, 512))));
