@@ -29,6 +29,15 @@ describe("cost model", () => {
     }
   }
 
+  test.each(["baseline", "v3-fixed", "merged-3.11", "zap-roots-v1-track"])("the checker only observes, %s: checked and bare runs give the same numbers", (design) => {
+    for (const mode of ["idle", "busy"] as const) {
+      const { runNs: a, ...checked } = run(design, { mode });
+      const { runNs: b, ...bare } = run(design, { mode, check: false });
+      expect(checked.violation).toBeNull();
+      expect(bare).toEqual(checked);
+    }
+  });
+
   test("the checker only observes: checked and bare runs give the same numbers", () => {
     const { runNs: a, ...checked } = run("merged-3.11", { mode: "busy" });
     const { runNs: b, ...bare } = run("merged-3.11", { mode: "busy", check: false });
