@@ -40,17 +40,19 @@ const METRICS: ReadonlyArray<[string, CostMode, (p: ProfilePoint) => number]> = 
   ["longest vCPU wait, busy", "busy", (p) => (p.finished ? p.vcpuWait : Infinity)],
 ];
 
-const ratioText = (r: number): string => (!Number.isFinite(r) ? "DNF" : r === 0 ? "0" : `${r.toFixed(2)}x`);
+/** baseline / design as text: DNF where the design did not finish, "-" where it is 0 / 0. */
+const ratioText = (base: number, design: number): string => (!Number.isFinite(design) ? "DNF" : design === 0 && base === 0 ? "-" : `${(base / design).toFixed(2)}x`);
 
 export function profileText(points: readonly ProfilePoint[], designs: readonly string[], pages: number, sptes: number): string[] {
   const at = (profile: string, design: string, mode: CostMode) => points.find((p) => p.profile === profile && p.design === design && p.mode === mode)!;
   const rows: string[] = [];
   for (const design of designs.filter((d) => d !== "baseline")) {
     for (const [metric, mode, f] of METRICS) {
-      const ratios = PROFILES.map((p) => f(at(p.name, "baseline", mode)) / f(at(p.name, design, mode)));
+      const pairs = PROFILES.map((p) => [f(at(p.name, "baseline", mode)), f(at(p.name, design, mode))] as const);
+      const ratios = pairs.map(([b, d]) => b / d);
       const known = ratios.filter((r) => !Number.isNaN(r));
       const verdict = known.length < ratios.length ? "undefined somewhere" : known.every((r) => r > 1) ? `${design} wins in every profile` : known.every((r) => r < 1) ? `baseline wins in every profile` : known.every((r) => r === 1) ? "even in every profile" : "**flips**";
-      rows.push(`| \`${design}\` | ${metric} | ${ratios.map(ratioText).join(" | ")} | ${verdict} |`);
+      rows.push(`| \`${design}\` | ${metric} | ${pairs.map(([b, d]) => ratioText(b, d)).join(" | ")} | ${verdict} |`);
     }
   }
   return [
@@ -60,7 +62,7 @@ export function profileText(points: readonly ProfilePoint[], designs: readonly s
     "",
     ...PROFILES.map((p) => `- \`${p.name}\` (${p.unit}): ${p.source}.`),
     "",
-    "Ratio baseline (3.10) / design: above 1 the design is faster (or holds, or makes vCPUs wait, less); DNF: the design did not finish (a livelock); 0: baseline's value is 0.",
+    "Ratio baseline (3.10) / design: above 1 the design is faster (or holds, or makes vCPUs wait, less); DNF: the design did not finish (a livelock), so it loses.",
     "",
     `| design | metric | ${PROFILES.map((p) => `\`${p.name}\``).join(" | ")} | across profiles |`,
     `|---|---|${PROFILES.map(() => "---").join("|")}|---|`,
