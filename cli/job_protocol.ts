@@ -22,7 +22,7 @@ export interface JobRequest {
   /** Absolute, already checked. */
   outDir: string;
   version: string;
-  compare: { pages?: number; sizes?: number[]; sptes?: number; vcpus?: number; checkedUpTo?: number };
+  compare: { pages?: number; sizes?: number[]; sptes?: number; vcpus?: number; checkedUpTo?: number; sweep?: null };
   /** --exhaustive: the scenario (a name, or an absolute file path) or the counterexample file to take it from (absolute). */
   exhaustive: {
     scenario: string | null;

@@ -26,7 +26,7 @@ import { toolVersion } from "./version";
 const SIGNAL_STATUS: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
 /** Our option names that npm takes for its own config when they come before `--`. */
-const OPTION_NAMES = ["subject", "design", "mutant", "seed", "runs", "sequences", "scheduler", "depth", "tso", "replay", "mutants", "list", "json", "format", "out", "compare", "pages", "sizes", "sptes", "vcpus", "checked_up_to"];
+const OPTION_NAMES = ["subject", "design", "mutant", "seed", "runs", "sequences", "scheduler", "depth", "tso", "replay", "mutants", "list", "json", "format", "out", "compare", "pages", "sizes", "sptes", "vcpus", "checked_up_to", "sweep"];
 
 /** `npm start --seed=7` (no `--`): npm keeps the option and sets npm_config_seed; say so instead of running seed 1. */
 function npmAteOptions(): void {

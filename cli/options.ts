@@ -32,7 +32,7 @@ export interface Options {
   out: string;
   replay: string | null;
   /** --compare's request (compare mode only; absent fields take the job's defaults). */
-  compare: { pages?: number; sizes?: number[]; sptes?: number; vcpus?: number; checkedUpTo?: number };
+  compare: { pages?: number; sizes?: number[]; sptes?: number; vcpus?: number; checkedUpTo?: number; sweep?: null };
   /** --exhaustive's request (exhaustive mode only): names as given, resolved by the job. */
   exhaustive: {
     /** A scenario name or a file (a path as given), or null with --replay. */
@@ -60,7 +60,7 @@ const ACCEPTS: Record<Mode, readonly string[]> = {
   replay: ["replay", "json", "format"],
   mutants: ["mutants", "subject", "seed", "runs", "sequences", "scheduler", "depth", "tso", "json"],
   list: ["list", "subject", "json"],
-  compare: ["compare", "seed", "runs", "sequences", "scheduler", "json", "pages", "sizes", "sptes", "vcpus", "checkedUpTo"],
+  compare: ["compare", "seed", "runs", "sequences", "scheduler", "json", "pages", "sizes", "sptes", "vcpus", "checkedUpTo", "sweep"],
   exhaustive: ["exhaustive", "subject", "design", "mutant", "scenario", "replay", "preemptions", "maxExecutions", "maxSeconds", "workers", "shard", "crossCheck", "crossCheckExecutions", "json", "format", "out"],
   merge: ["merge", "json"],
 };
@@ -94,6 +94,7 @@ function compareRequest(v: Record<string, unknown>): Options["compare"] {
   const out: Options["compare"] = {};
   for (const k of ["pages", "sptes", "vcpus", "checkedUpTo"] as const) if (v[k] !== undefined) out[k] = v[k] as number;
   if (v.sizes !== undefined) out.sizes = v.sizes as number[];
+  if (v.sweep === false) out.sweep = null; // --no-sweep
   // The cost columns are the growth run of --pages: it must be one of the sizes, given or default.
   const pages = out.pages ?? DEFAULT_COMPARE.pages;
   const sizes = out.sizes ?? DEFAULT_COMPARE.sizes;

@@ -101,12 +101,13 @@ export function program(version: string): Command {
   add(new Option("--replay <file>", "replay a saved counterexample exactly").argParser(once(text)));
   add(new Option("--mutants", "check the whole mutant catalogue of the subject and print a table"));
   add(new Option("--list", "list the subject's designs and mutants"));
-  add(new Option("--compare", "the designs side by side (baseline, v3, v3-fixed, merged-3.11, zap-all-2019): safety verdict, then cost of a DELETE in simulated time, and how it grows"));
+  add(new Option("--compare", "the designs side by side (baseline, v3, v3-fixed, merged-3.11, zap-all-2019, zap-roots-v1, zap-roots-v1-track): safety verdict, cost of a DELETE in simulated time, how it grows, and the map over workloads"));
   add(new Option("--pages <n>", `--compare: shadow pages of the cost columns, one of --sizes (default: ${DEFAULT_COMPARE.pages})`).argParser(once(whole(1, 65536))));
   add(new Option("--sizes <list>", `--compare: shadow-page counts of the growth runs, comma-separated (default: ${DEFAULT_COMPARE.sizes.join(",")})`).argParser(once(wholeList(1, 65536))));
   add(new Option("--sptes <n>", `--compare: sptes per shadow page (default: ${DEFAULT_COMPARE.sptes})`).argParser(once(whole(1, 512))));
   add(new Option("--vcpus <n>", `--compare: vCPUs faulting in the busy runs (default: ${DEFAULT_COMPARE.vcpus})`).argParser(once(whole(1, 64))));
   add(new Option("--checked-up-to <n>", `--compare: runs of at most this many pages are checked at every step, larger ones run bare (default: ${DEFAULT_COMPARE.checkedUpTo})`).argParser(once(whole(0, 65536))));
+  add(new Option("--no-sweep", "--compare: skip the map (the DELETE over a grid of workloads and preemption models, docs/compare.md)"));
   add(new Option("--exhaustive", "every schedule of one scenario up to a preemption bound, with DPOR (sequential consistency), instead of sampled runs"));
   add(new Option("--scenario <name|file>", `--exhaustive: a scenario of scenarios/ (${scenarioNames().length}; --list shows them) or a scenario file`).argParser(once(text)));
   add(new Option("--preemptions <k|all>", "--exhaustive: schedules with at most k switches away from a runnable thread; all: no bound (default: 2)").argParser(once(bound)));

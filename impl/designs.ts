@@ -10,6 +10,7 @@ import { pte_list_reset_entry_cmpxchg } from "./pte_list_clear_concurrently";
 import { flushRemoteTlbs, reloadRemoteMmus } from "./steps";
 import type { Overrides } from "./symbols";
 import { zapAll2019 } from "./zap_all_2019";
+import { zapRootsV1, zapRootsV1Track } from "./zap_roots";
 import { merged311 } from "./zap_obsolete";
 
 /**
@@ -205,6 +206,20 @@ const LIST: readonly Design[] = [
     knownRace: null,
     discipline: ["frees-under-mmu_lock"],
     executors: ["softirq", "kworker"],
+  },
+  {
+    name: "zap-roots-v1",
+    summary: "the series' v1/v2 (March 2013), \"zap the roots\": under mmu_lock reset the page lists and every rmap head of every slot, flush TLBs, free the old pages and descs without clearing their sptes (impl/zap_roots.ts)",
+    flush: "zap-all",
+    overrides: zapRootsV1,
+    knownRace: "INV-REFINE: the old pages are freed with their sptes present, so their Accessed/Dirty state never reaches the host page",
+  },
+  {
+    name: "zap-roots-v1-track",
+    summary: "zap-roots-v1 with mmu_spte_clear_track_bits on every present leaf spte of the old pages before they are freed [I]: what v1 needs not to lose A/D state, at one load per spte",
+    flush: "zap-all",
+    overrides: zapRootsV1Track,
+    knownRace: null,
   },
 ];
 

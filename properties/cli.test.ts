@@ -220,11 +220,14 @@ describe("the rmapcheck binary", () => {
   });
 
   test("--compare --json gives a row per design, and refuses options that do not apply", () => {
-    const r = run(["--compare", "--json", "--sizes", "16", "--pages", "16", "--runs", "30", "--sequences", "3", "--checked-up-to", "0"]);
+    const r = run(["--compare", "--json", "--sizes", "16", "--pages", "16", "--runs", "30", "--sequences", "3", "--checked-up-to", "0", "--no-sweep"]);
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out.rows.map((x: { design: string }) => x.design)).toEqual(["baseline", "v3", "v3-fixed", "merged-3.11", "zap-all-2019"]);
-    expect(out.timing).toBeUndefined();
+    expect(out.rows.map((x: { design: string }) => x.design)).toEqual(["baseline", "v3", "v3-fixed", "merged-3.11", "zap-all-2019", "zap-roots-v1", "zap-roots-v1-track"]);
+    // wall-clock figures, as in every --json, only in `timing`
+    expect(Object.keys(out.timing).sort()).toEqual(["checkMs", "checkedStepsPerSecond", "costMs", "exhaustiveMs", "profilesMs", "sweepMs"]);
+    expect(out.sweep).toBeNull(); // --no-sweep
+    expect(out.timing.checkMs["zap-roots-v1"]).toBeGreaterThanOrEqual(0);
     expectUsage(run(["--compare", "--design", "v3"]), /does not apply to --compare/);
     expectUsage(run(["--compare", "--pages", "32", "--sizes", "16,64"]), /--pages 32 must be one of --sizes/);
   });

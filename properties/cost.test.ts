@@ -6,6 +6,7 @@
  */
 import { compare } from "../checker/jobs/compare";
 import { runScenario, type ScenarioRequest } from "../checker/cost/scenario";
+import { PROFILES, stepKind } from "../checker/cost/profiles";
 import { variant } from "./variants";
 
 const run = (design: string, over: Partial<ScenarioRequest> = {}) =>
@@ -27,6 +28,15 @@ describe("cost model", () => {
       });
     }
   }
+
+  test.each(["baseline", "v3-fixed", "merged-3.11", "zap-roots-v1-track"])("the checker only observes, %s: checked and bare runs give the same numbers", (design) => {
+    for (const mode of ["idle", "busy"] as const) {
+      const { runNs: a, ...checked } = run(design, { mode });
+      const { runNs: b, ...bare } = run(design, { mode, check: false });
+      expect(checked.violation).toBeNull();
+      expect(bare).toEqual(checked);
+    }
+  });
 
   test("the checker only observes: checked and bare runs give the same numbers", () => {
     const { runNs: a, ...checked } = run("merged-3.11", { mode: "busy" });
@@ -56,15 +66,66 @@ describe("cost model", () => {
   });
 
   test("compare is deterministic: the same request gives the same rows and text", () => {
-    const q = { designs: ["baseline", "merged-3.11", "zap-all-2019"], runs: 50, sequences: 5, sizes: [4, 16], pages: 16, checkedUpTo: 4 };
+    const sweep = { designs: ["baseline", "merged-3.11"], pages: 4, vcpus: 2, shares: [1, 0.5], slotScales: [1, 4], sptes: [8], modes: ["idle", "busy"] as const, preemptions: ["preempt", "none"] as const };
+    const q = { designs: ["baseline", "merged-3.11", "zap-all-2019"], runs: 50, sequences: 5, sizes: [4, 16], pages: 16, checkedUpTo: 4, sweep };
     const a = compare(q);
     const b = compare(q);
     expect(b.text).toBe(a.text);
     expect(JSON.stringify(b.rows)).toBe(JSON.stringify(a.rows));
+    expect(JSON.stringify(b.sweep)).toBe(JSON.stringify(a.sweep));
+    // the map: 2 x 2 x 1 x 2 x 2 points per design, and each pair's wins add up
+    expect(a.sweep!.points.length).toBe(2 * 16);
+    for (const c of a.sweep!.crossovers) expect(c.aWins + c.bWins + c.ties).toBe(c.points);
+    expect(a.text).toContain("## The map: where each design wins (16 points per design)");
     expect(a.rows.find((r) => r.design === "zap-all-2019")!.livelock).not.toBeNull();
     expect(a.text).toContain("## Livelock: `zap-all-2019`");
     // The exhaustive column: every series scenario the design can run, at most 1 preemption.
     expect(a.rows.find((r) => r.design === "baseline")!.safety.exhaustive).toMatch(/^verified on \d+ scenarios within 1 preemption$/);
     expect(a.rows.find((r) => r.design === "zap-all-2019")!.safety.exhaustive).toMatch(/^violated on 1 of \d+ scenarios within 1 preemption \(first zap-all-lock-break: INV-TLB, 0 preemptions\)$/);
+  });
+
+  test("preemption model: without CONFIG_PREEMPT cond_resched_lock never breaks; with it, only when a vCPU spins on mmu_lock", () => {
+    const at = (preemption: "always" | "preempt" | "none", mode: "idle" | "busy") => run("merged-3.11", { pages: 16, sptes: 8, mode, preemption, check: false });
+    const whole = at("none", "busy");
+    expect(at("preempt", "idle").longestHold).toBe(at("none", "idle").longestHold); // nobody waits: no break
+    expect(at("always", "idle").longestHold).toBeLessThan(at("none", "idle").longestHold);
+    expect(at("preempt", "busy").longestHold).toBeLessThan(whole.longestHold); // vCPUs spin: breaks
+    expect(whole.waits["vcpu"]!.max).toBeGreaterThan(at("preempt", "busy").waits["vcpu"]!.max);
+    // the 2019 design livelocks only where the lock is broken for the vCPUs
+    expect(run("zap-all-2019", { mode: "busy", preemption: "none", check: false }).finished).toBe(true);
+    expect(run("zap-all-2019", { mode: "busy", preemption: "preempt", check: false, budget: 20_000 }).finished).toBe(false);
+  });
+
+  test("workload: v3's DELETE follows the deleted slot's size, 3.10's the number of shadow pages", () => {
+    const at = (design: string, share: number, slotScale: number) => run(design, { pages: 16, sptes: 8, share, slotScale, check: false }).latency;
+    expect(at("v3-fixed", 0.5, 4)).toBeGreaterThan(2 * at("v3-fixed", 0.5, 1));
+    expect(at("baseline", 0.5, 4)).toBeLessThan(1.1 * at("baseline", 0.5, 1));
+    // with every page over the deleted slot v3 loses its advantage over 3.10 (it zaps the same sptes, and walks more)
+    expect(at("v3-fixed", 1, 1) / at("baseline", 1, 1)).toBeGreaterThan(at("v3-fixed", 0.5, 1) / at("baseline", 0.5, 1));
+  });
+
+  test("step costs: the unit profile is the default; a profile charges each kind of step its cost", () => {
+    const { runNs: a, ...unit } = run("v3-fixed", { check: false });
+    const { runNs: b, ...same } = run("v3-fixed", { check: false, profile: PROFILES[0] });
+    expect(same).toEqual(unit);
+    const cold = run("v3-fixed", { check: false, profile: PROFILES.find((p) => p.name === "cold-2012")! });
+    expect(cold.steps).toBe(unit.steps); // the same run, priced differently
+    expect(cold.latency).toBeGreaterThan(25 * unit.latency);
+    expect(stepKind("wait_regions")).toBe("ipi");
+    expect(stepKind("xchg")).toBe("atomic");
+  });
+
+  test("deferred reclaim: v3's DELETE + mmu_shrink reclaims every obsolete page; 3.10 and 3.11 leave none to reclaim", () => {
+    const del = run("v3-fixed", { check: false });
+    const both = run("v3-fixed", { op: "delete_reclaim", check: false });
+    expect(del.obsoleteLeft).toBe(16);
+    expect(both.finished).toBe(true);
+    expect(both.obsoleteLeft).toBe(0);
+    expect(both.latency).toBeGreaterThan(del.latency);
+    expect(both.holds).toBeGreaterThanOrEqual(del.holds + 16); // one mmu_shrink hold per page at least
+    const base = run("baseline", { check: false });
+    const { runNs: x, ...baseReclaim } = run("baseline", { op: "delete_reclaim", check: false });
+    const { runNs: y, ...baseDelete } = base;
+    expect(baseReclaim).toEqual(baseDelete);
   });
 });

@@ -48,6 +48,8 @@ export class CostCounters implements Observer {
   private readonly heads = new Set<number>();
   private readonly descs = new Set<number>();
   private readonly waits = new Map<string, number[]>();
+  /** When the measured thread's last spin_lock step started. */
+  private lockStepStart = 0;
 
   /** `measured`: the thread whose operation is measured; `role`: each other thread's role, for the waits. */
   constructor(private readonly kvm: Kvm, private readonly clock: SimClock, private readonly measured: Thread, private readonly role: (t: Thread) => string) {}
@@ -75,6 +77,7 @@ export class CostCounters implements Observer {
       return;
     }
     this.steps++;
+    if (s.op === "spin_lock") this.lockStepStart = this.clock.now(t); // the hold starts with the step that takes the lock
     if (m.holder() !== t) this.unlocked++;
     if (s.kind === "rmap") this.heads.add(s.addr);
     else if (s.kind === "pte_list_desc" && s.op !== "alloc") this.descs.add(this.kvm.mem.objectAt(s.addr)?.base ?? s.addr);
@@ -82,7 +85,7 @@ export class CostCounters implements Observer {
 
   afterStep(m: Machine, t: Thread, s: Step): void {
     if (t !== this.measured || !this.running) return;
-    if (s.op === "spin_lock") this.holdStart = this.clock.now(t) - 1;
+    if (s.op === "spin_lock") this.holdStart = this.lockStepStart;
     else if (s.op === "spin_unlock" && this.holdStart !== null) {
       this.holdLengths.push(this.clock.now(t) - this.holdStart);
       this.holdStart = null;

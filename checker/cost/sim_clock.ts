@@ -2,8 +2,9 @@
  * Simulated time for the cost model: one CPU per thread, each with its own
  * clock, and a scheduler that always runs the step that comes first in time.
  *
- *   - every atomic step costs one tick on the clock of the thread that takes
- *     it (tick(step); docs/compare.md says why one tick for every kind);
+ *   - every atomic step costs what its kind costs in the run's profile
+ *     (profiles.ts; the default: one tick for every kind, docs/compare.md says
+ *     why) on the clock of the thread that takes it;
  *   - a thread that cannot run (mmu_lock held, waiting for a grace period, an
  *     IPI waiting for guest mode to end) does not advance its clock; when the
  *     step of another thread lets it run, its clock jumps to the time that
@@ -21,11 +22,7 @@ import type { Machine, Observer } from "../../runtime/machine";
 import type { Decision, Scheduler } from "../../runtime/scheduler";
 import type { Step } from "../../runtime/step";
 import type { Thread } from "../../runtime/thread";
-
-/** Ticks a step costs. One for every kind: see docs/compare.md ("Simulated time"). */
-export function tick(_s: Step): number {
-  return 1;
-}
+import { type CostProfile, stepCost, UNIT_PROFILE } from "./profiles";
 
 export class SimClock implements Scheduler, Observer {
   readonly name = "time-ordered";
@@ -35,6 +32,8 @@ export class SimClock implements Scheduler, Observer {
   private readonly blocked = new Set<Thread>();
   /** When the last step ended. */
   private lastEnd = 0;
+
+  constructor(private readonly profile: CostProfile = UNIT_PROFILE) {}
 
   /** Thread t's clock: the time its next step would start. */
   now(t: Thread): number {
@@ -61,7 +60,7 @@ export class SimClock implements Scheduler, Observer {
   }
 
   afterStep(m: Machine, t: Thread, s: Step): void {
-    const end = this.now(t) + tick(s);
+    const end = this.now(t) + stepCost(this.profile, s);
     this.clock.set(t, end);
     this.issued.set(t, end);
     this.lastEnd = end;

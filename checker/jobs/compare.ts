@@ -19,8 +19,10 @@ import { traceOf } from "../exhaustive/scenario";
 import { scenariosOf } from "../exhaustive/scenario_files";
 import type { SchedulerName } from "../search/explore";
 import { compareText } from "./compare_text";
+import { type ProfilePoint, profileSweep, profileText } from "./compare_profiles";
+import { type Crossover, crossovers, DEFAULT_SWEEP, sweep, type SweepPoint, type SweepRequest, sweepText } from "./compare_sweep";
 
-export const COMPARE_DESIGNS = ["baseline", "v3", "v3-fixed", "merged-3.11", "zap-all-2019"] as const;
+export const COMPARE_DESIGNS = ["baseline", "v3", "v3-fixed", "merged-3.11", "zap-all-2019", "zap-roots-v1", "zap-roots-v1-track"] as const;
 
 export interface CompareRequest {
   designs: readonly string[];
@@ -40,6 +42,8 @@ export interface CompareRequest {
   checkedUpTo: number;
   /** The exhaustive column: every series scenario the design can run, at most this many preemptions (null: the column is not computed). */
   preemptions: number | null;
+  /** The map (compare_sweep.ts): the DELETE over a grid of workloads and preemption models (null: not computed). */
+  sweep: SweepRequest | null;
 }
 
 export const DEFAULT_COMPARE: CompareRequest = {
@@ -54,6 +58,7 @@ export const DEFAULT_COMPARE: CompareRequest = {
   vcpus: 4,
   checkedUpTo: 64,
   preemptions: 1,
+  sweep: DEFAULT_SWEEP,
 };
 
 export interface Safety {
@@ -104,7 +109,7 @@ export interface CompareRow {
   design: string;
   summary: string;
   safety: Safety;
-  /** The three scenarios at `pages`. */
+  /** The three scenarios at `pages`, then the DELETE with its deferred reclaim (idle). */
   cost: Cost[];
   /** Every scenario at every size (the plots' data). */
   scale: Cost[];
@@ -118,6 +123,10 @@ export interface CompareOutput {
   rows: CompareRow[];
   /** Checked atomic steps of the interleaved phase at each size (merged-3.11, busy DELETE); their rate is in `timing`. */
   checkerSteps: Array<{ pages: number; steps: number }>;
+  /** The map: every point of the sweep, and who wins where (null: --no-sweep). */
+  sweep: { points: SweepPoint[]; crossovers: Crossover[] } | null;
+  /** The DELETE of every design at `pages` under each step-cost profile (compare_profiles.ts). */
+  profiles: ProfilePoint[];
   text: string;
   timing: CompareTiming;
 }
@@ -127,6 +136,10 @@ export interface CompareTiming {
   /** The exhaustive column, per design. */
   exhaustiveMs: Record<string, number>;
   costMs: number;
+  /** The sweep (the map). */
+  sweepMs: number;
+  /** The step-cost profiles. */
+  profilesMs: number;
   /** Checked atomic steps per second, interleaved phase only, at each size. */
   checkedStepsPerSecond: Array<{ pages: number; stepsPerSecond: number; bareStepsPerSecond: number }>;
 }
@@ -216,7 +229,7 @@ export interface CompareHooks {
 
 export function compare(request: Partial<CompareRequest> = {}, hooks: CompareHooks = {}): CompareOutput {
   const q: CompareRequest = { ...DEFAULT_COMPARE, ...request };
-  const timing: CompareTiming = { checkMs: {}, exhaustiveMs: {}, costMs: 0, checkedStepsPerSecond: [] };
+  const timing: CompareTiming = { checkMs: {}, exhaustiveMs: {}, costMs: 0, sweepMs: 0, profilesMs: 0, checkedStepsPerSecond: [] };
   const rows: CompareRow[] = [];
   const t0 = Date.now();
   for (const design of q.designs) {
@@ -233,11 +246,27 @@ export function compare(request: Partial<CompareRequest> = {}, hooks: CompareHoo
         if (!r.finished && livelock === null && r.trace !== null) livelock = findLasso(r.trace);
       }
     }
-    rows.push({ design, summary: variant.design.summary, safety: { ...safety(design, q, timing) }, cost: scale.filter((c) => c.pages === q.pages), scale, growth: growth(scale, q.sizes), livelock });
+    // The deferred reclaim: the DELETE, then mmu_shrink until no obsolete page is left (bare: see checker/cost/scenario.ts).
+    const reclaim = runScenario({ variant, op: "delete_reclaim", mode: "idle", pages: q.pages, sptes: q.sptes, vcpus: q.vcpus, check: false, budget: budget(q.pages, q.sptes) });
+    const cost = [...scale.filter((c) => c.pages === q.pages), toCost("delete_reclaim", "idle", q.pages, false, reclaim)];
+    rows.push({ design, summary: variant.design.summary, safety: { ...safety(design, q, timing) }, cost, scale, growth: growth(scale, q.sizes), livelock });
   }
   timing.costMs = Date.now() - t0 - Object.values(timing.checkMs).reduce((a, b) => a + b, 0);
   const checkerSteps = checkerCost(q, timing);
-  return { request: q, rows, checkerSteps, text: compareText(q, rows, checkerSteps), timing };
+  const t1 = Date.now();
+  const points = q.sweep === null ? null : sweep(q.sweep, hooks.interrupted);
+  timing.sweepMs = Date.now() - t1;
+  const map = q.sweep === null || points === null ? null : { points, crossovers: crossovers(points, q.sweep.designs) };
+  const t2 = Date.now();
+  const profiles = profileSweep(q.designs, q.pages, q.sptes, q.vcpus, budget(q.pages, q.sptes));
+  timing.profilesMs = Date.now() - t2;
+  const text = [
+    compareText(q, rows, checkerSteps),
+    "",
+    ...profileText(profiles, q.designs, q.pages, q.sptes),
+    ...(q.sweep === null || points === null ? [] : ["", ...sweepText(q.sweep, points)]),
+  ].join("\n");
+  return { request: q, rows, checkerSteps, sweep: map, profiles, text, timing };
 }
 
 /** The checker's own cost as N grows: the same busy DELETE of merged-3.11, checked and bare. */

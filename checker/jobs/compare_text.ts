@@ -30,7 +30,12 @@ function safetyTable(q: CompareRequest, rows: CompareRow[]): string[] {
   ];
 }
 
-const scenarioName = (c: Cost): string => (c.op === "delete" ? `memslot DELETE, ${c.mode === "idle" ? "idle vCPUs" : "vCPUs faulting in a loop + an MMU notifier"}` : "kvm_arch_flush_shadow_all, idle vCPUs");
+const scenarioName = (c: Cost): string =>
+  c.op === "delete"
+    ? `memslot DELETE, ${c.mode === "idle" ? "idle vCPUs" : "vCPUs faulting in a loop + an MMU notifier"}`
+    : c.op === "delete_reclaim"
+      ? "memslot DELETE, then mmu_shrink until no obsolete page is left (the deferred reclaim), idle vCPUs, bare"
+      : "kvm_arch_flush_shadow_all, idle vCPUs";
 
 function costTable(q: CompareRequest, rows: CompareRow[], i: number): string[] {
   const first = rows[0]!.cost[i]!;
@@ -91,7 +96,7 @@ export function compareText(q: CompareRequest, rows: CompareRow[], checkerSteps:
     "",
     "## Cost in simulated time (ticks: one atomic step of one CPU)",
     "",
-    ...[0, 1, 2].flatMap((i) => [...costTable(q, rows, i), ""]),
+    ...rows[0]!.cost.map((_, i) => [...costTable(q, rows, i), ""]).flat(),
     ...growthTable(q, rows),
     "",
     ...livelocks(rows),

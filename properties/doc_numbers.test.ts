@@ -1,0 +1,37 @@
+/**
+ * Numbers in docs/ that cannot go stale: every generated block
+ * (`<!-- name:begin -->` ... `<!-- name:end -->`, checker/doc_markers.ts) of
+ * the docs listed in DOC_BLOCKS is known, placed, and names its command; the
+ * cheap ones are compared, line for line, with a fresh run of that command.
+ * The expensive ones (--compare) are rewritten by `npm run bench -- compare`.
+ * Another doc joins by adding its blocks to a DocBlockSpec list.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { cheapBlock, DOC_BLOCKS, docBlock, docBlockNames, withDocBlock } from "../checker";
+
+const read = (file: string) => readFileSync(join(__dirname, "..", file), "utf8");
+
+describe("the marker helper", () => {
+  test("extracts and replaces a block, and refuses a doc without its markers", () => {
+    const text = "a\n<!-- x:begin -->\nold 1\nold 2\n<!-- x:end -->\nb";
+    expect(docBlock(text, "x")).toEqual(["old 1", "old 2"]);
+    expect(docBlock(withDocBlock(text, "x", ["new"]), "x")).toEqual(["new"]);
+    expect(withDocBlock(text, "x", ["new"])).toBe("a\n<!-- x:begin -->\nnew\n<!-- x:end -->\nb");
+    expect(docBlock(text, "y")).toBeNull();
+    expect(() => withDocBlock(text, "y", [])).toThrow(/markers/);
+    expect(docBlockNames(text)).toEqual(["x"]);
+  });
+});
+
+describe("generated blocks", () => {
+  const files = [...new Set(DOC_BLOCKS.map((b) => b.file))];
+  test.each(files)("%s: every block in the doc is a known one, and every known one is in the doc", (file) => {
+    const known = DOC_BLOCKS.filter((b) => b.file === file).map((b) => b.name);
+    expect(docBlockNames(read(file)).filter((n) => known.includes(n) || n.startsWith("verdict:") || n.startsWith("compare:")).sort()).toEqual([...known].sort());
+  });
+
+  test.each(DOC_BLOCKS.filter((b) => b.cheap).map((b) => [b.file, b.name, b.command] as const))("%s %s equals a fresh run of `%s`", (file, name) => {
+    expect(docBlock(read(file), name)).toEqual(cheapBlock(name));
+  });
+});
