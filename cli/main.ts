@@ -9,8 +9,9 @@
  *   exit 130  interrupted by SIGINT; 143 by SIGTERM (never a pass)
  */
 import { CommanderError } from "commander";
-import { BadInput, exhaustiveSummaryText, formatter, listing, mergeShards, readShardSummary, replay, scenarioListing } from "../checker";
+import { BadInput, formatter, listing, mergeFiles, replay, scenarioListing } from "../checker";
 import { runJob } from "./job";
+import { sweepMain } from "./sweep_command";
 import type { JobRequest } from "./job_protocol";
 import { type Options, readOptions } from "./options";
 import { prepareOutDir } from "./out_dir";
@@ -107,6 +108,7 @@ async function longJob(o: Options, version: string): Promise<number> {
 async function main(argv: string[]): Promise<number> {
   npmAteOptions();
   const version = toolVersion();
+  if (argv[0] === "sweep") return sweepMain(argv.slice(1), version);
   if ((argv.includes("--help") || argv.includes("-h")) && argv.includes("--json")) throw new UsageError("--help prints text; drop --json");
   const p = program(version);
   try {
@@ -122,10 +124,9 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (o.mode === "merge") {
-    const merged = mergeShards(o.merge.map((f) => readShardSummary(userPath(f))));
-    const status = merged.verdict === "verified" ? 0 : merged.verdict === "violation" ? 1 : 4;
-    emit(o.json ? JSON.stringify(merged) : exhaustiveSummaryText(merged), status);
-    return status;
+    const merged = mergeFiles(o.merge.map((f) => userPath(f)));
+    emit(o.json ? JSON.stringify(merged.json) : merged.text, merged.status);
+    return merged.status;
   }
   if (o.mode === "replay") {
     const file = userPath(o.replay!);
