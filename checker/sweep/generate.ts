@@ -142,8 +142,11 @@ export function generateScope(scope: Scope): GeneratedScope {
       const perRole = new Map(roles.map((r) => [r, threadSequences(space, f.st, space.ops(f.st, scope.roles[r]!), scope.threads.opsPerThread)]));
       const seen = new Set<string>();
       let j = 0;
-      for (const t of scope.threads.counts) {
-        for (const chosen of combinations(roles.filter((r) => perRole.get(r)!.length > 0), t)) {
+      const live = roles.filter((r) => perRole.get(r)!.length > 0);
+      const sets = [...scope.threads.counts.flatMap((t) => combinations(live, t)), ...scope.threads.also.map((set) => roles.filter((r) => set.includes(r)))];
+      const distinct = sets.filter((set, i) => set.every((r) => live.includes(r)) && sets.findIndex((x) => x.join() === set.join()) === i);
+      {
+        for (const chosen of distinct) {
           for (const ops of product(chosen.map((r) => perRole.get(r)!))) {
             counts.candidates++;
             const threads = chosen.map((role, i) => ({ role, ops: ops[i]! }));

@@ -5,7 +5,7 @@
  *   { "name": "series-s1", "description": "...", "subject": "series",
  *     "configs": [ { "name": "ext3", "config": {...} }, ... ],
  *     "setup": { "depth": 2, "kinds": ["page_fault"] },
- *     "threads": { "counts": [2], "opsPerThread": 1 },
+ *     "threads": { "counts": [2], "opsPerThread": 1, "also": [["ioctl", "zapper", "hw"]] },
  *     "roles": { "ioctl": ["delete_slot", "destroy_vm"], "zapper": ["zap_page"] },
  *     "domains": { "levels": [1], "quadrants": 2, "write": [true], "which": ["oldest"] },
  *     "preemptions": 2 }
@@ -34,8 +34,13 @@ export interface Scope {
   configs: ScopeConfig[];
   /** Set-up states: every state reachable by at most `depth` operations of these kinds. */
   setup: { depth: number; kinds: string[] };
-  /** How many threads run concurrently (each count in turn) and at most how many operations each runs. */
-  threads: { counts: number[]; opsPerThread: number };
+  /**
+   * How many threads run concurrently (every choice of that many roles, for
+   * each count), at most how many operations each runs, and further role
+   * sets explored as well (a triple of chosen actors where every triple
+   * would be too many).
+   */
+  threads: { counts: number[]; opsPerThread: number; also: string[][] };
   /** The operation kinds each role's thread may run; at most one thread per role. */
   roles: Record<string, string[]>;
   domains: Domains;
@@ -67,7 +72,11 @@ const scopeSchema = z.strictObject({
   subject: z.string().optional(),
   configs: z.array(z.strictObject({ name, config: z.unknown() })).min(1),
   setup: z.strictObject({ depth: z.number().int().min(0).max(4), kinds }),
-  threads: z.strictObject({ counts: z.array(z.number().int().min(1).max(4)).min(1), opsPerThread: z.number().int().min(1).max(3) }),
+  threads: z.strictObject({
+    counts: z.array(z.number().int().min(1).max(4)),
+    opsPerThread: z.number().int().min(1).max(3),
+    also: z.array(z.array(z.string()).min(1)).default([]),
+  }),
   roles: z.record(z.string(), kinds),
   domains: z.strictObject({
     levels: z.array(z.number().int().min(1).max(5)).min(1),
@@ -114,6 +123,13 @@ export function scopeOf(raw: unknown, where: string): Scope {
       if (!known.has(k)) bad(`roles.${role}.${i}`, `unknown operation kind "${k}" of subject ${subject.name}`);
     });
   }
+  f.threads.also.forEach((set, i) => {
+    set.forEach((r, j) => {
+      if (f.roles[r] === undefined) bad(`threads.also.${i}.${j}`, `role "${r}" has no operation kinds in this scope`);
+    });
+    if (new Set(set).size !== set.length) bad(`threads.also.${i}`, "a role appears twice (one thread per role)");
+  });
+  if (f.threads.counts.length === 0 && f.threads.also.length === 0) bad("threads", "no thread count and no role set: no scenario");
   const roles = Object.keys(f.roles).length;
   f.threads.counts.forEach((n, i) => {
     if (n > roles) bad(`threads.counts.${i}`, `${n} threads but only ${roles} roles (at most one thread per role)`);
