@@ -56,8 +56,8 @@ export interface GeneratedScope {
   counts: ScopeCounts;
 }
 
-export function spaceOf(subject: Subject, config: unknown, scope: Scope): Space {
-  const args = { config, domains: scope.domains };
+export function spaceOf(subject: Subject, config: unknown, scope: Scope, symmetry = true): Space {
+  const args = { config, domains: scope.domains, symmetry };
   if (subject.name === "lockless-aging") return locklessSpace(args) as unknown as Space;
   return seriesSpace(args) as unknown as Space;
 }
@@ -118,6 +118,12 @@ function threadSequences(space: Space, st: SweepState<unknown>, alphabet: unknow
   return out;
 }
 
+/** The role sets of a state: every `count` of the roles that have operations there, and the scope's further sets, each once, in role order. */
+function roleSets(scope: Scope, roles: readonly string[], live: readonly string[]): string[][] {
+  const sets = [...scope.threads.counts.flatMap((t) => combinations(live, t)), ...scope.threads.also.map((set) => roles.filter((r) => set.includes(r)))];
+  return sets.filter((set, i) => set.every((r) => live.includes(r)) && sets.findIndex((x) => x.join() === set.join()) === i);
+}
+
 function combinations<T>(xs: readonly T[], k: number): T[][] {
   if (k === 0) return [[]];
   return xs.flatMap((x, i) => combinations(xs.slice(i + 1), k - 1).map((rest) => [x, ...rest]));
@@ -143,8 +149,7 @@ export function generateScope(scope: Scope): GeneratedScope {
       const seen = new Set<string>();
       let j = 0;
       const live = roles.filter((r) => perRole.get(r)!.length > 0);
-      const sets = [...scope.threads.counts.flatMap((t) => combinations(live, t)), ...scope.threads.also.map((set) => roles.filter((r) => set.includes(r)))];
-      const distinct = sets.filter((set, i) => set.every((r) => live.includes(r)) && sets.findIndex((x) => x.join() === set.join()) === i);
+      const distinct = roleSets(scope, roles, live);
       {
         for (const chosen of distinct) {
           for (const ops of product(chosen.map((r) => perRole.get(r)!))) {
@@ -165,6 +170,33 @@ export function generateScope(scope: Scope): GeneratedScope {
     .map(({ s }, index) => ({ ...s, index }));
   counts.scenarios = sorted.length;
   return { scope, scenarios: sorted, counts };
+}
+
+/**
+ * What the scope holds without the reductions: every set-up sequence (no
+ * deduplication of states), every quadrant offered to every operation (no
+ * fresh-quadrant rule), every thread combination (no canonical key). Counted,
+ * not built: the bench compares it with ScopeCounts.scenarios.
+ */
+export function countWithoutReduction(scope: Scope): number {
+  let total = 0;
+  const roles = Object.keys(scope.roles);
+  for (const c of scope.configs) {
+    const space = spaceOf(scope.subject, c.config, scope, false);
+    const visit = (st: SweepState<unknown>, depth: number) => {
+      const per = new Map(roles.map((r) => [r, threadSequences(space, st, space.ops(st, scope.roles[r]!), scope.threads.opsPerThread).length]));
+      const live = roles.filter((r) => per.get(r)! > 0);
+      const distinct = roleSets(scope, roles, live);
+      for (const set of distinct) total += set.reduce((k, r) => k * per.get(r)!, 1);
+      if (depth === scope.setup.depth) return;
+      for (const op of space.ops(st, scope.setup.kinds)) {
+        const after = space.apply(st, op);
+        if (after !== null) visit(after, depth + 1);
+      }
+    };
+    visit(space.init(), 0);
+  }
+  return total;
 }
 
 function* product<T>(lists: readonly T[][]): Generator<T[]> {

@@ -5,3 +5,4 @@ export { shardCommand, shardCosts } from "./plan";
 export { sweep, type SweepHooks, type SweepOutput } from "./run";
 export { loadScope, type Scope, scopeNames } from "./scope";
 export type { SweepSummary } from "./summary";
+export { countWithoutReduction } from "./generate";

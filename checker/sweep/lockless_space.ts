@@ -46,7 +46,7 @@ export function locklessSpace(a: SpaceArgs): Space<ModelState, LocklessOp> {
     const s = st.m;
     const sps = [...s.sps.values()];
     const used = sps.map((p) => p.quadrant);
-    const quads = quadrantChoices(used, d.quadrants);
+    const quads = a.symmetry === false ? Array.from({ length: d.quadrants }, (_, i) => i) : quadrantChoices(used, d.quadrants);
     const fresh = quadrantChoices(used, d.quadrants + 1).at(-1)!;
     const sptes = [...s.sptes.keys()].map((ref) => {
       const sp = s.sps.get(refParts(ref).sp)!;

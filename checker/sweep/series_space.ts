@@ -42,7 +42,7 @@ export function seriesSpace(a: SpaceArgs): Space<ModelState, OpDesc> {
   const ops = (st: S, kinds: readonly string[]): OpDesc[] => {
     const s = st.m;
     const sps = [...s.sps.values()];
-    const quads = quadrantChoices(sps.map((p) => p.quadrant), d.quadrants);
+    const quads = a.symmetry === false ? Array.from({ length: d.quadrants }, (_, i) => i) : quadrantChoices(sps.map((p) => p.quadrant), d.quadrants);
     const fresh = quadrantChoices(sps.map((p) => p.quadrant), d.quadrants + 1).at(-1)!;
     const sptes = [...s.sptes.keys()].map((ref) => {
       const sp = s.sps.get(Number(ref.split(":")[0]))!;

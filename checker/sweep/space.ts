@@ -39,6 +39,8 @@ export interface Space<M = unknown, Op = unknown> {
 export interface SpaceArgs {
   config: unknown;
   domains: Domains;
+  /** false: every quadrant of the domain is offered, not the used ones and one fresh (for counting what symmetry saves). */
+  symmetry?: boolean;
 }
 
 /** The rmap order after a step: the old order of the refs still there, then the new refs (sorted). */
