@@ -7,6 +7,8 @@
  *   docs/compare.md     the designs side by side, with plots in docs/compare/ (bench/compare.ts)
  *   docs/exhaustive.md  SPIN beside the exhaustive mode, its throughput and workers, every
  *                       scenario for every design (bench/spin.ts)
+ *   docs/sweep.md       the scopes' sizes and sweeps of the designs (bench/sweep.ts; part
+ *                       `sweep`, not run by default: run it alone)
  * Environment: BENCH_SEEDS (default 20); for the mutant catalogue BENCH_RUNS (concurrent runs
  * per check, default 20000) and BENCH_SEQUENCES (default 300). The verdict parts use the
  * main job's defaults (DEFAULT_CHECK), which is what they measure. BENCH_SUBJECT=name limits
@@ -19,6 +21,7 @@ import { cpus } from "node:os";
 import { benchStepping, DEFAULT_CHECK, DEFAULT_SUBJECT, resolveVariant, type Subject, SUBJECTS } from "../checker";
 import { benchCompare } from "./compare";
 import { benchMutants } from "./mutants";
+import { sweepBench } from "./sweep";
 import { correctModes, designVerdicts, windowVerdicts } from "./verdicts";
 
 const num = (name: string, d: number) => Number(process.env[name] ?? d);
@@ -177,5 +180,6 @@ if (parts.includes("windows") && subjects.includes(DEFAULT_SUBJECT)) {
   replaceBetween(BENCH, "<!-- windows:begin -->", "<!-- windows:end -->", windows());
 }
 if (parts.includes("compare")) benchCompare(machine(), log);
+if (parts.includes("sweep")) sweepBench(log);
 if (parts.includes("exhaustive")) void import("./spin").then((m) => m.spinBench(log)).then(() => log("[bench] done"));
 else log("[bench] done");
