@@ -6,8 +6,7 @@
  * (exhaustive and sweep alike). Small scopes only: the real ones belong to
  * the bench (`npm run bench -- sweep`).
  */
-import { writeFileSync } from "node:fs";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BadInput } from "../checker/bad_input";
@@ -74,6 +73,13 @@ describe("generation", () => {
       expect(g.counts.setupStates).toBeLessThan(g.counts.setupSequences);
       expect(countWithoutReduction(scope) / g.counts.scenarios).toBeGreaterThanOrEqual(5);
     }
+  });
+
+  test("docs/sweep.md's example verdict line gives series-s1's counts as generated", () => {
+    const g = generateScope(loadScope("series-s1"));
+    const line = readFileSync(join(__dirname, "..", "docs", "sweep.md"), "utf8").match(/verified within scope series-s1: (\d+) configurations, (\d+) set-up states, ([\d,]+) scenarios/);
+    expect(line).not.toBeNull();
+    expect([Number(line![1]), Number(line![2]), Number(line![3]!.replace(/,/g, ""))]).toEqual([g.counts.configurations, g.counts.setupStates, g.counts.scenarios]);
   });
 
   test("a lockless scope's mmu thread reaches kvm_unmap_gfn_range (the zap-all path)", () => {
