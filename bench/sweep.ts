@@ -6,7 +6,8 @@
  * Writes docs/sweep.md between the markers sweep-sizes and sweep-runs, after
  * every row, so an interrupted bench keeps the rows it measured.
  *
- * BENCH_SWEEPS=scope:design[:mutant],... chooses the rows (default: ROWS).
+ * BENCH_SWEEPS=scope:design[:mutant],... chooses the rows to (re)run (default: ROWS); the
+ * other rows of the table stay as last measured. BENCH_SWEEP_SIZES=0 skips the sizes table.
  * The load average is printed beside each row: the machine may be shared.
  */
 import { spawnSync } from "node:child_process";
@@ -101,20 +102,31 @@ function runRow(spec: string, log: (s: string) => void): Row {
   };
 }
 
+/** The rows already in the doc, by spec (a row rerun replaces its own; the others stay as measured). */
+function previousRows(): Map<string, string> {
+  const text = readFileSync(DOC, "utf8");
+  const out = new Map<string, string>();
+  for (const m of text.matchAll(/^\| `([^`]+)` \| `([^`]+)`(?: \+ `([^`]+)`)? \| (?!not run).*$/gm)) out.set([m[1], m[2], ...(m[3] ? [m[3]] : [])].join(":"), m[0]);
+  return out;
+}
+
 export function sweepBench(log: (s: string) => void): void {
-  sizes(log);
-  const specs = process.env.BENCH_SWEEPS ? process.env.BENCH_SWEEPS.split(",") : ROWS;
-  const done: Row[] = [];
+  if (process.env.BENCH_SWEEP_SIZES !== "0") sizes(log);
+  const chosen = process.env.BENCH_SWEEPS ? process.env.BENCH_SWEEPS.split(",") : ROWS;
+  const specs = [...ROWS, ...chosen.filter((s) => !ROWS.includes(s))];
+  const before = previousRows();
+  const done: Row[] = specs.filter((s) => !chosen.includes(s) && before.has(s)).map((s) => ({ spec: s, text: before.get(s)! }));
   const write = () =>
     replaceBetween("sweep-runs", [
       `Measured by \`npm run bench -- sweep\` on ${cpus().length} cores: each row is \`sweep --plan --shards 2\` run with ${hasParallel() ? "GNU parallel -j 2" : "the shards one after the other"}, then \`--merge\`d. *Wall s* is the whole plan; *load* the 1/5/15-minute load average when it started (the machine is shared: a load above the core count means the figures are slower than an idle machine's). *Skipped*: scenarios with more operations than a violation already found; *excluded*: scenarios outside what the design claims to handle.`,
       "",
       "| scope | design | verdict | smallest violation | scenarios explored | executions | wall s | executions/s | load |",
       "|---|---|---|---|---|---|---|---|---|",
-      ...done.map((r) => r.text),
-      ...specs.filter((s) => !done.some((r) => r.spec === s)).map((s) => `| \`${s.split(":")[0]}\` | \`${s.split(":")[1]}\` | not run in this bench run | | | | | | |`),
+      ...specs.map((s) => done.find((r) => r.spec === s)?.text ?? `| \`${s.split(":")[0]}\` | \`${s.split(":")[1]}\` | not run yet | | | | | | |`),
     ]);
-  for (const spec of specs) {
+  for (const spec of chosen) {
+    const i = done.findIndex((r) => r.spec === spec);
+    if (i >= 0) done.splice(i, 1);
     done.push(runRow(spec, log));
     write();
   }

@@ -56,8 +56,8 @@ export interface GeneratedScope {
   counts: ScopeCounts;
 }
 
-export function spaceOf(subject: Subject, config: unknown, scope: Scope, symmetry = true): Space {
-  const args = { config, domains: scope.domains, symmetry };
+export function spaceOf(subject: Subject, config: unknown, scope: Scope, symmetry = true, levels?: number[]): Space {
+  const args = { config, domains: levels ? { ...scope.domains, levels } : scope.domains, symmetry };
   if (subject.name === "lockless-aging") return locklessSpace(args) as unknown as Space;
   return seriesSpace(args) as unknown as Space;
 }
@@ -139,7 +139,7 @@ export function generateScope(scope: Scope): GeneratedScope {
   const counts: ScopeCounts = { configurations: scope.configs.length, setupSequences: 0, setupStates: 0, candidates: 0, scenarios: 0 };
   const roles = Object.keys(scope.roles);
   for (const c of scope.configs) {
-    const space = spaceOf(subject, c.config, scope);
+    const space = spaceOf(subject, c.config, scope, true, c.levels);
     const { states, sequences } = setupStates(space, scope);
     counts.setupSequences += sequences;
     counts.setupStates += states.length;
@@ -182,7 +182,7 @@ export function countWithoutReduction(scope: Scope): number {
   let total = 0;
   const roles = Object.keys(scope.roles);
   for (const c of scope.configs) {
-    const space = spaceOf(scope.subject, c.config, scope, false);
+    const space = spaceOf(scope.subject, c.config, scope, false, c.levels);
     const visit = (st: SweepState<unknown>, depth: number) => {
       const per = new Map(roles.map((r) => [r, threadSequences(space, st, space.ops(st, scope.roles[r]!), scope.threads.opsPerThread).length]));
       const live = roles.filter((r) => per.get(r)! > 0);

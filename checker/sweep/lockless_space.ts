@@ -6,9 +6,9 @@
  * (Domains.absent) one of each that names nothing: a gfn and an hva past the
  * slot, a page in an unused quadrant.
  *
- * Hva ranges: every single page of the slot, the range of the largest huge
- * page that holds the slot's first page (what the known mmu_notifier callers
- * deliver), and the whole slot. kvm_unmap_gfn_range over the whole slot walks
+ * Hva ranges: every single page of the slot, two pages from every page, the
+ * range of the largest huge page that holds the slot's first page (what the
+ * known mmu_notifier callers deliver), and the whole slot. kvm_unmap_gfn_range over the whole slot walks
  * every rmap with kvm_zap_rmap, so the zap-all path (kvm_zap_all_rmap_sptes)
  * is in the alphabet. A range a design's callers never deliver is dropped
  * when that design is swept (the subject's traceProblem), and counted.
@@ -38,6 +38,9 @@ export function locklessSpace(a: SpaceArgs): Space<ModelState, LocklessOp> {
   const hugeStart = hvas[0]! - (hvas[0]! % span);
   const ranges: Array<{ start: number; end: number }> = [
     ...[...hvas, ...absentHva].map((h) => ({ start: h, end: h + 1 })),
+    // Two pages from every page of the slot: ranges that start or end inside a huge page (what only the
+    // "any"-callers designs claim to handle; the others exclude them).
+    ...hvas.map((h) => ({ start: h, end: h + 2 })),
     { start: hugeStart, end: hugeStart + span },
     { start: hvas[0]!, end: hvas.at(-1)! + 1 },
   ].filter((r, i, all) => all.findIndex((x) => x.start === r.start && x.end === r.end) === i);

@@ -25,6 +25,8 @@ import { DEFAULT_SUBJECT, findSubject } from "../variants";
 export interface ScopeConfig {
   name: string;
   config: unknown;
+  /** This configuration's page-size levels, where they differ from the scope's (Domains.levels). */
+  levels?: number[];
 }
 
 export interface Scope {
@@ -70,7 +72,7 @@ const scopeSchema = z.strictObject({
   name,
   description: z.string().min(1, "must be a sentence"),
   subject: z.string().optional(),
-  configs: z.array(z.strictObject({ name, config: z.unknown() })).min(1),
+  configs: z.array(z.strictObject({ name, config: z.unknown(), levels: z.array(z.number().int().min(1).max(5)).min(1).optional() })).min(1),
   setup: z.strictObject({ depth: z.number().int().min(0).max(4), kinds }),
   threads: z.strictObject({
     counts: z.array(z.number().int().min(1).max(4)),
@@ -138,7 +140,7 @@ export function scopeOf(raw: unknown, where: string): Scope {
     name: f.name,
     description: f.description,
     subject: subject ?? DEFAULT_SUBJECT,
-    configs: f.configs.map((c) => ({ name: c.name, config: c.config })),
+    configs: f.configs.map((c) => ({ name: c.name, config: c.config, ...(c.levels ? { levels: c.levels } : {}) })),
     setup: f.setup,
     threads: f.threads,
     // Roles in the subject's fixed order, whatever the file's order.
