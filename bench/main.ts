@@ -12,6 +12,8 @@
  *                       design (bench/spin.ts)
  * The tables are written to a scratch copy of docs/ (its path is printed) unless BENCH_WRITE=1
  * or --write is given: then to docs/ itself, the tracked files.
+ *   docs/sweep.md       the scopes' sizes and sweeps of the designs (bench/sweep.ts; part
+ *                       `sweep`, not run by default: run it alone)
  * Environment: BENCH_SEEDS (default 20); for the mutant catalogue BENCH_RUNS (concurrent runs
  * per check, default 20000) and BENCH_SEQUENCES (default 300). The verdict parts use the
  * main job's defaults (DEFAULT_CHECK), which is what they measure. BENCH_SUBJECT=name limits
@@ -29,6 +31,7 @@ import { crossCheckBench } from "./cross_check";
 import { benchMutants, type MutantBench } from "./mutants";
 import { profilePart } from "./profile";
 import { sideBySidePart, speedPart } from "./speed";
+import { sweepBench } from "./sweep";
 import { correctModes, designVerdicts, windowVerdicts } from "./verdicts";
 
 const num = (name: string, d: number) => Number(process.env[name] ?? d);
@@ -227,6 +230,7 @@ if (parts.includes("profile")) {
 if (parts.includes("compare")) benchCompare(machine(), log);
 if (parts.includes("crosscheck")) crossCheckBench(log);
 if (parts.includes("counterexamples")) counterexampleExamples(log);
+if (parts.includes("sweep")) sweepBench(log);
 if (parts.includes("exhaustive")) void import("./spin").then((m) => m.spinBench(log)).then(() => log("[bench] done"));
 else if (parts.includes("spin")) void import("./spin").then((m) => m.spinSideBySide(log)).then(() => log("[bench] done"));
 else log("[bench] done");

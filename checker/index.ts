@@ -27,3 +27,4 @@ export type { SchedulerName } from "./search/explore";
 export type { Subject, Variant } from "./subject";
 export { catalogue, DEFAULT_SUBJECT, designNames, listing, mutantNames, resolveSubject, resolveVariant, SUBJECTS, subjectNames } from "./variants";
 
+export { countWithoutReduction, generateScope, type GeneratedScope, scenarioJson, type SweepScenario, loadScope, mergeFiles, type Merged, type Scope, scopeNames, shardCommand, shardCosts, sweep, type SweepHooks, type SweepOutput, type SweepSummary } from "./sweep";

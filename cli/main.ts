@@ -10,9 +10,10 @@
  */
 import "./source_maps"; // first: before impl/ loads
 import { CommanderError } from "commander";
-import { BadInput, exhaustiveSummaryText, formatter, listing, mergeShards, readShardSummary, replay, scenarioListing } from "../checker";
+import { BadInput, formatter, listing, mergeFiles, replay, scenarioListing } from "../checker";
 import { runJob } from "./job";
 import { listText } from "./list_text";
+import { sweepMain } from "./sweep_command";
 import type { JobRequest } from "./job_protocol";
 import { type Options, readOptions } from "./options";
 import { prepareOutDir } from "./out_dir";
@@ -124,6 +125,7 @@ async function main(argv: string[]): Promise<number> {
     throw e;
   });
   const version = toolVersion();
+  if (argv[0] === "sweep") return sweepMain(argv.slice(1), version);
   checkHelpAndVersion(argv, version);
   const p = program(version);
   try {
@@ -139,10 +141,9 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (o.mode === "merge") {
-    const merged = mergeShards(o.merge.map((f) => readShardSummary(userPath(f))));
-    const status = merged.verdict === "verified" ? 0 : merged.verdict === "violation" ? 1 : 4;
-    emit(o.json ? JSON.stringify(merged) : exhaustiveSummaryText(merged), status);
-    return status;
+    const merged = mergeFiles(o.merge.map((f) => userPath(f)));
+    emit(o.json ? JSON.stringify(merged.json) : merged.text, merged.status);
+    return merged.status;
   }
   if (o.mode === "replay") {
     const file = userPath(o.replay!);

@@ -70,6 +70,7 @@ Examples:
   rmapcheck --exhaustive --scenario unmap-two-descs --design v3-fixed
                                              every schedule with at most 2 preemptions
   rmapcheck --exhaustive --replay F.json --design v3-fixed   a counterexample's scenario, every schedule
+  rmapcheck sweep --scope series-s1 --design v3-fixed    every scenario of a scope (rmapcheck sweep --help)
 
 Exit status: 0 no violation (--exhaustive: verified within the bound), 1 a
 violation (found or replayed), 2 bad input (a bad option, an unknown name, a

@@ -212,6 +212,7 @@ const LIST: readonly Design[] = [
     summary: "the series' v1/v2 (March 2013), \"zap the roots\": under mmu_lock reset the page lists and every rmap head of every slot, flush TLBs, free the old pages and descs without clearing their sptes (impl/zap_roots.ts)",
     flush: "zap-all",
     overrides: zapRootsV1,
+    discipline: MMU_LOCK_AND_HANDSHAKE,
     knownRace: "INV-REFINE: the old pages are freed with their sptes present, so their Accessed/Dirty state never reaches the host page",
   },
   {
@@ -219,6 +220,7 @@ const LIST: readonly Design[] = [
     summary: "zap-roots-v1 with mmu_spte_clear_track_bits on every present leaf spte of the old pages before they are freed [I]: what v1 needs not to lose A/D state, at one load per spte",
     flush: "zap-all",
     overrides: zapRootsV1Track,
+    discipline: MMU_LOCK_AND_HANDSHAKE,
     knownRace: null,
   },
 ];

@@ -89,8 +89,21 @@ export function mergeShards(parts: readonly ExhaustiveSummary[]): ExhaustiveSumm
     if (key(s) !== key(a)) throw new BadInput(`merge: summaries of different runs (${key(a)} and ${key(s)})`);
   }
   const n = a.exhaustive.shard?.count ?? 1;
-  const seen = new Set(parts.map((s) => s.exhaustive.shard?.index ?? 1));
-  if (seen.size !== parts.length) throw new BadInput("merge: a shard appears twice");
+  // Every summary must be a shard of this run: i/n with 1 <= i <= n, each
+  // once, and its units disjoint from the others' ("5 of 4" is not a shard).
+  const seen = new Set<number>();
+  const units = new Set<number>();
+  for (const s of parts) {
+    const i = s.exhaustive.shard?.index ?? 1;
+    if (!Number.isInteger(i) || i < 1 || i > n) throw new BadInput(`merge: shard ${i} of ${n} cannot belong to a run of ${n} shards`);
+    if (seen.has(i)) throw new BadInput(`merge: shard ${i}/${n} appears twice`);
+    seen.add(i);
+    for (const u of s.exhaustive.explored) {
+      if (u >= s.exhaustive.units) throw new BadInput(`merge: shard ${i}/${n} names unit ${u} of a run of ${s.exhaustive.units} units`);
+      if (units.has(u)) throw new BadInput(`merge: unit ${u} is explored by two shards: these are not the shards of one run`);
+      units.add(u);
+    }
+  }
   const missing = Array.from({ length: n }, (_, i) => i + 1).filter((i) => !seen.has(i));
   const sum = (f: (s: ExhaustiveStats) => number) => parts.reduce((x, s) => x + f(s.exhaustive), 0);
   const violations = parts.map((s) => s.violation).filter((v): v is ExhaustiveViolation => v !== null);
@@ -144,7 +157,7 @@ const summarySchema = z.looseObject({
     naiveSchedules: z.string().regex(/^\d+$/),
     units: nat,
     explored: z.array(nat),
-    shard: z.strictObject({ index: nat, count: nat }).nullable(),
+    shard: z.strictObject({ index: z.number().int().min(1), count: z.number().int().min(1) }).refine((x) => x.index <= x.count, { message: "shard index above the shard count" }).nullable(),
   }),
   violation: z
     .looseObject({ invariant: z.string(), detail: z.string(), diff: z.array(z.string()), preemptions: nat, atomicSteps: nat, replay: z.string() })
