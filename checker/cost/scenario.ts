@@ -148,7 +148,7 @@ function looping(w: World, id: number, role: string, make: (k: number) => OpDesc
   let k = 0;
   const next = (): TraceOperation => {
     const op = operation(w, make(k++));
-    return { ...op, start: () => (stop() ? (function* () { return 0; })() : (ops.push(next()), op.start())) };
+    return { desc: op.desc, text: op.text, start: () => (stop() ? (function* () { return 0; })() : (ops.push(next()), op.start())) };
   };
   ops.push(next());
   return new Thread(id, `T${id}:${role}`, ops, true);
