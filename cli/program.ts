@@ -103,7 +103,7 @@ export function program(version: string): Command {
   add(new Option("--max-seconds <s>", "--exhaustive: stop after s seconds; the result is then incomplete").argParser(once(whole(1, 10_000_000))));
   add(new Option("--workers <n>", "--exhaustive: explore on n worker threads (the same result as one) (default: 1)").argParser(once(whole(1, 256))));
   add(new Option("--shard <i/n>", "--exhaustive: explore shard i of n only and print a summary for --merge").argParser(once(shard)));
-  add(new Option("--merge <files...>", "add the --exhaustive --shard --json summaries of one run into one verdict"));
+  add(new Option("--merge <files...>", "add the --json summaries of the shards of one run (--exhaustive --shard, or sweep --shard) into one verdict"));
   add(new Option("--json", "print one JSON object on stdout (wall-clock figures in its `timing`)"));
   add(new Option("--format <f>", "counterexamples as wide (one column per thread) or narrow (80 columns, each step with its impl/ file and line) (default: wide when it fits the terminal, else narrow)").argParser(once(text)));
   add(new Option("--out <dir>", `where counterexample files go (default: ${DEFAULTS.out}/)`).argParser(once(text)));
