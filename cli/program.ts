@@ -118,7 +118,7 @@ export function program(version: string): Command {
   add(new Option("--shard <i/n>", "--exhaustive: explore shard i of n only and print a summary for --merge").argParser(once(shard)));
   add(new Option("--cross-check <k>", "--exhaustive: also enumerate every schedule within k preemptions without reduction and compare behaviour classes (exit 1 if the reduced search missed one)").argParser(once(whole(0, 64))));
   add(new Option("--cross-check-executions <n>", "--exhaustive --cross-check: at most n executions of plain enumeration (default: 200000); beyond: incomplete").argParser(once(whole(1, 1_000_000_000))));
-  add(new Option("--merge <files...>", "add the --exhaustive --shard --json summaries of one run into one verdict"));
+  add(new Option("--merge <files...>", "add the --json summaries of the shards of one run (--exhaustive --shard, or sweep --shard) into one verdict"));
   add(new Option("--json", "print one JSON object on stdout (wall-clock figures in its `timing`)"));
   add(new Option("--format <f>", "counterexamples as wide (one column per thread) or narrow (80 columns, each step with its impl/ file and line), or with --replay as html (one self-contained page to step through) (default: wide when it fits the terminal, else narrow)").argParser(once(text)));
   add(new Option("--out <dir>", `where counterexample files go (default: ${DEFAULTS.out}/)`).argParser(once(text)));

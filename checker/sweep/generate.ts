@@ -208,7 +208,9 @@ function* product<T>(lists: readonly T[][]): Generator<T[]> {
   for (const x of first!) for (const tail of product(rest)) yield [x, ...tail];
 }
 
-function build(scope: Scope, subject: Subject, config: string, cfg: unknown, state: number, j: number, setup: unknown[], threads: Array<{ role: string; ops: unknown[] }>): Omit<SweepScenario, "index"> {
+type Threads = Array<{ role: string; ops: unknown[] }>;
+
+function build(scope: Scope, subject: Subject, config: string, cfg: unknown, state: number, j: number, setup: unknown[], threads: Threads): Omit<SweepScenario, "index"> {
   const name = `${scope.name}-${config}-s${state}-t${j}`;
   const what = threads.map((th) => `${th.role}: ${th.ops.map((o) => subject.opText(o)).join("; ")}`).join(" | ");
   const setupText = setup.length === 0 ? "no set-up" : `set-up ${setup.map((o) => subject.opText(o)).join("; ")}`;

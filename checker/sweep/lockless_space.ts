@@ -60,7 +60,11 @@ export function locklessSpace(a: SpaceArgs): Space<ModelState, LocklessOp> {
     for (const kind of kinds) {
       switch (kind) {
         case "page_fault":
-          for (const gfn of [...gfns, ...absentGfn]) for (const level of d.levels) for (const quadrant of quads) for (const write of d.write) for (const nested of d.nested) out.push({ kind, gfn, level, quadrant, write, nested });
+          for (const gfn of [...gfns, ...absentGfn]) {
+            for (const level of d.levels) {
+              for (const quadrant of quads) for (const write of d.write) for (const nested of d.nested) out.push({ kind, gfn, level, quadrant, write, nested });
+            }
+          }
           break;
         case "hw_access":
           for (const t of [...sptes, ...absentSpte]) for (const write of d.write) out.push({ kind, gfn: t.gfn, level: t.level, quadrant: t.quadrant, write, nested: t.nested });

@@ -52,7 +52,8 @@ function readSweepSummary(path: string, raw: unknown): SweepSummary {
   const r = sweepSchema.safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0]!;
-    throw new BadInput(`malformed summary ${path}: ${issue.path.length ? issue.path.map(String).join(".") : "(the file)"}: ${issue.message} (--merge takes the sweep --shard --json output of each shard)`);
+    const field = issue.path.length ? issue.path.map(String).join(".") : "(the file)";
+    throw new BadInput(`malformed summary ${path}: ${field}: ${issue.message} (--merge takes the sweep --shard --json output of each shard)`);
   }
   return r.data as unknown as SweepSummary;
 }

@@ -58,7 +58,9 @@ function fmtSeconds(s: number): string {
 
 export async function sweep(request: SweepRequest, hooks: SweepHooks = {}, generated?: GeneratedScope): Promise<SweepOutput> {
   const { scope, variant } = request;
-  if (scope.subject !== variant.subject) throw new BadInput(`scope ${scope.name} is of subject ${scope.subject.name}; design ${variant.design.name} is of ${variant.subject.name} (give --subject, or a scope of that subject)`);
+  if (scope.subject !== variant.subject) {
+    throw new BadInput(`scope ${scope.name} is of subject ${scope.subject.name}; design ${variant.design.name} is of ${variant.subject.name}`);
+  }
   if (variant.needsTso) throw new BadInput(`the sweep explores sequential consistency only; mutant ${variant.mutant?.name} is observable only under x86-TSO (use the sampled mode with --tso)`);
   const sh = request.shard;
   if (sh && (!Number.isInteger(sh.index) || !Number.isInteger(sh.count) || sh.count < 1 || sh.index < 1 || sh.index > sh.count)) throw new BadInput("--shard must be i/n with 1 <= i <= n");
@@ -105,7 +107,18 @@ export async function sweep(request: SweepRequest, hooks: SweepHooks = {}, gener
     const v = out.summary.violation;
     if (v !== null) {
       violations++;
-      const cand: SweepViolation = { scenario: s.scenario.name, index: s.index, invariant: v.invariant, detail: v.detail, operations: s.operations, preemptions: v.preemptions, atomicSteps: v.atomicSteps, file: null, scenarioFile: null, replay: "(not saved)" };
+      const cand: SweepViolation = {
+        scenario: s.scenario.name,
+        index: s.index,
+        invariant: v.invariant,
+        detail: v.detail,
+        operations: s.operations,
+        preemptions: v.preemptions,
+        atomicSteps: v.atomicSteps,
+        file: null,
+        scenarioFile: null,
+        replay: "(not saved)",
+      };
       if (best === null || smaller(cand, best)) {
         best = cand;
         bestCx = out.counterexample;
@@ -115,7 +128,8 @@ export async function sweep(request: SweepRequest, hooks: SweepHooks = {}, gener
     if (now - lastProgress >= every || explored + skipped === mine.length) {
       lastProgress = now;
       const left = doneCost > 0 ? ((now - t0) / 1000) * ((totalCost - doneCost) / doneCost) : NaN;
-      progress(`[rmapcheck] sweep ${scope.name}: ${explored + skipped}/${mine.length} scenarios, ${stats.executions.toLocaleString("en-US")} executions, ${violations} violation${violations === 1 ? "" : "s"}, ~${fmtSeconds(left)} left`);
+      const counts = `${explored + skipped}/${mine.length} scenarios, ${stats.executions.toLocaleString("en-US")} executions`;
+      progress(`[rmapcheck] sweep ${scope.name}: ${counts}, ${violations} violation${violations === 1 ? "" : "s"}, ~${fmtSeconds(left)} left`);
     }
   }
   if (best !== null && bestCx !== null) {

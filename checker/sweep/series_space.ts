@@ -19,7 +19,18 @@ import type { ModelState } from "../../model/state";
 import { nextOrder, type Perm, quadrantChoices, rankOf, rankRef, type Space, type SpaceArgs, type SweepState } from "./space";
 
 /** Kinds whose model action is the same under every flush style (so a set-up state is design-independent). */
-export const SERIES_SETUP_KINDS: ReadonlySet<string> = new Set(["page_fault", "hw_access", "fast_page_fault", "age_hva", "test_age_hva", "get_dirty_log", "shadow_gfn", "zap_page", "unmap_hva_range", "set_spte_hva"]);
+export const SERIES_SETUP_KINDS: ReadonlySet<string> = new Set([
+  "page_fault",
+  "hw_access",
+  "fast_page_fault",
+  "age_hva",
+  "test_age_hva",
+  "get_dirty_log",
+  "shadow_gfn",
+  "zap_page",
+  "unmap_hva_range",
+  "set_spte_hva",
+]);
 
 /** The host page set_spte_hva remaps to: any page no slot maps (host pages are names; one stands for all). */
 const OTHER_PFN = 0x200;
