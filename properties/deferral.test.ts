@@ -150,11 +150,11 @@ describe("DPOR with deferred work reaches what plain enumeration reaches", () =>
       yield callSrcu(2, () => steps(store(x, "w", 2, "cb: x = 2")), "T1: call_srcu");
       yield scheduleWork(() => steps(store(f, "flag", 3, "work: flag = 3")), "T1: schedule_work");
     },
-    function* (x, f): KGen<void> {
+    function* (x: number, f: number): KGen<number> {
       const a: number = yield load(x, "w", "T2: load x");
       const b: number = yield load(f, "flag", "T2: load flag");
       return a * 10 + b;
-    } as Body,
+    } as unknown as Body,
   ];
 
   test("final states (x, flag, T2's loads) agree; both orders of T0's store and the callback's occur", () => {
