@@ -27,11 +27,12 @@ import type { Kvm } from "./kvm";
 import { flushRemoteTlbs } from "./steps";
 import type { Overrides, Symbols } from "./symbols";
 
-/** kvm->arch.rmap_srcu: the design's own srcu_struct (an SRCU domain of the engine beside KVM_SRCU and KVM_IRQ_SRCU). */
+/** kvm->arch.rmap_srcu: the design's own srcu_struct (an engine SRCU domain beside KVM_SRCU, KVM_IRQ_SRCU). */
 export const RMAP_SRCU = 2;
 
 export const ALT_FIX1_RACE =
-  "a use-after-free: an MMU notifier loads an rmap entry the unmapper has not reset yet after the call_srcu; the grace period does not wait for it, and the callback frees the page under it";
+  "a use-after-free: an MMU notifier loads an rmap entry the unmapper has not reset yet after the call_srcu; " +
+  "the grace period does not wait for it, and the callback frees the page under it";
 
 /** The design's own symbols (DEVIATION: not kernel functions; named as a patch would name them). */
 export interface AltFix1Symbols {
@@ -52,7 +53,8 @@ export function* kvm_mmu_free_page_rcu(kvm: Kvm, pages: number[]): KGen<void> {
 
 /** The corrected callback: only queue the free for the kworker. */
 export function* kvm_mmu_free_page_rcu_wq(kvm: Kvm, pages: number[]): KGen<void> {
-  yield scheduleWork(() => sym(kvm).kvm_mmu_free_zapped_work(kvm, pages), "kvm_mmu_free_page_rcu: schedule_work(&kvm->arch.free_zapped_work)");
+  const work = (): KGen<void> => sym(kvm).kvm_mmu_free_zapped_work(kvm, pages);
+  yield scheduleWork(work, "kvm_mmu_free_page_rcu: schedule_work(&kvm->arch.free_zapped_work)");
 }
 
 /** The work item: free the pages under mmu_lock (process context). */
@@ -68,7 +70,8 @@ export function* commit_zap_call_srcu(kvm: Kvm, invalid_list: number[]): KGen<vo
   yield smpMb("kvm_mmu_commit_zap_page: smp_mb");
   yield flushRemoteTlbs("kvm_mmu_commit_zap_page: kvm_flush_remote_tlbs");
   const pages = invalid_list.splice(0);
-  yield callSrcu(RMAP_SRCU, () => sym(kvm).kvm_mmu_free_page_rcu(kvm, pages), "kvm_mmu_commit_zap_page: call_srcu(&kvm->arch.rmap_srcu, kvm_mmu_free_page_rcu)");
+  const cb = (): KGen<void> => sym(kvm).kvm_mmu_free_page_rcu(kvm, pages);
+  yield callSrcu(RMAP_SRCU, cb, "kvm_mmu_commit_zap_page: call_srcu(&kvm->arch.rmap_srcu, kvm_mmu_free_page_rcu)");
 }
 
 /** The unmapper's walk of one rmap, inside a read section of rmap_srcu. */

@@ -194,7 +194,7 @@ const LIST: readonly Design[] = [
     flush: "invalidate",
     overrides: (base) => ({ ...fix2(base), ...altFix1(base) }),
     knownRace: ALT_FIX1_RACE,
-    shownBy: { seeds: [12], scenario: { name: "unmap-one-desc", preemptions: 2 } },
+    shownBy: { seeds: [12], scenario: { name: "unmap-direct", preemptions: 2 } },
     discipline: [],
     executors: ["softirq"],
   },

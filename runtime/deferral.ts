@@ -70,11 +70,13 @@ function deferStep(executor: ExecutorKind, domain: number, work: () => KGen<void
 }
 
 /** call_srcu(ssp, head, func): `work` runs on the softirq executor after a grace period of `domain`. */
-export const callSrcu = (domain: number, work: () => KGen<void>, label: string): Step => deferStep("softirq", domain, work, label);
+export const callSrcu = (domain: number, work: () => KGen<void>, label: string): Step =>
+  deferStep("softirq", domain, work, label);
 /** call_rcu(head, func). */
 export const callRcu = (work: () => KGen<void>, label: string): Step => deferStep("softirq", RCU_DOMAIN, work, label);
 /** schedule_work(work): `work` runs on the kworker, in process context, with no grace period. */
-export const scheduleWork = (work: () => KGen<void>, label: string): Step => deferStep("kworker", NO_GRACE_PERIOD, work, label);
+export const scheduleWork = (work: () => KGen<void>, label: string): Step =>
+  deferStep("kworker", NO_GRACE_PERIOD, work, label);
 export const rcuReadLock = (label: string): Step => mkStep("srcu_read_lock", RCU_DOMAIN, null, 0, 0, label);
 export const rcuReadUnlock = (label: string): Step => mkStep("srcu_read_unlock", RCU_DOMAIN, null, 0, 0, label);
 /** synchronize_rcu(): a sleeping call. */

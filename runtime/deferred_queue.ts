@@ -47,7 +47,8 @@ export class DeferredQueue {
   }
 
   enqueue(s: Step, since: number): Deferred {
-    const e: Deferred = { id: this.nextId++, executor: EXECUTOR_KINDS[s.val]!, domain: s.addr, since, work: s.work!, label: s.label };
+    const executor = EXECUTOR_KINDS[s.val]!;
+    const e: Deferred = { id: this.nextId++, executor, domain: s.addr, since, work: s.work!, label: s.label };
     this.queued.push(e);
     return e;
   }
@@ -83,7 +84,8 @@ export class DeferredQueue {
     this.lockUsage.set(lock, usage);
     if (usage === 3) {
       throw new ContextViolation(
-        `lock ${lock} is taken in softirq context and in process context with softirqs enabled: ${t.name} ("${label}") can deadlock against itself`,
+        `lock ${lock} is taken in softirq context and in process context with softirqs enabled: ` +
+          `${t.name} ("${label}") can deadlock against itself`,
       );
     }
   }

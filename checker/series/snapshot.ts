@@ -54,14 +54,17 @@ export function seriesSnapshot(w: World): Snapshot {
   }
   const sptes: string[] = [];
   for (const sp of liveSps(kvm)) {
-    const cells = Array.from({ length: kvm.cfg.sptesPerPage }, (_, i) => `${sp.id}:${i} = ${spteText(kvm.mem.peek(sp.spt + i * 8))}`);
-    sptes.push(`sp${sp.id} (gfn ${hex(sp.gfn)}, level ${sp.level}, gen ${sp.gen}${sp.invalid ? ", zapped" : ""}): ${cells.join("; ")}`);
+    const cell = (i: number): string => `${sp.id}:${i} = ${spteText(kvm.mem.peek(sp.spt + i * 8))}`;
+    const cells = Array.from({ length: kvm.cfg.sptesPerPage }, (_, i) => cell(i));
+    const page = `sp${sp.id} (gfn ${hex(sp.gfn)}, level ${sp.level}, gen ${sp.gen}${sp.invalid ? ", zapped" : ""})`;
+    sptes.push(`${page}: ${cells.join("; ")}`);
   }
   const a = abstraction(w);
   const model = [
-    `mmu_valid_gen ${a.s.gen}; slots ${[...a.s.slots.values()].map((s) => `${s.id} (${s.rmaps})`).join(", ") || "none"}`,
+    `mmu_valid_gen ${a.s.gen}; slots ${[...a.s.slots.values()].map((x) => `${x.id} (${x.rmaps})`).join(", ") || "-"}`,
     ...[...a.s.rmaps].map(([k, refs]) => `rmap ${k} = {${[...refs].join(", ")}}`),
-    ...[...a.s.sptes].map(([k, s]) => `spte ${k}: pfn ${hex(s.pfn)}${s.writable ? " W" : ""}${s.accessed ? " A" : ""}${s.dirty ? " D" : ""}`),
+    ...[...a.s.sptes].map(([k, x]) => `spte ${k}: pfn ${hex(x.pfn)}${x.writable ? " W" : ""}${x.accessed ? " A" : ""}` +
+      `${x.dirty ? " D" : ""}`),
     ...a.errors.map((e) => `${e.invariant}: ${e.detail}`),
   ];
   return { rmaps, sptes, model };
