@@ -165,7 +165,7 @@ const BENCH = "docs/benchmarks.md";
 const SKELETON = [
   "# Benchmarks",
   "",
-  `Written by \`npm run bench\` (bench/main.ts) on ${machine()}. Rerun it to reproduce; CI never times anything. Parts can be rerun alone: \`npm run bench -- PART...\` with PART one of stepping, profile, designs, modes, windows, mutants, compare, crosscheck, exhaustive (alias spin); BENCH_SUBJECT=NAME limits designs, modes and mutants to one subject.`,
+  `Written by \`npm run bench\` (bench/main.ts) on ${machine()}. Rerun it to reproduce; CI never times anything. Parts can be rerun alone: \`npm run bench -- PART...\` with PART one of stepping, profile, designs, modes, windows, mutants, compare, crosscheck, sweep, counterexamples, spin (SPIN side by side only), exhaustive (that and the exhaustive tables); tables go to a scratch copy of docs/ unless BENCH_WRITE=1; BENCH_SUBJECT=NAME limits designs, modes and mutants to one subject.`,
   "",
   "<!-- stepping:begin -->",
   "<!-- stepping:end -->",

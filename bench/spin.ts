@@ -130,7 +130,8 @@ function ours(scenario: string, design: string | null, mutant: string | null, pr
 const verdictCell = (s: ExhaustiveSummary) =>
   s.verdict !== "violation" ? s.verdict : violatedInSetup(s) ? `${s.violation!.invariant} (in the set-up)` : `${s.violation!.invariant} (${s.violation!.preemptions} pre., ${s.violation!.atomicSteps} steps)`;
 
-function sideBySide(log: Log, pml: string | null, skip: string | null): string[] {
+/** `progress`: called with the table so far before each row, so an interrupted bench keeps its rows. */
+function sideBySide(log: Log, pml: string | null, skip: string | null, progress?: (lines: string[]) => void): string[] {
   const lines = [
     `## SPIN and the exhaustive mode, side by side`,
     "",
@@ -141,7 +142,9 @@ function sideBySide(log: Log, pml: string | null, skip: string | null): string[]
   ];
   if (skip) lines.splice(2, 0, `**SPIN skipped**: ${skip}.`, "");
   let differ = 0;
+  const configs = (process.env.BENCH_SPIN_CONFIGS ?? "0,1,2").split(",").map(Number);
   for (const [config, scenario] of SCENARIO.entries()) {
+    if (!configs.includes(config)) continue;
     let last: ReturnType<typeof ours> | null = null;
     for (const row of ROWS) {
       log(`[bench] spin: CONFIG ${config} ${row.spin} / ${row.design}${row.mutant ? ` ${row.mutant}` : ""}`);
@@ -153,12 +156,13 @@ function sideBySide(log: Log, pml: string | null, skip: string | null): string[]
       const oursCells = row.sameOurs ? ["(as above)", "", "", "", ""] : [verdictCell(o.s), f0(o.s.exhaustive.executions), f2(o.seconds), f2(o.cpu)];
       if (!row.sameOurs) oursCells.push("");
       const ratio = sp && !row.sameOurs ? `${f0(o.seconds / Math.max(sp.search, 0.01))}x` : "-";
+      progress?.(lines);
       lines.push(
         `| ${config} | ${row.spin} | ${sp?.verdict ?? "-"} | ${sp ? f0(sp.states) : "-"} | ${sp ? f2(sp.search) : "-"} | ${sp ? `${f2(sp.wallDefault)} / ${f2(sp.wallSized)} (-w${sp.w})` : "-"} | ${sp ? f2(sp.cpuSized) : "-"} | \`${row.design}\`${row.mutant ? ` \`${row.mutant}\`` : ""} | ${oursCells.slice(0, 4).join(" | ")} | ${ratio} | ${f2(loadavg()[0]!)} | ${row.note}${same ? "" : " **verdicts differ**"} |`,
       );
     }
   }
-  lines.push("", `Rows whose verdicts differ: ${differ}${differ === 0 ? "" : " (each explained in its note)"}.`);
+  lines.push("", `Rows whose verdicts differ: ${differ}${differ === 0 ? "" : " (each explained in its note)"}.${configs.length < 3 ? ` CONFIG ${configs.join(", ")} only (BENCH_SPIN_CONFIGS).` : ""}`);
   return lines;
 }
 
@@ -284,10 +288,12 @@ export function spinSideBySide(log: Log): void {
   if (skip) log(`[bench] spin: SPIN skipped: ${skip}`);
   const pml = skip ? null : readFileSync(PML, "utf8");
   const t0 = Date.now();
+  const head = `Written by \`npm run bench -- spin\` (bench/spin.ts) on ${machine()}, load average ${f2(load0)} at the start${skip ? "" : `, ${spawnSync("spin", ["-V"], { encoding: "utf8" }).stdout.trim()}`}.`;
+  const partial = (rows: string[]) => replaceBetween("docs/exhaustive.md", "spin", [head, "", ...rows, "", "(the bench is still running: rows so far)"]);
   const body = [
-    `Written by \`npm run bench -- spin\` (bench/spin.ts) on ${machine()}, load average ${f2(load0)} at the start${skip ? "" : `, ${spawnSync("spin", ["-V"], { encoding: "utf8" }).stdout.trim()}`}.`,
+    head,
     "",
-    ...sideBySide(log, pml, skip),
+    ...sideBySide(log, pml, skip, partial),
     "",
     `Bench time ${f0((Date.now() - t0) / 1000)} s; load average ${f2(loadavg()[0]!)} at the end (other work on the machine slows the wall-clock figures).`,
   ];

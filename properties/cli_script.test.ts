@@ -175,13 +175,21 @@ describe("issue 23", () => {
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
-    await new Promise((r) => setTimeout(r, 3000));
+    // Interrupt once the search runs (its first progress line), not while Node still starts.
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (/\[rmapcheck\] exhaustive: /.test(stderr)) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 50);
+    });
     child.kill("SIGINT");
     const status = await new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     expect(status).toBe(130);
     expect(JSON.parse(stdout).interrupted).toBe(true);
     expect(stderr).toMatch(/interrupted by SIGINT/);
-  }, 60_000);
+  }, 120_000);
 
   test("point 5: the small holes a script hits", () => {
     const piped = spawnSync("sh", ["-c", `"${process.execPath}" "${BIN}" --help | head -1 >/dev/null; sleep 0.3`], { encoding: "utf8", env: clean() as NodeJS.ProcessEnv });
