@@ -34,6 +34,15 @@ describe("lockless mutants that need a race", () => {
     });
   }
 
+  // The stale-snapshot class: a write computed before a lock holder removed a permission in place grants it back.
+  for (const name of ["age-store-from-snapshot", "age-at-retry-stale", "fast-pf-retry-stale"]) {
+    test(`${name} is named a restore from a stale snapshot`, () => {
+      const m = RACES.find((x) => x.name === name)!;
+      const s = exhaustive({ variant: lvariant(null, name), scenario: loadScenario(m.scenario!), preemptions: 1 }).summary;
+      expect(s.violation?.detail).toMatch(/grants (W|MMU-writable).*a restore from a stale snapshot/);
+    });
+  }
+
   for (const name of scenarios) {
     test(`merged-aligned-callers is verified on ${name} within two preemptions`, () => {
       const s = exhaustive({ variant: lvariant("merged-aligned-callers"), scenario: loadScenario(name), preemptions: 2 }).summary;
