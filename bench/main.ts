@@ -106,9 +106,16 @@ function windows(): string[] {
 /** BENCH_MUTANT_ORIGIN=X: only the mutants of that origin, written between the markers `bench[:subject]:X`. */
 const ORIGIN = process.env.BENCH_MUTANT_ORIGIN ?? null;
 
-function mutants(subject: Subject): string[] {
+function mutants(subject: Subject, partial: (body: string[]) => void = () => undefined): string[] {
   log(`[bench] mutant catalogue of ${subject.name}${ORIGIN === null ? "" : ` (origin ${ORIGIN})`} on ${SEEDS.length} seeds`);
-  const rows = benchMutants(SEEDS, RUNS, SEQUENCES, log, subject, ORIGIN);
+  // After each mutant, the table so far (a run stopped early leaves the rows it measured, and says so).
+  const rows = benchMutants(SEEDS, RUNS, SEQUENCES, log, subject, ORIGIN, (done, total) => {
+    if (done.length < total) partial([`Partial run: ${done.length} of ${total} mutants measured so far (the rest were not run).`, "", ...mutantTable(subject, done)]);
+  });
+  return mutantTable(subject, rows);
+}
+
+function mutantTable(subject: Subject, rows: MutantBench[]): string[] {
   const all = rows.every((r) => r.detectedOn === r.seeds);
   const fast = rows.filter((r) => r.medianMs < 1000).length;
   const within = rows.filter((r) => r.maxMs < 10000).length;
@@ -216,7 +223,8 @@ for (const subject of subjects) {
     replaceBetween(BENCH, `<!-- ${name}${suffix}:begin -->`, `<!-- ${name}${suffix}:end -->`, part(subject));
   }
   const tag = `${suffix}${ORIGIN === null ? "" : `:${ORIGIN}`}`;
-  if (parts.includes("mutants")) replaceBetween("docs/mutants.md", `<!-- bench${tag}:begin -->`, `<!-- bench${tag}:end -->`, mutants(subject));
+  const write = (body: string[]): void => replaceBetween("docs/mutants.md", `<!-- bench${tag}:begin -->`, `<!-- bench${tag}:end -->`, body);
+  if (parts.includes("mutants")) write(mutants(subject, write));
 }
 // The race windows are the 2013 series' (checker/series/windows.ts).
 if (parts.includes("windows") && subjects.includes(DEFAULT_SUBJECT)) {

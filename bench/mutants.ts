@@ -28,8 +28,18 @@ function options(seed: number, runs: number, sequences: number): Omit<CheckReque
   return { ...DEFAULT_CHECK, seed, runs, sequences };
 }
 
-export function benchMutants(seeds: number[], runs: number, sequences: number, log: (s: string) => void, subject: Subject = DEFAULT_SUBJECT, origin: string | null = null): MutantBench[] {
-  return catalogue(subject).filter((v) => origin === null || v.mutant!.origin === origin).map((variant) => {
+export function benchMutants(
+  seeds: number[],
+  runs: number,
+  sequences: number,
+  log: (s: string) => void,
+  subject: Subject = DEFAULT_SUBJECT,
+  origin: string | null = null,
+  onRow: (done: MutantBench[], total: number) => void = () => undefined,
+): MutantBench[] {
+  const variants = catalogue(subject).filter((v) => origin === null || v.mutant!.origin === origin);
+  const done: MutantBench[] = [];
+  return variants.map((variant) => {
     const m = variant.mutant!;
     const ms: number[] = [];
     const total: number[] = [];
@@ -53,6 +63,9 @@ export function benchMutants(seeds: number[], runs: number, sequences: number, l
       } else ms.push(dt);
     }
     log(`  ${m.name}: ${detected}/${seeds.length}, median ${median(ms)} ms, max ${Math.max(...ms)} ms to detection`);
-    return { name: m.name, origin: m.origin, detectedOn: detected, seeds: seeds.length, medianMs: median(ms), maxMs: Math.max(...ms), medianTotalMs: median(total), medianRuns: median(rs), medianSteps: median(steps), medianOps: median(ops), invariants: [...inv], exhaustive: fewestPreemptions(variant) };
+    const row: MutantBench = { name: m.name, origin: m.origin, detectedOn: detected, seeds: seeds.length, medianMs: median(ms), maxMs: Math.max(...ms), medianTotalMs: median(total), medianRuns: median(rs), medianSteps: median(steps), medianOps: median(ops), invariants: [...inv], exhaustive: fewestPreemptions(variant) };
+    done.push(row);
+    onRow(done, variants.length);
+    return row;
   });
 }

@@ -103,11 +103,31 @@ function equalTolerated(op: LocklessOp, want: Spte, after: Spte): boolean {
   return LOCK_HOLDER_OPS.has(op.kind) && want.ad && sameSpte({ ...want, accessed: after.accessed }, after);
 }
 
+/**
+ * The permissions a write grants that the value it replaces lacks and the
+ * operation's own action does not grant: R, W, X, MMU-writable, counting an
+ * access-tracked spte's saved R/X as the R/X a restore gives back. Non-empty
+ * is a restore from a stale snapshot (a value read before a lock holder
+ * removed the permission in place; issue 20): the failure's detail names it.
+ */
+export function staleGrant(before: Spte, after: Spte, want: Spte | null): string[] {
+  const perms = (s: Spte): Record<string, boolean> => ({
+    R: isAccessTracked(s) ? s.savedR : s.r,
+    W: s.w,
+    X: isAccessTracked(s) ? s.savedX : s.x,
+    "MMU-writable": s.mmuWritable,
+  });
+  const [b, a, w] = [perms(before), perms(after), want === null ? null : perms(want)];
+  return Object.keys(a).filter((k) => a[k] && !b[k] && !(w?.[k] ?? false));
+}
+
+const grantText = (g: string[]): string => (g.length === 0 ? "" : ` (grants ${g.join(", ")}, which the spte no longer had: a restore from a stale snapshot)`);
+
 /** AT-ROUNDTRIP for a lockless writer: an access tracking saves exactly what it replaces; a restore gives back the saved R/X. */
 function roundTrip(before: Spte, after: Spte): Judgement | null {
   if (!isAccessTracked(before) && isAccessTracked(after)) {
     const want = markForAccessTrack(before);
-    if (!sameSpte(want, after)) return fail("AT-ROUNDTRIP", `access tracking does not save exactly what it replaces: ${spteDiff(want, after).join(", ")}`);
+    if (!sameSpte(want, after)) return fail("AT-ROUNDTRIP", `access tracking does not save exactly what it replaces: ${spteDiff(want, after).join(", ")}${grantText(staleGrant(before, after, want))}`);
   }
   if (isAccessTracked(before) && !isAccessTracked(after) && (after.r !== before.savedR || after.x !== before.savedX)) {
     return fail("AT-ROUNDTRIP", `a restore gives R=${after.r} X=${after.x}, the saved bits are R=${before.savedR} X=${before.savedX}`);
@@ -131,11 +151,14 @@ export function judgeSpteWrite(s: ModelState, op: LocklessOp, site: SpteSite, be
   if (op.kind === "page_fault" && !after) return null; // __rmap_add's recycle zaps the whole rmap, its own spte too
   const want = expected(s, op, site, before);
   if (want === "drop") return after === null ? null : fail("SPTE-STEP", `${op.kind} may only drop this spte`);
-  if (want === null) return fail("SPTE-STEP", `${op.kind} may not write this spte (${before.accessed ? "accessed" : "old"}, ${isAccessTracked(before) ? "access-tracked" : "not tracked"})`);
+  if (want === null) {
+    const grant = after ? grantText(staleGrant(before, after, null)) : "";
+    return fail("SPTE-STEP", `${op.kind} may not write this spte (${before.accessed ? "accessed" : "old"}, ${isAccessTracked(before) ? "access-tracked" : "not tracked"})${grant}`);
+  }
   if (!after) return fail("SPTE-STEP", `${op.kind} drops a spte it may only change`);
   for (const base of holder ? lockHolderBases(before) : [before]) {
     const w = base === before ? want : expected(s, op, site, base);
     if (w !== null && w !== "drop" && equalTolerated(op, w, after)) return null;
   }
-  return fail("SPTE-STEP", `${op.kind} writes a value the model does not allow: ${spteDiff(want, after).join(", ")}`);
+  return fail("SPTE-STEP", `${op.kind} writes a value the model does not allow: ${spteDiff(want, after).join(", ")}${grantText(staleGrant(before, after, want))}`);
 }
