@@ -17,9 +17,10 @@
 import { z } from "zod";
 import { BadInput } from "../bad_input";
 import { readJsonFile } from "../json_file";
+import { validatedFile } from "../subject_file";
 import { checkTraceParts, tracePartsSchema } from "../report/cx_file";
 import type { Subject, ThreadSpec, Trace } from "../subject";
-import { DEFAULT_SUBJECT, findSubject } from "../variants";
+import { DEFAULT_SUBJECT } from "../variants";
 
 export interface Scenario {
   name: string;
@@ -41,17 +42,7 @@ const scenarioSchema = tracePartsSchema.extend({
 
 /** Validate parsed JSON as a scenario; `where` names it in messages. */
 export function scenarioOf(raw: unknown, where: string): Scenario {
-  const bad = (field: string, why: string): never => {
-    throw new BadInput(`malformed scenario ${where}: ${field}: ${why}`);
-  };
-  const parsed = scenarioSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return bad(issue.path.length === 0 ? "(the file)" : issue.path.map(String).join("."), issue.message);
-  }
-  const f = parsed.data;
-  const subject = findSubject(f.subject);
-  if (subject === undefined) return bad("subject", `unknown subject ${JSON.stringify(f.subject)}`);
+  const { data: f, subject, bad } = validatedFile(scenarioSchema, raw, "scenario", where);
   checkTraceParts(subject, f, bad, true);
   const s: Scenario = {
     name: f.name,

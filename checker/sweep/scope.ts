@@ -19,8 +19,9 @@ import { dirname, join } from "node:path";
 import { z } from "zod";
 import { BadInput } from "../bad_input";
 import { readJsonFile } from "../json_file";
+import { validatedFile } from "../subject_file";
 import type { Subject } from "../subject";
-import { DEFAULT_SUBJECT, findSubject } from "../variants";
+import { DEFAULT_SUBJECT } from "../variants";
 
 export interface ScopeConfig {
   name: string;
@@ -99,17 +100,7 @@ export function opKinds(subject: Subject): string[] {
 
 /** Validate parsed JSON as a scope; `where` names it in messages. */
 export function scopeOf(raw: unknown, where: string): Scope {
-  const bad = (field: string, why: string): never => {
-    throw new BadInput(`malformed scope ${where}: ${field}: ${why}`);
-  };
-  const parsed = scopeSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return bad(issue.path.length === 0 ? "(the file)" : issue.path.map(String).join("."), issue.message);
-  }
-  const f = parsed.data;
-  const subject = findSubject(f.subject);
-  if (subject === undefined) return bad("subject", `unknown subject ${JSON.stringify(f.subject)}`);
+  const { data: f, subject, bad } = validatedFile(scopeSchema, raw, "scope", where);
   const known = new Set(opKinds(subject));
   f.configs.forEach((c, i) => {
     const r = subject.configSchema.safeParse(c.config);
