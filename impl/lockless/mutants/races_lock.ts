@@ -7,8 +7,7 @@
  */
 import { cmpxchg, type KGen, load, store } from "../../../runtime/step";
 import { KIND, type Kvm } from "../kvm";
-import { desc_more, desc_spte_count, desc_sptes } from "../pte_list";
-import { KVM_RMAP_LOCKED, KVM_RMAP_MANY } from "../rmap_lock";
+import { KVM_RMAP_LOCKED } from "../rmap_lock";
 import { is_accessed_spte, shadow_accessed_mask, spte_ad_enabled } from "../spte_bits";
 import { lockdep_assert_held_write, lockdep_assert_preemption_disabled } from "../steps";
 import type { LocklessOverrides } from "../symbols";
@@ -19,27 +18,30 @@ import type { LocklessOverrides } from "../symbols";
  * ("mmu_lock is held for write, nobody else changes the list"): a lockless
  * ager holding the rmap lock is walking the descs this frees.
  */
-export const zap_all_no_rmap_lock: LocklessOverrides = () => ({
+export const zap_all_no_rmap_lock: LocklessOverrides = (base) => ({
+  // The bug is in kvm_zap_all_rmap_sptes's calls of kvm_rmap_lock and kvm_rmap_unlock, which other callers
+  // keep: the kernel's own function runs with those two calls replaced, not a copy of it.
   *kvm_zap_all_rmap_sptes(kvm: Kvm, rmap_head: number): KGen<boolean> {
-    yield lockdep_assert_held_write("kvm_zap_all_rmap_sptes");
-    const rmap_val = yield* kvm.sym.kvm_rmap_get(kvm, rmap_head);
-    if (!rmap_val) return false;
-    if (!(rmap_val & KVM_RMAP_MANY)) {
-      yield* kvm.sym.mmu_spte_clear_track_bits(kvm, rmap_val);
-    } else {
-      for (let desc = rmap_val & ~KVM_RMAP_MANY, next = 0; desc; desc = next) {
-        const n = yield load(desc_spte_count(desc), KIND.desc, "kvm_zap_all_rmap_sptes: load desc->spte_count");
-        for (let i = 0; i < n; i++) {
-          yield* kvm.sym.mmu_spte_clear_track_bits(kvm, yield load(desc_sptes(desc, i), KIND.desc, `kvm_zap_all_rmap_sptes: load desc->sptes[${i}]`));
-        }
-        next = yield load(desc_more(desc), KIND.desc, "kvm_zap_all_rmap_sptes: load desc->more");
-        yield* kvm.sym.mmu_free_pte_list_desc(kvm, desc);
-      }
-    }
-    yield store(rmap_head, KIND.rmapHead, 0, "kvm_zap_all_rmap_sptes: atomic_long_set(&rmap_head->val, 0) (no rmap lock)");
-    return true;
+    return yield* base.kvm_zap_all_rmap_sptes(withSymbols(kvm, { kvm_rmap_lock: rmap_get_no_lock, kvm_rmap_unlock: rmap_set_no_lock }), rmap_head);
   },
 });
+
+/** kvm_rmap_lock as the mutant misreads it: mmu_lock held for write, the list read with kvm_rmap_get. */
+function* rmap_get_no_lock(kvm: Kvm, rmap_head: number): KGen<number> {
+  yield lockdep_assert_held_write("kvm_rmap_lock");
+  return yield* kvm.sym.kvm_rmap_get(kvm, rmap_head);
+}
+
+/** kvm_rmap_unlock as the mutant misreads it: the new value published with a plain store. */
+function* rmap_set_no_lock(_kvm: Kvm, rmap_head: number, new_val: number): KGen<void> {
+  yield store(rmap_head, KIND.rmapHead, new_val, "kvm_zap_all_rmap_sptes: atomic_long_set(&rmap_head->val, 0) (no rmap lock)");
+}
+
+/** kvm seen with some symbols replaced (everything else, writes included, goes to kvm itself). */
+function withSymbols(kvm: Kvm, over: Partial<Kvm["sym"]>): Kvm {
+  const sym = { ...kvm.sym, ...over };
+  return new Proxy(kvm, { get: (target, prop) => (prop === "sym" ? sym : Reflect.get(target, prop, target)) });
+}
 
 /**
  * lock-retry-skips-spin: __kvm_rmap_lock waits for KVM_RMAP_LOCKED only
