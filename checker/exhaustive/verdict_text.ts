@@ -4,7 +4,7 @@
  * executions and checks, and that it is a statement about this scenario
  * only. A budget that ran out says "incomplete", never "verified".
  */
-import { fit, replayLines } from "../report/fit";
+import { fitLine, replayLines } from "../report/fit";
 import { DEFAULT_SUBJECT } from "../variants";
 import type { ExhaustiveSummary } from "./summary";
 
@@ -76,8 +76,8 @@ export const RESTS_ON = [
 
 /** A summary as text without its counterexample (merged shards print the file to replay). */
 export function summaryText(s: ExhaustiveSummary): string {
-  const lines = [headLine(s), verdictLine(s)].map((l) => fit(l));
-  if (s.violation !== null) lines.push(fit(`  ${s.violation.detail}`), ...replayLines(s.violation.replay));
-  else if (s.verdict === "verified") lines.push(...RESTS_ON.map((l) => fit(l)));
+  const lines = [headLine(s), verdictLine(s)].map((l) => fitLine(l));
+  if (s.violation !== null) lines.push(fitLine(`  ${s.violation.detail}`), ...replayLines(s.violation.replay));
+  else if (s.verdict === "verified") lines.push(...RESTS_ON.map((l) => fitLine(l)));
   return lines.join("\n");
 }

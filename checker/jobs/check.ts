@@ -10,7 +10,7 @@ import fc from "fast-check";
 import { Interrupted } from "../interrupted";
 import type { Progress } from "../progress";
 import { type Counterexample, formatCounterexample } from "../report/counterexample";
-import { fit, labelled } from "../report/fit";
+import { fitLine, labelled } from "../report/fit";
 import { explore, type SchedulerName } from "../search/explore";
 import { minimizeSequential } from "../search/minimize_sequential";
 import { newSeqStats, type SeqFailure, type SeqStats, type Trace, type Variant } from "../subject";
@@ -120,8 +120,8 @@ function sequentialPhase(r: CheckRequest, stats: SeqStats, hooks: CheckHooks): {
   });
   const checked = fc.check(inner, { numRuns: r.sequences, seed: r.seed });
   const head = `sequential: ${stats.sequences} command sequences, ${stats.commands} commands, ${stats.steps} atomic steps, ${stats.invariantChecks} invariant checks`;
-  if (checked.errorInstance instanceof Interrupted) return { text: [fit(`${head}: interrupted`)], violation: null, runs: checked.numRuns, interrupted: true };
-  if (!checked.failed) return { text: [fit(`${head}: ok`)], violation: null, runs: checked.numRuns, interrupted: false };
+  if (checked.errorInstance instanceof Interrupted) return { text: [fitLine(`${head}: interrupted`)], violation: null, runs: checked.numRuns, interrupted: true };
+  if (!checked.failed) return { text: [fitLine(`${head}: ok`)], violation: null, runs: checked.numRuns, interrupted: false };
   const f = last as SeqFailure | null;
   if (f === null) throw checked.errorInstance;
   const shrunk: Trace = { design: r.variant.design.name, ...(subject.name === "series" ? {} : { subject: subject.name }), config: f.config, setup: [], threads: [{ role: "sequential", ops: f.ops }], preemptions: [] };
@@ -139,7 +139,7 @@ function sequentialPhase(r: CheckRequest, stats: SeqStats, hooks: CheckHooks): {
   const file = hooks.save ? hooks.save(cx) : null;
   const replay = file === null ? (hooks.rerunCommand ?? defaultRerun)(r) : (hooks.replayCommand ?? defaultReplay)(file);
   const text = [
-    fit(`${head}: VIOLATION of ${v.invariant} (shrunk by fast-check, then made 1-minimal: ${ops.length} commands, the last one fails)`),
+    fitLine(`${head}: VIOLATION of ${v.invariant} (shrunk by fast-check, then made 1-minimal: ${ops.length} commands, the last one fails)`),
     "",
     hooks.format ? hooks.format(cx, r.variant, replay) : formatCounterexample(cx, subject, replay),
     ...(file !== null ? ["", labelled("counterexample saved to", file)] : []),
@@ -152,7 +152,7 @@ export function check(request: CheckRequest, hooks: CheckHooks = {}): CheckOutpu
   // A memory-ordering mutant is only observable under x86-TSO: it turns TSO on.
   const r = request.variant.needsTso ? { ...request, tso: true } : request;
   const seq = newSeqStats();
-  const lines: string[] = [fit(`rmapcheck: ${optionsLine(r)}, scheduler ${r.scheduler}${r.scheduler === "pct" ? ` (depth ${r.depth})` : ""}`)];
+  const lines: string[] = [fitLine(`rmapcheck: ${optionsLine(r)}, scheduler ${r.scheduler}${r.scheduler === "pct" ? ` (depth ${r.depth})` : ""}`)];
   const s = sequentialPhase(r, seq, hooks);
   lines.push(...s.text);
   let violation = s.violation;
@@ -186,7 +186,7 @@ export function check(request: CheckRequest, hooks: CheckHooks = {}): CheckOutpu
     interrupted = e.interrupted;
     const head = `concurrent: ${e.runs} runs (of at most ${r.runs}), ${e.steps} atomic steps, ${e.invariantChecks} invariant checks`;
     if (e.counterexample === null) {
-      lines.push(fit(`${head}: ${interrupted ? "interrupted" : "ok"}`));
+      lines.push(fitLine(`${head}: ${interrupted ? "interrupted" : "ok"}`));
     } else {
       const cx = e.counterexample;
       const replay = file === null ? "(not saved)" : (hooks.replayCommand ?? defaultReplay)(file);
@@ -195,7 +195,7 @@ export function check(request: CheckRequest, hooks: CheckHooks = {}): CheckOutpu
       const how = interrupted ? "interrupted while shrinking: the smallest so far" : "shrunk and made 1-minimal";
       // runsToDetection (JSON) counts the sequential sequences too; say both.
       const seen = s.runs > 0 ? `first seen after ${e.runsToDetection} concurrent runs, run ${runsToDetection} counting the ${s.runs} sequential sequences` : `first seen after ${e.runsToDetection} runs`;
-      lines.push(fit(`${head}: VIOLATION of ${cx.violation.invariant} (${seen}; ${how})`), "");
+      lines.push(fitLine(`${head}: VIOLATION of ${cx.violation.invariant} (${seen}; ${how})`), "");
       lines.push(hooks.format ? hooks.format(cx, r.variant, replay) : formatCounterexample(cx, r.variant.subject, replay));
       if (file !== null) lines.push("", labelled("counterexample saved to", file));
       const ops = cx.trace.setup.length + cx.trace.threads.reduce((n, t) => n + t.ops.length, 0);
@@ -205,7 +205,7 @@ export function check(request: CheckRequest, hooks: CheckHooks = {}): CheckOutpu
   const restsOn = violation !== null || interrupted ? null : `no violation in ${seq.sequences} sequential command sequences and ${runs} concurrent runs (${steps} checked atomic steps, ${invariantChecks} invariant checks), ${r.scheduler === "pct" ? `PCT depth ${r.depth}` : r.scheduler} scheduling, ${r.tso ? "x86-TSO" : "sequential consistency"}; sampled, not a proof`;
   if (violation !== null) lines.push(`result: VIOLATION of ${violation.invariant}`);
   else if (interrupted) lines.push("result: interrupted before the budget was spent: no verdict");
-  else lines.push(fit(`result: ok, ${restsOn}`));
+  else lines.push(fitLine(`result: ok, ${restsOn}`));
   const summary: Summary = {
     ok: violation === null && !interrupted,
     interrupted,

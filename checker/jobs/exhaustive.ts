@@ -20,7 +20,7 @@ import { crossCheckLines, headLine, RESTS_ON, verdictLine } from "../exhaustive/
 import { ClassIndex, enumerateClasses, missedClasses } from "../../runtime/exhaustive/cross_check";
 import { runOrder } from "../../runtime/exhaustive/replay";
 import { type Counterexample, formatCounterexample, toCounterexample } from "../report/counterexample";
-import { fit, labelled } from "../report/fit";
+import { fitLine, labelled } from "../report/fit";
 import type { Variant } from "../subject";
 
 export interface ExhaustiveRequest {
@@ -254,10 +254,10 @@ function report(request: ExhaustiveRequest, hooks: ExhaustiveHooks, p: Prepared,
     ...(cc === undefined ? {} : { crossCheck: cc }),
     timing: { elapsedMs, executionsPerSecond: elapsedMs > 0 ? Math.round((r.stats.executions * 1000) / elapsedMs) : 0 },
   };
-  const lines = [fit(headLine(summary)), fit(verdictLine(summary)), ...crossCheckLines(summary)];
+  const lines = [fitLine(headLine(summary)), fitLine(verdictLine(summary)), ...crossCheckLines(summary)];
   if (request.crossCheck !== undefined && cc === undefined) lines.push(`cross-check: not run (${violation !== null ? "the reduced search found a violation" : "the reduced search did not finish"})`);
   if (cx !== null) lines.push("", (hooks.format ?? ((c, vv, rp) => formatCounterexample(c, vv.subject, rp)))(cx, v, violation!.replay), ...(violation!.file ? ["", labelled("counterexample saved to", violation!.file)] : []));
-  else if (summary.verdict === "verified") lines.push(...RESTS_ON.map((l) => fit(l)));
+  else if (summary.verdict === "verified") lines.push(...RESTS_ON.map((l) => fitLine(l)));
   return { summary, text: lines.join("\n"), counterexample: cx };
 }
 

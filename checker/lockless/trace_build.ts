@@ -3,7 +3,7 @@
  * variant, one thread per role running its operations, the step checker, and
  * the set-up run alone on a thread of its own.
  */
-import type { KGen } from "../../runtime/step";
+import { LazyTextOperation } from "../search/lazy_operation";
 import { Thread } from "../../runtime/thread";
 import type { BuildOptions, BuiltRun, Trace, Variant } from "../subject";
 import { threadName } from "../search/trace";
@@ -23,24 +23,9 @@ export type Role = (typeof ROLES)[number];
 
 export type LocklessTrace = Trace<LocklessConfig, LocklessOp>;
 
-/** An operation whose text is formatted when read (most runs never print it), as in the series' trace_build.ts. */
-class LocklessTraceOperation implements LocklessOperation {
-  constructor(
-    private readonly w: LocklessWorld,
-    readonly desc: LocklessOp,
-  ) {}
-
-  get text(): string {
-    return opText(this.desc);
-  }
-
-  start(): KGen<number> {
-    return implOp(this.w, this.desc);
-  }
-}
-
+/** An operation of a trace: what it runs, printed as the kernel call when read (LazyTextOperation). */
 export function operation(w: LocklessWorld, desc: LocklessOp): LocklessOperation {
-  return new LocklessTraceOperation(w, desc);
+  return new LazyTextOperation(w, desc, opText, implOp);
 }
 
 export function buildLocklessTrace(t: Trace, variant: Variant, opts: BuildOptions, extra: LocklessCheckerOptions = {}): BuiltRun & { world: LocklessWorld; checker: LocklessStepChecker } {

@@ -32,7 +32,7 @@ export function wrap(first: string, text: string, indent: string, width = NARROW
 }
 
 /** A summary line in at most 80 columns: wrapped at spaces, the rest indented by two. */
-export function fit(line: string, width = NARROW): string {
+export function fitLine(line: string, width = NARROW): string {
   if (line.length <= width) return line;
   // Never breaks a word: a path or a command longer than a line stays whole.
   const lead = /^ */.exec(line)![0];

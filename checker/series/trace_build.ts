@@ -3,8 +3,8 @@
  * one thread per role running its operations, the step checker, and the
  * set-up run alone on a thread of its own.
  */
+import { LazyTextOperation } from "../search/lazy_operation";
 import type { OpDesc } from "../../model/operations";
-import type { KGen } from "../../runtime/step";
 import { Thread } from "../../runtime/thread";
 import type { BuildOptions, BuiltRun, Trace, Variant } from "../subject";
 import { ghostResources, hostListsLogged } from "./exhaustive_resources";
@@ -21,27 +21,9 @@ export type Role = (typeof ROLES)[number];
 
 export type SeriesTrace = Trace<WorldConfig, OpDesc>;
 
-/**
- * An operation of a trace: what it runs, printed as the kernel call. The text is formatted when
- * read (most runs never print it); a class, because V8 makes object literals with a getter slow.
- */
-class SeriesOperation implements TraceOperation {
-  constructor(
-    private readonly w: World,
-    readonly desc: OpDesc,
-  ) {}
-
-  get text(): string {
-    return opText(this.desc);
-  }
-
-  start(): KGen<number> {
-    return implOp(this.w, this.desc);
-  }
-}
-
+/** An operation of a trace: what it runs, printed as the kernel call when read (LazyTextOperation). */
 export function operation(w: World, desc: OpDesc): TraceOperation {
-  return new SeriesOperation(w, desc);
+  return new LazyTextOperation(w, desc, opText, implOp);
 }
 
 export function buildSeriesTrace(t: Trace, variant: Variant, opts: BuildOptions): BuiltRun {

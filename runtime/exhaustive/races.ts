@@ -208,21 +208,16 @@ function source(hb: HappensBefore, nodes: readonly Node[], events: readonly Even
  */
 function bpor(hb: HappensBefore, nodes: readonly Node[], p: number, q: number, races: number[][], bound: number | null): void {
   for (const list of races) {
-    let pastQ = true;
+    // Before q: the latest race, and earlier ones only while p cannot run at the point (the walk-back).
+    let walking = true;
     for (const i of list ?? []) {
-      if (i === 0) break;
-      const after = i > q;
-      if (!after && !pastQ) continue;
+      if (i === 0 || (i < q && !walking)) break;
       addBacktrack(nodes[i]!, p, false);
       if (bound !== null) {
         const j = hb.blockStart[i - 1]!;
         if (j > 0) addBacktrack(nodes[j]!, p, true);
       }
-      if (!after) {
-        pastQ = false;
-        // Walk back only while p cannot run at the point.
-        if (!nodes[i]!.inBound.includes(p)) pastQ = true;
-      }
+      if (i < q) walking = !nodes[i]!.inBound.includes(p);
     }
   }
 }
