@@ -61,7 +61,7 @@ const ACCEPTS: Record<Mode, readonly string[]> = {
   mutants: ["mutants", "subject", "seed", "runs", "sequences", "scheduler", "depth", "tso", "json"],
   list: ["list", "subject", "json"],
   compare: ["compare", "seed", "runs", "sequences", "scheduler", "json", "pages", "sizes", "sptes", "vcpus", "checkedUpTo", "sweep"],
-  exhaustive: ["exhaustive", "subject", "design", "mutant", "scenario", "replay", "preemptions", "maxExecutions", "maxSeconds", "workers", "shard", "crossCheck", "crossCheckExecutions", "json", "format", "out"],
+  exhaustive: ["exhaustive", "subject", "design", "mutant", "scenario", "replay", "tso", "preemptions", "maxExecutions", "maxSeconds", "workers", "shard", "crossCheck", "crossCheckExecutions", "json", "format", "out"],
   merge: ["merge", "json"],
 };
 
@@ -71,7 +71,7 @@ const WHY: Record<Mode, string> = {
   mutants: "each mutant is checked on its own design and counterexamples are not saved",
   list: "--list only lists",
   compare: "--compare checks the 2013 designs it compares, each on its own",
-  exhaustive: "it explores every schedule of one scenario under sequential consistency; seeds, runs and schedulers are the sampled mode's",
+  exhaustive: "it explores every schedule of one scenario; seeds, runs and schedulers are the sampled mode's",
   merge: "it only adds up the summaries of the shards",
 };
 

@@ -22,9 +22,10 @@ async function runExhaustive(r: JobRequest): Promise<WorkerMessage> {
   const x = r.exhaustive;
   let scenario;
   let variant;
+  let fileTso = false;
   if (x.replayFile !== null) {
     const fromFile = scenarioFromCounterexample(x.replayFile);
-    if (fromFile.tso) throw new BadInput(`${x.replayFile} was found under x86-TSO; the exhaustive mode explores sequential consistency only`);
+    fileTso = fromFile.tso;
     const fileSubject = fromFile.variant.subject.name;
     if (x.subjectGiven && r.subject !== fileSubject) throw new BadInput(`${x.replayFile} is a counterexample of subject ${fileSubject}, not ${r.subject}; drop --subject`);
     scenario = fromFile.scenario;
@@ -33,13 +34,16 @@ async function runExhaustive(r: JobRequest): Promise<WorkerMessage> {
     scenario = loadScenario(x.scenario!);
     variant = resolveVariant(r.design, r.mutant, resolveSubject(r.subject));
   }
+  // A file found under x86-TSO is explored under x86-TSO; so is a mutant only x86-TSO shows.
+  const tso = r.tso || fileTso || variant.needsTso;
   const header = {
     tool: { name: "rmapcheck", version: r.version },
-    options: { subject: variant.subject.name, design: variant.design.name, mutant: variant.mutant?.name ?? null, mode: "exhaustive" as const, seed: 0, runs: 0, sequences: 0, scheduler: "exhaustive", depth: 0, tso: false, scenario: scenario.name, preemptions: x.preemptions },
+    options: { subject: variant.subject.name, design: variant.design.name, mutant: variant.mutant?.name ?? null, mode: "exhaustive" as const, seed: 0, runs: 0, sequences: 0, scheduler: "exhaustive", depth: 0, tso, scenario: scenario.name, preemptions: x.preemptions },
   };
   const request = {
     variant,
     scenario,
+    tso,
     preemptions: x.preemptions,
     ...(x.maxExecutions === undefined ? {} : { maxExecutions: x.maxExecutions }),
     ...(x.maxSeconds === undefined ? {} : { maxSeconds: x.maxSeconds }),

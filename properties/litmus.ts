@@ -32,6 +32,8 @@ export interface Litmus {
   threads: Instr[][];
   /** An intermediate-state invariant: the observer throws when it holds after a step. */
   bad?: (vals: number[]) => boolean;
+  /** x86-TSO store buffers (default: sequential consistency). */
+  tso?: boolean;
 }
 
 export interface Outcomes {
@@ -122,7 +124,7 @@ export function litmusProgram(t: Litmus, out: Outcomes): Program {
       // Read through the memory, as a checker does, so that the explorer sees what the observer reads.
       const vals = (): number[] => objs.map((o) => (mem.objectAt(o.base)!.freed ? -1 : mem.peek(o.base)));
       const threads = t.threads.map((ins, i) => new Thread(i, `T${i}`, [{ text: `T${i}`, start: () => run(ins, addr) }]));
-      const machine = new Machine(mem, threads);
+      const machine = new Machine(mem, threads, { tso: t.tso ?? false });
       if (t.bad) {
         const bad = t.bad;
         const obs: Observer = {

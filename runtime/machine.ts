@@ -7,12 +7,22 @@
  * period, for other threads to leave their regions, or spinning on a value
  * that has not changed is never scheduled, so spins cost no steps and deadlock
  * is "no runnable thread left while some are not done".
+ *
+ * x86-TSO: a store goes into its thread's store buffer; each buffer's commit
+ * of its oldest store is a step of its own, which the run loop schedules
+ * (runtime/run.ts). A fence (a locked instruction, a lock operation, smp_mb,
+ * synchronize_srcu, an IPI that waits, a free, queueing deferred work) and an
+ * operation's return wait until the thread's buffer is empty: a thread is
+ * not runnable while its pending fence would have stores to drain. So every
+ * commit is an event of its own, as in Abdulla, Aronis, Atig, Jonsson,
+ * Leonardsson and Sagonas, "Stateless model checking for TSO and PSO"
+ * (TACAS 2015), where a fence is enabled only with an empty buffer.
  */
 import { type Deferred, contextOf, executorLoop, type ExecutorKind, RCU_DOMAIN } from "./deferral";
 import { atomicReason, DeferredQueue } from "./deferred_queue";
 import { ContextViolation, Deadlock, Livelock, LockMisuse, WarningFired } from "./errors";
 import type { Memory } from "./memory";
-import type { KGen, Step } from "./step";
+import { isFence, type KGen, mkStep, type Step } from "./step";
 import { type Operation, Thread } from "./thread";
 
 /** Hooks a checker installs; every hook may throw to stop the run. */
@@ -91,6 +101,7 @@ export class Machine {
   runnable(t: Thread): boolean {
     const s = t.pending;
     if (s === null) return false;
+    if (this.tso && t.storeBuffer.length > 0 && isFence(s.op)) return false;
     switch (s.op) {
       case "spin_lock":
         return !this.holders.has(s.addr);
@@ -182,6 +193,8 @@ export class Machine {
     while (!r.done) {
       const s = r.value;
       this.issue(t, s);
+      // Alone, a fence's wait for the store buffer ends at once: its stores commit now.
+      if (this.tso && isFence(s.op)) this.drainAll(t);
       if (!this.runnable(t)) throw new Deadlock(`${t.name} blocks forever at "${s.label}"`);
       if (++n > budget) throw new Livelock(`${t.name} exceeded ${budget} steps (last: "${s.label}")`);
       r = gen.next(this.exec(t, s));
@@ -217,13 +230,12 @@ export class Machine {
   /**
    * s becomes t's pending step. A wait that begins with a full barrier
    * (synchronize_srcu; an IPI that waits for other CPUs, as
-   * kvm_flush_remote_tlbs does after its smp_mb) drains t's store buffer
-   * now, before it waits: the grace period, or the check of the other CPUs'
-   * modes, starts after t's earlier stores are visible.
+   * kvm_flush_remote_tlbs does after its smp_mb) is a fence: it cannot run
+   * before t's buffered stores are visible, and a grace period starts when
+   * the last of them commits (drainOne), not before.
    */
   private issue(t: Thread, s: Step): void {
     t.pending = s;
-    if (this.tso && (s.op === "synchronize_srcu" || s.op === "wait_regions")) this.drainAll(t);
     t.pendingSince = this.stepIndex;
   }
 
@@ -235,9 +247,10 @@ export class Machine {
     return this.mem.read(addr, s.kind, s.label);
   }
 
-  /** Commit t's oldest buffered store to memory (x86-TSO). */
+  /** Commit t's oldest buffered store to memory (x86-TSO). The last one ends the barrier a pending synchronize_srcu begins with. */
   drainOne(t: Thread): void {
     const e = t.storeBuffer.shift()!;
+    if (t.storeBuffer.length === 0 && t.pending?.op === "synchronize_srcu") t.pendingSince = this.stepIndex;
     const old = this.mem.peek(e.addr);
     this.mem.write(e.addr, null, e.val, `${e.label} (store buffer drain)`);
     const s: Step = { op: "store", addr: e.addr, kind: null, val: e.val, cmp: 0, fn: "store buffer", label: `${e.label} [drain]` };
@@ -348,10 +361,18 @@ export class Machine {
    * operation when one finishes. `first` starts the thread.
    */
   private advance(t: Thread, result: number, first: boolean): void {
-    let r = first ? null : t.gen!.next(result);
+    const back = t.returning;
+    t.returning = null;
+    let r: IteratorResult<Step, unknown> | null = first ? null : back !== null ? { done: true, value: back.value } : t.gen!.next(result);
     for (;;) {
       if (r !== null && !r.done) {
         this.issue(t, r.value);
+        return;
+      }
+      if (r !== null && this.tso && t.storeBuffer.length > 0) {
+        // x86-TSO: the return waits for the buffer to empty, as a step of its own (class comment).
+        t.returning = { value: r.value };
+        this.issue(t, mkStep("smp_mb", 0, null, 0, 0, `${t.currentOp!.text}: return (a full barrier: its stores commit first)`));
         return;
       }
       if (r !== null) {

@@ -8,7 +8,7 @@
  */
 import { Deadlock, Livelock } from "./errors";
 import type { Machine } from "./machine";
-import type { Decision, Preemption, Scheduler } from "./scheduler";
+import { type Decision, defaultChoice, type Preemption, type Scheduler } from "./scheduler";
 import { mkStep } from "./step";
 import { Thread } from "./thread";
 
@@ -109,15 +109,22 @@ export function runThreads(m: Machine, scheduler: Scheduler, budget: number, atQ
     if (trace.length >= budget) {
       return result(new Livelock(`the run did not finish within ${budget} steps`), trace.length - 1);
     }
-    const dflt = runnable.includes(current) ? current : runnable[0]!;
+    let dflt = current;
+    if (!runnable.includes(current)) {
+      const id = defaultChoice(current.id, runnable.map((x) => x.id), n);
+      dflt = runnable.find((x) => x.id === id)!;
+    }
     const d: Decision = { m, runnable, current, dflt };
     const t = scheduler.pick(d);
     if (t !== dflt) preemptions.push({ thread: current.id, after: current.steps, to: t.id });
     trace.push({ thread: t.id, label: t.pending!.label, op: t.opIndex });
     try {
       if (t.id >= n) {
+        // A commit is a step of its own: the hooks bracket what it touches (the exhaustive explorer's footprint).
+        hooks?.before(t);
         m.drainOne(m.threads[t.id - n]!);
         t.steps++;
+        hooks?.after(t);
       } else {
         if (m.tso) noteMissed(t, trace.length - 1);
         hooks?.before(t);

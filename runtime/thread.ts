@@ -34,6 +34,8 @@ export class Thread {
   readonly results: unknown[] = [];
   /** Between region_enter and region_exit (wait_regions waits for it to leave). */
   inRegion = false;
+  /** x86-TSO: the operation returned this value and waits at its return barrier for the buffer to empty (runtime/machine.ts). */
+  returning: { value: unknown } | null = null;
   /** x86-TSO store buffer (empty under sequential consistency). */
   readonly storeBuffer: StoreBufferEntry[] = [];
   /** The context its steps run in (runtime/deferral.ts): process, or softirq for the softirq executor. */

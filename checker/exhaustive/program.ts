@@ -11,10 +11,11 @@ import { runThreads } from "../../runtime/run";
 import { DEFAULT_BUDGET } from "../search/trace";
 import type { Trace, Variant } from "../subject";
 
-export function scenarioProgram(trace: Trace, variant: Variant): Program {
+/** `tso`: x86-TSO store buffers, each commit an event of its own (runtime/machine.ts). */
+export function scenarioProgram(trace: Trace, variant: Variant, tso = false): Program {
   return {
     start(): Execution | { setupFailure: unknown } {
-      const built = variant.subject.build(trace, variant, { tso: false, full: false });
+      const built = variant.subject.build(trace, variant, { tso, full: false });
       const m = built.machine;
       m.observers.push(built.checker);
       try {

@@ -15,10 +15,12 @@ export interface WorkerData {
   design: string;
   mutant: string | null;
   trace: Trace;
+  /** x86-TSO store buffers. */
+  tso: boolean;
 }
 
 serveUnits((data) => {
   const d = data as WorkerData;
   const v = resolveVariant(d.design, d.mutant, resolveSubject(d.subject));
-  return scenarioProgram(d.trace, v);
+  return scenarioProgram(d.trace, v, d.tso);
 });

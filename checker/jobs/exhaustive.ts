@@ -26,6 +26,11 @@ import type { Variant } from "../subject";
 export interface ExhaustiveRequest {
   variant: Variant;
   scenario: Scenario;
+  /**
+   * x86-TSO store buffers, each buffer's commit an event (runtime/machine.ts);
+   * a mutant observable only under x86-TSO turns it on.
+   */
+  tso?: boolean;
   /** null: no bound (`--preemptions all`). */
   preemptions: number | null;
   maxExecutions?: number;
@@ -62,7 +67,6 @@ export interface ExhaustiveOutput {
 
 /** The request's checks that need no run: one-line BadInput. */
 export function validateRequest(r: ExhaustiveRequest): void {
-  if (r.variant.needsTso) throw new BadInput(`the exhaustive mode explores sequential consistency only; mutant ${r.variant.mutant?.name} is observable only under x86-TSO (use the sampled mode with --tso)`);
   if (r.preemptions !== null && (!Number.isInteger(r.preemptions) || r.preemptions < 0)) throw new BadInput("--preemptions must be a non-negative integer or all");
   if (r.maxExecutions !== undefined && (!Number.isInteger(r.maxExecutions) || r.maxExecutions < 1)) throw new BadInput("--max-executions must be a positive integer");
   if (r.maxSeconds !== undefined && !(r.maxSeconds > 0)) throw new BadInput("--max-seconds must be a positive number");
@@ -93,13 +97,16 @@ interface Prepared {
   options: SearchOptions;
 }
 
+/** Under x86-TSO: asked for, or needed by the mutant. */
+export const tsoOf = (r: ExhaustiveRequest): boolean => r.tso === true || r.variant.needsTso;
+
 function prepare(request: ExhaustiveRequest, hooks: ExhaustiveHooks): Prepared {
   validateRequest(request);
   const t0 = Date.now();
   const progress = hooks.progress ?? (() => {});
   const v = request.variant;
   const trace = traceOf(request.scenario, v.design.name);
-  const program = scenarioProgram(trace, v);
+  const program = scenarioProgram(trace, v, tsoOf(request));
   const shard: Shard | undefined = request.shard && { index: request.shard.index - 1, count: request.shard.count };
   let next = 1000;
   let lastLine = t0;
@@ -182,7 +189,7 @@ export async function exhaustiveOnWorkers(request: ExhaustiveRequest, workers: n
   if (request.crossCheck !== undefined && workers > 1) throw new BadInput("--cross-check collects every class in one process: it does not go with --workers");
   const p = prepare(request, hooks);
   const v = request.variant;
-  const data: WorkerData = { subject: v.subject.name, design: v.design.name, mutant: v.mutant?.name ?? null, trace: p.trace };
+  const data: WorkerData = { subject: v.subject.name, design: v.design.name, mutant: v.mutant?.name ?? null, trace: p.trace, tso: tsoOf(request) };
   const entry = join(__dirname, "..", "exhaustive", `worker_entry${extname(__filename)}`);
   return report(request, hooks, p, await searchParallel(p.program, p.options, { entry, data, workers }));
 }
@@ -202,7 +209,7 @@ function report(request: ExhaustiveRequest, hooks: ExhaustiveHooks, p: Prepared,
   let violation: ExhaustiveViolation | null = null;
   if (found !== null) {
     const f = found;
-    const extra = v.mutant ? { mutant: v.mutant.name } : {};
+    const extra = { ...(v.mutant ? { mutant: v.mutant.name } : {}), ...(tsoOf(request) ? { tso: true } : {}) };
     cx = toCounterexample({ ...trace, preemptions: f.run.preemptions }, f.run.trace, f.violation, f.run.failedAt, extra);
     const file = hooks.save ? hooks.save(cx) : null;
     const ops = trace.setup.length + trace.threads.reduce((k, th) => k + th.ops.length, 0);

@@ -29,6 +29,30 @@
  *                                              write queue E
  *   the step after which any T is done, on a machine with executors
  *                                              write done T
+ *
+ * x86-TSO (runtime/machine.ts, runtime/run.ts; Abdulla, Aronis, Atig,
+ * Jonsson, Leonardsson and Sagonas, "Stateless model checking for TSO and
+ * PSO", TACAS 2015, the scheme Nidhugg follows): thread T's store buffer is
+ * pseudo-thread n + T, whose step commits T's oldest store. Its contents are
+ * resource buffer T:
+ *   a commit of T's buffer                     write buffer T, and the word
+ *                                              (memory reports it); if T waits
+ *                                              in synchronize_srcu of D and the
+ *                                              buffer is now empty, its grace
+ *                                              period starts: read srcu D of
+ *                                              every other thread
+ *   a store of T (it enters the buffer)        write buffer T
+ *   any other step of T, and T's blocked       read buffer T (a load reads its
+ *     pending step                             newest buffered store first; a
+ *                                              fence and a return wait for an
+ *                                              empty buffer; an operation's
+ *                                              last step decides whether a
+ *                                              return barrier follows; the
+ *                                              checkers' per-thread state
+ *                                              follows T's buffer)
+ * so a commit is ordered with every step of its own thread and, through the
+ * word, with the other threads' accesses to it. Reading the buffer on every
+ * step of T is more than loads and fences need: on the safe side.
  */
 import { syncResource } from "../access_log";
 import { EXECUTOR_KINDS, NO_GRACE_PERIOD } from "../deferral";
@@ -44,6 +68,8 @@ const DONE = 3;
 const res = (code: number, index: number): number => syncResource(4 * index + code);
 /** The read section of thread `tid` in SRCU domain d (domain 0 keeps the resource it always had). */
 const srcuRes = (d: number, tid: number): number => res(SRCU, d === 0 ? tid : 4096 * (d + 1) + tid);
+/** Thread tid's store buffer (x86-TSO). */
+const bufferRes = (tid: number): number => res(DONE, (1 << 22) + tid);
 /** The queue of executor kind k (runtime/deferral.ts). */
 const queueRes = (k: number): number => res(DONE, (1 << 20) + k);
 
@@ -81,6 +107,7 @@ function runDeferred(m: Machine, t: Thread, into: FootprintBuilder): void {
 
 export function engineResources(m: Machine, c: StepContext, into: FootprintBuilder): void {
   const t = c.thread;
+  if (m.tso && storeBuffer(m, c, into)) return;
   switch (c.step.op) {
     case "spin_lock":
     case "spin_unlock":
@@ -116,4 +143,20 @@ export function engineResources(m: Machine, c: StepContext, into: FootprintBuild
   if (t.pending?.op === "synchronize_srcu") srcuOthers(m, t, t.pending.addr, into);
   if (t.pending?.op === "run_deferred") into.write(queueRes(EXECUTOR_KINDS.indexOf(t.executor!)));
   if (t.done && (t.joinable || m.executors.length > 0)) into.write(res(DONE, t.id));
+}
+
+/** x86-TSO: the store-buffer resources of a step (see the table above); true for a commit, which has no others. */
+function storeBuffer(m: Machine, c: StepContext, into: FootprintBuilder): boolean {
+  const n = m.threads.length;
+  const id = c.thread.id;
+  if (id >= n) {
+    const owner = m.threads[id - n]!;
+    into.write(bufferRes(owner.id));
+    const p = owner.pending;
+    if (p?.op === "synchronize_srcu" && owner.storeBuffer.length === 0) srcuOthers(m, owner, p.addr, into);
+    return true;
+  }
+  if (c.step.op === "store") into.write(bufferRes(id));
+  else into.read(bufferRes(id));
+  return false;
 }

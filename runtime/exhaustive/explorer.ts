@@ -129,7 +129,8 @@ export function exploreUnit(program: Program, prefix: readonly number[], rootTak
     if (failed && !(o.continueAfterFailure && !reduce)) return { complete: true, violation: r, first: firstFp };
     markTaken(nodes, events, Math.max(0, branch));
     if (reduce) {
-      hb ??= new HappensBefore(p.machine.threads.length);
+      // Under x86-TSO each thread's store buffer is a pseudo-thread too (ids n..2n-1: runtime/run.ts).
+      hb ??= new HappensBefore(p.machine.threads.length * (p.machine.tso ? 2 : 1));
       addRaceBacktracks(hb, nodes, events, Math.max(0, branch), ruleOf(o), o.bound);
     }
     const next = deepestTodo(nodes, prefix.length);

@@ -10,15 +10,18 @@
  * added for the bound, and is then explored even if asleep and never puts
  * its siblings to sleep.
  */
+import { continuation } from "../scheduler";
 import type { Footprint } from "./footprint";
 import type { Event } from "./path_scheduler";
 
 export interface Node {
   /** Threads whose step can run here, ascending ids. */
   readonly runnable: readonly number[];
-  /** The thread that ran the step before (-1 at the root) and whether it can still run. */
+  /** The thread that ran the step before (-1 at the root) and whether its CPU can go on (runtime/scheduler.ts, continuation). */
   readonly prior: number;
   readonly priorRunnable: boolean;
+  /** The thread that goes on without a preemption: prior, or under x86-TSO its store buffer or the buffer's owner (-1: none). */
+  readonly preferred: number;
   /** Preemptions (switches away from a runnable thread) on the path to here. */
   readonly preemptions: number;
   /** The threads the preemption bound lets run here. */
@@ -42,15 +45,17 @@ export interface Node {
   chosenConservative: boolean;
 }
 
-export function makeNode(runnable: readonly number[], prior: number, preemptions: number, bound: number | null, sleep: ReadonlyMap<number, Footprint>): Node {
-  const priorRunnable = prior >= 0 && runnable.includes(prior);
-  const inBound = priorRunnable && bound !== null && preemptions >= bound ? [prior] : runnable;
-  return { runnable, prior, priorRunnable, preemptions, inBound, sleep, todo: new Map(), done: new Set(), taken: new Map(), blocked: [], chosen: -1, chosenConservative: false };
+/** `threads`: the program's threads (ids at or above are store buffers, x86-TSO). */
+export function makeNode(runnable: readonly number[], prior: number, threads: number, preemptions: number, bound: number | null, sleep: ReadonlyMap<number, Footprint>): Node {
+  const preferred = continuation(prior, runnable, threads);
+  const priorRunnable = preferred >= 0;
+  const inBound = priorRunnable && bound !== null && preemptions >= bound ? [preferred] : runnable;
+  return { runnable, prior, priorRunnable, preferred, preemptions, inBound, sleep, todo: new Map(), done: new Set(), taken: new Map(), blocked: [], chosen: -1, chosenConservative: false };
 }
 
 /** Preemptions after running `t` from node n. */
 export function preemptionsAfter(n: Node, t: number): number {
-  return n.preemptions + (n.priorRunnable && t !== n.prior ? 1 : 0);
+  return n.preemptions + (n.priorRunnable && t !== n.preferred ? 1 : 0);
 }
 
 /**

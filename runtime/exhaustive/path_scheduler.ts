@@ -1,7 +1,8 @@
 /**
  * Drives one execution along the tree: replays the path's prefix (the
  * threads chosen at nodes 0..branch), then continues with the default policy
- * (the thread that ran last while it can, else the lowest runnable one),
+ * (the thread that ran last while it can, else, under x86-TSO, its store
+ * buffer or its owner, else the lowest runnable one: runtime/scheduler.ts),
  * creating a node per step. Records each step's footprint, and keeps the
  * sleep set: a sleeping thread is never chosen, and wakes when a step
  * dependent with its own runs. When every thread the policy may choose is
@@ -93,7 +94,7 @@ export class PathScheduler implements Scheduler, StepHooks {
     const prev = this.nodes[k - 1];
     const prior = k === 0 ? -1 : this.events[k - 1]!.thread;
     const pre = prev === undefined ? 0 : preemptionsAfter(prev, prev.chosen);
-    const n = makeNode(runnable, prior, pre, this.o.bound, this.o.sleep ? this.nextSleep : new Map());
+    const n = makeNode(runnable, prior, this.machine.threads.length, pre, this.o.bound, this.o.sleep ? this.nextSleep : new Map());
     if (this.o.reduce) n.blocked = this.blockedEvents(runnable);
     if (forced !== undefined) {
       // A unit's prefix: its other choices are other units (units.ts).
@@ -102,8 +103,8 @@ export class PathScheduler implements Scheduler, StepHooks {
       if (k === 0 && this.o.rootTaken) for (const [q, f] of this.o.rootTaken) n.taken.set(q, f);
     } else {
       if (n.priorRunnable) {
-        if (n.sleep.has(prior)) this.abandon(n);
-        n.chosen = prior;
+        if (n.sleep.has(n.preferred)) this.abandon(n);
+        n.chosen = n.preferred;
       } else {
         const awake = runnable.filter((t) => !n.sleep.has(t));
         if (awake.length === 0) this.abandon(n);

@@ -1,10 +1,11 @@
 /**
  * Run a program along a given order of threads (one per step), counting the
- * preemptions it takes: switches away from a thread that could still run.
+ * preemptions it takes: switches away from a thread that could still run
+ * (or, under x86-TSO, whose store buffer could: runtime/scheduler.ts).
  * Used to check and shorten a counterexample found by the explorer.
  */
 import type { RunResult } from "../run";
-import type { Decision, Scheduler } from "../scheduler";
+import { continuation, type Decision, type Scheduler } from "../scheduler";
 import type { Thread } from "../thread";
 import type { Program } from "./program";
 
@@ -31,7 +32,8 @@ export function runOrder(program: Program, order: readonly number[]): OrderedRun
       const want = order[i++];
       const t = d.runnable.find((x) => x.id === want);
       if (t === undefined) throw new Diverged();
-      if (prior !== null && t !== prior && d.runnable.includes(prior)) preemptions++;
+      const next = continuation(prior?.id ?? -1, d.runnable.map((x) => x.id), d.m.threads.length);
+      if (next >= 0 && t.id !== next) preemptions++;
       prior = t;
       return t;
     },

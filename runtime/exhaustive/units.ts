@@ -13,7 +13,7 @@
  * shards' executions add up to the whole run's.
  */
 import type { RunResult } from "../run";
-import type { Decision, Scheduler } from "../scheduler";
+import { continuation, type Decision, type Scheduler } from "../scheduler";
 import type { Thread } from "../thread";
 import { type ExploreOptions, type ExploreStats, exploreUnit, newStats, runPath, useSleep } from "./explorer";
 import type { Footprint } from "./footprint";
@@ -52,14 +52,15 @@ function choicesAfter(program: Program, prefix: readonly number[], bound: number
   const probe: Scheduler = {
     name: "probe",
     pick(d: Decision): Thread {
-      const priorRunnable = prior !== null && d.runnable.includes(prior);
+      const ids = d.runnable.map((t) => t.id);
+      const next = continuation(prior?.id ?? -1, ids, d.m.threads.length);
       if (k === prefix.length) {
-        out = priorRunnable && bound !== null && preemptions >= bound ? [prior!.id] : d.runnable.map((t) => t.id);
+        out = next >= 0 && bound !== null && preemptions >= bound ? [next] : ids;
         throw new Abandoned("probe");
       }
       const t = d.runnable.find((x) => x.id === prefix[k]);
       if (t === undefined) throw new Abandoned("unreachable");
-      if (priorRunnable && t !== prior) preemptions++;
+      if (next >= 0 && t.id !== next) preemptions++;
       prior = t;
       k++;
       return t;
