@@ -203,7 +203,8 @@ describe("the rmapcheck binary", () => {
       for (const l of lines) expect(l.length).toBeLessThanOrEqual(80);
       const steps = r.stdout.replace(/\n {13}/g, " ").split("\n").filter((l) => /^ *(>>)?\d+ CPU\d/.test(l));
       expect(steps.length).toBeGreaterThan(5);
-      for (const s of steps) expect(s).toMatch(/\[[a-z_/]+\.ts:\d+\]/);
+      // A store buffer's commit (x86-TSO, "CPU0:sb") is the engine's step: it quotes the store it commits instead.
+      for (const s of steps) if (!/^ *(>>)?\d+ CPU\d+:sb /.test(s)) expect(s).toMatch(/\[[a-z_/]+\.ts:\d+\]/);
     }
   });
 
@@ -339,7 +340,6 @@ describe("the rmapcheck binary", () => {
     expectUsage(run(["--exhaustive"]), /--exhaustive needs --scenario/);
     expectUsage(run(["--preemptions", "2"]), /--preemptions needs --exhaustive/);
     expectUsage(run(["--exhaustive", "--scenario", "unmap-direkt"]), /unknown scenario "unmap-direkt"/);
-    expectUsage(run(["--exhaustive", "--scenario", "unmap-direct", "--tso"]), /--tso does not apply to --exhaustive/);
     expectUsage(run(["--exhaustive", "--scenario", "unmap-direct", "--design", "baseline"]), /design baseline has no such path/);
     expectUsage(run(["--exhaustive", "--scenario", "unmap-direct", "--shard", "3/2"]), /--shard/);
     expectUsage(run(["--exhaustive", "--scenario", "unmap-direct", "--preemptions", "-1"]), /--preemptions/);

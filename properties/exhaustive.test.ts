@@ -120,7 +120,6 @@ describe("scenarios", () => {
     expect(bad({ ...good, setup: [] })).toThrow(/needs begin_delete_slot of slot 0/);
     expect(() => loadScenario("no-such-scenario")).toThrow(/unknown scenario "no-such-scenario"/);
     expect(() => exhaustive(req("unmap-direct", "baseline", 1))).toThrow(/has no such path/);
-    expect(() => exhaustive({ ...req("unmap-direct", "v3-fixed", 1), variant: variant(null, "handshake-no-mb") })).toThrow(/x86-TSO/);
     expect(() => exhaustive(req("unmap-direct", "v3-fixed", 1, { shard: { index: 3, count: 2 } }))).toThrow(/--shard/);
   });
 });

@@ -164,6 +164,7 @@ describe("--merge of exhaustive shards refuses what cannot belong", () => {
     ok: true,
     verdict: "incomplete",
     subject: "series",
+    memoryModel: "sc",
     design: "v3-fixed",
     mutant: null,
     scenario: { name: "unmap-direct", source: null },

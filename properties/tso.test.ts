@@ -34,7 +34,7 @@ describe("x86-TSO counterexamples", () => {
     for (const f of ["wide", "narrow"] as const) {
       const text = formatter(f, null)(cx, variant, "npx rmapcheck --replay F");
       expect(text).toMatch(/rmapp \(buffered\)/);
-      expect(text).toMatch(/misses the buffered store of step 9/);
+      expect(text).toMatch(/misses the buffered store of step 11/);
       if (f === "narrow") expect(Math.max(...text.split("\n").map((l) => l.length))).toBeLessThanOrEqual(80);
     }
   });

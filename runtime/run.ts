@@ -117,7 +117,8 @@ export function runThreads(m: Machine, scheduler: Scheduler, budget: number, atQ
     const d: Decision = { m, runnable, current, dflt };
     const t = scheduler.pick(d);
     if (t !== dflt) preemptions.push({ thread: current.id, after: current.steps, to: t.id });
-    trace.push({ thread: t.id, label: t.pending!.label, op: t.opIndex });
+    // A commit belongs to the operation its thread is in.
+    trace.push({ thread: t.id, label: t.pending!.label, op: t.id >= n ? m.threads[t.id - n]!.opIndex : t.opIndex });
     try {
       if (t.id >= n) {
         // A commit is a step of its own: the hooks bracket what it touches (the exhaustive explorer's footprint).

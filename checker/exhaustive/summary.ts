@@ -72,6 +72,8 @@ export interface ExhaustiveSummary {
   design: string;
   mutant: string | null;
   scenario: { name: string; source: string | null };
+  /** The memory model explored: sequential consistency, or x86-TSO store buffers. */
+  memoryModel: "sc" | "x86-tso";
   exhaustive: ExhaustiveStats;
   violation: ExhaustiveViolation | null;
   /** --cross-check only. */
@@ -83,7 +85,7 @@ export interface ExhaustiveSummary {
 export function mergeShards(parts: readonly ExhaustiveSummary[]): ExhaustiveSummary {
   if (parts.length === 0) throw new BadInput("merge: no summaries");
   const a = parts[0]!;
-  const key = (s: ExhaustiveSummary) => JSON.stringify([s.subject, s.design, s.mutant, s.scenario.name, s.exhaustive.preemptionBound, s.exhaustive.units, s.exhaustive.shard?.count ?? 1]);
+  const key = (s: ExhaustiveSummary) => JSON.stringify([s.subject, s.design, s.mutant, s.scenario.name, s.memoryModel, s.exhaustive.preemptionBound, s.exhaustive.units, s.exhaustive.shard?.count ?? 1]);
   for (const s of parts) {
     if (s.exhaustive === undefined || s.scenario === undefined) throw new BadInput("merge: not an exhaustive --json summary");
     if (key(s) !== key(a)) throw new BadInput(`merge: summaries of different runs (${key(a)} and ${key(s)})`);
@@ -119,6 +121,7 @@ export function mergeShards(parts: readonly ExhaustiveSummary[]): ExhaustiveSumm
     design: a.design,
     mutant: a.mutant,
     scenario: a.scenario,
+    memoryModel: a.memoryModel,
     exhaustive: {
       ...a.exhaustive,
       complete,
@@ -146,6 +149,7 @@ const summarySchema = z.looseObject({
   design: z.string(),
   mutant: z.string().nullable(),
   scenario: z.strictObject({ name: z.string(), source: z.string().nullable() }),
+  memoryModel: z.enum(["sc", "x86-tso"]),
   exhaustive: z.looseObject({
     complete: z.boolean(),
     preemptionBound: nat.nullable(),

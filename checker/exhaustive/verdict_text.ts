@@ -21,7 +21,8 @@ export function headLine(s: ExhaustiveSummary): string {
   const e = s.exhaustive;
   const variant = `${s.subject === DEFAULT_SUBJECT.name ? "" : `subject ${s.subject}, `}design ${s.design}${s.mutant ? `, mutant ${s.mutant}` : ""}`;
   const shard = e.shard ? `, shard ${e.shard.index}/${e.shard.count} (units ${e.explored.join(", ") || "none"} of ${e.units})` : "";
-  return `rmapcheck --exhaustive: scenario ${s.scenario.name}${s.scenario.source ? ` (${s.scenario.source})` : ""}, ${variant}, ${boundText(e.preemptionBound)}${shard}`;
+  const model = s.memoryModel === "x86-tso" ? ", x86-TSO" : "";
+  return `rmapcheck --exhaustive: scenario ${s.scenario.name}${s.scenario.source ? ` (${s.scenario.source})` : ""}, ${variant}${model}, ${boundText(e.preemptionBound)}${shard}`;
 }
 
 export function verdictLine(s: ExhaustiveSummary): string {
@@ -58,7 +59,7 @@ export function crossCheckLines(s: ExhaustiveSummary): string[] {
   const plain = `plain enumeration within ${c.bound} preemption${c.bound === 1 ? "" : "s"}: ${n(c.plainExecutions)} executions${c.complete ? "" : " (its budget ran out: INCOMPLETE)"}, ${n(c.plainClasses)} behaviour classes`;
   const head = `cross-check: ${plain}; the reduced search reached ${n(c.reducedClasses)}: ${n(c.missed)} missed class${c.missed === 1 ? "" : "es"}`;
   const what = "  (a class: per thread, the sequence of its steps' labels and the values they read)";
-  const out = [head, what];
+  const out = [fitLine(head), what];
   for (const [i, e] of c.examples.slice(0, 3).entries()) {
     const sw = e.preemptions.map((p) => `T${p.thread} after ${p.after} steps -> T${p.to}`).join(", ") || "none";
     out.push(`  missed ${i + 1}: the default schedule with switches at: ${sw}${e.failure ? `; it fails: ${e.failure}` : ""}`);
@@ -69,15 +70,18 @@ export function crossCheckLines(s: ExhaustiveSummary): string[] {
 }
 
 /** What a pass rests on, for the text report. */
-export const RESTS_ON = [
-  "what it rests on: the scenario's configuration, set-up and threads only; sequential consistency;",
-  "  a preemption is a switch away from a thread that could still run (docs/exhaustive.md, \"What verified means\")",
-];
+export function restsOn(s: Pick<ExhaustiveSummary, "memoryModel">): string[] {
+  const tso = s.memoryModel === "x86-tso";
+  return [
+    `what it rests on: the scenario's configuration, set-up and threads only; ${tso ? "x86-TSO (store buffers; each commit an event, every fence and return waits for its buffer)" : "sequential consistency"};`,
+    `  a preemption is a switch away from a thread that could still run${tso ? " (or whose buffer could commit)" : ""} (docs/exhaustive.md, "What verified means")`,
+  ];
+}
 
 /** A summary as text without its counterexample (merged shards print the file to replay). */
 export function summaryText(s: ExhaustiveSummary): string {
   const lines = [headLine(s), verdictLine(s)].map((l) => fitLine(l));
   if (s.violation !== null) lines.push(fitLine(`  ${s.violation.detail}`), ...replayLines(s.violation.replay));
-  else if (s.verdict === "verified") lines.push(...RESTS_ON.map((l) => fitLine(l)));
+  else if (s.verdict === "verified") lines.push(...restsOn(s).map((l) => fitLine(l)));
   return lines.join("\n");
 }

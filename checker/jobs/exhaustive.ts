@@ -16,7 +16,7 @@ import type { Trace } from "../search/trace";
 import type { Program } from "../../runtime/exhaustive/program";
 import { extname, join } from "node:path";
 import type { CrossCheckSummary, ExhaustiveSummary, ExhaustiveViolation } from "../exhaustive/summary";
-import { crossCheckLines, headLine, RESTS_ON, verdictLine } from "../exhaustive/verdict_text";
+import { crossCheckLines, headLine, restsOn, verdictLine } from "../exhaustive/verdict_text";
 import { ClassIndex, enumerateClasses, missedClasses } from "../../runtime/exhaustive/cross_check";
 import { runOrder } from "../../runtime/exhaustive/replay";
 import { type Counterexample, formatCounterexample, toCounterexample } from "../report/counterexample";
@@ -242,6 +242,7 @@ function report(request: ExhaustiveRequest, hooks: ExhaustiveHooks, p: Prepared,
     design: v.design.name,
     mutant: v.mutant?.name ?? null,
     scenario: { name: request.scenario.name, source: request.scenario.source ?? null },
+    memoryModel: tsoOf(request) ? "x86-tso" : "sc",
     exhaustive: {
       complete: main.complete,
       preemptionBound: request.preemptions,
@@ -264,7 +265,7 @@ function report(request: ExhaustiveRequest, hooks: ExhaustiveHooks, p: Prepared,
   const lines = [fitLine(headLine(summary)), fitLine(verdictLine(summary)), ...crossCheckLines(summary)];
   if (request.crossCheck !== undefined && cc === undefined) lines.push(`cross-check: not run (${violation !== null ? "the reduced search found a violation" : "the reduced search did not finish"})`);
   if (cx !== null) lines.push("", (hooks.format ?? ((c, vv, rp) => formatCounterexample(c, vv.subject, rp)))(cx, v, violation!.replay), ...(violation!.file ? ["", labelled("counterexample saved to", violation!.file)] : []));
-  else if (summary.verdict === "verified") lines.push(...RESTS_ON.map((l) => fitLine(l)));
+  else if (summary.verdict === "verified") lines.push(...restsOn(summary).map((l) => fitLine(l)));
   return { summary, text: lines.join("\n"), counterexample: cx };
 }
 

@@ -14,22 +14,32 @@ import { exhaustive } from "./exhaustive";
 export const FEWEST_PREEMPTIONS_BOUND = 2;
 
 /**
- * The exhaustive mode on the mutant's named scenario, every schedule with at
- * most FEWEST_PREEMPTIONS_BOUND preemptions (it explores the smaller bounds
- * first): the fewest preemptions of a schedule that shows the mutant there,
- * or null when none within the bound does (or the run was incomplete).
+ * The exhaustive mode on the mutant's named scenario (under x86-TSO for a
+ * mutant only x86-TSO shows), at bounds 0, 1, ... FEWEST_PREEMPTIONS_BOUND
+ * in turn until one shows it: the fewest preemptions of a schedule that
+ * shows the mutant there, or null when none within the bound does (or a run
+ * was incomplete). Smallest bound first: a deeper search may take long to
+ * reach a schedule a shallower one finds at once.
  */
 export function fewestPreemptions(variant: Variant): { scenario: string; fewestPreemptions: number | null } | null {
   const name = variant.mutant?.scenario;
-  if (name === undefined || variant.needsTso) return null;
-  const s = exhaustive({ variant, scenario: loadScenario(name), preemptions: FEWEST_PREEMPTIONS_BOUND }).summary;
-  return { scenario: name, fewestPreemptions: s.verdict === "violation" ? s.violation!.preemptions : null };
+  if (name === undefined) return null;
+  const scenario = loadScenario(name);
+  for (let k = 0; k <= FEWEST_PREEMPTIONS_BOUND; k++) {
+    const s = exhaustive({ variant, scenario, preemptions: k }).summary;
+    if (s.verdict === "violation") return { scenario: name, fewestPreemptions: s.violation!.preemptions };
+    if (s.verdict !== "verified") break;
+  }
+  return { scenario: name, fewestPreemptions: null };
 }
 
 export interface MutantRow {
   name: string;
   design: string;
+  /** Shown by the sampled check, or by the exhaustive run of its named scenario. */
   detected: boolean;
+  /** Shown by the sampled check (the invariant, runs, steps, ops and preemptions below are its). */
+  sampled: boolean;
   interrupted: boolean;
   invariant: string | null;
   runs: number | null;
@@ -53,17 +63,19 @@ export function checkMutant(base: Omit<CheckRequest, "variant">, variant: Varian
   const t0 = Date.now();
   const r = check({ ...base, variant, tso: base.tso || variant.needsTso }, hooks.interrupted ? { interrupted: hooks.interrupted } : {}).summary;
   const v = r.violation;
+  const ex = hooks.fewestPreemptions === false || r.interrupted ? null : fewestPreemptions(variant);
   return {
     name: variant.mutant!.name,
     design: variant.design.name,
-    detected: v !== null,
+    detected: v !== null || (ex?.fewestPreemptions ?? null) !== null,
+    sampled: v !== null,
     interrupted: r.interrupted,
     invariant: v?.invariant ?? null,
     runs: r.runsToDetection,
     steps: v === null ? null : v.atomicSteps,
     operations: v?.operations ?? null,
     preemptions: v?.preemptions ?? null,
-    exhaustive: hooks.fewestPreemptions === false ? null : fewestPreemptions(variant),
+    exhaustive: ex,
     timing: { ms: Date.now() - t0, msToDetection: r.timing.msToDetection },
   };
 }
@@ -87,11 +99,13 @@ export function runCatalogue(base: Omit<CheckRequest, "variant">, hooks: Catalog
   }
   const header = ["mutant", "detected", "invariant", "runs", "steps", "ops", "preemptions", "exhaustive: fewest preemptions"];
   const fewest = (r: MutantRow): string => (r.exhaustive === null ? "-" : `${r.exhaustive.fewestPreemptions ?? `none within ${FEWEST_PREEMPTIONS_BOUND}`} (${r.exhaustive.scenario})`);
-  const cell = (r: MutantRow) => [r.name, r.detected ? "yes" : r.interrupted ? "interrupted" : "NO", r.invariant ?? "-", String(r.runs ?? "-"), String(r.steps ?? "-"), String(r.operations ?? "-"), String(r.preemptions ?? "-"), fewest(r)];
+  const cell = (r: MutantRow) => [r.name, r.sampled ? "yes" : r.detected ? "exhaustive" : r.interrupted ? "interrupted" : "NO", r.invariant ?? "-", String(r.runs ?? "-"), String(r.steps ?? "-"), String(r.operations ?? "-"), String(r.preemptions ?? "-"), fewest(r)];
   const table = [header, ...rows.map(cell)];
   const w = header.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
   const text = table.map((row) => row.map((c, i) => c.padEnd(w[i]!)).join("  ").trimEnd()).join("\n");
   const detected = rows.filter((r) => r.detected).length;
-  const tail = interrupted ? `interrupted after ${rows.length} of ${all.length} mutants: ${detected} detected so far` : `${detected}/${rows.length} mutants detected`;
+  const onlyExhaustive = rows.filter((r) => r.detected && !r.sampled).length;
+  const how = onlyExhaustive === 0 ? "" : `, ${onlyExhaustive} of them by the exhaustive mode only`;
+  const tail = interrupted ? `interrupted after ${rows.length} of ${all.length} mutants: ${detected} detected so far` : `${detected}/${rows.length} mutants detected${how}`;
   return { rows, interrupted, text: `${text}\n\n${tail} (subject ${subject.name}, each on its own design, seed ${base.seed}, up to ${base.sequences} sequences and ${base.runs} concurrent runs each)` };
 }

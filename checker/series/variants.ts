@@ -35,6 +35,7 @@ export const seriesMutants: readonly MutantInfo[] = MUTANTS.map((m) => ({
   origin: m.origin,
   design: m.design ?? MUTANT_DEFAULT_DESIGN,
   needsTso: m.needsTso === true,
+  ...(m.scenario ? { scenario: m.scenario } : {}),
 }));
 
 /** The variant for names already checked against seriesDesigns / seriesMutants. */

@@ -25,6 +25,8 @@ export interface Mutant {
   readonly design?: string;
   /** Only observable under x86-TSO (memory-ordering mutants). */
   readonly needsTso?: boolean;
+  /** A named scenario (scenarios/) on which the exhaustive mode shows it. */
+  readonly scenario?: string;
 }
 
 export const MUTANTS: readonly Mutant[] = [
@@ -46,7 +48,7 @@ export const MUTANTS: readonly Mutant[] = [
   { name: "add-overruns-desc", origin: "M10", bug: "pte_list_add never sees a desc as full, so it writes past a full desc's sptes[] (into `more` and beyond)", overrides: pl.pte_list_add_overrun },
   { name: "normal-remove-writes-skip", origin: "M11", bug: "normal_rmap_ops.rmap_remove resets entries to SKIP, so SKIP appears in valid rmaps", overrides: ops.normal_ops_clear_concurrently },
   { name: "no-gen-bump", origin: "M12", bug: "mmu_valid_gen is never bumped: a slot's rmaps become invalid while the pages holding their sptes stay current, so they are dropped with no TLB flush", overrides: life.no_gen_bump },
-  { name: "handshake-no-mb", origin: "M13", bug: "no smp_mb between publishing being_unmapped_rmap and reading the entries", overrides: inv.unmap_nolock_no_mb, needsTso: true },
+  { name: "handshake-no-mb", origin: "M13", bug: "no smp_mb between publishing being_unmapped_rmap and reading the entries", overrides: inv.unmap_nolock_no_mb, needsTso: true, scenario: "unmap-direct" },
   { name: "baseline-delete-skips-zap", origin: "M14", bug: "v3.10: deleting a slot does not zap the shadow pages mapping it, so a later rmap_remove finds no slot", overrides: life.flush_shadow_memslot_nothing, design: "baseline" },
   // new
   { name: "desc-freed-before-unlink", origin: "new", bug: "pte_list_desc_remove_entry frees an emptied desc before unlinking it", overrides: pl.remove_entry_free_before_unlink },
