@@ -60,13 +60,15 @@ Examples:
                                              --seed 2 and others F1)
   rmapcheck --design v3-fixed --seed 7       check the corrected series with seed 7
   rmapcheck --mutant no-backfill             check one catalogued mutant (on its own design)
-  rmapcheck --mutants --json                 the whole mutant catalogue, as JSON (the default budget
-                                             misses handshake-no-mb; --runs 20000 finds every mutant)
+  rmapcheck --mutants --json                 the whole mutant catalogue, as JSON (each by the sampled
+                                             search and the exhaustive mode on its scenario)
   rmapcheck --seeds 1..20                    one check per seed: verdicts and detection rate
   rmapcheck --subject lockless-aging         the second subject: lockless rmap aging (Linux 6.15)
   rmapcheck --replay counterexamples/F.json  replay a saved counterexample exactly
   rmapcheck --list                           designs and mutants of a subject
   rmapcheck --compare --sizes 16,64,256 --pages 64   v3 against the design merged in 3.11
+  rmapcheck --exhaustive --tso --scenario unmap-direct --mutant handshake-no-mb
+                                             the store-buffer bug, every x86-TSO schedule
   rmapcheck --exhaustive --scenario unmap-two-descs --design v3-fixed
                                              every schedule with at most 2 preemptions
   rmapcheck --exhaustive --replay F.json --design v3-fixed   a counterexample's scenario, every schedule
@@ -98,7 +100,7 @@ export function program(version: string): Command {
   add(new Option("--sequences <n>", `sequential command sequences checked first; 0 skips them (default: ${DEFAULTS.sequences})`).argParser(once(whole(0, 1_000_000))));
   add(new Option("--scheduler <name>", `how concurrent runs interleave: pct, random or preemptions (default: ${DEFAULTS.scheduler})`).argParser(once(text)));
   add(new Option("--depth <d>", `PCT's bug depth, 1 to 5 (default: ${DEFAULTS.depth})`).argParser(once(whole(1, 5))));
-  add(new Option("--tso", "x86-TSO store buffers instead of sequential consistency for the concurrent runs"));
+  add(new Option("--tso", "x86-TSO store buffers instead of sequential consistency for the concurrent runs (and with --exhaustive)"));
   add(new Option("--replay <file>", "replay a saved counterexample exactly").argParser(once(text)));
   add(new Option("--mutants", "check the whole mutant catalogue of the subject and print a table"));
   add(new Option("--list", "list the subject's designs and mutants"));
@@ -109,7 +111,7 @@ export function program(version: string): Command {
   add(new Option("--vcpus <n>", `--compare: vCPUs faulting in the busy runs (default: ${DEFAULT_COMPARE.vcpus})`).argParser(once(whole(1, 64))));
   add(new Option("--checked-up-to <n>", `--compare: runs of at most this many pages are checked at every step, larger ones run bare (default: ${DEFAULT_COMPARE.checkedUpTo})`).argParser(once(whole(0, 65536))));
   add(new Option("--no-sweep", "--compare: skip the map (the DELETE over a grid of workloads and preemption models, docs/compare.md)"));
-  add(new Option("--exhaustive", "every schedule of one scenario up to a preemption bound, with DPOR (sequential consistency), instead of sampled runs"));
+  add(new Option("--exhaustive", "every schedule of one scenario up to a preemption bound, with DPOR (sequential consistency, or x86-TSO with --tso), instead of sampled runs"));
   add(new Option("--scenario <name|file>", `--exhaustive: a scenario of scenarios/ (${scenarioNames().length}; --list shows them) or a scenario file`).argParser(once(text)));
   add(new Option("--preemptions <k|all>", "--exhaustive: schedules with at most k switches away from a runnable thread; all: no bound (default: 2)").argParser(once(bound)));
   add(new Option("--max-executions <n>", "--exhaustive: stop after n executions; the result is then incomplete").argParser(once(whole(1, 1_000_000_000))));

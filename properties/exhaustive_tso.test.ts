@@ -52,6 +52,12 @@ describe("exhaustive x86-TSO on unmap-direct", () => {
     expect(s.exhaustive.executions).toBeGreaterThan(100);
   });
 
+  test("--cross-check under x86-TSO: plain enumeration within one preemption reaches no class the reduced search missed", () => {
+    const s = exhaustive({ variant: resolveVariant("v3-fixed", null), scenario, preemptions: 1, tso: true, crossCheck: { bound: 1 } }).summary;
+    expect({ verdict: s.verdict, missed: s.crossCheck?.missed, complete: s.crossCheck?.complete }).toEqual({ verdict: "verified", missed: 0, complete: true });
+    expect(s.crossCheck!.plainClasses).toBeGreaterThan(5);
+  });
+
   test("--mutants' fewest preemptions for handshake-no-mb come from the exhaustive mode under x86-TSO", () => {
     expect(fewestPreemptions(resolveVariant(null, "handshake-no-mb"))).toEqual({ scenario: "unmap-direct", fewestPreemptions: 1 });
   });
