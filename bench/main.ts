@@ -27,7 +27,7 @@ import { join } from "node:path";
 import { DEFAULT_CHECK, DEFAULT_SUBJECT, type Subject, SUBJECTS } from "../checker";
 import { benchCompare } from "./compare";
 import { counterexampleExamples } from "./counterexamples";
-import { crossCheckBench } from "./cross_check";
+import { crossCheckBench, crossCheckTsoBench } from "./cross_check";
 import { benchMutants, type MutantBench } from "./mutants";
 import { profilePart } from "./profile";
 import { sideBySidePart, speedPart } from "./speed";
@@ -172,7 +172,7 @@ const BENCH = "docs/benchmarks.md";
 const SKELETON = [
   "# Benchmarks",
   "",
-  `Written by \`npm run bench\` (bench/main.ts) on ${machine()}. Rerun it to reproduce; CI never times anything. Parts can be rerun alone: \`npm run bench -- PART...\` with PART one of stepping, profile, designs, modes, windows, mutants, compare, crosscheck, sweep, counterexamples, spin (SPIN side by side only), exhaustive (that and the exhaustive tables); tables go to a scratch copy of docs/ unless BENCH_WRITE=1; BENCH_SUBJECT=NAME limits designs, modes and mutants to one subject.`,
+  `Written by \`npm run bench\` (bench/main.ts) on ${machine()}. Rerun it to reproduce; CI never times anything. Parts can be rerun alone: \`npm run bench -- PART...\` with PART one of stepping, profile, designs, modes, windows, mutants, compare, crosscheck, crosscheck-tso, sweep, counterexamples, spin (SPIN side by side only), exhaustive (that and the exhaustive tables); tables go to a scratch copy of docs/ unless BENCH_WRITE=1; BENCH_SUBJECT=NAME limits designs, modes and mutants to one subject.`,
   "",
   "<!-- stepping:begin -->",
   "<!-- stepping:end -->",
@@ -190,7 +190,7 @@ const SKELETON = [
 
 /** `spin`: SPIN side by side only; `exhaustive`: that and the exhaustive mode's other tables. */
 const args = process.argv.slice(2).filter((a) => a !== "--write");
-const parts = args.length > 0 ? args : ["stepping", "profile", "designs", "modes", "windows", "mutants", "compare", "crosscheck", "counterexamples", "exhaustive"];
+const parts = args.length > 0 ? args : ["stepping", "profile", "designs", "modes", "windows", "mutants", "compare", "crosscheck", "crosscheck-tso", "counterexamples", "exhaustive"];
 // The tables go to a scratch copy of docs/ unless asked to update the tracked files.
 if (process.env.BENCH_WRITE !== "1" && !process.argv.includes("--write")) {
   const scratch = mkdtempSync(join(tmpdir(), "rmapcheck-bench-"));
@@ -237,6 +237,7 @@ if (parts.includes("profile")) {
 }
 if (parts.includes("compare")) benchCompare(machine(), log);
 if (parts.includes("crosscheck")) crossCheckBench(log);
+if (parts.includes("crosscheck-tso")) crossCheckTsoBench(log);
 if (parts.includes("counterexamples")) counterexampleExamples(log);
 if (parts.includes("sweep")) sweepBench(log);
 if (parts.includes("exhaustive")) void import("./spin").then((m) => m.spinBench(log)).then(() => log("[bench] done"));
