@@ -90,6 +90,11 @@ describe("issue 22 item 6: counterexamples point at the TypeScript source", () =
       const steps = narrowSteps(r.stdout);
       expect(steps.length).toBeGreaterThan(10);
       for (const s of steps) {
+        // A store buffer's commit (x86-TSO) is the engine's step, not a line of impl/: it quotes its store.
+        if (/ store buffer: commit "/.test(s.label)) {
+          expect(s.file).toBeNull();
+          continue;
+        }
         expect({ label: s.label, file: s.file }).toEqual({ label: s.label, file: expect.stringMatching(/\.ts$/) });
         expect(s.file).not.toMatch(/(^|\/)steps\.ts$/);
         const src = readFileSync(join(ROOT, "impl", s.file!), "utf8").split("\n")[s.line - 1] ?? "";
