@@ -6,7 +6,7 @@
  * Environment: COMPARE_RUNS (concurrent runs of each sampled check, default 20000).
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { cheapBlock, compare, DEFAULT_CHECK, type CompareOutput, type CompareRow, type Cost, DOC_BLOCKS, findingsCompareTable, type SweepPoint, type SweepRequest, withDocBlock } from "../checker";
+import { compare, DEFAULT_CHECK, type CompareOutput, type CompareRow, type Cost, DOC_BLOCKS, findingsCompareTable, type SweepPoint, type SweepRequest, withDocBlock } from "../checker";
 import { renderHeatmap } from "./svg_heatmap";
 import { renderPlot } from "./svg_plot";
 
@@ -56,14 +56,14 @@ function heatmaps(q: SweepRequest, points: readonly SweepPoint[]): string[] {
 }
 
 /**
- * Every generated block of DOC_BLOCKS (checker/jobs/compare_doc_blocks.ts): the cheap ones from a
- * fresh run of their command, the --compare ones from `out` (null: leave them as they are).
+ * The generated blocks of DOC_BLOCKS (checker/jobs/compare_doc_blocks.ts) that come from --compare, from `out`.
+ * The others are written by `npm run bench -- figures` (bench/figures.ts).
  */
-export function writeDocBlocks(out: CompareOutput | null, log: (s: string) => void): void {
-  for (const b of DOC_BLOCKS) {
-    const lines = b.cheap ? cheapBlock(b.name) : out === null ? null : b.name === "compare:table" ? findingsCompareTable(out) : null;
-    if (lines === null) continue;
-    writeFileSync(b.file, withDocBlock(readFileSync(b.file, "utf8"), b.name, lines));
+export function writeCompareBlocks(out: CompareOutput, log: (s: string) => void): void {
+  for (const b of DOC_BLOCKS.filter((x) => x.cost === "compare")) {
+    const lines = b.name === "compare:table" ? findingsCompareTable(out) : null;
+    if (lines === null) throw new Error(`no --compare output for the block ${b.name}`);
+    writeFileSync(b.file, withDocBlock(readFileSync(b.file, "utf8"), b.name, lines, b.inline === true));
     log(`[bench] ${b.file}: ${b.name}`);
   }
 }
@@ -105,6 +105,6 @@ export function benchCompare(machine: string, log: (s: string) => void): void {
     "",
   ];
   writeFileSync("docs/compare.md", doc.join("\n"));
-  writeDocBlocks(out, log);
+  writeCompareBlocks(out, log);
   log(`[bench] compare: ${JSON.stringify(out.timing.checkMs)} ms of sampled checks, ${out.timing.costMs} ms of cost runs, ${out.timing.sweepMs} ms of the map`);
 }

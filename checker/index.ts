@@ -6,7 +6,7 @@ export { BadInput } from "./bad_input";
 export { check, type CheckHooks, DEFAULT_CHECK, type CheckOutput, type CheckRequest, optionsLine, type Summary, type Timing, type ViolationSummary } from "./jobs/check";
 export { COMPARE_DESIGNS, compare, type CompareHooks, type CompareOutput, type CompareRequest, type CompareRow, type Cost, DEFAULT_COMPARE } from "./jobs/compare";
 export { type Crossover, DEFAULT_SWEEP, type SweepPoint, type SweepRequest } from "./jobs/compare_sweep";
-export { cheapBlock, DOC_BLOCKS, type DocBlockSpec, findingsCompareTable } from "./jobs/compare_doc_blocks";
+export { DOC_BLOCK_PREFIXES, DOC_BLOCKS, type DocBlockSpec, findingsCompareTable, freshBlock } from "./jobs/compare_doc_blocks";
 export { docBlock, docBlockNames, withDocBlock } from "./doc_markers";
 export { exhaustive, exhaustiveOnWorkers, type ExhaustiveHooks, type ExhaustiveOutput, type ExhaustiveRequest } from "./jobs/exhaustive";
 export type { Scenario } from "./exhaustive/scenario";

@@ -1,0 +1,22 @@
+/**
+ * `npm run bench -- figures`: every generated figure of docs/ that DOC_BLOCKS
+ * (checker/jobs/compare_doc_blocks.ts) lists and that is not --compare's,
+ * from a fresh run of the command it names: the cheap ones (CI also checks
+ * them, properties/doc_numbers.test.ts) and the dear ones (minutes: the
+ * exhaustive verdicts per design, executions of one exhaustive run), which
+ * only this part checks, by rewriting them. Run it after `npm run bench --
+ * exhaustive`: some figures are derived from that part's tables.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { DOC_BLOCKS, freshBlock, withDocBlock } from "../checker";
+
+export function benchFigures(log: (s: string) => void): void {
+  for (const b of DOC_BLOCKS.filter((x) => x.cost !== "compare")) {
+    const t0 = Date.now();
+    const text = readFileSync(b.file, "utf8");
+    const lines = freshBlock(b.name, text);
+    const next = withDocBlock(text, b.name, lines, b.inline === true);
+    writeFileSync(b.file, next);
+    log(`[bench] figures: ${b.file} ${b.name}${next === text ? "" : " (changed)"}, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
+}

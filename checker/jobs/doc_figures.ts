@@ -1,0 +1,99 @@
+/**
+ * Generators of the figures in docs/ that are not --compare's
+ * (compare_doc_blocks.ts lists where each goes): a corpus counterexample's
+ * size and its listing (a fresh `--replay`), the exhaustive verdicts per
+ * design over every series scenario, executions of one exhaustive run, and
+ * sentences derived from a table the bench wrote into the same doc. Each is a
+ * pure function of the code (and, for the derived ones, of the doc's text).
+ */
+import { docBlock } from "../doc_markers";
+import { scenariosOf } from "../exhaustive/scenario_files";
+import { traceOf } from "../exhaustive/scenario";
+import { formatter } from "../report/format";
+import { resolveVariant } from "../variants";
+import { exhaustive } from "./exhaustive";
+import { replay } from "./replay";
+import { loadScenario } from "../exhaustive/scenario_files";
+
+const n0 = (x: number): string => Math.round(x).toLocaleString("en-US");
+export const plural = (k: number, what: string, many = `${what}s`): string => `${n0(k)} ${k === 1 ? what : many}`;
+
+/** A corpus file's path from its block name: `properties/corpus/NAME.json` (NAME may hold a folder, `lockless/...`). */
+export const corpusFile = (name: string): string => `properties/corpus/${name}.json`;
+
+/** The wide replay's text of a corpus file (`npx rmapcheck --replay FILE --format wide`), from its VIOLATION line. */
+function replayText(name: string): string[] {
+  const file = corpusFile(name);
+  const lines = replay(file, { name: file, format: formatter("wide", null) }).text.split("\n");
+  const from = lines.findIndex((l) => l.startsWith("VIOLATION of "));
+  if (from < 0) throw new Error(`${file} no longer shows a violation`);
+  const out = lines.slice(from);
+  while (out.length > 0 && out[out.length - 1] === "") out.pop();
+  return out;
+}
+
+/** A counterexample's size, from its replay: "3 operations, 24 atomic steps, 1 switch from the default schedule". */
+export function cxSize(name: string): string {
+  const m = /; (\d+) operations?, (\d+) atomic steps?, (\d+) switch(?:es)? from the default schedule\)$/.exec(replayText(name)[0]!);
+  if (m === null) throw new Error(`${corpusFile(name)}: no size in its replay's first line`);
+  const [ops, steps, switches] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  // Violated in the set-up, which runs alone before the threads: no step of a thread to count.
+  if (steps === 0) return `${plural(ops, "operation")} of the set-up, run alone`;
+  return `${plural(ops, "operation")}, ${plural(steps, "atomic step")}, ${plural(switches, "switch", "switches")} from the default schedule`;
+}
+
+/** The listing of a corpus counterexample, fenced, as `--replay FILE --format wide` prints it. */
+export const cxListing = (name: string): string[] => ["```", ...replayText(name), "```"];
+
+const preemptionText = (k: number): string => plural(k, "preemption");
+
+/**
+ * `npx rmapcheck --exhaustive --scenario S --design D --preemptions P` for
+ * every series scenario D can run (a v3 DELETE needs a design with one), as
+ * one table row per design: what is violated where, with the fewest
+ * preemptions, and on how many of the others it is verified.
+ */
+export function exhaustiveVerdictTable(designs: readonly string[], bound: number): string[] {
+  const rows = designs.map((design) => {
+    const variant = resolveVariant(design, null);
+    const all = scenariosOf(variant.subject);
+    const runnable = all.filter((s) => !variant.subject.traceProblem?.(traceOf(s, design), variant));
+    const results = runnable.map((scenario) => ({ scenario: scenario.name, s: exhaustive({ variant, scenario, preemptions: bound }).summary }));
+    const bad = results.filter((r) => r.s.verdict !== "verified");
+    const groups = new Map<string, string[]>();
+    for (const r of bad) {
+      const v = r.s.violation;
+      const what = v === null ? r.s.verdict : `${v.invariant} with ${preemptionText(v.preemptions)}`;
+      groups.set(what, [...(groups.get(what) ?? []), `\`${r.scenario}\``]);
+    }
+    const can = runnable.length === all.length ? `all ${n0(all.length)}` : `the ${n0(runnable.length)} of ${n0(all.length)} it can run`;
+    const verdict = bad.length === 0
+      ? `**verified** on ${can}`
+      : `**violated** on ${n0(bad.length)} (${[...groups].map(([what, on]) => `${what}: ${on.join(", ")}`).join("; ")}); verified on the other ${n0(runnable.length - bad.length)} of ${can}`;
+    return `| \`${design}\` | ${verdict} |`;
+  });
+  return [`| design | at most ${preemptionText(bound)}, every series scenario of \`scenarios/\` |`, "|---|---|", ...rows];
+}
+
+/** "14,267 executions": one exhaustive run's count (`--exhaustive --scenario S --design D --preemptions P|all`). */
+export function exhaustiveExecutions(scenario: string, design: string, bound: number | null): string {
+  const s = exhaustive({ variant: resolveVariant(design, null), scenario: loadScenario(scenario), preemptions: bound }).summary;
+  if (!s.exhaustive.complete) throw new Error(`${scenario} ${design}: the run did not complete`);
+  return plural(s.exhaustive.executions, "execution");
+}
+
+/** The rows of the first markdown table at or after the line starting with `heading` inside block `block` of `text`, as cells, without its header. */
+export function tableAfter(text: string, block: string, heading: string): string[][] {
+  const lines = docBlock(text, block);
+  if (lines === null) throw new Error(`no block ${block}`);
+  const at = lines.findIndex((l) => l.startsWith(heading));
+  if (at < 0) throw new Error(`no "${heading}" in block ${block}`);
+  const rows: string[][] = [];
+  // The heading may be the table's own header row.
+  for (const l of lines.slice(lines[at]!.startsWith("|") ? at : at + 1)) {
+    if (!l.startsWith("|")) { if (rows.length > 0) break; continue; }
+    if (/^\|-/.test(l)) continue;
+    rows.push(l.split("|").slice(1, -1).map((c) => c.trim()));
+  }
+  return rows.slice(1); // the header row
+}
