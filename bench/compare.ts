@@ -6,7 +6,7 @@
  * Environment: COMPARE_RUNS (concurrent runs of each sampled check, default 20000).
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { compare, DEFAULT_CHECK, type CompareOutput, type CompareRow, type Cost, DOC_BLOCKS, findingsCompareTable, type SweepPoint, type SweepRequest, withDocBlock } from "../checker";
+import { claimLines, compare, DEFAULT_CHECK, type CompareOutput, type CompareRow, type Cost, DOC_BLOCKS, findingsCompareTable, type SweepPoint, type SweepRequest, withDocBlock } from "../checker";
 import { renderHeatmap } from "./svg_heatmap";
 import { renderPlot } from "./svg_plot";
 
@@ -61,7 +61,7 @@ function heatmaps(q: SweepRequest, points: readonly SweepPoint[]): string[] {
  */
 export function writeCompareBlocks(out: CompareOutput, log: (s: string) => void): void {
   for (const b of DOC_BLOCKS.filter((x) => x.cost === "compare")) {
-    const lines = b.name === "compare:table" ? findingsCompareTable(out) : null;
+    const lines = b.name === "compare:table" ? findingsCompareTable(out) : b.name === "compare:claims" ? claimLines(out) : null;
     if (lines === null) throw new Error(`no --compare output for the block ${b.name}`);
     writeFileSync(b.file, withDocBlock(readFileSync(b.file, "utf8"), b.name, lines, b.inline === true));
     log(`[bench] ${b.file}: ${b.name}`);

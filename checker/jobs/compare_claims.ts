@@ -1,0 +1,108 @@
+/**
+ * The statements docs/findings.md makes about --compare's map and step-cost
+ * profiles, each with the test that makes it true: the bench writes every
+ * statement with the counts it rests on, and a statement the fresh output no
+ * longer supports is written as such ("**no longer holds**"), never dropped
+ * or kept silently. Pure functions of a CompareOutput.
+ */
+import type { CompareOutput } from "./compare";
+import { PROFILES } from "../cost/profiles";
+import type { Crossover, SweepMetric, SweepPoint } from "./compare_sweep";
+
+interface Claim {
+  text: string;
+  /** Whether the output supports it, and the counts it rests on (or shows instead). */
+  holds: (out: CompareOutput) => { ok: boolean; evidence: string };
+}
+
+const cross = (out: CompareOutput, a: string, b: string, metric: SweepMetric): Crossover | undefined =>
+  out.sweep?.crossovers.find((c) => c.metric === metric && ((c.a === a && c.b === b) || (c.a === b && c.b === a)));
+
+/** `who` wins at every point where the parameter is `value`: that region, and how many points it covers. */
+function alwaysAt(out: CompareOutput, who: string, other: string, metric: SweepMetric, dim: keyof SweepPoint, value: string | number): { ok: boolean; evidence: string } {
+  const points = (out.sweep?.points ?? []).filter((p) => p[dim] === value);
+  const mine = points.filter((p) => p.design === who);
+  const key = (p: SweepPoint): string => `${p.share}|${p.slotScale}|${p.sptes}|${p.mode}|${p.preemption}`;
+  const theirs = new Map(points.filter((p) => p.design === other).map((p) => [key(p), p]));
+  const v = (p: SweepPoint): number => (!p.finished && metric !== "longestHold" ? Infinity : p[metric]);
+  const relevant = mine.filter((p) => metric !== "vcpuWait" || p.mode === "busy");
+  const wins = relevant.filter((p) => v(p) < v(theirs.get(key(p))!)).length;
+  return { ok: relevant.length > 0 && wins === relevant.length, evidence: `${wins} of ${relevant.length} points` };
+}
+
+function winsEverywhere(out: CompareOutput, who: string, metric: SweepMetric): { ok: boolean; evidence: string } {
+  const cs = (out.sweep?.crossovers ?? []).filter((c) => c.metric === metric && (c.a === who || c.b === who));
+  const won = cs.filter((c) => (c.a === who ? c.aWins : c.bWins) === c.points);
+  return { ok: cs.length > 0 && won.length === cs.length, evidence: `against ${won.length} of ${cs.length} designs at every point` };
+}
+
+const both = (...xs: Array<{ ok: boolean; evidence: string }>): { ok: boolean; evidence: string } => ({ ok: xs.every((x) => x.ok), evidence: xs.map((x) => x.evidence).join("; ") });
+
+export const MAP_CLAIMS: readonly Claim[] = [
+  {
+    text: "On DELETE latency, neither `v3-fixed` nor 3.10 wins everywhere. 3.10 wins at every point where every page is over the deleted slot; `v3-fixed` wins at every point where 1/8 of them is",
+    holds: (out) => {
+      const c = cross(out, "baseline", "v3-fixed", "latency");
+      const split = { ok: c !== undefined && c.aWins > 0 && c.bWins > 0, evidence: c === undefined ? "no pair" : `3.10 wins ${c.a === "baseline" ? c.aWins : c.bWins}, v3-fixed ${c.a === "baseline" ? c.bWins : c.aWins} of ${c.points}` };
+      return both(split, alwaysAt(out, "baseline", "v3-fixed", "latency", "share", 1), alwaysAt(out, "v3-fixed", "baseline", "latency", "share", 0.125));
+    },
+  },
+  { text: "On the longest `mmu_lock` hold, `v3-fixed` wins against every other design at every point", holds: (out) => winsEverywhere(out, "v3-fixed", "longestHold") },
+  { text: "On the longest vCPU wait, `v3-fixed` wins against every other design at every point", holds: (out) => winsEverywhere(out, "v3-fixed", "vcpuWait") },
+  {
+    text: "Against 3.10 on the longest vCPU wait, 3.11 wins at every point with `CONFIG_PREEMPT` and loses at every point without it: its lock-break helps vCPUs only in a preemptible kernel",
+    holds: (out) => both(alwaysAt(out, "merged-3.11", "baseline", "vcpuWait", "preemption", "preempt"), alwaysAt(out, "baseline", "merged-3.11", "vcpuWait", "preemption", "none")),
+  },
+  {
+    text: "The 2019 design did not finish at exactly the busy points with `CONFIG_PREEMPT` (the livelock), and finished everywhere else",
+    holds: (out) => {
+      const ps = (out.sweep?.points ?? []).filter((p) => p.design === "zap-all-2019");
+      const busyPreempt = ps.filter((p) => p.mode === "busy" && p.preemption === "preempt");
+      const ok = ps.length > 0 && busyPreempt.every((p) => !p.finished) && ps.filter((p) => !(p.mode === "busy" && p.preemption === "preempt")).every((p) => p.finished);
+      return { ok, evidence: `${ps.filter((p) => !p.finished).length} of ${ps.length} points did not finish, ${busyPreempt.length} busy with CONFIG_PREEMPT` };
+    },
+  },
+  {
+    text: "On DELETE latency, `zap-roots-v1-track` beats 3.10 and 3.11 at every point where each slot is as large as, or twice, what is mapped, and loses to both at every point where each slot is eight times what is mapped: the memset of every head is its cost",
+    holds: (out) => both(
+      ...["baseline", "merged-3.11"].flatMap((o) => [1, 2].map((k) => alwaysAt(out, "zap-roots-v1-track", o, "latency", "slotScale", k))),
+      ...["baseline", "merged-3.11"].map((o) => alwaysAt(out, o, "zap-roots-v1-track", "latency", "slotScale", 8)),
+    ),
+  },
+];
+
+/** The profiles' statement: no ordering against 3.10 flips, and how far the ratios move. */
+export function profileClaim(out: CompareOutput): string {
+  const designs = out.request.designs.filter((d) => d !== "baseline");
+  const at = (profile: string, design: string, mode: string) => out.profiles.find((p) => p.profile === profile && p.design === design && p.mode === mode)!;
+  const metrics: Array<[string, "idle" | "busy", (p: CompareOutput["profiles"][number]) => number]> = [
+    ["latency, idle", "idle", (p) => (p.finished ? p.latency : Infinity)],
+    ["latency, busy", "busy", (p) => (p.finished ? p.latency : Infinity)],
+    ["longest hold", "idle", (p) => p.longestHold],
+    ["longest vCPU wait", "busy", (p) => (p.finished ? p.vcpuWait : Infinity)],
+  ];
+  let flips = 0;
+  let spread = 1;
+  let spreadAt = "";
+  for (const d of designs) {
+    for (const [name, mode, f] of metrics) {
+      const ratios = PROFILES.map((p) => f(at(p.name, "baseline", mode)) / f(at(p.name, d, mode))).filter((r) => Number.isFinite(r) && r > 0);
+      if (ratios.some((r) => r > 1) && ratios.some((r) => r < 1)) flips++;
+      if (ratios.length > 1) {
+        const s = Math.max(...ratios) / Math.min(...ratios);
+        if (s > spread) [spread, spreadAt] = [s, `\`${d}\`, ${name}`];
+      }
+    }
+  }
+  const n = out.request.pages.toLocaleString("en-US");
+  return `At N = ${n}, under the ${PROFILES.length} profiles (${PROFILES.map((p) => `\`${p.name}\``).join(", ")}), ${flips === 0 ? "no" : `${flips}`} ordering${flips === 1 ? "" : "s"} of a design against 3.10 flip${flips === 1 ? "s" : ""} on the ${metrics.length} metrics. The ratio baseline / design moves by up to ${spread.toFixed(0)}x between profiles (${spreadAt}).`;
+}
+
+/** The lines of the block `compare:claims`. */
+export function claimLines(out: CompareOutput): string[] {
+  const lines = MAP_CLAIMS.map((c) => {
+    const r = c.holds(out);
+    return r.ok ? `* ${c.text} (${r.evidence}).` : `* **No longer holds** (the fresh map shows: ${r.evidence}): ${c.text}.`;
+  });
+  return ["Its crossover table supports these statements (each checked by `npm run bench -- compare` against the fresh map, with the points it rests on):", ...lines, "", `**Step costs.** ${profileClaim(out)}`];
+}
