@@ -67,7 +67,8 @@ describe("cost model", () => {
 
   test("compare is deterministic: the same request gives the same rows and text", () => {
     const sweep = { designs: ["baseline", "merged-3.11"], pages: 4, vcpus: 2, shares: [1, 0.5], slotScales: [1, 4], sptes: [8], modes: ["idle", "busy"] as const, preemptions: ["preempt", "none"] as const };
-    const q = { designs: ["baseline", "merged-3.11", "zap-all-2019"], runs: 50, sequences: 5, sizes: [4, 16], pages: 16, checkedUpTo: 4, sweep };
+    const axes = { designs: ["baseline", "merged-3.11"], pages: [4, 8], notifier: [true, false], preemptions: ["preempt"] as const, sptes: 8, vcpus: 2 };
+    const q = { designs: ["baseline", "merged-3.11", "zap-all-2019"], runs: 50, sequences: 5, sizes: [4, 16], pages: 16, checkedUpTo: 4, sweep, axes };
     const a = compare(q);
     const b = compare(q);
     expect(b.text).toBe(a.text);
@@ -77,6 +78,10 @@ describe("cost model", () => {
     expect(a.sweep!.points.length).toBe(2 * 16);
     for (const c of a.sweep!.crossovers) expect(c.aWins + c.bWins + c.ties).toBe(c.points);
     expect(a.text).toContain("## The map: where each design wins (16 points per design)");
+    // its N and notifier axes: 2 x 2 x 1 points per design, and a verdict per design against 3.10 and metric
+    expect(a.sweep!.axes.length).toBe(2 * 4);
+    expect(a.text).toContain("## N and the notifier load (4 points per design)");
+    expect(a.text).toMatch(/\| `merged-3.11` \| DELETE latency \| [^|]+ \| [^|]+ \|/);
     expect(a.rows.find((r) => r.design === "zap-all-2019")!.livelock).not.toBeNull();
     expect(a.text).toContain("## Livelock: `zap-all-2019`");
     // The exhaustive column: every series scenario the design can run, at most 1 preemption.

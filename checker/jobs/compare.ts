@@ -21,6 +21,7 @@ import type { SchedulerName } from "../search/explore";
 import { compareText } from "./compare_text";
 import { type ProfilePoint, profileSweep, profileText } from "./compare_profiles";
 import { type Crossover, crossovers, DEFAULT_SWEEP, sweep, type SweepPoint, type SweepRequest, sweepText } from "./compare_sweep";
+import { type AxesPoint, type AxesRequest, axesSweep, axesText, DEFAULT_AXES } from "./compare_axes";
 
 export const COMPARE_DESIGNS = ["baseline", "v3", "v3-fixed", "merged-3.11", "zap-all-2019", "zap-roots-v1", "zap-roots-v1-track"] as const;
 
@@ -44,6 +45,8 @@ export interface CompareRequest {
   preemptions: number | null;
   /** The map (compare_sweep.ts): the DELETE over a grid of workloads and preemption models (null: not computed). */
   sweep: SweepRequest | null;
+  /** The map's other axes, N and the notifier load (compare_axes.ts); computed only with the map. */
+  axes: AxesRequest;
 }
 
 export const DEFAULT_COMPARE: CompareRequest = {
@@ -59,6 +62,7 @@ export const DEFAULT_COMPARE: CompareRequest = {
   checkedUpTo: 64,
   preemptions: 1,
   sweep: DEFAULT_SWEEP,
+  axes: DEFAULT_AXES,
 };
 
 export interface Safety {
@@ -124,7 +128,7 @@ export interface CompareOutput {
   /** Checked atomic steps of the interleaved phase at each size (merged-3.11, busy DELETE); their rate is in `timing`. */
   checkerSteps: Array<{ pages: number; steps: number }>;
   /** The map: every point of the sweep, and who wins where (null: --no-sweep). */
-  sweep: { points: SweepPoint[]; crossovers: Crossover[] } | null;
+  sweep: { points: SweepPoint[]; crossovers: Crossover[]; axes: AxesPoint[] } | null;
   /** The DELETE of every design at `pages` under each step-cost profile (compare_profiles.ts). */
   profiles: ProfilePoint[];
   text: string;
@@ -136,7 +140,7 @@ export interface CompareTiming {
   /** The exhaustive column, per design. */
   exhaustiveMs: Record<string, number>;
   costMs: number;
-  /** The sweep (the map). */
+  /** The sweep (the map), its N and notifier axes included. */
   sweepMs: number;
   /** The step-cost profiles. */
   profilesMs: number;
@@ -255,8 +259,9 @@ export function compare(request: Partial<CompareRequest> = {}, hooks: CompareHoo
   const checkerSteps = checkerCost(q, timing);
   const t1 = Date.now();
   const points = q.sweep === null ? null : sweep(q.sweep, hooks.interrupted);
+  const axes = q.sweep === null ? null : axesSweep(q.axes, hooks.interrupted);
   timing.sweepMs = Date.now() - t1;
-  const map = q.sweep === null || points === null ? null : { points, crossovers: crossovers(points, q.sweep.designs) };
+  const map = q.sweep === null || points === null || axes === null ? null : { points, crossovers: crossovers(points, q.sweep.designs), axes };
   const t2 = Date.now();
   const profiles = profileSweep(q.designs, q.pages, q.sptes, q.vcpus, budget(q.pages, q.sptes));
   timing.profilesMs = Date.now() - t2;
@@ -265,6 +270,7 @@ export function compare(request: Partial<CompareRequest> = {}, hooks: CompareHoo
     "",
     ...profileText(profiles, q.designs, q.pages, q.sptes),
     ...(q.sweep === null || points === null ? [] : ["", ...sweepText(q.sweep, points)]),
+    ...(axes === null ? [] : ["", ...axesText(q.axes, axes)]),
   ].join("\n");
   return { request: q, rows, checkerSteps, sweep: map, profiles, text, timing };
 }
