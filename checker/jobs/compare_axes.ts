@@ -80,11 +80,14 @@ function winner(a: AxesPoint, base: AxesPoint, m: Metric): string {
  * differ only in that axis have different winners).
  */
 export function axesVerdicts(q: AxesRequest, points: readonly AxesPoint[]): Array<{ design: string; metric: string; changesWith: string[]; winners: string[] }> {
-  const at = (d: string, pages: number, notifier: boolean, preemption: PreemptionModel) => points.find((p) => p.design === d && p.pages === pages && p.notifier === notifier && p.preemption === preemption)!;
+  const at = (d: string, pages: number, notifier: boolean, preemption: PreemptionModel) => points.find((p) => p.design === d && p.pages === pages && p.notifier === notifier && p.preemption === preemption);
   const out = [];
   for (const design of q.designs.filter((d) => d !== "baseline")) {
     for (const [m, name] of METRICS) {
-      const w = (pages: number, notifier: boolean, preemption: PreemptionModel): string => winner(at(design, pages, notifier, preemption), at("baseline", pages, notifier, preemption), m);
+      const w = (pages: number, notifier: boolean, preemption: PreemptionModel): string => {
+        const [a, b] = [at(design, pages, notifier, preemption), at("baseline", pages, notifier, preemption)];
+        return a === undefined || b === undefined ? "not run" : winner(a, b, m);
+      };
       const cells = q.pages.flatMap((n) => q.notifier.flatMap((b) => q.preemptions.map((p) => ({ n, b, p, w: w(n, b, p) }))));
       const changes = (differ: (x: (typeof cells)[number], y: (typeof cells)[number]) => boolean): boolean =>
         cells.some((x) => cells.some((y) => differ(x, y) && x.w !== y.w));

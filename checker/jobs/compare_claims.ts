@@ -8,6 +8,7 @@
 import type { CompareOutput } from "./compare";
 import { PROFILES } from "../cost/profiles";
 import type { Crossover, SweepMetric, SweepPoint } from "./compare_sweep";
+import { axesVerdicts } from "./compare_axes";
 
 interface Claim {
   text: string;
@@ -73,8 +74,9 @@ export const MAP_CLAIMS: readonly Claim[] = [
 
 /** The profiles' statement: no ordering against 3.10 flips, and how far the ratios move. */
 export function profileClaim(out: CompareOutput): string {
+  if (out.profiles.length === 0) return "The step-cost profiles were not run.";
   const designs = out.request.designs.filter((d) => d !== "baseline");
-  const at = (profile: string, design: string, mode: string) => out.profiles.find((p) => p.profile === profile && p.design === design && p.mode === mode)!;
+  const at = (profile: string, design: string, mode: string) => out.profiles.find((p) => p.profile === profile && p.design === design && p.mode === mode);
   const metrics: Array<[string, "idle" | "busy", (p: CompareOutput["profiles"][number]) => number]> = [
     ["latency, idle", "idle", (p) => (p.finished ? p.latency : Infinity)],
     ["latency, busy", "busy", (p) => (p.finished ? p.latency : Infinity)],
@@ -86,7 +88,10 @@ export function profileClaim(out: CompareOutput): string {
   let spreadAt = "";
   for (const d of designs) {
     for (const [name, mode, f] of metrics) {
-      const ratios = PROFILES.map((p) => f(at(p.name, "baseline", mode)) / f(at(p.name, d, mode))).filter((r) => Number.isFinite(r) && r > 0);
+      const ratios = PROFILES.flatMap((p) => {
+        const [b, x] = [at(p.name, "baseline", mode), at(p.name, d, mode)];
+        return b === undefined || x === undefined ? [] : [f(b) / f(x)];
+      }).filter((r) => Number.isFinite(r) && r > 0);
       if (ratios.some((r) => r > 1) && ratios.some((r) => r < 1)) flips++;
       if (ratios.length > 1) {
         const s = Math.max(...ratios) / Math.min(...ratios);
@@ -98,11 +103,23 @@ export function profileClaim(out: CompareOutput): string {
   return `At N = ${n}, under the ${PROFILES.length} profiles (${PROFILES.map((p) => `\`${p.name}\``).join(", ")}), ${flips === 0 ? "no" : `${flips}`} ordering${flips === 1 ? "" : "s"} of a design against 3.10 flip${flips === 1 ? "s" : ""} on the ${metrics.length} metrics. The ratio baseline / design moves by up to ${spread.toFixed(0)}x between profiles (${spreadAt}).`;
 }
 
+/** What changes with N and with the notifier load, against 3.10 (compare_axes.ts). */
+export function axesClaim(out: CompareOutput): string {
+  if (out.sweep === null) return "The map's N and notifier axes were not run (--no-sweep).";
+  const q = out.request.axes;
+  const v = axesVerdicts(q, out.sweep.axes);
+  const along = (axis: string): string => {
+    const hit = v.filter((x) => x.changesWith.includes(axis));
+    return hit.length === 0 ? `no winner against 3.10 changes with ${axis === "N" ? "N" : "the notifier load"} on any metric` : `${axis === "N" ? "N" : "the notifier load"} changes the winner against 3.10 for ${hit.map((x) => `\`${x.design}\` (${x.metric})`).join(", ")}`;
+  };
+  return `**N and the notifier load** (\`docs/compare.md\`, "N and the notifier load": the busy DELETE at N = ${q.pages.join(", ")}, with and without an MMU notifier, both preemption models, S = ${q.sptes}, half the pages over the deleted slot): ${along("N")}; ${along("notifier")}.`;
+}
+
 /** The lines of the block `compare:claims`. */
 export function claimLines(out: CompareOutput): string[] {
   const lines = MAP_CLAIMS.map((c) => {
     const r = c.holds(out);
     return r.ok ? `* ${c.text} (${r.evidence}).` : `* **No longer holds** (the fresh map shows: ${r.evidence}): ${c.text}.`;
   });
-  return ["Its crossover table supports these statements (each checked by `npm run bench -- compare` against the fresh map, with the points it rests on):", ...lines, "", `**Step costs.** ${profileClaim(out)}`];
+  return ["Its crossover table supports these statements (each checked by `npm run bench -- compare` against the fresh map, with the points it rests on):", ...lines, "", axesClaim(out), "", `**Step costs.** ${profileClaim(out)}`];
 }
