@@ -101,6 +101,13 @@ describe("cost model", () => {
     expect(run("zap-all-2019", { mode: "busy", preemption: "preempt", check: false, budget: 20_000 }).finished).toBe(false);
   });
 
+  test("idle, the preemption models preempt and none give the same run for every design (the map runs it once for both)", () => {
+    for (const d of ["baseline", "v3-fixed", "merged-3.11", "zap-all-2019", "zap-roots-v1-track"]) {
+      const [a, b] = (["preempt", "none"] as const).map((preemption) => run(d, { pages: 16, sptes: 8, mode: "idle", preemption, share: 1, check: false }));
+      expect({ ...a, runNs: 0 }).toEqual({ ...b, runNs: 0 });
+    }
+  });
+
   test("workload: v3's DELETE follows the deleted slot's size, 3.10's the number of shadow pages", () => {
     const at = (design: string, share: number, slotScale: number) => run(design, { pages: 16, sptes: 8, share, slotScale, check: false }).latency;
     expect(at("v3-fixed", 0.5, 4)).toBeGreaterThan(2 * at("v3-fixed", 0.5, 1));
