@@ -3,7 +3,10 @@
  * by side (checker/jobs/compare.ts), written to docs/compare.md with three SVG
  * plots in docs/compare/, plus the checker's own speed as N grows (wall clock,
  * so that table alone changes from run to run).
- * Environment: COMPARE_RUNS (concurrent runs of each sampled check, default 20000).
+ * Environment: COMPARE_RUNS (concurrent runs of each sampled check; default the CLI's,
+ * DEFAULT_CHECK.runs, so that the page is exactly `npx rmapcheck --compare`: the safety column
+ * is the default check of each design, whose budget properties/default_budget.test.ts pins;
+ * the bench's many-seed verdicts are docs/benchmarks.md's).
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { claimLines, compare, DEFAULT_CHECK, type CompareOutput, type CompareRow, type Cost, DOC_BLOCKS, findingsCompareTable, type SweepPoint, type SweepRequest, withDocBlock } from "../checker";
@@ -70,7 +73,7 @@ export function writeCompareBlocks(out: CompareOutput, log: (s: string) => void)
 
 export function benchCompare(machine: string, log: (s: string) => void): void {
   log("[bench] compare: designs side by side, cost in simulated time");
-  const runs = Number(process.env["COMPARE_RUNS"] ?? 20000);
+  const runs = Number(process.env["COMPARE_RUNS"] ?? DEFAULT_CHECK.runs);
   const out = compare({ runs });
   mkdirSync(DIR, { recursive: true });
   const idle = (c: Cost) => c.op === "delete" && c.mode === "idle";
@@ -88,7 +91,7 @@ export function benchCompare(machine: string, log: (s: string) => void): void {
   const doc = [
     "# Designs side by side: v3 against what was merged",
     "",
-    `Written by \`npm run bench -- compare\` (bench/compare.ts) from \`compare({ runs: ${runs} })\` of \`checker/index.ts\`: the same request as \`npx rmapcheck --compare --runs ${runs}\` (the CLI's default is ${DEFAULT_CHECK.runs} runs; this page uses ${runs}, COMPARE_RUNS). Everything but the last table is simulated and deterministic: the same request gives the same bytes. How the time is simulated, and what the numbers mean: docs/findings.md, "Marcelo's question".`,
+    `Written by \`npm run bench -- compare\` (bench/compare.ts) from \`compare({ runs: ${runs} })\` of \`checker/index.ts\`: the same request as \`npx rmapcheck --compare${runs === DEFAULT_CHECK.runs ? "" : ` --runs ${runs}`}\` (${runs === DEFAULT_CHECK.runs ? "the CLI's default budget" : `the CLI's default is ${DEFAULT_CHECK.runs} runs; this page uses ${runs}, COMPARE_RUNS`}). Everything but the last table is simulated and deterministic: the same request gives the same bytes. How the time is simulated, and what the numbers mean: docs/findings.md, "Marcelo's question".`,
     "",
     `Scenario of the tables and line plots: a VM with N shadow pages of S = ${q.sptes} sptes (kernel's PTE_LIST_EXT 3, level shift 9, BATCH_ZAP_PAGES 10), half of them mapping slot 0 and half slot 1, each slot exactly as large as what is mapped; \`cond_resched_lock\` always drops \`mmu_lock\` (the checker's choice, not the kernel's: the map below varies it); every step costs one tick. The measured thread deletes slot 0 (or calls kvm_arch_flush_shadow_all). *Idle*: no other thread runs, as in the v1 cover letter's measurement. *Busy*: ${q.vcpus} vCPUs fault in a loop on slot 1's memory and an MMU notifier ages it, until the DELETE returns. Runs up to N = ${q.checkedUpTo} are checked (every invariant after every step); larger ones run bare (the checker only observes, so it does not change a number). The heat maps after the line plots are the map: the DELETE over the sweep's grid of workloads and preemption models.`,
     "",
