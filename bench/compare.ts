@@ -81,8 +81,8 @@ export function benchCompare(machine: string, log: (s: string) => void): void {
   const q0 = out.request;
   const plots = [
     plot(out.rows, "longest-hold.svg", "Longest mmu_lock hold of a DELETE, idle vCPUs, cond_resched_lock always breaks", TICK, (c) => c.longestHold, idle),
-    plot(out.rows, "delete-latency.svg", `DELETE latency, ${q0.vcpus} vCPUs faulting + an MMU notifier aging`, TICK, (c) => c.latency, busy),
-    plot(out.rows, "vcpu-wait.svg", `Longest vCPU wait for mmu_lock during a DELETE, ${q0.vcpus} vCPUs faulting`, TICK, (c) => c.vcpuWait?.max ?? 0, busy),
+    plot(out.rows, "delete-latency.svg", `DELETE latency, ${q0.vcpus} vCPUs + a notifier busy; cond_resched_lock always breaks`, TICK, (c) => c.latency, busy),
+    plot(out.rows, "vcpu-wait.svg", `Longest vCPU wait for mmu_lock, busy DELETE; cond_resched_lock always breaks`, TICK, (c) => c.vcpuWait?.max ?? 0, busy),
     ...(q0.sweep === null || out.sweep === null ? [] : heatmaps(q0.sweep, out.sweep.points)),
   ];
   const rate = out.timing.checkedStepsPerSecond;
