@@ -66,8 +66,10 @@ export function writeCompareBlocks(out: CompareOutput, log: (s: string) => void)
   for (const b of DOC_BLOCKS.filter((x) => x.cost === "compare")) {
     const lines = b.name === "compare:table" ? findingsCompareTable(out) : b.name === "compare:claims" ? claimLines(out) : null;
     if (lines === null) throw new Error(`no --compare output for the block ${b.name}`);
-    writeFileSync(b.file, withDocBlock(readFileSync(b.file, "utf8"), b.name, lines, b.inline === true));
-    log(`[bench] ${b.file}: ${b.name}`);
+    const text = readFileSync(b.file, "utf8");
+    const next = withDocBlock(text, b.name, lines, b.inline === true);
+    writeFileSync(b.file, next);
+    log(`[bench] ${b.file}: ${b.name}${next === text ? " (unchanged)" : " (STALE or new: rewritten)"}`);
   }
 }
 

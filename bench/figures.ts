@@ -11,6 +11,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { DOC_BLOCKS, freshBlock, withDocBlock } from "../checker";
 
 export function benchFigures(log: (s: string) => void): void {
+  const stale: string[] = [];
   for (const b of DOC_BLOCKS.filter((x) => x.cost !== "compare")) {
     const t0 = Date.now();
     const lines = freshBlock(b.name, readFileSync(b.file, "utf8"));
@@ -18,6 +19,8 @@ export function benchFigures(log: (s: string) => void): void {
     const text = readFileSync(b.file, "utf8");
     const next = withDocBlock(text, b.name, lines, b.inline === true);
     writeFileSync(b.file, next);
-    log(`[bench] figures: ${b.file} ${b.name}${next === text ? "" : " (changed)"}, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    if (next !== text) stale.push(`${b.file} ${b.name}`);
+    log(`[bench] figures: ${b.file} ${b.name}${next === text ? "" : " (STALE: rewritten)"}, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
+  log(stale.length === 0 ? "[bench] figures: every figure equals a fresh run" : `[bench] figures: ${stale.length} stale figure(s) rewritten: ${stale.join("; ")}`);
 }
