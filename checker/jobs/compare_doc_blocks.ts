@@ -64,11 +64,22 @@ function rateSentence(doc: string): string[] {
   return [`${Math.min(...ratios).toFixed(2)} to ${Math.max(...ratios).toFixed(2)} of the sampled mode's runs per second (target 0.5: met on ${met} of the ${ratios.length} scenarios)`];
 }
 
-/** docs/exhaustive.md's workers table: the speedup of two workers. */
-function workersSpeedup(doc: string): string[] {
-  const two = tableAfter(doc, "bench", "## Workers").find((r) => r[0] === "2");
-  if (two === undefined) throw new Error("no row for 2 workers");
-  return [two[2]!];
+/** docs/exhaustive.md's workers table (workers, seconds, speedup, CPU seconds, load average after): the rows of one and two workers. */
+function workerRows(doc: string): [string[], string[]] {
+  const rows = tableAfter(doc, "bench", "## Workers");
+  const [one, two] = [rows.find((r) => r[0] === "1"), rows.find((r) => r[0] === "2")];
+  if (one === undefined || two === undefined) throw new Error("no rows for 1 and 2 workers");
+  return [one, two];
+}
+const workersSpeedup = (doc: string): string[] => [workerRows(doc)[1][2]!];
+function workersCpu(doc: string): string[] {
+  const [one, two] = workerRows(doc);
+  const more = Number(two[3]) / Number(one[3]) - 1;
+  return [`${Math.abs(Math.round(more * 100))}% ${more >= 0 ? "more" : "less"} CPU`];
+}
+function workersLoad(doc: string): string[] {
+  const loads = workerRows(doc).map((r) => Number(r[4]));
+  return [`${Math.min(...loads).toFixed(2)} to ${Math.max(...loads).toFixed(2)} after the runs`];
 }
 
 /** docs/exhaustive.md's cross-check table: a scenario where the bound costs executions (bound 2 against none, the same classes). */
@@ -122,6 +133,8 @@ export const DOC_BLOCKS: readonly DocBlockSpec[] = [
   cxSpan(LOCKLESS, "lockless/unzeroed-desc-cache-DESC-SHAPE-seed1"),
   { file: EXHAUSTIVE, name: "derived:rate", command: "the table \"Executions per second against sampled runs per second\" below (npm run bench -- exhaustive)", cost: "cheap", inline: true, make: rateSentence },
   { file: EXHAUSTIVE, name: "derived:workers", command: "the table \"Workers\" below (npm run bench -- exhaustive)", cost: "cheap", inline: true, make: workersSpeedup },
+  { file: EXHAUSTIVE, name: "derived:workers-cpu", command: "the table \"Workers\" below (npm run bench -- exhaustive)", cost: "cheap", inline: true, make: workersCpu },
+  { file: EXHAUSTIVE, name: "derived:workers-load", command: "the table \"Workers\" below (npm run bench -- exhaustive)", cost: "cheap", inline: true, make: workersLoad },
   { file: EXHAUSTIVE, name: "executions:unmap-direct-all", command: "npx rmapcheck --exhaustive --scenario unmap-direct --design v3-fixed --preemptions all", cost: "dear", inline: true, make: () => [exhaustiveExecutions("unmap-direct", "v3-fixed", null)] },
   { file: EXHAUSTIVE, name: "derived:bounded", command: "the table \"The reduction cross-checked by behaviour\" below (npm run bench -- crosscheck)", cost: "cheap", inline: true, make: boundedSentence },
 ];
