@@ -6,9 +6,9 @@
  * sentences derived from a table the bench wrote into the same doc. Each is a
  * pure function of the code (and, for the derived ones, of the doc's text).
  */
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { docBlock } from "../doc_markers";
-import { scenariosOf } from "../exhaustive/scenario_files";
-import { traceOf } from "../exhaustive/scenario";
 import { formatter } from "../report/format";
 import { resolveVariant } from "../variants";
 import { exhaustive } from "./exhaustive";
@@ -22,10 +22,21 @@ export const plural = (k: number, what: string, many = `${what}s`): string => `$
 /** A corpus file's path from its block name: `properties/corpus/NAME.json` (NAME may hold a folder, `lockless/...`). */
 export const corpusFile = (name: string): string => `properties/corpus/${name}.json`;
 
+/** The repository's root (the bench writes docs/ in a scratch copy, so corpus files are found from here, not from the cwd). */
+function repoRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, "package.json"))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error("no package.json above checker/");
+    dir = up;
+  }
+  return dir;
+}
+
 /** The wide replay's text of a corpus file (`npx rmapcheck --replay FILE --format wide`), from its VIOLATION line. */
 function replayText(name: string): string[] {
   const file = corpusFile(name);
-  const lines = replay(file, { name: file, format: formatter("wide", null) }).text.split("\n");
+  const lines = replay(join(repoRoot(), file), { name: file, format: formatter("wide", null) }).text.split("\n");
   const from = lines.findIndex((l) => l.startsWith("VIOLATION of "));
   if (from < 0) throw new Error(`${file} no longer shows a violation`);
   const out = lines.slice(from);
@@ -49,31 +60,38 @@ export const cxListing = (name: string): string[] => ["```", ...replayText(name)
 const preemptionText = (k: number): string => plural(k, "preemption");
 
 /**
- * `npx rmapcheck --exhaustive --scenario S --design D --preemptions P` for
- * every series scenario D can run (a v3 DELETE needs a design with one), as
- * one table row per design: what is violated where, with the fewest
- * preemptions, and on how many of the others it is verified.
+ * docs/findings.md's table of exhaustive verdicts per design, derived from
+ * docs/exhaustive.md's grid "Every scenario, every design" (written by `npm
+ * run bench -- exhaustive` from `npx rmapcheck --exhaustive --scenario S
+ * --design D --preemptions P` on every scenario of `scenarios/`), subject
+ * series: what is violated where, with the fewest preemptions, and on how many
+ * of the others it is verified. `exhaustiveDoc` is that doc's text.
  */
-export function exhaustiveVerdictTable(designs: readonly string[], bound: number): string[] {
-  const rows = designs.map((design) => {
-    const variant = resolveVariant(design, null);
-    const all = scenariosOf(variant.subject);
-    const runnable = all.filter((s) => !variant.subject.traceProblem?.(traceOf(s, design), variant));
-    const results = runnable.map((scenario) => ({ scenario: scenario.name, s: exhaustive({ variant, scenario, preemptions: bound }).summary }));
-    const bad = results.filter((r) => r.s.verdict !== "verified");
+export function exhaustiveVerdictTable(exhaustiveDoc: string): string[] {
+  const lines = docBlock(exhaustiveDoc, "bench");
+  if (lines === null) throw new Error("docs/exhaustive.md has no bench block");
+  const title = lines.find((l) => l.startsWith("## Every scenario, every design, at most "));
+  const bound = title === undefined ? null : /at most (\d+) preemptions?/.exec(title)?.[1];
+  if (bound === undefined || bound === null) throw new Error("no grid \"Every scenario, every design\" in docs/exhaustive.md");
+  const table = tableAfter(exhaustiveDoc, "bench", "| scenario | v3");
+  const header = lines.find((l) => l.startsWith("| scenario | v3"))!.split("|").slice(2, -1).map((c) => c.trim());
+  const rows = header.map((design, j) => {
+    const cells = table.map((r) => ({ scenario: r[0]!, cell: r[j + 1]! })).filter((c) => c.cell !== "n/a");
+    const verdict = (cell: string): string => cell.replace(/, [\d,]+ ex\., [\d.]+ s$/, "");
+    const bad = cells.filter((c) => verdict(c.cell) !== "verified");
     const groups = new Map<string, string[]>();
-    for (const r of bad) {
-      const v = r.s.violation;
-      const what = v === null ? r.s.verdict : `${v.invariant} with ${preemptionText(v.preemptions)}`;
-      groups.set(what, [...(groups.get(what) ?? []), `\`${r.scenario}\``]);
+    for (const c of bad) {
+      const m = /^([A-Z][A-Z0-9-]*) \((\d+) pre\., \d+ steps\)$/.exec(verdict(c.cell));
+      const what = m === null ? verdict(c.cell) : `${m[1]} with ${preemptionText(Number(m[2]))}`;
+      groups.set(what, [...(groups.get(what) ?? []), c.scenario]);
     }
-    const can = runnable.length === all.length ? `all ${n0(all.length)}` : `the ${n0(runnable.length)} of ${n0(all.length)} it can run`;
-    const verdict = bad.length === 0
+    const can = cells.length === table.length ? `all ${n0(table.length)}` : `the ${n0(cells.length)} of ${n0(table.length)} it can run`;
+    const text = bad.length === 0
       ? `**verified** on ${can}`
-      : `**violated** on ${n0(bad.length)} (${[...groups].map(([what, on]) => `${what}: ${on.join(", ")}`).join("; ")}); verified on the other ${n0(runnable.length - bad.length)} of ${can}`;
-    return `| \`${design}\` | ${verdict} |`;
+      : `**violated** on ${n0(bad.length)} (${[...groups].map(([what, on]) => `${what}: ${on.join(", ")}`).join("; ")}); verified on the other ${n0(cells.length - bad.length)} of ${can}`;
+    return `| \`${design}\` | ${text} |`;
   });
-  return [`| design | at most ${preemptionText(bound)}, every series scenario of \`scenarios/\` |`, "|---|---|", ...rows];
+  return [`| design | at most ${preemptionText(Number(bound))}, every series scenario of \`scenarios/\` |`, "|---|---|", ...rows];
 }
 
 /** "14,267 executions": one exhaustive run's count (`--exhaustive --scenario S --design D --preemptions P|all`). */
