@@ -89,6 +89,16 @@ describe("cost model", () => {
     expect(a.rows.find((r) => r.design === "zap-all-2019")!.safety.exhaustive).toMatch(/^violated on 1 of \d+ scenarios within 1 preemption \(first zap-all-lock-break: INV-TLB, 0 preemptions\)$/);
   });
 
+  test("compare with the map on a worker thread gives the same output as on one thread", () => {
+    const sweep = { designs: ["baseline", "merged-3.11"], pages: 4, vcpus: 2, shares: [1], slotScales: [1, 4], sptes: [8], modes: ["idle", "busy"] as const, preemptions: ["preempt", "none"] as const };
+    const axes = { designs: ["baseline", "merged-3.11"], pages: [4], notifier: [true, false], preemptions: ["preempt"] as const, sptes: 8, vcpus: 2 };
+    const q = { designs: ["baseline", "merged-3.11"], runs: 10, sequences: 2, sizes: [4], pages: 4, checkedUpTo: 0, sweep, axes, preemptions: null };
+    const [a, b] = ([1, 2] as const).map((workers) => compare({ ...q, workers }));
+    expect(b!.text).toBe(a!.text);
+    expect(JSON.stringify(b!.sweep)).toBe(JSON.stringify(a!.sweep));
+    expect(JSON.stringify(b!.profiles)).toBe(JSON.stringify(a!.profiles));
+  });
+
   test("preemption model: without CONFIG_PREEMPT cond_resched_lock never breaks; with it, only when a vCPU spins on mmu_lock", () => {
     const at = (preemption: "always" | "preempt" | "none", mode: "idle" | "busy") => run("merged-3.11", { pages: 16, sptes: 8, mode, preemption, check: false });
     const whole = at("none", "busy");

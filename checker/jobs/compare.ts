@@ -19,9 +19,10 @@ import { traceOf } from "../exhaustive/scenario";
 import { scenariosOf } from "../exhaustive/scenario_files";
 import type { SchedulerName } from "../search/explore";
 import { compareText } from "./compare_text";
-import { type ProfilePoint, profileSweep, profileText } from "./compare_profiles";
-import { type Crossover, crossovers, DEFAULT_SWEEP, sweep, type SweepPoint, type SweepRequest, sweepText } from "./compare_sweep";
-import { type AxesPoint, type AxesRequest, axesSweep, axesText, DEFAULT_AXES } from "./compare_axes";
+import { type ProfilePoint, profileText } from "./compare_profiles";
+import { type Crossover, crossovers, DEFAULT_SWEEP, type SweepPoint, type SweepRequest, sweepText } from "./compare_sweep";
+import { type AxesPoint, type AxesRequest, axesText, DEFAULT_AXES } from "./compare_axes";
+import { computeMap, mapOnWorker, type MapRequest, type MapResult } from "./compare_map";
 
 export const COMPARE_DESIGNS = ["baseline", "v3", "v3-fixed", "merged-3.11", "zap-all-2019", "zap-roots-v1", "zap-roots-v1-track"] as const;
 
@@ -47,6 +48,8 @@ export interface CompareRequest {
   sweep: SweepRequest | null;
   /** The map's other axes, N and the notifier load (compare_axes.ts); computed only with the map. */
   axes: AxesRequest;
+  /** 2: the map and the profiles on a worker thread beside the rows (compare_map.ts; the same output). */
+  workers: 1 | 2;
 }
 
 export const DEFAULT_COMPARE: CompareRequest = {
@@ -63,6 +66,7 @@ export const DEFAULT_COMPARE: CompareRequest = {
   preemptions: 1,
   sweep: DEFAULT_SWEEP,
   axes: DEFAULT_AXES,
+  workers: 1,
 };
 
 export interface Safety {
@@ -235,6 +239,16 @@ export function compare(request: Partial<CompareRequest> = {}, hooks: CompareHoo
   const q: CompareRequest = { ...DEFAULT_COMPARE, ...request };
   const timing: CompareTiming = { checkMs: {}, exhaustiveMs: {}, costMs: 0, sweepMs: 0, profilesMs: 0, checkedStepsPerSecond: [] };
   const rows: CompareRow[] = [];
+  const mapRequest: MapRequest = { sweep: q.sweep, axes: q.axes, designs: q.designs, pages: q.pages, sptes: q.sptes, vcpus: q.vcpus, budget: budget(q.pages, q.sptes) };
+  const onWorker = q.workers === 2 ? mapOnWorker(mapRequest) : null;
+  try {
+    return finish(q, rows, timing, hooks, onWorker === null ? () => computeMap(mapRequest, hooks.interrupted) : onWorker.join);
+  } finally {
+    onWorker?.stop();
+  }
+}
+
+function finish(q: CompareRequest, rows: CompareRow[], timing: CompareTiming, hooks: CompareHooks, map: () => MapResult): CompareOutput {
   const t0 = Date.now();
   for (const design of q.designs) {
     if (hooks.interrupted?.()) throw new Interrupted();
@@ -257,14 +271,10 @@ export function compare(request: Partial<CompareRequest> = {}, hooks: CompareHoo
   }
   timing.costMs = Date.now() - t0 - Object.values(timing.checkMs).reduce((a, b) => a + b, 0);
   const checkerSteps = checkerCost(q, timing);
-  const t1 = Date.now();
-  const points = q.sweep === null ? null : sweep(q.sweep, hooks.interrupted);
-  const axes = q.sweep === null ? null : axesSweep(q.axes, hooks.interrupted);
-  timing.sweepMs = Date.now() - t1;
-  const map = q.sweep === null || points === null || axes === null ? null : { points, crossovers: crossovers(points, q.sweep.designs), axes };
-  const t2 = Date.now();
-  const profiles = profileSweep(q.designs, q.pages, q.sptes, q.vcpus, budget(q.pages, q.sptes));
-  timing.profilesMs = Date.now() - t2;
+  const { points, axes, profiles, sweepMs, profilesMs } = map();
+  timing.sweepMs = sweepMs;
+  timing.profilesMs = profilesMs;
+  const sweepOut = q.sweep === null || points === null || axes === null ? null : { points, crossovers: crossovers(points, q.sweep.designs), axes };
   const text = [
     compareText(q, rows, checkerSteps),
     "",
@@ -272,7 +282,7 @@ export function compare(request: Partial<CompareRequest> = {}, hooks: CompareHoo
     ...(q.sweep === null || points === null ? [] : ["", ...sweepText(q.sweep, points)]),
     ...(axes === null ? [] : ["", ...axesText(q.axes, axes)]),
   ].join("\n");
-  return { request: q, rows, checkerSteps, sweep: map, profiles, text, timing };
+  return { request: q, rows, checkerSteps, sweep: sweepOut, profiles, text, timing };
 }
 
 /** The checker's own cost as N grows: the same busy DELETE of merged-3.11, checked and bare. */
