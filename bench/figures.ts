@@ -3,8 +3,8 @@
  * (checker/jobs/compare_doc_blocks.ts) lists and that is not --compare's,
  * from a fresh run of the command it names: the cheap ones (CI also checks
  * them, properties/doc_numbers.test.ts) and the dear ones (minutes:
- * executions of an unbounded exhaustive run, a mutant on three seeds at
- * 50,000 runs each), which only this part checks, by rewriting them. Run it after `npm run bench --
+ * executions of an unbounded exhaustive run), which only this part checks,
+ * by rewriting them. Run it after `npm run bench --
  * exhaustive`: some figures are derived from that part's tables.
  */
 import { readFileSync, writeFileSync } from "node:fs";

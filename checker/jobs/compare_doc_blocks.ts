@@ -12,7 +12,7 @@ import { resolveVariant } from "../variants";
 import { check, DEFAULT_CHECK, type Summary } from "./check";
 import type { CompareOutput } from "./compare";
 import { DEFAULT_SWEEP } from "./compare_sweep";
-import { cxListing, cxSize, exhaustiveExecutions, exhaustiveVerdictTable, mutantSeeds, plural, tableAfter } from "./doc_figures";
+import { cxListing, cxSize, exhaustiveExecutions, exhaustiveVerdictTable, plural, tableAfter } from "./doc_figures";
 
 export interface DocBlockSpec {
   file: string;
@@ -120,11 +120,7 @@ export const DOC_BLOCKS: readonly DocBlockSpec[] = [
     make: () => exhaustiveVerdictTable(readFileSync(EXHAUSTIVE, "utf8")),
   },
 
-  {
-    file: FINDINGS, name: "mutant:handshake-no-mb-tso", cost: "dear", inline: true,
-    command: "npx rmapcheck --mutant handshake-no-mb --tso --seed S --runs 50000, S = 1-3",
-    make: () => [mutantSeeds("handshake-no-mb", 3, 50_000, true)],
-  },
+
   { file: FINDINGS, name: "compare:table", command: "npm run bench -- compare (npx rmapcheck --compare)", cost: "compare" },
   { file: FINDINGS, name: "compare:claims", command: "npm run bench -- compare (the map and the profiles of npx rmapcheck --compare)", cost: "compare" },
   cxSpan(LOCKLESS, "lockless/merged-AGE-COVERAGE-seed1"),

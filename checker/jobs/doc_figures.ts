@@ -13,7 +13,6 @@ import { formatter } from "../report/format";
 import { resolveVariant } from "../variants";
 import { exhaustive } from "./exhaustive";
 import { replay } from "./replay";
-import { check, DEFAULT_CHECK } from "./check";
 import { loadScenario } from "../exhaustive/scenario_files";
 
 const n0 = (x: number): string => Math.round(x).toLocaleString("en-US");
@@ -115,19 +114,4 @@ export function tableAfter(text: string, block: string, heading: string): string
     rows.push(l.split("|").slice(1, -1).map((c) => c.trim()));
   }
   return rows.slice(1); // the header row
-}
-
-/**
- * A mutant's detection on seeds 1..`seeds` of `npx rmapcheck --mutant M --seed S --runs R [--tso]`:
- * "not detected on seeds 1-3 (50,000 runs each, x86-TSO)" or "detected on seeds 3 of 1-3 (INV-MEM; ...)".
- */
-export function mutantSeeds(mutant: string, seeds: number, runs: number, tso: boolean): string {
-  const found: Array<[number, string]> = [];
-  for (let seed = 1; seed <= seeds; seed++) {
-    const v = check({ ...DEFAULT_CHECK, variant: resolveVariant(null, mutant), seed, runs, tso }).summary.violation;
-    if (v !== null) found.push([seed, v.invariant]);
-  }
-  const how = `${n0(runs)} runs each${tso ? ", x86-TSO" : ""}`;
-  if (found.length === 0) return `not detected on seeds 1-${seeds} (${how})`;
-  return `detected on seed${found.length === 1 ? "" : "s"} ${found.map(([s]) => s).join(", ")} of 1-${seeds} (${[...new Set(found.map(([, i]) => i))].join(", ")}; ${how})`;
 }
