@@ -28,7 +28,8 @@ function alwaysAt(out: CompareOutput, who: string, other: string, metric: SweepM
   const v = (p: SweepPoint): number => (!p.finished && metric !== "longestHold" ? Infinity : p[metric]);
   const relevant = mine.filter((p) => metric !== "vcpuWait" || p.mode === "busy");
   const wins = relevant.filter((p) => v(p) < v(theirs.get(key(p))!)).length;
-  return { ok: relevant.length > 0 && wins === relevant.length, evidence: `${wins} of ${relevant.length} points` };
+  const name = (d: string): string => (d === "baseline" ? "3.10" : d);
+  return { ok: relevant.length > 0 && wins === relevant.length, evidence: `${name(who)} at ${String(dim) === "slotScale" ? "slot/mapped" : String(dim)} ${value}: ${wins} of ${relevant.length} points` };
 }
 
 function winsEverywhere(out: CompareOutput, who: string, metric: SweepMetric): { ok: boolean; evidence: string } {
@@ -100,7 +101,7 @@ export function profileClaim(out: CompareOutput): string {
     }
   }
   const n = out.request.pages.toLocaleString("en-US");
-  return `At N = ${n}, under the ${PROFILES.length} profiles (${PROFILES.map((p) => `\`${p.name}\``).join(", ")}), ${flips === 0 ? "no" : `${flips}`} ordering${flips === 1 ? "" : "s"} of a design against 3.10 flip${flips === 1 ? "s" : ""} on the ${metrics.length} metrics. The ratio baseline / design moves by up to ${spread.toFixed(0)}x between profiles (${spreadAt}).`;
+  return `At N = ${n}, under the ${PROFILES.length} profiles (${PROFILES.map((p) => `\`${p.name}\``).join(", ")}), ${flips === 0 ? "no ordering of a design against 3.10 flips" : `${flips} ordering${flips === 1 ? "" : "s"} of a design against 3.10 flip${flips === 1 ? "s" : ""}`} on the ${metrics.length} metrics. The ratio baseline / design moves by up to ${spread.toFixed(0)}x between profiles (${spreadAt}).`;
 }
 
 /** What changes with N and with the notifier load, against 3.10 (compare_axes.ts). */
@@ -112,7 +113,21 @@ export function axesClaim(out: CompareOutput): string {
     const hit = v.filter((x) => x.changesWith.includes(axis));
     return hit.length === 0 ? `no winner against 3.10 changes with ${axis === "N" ? "N" : "the notifier load"} on any metric` : `${axis === "N" ? "N" : "the notifier load"} changes the winner against 3.10 for ${hit.map((x) => `\`${x.design}\` (${x.metric})`).join(", ")}`;
   };
-  return `**N and the notifier load** (\`docs/compare.md\`, "N and the notifier load": the busy DELETE at N = ${q.pages.join(", ")}, with and without an MMU notifier, both preemption models, S = ${q.sptes}, half the pages over the deleted slot): ${along("N")}; ${along("notifier")}.`;
+  const pts = out.sweep.axes;
+  const at = (d: string, pages: number, notifier: boolean) => pts.find((p) => p.design === d && p.pages === pages && p.notifier === notifier && p.preemption === q.preemptions[0]);
+  const ratios = q.designs.filter((d) => d !== "baseline").map((d) => {
+    const rs = q.pages.map((n) => {
+      const [b, x] = [at("baseline", n, true), at(d, n, true)];
+      return b === undefined || x === undefined ? "-" : !x.finished ? "DNF" : `${(b.latency / x.latency).toFixed(2)}x`;
+    });
+    return `\`${d}\` ${rs.join(", ")}`;
+  });
+  let most = 0;
+  for (const p of pts.filter((x) => x.notifier && x.finished)) {
+    const off = pts.find((x) => x.design === p.design && x.pages === p.pages && !x.notifier && x.preemption === p.preemption);
+    if (off?.finished) most = Math.max(most, Math.abs(p.latency - off.latency) / off.latency);
+  }
+  return `**N and the notifier load** (\`docs/compare.md\`, "N and the notifier load": the busy DELETE at N = ${q.pages.join(", ")}, with and without an MMU notifier, both preemption models, S = ${q.sptes}, half the pages over the deleted slot): ${along("N")}; ${along("notifier")}. DELETE latency, 3.10 / design, at N = ${q.pages.join(", ")} (with the notifier, ${q.preemptions[0] === "preempt" ? "CONFIG_PREEMPT" : "no preemption"}): ${ratios.join("; ")}. The notifier changes a finished DELETE's latency by at most ${(most * 100).toFixed(1)}%.`;
 }
 
 /** The lines of the block `compare:claims`. */
