@@ -29,7 +29,7 @@ function alwaysAt(out: CompareOutput, who: string, other: string, metric: SweepM
   const relevant = mine.filter((p) => metric !== "vcpuWait" || p.mode === "busy");
   const wins = relevant.filter((p) => v(p) < v(theirs.get(key(p))!)).length;
   const name = (d: string): string => (d === "baseline" ? "3.10" : d);
-  return { ok: relevant.length > 0 && wins === relevant.length, evidence: `${name(who)} at ${String(dim) === "slotScale" ? "slot/mapped" : String(dim)} ${value}: ${wins} of ${relevant.length} points` };
+  return { ok: relevant.length > 0 && wins === relevant.length, evidence: `${name(who)} against ${name(other)} at ${String(dim) === "slotScale" ? "slot/mapped" : String(dim)} ${value}: ${wins} of ${relevant.length} points` };
 }
 
 function winsEverywhere(out: CompareOutput, who: string, metric: SweepMetric): { ok: boolean; evidence: string } {
