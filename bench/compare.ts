@@ -9,7 +9,7 @@
  * the bench's many-seed verdicts are docs/benchmarks.md's).
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { claimLines, compare, DEFAULT_CHECK, type CompareOutput, type CompareRow, type Cost, DOC_BLOCKS, findingsCompareTable, type SweepPoint, type SweepRequest, withDocBlock } from "../checker";
+import { claimLines, compare, reclaimCheck, zapRootsTrackCheck, DEFAULT_CHECK, type CompareOutput, type CompareRow, type Cost, DOC_BLOCKS, findingsCompareTable, type SweepPoint, type SweepRequest, withDocBlock } from "../checker";
 import { renderHeatmap } from "./svg_heatmap";
 import { renderPlot } from "./svg_plot";
 
@@ -64,7 +64,8 @@ function heatmaps(q: SweepRequest, points: readonly SweepPoint[]): string[] {
  */
 export function writeCompareBlocks(out: CompareOutput, log: (s: string) => void): void {
   for (const b of DOC_BLOCKS.filter((x) => x.cost === "compare")) {
-    const lines = b.name === "compare:table" ? findingsCompareTable(out) : b.name === "compare:claims" ? claimLines(out) : null;
+    const make: Record<string, (o: CompareOutput) => string[]> = { "compare:table": findingsCompareTable, "compare:claims": claimLines, "compare:check-zap-roots-track": zapRootsTrackCheck, "compare:check-reclaim": reclaimCheck };
+    const lines = make[b.name]?.(out) ?? null;
     if (lines === null) throw new Error(`no --compare output for the block ${b.name}`);
     const text = readFileSync(b.file, "utf8");
     const next = withDocBlock(text, b.name, lines, b.inline === true);

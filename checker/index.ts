@@ -8,7 +8,7 @@ export { COMPARE_DESIGNS, compare, type CompareHooks, type CompareOutput, type C
 export { type Crossover, DEFAULT_SWEEP, type SweepPoint, type SweepRequest } from "./jobs/compare_sweep";
 export { DOC_BLOCK_PREFIXES, DOC_BLOCKS, type DocBlockSpec, findingsCompareTable, freshBlock } from "./jobs/compare_doc_blocks";
 export { docBlock, docBlockNames, withDocBlock } from "./doc_markers";
-export { claimLines } from "./jobs/compare_claims";
+export { claimLines, reclaimCheck, zapRootsTrackCheck } from "./jobs/compare_claims";
 export { exhaustive, exhaustiveOnWorkers, type ExhaustiveHooks, type ExhaustiveOutput, type ExhaustiveRequest } from "./jobs/exhaustive";
 export type { Scenario } from "./exhaustive/scenario";
 export { loadScenario, scenarioFromCounterexample, scenarioListing, scenarioNames, scenariosOf } from "./exhaustive/scenario_files";

@@ -4,7 +4,7 @@
  * the data does not support is written as no longer holding, and an axis
  * changes the winner only when two points that differ only in it disagree.
  */
-import { claimLines } from "../checker/jobs/compare_claims";
+import { claimLines, reclaimCheck } from "../checker/jobs/compare_claims";
 import type { CompareOutput } from "../checker/jobs/compare";
 import { type AxesPoint, axesVerdicts, DEFAULT_AXES } from "../checker/jobs/compare_axes";
 
@@ -28,5 +28,12 @@ describe("the map's statements", () => {
     const statements = lines.filter((l) => l.startsWith("* "));
     expect(statements.length).toBeGreaterThan(0);
     for (const l of statements) expect(l).toMatch(/^\* \*\*No longer holds\*\* \(the fresh map shows: /);
+  });
+
+  test("a reading of the table is marked as holding, with its figures, or as no longer holding", () => {
+    const cost = (op: string, latency: number, totalHold: number) => ({ op, mode: "idle", finished: true, latency, longestHold: 1, totalHold });
+    const out = (reclaim: number) => ({ rows: [{ design: "baseline", cost: [cost("delete", 100, 90)] }, { design: "v3-fixed", cost: [cost("delete_reclaim", reclaim, 50)] }] }) as unknown as CompareOutput;
+    expect(reclaimCheck(out(150))).toEqual(["(in the table: v3-fixed's DELETE + reclaim 150 against 3.10's DELETE 100; total holds 50 and 90)"]);
+    expect(reclaimCheck(out(80))[0]).toMatch(/^\(\*\*no longer holds\*\* in the table: /);
   });
 });

@@ -138,3 +138,28 @@ export function claimLines(out: CompareOutput): string[] {
   });
   return ["Its crossover table supports these statements (each checked by `npm run bench -- compare` against the fresh map, with the points it rests on):", ...lines, "", axesClaim(out), "", `**Step costs.** ${profileClaim(out)}`];
 }
+
+/** A reading of the comparison table (docs/findings.md, compare:table) that the prose makes: its check, and the figures it rests on. */
+function tableCheck(out: CompareOutput, test: (c: (d: string, op: string) => { latency: number; longestHold: number; totalHold: number } | undefined) => { ok: boolean; evidence: string }): string[] {
+  const at = (d: string, op: string) => out.rows.find((r) => r.design === d)?.cost.find((c) => c.op === op && c.mode === "idle" && c.finished);
+  const r = test(at);
+  return [r.ok ? `(in the table: ${r.evidence})` : `(**no longer holds** in the table: ${r.evidence})`];
+}
+
+const n0 = (x: number): string => Math.round(x).toLocaleString("en-US");
+
+/** "zap-roots-v1-track's DELETE is shorter than 3.10's, and its longest hold is its whole DELETE". */
+export const zapRootsTrackCheck = (out: CompareOutput): string[] =>
+  tableCheck(out, (at) => {
+    const [t, b] = [at("zap-roots-v1-track", "delete"), at("baseline", "delete")];
+    if (t === undefined || b === undefined) return { ok: false, evidence: "no finished idle DELETE" };
+    return { ok: t.latency < b.latency && t.longestHold >= 0.99 * t.latency, evidence: `idle DELETE latency ${n0(t.latency)} against 3.10's ${n0(b.latency)}, longest hold ${n0(t.longestHold)}` };
+  });
+
+/** "With the reclaim counted, v3's DELETE is slower than 3.10's; its total hold stays below 3.10's". */
+export const reclaimCheck = (out: CompareOutput): string[] =>
+  tableCheck(out, (at) => {
+    const [v, b] = [at("v3-fixed", "delete_reclaim"), at("baseline", "delete")];
+    if (v === undefined || b === undefined) return { ok: false, evidence: "no finished DELETE + reclaim" };
+    return { ok: v.latency > b.latency && v.totalHold < b.totalHold, evidence: `v3-fixed's DELETE + reclaim ${n0(v.latency)} against 3.10's DELETE ${n0(b.latency)}; total holds ${n0(v.totalHold)} and ${n0(b.totalHold)}` };
+  });

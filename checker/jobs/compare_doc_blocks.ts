@@ -123,6 +123,8 @@ export const DOC_BLOCKS: readonly DocBlockSpec[] = [
 
   { file: FINDINGS, name: "compare:table", command: "npm run bench -- compare (npx rmapcheck --compare)", cost: "compare" },
   { file: FINDINGS, name: "compare:claims", command: "npm run bench -- compare (the map and the profiles of npx rmapcheck --compare)", cost: "compare" },
+  { file: FINDINGS, name: "compare:check-zap-roots-track", command: "npm run bench -- compare (the table above)", cost: "compare", inline: true },
+  { file: FINDINGS, name: "compare:check-reclaim", command: "npm run bench -- compare (the table above)", cost: "compare", inline: true },
   cxSpan(LOCKLESS, "lockless/merged-AGE-COVERAGE-seed1"),
   cxSpan(LOCKLESS, "lockless/pre-928c54b1c4ca-LOST-UPDATE-seed1"),
   cxSpan(LOCKLESS, "lockless/unzeroed-desc-cache-DESC-SHAPE-seed1"),
