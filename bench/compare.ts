@@ -3,10 +3,13 @@
  * by side (checker/jobs/compare.ts), written to docs/compare.md with three SVG
  * plots in docs/compare/, plus the checker's own speed as N grows (wall clock,
  * so that table alone changes from run to run).
- * Environment: COMPARE_RUNS (concurrent runs of each sampled check, default 20000).
+ * Environment: COMPARE_RUNS (concurrent runs of each sampled check; default the CLI's,
+ * DEFAULT_CHECK.runs, so that the page is exactly `npx rmapcheck --compare`: the safety column
+ * is the default check of each design, whose budget properties/default_budget.test.ts pins;
+ * the bench's many-seed verdicts are docs/benchmarks.md's).
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { cheapBlock, compare, DEFAULT_CHECK, type CompareOutput, type CompareRow, type Cost, DOC_BLOCKS, findingsCompareTable, type SweepPoint, type SweepRequest, withDocBlock } from "../checker";
+import { claimLines, compare, reclaimCheck, zapRootsTrackCheck, DEFAULT_CHECK, type CompareOutput, type CompareRow, type Cost, DOC_BLOCKS, findingsCompareTable, type SweepPoint, type SweepRequest, withDocBlock } from "../checker";
 import { renderHeatmap } from "./svg_heatmap";
 import { renderPlot } from "./svg_plot";
 
@@ -56,30 +59,34 @@ function heatmaps(q: SweepRequest, points: readonly SweepPoint[]): string[] {
 }
 
 /**
- * Every generated block of DOC_BLOCKS (checker/jobs/compare_doc_blocks.ts): the cheap ones from a
- * fresh run of their command, the --compare ones from `out` (null: leave them as they are).
+ * The generated blocks of DOC_BLOCKS (checker/jobs/compare_doc_blocks.ts) that come from --compare, from `out`.
+ * The others are written by `npm run bench -- figures` (bench/figures.ts).
  */
-export function writeDocBlocks(out: CompareOutput | null, log: (s: string) => void): void {
-  for (const b of DOC_BLOCKS) {
-    const lines = b.cheap ? cheapBlock(b.name) : out === null ? null : b.name === "compare:table" ? findingsCompareTable(out) : null;
-    if (lines === null) continue;
-    writeFileSync(b.file, withDocBlock(readFileSync(b.file, "utf8"), b.name, lines));
-    log(`[bench] ${b.file}: ${b.name}`);
+export function writeCompareBlocks(out: CompareOutput, log: (s: string) => void): void {
+  for (const b of DOC_BLOCKS.filter((x) => x.cost === "compare")) {
+    const make: Record<string, (o: CompareOutput) => string[]> = { "compare:table": findingsCompareTable, "compare:claims": claimLines, "compare:check-zap-roots-track": zapRootsTrackCheck, "compare:check-reclaim": reclaimCheck };
+    const lines = make[b.name]?.(out) ?? null;
+    if (lines === null) throw new Error(`no --compare output for the block ${b.name}`);
+    const text = readFileSync(b.file, "utf8");
+    const next = withDocBlock(text, b.name, lines, b.inline === true);
+    writeFileSync(b.file, next);
+    log(`[bench] ${b.file}: ${b.name}${next === text ? " (unchanged)" : " (STALE or new: rewritten)"}`);
   }
 }
 
 export function benchCompare(machine: string, log: (s: string) => void): void {
   log("[bench] compare: designs side by side, cost in simulated time");
-  const runs = Number(process.env["COMPARE_RUNS"] ?? 20000);
-  const out = compare({ runs });
+  const runs = Number(process.env["COMPARE_RUNS"] ?? DEFAULT_CHECK.runs);
+  // The map and the profiles on a worker thread beside the rows: the same output (properties/cost.test.ts), in less wall time.
+  const out = compare({ runs, workers: 2 });
   mkdirSync(DIR, { recursive: true });
   const idle = (c: Cost) => c.op === "delete" && c.mode === "idle";
   const busy = (c: Cost) => c.op === "delete" && c.mode === "busy";
   const q0 = out.request;
   const plots = [
     plot(out.rows, "longest-hold.svg", "Longest mmu_lock hold of a DELETE, idle vCPUs, cond_resched_lock always breaks", TICK, (c) => c.longestHold, idle),
-    plot(out.rows, "delete-latency.svg", `DELETE latency, ${q0.vcpus} vCPUs faulting + an MMU notifier aging`, TICK, (c) => c.latency, busy),
-    plot(out.rows, "vcpu-wait.svg", `Longest vCPU wait for mmu_lock during a DELETE, ${q0.vcpus} vCPUs faulting`, TICK, (c) => c.vcpuWait?.max ?? 0, busy),
+    plot(out.rows, "delete-latency.svg", `DELETE latency, ${q0.vcpus} vCPUs + a notifier busy; cond_resched_lock always breaks`, TICK, (c) => c.latency, busy),
+    plot(out.rows, "vcpu-wait.svg", `Longest vCPU wait for mmu_lock, busy DELETE; cond_resched_lock always breaks`, TICK, (c) => c.vcpuWait?.max ?? 0, busy),
     ...(q0.sweep === null || out.sweep === null ? [] : heatmaps(q0.sweep, out.sweep.points)),
   ];
   const rate = out.timing.checkedStepsPerSecond;
@@ -88,7 +95,7 @@ export function benchCompare(machine: string, log: (s: string) => void): void {
   const doc = [
     "# Designs side by side: v3 against what was merged",
     "",
-    `Written by \`npm run bench -- compare\` (bench/compare.ts) from \`compare({ runs: ${runs} })\` of \`checker/index.ts\`: the same request as \`npx rmapcheck --compare --runs ${runs}\` (the CLI's default is ${DEFAULT_CHECK.runs} runs; this page uses ${runs}, COMPARE_RUNS). Everything but the last table is simulated and deterministic: the same request gives the same bytes. How the time is simulated, and what the numbers mean: docs/findings.md, "Marcelo's question".`,
+    `Written by \`npm run bench -- compare\` (bench/compare.ts) from \`compare({ runs: ${runs} })\` of \`checker/index.ts\`: the same request as \`npx rmapcheck --compare${runs === DEFAULT_CHECK.runs ? "" : ` --runs ${runs}`}\` (${runs === DEFAULT_CHECK.runs ? "the CLI's default budget" : `the CLI's default is ${DEFAULT_CHECK.runs} runs; this page uses ${runs}, COMPARE_RUNS`}). Everything but the last table is simulated and deterministic: the same request gives the same bytes. How the time is simulated, and what the numbers mean: docs/findings.md, "Marcelo's question".`,
     "",
     `Scenario of the tables and line plots: a VM with N shadow pages of S = ${q.sptes} sptes (kernel's PTE_LIST_EXT 3, level shift 9, BATCH_ZAP_PAGES 10), half of them mapping slot 0 and half slot 1, each slot exactly as large as what is mapped; \`cond_resched_lock\` always drops \`mmu_lock\` (the checker's choice, not the kernel's: the map below varies it); every step costs one tick. The measured thread deletes slot 0 (or calls kvm_arch_flush_shadow_all). *Idle*: no other thread runs, as in the v1 cover letter's measurement. *Busy*: ${q.vcpus} vCPUs fault in a loop on slot 1's memory and an MMU notifier ages it, until the DELETE returns. Runs up to N = ${q.checkedUpTo} are checked (every invariant after every step); larger ones run bare (the checker only observes, so it does not change a number). The heat maps after the line plots are the map: the DELETE over the sweep's grid of workloads and preemption models.`,
     "",
@@ -105,6 +112,6 @@ export function benchCompare(machine: string, log: (s: string) => void): void {
     "",
   ];
   writeFileSync("docs/compare.md", doc.join("\n"));
-  writeDocBlocks(out, log);
+  writeCompareBlocks(out, log);
   log(`[bench] compare: ${JSON.stringify(out.timing.checkMs)} ms of sampled checks, ${out.timing.costMs} ms of cost runs, ${out.timing.sweepMs} ms of the map`);
 }

@@ -12,6 +12,8 @@
  *                       design (bench/spin.ts)
  * The tables are written to a scratch copy of docs/ (its path is printed) unless BENCH_WRITE=1
  * or --write is given: then to docs/ itself, the tracked files.
+ *   docs/findings.md, docs/findings-lockless.md, docs/exhaustive.md  the generated figures of
+ *                       DOC_BLOCKS that are not --compare's (part "figures", bench/figures.ts)
  *   docs/sweep.md       the scopes' sizes and sweeps of the designs (bench/sweep.ts; part
  *                       `sweep`, not run by default: run it alone)
  * Environment: BENCH_SEEDS (default 20); for the mutant catalogue BENCH_RUNS (concurrent runs
@@ -28,6 +30,7 @@ import { DEFAULT_CHECK, DEFAULT_SUBJECT, type Subject, SUBJECTS } from "../check
 import { benchCompare } from "./compare";
 import { counterexampleExamples } from "./counterexamples";
 import { crossCheckBench, crossCheckTsoBench } from "./cross_check";
+import { benchFigures } from "./figures";
 import { benchMutants, type MutantBench } from "./mutants";
 import { profilePart } from "./profile";
 import { sideBySidePart, speedPart } from "./speed";
@@ -190,7 +193,7 @@ const SKELETON = [
 
 /** `spin`: SPIN side by side only; `exhaustive`: that and the exhaustive mode's other tables. */
 const args = process.argv.slice(2).filter((a) => a !== "--write");
-const parts = args.length > 0 ? args : ["stepping", "profile", "designs", "modes", "windows", "mutants", "compare", "crosscheck", "crosscheck-tso", "counterexamples", "exhaustive"];
+const parts = args.length > 0 ? args : ["stepping", "profile", "designs", "modes", "windows", "mutants", "compare", "crosscheck", "crosscheck-tso", "counterexamples", "exhaustive", "figures"];
 // The tables go to a scratch copy of docs/ unless asked to update the tracked files.
 if (process.env.BENCH_WRITE !== "1" && !process.argv.includes("--write")) {
   const scratch = mkdtempSync(join(tmpdir(), "rmapcheck-bench-"));
@@ -240,6 +243,13 @@ if (parts.includes("crosscheck")) crossCheckBench(log);
 if (parts.includes("crosscheck-tso")) crossCheckTsoBench(log);
 if (parts.includes("counterexamples")) counterexampleExamples(log);
 if (parts.includes("sweep")) sweepBench(log);
-if (parts.includes("exhaustive")) void import("./spin").then((m) => m.spinBench(log)).then(() => log("[bench] done"));
-else if (parts.includes("spin")) void import("./spin").then((m) => m.spinSideBySide(log)).then(() => log("[bench] done"));
-else log("[bench] done");
+// The figures last: some are derived from the exhaustive part's tables.
+const figures = (): void => {
+  if (parts.includes("figures")) benchFigures(log);
+};
+if (parts.includes("exhaustive")) void import("./spin").then((m) => m.spinBench(log)).then(figures).then(() => log("[bench] done"));
+else if (parts.includes("spin")) void import("./spin").then((m) => m.spinSideBySide(log)).then(figures).then(() => log("[bench] done"));
+else {
+  figures();
+  log("[bench] done");
+}

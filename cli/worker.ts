@@ -68,7 +68,7 @@ async function run(r: JobRequest): Promise<WorkerMessage> {
   const subject = resolveSubject(r.subject);
   const base = { seed: r.seed, runs: r.runs, sequences: r.sequences, scheduler: r.scheduler, depth: r.depth, tso: r.tso };
   if (r.kind === "compare") {
-    const c = compare({ seed: r.seed, runs: r.runs, sequences: r.sequences, scheduler: r.scheduler, ...r.compare }, { interrupted, progress: (p) => progress({ type: "progress", progress: p }) });
+    const c = compare({ seed: r.seed, runs: r.runs, sequences: r.sequences, scheduler: r.scheduler, workers: 2, ...r.compare }, { interrupted, progress: (p) => progress({ type: "progress", progress: p }) });
     const { text, ...json } = c; // --json keeps the wall-clock figures, in `timing` only (README)
     return { type: "done", status: 0, stdout: r.json ? JSON.stringify(json) : text, interrupted: false, summary: "" };
   }

@@ -67,7 +67,8 @@ describe("cost model", () => {
 
   test("compare is deterministic: the same request gives the same rows and text", () => {
     const sweep = { designs: ["baseline", "merged-3.11"], pages: 4, vcpus: 2, shares: [1, 0.5], slotScales: [1, 4], sptes: [8], modes: ["idle", "busy"] as const, preemptions: ["preempt", "none"] as const };
-    const q = { designs: ["baseline", "merged-3.11", "zap-all-2019"], runs: 50, sequences: 5, sizes: [4, 16], pages: 16, checkedUpTo: 4, sweep };
+    const axes = { designs: ["baseline", "merged-3.11"], pages: [4, 8], notifier: [true, false], preemptions: ["preempt"] as const, sptes: 8, vcpus: 2 };
+    const q = { designs: ["baseline", "merged-3.11", "zap-all-2019"], runs: 50, sequences: 5, sizes: [4, 16], pages: 16, checkedUpTo: 4, sweep, axes };
     const a = compare(q);
     const b = compare(q);
     expect(b.text).toBe(a.text);
@@ -77,11 +78,25 @@ describe("cost model", () => {
     expect(a.sweep!.points.length).toBe(2 * 16);
     for (const c of a.sweep!.crossovers) expect(c.aWins + c.bWins + c.ties).toBe(c.points);
     expect(a.text).toContain("## The map: where each design wins (16 points per design)");
+    // its N and notifier axes: 2 x 2 x 1 points per design, and a verdict per design against 3.10 and metric
+    expect(a.sweep!.axes.length).toBe(2 * 4);
+    expect(a.text).toContain("## N and the notifier load (4 points per design)");
+    expect(a.text).toMatch(/\| `merged-3.11` \| DELETE latency \| [^|]+ \| [^|]+ \|/);
     expect(a.rows.find((r) => r.design === "zap-all-2019")!.livelock).not.toBeNull();
     expect(a.text).toContain("## Livelock: `zap-all-2019`");
     // The exhaustive column: every series scenario the design can run, at most 1 preemption.
     expect(a.rows.find((r) => r.design === "baseline")!.safety.exhaustive).toMatch(/^verified on \d+ scenarios within 1 preemption$/);
     expect(a.rows.find((r) => r.design === "zap-all-2019")!.safety.exhaustive).toMatch(/^violated on 1 of \d+ scenarios within 1 preemption \(first zap-all-lock-break: INV-TLB, 0 preemptions\)$/);
+  });
+
+  test("compare with the map on a worker thread gives the same output as on one thread", () => {
+    const sweep = { designs: ["baseline", "merged-3.11"], pages: 4, vcpus: 2, shares: [1], slotScales: [1, 4], sptes: [8], modes: ["idle", "busy"] as const, preemptions: ["preempt", "none"] as const };
+    const axes = { designs: ["baseline", "merged-3.11"], pages: [4], notifier: [true, false], preemptions: ["preempt"] as const, sptes: 8, vcpus: 2 };
+    const q = { designs: ["baseline", "merged-3.11"], runs: 10, sequences: 2, sizes: [4], pages: 4, checkedUpTo: 0, sweep, axes, preemptions: null };
+    const [a, b] = ([1, 2] as const).map((workers) => compare({ ...q, workers }));
+    expect(b!.text).toBe(a!.text);
+    expect(JSON.stringify(b!.sweep)).toBe(JSON.stringify(a!.sweep));
+    expect(JSON.stringify(b!.profiles)).toBe(JSON.stringify(a!.profiles));
   });
 
   test("preemption model: without CONFIG_PREEMPT cond_resched_lock never breaks; with it, only when a vCPU spins on mmu_lock", () => {
@@ -94,6 +109,13 @@ describe("cost model", () => {
     // the 2019 design livelocks only where the lock is broken for the vCPUs
     expect(run("zap-all-2019", { mode: "busy", preemption: "none", check: false }).finished).toBe(true);
     expect(run("zap-all-2019", { mode: "busy", preemption: "preempt", check: false, budget: 20_000 }).finished).toBe(false);
+  });
+
+  test("idle, the preemption models preempt and none give the same run for every design (the map runs it once for both)", () => {
+    for (const d of ["baseline", "v3-fixed", "merged-3.11", "zap-all-2019", "zap-roots-v1-track"]) {
+      const [a, b] = (["preempt", "none"] as const).map((preemption) => run(d, { pages: 16, sptes: 8, mode: "idle", preemption, share: 1, check: false }));
+      expect({ ...a, runNs: 0 }).toEqual({ ...b, runNs: 0 });
+    }
   });
 
   test("workload: v3's DELETE follows the deleted slot's size, 3.10's the number of shadow pages", () => {

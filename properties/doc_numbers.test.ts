@@ -3,12 +3,13 @@
  * (`<!-- name:begin -->` ... `<!-- name:end -->`, checker/doc_markers.ts) of
  * the docs listed in DOC_BLOCKS is known, placed, and names its command; the
  * cheap ones are compared, line for line, with a fresh run of that command.
- * The expensive ones (--compare) are rewritten by `npm run bench -- compare`.
- * Another doc joins by adding its blocks to a DocBlockSpec list.
+ * The dear ones are rewritten by `npm run bench -- figures`, the --compare
+ * ones by `npm run bench -- compare`. Another doc joins by adding its blocks
+ * to DOC_BLOCKS.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { cheapBlock, DOC_BLOCKS, docBlock, docBlockNames, withDocBlock } from "../checker";
+import { DOC_BLOCK_PREFIXES, DOC_BLOCKS, docBlock, docBlockNames, freshBlock, withDocBlock } from "../checker";
 
 const read = (file: string) => readFileSync(join(__dirname, "..", file), "utf8");
 
@@ -22,16 +23,26 @@ describe("the marker helper", () => {
     expect(() => withDocBlock(text, "y", [])).toThrow(/markers/);
     expect(docBlockNames(text)).toEqual(["x"]);
   });
+
+  test("an inline block stays on its line", () => {
+    const text = "| a | <!-- cx:F-1/x:begin -->3 steps<!-- cx:F-1/x:end --> |";
+    expect(docBlock(text, "cx:F-1/x")).toEqual(["3 steps"]);
+    expect(withDocBlock(text, "cx:F-1/x", ["4 steps"], true)).toBe("| a | <!-- cx:F-1/x:begin -->4 steps<!-- cx:F-1/x:end --> |");
+    expect(() => withDocBlock(text, "cx:F-1/x", ["a", "b"], true)).toThrow(/one line/);
+    expect(docBlockNames(text)).toEqual(["cx:F-1/x"]);
+  });
 });
 
 describe("generated blocks", () => {
   const files = [...new Set(DOC_BLOCKS.map((b) => b.file))];
   test.each(files)("%s: every block in the doc is a known one, and every known one is in the doc", (file) => {
     const known = DOC_BLOCKS.filter((b) => b.file === file).map((b) => b.name);
-    expect(docBlockNames(read(file)).filter((n) => known.includes(n) || n.startsWith("verdict:") || n.startsWith("compare:")).sort()).toEqual([...known].sort());
+    const owned = docBlockNames(read(file)).filter((n) => DOC_BLOCK_PREFIXES.includes(n.split(":")[0]!));
+    expect(owned.sort()).toEqual([...known].sort());
   });
 
-  test.each(DOC_BLOCKS.filter((b) => b.cheap).map((b) => [b.file, b.name, b.command] as const))("%s %s equals a fresh run of `%s`", (file, name) => {
-    expect(docBlock(read(file), name)).toEqual(cheapBlock(name));
+  test.each(DOC_BLOCKS.filter((b) => b.cost === "cheap").map((b) => [b.file, b.name, b.command] as const))("%s %s equals a fresh run of `%s`", (file, name) => {
+    const text = read(file);
+    expect(docBlock(text, name)).toEqual(freshBlock(name, text));
   });
 });

@@ -19,8 +19,10 @@ import { traceOf } from "../exhaustive/scenario";
 import { scenariosOf } from "../exhaustive/scenario_files";
 import type { SchedulerName } from "../search/explore";
 import { compareText } from "./compare_text";
-import { type ProfilePoint, profileSweep, profileText } from "./compare_profiles";
-import { type Crossover, crossovers, DEFAULT_SWEEP, sweep, type SweepPoint, type SweepRequest, sweepText } from "./compare_sweep";
+import { type ProfilePoint, profileText } from "./compare_profiles";
+import { type Crossover, crossovers, DEFAULT_SWEEP, type SweepPoint, type SweepRequest, sweepText } from "./compare_sweep";
+import { type AxesPoint, type AxesRequest, axesText, DEFAULT_AXES } from "./compare_axes";
+import { computeMap, mapOnWorker, type MapRequest, type MapResult } from "./compare_map";
 
 export const COMPARE_DESIGNS = ["baseline", "v3", "v3-fixed", "merged-3.11", "zap-all-2019", "zap-roots-v1", "zap-roots-v1-track"] as const;
 
@@ -44,6 +46,10 @@ export interface CompareRequest {
   preemptions: number | null;
   /** The map (compare_sweep.ts): the DELETE over a grid of workloads and preemption models (null: not computed). */
   sweep: SweepRequest | null;
+  /** The map's other axes, N and the notifier load (compare_axes.ts); computed only with the map. */
+  axes: AxesRequest;
+  /** 2: the map and the profiles on a worker thread beside the rows (compare_map.ts; the same output). */
+  workers: 1 | 2;
 }
 
 export const DEFAULT_COMPARE: CompareRequest = {
@@ -59,6 +65,8 @@ export const DEFAULT_COMPARE: CompareRequest = {
   checkedUpTo: 64,
   preemptions: 1,
   sweep: DEFAULT_SWEEP,
+  axes: DEFAULT_AXES,
+  workers: 1,
 };
 
 export interface Safety {
@@ -124,7 +132,7 @@ export interface CompareOutput {
   /** Checked atomic steps of the interleaved phase at each size (merged-3.11, busy DELETE); their rate is in `timing`. */
   checkerSteps: Array<{ pages: number; steps: number }>;
   /** The map: every point of the sweep, and who wins where (null: --no-sweep). */
-  sweep: { points: SweepPoint[]; crossovers: Crossover[] } | null;
+  sweep: { points: SweepPoint[]; crossovers: Crossover[]; axes: AxesPoint[] } | null;
   /** The DELETE of every design at `pages` under each step-cost profile (compare_profiles.ts). */
   profiles: ProfilePoint[];
   text: string;
@@ -136,7 +144,7 @@ export interface CompareTiming {
   /** The exhaustive column, per design. */
   exhaustiveMs: Record<string, number>;
   costMs: number;
-  /** The sweep (the map). */
+  /** The sweep (the map), its N and notifier axes included. */
   sweepMs: number;
   /** The step-cost profiles. */
   profilesMs: number;
@@ -231,6 +239,16 @@ export function compare(request: Partial<CompareRequest> = {}, hooks: CompareHoo
   const q: CompareRequest = { ...DEFAULT_COMPARE, ...request };
   const timing: CompareTiming = { checkMs: {}, exhaustiveMs: {}, costMs: 0, sweepMs: 0, profilesMs: 0, checkedStepsPerSecond: [] };
   const rows: CompareRow[] = [];
+  const mapRequest: MapRequest = { sweep: q.sweep, axes: q.axes, designs: q.designs, pages: q.pages, sptes: q.sptes, vcpus: q.vcpus, budget: budget(q.pages, q.sptes) };
+  const onWorker = q.workers === 2 ? mapOnWorker(mapRequest) : null;
+  try {
+    return finish(q, rows, timing, hooks, onWorker === null ? () => computeMap(mapRequest, hooks.interrupted) : onWorker.join);
+  } finally {
+    onWorker?.stop();
+  }
+}
+
+function finish(q: CompareRequest, rows: CompareRow[], timing: CompareTiming, hooks: CompareHooks, map: () => MapResult): CompareOutput {
   const t0 = Date.now();
   for (const design of q.designs) {
     if (hooks.interrupted?.()) throw new Interrupted();
@@ -253,20 +271,18 @@ export function compare(request: Partial<CompareRequest> = {}, hooks: CompareHoo
   }
   timing.costMs = Date.now() - t0 - Object.values(timing.checkMs).reduce((a, b) => a + b, 0);
   const checkerSteps = checkerCost(q, timing);
-  const t1 = Date.now();
-  const points = q.sweep === null ? null : sweep(q.sweep, hooks.interrupted);
-  timing.sweepMs = Date.now() - t1;
-  const map = q.sweep === null || points === null ? null : { points, crossovers: crossovers(points, q.sweep.designs) };
-  const t2 = Date.now();
-  const profiles = profileSweep(q.designs, q.pages, q.sptes, q.vcpus, budget(q.pages, q.sptes));
-  timing.profilesMs = Date.now() - t2;
+  const { points, axes, profiles, sweepMs, profilesMs } = map();
+  timing.sweepMs = sweepMs;
+  timing.profilesMs = profilesMs;
+  const sweepOut = q.sweep === null || points === null || axes === null ? null : { points, crossovers: crossovers(points, q.sweep.designs), axes };
   const text = [
     compareText(q, rows, checkerSteps),
     "",
     ...profileText(profiles, q.designs, q.pages, q.sptes),
     ...(q.sweep === null || points === null ? [] : ["", ...sweepText(q.sweep, points)]),
+    ...(axes === null ? [] : ["", ...axesText(q.axes, axes)]),
   ].join("\n");
-  return { request: q, rows, checkerSteps, sweep: map, profiles, text, timing };
+  return { request: q, rows, checkerSteps, sweep: sweepOut, profiles, text, timing };
 }
 
 /** The checker's own cost as N grows: the same busy DELETE of merged-3.11, checked and bare. */

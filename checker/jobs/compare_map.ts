@@ -1,0 +1,76 @@
+/**
+ * --compare's map (compare_sweep.ts, compare_axes.ts) and step-cost profiles
+ * (compare_profiles.ts): the parts of a comparison that do not depend on its
+ * rows. `mapOnWorker` computes them on a worker thread while the caller
+ * computes the rows, and hands them back synchronously (Atomics.wait, then
+ * receiveMessageOnPort: compare() stays a plain function). The result is the
+ * same as computeMap's on the caller's thread: the same pure functions of the
+ * request. A `.ts` entry (running from the sources, under tsx) is loaded
+ * through tsx's CommonJS hook, as runtime/exhaustive/parallel.ts does.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker, type WorkerOptions } from "node:worker_threads";
+import { type AxesPoint, type AxesRequest, axesSweep } from "./compare_axes";
+import { type ProfilePoint, profileSweep } from "./compare_profiles";
+import { sweep, type SweepPoint, type SweepRequest } from "./compare_sweep";
+
+export interface MapRequest {
+  sweep: SweepRequest | null;
+  axes: AxesRequest;
+  /** The profiles' DELETE: designs, N, S, vCPUs and step budget. */
+  designs: readonly string[];
+  pages: number;
+  sptes: number;
+  vcpus: number;
+  budget: number;
+}
+
+export interface MapResult {
+  points: SweepPoint[] | null;
+  axes: AxesPoint[] | null;
+  profiles: ProfilePoint[];
+  sweepMs: number;
+  profilesMs: number;
+}
+
+export function computeMap(q: MapRequest, interrupted?: () => boolean): MapResult {
+  const t1 = Date.now();
+  const points = q.sweep === null ? null : sweep(q.sweep, interrupted);
+  const axes = q.sweep === null ? null : axesSweep(q.axes, interrupted);
+  const sweepMs = Date.now() - t1;
+  const t2 = Date.now();
+  const profiles = profileSweep(q.designs, q.pages, q.sptes, q.vcpus, q.budget);
+  return { points, axes, profiles, sweepMs, profilesMs: Date.now() - t2 };
+}
+
+/** What the worker gets. */
+export interface MapWorkerData {
+  request: MapRequest;
+  port: MessagePort;
+  /** Set to 1 once the result (or an error) is posted. */
+  signal: Int32Array;
+}
+
+/** Start computeMap(q) on a worker thread; the returned function waits for it and returns its result (it throws the worker's error). */
+export function mapOnWorker(q: MapRequest): { join: () => MapResult; stop: () => void } {
+  const js = join(__dirname, "compare_map_worker.js");
+  const entry = existsSync(js) ? js : join(__dirname, "compare_map_worker.ts");
+  const { port1, port2 } = new MessageChannel();
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  const workerData = { request: q, port: port2, signal };
+  const options: WorkerOptions = { workerData, transferList: [port2] };
+  const w = entry.endsWith(".ts")
+    ? new Worker(`require(${JSON.stringify(require.resolve("tsx/cjs"))}); require(${JSON.stringify(entry)});`, { ...options, eval: true })
+    : new Worker(entry, options);
+  return {
+    join: () => {
+      Atomics.wait(signal, 0, 0);
+      const m = receiveMessageOnPort(port1)?.message as { result?: MapResult; error?: string } | undefined;
+      void w.terminate();
+      if (m?.result === undefined) throw new Error(`the map's worker failed: ${m?.error ?? "no result"}`);
+      return m.result;
+    },
+    stop: () => void w.terminate(),
+  };
+}
