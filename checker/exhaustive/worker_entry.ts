@@ -15,10 +15,11 @@ export interface WorkerData {
   design: string;
   mutant: string | null;
   trace: Trace;
+  rerunSetup: boolean;
 }
 
 serveUnits((data) => {
   const d = data as WorkerData;
   const v = resolveVariant(d.design, d.mutant, resolveSubject(d.subject));
-  return scenarioProgram(d.trace, v);
+  return scenarioProgram(d.trace, v, { rerunSetup: d.rerunSetup });
 });
