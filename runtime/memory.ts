@@ -33,10 +33,14 @@ export interface MemObject {
 }
 
 export class Memory {
-  /** Value of each word, indexed by word index. */
-  private readonly vals: number[] = [];
+  /**
+   * Value of each word, indexed by word index. Words below FIRST_WORD and guard words hold 0 and
+   * belong to no object: the arrays have no holes (V8 keeps them packed; the exhaustive mode's
+   * snapshot restores them without looking for holes).
+   */
+  private readonly vals: number[] = Array.from({ length: FIRST_WORD }, () => 0);
   /** Owning object id of each word (0: none). */
-  private readonly owner: number[] = [];
+  private readonly owner: number[] = Array.from({ length: FIRST_WORD }, () => 0);
   private readonly objs: MemObject[] = [undefined as unknown as MemObject];
   private next = FIRST_WORD;
   /** Where accesses are reported (null: nowhere). */
@@ -56,7 +60,9 @@ export class Memory {
       this.vals[this.next + i] = 0;
       this.owner[this.next + i] = id;
     }
-    this.next += words + 1; // one guard word between objects
+    this.vals[this.next + words] = 0; // one guard word between objects
+    this.owner[this.next + words] = 0;
+    this.next += words + 1;
     const obj: MemObject = { id, kind, base, words, freed: false, tag, tag2 };
     this.objs.push(obj);
     return obj;

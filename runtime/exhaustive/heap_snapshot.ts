@@ -49,6 +49,10 @@ const MAP = 2;
 const SET = 3;
 /** Walked (its values may lead to state) but nothing to restore: frozen. */
 const FROZEN = 4;
+/** An array behind a proxy (host_state.ts), restored through the proxy. */
+const PROXIED_ARRAY = 5;
+/** A map behind a proxy (host_state.ts), restored through the proxy. */
+const PROXIED_MAP = 6;
 
 type Any = Record<PropertyKey, unknown>;
 
@@ -105,33 +109,83 @@ export class HeapSnapshot {
           for (let j = 0; j < k.length; j++) if (o[k[j]!] !== v[j]) o[k[j]!] = v[j];
           break;
         }
-        case ARRAY: {
-          const a = objs[i] as unknown[];
-          if (a.length !== v.length) a.length = v.length;
-          for (let j = 0; j < v.length; j++) if (a[j] !== v[j]) a[j] = v[j];
-          const h = holes[i];
-          if (h !== null) for (const j of h!) if (j in a) delete a[j];
+        case ARRAY:
+          restoreArray(objs[i] as unknown[], v, holes[i]!);
           break;
-        }
-        case MAP: {
-          const m = objs[i] as Map<unknown, unknown>;
-          if (m.size === 0 && v.length === 0) break;
-          m.clear();
-          for (let j = 0; j < v.length; j += 2) m.set(v[j], v[j + 1]);
+        case PROXIED_ARRAY:
+          restoreProxiedArray(objs[i] as unknown[], v, holes[i]!);
           break;
-        }
-        case SET: {
-          const s = objs[i] as Set<unknown>;
-          if (s.size === 0 && v.length === 0) break;
-          s.clear();
-          for (let j = 0; j < v.length; j++) s.add(v[j]);
+        case MAP:
+          restoreMap(objs[i] as Map<unknown, unknown>, v);
           break;
-        }
+        case PROXIED_MAP:
+          restoreProxiedMap(objs[i] as Map<unknown, unknown>, v);
+          break;
+        case SET:
+          restoreSet(objs[i] as Set<unknown>, v);
+          break;
         default:
           break;
       }
     }
   }
+}
+
+function restoreArray(a: unknown[], v: unknown[], holes: number[] | null): void {
+  if (a.length !== v.length) a.length = v.length;
+  for (let j = 0; j < v.length; j++) if (a[j] !== v[j]) a[j] = v[j];
+  if (holes !== null) for (const j of holes) if (j in a) delete a[j];
+}
+
+/**
+ * The same for an array behind a proxy: a function of its own, so that the element accesses of
+ * plain arrays (simulated memory's words) keep V8's fast path instead of sharing one with proxies.
+ */
+function restoreProxiedArray(a: unknown[], v: unknown[], holes: number[] | null): void {
+  if (a.length !== v.length) a.length = v.length;
+  for (let j = 0; j < v.length; j++) if (a[j] !== v[j]) a[j] = v[j];
+  if (holes !== null) for (const j of holes) if (j in a) delete a[j];
+}
+
+/** Entries as saved (keys and values alternating): cleared and re-inserted in order unless they are the same, in the same order. */
+function restoreMap(m: Map<unknown, unknown>, v: unknown[]): void {
+  if (m.size === v.length >> 1) {
+    let j = 0;
+    for (const [k, x] of m) {
+      if (k !== v[j] || x !== v[j + 1]) break;
+      j += 2;
+    }
+    if (j === v.length) return;
+  }
+  m.clear();
+  for (let j = 0; j < v.length; j += 2) m.set(v[j], v[j + 1]);
+}
+
+/** The same through a proxy (host_state.ts), in a function of its own (see restoreProxiedArray). */
+function restoreProxiedMap(m: Map<unknown, unknown>, v: unknown[]): void {
+  if (m.size === v.length >> 1) {
+    let j = 0;
+    for (const [k, x] of m) {
+      if (k !== v[j] || x !== v[j + 1]) break;
+      j += 2;
+    }
+    if (j === v.length) return;
+  }
+  m.clear();
+  for (let j = 0; j < v.length; j += 2) m.set(v[j], v[j + 1]);
+}
+
+function restoreSet(s: Set<unknown>, v: unknown[]): void {
+  if (s.size === v.length) {
+    let j = 0;
+    for (const k of s) {
+      if (k !== v[j]) break;
+      j++;
+    }
+    if (j === v.length) return;
+  }
+  s.clear();
+  for (let j = 0; j < v.length; j++) s.add(v[j]);
 }
 
 /** Depth first over own data properties, elements and entries; `visit` returns why an object cannot be saved, or null. */
@@ -172,8 +226,11 @@ const name = (o: object): string => (o.constructor as { name?: string } | undefi
 function record(o: object): Recorded | string {
   if (types.isProxy(o)) {
     // The exhaustive mode's host-state wrappers (host_state.ts): a proxy of an array or a map, saved through the proxy.
-    if (Array.isArray(o)) return recordArray(o);
-    if (o instanceof Map) return { kind: MAP, keys: null, vals: [...o].flat(), holes: null };
+    if (Array.isArray(o)) {
+      const r = recordArray(o);
+      return typeof r === "string" ? r : { ...r, kind: PROXIED_ARRAY };
+    }
+    if (o instanceof Map) return { kind: PROXIED_MAP, keys: null, vals: [...o].flat(), holes: null };
     return "a proxy of something other than an array or a map";
   }
   if (Array.isArray(o)) return recordArray(o);
