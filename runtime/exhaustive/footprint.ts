@@ -77,15 +77,18 @@ export class FootprintBuilder implements AccessLog {
     this.nw = 0;
   }
 
+  /**
+   * The footprint collected so far. Footprints are small (a few resources a step: a handful of
+   * words and the program's ghost resources), so each list is sorted in place by insertion and
+   * copied once; an empty list is one shared empty array (nothing can be written to it).
+   */
   build(): Footprint {
-    const writes = unique(this.w.subarray(0, this.nw).sort());
-    const reads = unique(this.r.subarray(0, this.nr).sort());
-    if (writes.length === 0) return { reads: reads.slice(), writes: new Int32Array(0) };
-    let n = 0;
-    for (let i = 0; i < reads.length; i++) if (!sortedHas(writes, reads[i]!)) reads[n++] = reads[i]!;
-    return { reads: reads.slice(0, n), writes: writes.slice() };
+    const writes = sortedUnique(this.w, this.nw, NONE);
+    return { reads: sortedUnique(this.r, this.nr, writes), writes };
   }
 }
+
+const NONE = new Int32Array(0);
 
 function grow(a: Int32Array): Int32Array<ArrayBuffer> {
   const b = new Int32Array(a.length * 2);
@@ -93,11 +96,27 @@ function grow(a: Int32Array): Int32Array<ArrayBuffer> {
   return b;
 }
 
-/** Sorted a with repeats dropped, in place. */
-function unique(a: Int32Array): Int32Array {
-  let n = 0;
-  for (let i = 0; i < a.length; i++) if (i === 0 || a[i] !== a[i - 1]) a[n++] = a[i]!;
-  return a.subarray(0, n);
+/** a[0..n) sorted (in place), without repeats and without the members of the sorted `minus`, as a new array. */
+function sortedUnique(a: Int32Array, n: number, minus: Int32Array): Int32Array {
+  if (n === 0) return NONE;
+  if (n > 32) a.subarray(0, n).sort();
+  else {
+    for (let i = 1; i < n; i++) {
+      const x = a[i]!;
+      let j = i - 1;
+      while (j >= 0 && a[j]! > x) {
+        a[j + 1] = a[j]!;
+        j--;
+      }
+      a[j + 1] = x;
+    }
+  }
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const x = a[i]!;
+    if ((i === 0 || x !== a[i - 1]) && (minus.length === 0 || !sortedHas(minus, x))) a[k++] = x;
+  }
+  return k === 0 ? NONE : a.slice(0, k);
 }
 
 function sortedHas(a: Int32Array, x: number): boolean {
