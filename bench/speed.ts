@@ -194,6 +194,7 @@ export function speedPart(previousText: string, log: Log): string[] {
     `| exhaustive executions per CPU-second / sampled runs per CPU-second, unmap-two-descs | ${f2(now.exhaustiveExecPerCpuS / now.sampledRunsPerCpuS)} |`,
     "",
     ...prefixRows(now),
+    ...(now.prefix === undefined ? [] : [""]),
     `<!-- speed-figures: ${JSON.stringify(now)} -->`,
   ];
 }
@@ -210,7 +211,6 @@ function prefixRows(now: SpeedFigures): string[] {
     `| the set-up re-run for every execution | ${f2(p.rerunCpuS)} | ${f0(p.executions / p.rerunCpuS)} |`,
     `| restored from the snapshot | ${f2(p.snapshotCpuS)} | ${f0(p.executions / p.snapshotCpuS)} |`,
     `| speed-up | ${f2(p.rerunCpuS / p.snapshotCpuS)}x | - |`,
-    "",
   ];
 }
 
