@@ -34,6 +34,7 @@ const PARTS: Array<[string, string[]]> = [
   ["generating traces (fast-check)", ["generate@fast-check"]],
   ["building a run: world, threads, checker", ["buildSeriesTrace", "buildLocklessTrace"]],
   ["the set-up, run alone", ["setup@trace_build"]],
+  ["restoring the set-up's snapshot (exhaustive mode)", ["restore@runtime/exhaustive/heap_snapshot"]],
   ["the interleaved phase (runThreads)", ["runThreads@runtime/run"]],
   ["  resuming the threads' generators (kernel code, impl/)", ["advance@runtime/machine"]],
   ["  the step checker and observers after each step", ["afterStep"]],

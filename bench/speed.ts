@@ -39,6 +39,8 @@ export interface SpeedFigures {
   exhaustiveCpuS: number;
   exhaustiveRssMB: number;
   sampledRunsPerCpuS: number;
+  /** The exhaustive mode's first 15,000 executions of unmap-two-descs: set-up re-run against restored (absent before the snapshot). */
+  prefix?: { executions: number; rerunCpuS: number; snapshotCpuS: number };
 }
 
 const HERE = resolve(__dirname);
@@ -102,6 +104,8 @@ function measure(log: Log): SpeedFigures {
   const sampled = child<{ runsPerSecond: number }>(ROOT, "sampled");
   log(`[bench] speed: rmapcheck ${EXHAUSTIVE_ARGS.join(" ")}`);
   const ex = cli(ROOT, EXHAUSTIVE_ARGS);
+  log("[bench] speed: exhaustive, the set-up re-run against restored from its snapshot");
+  const prefix = child<{ executions: number; rerunCpuS: number; snapshotCpuS: number }>(ROOT, "prefix");
   const executions = (ex.json.exhaustive as { executions: number }).executions;
   const runs = e2e.json.runs as number;
   return {
@@ -122,6 +126,7 @@ function measure(log: Log): SpeedFigures {
     exhaustiveCpuS: ex.use.cpuS,
     exhaustiveRssMB: ex.use.maxRssMB,
     sampledRunsPerCpuS: sampled.runsPerSecond,
+    prefix,
   };
 }
 
@@ -188,7 +193,24 @@ export function speedPart(previousText: string, log: Log): string[] {
     `| sampled runs of unmap-two-descs per CPU-second (3,000 random schedules, checked) | ${f0(now.sampledRunsPerCpuS)} |`,
     `| exhaustive executions per CPU-second / sampled runs per CPU-second, unmap-two-descs | ${f2(now.exhaustiveExecPerCpuS / now.sampledRunsPerCpuS)} |`,
     "",
+    ...prefixRows(now),
+    ...(now.prefix === undefined ? [] : [""]),
     `<!-- speed-figures: ${JSON.stringify(now)} -->`,
+  ];
+}
+
+/** The exhaustive mode with and without the snapshot of the set-up (checker/exhaustive/program.ts), measured alternately in one process. */
+function prefixRows(now: SpeedFigures): string[] {
+  const p = now.prefix;
+  if (p === undefined) return [];
+  return [
+    `*The set-up's snapshot*: the exhaustive mode's first ${f0(p.executions)} executions of \`unmap-two-descs\` (\`v3-fixed\`, at most 2 preemptions) with the set-up built and re-run for every execution (\`rerunSetup\`, as before the snapshot) and restored from its snapshot, alternated in one process, best of 2 each (bench/speed_child.cjs prefix).`,
+    "",
+    "| exhaustive, first executions of unmap-two-descs | CPU seconds | executions per CPU-second |",
+    "|---|---|---|",
+    `| the set-up re-run for every execution | ${f2(p.rerunCpuS)} | ${f0(p.executions / p.rerunCpuS)} |`,
+    `| restored from the snapshot | ${f2(p.snapshotCpuS)} | ${f0(p.executions / p.snapshotCpuS)} |`,
+    `| speed-up | ${f2(p.rerunCpuS / p.snapshotCpuS)}x | - |`,
   ];
 }
 

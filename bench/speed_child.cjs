@@ -7,6 +7,9 @@
  *   node bench/speed_child.cjs TREE stepping   the stepping bench of that tree (v3-fixed, 2,000
  *                                             traces, seed 1, best of 5 rounds)
  *   node bench/speed_child.cjs TREE sampled    sampled runs of unmap-two-descs (v3-fixed, 3,000 runs)
+ *   node bench/speed_child.cjs TREE prefix     exhaustive unmap-two-descs (v3-fixed, first 15,000 executions),
+ *                                             the set-up re-run for every execution against restored from
+ *                                             its snapshot, alternated, best of 2 each
  *   node bench/speed_child.cjs TREE batch      every scenario of both subjects, exhaustive with at
  *                                             most 1 preemption (v3-fixed, merged): a sweep-sized batch
  *
@@ -40,6 +43,22 @@ if (mode === "stepping") {
 } else if (mode === "sampled") {
   const c = require(join(dist, "checker"));
   out = c.sampledRate(c.loadScenario("unmap-two-descs"), c.resolveVariant("v3-fixed", null), 3000);
+} else if (mode === "prefix") {
+  // The exhaustive mode with the set-up re-run for every execution (as before the snapshot) and
+  // restored from its snapshot, alternated (rerun, snapshot, rerun, snapshot), CPU time of each.
+  const c = require(join(dist, "checker"));
+  const scenario = c.loadScenario("unmap-two-descs");
+  const variant = c.resolveVariant("v3-fixed", null);
+  const rounds = { rerun: [], snapshot: [] };
+  let executions = 0;
+  for (let r = 0; r < 2; r++) {
+    for (const which of ["rerun", "snapshot"]) {
+      const t0 = process.hrtime.bigint();
+      executions = c.exhaustive({ variant, scenario, preemptions: 2, maxExecutions: 15000, rerunSetup: which === "rerun" }).summary.exhaustive.executions;
+      rounds[which].push(Number(process.hrtime.bigint() - t0) / 1e9);
+    }
+  }
+  out = { executions, rerunCpuS: Math.min(...rounds.rerun), snapshotCpuS: Math.min(...rounds.snapshot) };
 } else if (mode === "batch") {
   const c = require(join(dist, "checker"));
   const t0 = process.hrtime.bigint();

@@ -128,6 +128,13 @@ export interface BuiltRun {
   footprint?(c: StepContext, into: FootprintBuilder): void;
   /** The state now, for a counterexample picture (a subject without one gets a picture without state). */
   snapshot?(): Snapshot;
+  /**
+   * For the exhaustive mode's snapshot of the set-up (runtime/exhaustive/heap_snapshot.ts): objects
+   * from which, with the machine, its threads and the checker, every piece of state a step may
+   * change is reachable through properties and elements, not only through a closure. Absent: every
+   * execution re-runs the set-up.
+   */
+  readonly state?: readonly object[];
 }
 
 export interface BuildOptions {

@@ -33,9 +33,13 @@ export interface MemObject {
 }
 
 export class Memory {
-  /** Value of each word, indexed by word index. */
+  /**
+   * Value of each word, at its word index less FIRST_WORD; a guard word holds 0 and belongs to
+   * no object. So the arrays have no holes (the exhaustive mode's snapshot restores them without
+   * looking for holes) and cost nothing to make (one world is built per sampled run).
+   */
   private readonly vals: number[] = [];
-  /** Owning object id of each word (0: none). */
+  /** Owning object id of each word (0: none), indexed as vals. */
   private readonly owner: number[] = [];
   private readonly objs: MemObject[] = [undefined as unknown as MemObject];
   private next = FIRST_WORD;
@@ -52,11 +56,14 @@ export class Memory {
     this.log?.write(ALL_OBJECTS);
     const id = this.objs.length;
     const base = this.next * WORD_BYTES;
+    const at = this.next - FIRST_WORD;
     for (let i = 0; i < words; i++) {
-      this.vals[this.next + i] = 0;
-      this.owner[this.next + i] = id;
+      this.vals[at + i] = 0;
+      this.owner[at + i] = id;
     }
-    this.next += words + 1; // one guard word between objects
+    this.vals[at + words] = 0; // one guard word between objects
+    this.owner[at + words] = 0;
+    this.next += words + 1;
     const obj: MemObject = { id, kind, base, words, freed: false, tag, tag2 };
     this.objs.push(obj);
     return obj;
@@ -65,7 +72,7 @@ export class Memory {
   /** The object that owns `addr`, or undefined when none ever did. */
   objectAt(addr: number): MemObject | undefined {
     if (addr % WORD_BYTES !== 0 || addr <= 0) return undefined;
-    const o = this.owner[addr / WORD_BYTES];
+    const o = this.owner[addr / WORD_BYTES - FIRST_WORD];
     if (o === undefined || o === 0) return undefined;
     this.log?.read(objectResource(o));
     return this.objs[o];
@@ -85,19 +92,19 @@ export class Memory {
   read(addr: number, kind: ObjKind | null, what: string): number {
     const w = this.check(addr, kind, what);
     this.log?.read(wordResource(w));
-    return this.vals[w]!;
+    return this.vals[w - FIRST_WORD]!;
   }
 
   write(addr: number, kind: ObjKind | null, val: number, what: string): void {
     const w = this.check(addr, kind, what);
     this.log?.write(wordResource(w));
-    this.vals[w] = val;
+    this.vals[w - FIRST_WORD] = val;
   }
 
   /** Raw read with no checks: for checkers and the abstraction, never for kernel code. */
   peek(addr: number): number {
     this.log?.read(wordResource(addr / WORD_BYTES));
-    return this.vals[addr / WORD_BYTES] ?? 0;
+    return this.vals[addr / WORD_BYTES - FIRST_WORD] ?? 0;
   }
 
   free(addr: number, kind: ObjKind, what: string): MemObject {

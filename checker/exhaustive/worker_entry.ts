@@ -17,10 +17,11 @@ export interface WorkerData {
   trace: Trace;
   /** x86-TSO store buffers. */
   tso: boolean;
+  rerunSetup: boolean;
 }
 
 serveUnits((data) => {
   const d = data as WorkerData;
   const v = resolveVariant(d.design, d.mutant, resolveSubject(d.subject));
-  return scenarioProgram(d.trace, v, d.tso);
+  return scenarioProgram(d.trace, v, { rerunSetup: d.rerunSetup, tso: d.tso });
 });

@@ -43,6 +43,8 @@ export interface ExhaustiveRequest {
    * and compare the behaviour classes reached (cross_check.ts).
    */
   crossCheck?: { bound: number; maxExecutions?: number };
+  /** Build and re-run the set-up for every execution instead of restoring its snapshot (checker/exhaustive/program.ts): the reference. */
+  rerunSetup?: boolean;
 }
 
 /** The plain enumeration's default budget under --cross-check. */
@@ -106,7 +108,7 @@ function prepare(request: ExhaustiveRequest, hooks: ExhaustiveHooks): Prepared {
   const progress = hooks.progress ?? (() => {});
   const v = request.variant;
   const trace = traceOf(request.scenario, v.design.name);
-  const program = scenarioProgram(trace, v, tsoOf(request));
+  const program = scenarioProgram(trace, v, { rerunSetup: request.rerunSetup ?? false, tso: tsoOf(request) });
   const shard: Shard | undefined = request.shard && { index: request.shard.index - 1, count: request.shard.count };
   let next = 1000;
   let lastLine = t0;
@@ -189,7 +191,7 @@ export async function exhaustiveOnWorkers(request: ExhaustiveRequest, workers: n
   if (request.crossCheck !== undefined && workers > 1) throw new BadInput("--cross-check collects every class in one process: it does not go with --workers");
   const p = prepare(request, hooks);
   const v = request.variant;
-  const data: WorkerData = { subject: v.subject.name, design: v.design.name, mutant: v.mutant?.name ?? null, trace: p.trace, tso: tsoOf(request) };
+  const data: WorkerData = { subject: v.subject.name, design: v.design.name, mutant: v.mutant?.name ?? null, trace: p.trace, tso: tsoOf(request), rerunSetup: request.rerunSetup ?? false };
   const entry = join(__dirname, "..", "exhaustive", `worker_entry${extname(__filename)}`);
   return report(request, hooks, p, await searchParallel(p.program, p.options, { entry, data, workers }));
 }

@@ -45,5 +45,6 @@ export function buildLocklessTrace(t: Trace, variant: Variant, opts: BuildOption
     },
     exhaustiveOnly: () => locklessHostListsLogged(world),
     footprint: (c, into) => locklessGhostResources(world, c, into),
+    state: [world],
   };
 }

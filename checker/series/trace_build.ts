@@ -46,5 +46,6 @@ export function buildSeriesTrace(t: Trace, variant: Variant, opts: BuildOptions)
     exhaustiveOnly: () => hostListsLogged(world),
     footprint: (c, into) => ghostResources(world, c, into),
     snapshot: () => seriesSnapshot(world),
+    state: [world],
   };
 }

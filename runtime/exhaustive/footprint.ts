@@ -17,14 +17,14 @@ import type { AccessLog } from "../access_log";
 
 export interface Footprint {
   /** Sorted, unique. */
-  readonly reads: Int32Array;
+  readonly reads: readonly number[];
   /** Sorted, unique; a written resource is not repeated in reads. */
-  readonly writes: Int32Array;
+  readonly writes: readonly number[];
 }
 
-export const EMPTY_FOOTPRINT: Footprint = { reads: new Int32Array(0), writes: new Int32Array(0) };
+export const EMPTY_FOOTPRINT: Footprint = { reads: [], writes: [] };
 
-function intersects(a: Int32Array, b: Int32Array): boolean {
+function intersects(a: readonly number[], b: readonly number[]): boolean {
   let i = 0;
   let j = 0;
   while (i < a.length && j < b.length) {
@@ -40,7 +40,7 @@ function intersects(a: Int32Array, b: Int32Array): boolean {
 /** The resources two footprints conflict on (one writes, the other reads or writes). */
 export function conflicts(a: Footprint, b: Footprint): number[] {
   const out: number[] = [];
-  const add = (x: Int32Array, y: Int32Array) => {
+  const add = (x: readonly number[], y: readonly number[]) => {
     for (const r of x) if (y.includes(r) && !out.includes(r)) out.push(r);
   };
   add(a.writes, b.writes);
@@ -77,15 +77,18 @@ export class FootprintBuilder implements AccessLog {
     this.nw = 0;
   }
 
+  /**
+   * The footprint collected so far. Footprints are small (a few resources a step: a handful of
+   * words and the program's ghost resources), so each list is sorted in place by insertion and
+   * copied once, into a plain array (a typed array costs far more to make).
+   */
   build(): Footprint {
-    const writes = unique(this.w.subarray(0, this.nw).sort());
-    const reads = unique(this.r.subarray(0, this.nr).sort());
-    if (writes.length === 0) return { reads: reads.slice(), writes: new Int32Array(0) };
-    let n = 0;
-    for (let i = 0; i < reads.length; i++) if (!sortedHas(writes, reads[i]!)) reads[n++] = reads[i]!;
-    return { reads: reads.slice(0, n), writes: writes.slice() };
+    const writes = sortedUnique(this.w, this.nw, NO_RESOURCES);
+    return { reads: sortedUnique(this.r, this.nr, writes), writes };
   }
 }
+
+const NO_RESOURCES: readonly number[] = [];
 
 function grow(a: Int32Array): Int32Array<ArrayBuffer> {
   const b = new Int32Array(a.length * 2);
@@ -93,14 +96,30 @@ function grow(a: Int32Array): Int32Array<ArrayBuffer> {
   return b;
 }
 
-/** Sorted a with repeats dropped, in place. */
-function unique(a: Int32Array): Int32Array {
-  let n = 0;
-  for (let i = 0; i < a.length; i++) if (i === 0 || a[i] !== a[i - 1]) a[n++] = a[i]!;
-  return a.subarray(0, n);
+/** a[0..n) sorted (in place), without repeats and without the members of the sorted `minus`, as a new array. */
+function sortedUnique(a: Int32Array, n: number, minus: readonly number[]): number[] {
+  const out: number[] = [];
+  if (n === 0) return out;
+  if (n > 32) a.subarray(0, n).sort();
+  else {
+    for (let i = 1; i < n; i++) {
+      const x = a[i]!;
+      let j = i - 1;
+      while (j >= 0 && a[j]! > x) {
+        a[j + 1] = a[j]!;
+        j--;
+      }
+      a[j + 1] = x;
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    const x = a[i]!;
+    if ((i === 0 || x !== a[i - 1]) && (minus.length === 0 || !sortedHas(minus, x))) out.push(x);
+  }
+  return out;
 }
 
-function sortedHas(a: Int32Array, x: number): boolean {
+function sortedHas(a: readonly number[], x: number): boolean {
   let lo = 0;
   let hi = a.length - 1;
   while (lo <= hi) {
