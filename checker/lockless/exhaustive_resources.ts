@@ -16,7 +16,8 @@
  *           spte from the other calls' sets and may mark them "saw a young
  *           spte". Those updates commute with each other (set removals of
  *           the written spte, an OR), so two spte writes need no order here:
- *           the spte word orders writes of one spte.
+ *           the spte word orders writes of one spte. A write of a TDP MMU
+ *           stub word (tdp_mmu_enabled) reads it the same way.
  *   DIRTY   the operations that excuse an unlogged writable spte of their
  *           page (oracle/dirty_log.ts). Written when an operation starts or
  *           ends; read by a write of a spte.
@@ -60,7 +61,7 @@ export function locklessGhostResources(w: LocklessWorld, c: StepContext, into: F
   else if (kind === KIND.spt) {
     into.read(AGING);
     into.read(DIRTY);
-  }
+  } else if (kind === KIND.tdpSpte) into.read(AGING);
 }
 
 /** Make kvm->arch.active_mmu_pages report its uses (resource ACTIVE). Exhaustive runs only. */

@@ -34,6 +34,7 @@ export const locklessConfigSchema = z.strictObject({
       kvm_ad_enabled: z.boolean(),
       dirtyLogging: z.boolean(),
       pml: z.boolean(),
+      tdp_mmu_enabled: z.boolean().optional(),
     })
     .refine((k) => !k.pml || k.kvm_ad_enabled, { message: "pml needs kvm_ad_enabled (vmx: no PML without EPT A/D bits)" }),
   slot: z.strictObject({ baseGfn: int(0, 1 << 16), npages: int(1, 4096), userspaceAddr: int(0, 1 << 16) }),

@@ -21,6 +21,7 @@ import { kvm_faultin_pfn } from "./make_spte";
 import { sp_field, sptep_to_sp } from "./rmap";
 import { is_shadow_present_pte } from "./spte_bits";
 import { kvm_flush_remote_tlbs, write_lock, write_unlock } from "./steps";
+import { tdp_mmu_enabled } from "./tdp_mmu";
 
 const pagesAt = (kvm: Kvm, level: number): number => 1 << ((level - 1) * kvm.cfg.levelShift);
 const spSpan = (kvm: Kvm, level: number): number => kvm.cfg.sptesPerPage * pagesAt(kvm, level);
@@ -59,6 +60,7 @@ export function* kvm_mmu_get_shadow_page(kvm: Kvm, gfn: number, level: number, q
   ];
   for (const [off, v] of fields) init_field(kvm, sp, off, KIND.mmuPage, v);
   kvm.active_mmu_pages.unshift(sp);
+  yield* kvm.sym.account_shadowed(kvm, sp);
   return sp;
 }
 
@@ -90,12 +92,22 @@ export function* mmu_set_spte(kvm: Kvm, slot: number, sptep: number, writable: b
 
 /**
  * kvm_mmu_page_fault for gfn, asking for `level`: -2 when gfn has no memslot,
- * else mmu_set_spte's result. The pfn is faulted in before mmu_lock is taken.
+ * -3 when the TDP MMU maps it (a direct fault with tdp_mmu_enabled:
+ * kvm_tdp_mmu_page_fault), else mmu_set_spte's result. The pfn is faulted in
+ * before mmu_lock is taken; a nested fault's shadow root first
+ * (mmu_first_shadow_root_alloc).
+ * DEVIATION: the TDP MMU's fault takes mmu_lock for write here (the kernel: for read).
  */
 export function* kvm_mmu_page_fault(kvm: Kvm, gfn: number, level: number, quadrant: number, writable: boolean, nested: boolean): KGen<number> {
   const slot = kvm.slot;
   if (!gfn_in_slot(kvm, gfn)) return -2;
+  if (nested) yield* kvm.sym.mmu_first_shadow_root_alloc(kvm);
   yield write_lock("kvm_mmu_page_fault");
+  if (!nested && tdp_mmu_enabled(kvm)) {
+    const r = yield* kvm.sym.kvm_tdp_mmu_map(kvm, gfn, writable);
+    yield write_unlock("kvm_mmu_page_fault");
+    return r;
+  }
   const goal = kvm_mmu_max_mapping_level(kvm, slot, gfn, level);
   const base_gfn = gfn - (gfn % pagesAt(kvm, goal));
   const sp = yield* kvm.sym.kvm_mmu_get_shadow_page(kvm, gfn, goal, quadrant, !nested);

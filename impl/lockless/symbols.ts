@@ -20,6 +20,7 @@ import * as lock from "./rmap_lock";
 import * as bits from "./spte_bits";
 import * as upd from "./spte_update";
 import * as wp from "./write_protect";
+import * as tdp from "./tdp_mmu";
 import * as zap from "./zap";
 
 export const defaultLocklessSymbols = {
@@ -83,7 +84,19 @@ export const defaultLocklessSymbols = {
   kvm_rmap_age_rmap: aging.kvm_rmap_age_rmap,
   kvm_rmap_age_first_gfn: aging.kvm_rmap_age_first_gfn,
   kvm_rmap_age_gfn_range: aging.kvm_rmap_age_gfn_range,
-  kvm_may_have_shadow_mmu_sptes: aging.kvm_may_have_shadow_mmu_sptes,
+  // the TDP MMU's gates and its stub
+  kvm_shadow_root_allocated: tdp.kvm_shadow_root_allocated,
+  kvm_memslots_have_rmaps: tdp.kvm_memslots_have_rmaps,
+  kvm_may_have_shadow_mmu_sptes: tdp.kvm_may_have_shadow_mmu_sptes,
+  mmu_first_shadow_root_alloc: tdp.mmu_first_shadow_root_alloc,
+  account_shadowed: tdp.account_shadowed,
+  unaccount_shadowed: tdp.unaccount_shadowed,
+  kvm_tdp_mmu_map: tdp.kvm_tdp_mmu_map,
+  kvm_tdp_mmu_age_gfn_range: tdp.kvm_tdp_mmu_age_gfn_range,
+  kvm_tdp_mmu_test_age_gfn: tdp.kvm_tdp_mmu_test_age_gfn,
+  kvm_tdp_mmu_unmap_gfn_range: tdp.kvm_tdp_mmu_unmap_gfn_range,
+  kvm_tdp_mmu_fast_pf_get_last_sptep: tdp.kvm_tdp_mmu_fast_pf_get_last_sptep,
+  tdp_mmu_hw_access: tdp.tdp_mmu_hw_access,
   kvm_age_gfn: aging.kvm_age_gfn,
   kvm_test_age_gfn: aging.kvm_test_age_gfn,
   // mmu_notifier

@@ -13,6 +13,7 @@ import { fixed_field, KIND, type Kvm, MMU_PAGE } from "./kvm";
 import { sp_field } from "./rmap";
 import { is_last_spte, is_shadow_present_pte } from "./spte_bits";
 import { kvm_flush_remote_tlbs } from "./steps";
+import { tdp_mmu_enabled } from "./tdp_mmu";
 
 /** kvm_zap_rmap: a slot_rmaps_handler. */
 export function* kvm_zap_rmap(kvm: Kvm, rmap_head: number, slot: number): KGen<boolean> {
@@ -47,9 +48,17 @@ export function* __walk_slot_rmaps(
   return flush;
 }
 
-/** kvm_unmap_gfn_range: every rmap the range meets, at every level. Returns whether to flush. */
+/**
+ * kvm_unmap_gfn_range: every rmap the range meets, at every level, if the
+ * memslots have rmaps; then the TDP MMU's range. Returns whether to flush.
+ */
 export function* kvm_unmap_gfn_range(kvm: Kvm, range: kvm_gfn_range): KGen<boolean> {
-  return yield* kvm.sym.__walk_slot_rmaps(kvm, range.slot, kvm.sym.kvm_zap_rmap, 1, kvm.cfg.KVM_MAX_HUGEPAGE_LEVEL, range.start, range.end - 1, false);
+  let flush = false;
+  if (yield* kvm.sym.kvm_memslots_have_rmaps(kvm)) {
+    flush = yield* kvm.sym.__walk_slot_rmaps(kvm, range.slot, kvm.sym.kvm_zap_rmap, 1, kvm.cfg.KVM_MAX_HUGEPAGE_LEVEL, range.start, range.end - 1, flush);
+  }
+  if (tdp_mmu_enabled(kvm)) flush = yield* kvm.sym.kvm_tdp_mmu_unmap_gfn_range(kvm, range, flush);
+  return flush;
 }
 
 /** mmu_page_zap_pte for a leaf: drop a present spte with its rmap entry. */
@@ -66,6 +75,7 @@ export function* mmu_page_zap_pte(kvm: Kvm, sp: number, spte: number): KGen<void
 export function* kvm_mmu_prepare_zap_page(kvm: Kvm, sp: number, invalid_list: number[]): KGen<void> {
   const spt = sp_field(kvm, sp, MMU_PAGE.spt);
   for (let i = 0; i < kvm.cfg.sptesPerPage; i++) yield* kvm.sym.mmu_page_zap_pte(kvm, sp, spt + i * WORD_BYTES);
+  yield* kvm.sym.unaccount_shadowed(kvm, sp);
   kvm.active_mmu_pages.splice(kvm.active_mmu_pages.indexOf(sp), 1);
   invalid_list.push(sp);
 }

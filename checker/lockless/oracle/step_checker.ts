@@ -87,6 +87,7 @@ export class LocklessStepChecker implements RunChecker {
 
   afterStep(m: Machine, t: Thread, s: Step, result: number, old: number): void {
     this.count();
+    this.aging.onStep(t);
     const obj = s.addr === 0 ? undefined : m.mem.objectAt(s.addr);
     switch (s.op) {
       case "ghost":
@@ -147,6 +148,8 @@ export class LocklessStepChecker implements RunChecker {
       this.aging.onSpteWrite(t, s.addr, now);
       const at = spteAt(this.w.kvm, s.addr);
       if (at) this.dirty.onSpteWrite(siteOf(this.w.kvm, at.page, at.index).gfn, now);
+    } else if (kind === KIND.tdpSpte && old !== now) {
+      this.aging.onTdpWrite(t, s.addr, now);
     }
   }
 

@@ -6,6 +6,7 @@
  */
 import { coveredIndices, hvaRangeToGfns, levels } from "../geometry";
 import { type ModelState, refParts, rmapKey } from "../state";
+import { tdpUnmap } from "./tdp";
 import { dropSpte, findSp, type Result, zapRmap } from "./primitives";
 
 /** Returns 1 when a page was zapped. */
@@ -32,5 +33,6 @@ export function unmapGfnRange(s0: ModelState, hvaStart: number, hvaEnd: number):
       flush ||= z.zapped;
     }
   }
-  return { s, ret: flush ? 1 : 0 };
+  const t = tdpUnmap(s, r.start, r.end);
+  return { s: t.s, ret: flush || t.flush ? 1 : 0 };
 }
