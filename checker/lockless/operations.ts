@@ -56,7 +56,7 @@ export function* implOp(w: LocklessWorld, op: LocklessOp): KGen<number> {
     case "test_young":
       return num(yield* sym.kvm_mmu_notifier_test_young(kvm, op.hva));
     case "unmap_gfn_range":
-      return num(yield* sym.kvm_mmu_notifier_invalidate_range_start(kvm, op.start, op.end));
+      return num(yield* sym.kvm_mmu_notifier_invalidate_range(kvm, op.start, op.end));
     case "zap_sp":
       return yield* sym.kvm_mmu_zap_shadow_page(kvm, op.gfn, op.level, op.quadrant, op.nested);
     case "get_dirty_log":

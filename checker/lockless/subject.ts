@@ -44,7 +44,7 @@ export function locklessConfigShrinks(t: Trace): Trace[] {
  */
 const LOCKLESS_USER_VISIBLE: ReadonlySet<string> = new Set([
   "INV-MEM", "NO-RESURRECT", "SPTE-STEP", "AT-ROUNDTRIP", "NO-LOST-DIRTY", "WRITE-TRACK", "DIRTY-LOG",
-  "AGE-RESULT", "AGE-COVERAGE", "AGE-OLD", "RMAP-COMPLETE", "NO-LEAK", "RMAP-LOCK-EXCL", "RMAP-UNLOCKED", "LOCKLESS-SKIP",
+  "AGE-RESULT", "AGE-COVERAGE", "AGE-OLD", "INVALIDATE-MAP", "RMAP-COMPLETE", "NO-LEAK", "RMAP-LOCK-EXCL", "RMAP-UNLOCKED", "LOCKLESS-SKIP",
 ]);
 
 export const lockless: Subject = {

@@ -7,10 +7,7 @@
  * through a vCPU, a global or its other arguments; calls between kernel
  * functions go through `kvm.sym`, so a design or a mutant replaces one symbol.
  * DEVIATION: one memslot, created before any thread runs and never deleted.
- * With tdp_mmu_enabled the TDP MMU is a stub (impl/lockless/tdp_mmu.ts) and
- * struct kvm has its second field, shadow_root_allocated; without it that
- * field, which nothing then reads, is not allocated (the memory layout of the
- * shadow-MMU-only configurations stays what recorded traces name).
+ * With tdp_mmu_enabled the TDP MMU is a stub (impl/lockless/tdp_mmu.ts).
  * DEVIATION: the memslot's rmaps are allocated with the slot also with the TDP
  * MMU, where the kernel allocates them at the first shadow root
  * (mmu_first_shadow_root_alloc); until shadow_root_allocated they stay empty.
@@ -33,10 +30,19 @@ export const KIND = {
 } as const satisfies Record<string, ObjKind>;
 
 /**
- * struct kvm: kvm->arch.indirect_shadow_pages (read by the aging gate) and
- * kvm->arch.shadow_root_allocated (kvm_memslots_have_rmaps; allocated with the TDP MMU only).
+ * struct kvm: kvm->arch.indirect_shadow_pages (read by the aging gate),
+ * kvm->arch.shadow_root_allocated (kvm_memslots_have_rmaps), and the
+ * mmu_notifier invalidation state (mmu_invalidate.ts).
  */
-export const KVM_FIELD = { indirect_shadow_pages: 0, shadow_root_allocated: 1, WORDS: 2 } as const;
+export const KVM_FIELD = {
+  indirect_shadow_pages: 0,
+  shadow_root_allocated: 1,
+  mmu_invalidate_seq: 2,
+  mmu_invalidate_in_progress: 3,
+  mmu_invalidate_range_start: 4,
+  mmu_invalidate_range_end: 5,
+  WORDS: 6,
+} as const;
 
 /** struct kvm_memory_slot with slot->arch.rmap[level - PG_LEVEL_4K] at rmap0 + level - 1. */
 export const MEMSLOT = { base_gfn: 0, npages: 1, userspace_addr: 2, dirty_bitmap: 3, rmap0: 4 } as const;
@@ -58,7 +64,7 @@ export class Kvm {
   readonly tdp_sptes: number;
 
   constructor(readonly cfg: LocklessKvmConfig, readonly sym: LocklessSymbols, slot: LocklessSlotConfig) {
-    this.addr = this.mem.alloc(KIND.kvm, cfg.tdp_mmu_enabled ? KVM_FIELD.WORDS : 1).base;
+    this.addr = this.mem.alloc(KIND.kvm, KVM_FIELD.WORDS).base;
     this.slot = kvm_arch_create_memslot(this, slot);
     this.tdp_sptes = cfg.tdp_mmu_enabled ? this.mem.alloc(KIND.tdpSpte, slot.npages).base : 0;
   }

@@ -22,6 +22,7 @@ import { sp_field, sptep_to_sp } from "./rmap";
 import { is_shadow_present_pte } from "./spte_bits";
 import { kvm_flush_remote_tlbs, write_lock, write_unlock } from "./steps";
 import { tdp_mmu_enabled } from "./tdp_mmu";
+import { RET_PF_RETRY } from "./mmu_invalidate";
 
 const pagesAt = (kvm: Kvm, level: number): number => 1 << ((level - 1) * kvm.cfg.levelShift);
 const spSpan = (kvm: Kvm, level: number): number => kvm.cfg.sptesPerPage * pagesAt(kvm, level);
@@ -94,15 +95,22 @@ export function* mmu_set_spte(kvm: Kvm, slot: number, sptep: number, writable: b
  * kvm_mmu_page_fault for gfn, asking for `level`: -2 when gfn has no memslot,
  * -3 when the TDP MMU maps it (a direct fault with tdp_mmu_enabled:
  * kvm_tdp_mmu_page_fault), else mmu_set_spte's result. The pfn is faulted in
- * before mmu_lock is taken; a nested fault's shadow root first
- * (mmu_first_shadow_root_alloc).
+ * before mmu_lock is taken, after the snapshot of mmu_invalidate_seq; a
+ * nested fault's shadow root first (mmu_first_shadow_root_alloc). Under
+ * mmu_lock, is_page_fault_stale: RET_PF_RETRY (-4, nothing installed) when an
+ * invalidation covers gfn or ended since the snapshot (mmu_invalidate.ts).
  * DEVIATION: the TDP MMU's fault takes mmu_lock for write here (the kernel: for read).
  */
 export function* kvm_mmu_page_fault(kvm: Kvm, gfn: number, level: number, quadrant: number, writable: boolean, nested: boolean): KGen<number> {
   const slot = kvm.slot;
   if (!gfn_in_slot(kvm, gfn)) return -2;
   if (nested) yield* kvm.sym.mmu_first_shadow_root_alloc(kvm);
+  const mmu_seq = yield* kvm.sym.kvm_mmu_fault_mmu_seq(kvm);
   yield write_lock("kvm_mmu_page_fault");
+  if (yield* kvm.sym.mmu_invalidate_retry_gfn(kvm, mmu_seq, gfn)) {
+    yield write_unlock("kvm_mmu_page_fault");
+    return RET_PF_RETRY;
+  }
   if (!nested && tdp_mmu_enabled(kvm)) {
     const r = yield* kvm.sym.kvm_tdp_mmu_map(kvm, gfn, writable);
     yield write_unlock("kvm_mmu_page_fault");

@@ -11,6 +11,7 @@ import * as entry from "./entry";
 import * as fpf from "./fast_page_fault";
 import * as hw from "./hardware";
 import * as make from "./make_spte";
+import * as inval from "./mmu_invalidate";
 import * as notifier from "./mmu_notifier";
 import * as pf from "./page_fault";
 import * as pte_list from "./pte_list";
@@ -104,6 +105,15 @@ export const defaultLocklessSymbols = {
   kvm_mmu_notifier_clear_young: notifier.kvm_mmu_notifier_clear_young,
   kvm_mmu_notifier_test_young: notifier.kvm_mmu_notifier_test_young,
   kvm_mmu_notifier_invalidate_range_start: notifier.kvm_mmu_notifier_invalidate_range_start,
+  kvm_mmu_notifier_invalidate_range_end: notifier.kvm_mmu_notifier_invalidate_range_end,
+  kvm_mmu_notifier_invalidate_range: notifier.kvm_mmu_notifier_invalidate_range,
+  kvm_mmu_unmap_gfn_range: notifier.kvm_mmu_unmap_gfn_range,
+  // the mmu_notifier invalidation protocol (U5)
+  kvm_mmu_invalidate_begin: inval.kvm_mmu_invalidate_begin,
+  kvm_mmu_invalidate_range_add: inval.kvm_mmu_invalidate_range_add,
+  kvm_mmu_invalidate_end: inval.kvm_mmu_invalidate_end,
+  kvm_mmu_fault_mmu_seq: inval.kvm_mmu_fault_mmu_seq,
+  mmu_invalidate_retry_gfn: inval.mmu_invalidate_retry_gfn,
   // zapping
   kvm_zap_rmap: zap.kvm_zap_rmap,
   __walk_slot_rmaps: zap.__walk_slot_rmaps,

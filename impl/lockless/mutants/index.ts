@@ -17,6 +17,7 @@ import * as vcpu from "./vcpu";
 import * as rl from "./races_lock";
 import * as rv from "./races_vcpu";
 import * as tg from "./tdp_gates";
+import * as inv from "./invalidate";
 
 export interface LocklessMutant {
   readonly name: string;
@@ -73,5 +74,7 @@ export const LOCKLESS_MUTANTS: readonly LocklessMutant[] = [
   { name: "memslots-have-rmaps-tdp-only", origin: "tdp", bug: "kvm_memslots_have_rmaps ignores shadow_root_allocated: with the TDP MMU an invalidation skips nested pages' rmaps", overrides: tg.memslots_have_rmaps_tdp_only, scenario: "lockless-tdp-unmap-vs-nested-fault" },
   { name: "test-age-drops-tdp-young", origin: "tdp", bug: "kvm_test_age_gfn has no early return and lets the rmaps' answer overwrite a young TDP MMU answer", overrides: tg.test_age_drops_tdp_young, scenario: "lockless-tdp-test-young" },
   { name: "account-shadowed-after-rmap-add", origin: "tdp", bug: "a nested fault counts its shadow page in indirect_shadow_pages only after adding the rmap entry, so an ager in between skips the rmaps", overrides: tg.account_shadowed_after_rmap_add, scenario: "lockless-tdp-age-vs-nested-fault" },
+  { name: "fault-ignores-invalidate-in-progress", origin: "u5", bug: "mmu_invalidate_retry_gfn compares only mmu_invalidate_seq, so a fault between an invalidation's start and end maps the page", overrides: inv.fault_ignores_invalidate_in_progress, scenario: "lockless-invalidate-vs-fault" },
+  { name: "invalidate-range-not-added", origin: "u5", bug: "the invalidation raises mmu_invalidate_in_progress without kvm_mmu_invalidate_range_add, so a fault in its window finds no range (WARN)", overrides: inv.invalidate_range_not_added, scenario: "lockless-invalidate-vs-fault" },
   { name: "update-checks-new-spte", origin: "race", bug: "mmu_spte_update decides between WRITE_ONCE and xchg on the value it writes, not the one it read", overrides: rv.update_checks_new_spte, scenario: "lockless-wp-vs-fast-pf" },
 ];
