@@ -141,6 +141,13 @@ export function opArbs(callers: "any" | "aligned") {
       },
     ),
     test_young: fc.record({ kind: fc.constant("test_young" as const), hva }),
+    zap_gfn_range: fc.record({ kind: fc.constant("zap_gfn_range" as const), r: anyRange }).map(
+      ({ kind, r }) => ({ kind, start: r.start - HVA_BASE, end: r.end - HVA_BASE }),
+      (v) => {
+        const o = v as Extract<LocklessOp, { kind: "zap_gfn_range" }>;
+        return { kind: o.kind, r: { start: o.start + HVA_BASE, end: o.end + HVA_BASE } };
+      },
+    ),
     unmap_gfn_range: fc.record({ kind: fc.constant("unmap_gfn_range" as const), r: anyRange }).map(
       ({ kind, r }) => ({ kind, start: r.start, end: r.end }),
       (v) => {

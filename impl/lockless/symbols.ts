@@ -23,6 +23,7 @@ import * as upd from "./spte_update";
 import * as wp from "./write_protect";
 import * as tdp from "./tdp_mmu";
 import * as zap from "./zap";
+import * as zgr from "./zap_gfn_range";
 
 export const defaultLocklessSymbols = {
   // spte helpers (spte.h, spte.c)
@@ -118,6 +119,9 @@ export const defaultLocklessSymbols = {
   kvm_zap_rmap: zap.kvm_zap_rmap,
   __walk_slot_rmaps: zap.__walk_slot_rmaps,
   kvm_unmap_gfn_range: zap.kvm_unmap_gfn_range,
+  __kvm_rmap_zap_gfn_range: zgr.__kvm_rmap_zap_gfn_range,
+  kvm_rmap_zap_gfn_range: zgr.kvm_rmap_zap_gfn_range,
+  kvm_zap_gfn_range: zgr.kvm_zap_gfn_range,
   mmu_page_zap_pte: zap.mmu_page_zap_pte,
   kvm_mmu_prepare_zap_page: zap.kvm_mmu_prepare_zap_page,
   kvm_mmu_commit_zap_page: zap.kvm_mmu_commit_zap_page,

@@ -12,7 +12,7 @@ import type { kvm_gfn_range } from "./aging";
 import { fixed_field, KIND, type Kvm, MMU_PAGE } from "./kvm";
 import { sp_field } from "./rmap";
 import { is_last_spte, is_shadow_present_pte } from "./spte_bits";
-import { kvm_flush_remote_tlbs } from "./steps";
+import { kvm_flush_remote_tlbs, write_lock, write_unlock } from "./steps";
 import { tdp_mmu_enabled } from "./tdp_mmu";
 
 /** kvm_zap_rmap: a slot_rmaps_handler. */
@@ -25,7 +25,14 @@ export function* kvm_zap_rmap(kvm: Kvm, rmap_head: number, slot: number): KGen<b
  * [start_gfn, end_gfn] (inclusive): for_each_slot_rmap_range visits rmap
  * gfn_to_rmap(start_gfn) .. gfn_to_rmap(end_gfn) at each level, skipping
  * empty ones after the first (slot_rmap_walk_next's atomic_long_read).
- * DEVIATION: never yields the lock (can_yield is ignored).
+ * With can_yield, after each rmap it visits: if need_resched() ||
+ * rwlock_needbreak(&kvm->mmu_lock), flush what it zapped (flush_on_yield)
+ * and cond_resched_rwlock_write.
+ * DEVIATION: the kernel's parameter order ends (can_yield, flush_on_yield,
+ * flush); here flush comes first and the other two default to false. The
+ * break's condition is taken as always true: every visit ends with a release
+ * and a re-take of mmu_lock, in which any other thread may run (a schedule
+ * in which none does is the kernel's "no break", but for the flush).
  */
 export function* __walk_slot_rmaps(
   kvm: Kvm,
@@ -36,6 +43,8 @@ export function* __walk_slot_rmaps(
   start_gfn: number,
   end_gfn: number,
   flush: boolean,
+  can_yield = false,
+  flush_on_yield = false,
 ): KGen<boolean> {
   for (let level = start_level; level <= end_level; level++) {
     const first = kvm.sym.gfn_to_rmap(kvm, start_gfn, level, slot);
@@ -43,6 +52,13 @@ export function* __walk_slot_rmaps(
     for (let rmap = first; rmap <= end_rmap; rmap += WORD_BYTES) {
       if (rmap !== first && !(yield load(rmap, KIND.rmapHead, "slot_rmap_walk_next: atomic_long_read(&iterator->rmap->val)"))) continue;
       flush = (yield* fn(kvm, rmap, slot)) || flush;
+      if (!can_yield) continue;
+      if (flush && flush_on_yield) {
+        yield kvm_flush_remote_tlbs("__walk_slot_rmaps: kvm_flush_remote_tlbs_range before yielding");
+        flush = false;
+      }
+      yield write_unlock("__walk_slot_rmaps: cond_resched_rwlock_write");
+      yield write_lock("__walk_slot_rmaps: cond_resched_rwlock_write");
     }
   }
   return flush;

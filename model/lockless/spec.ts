@@ -81,6 +81,8 @@ export function next(s: ModelState, op: LocklessOp): aging.Result {
       return aging.testYoung(s, op.hva);
     case "unmap_gfn_range":
       return aging.unmapGfnRange(s, op.start, op.end);
+    case "zap_gfn_range":
+      return aging.zapGfnRange(s, op.start, op.end);
     case "zap_sp":
       return aging.zapSp(s, op.gfn, op.level, op.quadrant, op.nested);
     case "get_dirty_log":

@@ -9,6 +9,8 @@
  * release of mmu_lock (range_start's) and closes at its second (range_end's,
  * after kvm_mmu_invalidate_end), or when its operation ends. The fault's own
  * gfn is what the kernel checks (a huge spte may cover more).
+ * kvm_zap_gfn_range (zap_gfn_range) is one invalidation from its first
+ * release of mmu_lock (a break of its walk) to its end.
  */
 import { hvaRangeToGfns } from "../../../model/lockless/geometry";
 import type { LocklessOp } from "../../../model/lockless/operations";
@@ -26,6 +28,12 @@ export class InvalidationWindows {
 
   /** Thread t released mmu_lock while running op. */
   onUnlock(t: Thread, op: LocklessOp | undefined): void {
+    if (op?.kind === "zap_gfn_range") {
+      // kvm_zap_gfn_range: its invalidation spans every break of mmu_lock; its last release ends the operation.
+      const r = { start: op.start, end: op.end };
+      if (!this.open.has(t)) this.open.set(t, r);
+      return;
+    }
     if (op?.kind !== "unmap_gfn_range" || this.closed.has(t)) return;
     if (this.open.delete(t)) {
       this.closed.add(t);

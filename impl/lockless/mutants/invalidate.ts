@@ -2,11 +2,11 @@
  * Mutants of the mmu_notifier invalidation protocol (U5, issue 20):
  * misreadings of mmu_invalidate_retry_gfn and kvm_mmu_unmap_gfn_range.
  */
-import type { KGen } from "../../../runtime/step";
+import { type KGen, load } from "../../../runtime/step";
 import type { kvm_gfn_range } from "../aging";
 import { KIND, type Kvm, KVM_FIELD } from "../kvm";
-import { load } from "../../../runtime/step";
 import type { LocklessOverrides } from "../symbols";
+import { kvm_flush_remote_tlbs, write_lock, write_unlock } from "../steps";
 
 /**
  * fault-ignores-invalidate-in-progress: mmu_invalidate_retry_gfn compares
@@ -29,5 +29,22 @@ export const fault_ignores_invalidate_in_progress: LocklessOverrides = () => ({
 export const invalidate_range_not_added: LocklessOverrides = () => ({
   *kvm_mmu_unmap_gfn_range(kvm: Kvm, range: kvm_gfn_range): KGen<boolean> {
     return yield* kvm.sym.kvm_unmap_gfn_range(kvm, range);
+  },
+});
+
+/**
+ * zap-gfn-range-outside-invalidation: kvm_zap_gfn_range without its
+ * kvm_mmu_invalidate_begin / range_add / end (as before 6.3's rework made the
+ * zap an invalidation; the TDP MMU's part left out too): a fault in one of the walk's mmu_lock breaks maps a
+ * gfn the zap already passed, and the zap returns with it mapped.
+ */
+export const zap_gfn_range_outside_invalidation: LocklessOverrides = () => ({
+  *kvm_zap_gfn_range(kvm: Kvm, gfn_start: number, gfn_end: number): KGen<number> {
+    const who = "kvm_zap_gfn_range";
+    yield write_lock(who);
+    const flush = yield* kvm.sym.kvm_rmap_zap_gfn_range(kvm, gfn_start, gfn_end);
+    if (flush) yield kvm_flush_remote_tlbs(who);
+    yield write_unlock(who);
+    return flush ? 1 : 0;
   },
 });
