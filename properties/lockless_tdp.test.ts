@@ -1,6 +1,7 @@
 /**
  * The TDP MMU gates of the lockless subject and the mmu_notifier
- * invalidation protocol (issue 20, U5): with tdp_mmu_enabled
+ * invalidation protocol with kvm_zap_gfn_range's mmu_lock breaks (issue 20,
+ * U5): with tdp_mmu_enabled
  * (a scenario's configuration), the merged code under the known callers is
  * verified on every TDP scenario (within one preemption here; two by the CLI,
  * docs/findings-lockless.md), and each mutant of a gate is shown on the
@@ -18,6 +19,7 @@ const SCENARIOS = [
   "lockless-tdp-test-young",
   "lockless-tdp-unmap-vs-nested-fault",
   "lockless-invalidate-vs-fault",
+  "lockless-zap-gfn-range-vs-fault",
 ];
 /** Fewest preemptions (exhaustive, bound 2): what docs/mutants.md states. */
 const FEWEST: Record<string, number> = {
@@ -27,6 +29,7 @@ const FEWEST: Record<string, number> = {
   "account-shadowed-after-rmap-add": 1,
   "fault-ignores-invalidate-in-progress": 1,
   "invalidate-range-not-added": 1,
+  "zap-gfn-range-outside-invalidation": 1,
 };
 
 describe("the TDP MMU gates", () => {
@@ -61,5 +64,6 @@ describe("the TDP MMU gates", () => {
     expect(one("memslots-have-rmaps-tdp-only", "lockless-tdp-unmap-vs-nested-fault")).toBe("DIRTY-LOG");
     expect(one("fault-ignores-invalidate-in-progress", "lockless-invalidate-vs-fault")).toBe("INVALIDATE-MAP");
     expect(one("invalidate-range-not-added", "lockless-invalidate-vs-fault")).toBe("KERNEL-WARN");
+    expect(one("zap-gfn-range-outside-invalidation", "lockless-zap-gfn-range-vs-fault")).toBe("INVALIDATE-MAP");
   });
 });

@@ -32,8 +32,9 @@ export function* kvm_rmap_zap_gfn_range(kvm: Kvm, gfn_start: number, gfn_end: nu
 }
 
 /**
- * kvm_zap_gfn_range(kvm, gfn_start, gfn_end). Returns 1 when it flushed at
- * the end. DEVIATION: the TDP MMU's kvm_tdp_mmu_zap_leafs is the stub's
+ * kvm_zap_gfn_range(kvm, gfn_start, gfn_end): void in the kernel; returns 0
+ * (what it zapped was flushed at a break or at the end, which the caller
+ * cannot tell apart). DEVIATION: the TDP MMU's kvm_tdp_mmu_zap_leafs is the stub's
  * unmap of the range (clipped to the slot).
  */
 export function* kvm_zap_gfn_range(kvm: Kvm, gfn_start: number, gfn_end: number): KGen<number> {
@@ -51,5 +52,5 @@ export function* kvm_zap_gfn_range(kvm: Kvm, gfn_start: number, gfn_end: number)
   if (flush) yield kvm_flush_remote_tlbs(who);
   yield* kvm.sym.kvm_mmu_invalidate_end(kvm);
   yield write_unlock(who);
-  return flush ? 1 : 0;
+  return 0;
 }

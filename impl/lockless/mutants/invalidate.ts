@@ -45,6 +45,6 @@ export const zap_gfn_range_outside_invalidation: LocklessOverrides = () => ({
     const flush = yield* kvm.sym.kvm_rmap_zap_gfn_range(kvm, gfn_start, gfn_end);
     if (flush) yield kvm_flush_remote_tlbs(who);
     yield write_unlock(who);
-    return flush ? 1 : 0;
+    return 0;
   },
 });

@@ -37,20 +37,14 @@ export function unmapGfnRange(s0: ModelState, hvaStart: number, hvaEnd: number):
   return { s: t.s, ret: flush || t.flush ? 1 : 0 };
 }
 
-/** kvm_zap_gfn_range over gfns [start, end) (clipped to the slot): every rmap and TDP MMU mapping of it. 1 when it flushed. */
+/** kvm_zap_gfn_range over gfns [start, end) (clipped to the slot): every rmap and TDP MMU mapping of it. Returns 0 (void). */
 export function zapGfnRange(s0: ModelState, gfnStart: number, gfnEnd: number): Result {
   const start = Math.max(gfnStart, s0.slot.baseGfn);
   const end = Math.min(gfnEnd, s0.slot.baseGfn + s0.slot.npages);
   if (start >= end) return { s: s0, ret: 0 };
   let s = s0;
-  let flush = false;
   for (const level of levels(s0.geo)) {
-    for (const i of coveredIndices(s0.geo, s0.slot, start, end, level)) {
-      const z = zapRmap(s, rmapKey(level, i));
-      s = z.s;
-      flush ||= z.zapped;
-    }
+    for (const i of coveredIndices(s0.geo, s0.slot, start, end, level)) s = zapRmap(s, rmapKey(level, i)).s;
   }
-  const t = tdpUnmap(s, start, end);
-  return { s: t.s, ret: flush || t.flush ? 1 : 0 };
+  return { s: tdpUnmap(s, start, end).s, ret: 0 };
 }
