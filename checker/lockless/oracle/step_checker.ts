@@ -22,7 +22,7 @@ import { KIND } from "../../../impl/lockless/kvm";
 import type { LocklessWorld } from "../world";
 import { AgingCalls } from "./aging_calls";
 import { InvalidationWindows } from "./invalidation";
-import { decodeSpte } from "../../../model/lockless/encoding";
+import { decodeSpte, decodeTdpWord } from "../../../model/lockless/encoding";
 import { DirtyLogRules } from "./dirty_log";
 import { siteOf, spteAt } from "./impl_view";
 import { RmapLockRules } from "./lock_rules";
@@ -158,6 +158,7 @@ export class LocklessStepChecker implements RunChecker {
       if (at) this.dirty.onSpteWrite(siteOf(this.w.kvm, at.page, at.index).gfn, now);
     } else if (kind === KIND.tdpSpte && old !== now) {
       this.aging.onTdpWrite(t, s.addr, now);
+      if (decodeTdpWord(old) === undefined && decodeTdpWord(now) !== undefined) this.inval.onInstall(t, op);
     }
   }
 
