@@ -20,7 +20,7 @@ export const MAX_HUGE = 4;
 export const MAX_QUADRANT = 7;
 
 /** The kernel constants, with some fields fixed (an actor mix of spec §5.3 that needs them). */
-export function kvmConfigArbWith(fixed: Partial<Pick<LocklessKvmConfig, "kvm_ad_enabled" | "dirtyLogging" | "pml">> = {}): fc.Arbitrary<LocklessKvmConfig> {
+export function kvmConfigArbWith(fixed: Partial<Pick<LocklessKvmConfig, "kvm_ad_enabled" | "dirtyLogging" | "pml" | "tdp_mmu_enabled">> = {}): fc.Arbitrary<LocklessKvmConfig> {
   const or = <T>(v: T | undefined, arb: fc.Arbitrary<T>): fc.Arbitrary<T> => (v === undefined ? arb : fc.constant(v));
   return fc
     .record({
@@ -32,7 +32,14 @@ export function kvmConfigArbWith(fixed: Partial<Pick<LocklessKvmConfig, "kvm_ad_
     })
     .map(
       // PML needs EPT A/D bits (vmx hardware_setup clears enable_pml without enable_ept_ad_bits).
-      (r) => ({ ...r, levelShift: 1, KVM_MAX_HUGEPAGE_LEVEL: 3, sptesPerPage: 4, pml: r.dirtyLogging && r.pml && r.kvm_ad_enabled }),
+      (r) => ({
+        ...r,
+        levelShift: 1,
+        KVM_MAX_HUGEPAGE_LEVEL: 3,
+        sptesPerPage: 4,
+        pml: r.dirtyLogging && r.pml && r.kvm_ad_enabled,
+        ...(fixed.tdp_mmu_enabled ? { tdp_mmu_enabled: true } : {}),
+      }),
       (v) => {
         const c = v as LocklessKvmConfig;
         return { PTE_LIST_EXT: c.PTE_LIST_EXT, kvm_ad_enabled: c.kvm_ad_enabled, dirtyLogging: c.dirtyLogging, pml: c.pml, RMAP_RECYCLE_THRESHOLD: c.RMAP_RECYCLE_THRESHOLD };
@@ -134,6 +141,13 @@ export function opArbs(callers: "any" | "aligned") {
       },
     ),
     test_young: fc.record({ kind: fc.constant("test_young" as const), hva }),
+    zap_gfn_range: fc.record({ kind: fc.constant("zap_gfn_range" as const), r: anyRange }).map(
+      ({ kind, r }) => ({ kind, start: r.start - HVA_BASE, end: r.end - HVA_BASE }),
+      (v) => {
+        const o = v as Extract<LocklessOp, { kind: "zap_gfn_range" }>;
+        return { kind: o.kind, r: { start: o.start + HVA_BASE, end: o.end + HVA_BASE } };
+      },
+    ),
     unmap_gfn_range: fc.record({ kind: fc.constant("unmap_gfn_range" as const), r: anyRange }).map(
       ({ kind, r }) => ({ kind, start: r.start, end: r.end }),
       (v) => {

@@ -91,7 +91,8 @@ interface Mix {
  * lock holders and the CPU's D on A/D-enabled sptes ({W, Z, H}); the PML
  * harvest against the ager and the fast page fault on nested, A/D-disabled
  * sptes ({H, S, F}); two agers
- * against faults and zaps ({S, S}, {V/Z, S}).
+ * against faults and zaps ({S, S}, {V/Z, S}); the TDP MMU on, its gates
+ * against nested faults and zaps.
  */
 function mixes(callers: "any" | "aligned"): Array<{ weight: number; mix: Mix }> {
   const a = opArbs(callers);
@@ -145,6 +146,22 @@ function mixes(callers: "any" | "aligned"): Array<{ weight: number; mix: Mix }> 
           mmu: fc.array(mix([[hotGfnOps.get_dirty_log, 1], [hotGfnOps.write_protect_gfn, 1], [hotGfnOps.zap_sp, 1]]), { minLength: 1, maxLength: 1 }),
           ager: none,
           guest: none,
+          ager2: none,
+        },
+      },
+    },
+    {
+      weight: 1,
+      // The TDP MMU on (issue 20): direct faults go to its stub, nested faults fill the rmaps; the gates of the
+      // ager, the invalidation and the harvest against nested faults and zaps of nested pages.
+      mix: {
+        config: config({ tdp_mmu_enabled: true }),
+        setup: setupArb([[a.clear_young, 2], [a.get_dirty_log, 1], [a.hw_access, 1]], hotFaultArbWith(fc.boolean())),
+        ops: {
+          vcpu: list([[a.page_fault, 3], [a.hw_access, 1]], 2),
+          mmu: list([[a.zap_sp, 2], [a.unmap_gfn_range, 2], [a.get_dirty_log, 1], [a.write_protect_gfn, 1]], 2),
+          ager: list([[a.clear_young, 2], [a.test_young, 2]], 2),
+          guest: list([[a.hw_access, 2], [a.fast_page_fault, 1]], 2),
           ager2: none,
         },
       },

@@ -16,10 +16,15 @@
  *           spte from the other calls' sets and may mark them "saw a young
  *           spte". Those updates commute with each other (set removals of
  *           the written spte, an OR), so two spte writes need no order here:
- *           the spte word orders writes of one spte.
+ *           the spte word orders writes of one spte. A write of a TDP MMU
+ *           stub word (tdp_mmu_enabled) reads it the same way.
  *   DIRTY   the operations that excuse an unlogged writable spte of their
  *           page (oracle/dirty_log.ts). Written when an operation starts or
  *           ends; read by a write of a spte.
+ *   INVAL   the open invalidation windows (oracle/invalidation.ts). Written
+ *           when an operation starts or ends and by every release of
+ *           mmu_lock (an invalidation's window opens there); read by a
+ *           write of a spte.
  *   ACTIVE  kvm->arch.active_mmu_pages, a host list (impl/lockless/kvm.ts)
  *           read and changed inside steps by kernel code and read by the
  *           checks; reported by the list itself (hostListsLogged below).
@@ -41,14 +46,17 @@ const LOCKS = programResource(0);
 const AGING = programResource(1);
 const DIRTY = programResource(2);
 const ACTIVE = programResource(3);
+const INVAL = programResource(4);
 
 export function locklessGhostResources(w: LocklessWorld, c: StepContext, into: FootprintBuilder): void {
   const t = c.thread;
   if (t.opIndex !== c.opBefore || t.done) {
     into.write(AGING);
     into.write(DIRTY);
+    into.write(INVAL);
   }
   const s = c.step;
+  if (s.op === "spin_unlock") into.write(INVAL);
   if (s.op === "free") {
     if (w.kvm.mem.objectAt(s.addr)?.kind === KIND.desc) into.read(LOCKS);
     return;
@@ -60,7 +68,8 @@ export function locklessGhostResources(w: LocklessWorld, c: StepContext, into: F
   else if (kind === KIND.spt) {
     into.read(AGING);
     into.read(DIRTY);
-  }
+    into.read(INVAL);
+  } else if (kind === KIND.tdpSpte) into.read(AGING);
 }
 
 /** Make kvm->arch.active_mmu_pages report its uses (resource ACTIVE). Exhaustive runs only. */

@@ -18,6 +18,7 @@ export const locklessOpSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("clear_young"), start: page, end: page, flush: z.boolean() }).refine(range, { message: "end must be above start" }),
   z.strictObject({ kind: z.literal("test_young"), hva: page }),
   z.strictObject({ kind: z.literal("unmap_gfn_range"), start: page, end: page }).refine(range, { message: "end must be above start" }),
+  z.strictObject({ kind: z.literal("zap_gfn_range"), start: page, end: page }).refine(range, { message: "end must be above start" }),
   z.strictObject({ kind: z.literal("zap_sp"), gfn: page, level, quadrant, nested: z.boolean() }),
   z.strictObject({ kind: z.literal("get_dirty_log"), gfn: page }),
   z.strictObject({ kind: z.literal("write_protect_gfn"), gfn: page }),
@@ -34,6 +35,7 @@ export const locklessConfigSchema = z.strictObject({
       kvm_ad_enabled: z.boolean(),
       dirtyLogging: z.boolean(),
       pml: z.boolean(),
+      tdp_mmu_enabled: z.boolean().optional(),
     })
     .refine((k) => !k.pml || k.kvm_ad_enabled, { message: "pml needs kvm_ad_enabled (vmx: no PML without EPT A/D bits)" }),
   slot: z.strictObject({ baseGfn: int(0, 1 << 16), npages: int(1, 4096), userspaceAddr: int(0, 1 << 16) }),

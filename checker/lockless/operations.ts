@@ -29,6 +29,8 @@ export function opText(op: LocklessOp): string {
       return `kvm_mmu_notifier_test_young(${h(op.hva)})`;
     case "unmap_gfn_range":
       return `kvm_mmu_notifier_invalidate_range_start(${h(op.start)}, ${h(op.end)})`;
+    case "zap_gfn_range":
+      return `kvm_zap_gfn_range(${h(op.start)}, ${h(op.end)})`;
     case "zap_sp":
       return `kvm_mmu_zap_shadow_page(gfn=${h(op.gfn)}, level=${op.level}, quadrant=${op.quadrant}${role(op.nested)})`;
     case "get_dirty_log":
@@ -56,7 +58,9 @@ export function* implOp(w: LocklessWorld, op: LocklessOp): KGen<number> {
     case "test_young":
       return num(yield* sym.kvm_mmu_notifier_test_young(kvm, op.hva));
     case "unmap_gfn_range":
-      return num(yield* sym.kvm_mmu_notifier_invalidate_range_start(kvm, op.start, op.end));
+      return num(yield* sym.kvm_mmu_notifier_invalidate_range(kvm, op.start, op.end));
+    case "zap_gfn_range":
+      return yield* sym.kvm_zap_gfn_range(kvm, op.start, op.end);
     case "zap_sp":
       return yield* sym.kvm_mmu_zap_shadow_page(kvm, op.gfn, op.level, op.quadrant, op.nested);
     case "get_dirty_log":

@@ -55,6 +55,7 @@ const WEIGHTS: Record<LocklessOp["kind"], number> = {
   clear_young: 3,
   test_young: 2,
   unmap_gfn_range: 2,
+  zap_gfn_range: 1,
   zap_sp: 2,
   get_dirty_log: 2,
   write_protect_gfn: 1,

@@ -19,7 +19,7 @@ export function locklessConfigLine(c: LocklessConfig): string {
   const k = c.kvm;
   const s = c.slot;
   const log = k.dirtyLogging ? `dirty logging${k.pml ? " with PML" : ""}` : "no dirty logging";
-  return `PTE_LIST_EXT=${k.PTE_LIST_EXT}, level shift ${k.levelShift}, ${k.KVM_MAX_HUGEPAGE_LEVEL} levels, ${k.sptesPerPage} sptes/page, EPT A/D ${k.kvm_ad_enabled ? "on" : "off"}, ${log}, RMAP_RECYCLE_THRESHOLD=${k.RMAP_RECYCLE_THRESHOLD}; slot: gfn [0x${s.baseGfn.toString(16)}, +${s.npages}) at hva 0x${s.userspaceAddr.toString(16)}`;
+  return `PTE_LIST_EXT=${k.PTE_LIST_EXT}, level shift ${k.levelShift}, ${k.KVM_MAX_HUGEPAGE_LEVEL} levels, ${k.sptesPerPage} sptes/page, EPT A/D ${k.kvm_ad_enabled ? "on" : "off"}, ${log}, RMAP_RECYCLE_THRESHOLD=${k.RMAP_RECYCLE_THRESHOLD}${k.tdp_mmu_enabled ? ", TDP MMU on" : ""}; slot: gfn [0x${s.baseGfn.toString(16)}, +${s.npages}) at hva 0x${s.userspaceAddr.toString(16)}`;
 }
 
 /** Smaller configurations: one page fewer, or PTE_LIST_EXT 2. Sizes only decrease. */
@@ -44,7 +44,7 @@ export function locklessConfigShrinks(t: Trace): Trace[] {
  */
 const LOCKLESS_USER_VISIBLE: ReadonlySet<string> = new Set([
   "INV-MEM", "NO-RESURRECT", "SPTE-STEP", "AT-ROUNDTRIP", "NO-LOST-DIRTY", "WRITE-TRACK", "DIRTY-LOG",
-  "AGE-RESULT", "AGE-COVERAGE", "AGE-OLD", "RMAP-COMPLETE", "NO-LEAK", "RMAP-LOCK-EXCL", "RMAP-UNLOCKED", "LOCKLESS-SKIP",
+  "AGE-RESULT", "AGE-COVERAGE", "AGE-OLD", "INVALIDATE-MAP", "RMAP-COMPLETE", "NO-LEAK", "RMAP-LOCK-EXCL", "RMAP-UNLOCKED", "LOCKLESS-SKIP",
 ]);
 
 export const lockless: Subject = {

@@ -34,6 +34,7 @@ export function modelGeometry(k: LocklessKvmConfig): Geometry {
     dirtyLogging: k.dirtyLogging,
     pml: k.pml,
     recycleThreshold: k.RMAP_RECYCLE_THRESHOLD,
+    tdpMmuEnabled: k.tdp_mmu_enabled === true,
   };
 }
 

@@ -31,6 +31,7 @@ const LOCKLESS_STEPS: Record<string, number> = {
   clear_young: 12,
   test_young: 8,
   unmap_gfn_range: 14,
+  zap_gfn_range: 24,
   zap_sp: 14,
   get_dirty_log: 10,
   write_protect_gfn: 10,

@@ -83,6 +83,10 @@ export function locklessSpace(a: SpaceArgs): Space<ModelState, LocklessOp> {
         case "unmap_gfn_range":
           for (const r of ranges) out.push({ kind, start: r.start, end: r.end });
           break;
+        case "zap_gfn_range": // kvm_zap_gfn_range (issue 20): each page of the slot, and the whole slot
+          for (const g of gfns) out.push({ kind, start: g, end: g + 1 });
+          if (gfns.length > 1) out.push({ kind, start: gfns[0]!, end: gfns.at(-1)! + 1 });
+          break;
         case "test_young":
           for (const hva of [...hvas, ...absentHva]) out.push({ kind, hva });
           break;

@@ -5,12 +5,14 @@
  * a cmpxchg from the snapshot to its access-tracked form whose failure is
  * ignored ("the spte is being concurrently modified and should most likely
  * stay young"). test_only returns at the first accessed spte, after unlocking.
- * DEVIATION: the TDP MMU is not simulated (tdp_mmu_enabled is false), so
- * kvm_may_have_shadow_mmu_sptes is always true and reads nothing.
+ * With tdp_mmu_enabled the TDP MMU (a stub, tdp_mmu.ts) is aged first and the
+ * rmaps only when kvm_may_have_shadow_mmu_sptes (indirect_shadow_pages);
+ * kvm_test_age_gfn returns at once when the TDP MMU answers young.
  */
 import type { KGen } from "../../runtime/step";
 import { KVM_PAGES_PER_HPAGE, type Kvm } from "./kvm";
 import { is_accessed_spte, shadow_accessed_mask, spte_ad_enabled } from "./spte_bits";
+import { tdp_mmu_enabled } from "./tdp_mmu";
 
 /** struct kvm_gfn_range: gfns [start, end) of one memslot. */
 export interface kvm_gfn_range {
@@ -71,21 +73,19 @@ export function* kvm_rmap_age_gfn_range(kvm: Kvm, range: kvm_gfn_range, test_onl
   return young;
 }
 
-/** kvm_may_have_shadow_mmu_sptes: !tdp_mmu_enabled || READ_ONCE(kvm->arch.indirect_shadow_pages). */
-export function kvm_may_have_shadow_mmu_sptes(kvm: Kvm): boolean {
-  return true;
-}
-
-/** kvm_age_gfn: the TDP MMU first (not simulated), then the shadow MMU's rmaps. No mmu_lock. */
+/** kvm_age_gfn: the TDP MMU first, then the shadow MMU's rmaps if it may have sptes. No mmu_lock. */
 export function* kvm_age_gfn(kvm: Kvm, range: kvm_gfn_range): KGen<boolean> {
   let young = false;
-  if (kvm.sym.kvm_may_have_shadow_mmu_sptes(kvm)) young = (yield* kvm.sym.kvm_rmap_age_gfn_range(kvm, range, false)) || young;
+  if (tdp_mmu_enabled(kvm)) young = yield* kvm.sym.kvm_tdp_mmu_age_gfn_range(kvm, range);
+  if (yield* kvm.sym.kvm_may_have_shadow_mmu_sptes(kvm)) young = (yield* kvm.sym.kvm_rmap_age_gfn_range(kvm, range, false)) || young;
   return young;
 }
 
 /** kvm_test_age_gfn: a young TDP MMU answer returns at once (e25c2332346f); then the rmaps, test_only. */
 export function* kvm_test_age_gfn(kvm: Kvm, range: kvm_gfn_range): KGen<boolean> {
   let young = false;
-  if (kvm.sym.kvm_may_have_shadow_mmu_sptes(kvm)) young = (yield* kvm.sym.kvm_rmap_age_gfn_range(kvm, range, true)) || young;
+  if (tdp_mmu_enabled(kvm)) young = yield* kvm.sym.kvm_tdp_mmu_test_age_gfn(kvm, range);
+  if (young) return young;
+  if (yield* kvm.sym.kvm_may_have_shadow_mmu_sptes(kvm)) young = (yield* kvm.sym.kvm_rmap_age_gfn_range(kvm, range, true)) || young;
   return young;
 }

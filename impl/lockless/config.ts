@@ -20,6 +20,15 @@ export interface LocklessKvmConfig {
   pml: boolean;
   /** RMAP_RECYCLE_THRESHOLD (kernel: 1000). */
   RMAP_RECYCLE_THRESHOLD: number;
+  /**
+   * tdp_mmu_enabled (module parameter tdp_mmu; kernel default: true with EPT on
+   * 64-bit hosts). Absent or false: the shadow MMU maps every fault and every
+   * gate around the rmap walks is open. True: direct faults go to the TDP MMU
+   * (impl/lockless/tdp_mmu.ts, a stub), the rmaps hold only nested pages' sptes,
+   * and the gates of aging, unmapping and dirty logging read
+   * indirect_shadow_pages and shadow_root_allocated.
+   */
+  tdp_mmu_enabled?: boolean;
 }
 
 export const KERNEL_LOCKLESS_CONFIG: LocklessKvmConfig = {

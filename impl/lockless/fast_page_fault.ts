@@ -23,6 +23,7 @@ import {
   shadow_acc_track_mask,
 } from "./spte_bits";
 import { walk_shadow_page_lockless_begin, walk_shadow_page_lockless_end } from "./steps";
+import { TDP_PRESENT, tdp_mmu_enabled, tdp_sptep } from "./tdp_mmu";
 
 export const RET_PF_INVALID = 0;
 export const RET_PF_FIXED = 1;
@@ -57,6 +58,7 @@ export function* fast_pf_fix_direct_spte(kvm: Kvm, gfn: number, sptep: number, o
 
 /** fast_page_fault for a read or write fault on gfn through the direct page at (level, quadrant). */
 export function* fast_page_fault(kvm: Kvm, gfn: number, level: number, quadrant: number, write: boolean): KGen<number> {
+  if (tdp_mmu_enabled(kvm)) return yield* tdp_mmu_fast_page_fault(kvm, gfn, write);
   const seen = sptep_of(kvm, find_shadow_page(kvm, gfn, level, quadrant, true), gfn);
   const present = seen !== 0 && (kvm.mem.peek(seen) & shadow_acc_track_mask) !== 0;
   if (!page_fault_can_be_fast(kvm, present, write)) return RET_PF_INVALID;
@@ -81,4 +83,19 @@ export function* fast_page_fault(kvm: Kvm, gfn: number, level: number, quadrant:
   }
   yield walk_shadow_page_lockless_end("fast_page_fault");
   return ret;
+}
+
+/**
+ * fast_page_fault with tdp_mmu_enabled: the spte comes from
+ * kvm_tdp_mmu_fast_pf_get_last_sptep. The stub's sptes allow every access, so
+ * a present one is RET_PF_SPURIOUS and anything else RET_PF_INVALID.
+ * DEVIATION: the function split at the kernel's tdp_mmu_enabled test.
+ */
+export function* tdp_mmu_fast_page_fault(kvm: Kvm, gfn: number, write: boolean): KGen<number> {
+  const sptep = tdp_sptep(kvm, gfn);
+  if (!sptep || !page_fault_can_be_fast(kvm, (kvm.mem.peek(sptep) & TDP_PRESENT) !== 0, write)) return RET_PF_INVALID;
+  yield walk_shadow_page_lockless_begin("fast_page_fault");
+  const spte = yield* kvm.sym.kvm_tdp_mmu_fast_pf_get_last_sptep(kvm, gfn);
+  yield walk_shadow_page_lockless_end("fast_page_fault");
+  return spte & TDP_PRESENT ? RET_PF_SPURIOUS : RET_PF_INVALID;
 }

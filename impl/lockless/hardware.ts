@@ -4,6 +4,7 @@
  * the page walker's locked update sets A (and D for a write) in one atomic
  * step that re-checks R (and W); on an A/D-disabled spte the CPU sets nothing
  * and only reads it. Returns 1 when the access goes through, 0 when it faults.
+ * With tdp_mmu_enabled a direct access goes through the TDP MMU stub's spte.
  * DEVIATION: no TLB; the walk to the leaf page is a lookup.
  */
 import { type KGen, load, orIf } from "../../runtime/step";
@@ -12,9 +13,15 @@ import { find_shadow_page, sptep_of } from "./page_fault";
 import { is_access_allowed, PT64_EPT_READABLE_MASK, PT_WRITABLE_MASK, shadow_accessed_mask, shadow_dirty_mask } from "./spte_bits";
 import { guest_mode_enter, guest_mode_exit } from "./steps";
 import { sp_field } from "./rmap";
+import { tdp_mmu_enabled } from "./tdp_mmu";
 
 export function* hw_access(kvm: Kvm, gfn: number, level: number, quadrant: number, write: boolean, nested: boolean): KGen<number> {
   yield guest_mode_enter("hw_access");
+  if (!nested && tdp_mmu_enabled(kvm)) {
+    const ok = yield* kvm.sym.tdp_mmu_hw_access(kvm, gfn);
+    yield guest_mode_exit("hw_access");
+    return ok;
+  }
   const sp = find_shadow_page(kvm, gfn, level, quadrant, !nested);
   const sptep = sptep_of(kvm, sp, gfn);
   let ok = 0;

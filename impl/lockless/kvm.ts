@@ -6,8 +6,11 @@
  * simulated VM `kvm` first, also where the kernel reaches the same state
  * through a vCPU, a global or its other arguments; calls between kernel
  * functions go through `kvm.sym`, so a design or a mutant replaces one symbol.
- * DEVIATION: one memslot, created before any thread runs and never deleted;
- * the TDP MMU is not simulated (tdp_mmu_enabled is false).
+ * DEVIATION: one memslot, created before any thread runs and never deleted.
+ * With tdp_mmu_enabled the TDP MMU is a stub (impl/lockless/tdp_mmu.ts).
+ * DEVIATION: the memslot's rmaps are allocated with the slot also with the TDP
+ * MMU, where the kernel allocates them at the first shadow root
+ * (mmu_first_shadow_root_alloc); until shadow_root_allocated they stay empty.
  */
 import { Memory, WORD_BYTES } from "../../runtime/memory";
 import type { ObjKind } from "../../runtime/step";
@@ -23,10 +26,23 @@ export const KIND = {
   mmuPage: "kvm_mmu_page",
   spt: "spt", // tag = the kvm_mmu_page's address
   desc: "pte_list_desc",
+  tdpSpte: "tdp_mmu_spte", // the TDP MMU stub's one word per gfn of the slot
 } as const satisfies Record<string, ObjKind>;
 
-/** struct kvm: the field the shadow MMU's aging reads. */
-export const KVM_FIELD = { indirect_shadow_pages: 0, WORDS: 1 } as const;
+/**
+ * struct kvm: kvm->arch.indirect_shadow_pages (read by the aging gate),
+ * kvm->arch.shadow_root_allocated (kvm_memslots_have_rmaps), and the
+ * mmu_notifier invalidation state (mmu_invalidate.ts).
+ */
+export const KVM_FIELD = {
+  indirect_shadow_pages: 0,
+  shadow_root_allocated: 1,
+  mmu_invalidate_seq: 2,
+  mmu_invalidate_in_progress: 3,
+  mmu_invalidate_range_start: 4,
+  mmu_invalidate_range_end: 5,
+  WORDS: 6,
+} as const;
 
 /** struct kvm_memory_slot with slot->arch.rmap[level - PG_LEVEL_4K] at rmap0 + level - 1. */
 export const MEMSLOT = { base_gfn: 0, npages: 1, userspace_addr: 2, dirty_bitmap: 3, rmap0: 4 } as const;
@@ -44,10 +60,13 @@ export class Kvm {
   /** kvm->arch.active_mmu_pages (newest first); touched only under mmu_lock. DEVIATION: a host list, not simulated memory. */
   readonly active_mmu_pages: number[] = [];
   nextSpId = 1;
+  /** The TDP MMU stub's words, one per gfn of the slot (0 without the TDP MMU). */
+  readonly tdp_sptes: number;
 
   constructor(readonly cfg: LocklessKvmConfig, readonly sym: LocklessSymbols, slot: LocklessSlotConfig) {
     this.addr = this.mem.alloc(KIND.kvm, KVM_FIELD.WORDS).base;
     this.slot = kvm_arch_create_memslot(this, slot);
+    this.tdp_sptes = cfg.tdp_mmu_enabled ? this.mem.alloc(KIND.tdpSpte, slot.npages).base : 0;
   }
 
   field(off: number): number {

@@ -5,15 +5,16 @@
  * aging is lockless (CONFIG_KVM_MMU_LOCKLESS_AGING, x86), invalidation takes
  * mmu_lock for write. x86 selects CONFIG_KVM_ELIDE_TLB_FLUSH_IF_YOUNG, so
  * clear_flush_young does not flush either. hvas are in pages.
- * DEVIATION (U5, issue 20): no mmu_invalidate_begin/end protocol
- * (mmu_invalidate_in_progress, the range, mmu_invalidate_seq bumped at
- * invalidate_range_end) and no retry in the fault path
- * (mmu_invalidate_retry_gfn in is_page_fault_stale, RET_PF_RETRY): the
- * invalidation here is kvm_unmap_gfn_range alone. The host page behind an
- * hva never changes in this subject (kvm_faultin_pfn is a function of the
- * hva), so a fault that should retry installs the value it would install
- * after the retry; what the protocol protects (no spte of an old pfn after
- * the primary MMU changed it) is outside what this subject checks.
+ * The invalidation runs the mmu_invalidate protocol (mmu_invalidate.ts):
+ * invalidate_range_start takes mmu_lock, kvm_mmu_invalidate_begin (on_lock),
+ * kvm_mmu_invalidate_range_add and kvm_unmap_gfn_range (the handler
+ * kvm_mmu_unmap_gfn_range), flushes, unlocks; invalidate_range_end takes it
+ * again for kvm_mmu_invalidate_end.
+ * DEVIATION: one operation runs range_start and then range_end; between
+ * them mmu_lock is free (the primary MMU changes its page tables there, which
+ * is not simulated: the host page behind an hva never changes here), so a
+ * fault in that window sees the invalidation in progress and retries.
+ * mn_active_invalidate_count and the gfn_to_pfn caches are not simulated.
  */
 import { type KGen, srcuReadLock, srcuReadUnlock } from "../../runtime/step";
 import { fixed_field, KIND, type Kvm, MEMSLOT } from "./kvm";
@@ -22,8 +23,20 @@ import { kvm_flush_remote_tlbs, write_lock, write_unlock } from "./steps";
 
 export type GfnHandler = (kvm: Kvm, range: kvm_gfn_range) => KGen<boolean>;
 
-/** kvm_handle_hva_range(kvm, start, end, handler, lockless, flush_on_ret): the one memslot. */
-export function* kvm_handle_hva_range(kvm: Kvm, start: number, end: number, handler: GfnHandler, lockless: boolean, flush_on_ret: boolean): KGen<boolean> {
+/**
+ * kvm_handle_hva_range(kvm, start, end, handler, lockless, flush_on_ret,
+ * on_lock): the one memslot; on_lock runs right after mmu_lock is taken, as
+ * __kvm_handle_hva_range's does for the first memslot found.
+ */
+export function* kvm_handle_hva_range(
+  kvm: Kvm,
+  start: number,
+  end: number,
+  handler: GfnHandler,
+  lockless: boolean,
+  flush_on_ret: boolean,
+  on_lock: ((kvm: Kvm) => KGen<void>) | null = null,
+): KGen<boolean> {
   const who = "kvm_handle_hva_range";
   yield srcuReadLock(`${who}: srcu_read_lock(&kvm->srcu)`);
   const slot = kvm.slot;
@@ -35,6 +48,7 @@ export function* kvm_handle_hva_range(kvm: Kvm, start: number, end: number, hand
   if (hva_start < hva_end) {
     const range: kvm_gfn_range = { slot, start: base + (hva_start - ua), end: base + (hva_end - ua) };
     if (!lockless) yield write_lock(who);
+    if (on_lock !== null) yield* on_lock(kvm);
     ret = yield* handler(kvm, range);
     if (flush_on_ret && ret) yield kvm_flush_remote_tlbs(who);
     if (!lockless) yield write_unlock(who);
@@ -58,7 +72,29 @@ export function* kvm_mmu_notifier_test_young(kvm: Kvm, address: number): KGen<bo
   return yield* kvm_handle_hva_range(kvm, address, address + 1, kvm.sym.kvm_test_age_gfn, true, false);
 }
 
-/** kvm_mmu_notifier_invalidate_range_start: kvm_unmap_gfn_range under mmu_lock, flush if anything was zapped. */
+/** kvm_mmu_unmap_gfn_range: the invalidation's handler: record the range, then kvm_unmap_gfn_range. */
+export function* kvm_mmu_unmap_gfn_range(kvm: Kvm, range: kvm_gfn_range): KGen<boolean> {
+  yield* kvm.sym.kvm_mmu_invalidate_range_add(kvm, range.start, range.end);
+  return yield* kvm.sym.kvm_unmap_gfn_range(kvm, range);
+}
+
+/** kvm_mmu_notifier_invalidate_range_start: under mmu_lock, kvm_mmu_invalidate_begin, then kvm_mmu_unmap_gfn_range; flush if anything was zapped. */
 export function* kvm_mmu_notifier_invalidate_range_start(kvm: Kvm, start: number, end: number): KGen<boolean> {
-  return yield* kvm_handle_hva_range(kvm, start, end, kvm.sym.kvm_unmap_gfn_range, false, true);
+  return yield* kvm_handle_hva_range(kvm, start, end, kvm.sym.kvm_mmu_unmap_gfn_range, false, true, kvm.sym.kvm_mmu_invalidate_begin);
+}
+
+/** kvm_mmu_notifier_invalidate_range_end: kvm_mmu_invalidate_end under mmu_lock (a memslot was found), no handler. */
+export function* kvm_mmu_notifier_invalidate_range_end(kvm: Kvm, start: number, end: number): KGen<void> {
+  // eslint-disable-next-line require-yield
+  const kvm_null_fn = function* (): KGen<boolean> {
+    return false;
+  };
+  yield* kvm_handle_hva_range(kvm, start, end, kvm_null_fn, false, false, kvm.sym.kvm_mmu_invalidate_end);
+}
+
+/** The unmap_gfn_range operation: range_start, then range_end (DEVIATION above). Returns range_start's flush. */
+export function* kvm_mmu_notifier_invalidate_range(kvm: Kvm, start: number, end: number): KGen<boolean> {
+  const ret = yield* kvm.sym.kvm_mmu_notifier_invalidate_range_start(kvm, start, end);
+  yield* kvm.sym.kvm_mmu_notifier_invalidate_range_end(kvm, start, end);
+  return ret;
 }

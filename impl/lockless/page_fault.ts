@@ -21,6 +21,8 @@ import { kvm_faultin_pfn } from "./make_spte";
 import { sp_field, sptep_to_sp } from "./rmap";
 import { is_shadow_present_pte } from "./spte_bits";
 import { kvm_flush_remote_tlbs, write_lock, write_unlock } from "./steps";
+import { tdp_mmu_enabled } from "./tdp_mmu";
+import { RET_PF_RETRY } from "./mmu_invalidate";
 
 const pagesAt = (kvm: Kvm, level: number): number => 1 << ((level - 1) * kvm.cfg.levelShift);
 const spSpan = (kvm: Kvm, level: number): number => kvm.cfg.sptesPerPage * pagesAt(kvm, level);
@@ -59,6 +61,7 @@ export function* kvm_mmu_get_shadow_page(kvm: Kvm, gfn: number, level: number, q
   ];
   for (const [off, v] of fields) init_field(kvm, sp, off, KIND.mmuPage, v);
   kvm.active_mmu_pages.unshift(sp);
+  yield* kvm.sym.account_shadowed(kvm, sp);
   return sp;
 }
 
@@ -90,12 +93,29 @@ export function* mmu_set_spte(kvm: Kvm, slot: number, sptep: number, writable: b
 
 /**
  * kvm_mmu_page_fault for gfn, asking for `level`: -2 when gfn has no memslot,
- * else mmu_set_spte's result. The pfn is faulted in before mmu_lock is taken.
+ * -3 when the TDP MMU maps it (a direct fault with tdp_mmu_enabled:
+ * kvm_tdp_mmu_page_fault), else mmu_set_spte's result. The pfn is faulted in
+ * before mmu_lock is taken, after the snapshot of mmu_invalidate_seq; a
+ * nested fault's shadow root first (mmu_first_shadow_root_alloc). Under
+ * mmu_lock, is_page_fault_stale: RET_PF_RETRY (-4, nothing installed) when an
+ * invalidation covers gfn or ended since the snapshot (mmu_invalidate.ts).
+ * DEVIATION: the TDP MMU's fault takes mmu_lock for write here (the kernel: for read).
  */
 export function* kvm_mmu_page_fault(kvm: Kvm, gfn: number, level: number, quadrant: number, writable: boolean, nested: boolean): KGen<number> {
   const slot = kvm.slot;
   if (!gfn_in_slot(kvm, gfn)) return -2;
+  if (nested) yield* kvm.sym.mmu_first_shadow_root_alloc(kvm);
+  const mmu_seq = yield* kvm.sym.kvm_mmu_fault_mmu_seq(kvm);
   yield write_lock("kvm_mmu_page_fault");
+  if (yield* kvm.sym.mmu_invalidate_retry_gfn(kvm, mmu_seq, gfn)) {
+    yield write_unlock("kvm_mmu_page_fault");
+    return RET_PF_RETRY;
+  }
+  if (!nested && tdp_mmu_enabled(kvm)) {
+    const r = yield* kvm.sym.kvm_tdp_mmu_map(kvm, gfn, writable);
+    yield write_unlock("kvm_mmu_page_fault");
+    return r;
+  }
   const goal = kvm_mmu_max_mapping_level(kvm, slot, gfn, level);
   const base_gfn = gfn - (gfn % pagesAt(kvm, goal));
   const sp = yield* kvm.sym.kvm_mmu_get_shadow_page(kvm, gfn, goal, quadrant, !nested);

@@ -11,6 +11,7 @@ import * as entry from "./entry";
 import * as fpf from "./fast_page_fault";
 import * as hw from "./hardware";
 import * as make from "./make_spte";
+import * as inval from "./mmu_invalidate";
 import * as notifier from "./mmu_notifier";
 import * as pf from "./page_fault";
 import * as pte_list from "./pte_list";
@@ -20,7 +21,9 @@ import * as lock from "./rmap_lock";
 import * as bits from "./spte_bits";
 import * as upd from "./spte_update";
 import * as wp from "./write_protect";
+import * as tdp from "./tdp_mmu";
 import * as zap from "./zap";
+import * as zgr from "./zap_gfn_range";
 
 export const defaultLocklessSymbols = {
   // spte helpers (spte.h, spte.c)
@@ -83,7 +86,19 @@ export const defaultLocklessSymbols = {
   kvm_rmap_age_rmap: aging.kvm_rmap_age_rmap,
   kvm_rmap_age_first_gfn: aging.kvm_rmap_age_first_gfn,
   kvm_rmap_age_gfn_range: aging.kvm_rmap_age_gfn_range,
-  kvm_may_have_shadow_mmu_sptes: aging.kvm_may_have_shadow_mmu_sptes,
+  // the TDP MMU's gates and its stub
+  kvm_shadow_root_allocated: tdp.kvm_shadow_root_allocated,
+  kvm_memslots_have_rmaps: tdp.kvm_memslots_have_rmaps,
+  kvm_may_have_shadow_mmu_sptes: tdp.kvm_may_have_shadow_mmu_sptes,
+  mmu_first_shadow_root_alloc: tdp.mmu_first_shadow_root_alloc,
+  account_shadowed: tdp.account_shadowed,
+  unaccount_shadowed: tdp.unaccount_shadowed,
+  kvm_tdp_mmu_map: tdp.kvm_tdp_mmu_map,
+  kvm_tdp_mmu_age_gfn_range: tdp.kvm_tdp_mmu_age_gfn_range,
+  kvm_tdp_mmu_test_age_gfn: tdp.kvm_tdp_mmu_test_age_gfn,
+  kvm_tdp_mmu_unmap_gfn_range: tdp.kvm_tdp_mmu_unmap_gfn_range,
+  kvm_tdp_mmu_fast_pf_get_last_sptep: tdp.kvm_tdp_mmu_fast_pf_get_last_sptep,
+  tdp_mmu_hw_access: tdp.tdp_mmu_hw_access,
   kvm_age_gfn: aging.kvm_age_gfn,
   kvm_test_age_gfn: aging.kvm_test_age_gfn,
   // mmu_notifier
@@ -91,10 +106,22 @@ export const defaultLocklessSymbols = {
   kvm_mmu_notifier_clear_young: notifier.kvm_mmu_notifier_clear_young,
   kvm_mmu_notifier_test_young: notifier.kvm_mmu_notifier_test_young,
   kvm_mmu_notifier_invalidate_range_start: notifier.kvm_mmu_notifier_invalidate_range_start,
+  kvm_mmu_notifier_invalidate_range_end: notifier.kvm_mmu_notifier_invalidate_range_end,
+  kvm_mmu_notifier_invalidate_range: notifier.kvm_mmu_notifier_invalidate_range,
+  kvm_mmu_unmap_gfn_range: notifier.kvm_mmu_unmap_gfn_range,
+  // the mmu_notifier invalidation protocol (U5)
+  kvm_mmu_invalidate_begin: inval.kvm_mmu_invalidate_begin,
+  kvm_mmu_invalidate_range_add: inval.kvm_mmu_invalidate_range_add,
+  kvm_mmu_invalidate_end: inval.kvm_mmu_invalidate_end,
+  kvm_mmu_fault_mmu_seq: inval.kvm_mmu_fault_mmu_seq,
+  mmu_invalidate_retry_gfn: inval.mmu_invalidate_retry_gfn,
   // zapping
   kvm_zap_rmap: zap.kvm_zap_rmap,
   __walk_slot_rmaps: zap.__walk_slot_rmaps,
   kvm_unmap_gfn_range: zap.kvm_unmap_gfn_range,
+  __kvm_rmap_zap_gfn_range: zgr.__kvm_rmap_zap_gfn_range,
+  kvm_rmap_zap_gfn_range: zgr.kvm_rmap_zap_gfn_range,
+  kvm_zap_gfn_range: zgr.kvm_zap_gfn_range,
   mmu_page_zap_pte: zap.mmu_page_zap_pte,
   kvm_mmu_prepare_zap_page: zap.kvm_mmu_prepare_zap_page,
   kvm_mmu_commit_zap_page: zap.kvm_mmu_commit_zap_page,

@@ -62,8 +62,16 @@ export function* __rmap_clear_dirty(kvm: Kvm, rmap_head: number): KGen<boolean> 
   return flush;
 }
 
-/** kvm_arch_mmu_enable_log_dirty_pt_masked for one page: PML clears dirty state, else write-protect. */
+/**
+ * kvm_arch_mmu_enable_log_dirty_pt_masked for one page: PML clears dirty state
+ * (kvm_mmu_clear_dirty_pt_masked), else write-protect
+ * (kvm_mmu_write_protect_pt_masked); each does the TDP MMU's part
+ * (kvm_tdp_mmu_clear_dirty_pt_masked) and returns before the rmaps unless
+ * kvm_memslots_have_rmaps. DEVIATION: the TDP MMU's part is not simulated
+ * (the stub has no W or D bit); the two callees are one function.
+ */
 export function* kvm_arch_mmu_enable_log_dirty_pt_masked(kvm: Kvm, slot: number, gfn: number): KGen<void> {
+  if (!(yield* kvm.sym.kvm_memslots_have_rmaps(kvm))) return;
   const rmap_head = kvm.sym.gfn_to_rmap(kvm, gfn, PG_LEVEL_4K, slot);
   if (kvm.cfg.pml) yield* kvm.sym.__rmap_clear_dirty(kvm, rmap_head);
   else yield* kvm.sym.rmap_write_protect(kvm, rmap_head, false);
@@ -89,9 +97,15 @@ export function* kvm_get_dirty_log_protect(kvm: Kvm, slot: number, gfn: number):
   return mask ? 1 : 0;
 }
 
-/** kvm_mmu_slot_gfn_write_protect(kvm, slot, gfn, min_level): every level from min_level up. */
+/**
+ * kvm_mmu_slot_gfn_write_protect(kvm, slot, gfn, min_level): every level from
+ * min_level up, if kvm_memslots_have_rmaps; then the TDP MMU's
+ * kvm_tdp_mmu_write_protect_gfn. DEVIATION: the TDP MMU's part is not
+ * simulated (the stub has no W bit: it write-protects nothing).
+ */
 export function* kvm_mmu_slot_gfn_write_protect(kvm: Kvm, slot: number, gfn: number, min_level: number): KGen<boolean> {
   let write_protected = false;
+  if (!(yield* kvm.sym.kvm_memslots_have_rmaps(kvm))) return write_protected;
   for (let i = min_level; i <= kvm.cfg.KVM_MAX_HUGEPAGE_LEVEL; ++i) {
     write_protected = (yield* kvm.sym.rmap_write_protect(kvm, kvm.sym.gfn_to_rmap(kvm, gfn, i, slot), true)) || write_protected;
   }

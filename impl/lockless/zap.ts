@@ -12,7 +12,8 @@ import type { kvm_gfn_range } from "./aging";
 import { fixed_field, KIND, type Kvm, MMU_PAGE } from "./kvm";
 import { sp_field } from "./rmap";
 import { is_last_spte, is_shadow_present_pte } from "./spte_bits";
-import { kvm_flush_remote_tlbs } from "./steps";
+import { kvm_flush_remote_tlbs, write_lock, write_unlock } from "./steps";
+import { tdp_mmu_enabled } from "./tdp_mmu";
 
 /** kvm_zap_rmap: a slot_rmaps_handler. */
 export function* kvm_zap_rmap(kvm: Kvm, rmap_head: number, slot: number): KGen<boolean> {
@@ -24,7 +25,14 @@ export function* kvm_zap_rmap(kvm: Kvm, rmap_head: number, slot: number): KGen<b
  * [start_gfn, end_gfn] (inclusive): for_each_slot_rmap_range visits rmap
  * gfn_to_rmap(start_gfn) .. gfn_to_rmap(end_gfn) at each level, skipping
  * empty ones after the first (slot_rmap_walk_next's atomic_long_read).
- * DEVIATION: never yields the lock (can_yield is ignored).
+ * With can_yield, after each rmap it visits: if need_resched() ||
+ * rwlock_needbreak(&kvm->mmu_lock), flush what it zapped (flush_on_yield)
+ * and cond_resched_rwlock_write.
+ * DEVIATION: the kernel's parameter order ends (can_yield, flush_on_yield,
+ * flush); here flush comes first and the other two default to false. The
+ * break's condition is taken as always true: every visit ends with a release
+ * and a re-take of mmu_lock, in which any other thread may run (a schedule
+ * in which none does is the kernel's "no break", but for the flush).
  */
 export function* __walk_slot_rmaps(
   kvm: Kvm,
@@ -35,6 +43,8 @@ export function* __walk_slot_rmaps(
   start_gfn: number,
   end_gfn: number,
   flush: boolean,
+  can_yield = false,
+  flush_on_yield = false,
 ): KGen<boolean> {
   for (let level = start_level; level <= end_level; level++) {
     const first = kvm.sym.gfn_to_rmap(kvm, start_gfn, level, slot);
@@ -42,14 +52,29 @@ export function* __walk_slot_rmaps(
     for (let rmap = first; rmap <= end_rmap; rmap += WORD_BYTES) {
       if (rmap !== first && !(yield load(rmap, KIND.rmapHead, "slot_rmap_walk_next: atomic_long_read(&iterator->rmap->val)"))) continue;
       flush = (yield* fn(kvm, rmap, slot)) || flush;
+      if (!can_yield) continue;
+      if (flush && flush_on_yield) {
+        yield kvm_flush_remote_tlbs("__walk_slot_rmaps: kvm_flush_remote_tlbs_range before yielding");
+        flush = false;
+      }
+      yield write_unlock("__walk_slot_rmaps: cond_resched_rwlock_write");
+      yield write_lock("__walk_slot_rmaps: cond_resched_rwlock_write");
     }
   }
   return flush;
 }
 
-/** kvm_unmap_gfn_range: every rmap the range meets, at every level. Returns whether to flush. */
+/**
+ * kvm_unmap_gfn_range: every rmap the range meets, at every level, if the
+ * memslots have rmaps; then the TDP MMU's range. Returns whether to flush.
+ */
 export function* kvm_unmap_gfn_range(kvm: Kvm, range: kvm_gfn_range): KGen<boolean> {
-  return yield* kvm.sym.__walk_slot_rmaps(kvm, range.slot, kvm.sym.kvm_zap_rmap, 1, kvm.cfg.KVM_MAX_HUGEPAGE_LEVEL, range.start, range.end - 1, false);
+  let flush = false;
+  if (yield* kvm.sym.kvm_memslots_have_rmaps(kvm)) {
+    flush = yield* kvm.sym.__walk_slot_rmaps(kvm, range.slot, kvm.sym.kvm_zap_rmap, 1, kvm.cfg.KVM_MAX_HUGEPAGE_LEVEL, range.start, range.end - 1, flush);
+  }
+  if (tdp_mmu_enabled(kvm)) flush = yield* kvm.sym.kvm_tdp_mmu_unmap_gfn_range(kvm, range, flush);
+  return flush;
 }
 
 /** mmu_page_zap_pte for a leaf: drop a present spte with its rmap entry. */
@@ -66,6 +91,7 @@ export function* mmu_page_zap_pte(kvm: Kvm, sp: number, spte: number): KGen<void
 export function* kvm_mmu_prepare_zap_page(kvm: Kvm, sp: number, invalid_list: number[]): KGen<void> {
   const spt = sp_field(kvm, sp, MMU_PAGE.spt);
   for (let i = 0; i < kvm.cfg.sptesPerPage; i++) yield* kvm.sym.mmu_page_zap_pte(kvm, sp, spt + i * WORD_BYTES);
+  yield* kvm.sym.unaccount_shadowed(kvm, sp);
   kvm.active_mmu_pages.splice(kvm.active_mmu_pages.indexOf(sp), 1);
   invalid_list.push(sp);
 }

@@ -77,3 +77,11 @@ export function decodeSpte(v: number): Spte | null {
 
 /** The dirty bitmap: one word per page of the slot, non-zero when the page is logged dirty. */
 export const isLoggedWord = (v: number): boolean => v !== 0;
+
+/**
+ * The TDP MMU stub's word for a gfn (impl/lockless/tdp_mmu.ts): 0 unmapped,
+ * bit 0 present, bit 1 accessed. Returns undefined when unmapped, else whether young.
+ */
+export function decodeTdpWord(v: number): boolean | undefined {
+  return v & 1 ? (v & 2) !== 0 : undefined;
+}

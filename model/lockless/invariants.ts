@@ -175,6 +175,16 @@ export const LOCKLESS_INVARIANTS = [
     ],
   },
   {
+    name: "INVALIDATE-MAP",
+    level: "model",
+    when: ["step"],
+    source: "kvm_main.c kvm_mmu_invalidate_begin/_end, mmu_invalidate_retry_gfn [C]",
+    statement: [
+      "between an mmu_notifier invalidation's range_start (its gfns zapped) and the end of its range_end,",
+      "no page fault installs a spte for a gfn of its range (the fault retries)",
+    ],
+  },
+  {
     name: "WRITE-TRACK",
     level: "model",
     when: ["operation"],

@@ -17,6 +17,8 @@ export type LocklessOp =
   | { kind: "test_young"; hva: number }
   /** mmu_notifier invalidate_range_start over hvas [start, end): kvm_unmap_gfn_range under mmu_lock. */
   | { kind: "unmap_gfn_range"; start: number; end: number }
+  /** kvm_zap_gfn_range over gfns [start, end): zap them inside an invalidation, breaking mmu_lock between rmaps. */
+  | { kind: "zap_gfn_range"; start: number; end: number }
   /** kvm_mmu_prepare_zap_page + kvm_mmu_commit_zap_page of one shadow page, under mmu_lock. */
   | { kind: "zap_sp"; gfn: number; level: number; quadrant: number; nested: boolean }
   /** KVM_GET_DIRTY_LOG for one page: harvest the bitmap bit, re-protect the page (kvm_arch_mmu_enable_log_dirty_pt_masked). */
@@ -26,5 +28,5 @@ export type LocklessOp =
 
 export type LocklessOpKind = LocklessOp["kind"];
 
-/** Operations that hold mmu_lock for write for their whole run. */
-export const LOCK_HOLDER_OPS: ReadonlySet<LocklessOpKind> = new Set(["page_fault", "unmap_gfn_range", "zap_sp", "get_dirty_log", "write_protect_gfn"]);
+/** Operations whose every spte write is made under mmu_lock for write (zap_gfn_range and the invalidation release it between their parts). */
+export const LOCK_HOLDER_OPS: ReadonlySet<LocklessOpKind> = new Set(["page_fault", "unmap_gfn_range", "zap_gfn_range", "zap_sp", "get_dirty_log", "write_protect_gfn"]);

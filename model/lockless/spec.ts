@@ -52,6 +52,8 @@ export function typeOK(s: ModelState): string[] {
   }
   for (const sp of s.sps.values()) if (sp.id >= s.nextSpId) out.push(`shadow page sp${sp.id} has an id not yet handed out`);
   for (const gfn of s.dirty) if (!inSlot(s.slot, gfn)) out.push(`dirty bit for gfn ${gfn} outside the slot`);
+  for (const gfn of s.tdp.keys()) if (!s.geo.tdpMmuEnabled || !inSlot(s.slot, gfn)) out.push(`TDP MMU mapping of gfn ${gfn} outside the slot or without the TDP MMU`);
+  if (s.geo.tdpMmuEnabled) for (const sp of s.sps.values()) if (sp.direct) out.push(`direct shadow page sp${sp.id} although direct faults go to the TDP MMU`);
   return out;
 }
 
@@ -79,6 +81,8 @@ export function next(s: ModelState, op: LocklessOp): aging.Result {
       return aging.testYoung(s, op.hva);
     case "unmap_gfn_range":
       return aging.unmapGfnRange(s, op.start, op.end);
+    case "zap_gfn_range":
+      return aging.zapGfnRange(s, op.start, op.end);
     case "zap_sp":
       return aging.zapSp(s, op.gfn, op.level, op.quadrant, op.nested);
     case "get_dirty_log":

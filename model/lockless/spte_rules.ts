@@ -63,6 +63,7 @@ function expected(s: ModelState, op: LocklessOp, site: SpteSite, before: Spte): 
     case "page_fault":
       return isFaultTarget(s, op, site) ? makeSpte(s.slot, site.gfn, site.level, op.write, !site.adDisabled) : "drop";
     case "unmap_gfn_range":
+    case "zap_gfn_range":
     case "zap_sp":
       return "drop";
     case "get_dirty_log":

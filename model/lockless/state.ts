@@ -7,6 +7,7 @@
  *   rmaps   for each (level, index) of the one memslot: the set of sptes its rmap holds
  *   sps     each live shadow page: what it maps and its role (direct, A/D)
  *   dirty   the memslot's dirty bitmap (dirty logging by write protection)
+ *   tdp     the TDP MMU's mappings when tdp_mmu_enabled (a stub: gfn -> young)
  *
  * States are immutable; the actions (model/lockless/actions/) return new ones.
  */
@@ -78,6 +79,8 @@ export interface Geometry {
   readonly pml: boolean;
   /** RMAP_RECYCLE_THRESHOLD (kernel: 1000): an rmap longer than this is zapped when an entry is added. */
   readonly recycleThreshold: number;
+  /** tdp_mmu_enabled: direct faults go to the TDP MMU (actions/tdp.ts); the rmaps hold nested pages' sptes only. */
+  readonly tdpMmuEnabled: boolean;
 }
 
 export interface ModelState {
@@ -90,8 +93,10 @@ export interface ModelState {
   readonly rmaps: ReadonlyMap<RmapKey, ReadonlySet<SpteRef>>;
   /** gfns whose dirty-bitmap bit is set. */
   readonly dirty: ReadonlySet<number>;
+  /** The TDP MMU's 4K mappings (tdp_mmu_enabled only): gfn -> accessed. */
+  readonly tdp: ReadonlyMap<number, boolean>;
 }
 
 export function initialState(geo: Geometry, slot: Slot): ModelState {
-  return { geo, slot, nextSpId: 1, sps: new Map(), sptes: new Map(), rmaps: new Map(), dirty: new Set() };
+  return { geo, slot, nextSpId: 1, sps: new Map(), sptes: new Map(), rmaps: new Map(), dirty: new Set(), tdp: new Map() };
 }

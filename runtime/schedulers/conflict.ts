@@ -64,6 +64,8 @@ export class ConflictDirectedScheduler implements Scheduler {
   private readonly longest: number;
   /** The step each thread ran last. */
   private readonly last = new Map<Thread, Step>();
+  /** Per thread, the words it loaded and has not written since (the open ends of its read-modify-writes). */
+  private readonly loaded = new Map<Thread, Set<number>>();
   /** Threads held back, and for how many more decisions. */
   private readonly held = new Map<Thread, number>();
   /** Per word: the threads that touched it in this run, and whether one wrote. */
@@ -88,11 +90,14 @@ export class ConflictDirectedScheduler implements Scheduler {
     return free.length === 0 ? undefined : free[this.rng.below(free.length)];
   }
 
-  /** Is t between a load of a word and a write back to that word (a lost-update window)? */
+  /**
+   * Is t between a load of a word and a write back to that word (a lost-update
+   * window)? The load need not be t's previous step: other words may be
+   * written between them (a snapshot carried across other work).
+   */
   private inWindow(t: Thread): boolean {
-    const prev = this.last.get(t);
     const s = t.pending;
-    return prev !== undefined && s !== null && prev.op === "load" && writesWord(s.op) && s.addr === prev.addr;
+    return s !== null && writesWord(s.op) && this.loaded.get(t)?.has(s.addr) === true;
   }
 
   /** Is step s of t racy: a word another thread touched in this run, one of the two a write? */
@@ -156,6 +161,12 @@ export class ConflictDirectedScheduler implements Scheduler {
     this.winner = null;
     this.record(next, s);
     this.last.set(next, s);
+    if (touchesWord(s)) {
+      let l = this.loaded.get(next);
+      if (l === undefined) this.loaded.set(next, (l = new Set()));
+      if (s.op === "load") l.add(s.addr);
+      else if (writes(s)) l.delete(s.addr);
+    }
     return next;
   }
 }

@@ -6,7 +6,7 @@
  * RMAP-COMPLETE). Heads are read without their LOCKED bit: a reader holding
  * the lock does not change what the list means.
  */
-import { decodeSpte, isLoggedWord } from "../../../model/lockless/encoding";
+import { decodeSpte, decodeTdpWord, isLoggedWord } from "../../../model/lockless/encoding";
 import { initialState, type ModelState, rmapKey, type ShadowPage, type Spte, spteRef } from "../../../model/lockless/state";
 import { WORD_BYTES } from "../../../runtime/memory";
 import type { Finding } from "../../violation";
@@ -57,6 +57,11 @@ export function abstraction(w: LocklessWorld): Abstraction {
     const a = dirtyWordAddr(kvm, g);
     if (a && isLoggedWord(kvm.mem.peek(a))) dirty.add(g);
   }
-  const s: ModelState = { ...initialState(w.geo, w.slot), nextSpId, sps, sptes, rmaps, dirty };
+  const tdp = new Map<number, boolean>();
+  for (let g = w.slot.baseGfn; kvm.tdp_sptes !== 0 && g < w.slot.baseGfn + w.slot.npages; g++) {
+    const young = decodeTdpWord(kvm.mem.peek(kvm.tdp_sptes + (g - w.slot.baseGfn) * WORD_BYTES));
+    if (young !== undefined) tdp.set(g, young);
+  }
+  const s: ModelState = { ...initialState(w.geo, w.slot), nextSpId, sps, sptes, rmaps, dirty, tdp };
   return { s, errors, heads: heads.length };
 }

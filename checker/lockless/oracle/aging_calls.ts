@@ -5,15 +5,21 @@
  *   AGE-COVERAGE  unless it returned early (test_young found a young spte), it
  *                 read every head of every rmap its gfn range covers that can
  *                 hold an entry (at level 1 all; at a huge level, those whose
- *                 region lies in the slot)
+ *                 region lies in the slot). With the TDP MMU the walk may be
+ *                 skipped (kvm_may_have_shadow_mmu_sptes) when no rmap of the
+ *                 slot held an entry at the call's first step, or a shadow
+ *                 page zap ran during the call (it may drop the last nested
+ *                 page). (An operation "starts" when its thread's previous one
+ *                 ends, or with the run: its first step is where it really starts.)
  *   AGE-RESULT    true when some spte on a covered rmap's list at the call's
  *                 start was present and accessed and no other thread wrote it
  *                 during the call; false when no spte at a covered site was
  *                 present and accessed at any time during the call
  *   AGE-OLD       (clear_young) every accessed spte it read, unwritten by other
  *                 threads since, is old when it returns
+ * The TDP MMU stub's words of the range count as sptes for AGE-RESULT.
  */
-import { decodeSpte } from "../../../model/lockless/encoding";
+import { decodeSpte, decodeTdpWord } from "../../../model/lockless/encoding";
 import { gfnToIndex, pagesAt } from "../../../model/lockless/geometry";
 import type { LocklessOp } from "../../../model/lockless/operations";
 import { agingRange } from "../../../model/lockless/spte_rules";
@@ -36,12 +42,18 @@ interface Call {
   everYoung: boolean;
   /** Accessed sptes the call read, not written by others since. */
   readonly readYoung: Set<number>;
+  /** The call's gfn range [start, end), for the TDP MMU's words. */
+  readonly gfns: readonly [number, number];
+  /** With the TDP MMU: may the rmap walk be skipped (see AGE-COVERAGE)? Set at the call's first step. */
+  gateMayClose: boolean | undefined;
 }
 
 const young = (v: number): boolean => decodeSpte(v)?.accessed === true;
 
 export class AgingCalls {
   private readonly calls = new Map<Thread, Call>();
+  /** Shadow page zaps (zap_sp) running now. */
+  private zaps = 0;
   private readonly view: ModelState;
 
   constructor(private readonly w: LocklessWorld, private readonly count: () => void) {
@@ -70,14 +82,43 @@ export class AgingCalls {
     return this.coveredSite(c, site.gfn, site.level);
   }
 
+  /** A TDP MMU stub word's gfn, if it is one of the range. */
+  private tdpGfn(addr: number): number | undefined {
+    const base = this.w.kvm.tdp_sptes;
+    if (base === 0 || addr < base || addr >= base + this.w.slot.npages * WORD_BYTES) return undefined;
+    return this.w.slot.baseGfn + (addr - base) / WORD_BYTES;
+  }
+
   opStart(t: Thread, op: LocklessOp): void {
+    if (op.kind === "zap_sp") {
+      this.zaps++;
+      for (const c of this.calls.values()) c.gateMayClose = true;
+    }
     if (op.kind !== "clear_young" && op.kind !== "test_young") return;
     const { geo, slot, kvm } = this.w;
     const r = agingRange(this.view, op);
     const covered = Array.from({ length: geo.maxLevel }, (_, l): readonly [number, number] =>
       r === null ? [0, -1] : [gfnToIndex(geo, r.start, slot.baseGfn, l + 1), gfnToIndex(geo, r.end - 1, slot.baseGfn, l + 1)]);
     const heads = rmapHeads(kvm).filter((h) => h.index >= covered[h.level - 1]![0] && h.index <= covered[h.level - 1]![1]);
-    const c: Call = { covered, must: heads.filter((h) => this.coverable(h.level, h.index)), examined: new Set(), untouched: new Set(), everYoung: false, readYoung: new Set() };
+    const gfns: readonly [number, number] = r === null ? [0, 0] : [r.start, r.end];
+    const tdp = kvm.tdp_sptes !== 0;
+    const c: Call = {
+      covered,
+      must: heads.filter((h) => this.coverable(h.level, h.index)),
+      examined: new Set(),
+      untouched: new Set(),
+      everYoung: false,
+      readYoung: new Set(),
+      gfns,
+      gateMayClose: tdp ? undefined : false,
+    };
+    for (let g = gfns[0]; tdp && g < gfns[1]; g++) {
+      const a = kvm.tdp_sptes + (g - slot.baseGfn) * WORD_BYTES;
+      if (decodeTdpWord(kvm.mem.peek(a)) === true) {
+        c.untouched.add(a);
+        c.everYoung = true;
+      }
+    }
     for (const h of heads) {
       for (const e of decodeChain(kvm, kvm.mem.peek(h.addr)).entries) if (spteAt(kvm, e) && young(kvm.mem.peek(e))) c.untouched.add(e);
     }
@@ -97,6 +138,24 @@ export class AgingCalls {
     if (young(value)) this.calls.get(t)?.readYoung.add(addr);
   }
 
+  /** Before each step of thread t: at an aging call's first step, whether its rmap walk may be skipped. */
+  onStep(t: Thread): void {
+    const c = this.calls.get(t);
+    if (c === undefined || c.gateMayClose !== undefined) return;
+    const kvm = this.w.kvm;
+    c.gateMayClose = this.zaps > 0 || !rmapHeads(kvm).some((h) => decodeChain(kvm, kvm.mem.peek(h.addr)).entries.length > 0);
+  }
+
+  /** A TDP MMU stub word changed. */
+  onTdpWrite(t: Thread, addr: number, now: number): void {
+    const g = this.tdpGfn(addr);
+    if (g === undefined) return;
+    for (const [ct, c] of this.calls) {
+      if (decodeTdpWord(now) === true && g >= c.gfns[0] && g < c.gfns[1]) c.everYoung = true;
+      if (ct !== t) c.untouched.delete(addr);
+    }
+  }
+
   onSpteWrite(t: Thread, addr: number, now: number): void {
     for (const [ct, c] of this.calls) {
       if (!c.everYoung && young(now) && this.isCovered(c, addr)) c.everYoung = true;
@@ -107,12 +166,13 @@ export class AgingCalls {
   }
 
   opEnd(t: Thread, op: LocklessOp, result: unknown): void {
+    if (op.kind === "zap_sp") this.zaps--;
     const c = this.calls.get(t);
     if (c === undefined) return;
     this.calls.delete(t);
     this.count();
     const ret = result === 1;
-    if (!(op.kind === "test_young" && ret)) {
+    if (!(op.kind === "test_young" && ret) && c.gateMayClose !== true) {
       const missed = c.must.find((h) => !c.examined.has(h.addr));
       if (missed) throw new Violation("AGE-COVERAGE", `${t.name}'s aging call never read rmap ${missed.level}:${missed.index}, which its range covers`);
     }

@@ -4,7 +4,8 @@
  * checks what the step can affect, over what it touched:
  *   - a head word or a desc, a desc freed, a lockdep assert: lock_rules.ts;
  *   - a spte written: spte_writes.ts (LOST-UPDATE, the model's spte rules),
- *     dirty_log.ts (DIRTY-LOG), aging_calls.ts (what aging calls saw);
+ *     dirty_log.ts (DIRTY-LOG), aging_calls.ts (what aging calls saw),
+ *     invalidation.ts (INVALIDATE-MAP: no fault maps into an invalidation's window);
  *   - mmu_lock released: quiescence.ts checkComplete (RMAP-COMPLETE, DESC-SHAPE);
  *   - an operation's end: aging results and coverage, pte_list_add's count,
  *     the dirty log and write tracking;
@@ -20,6 +21,8 @@ import { Violation } from "../../violation";
 import { KIND } from "../../../impl/lockless/kvm";
 import type { LocklessWorld } from "../world";
 import { AgingCalls } from "./aging_calls";
+import { InvalidationWindows } from "./invalidation";
+import { decodeSpte, decodeTdpWord } from "../../../model/lockless/encoding";
 import { DirtyLogRules } from "./dirty_log";
 import { siteOf, spteAt } from "./impl_view";
 import { RmapLockRules } from "./lock_rules";
@@ -47,6 +50,7 @@ export class LocklessStepChecker implements RunChecker {
   private readonly sptes: SpteWrites;
   private readonly dirty: DirtyLogRules;
   private readonly aging: AgingCalls;
+  private readonly inval: InvalidationWindows;
   /** Per thread, the operation of each store still in its x86-TSO store buffer. */
   private readonly issued = new Map<Thread, LocklessOp[]>();
   /** Each page fault's rmap size when its pte_list_add locked (PTE-LIST-COUNT). */
@@ -57,6 +61,7 @@ export class LocklessStepChecker implements RunChecker {
     this.sptes = new SpteWrites(w, this.count, opts.observe ?? null);
     this.dirty = new DirtyLogRules(w, this.count);
     this.aging = new AgingCalls(w, this.count);
+    this.inval = new InvalidationWindows(w, this.count);
     this.locks.onWriterOpen = (t, size) => {
       if (this.opOf(t)?.kind === "page_fault" && !this.addSize.has(t)) this.addSize.set(t, size);
     };
@@ -78,6 +83,7 @@ export class LocklessStepChecker implements RunChecker {
     const desc = (op as LocklessOperation).desc;
     this.count();
     this.aging.opEnd(t, desc, result);
+    this.inval.opEnd(t);
     this.dirty.opEnd(t, desc);
     const size = this.addSize.get(t);
     if (desc.kind === "page_fault" && typeof result === "number" && result >= 0 && size !== undefined && result !== size) {
@@ -87,6 +93,7 @@ export class LocklessStepChecker implements RunChecker {
 
   afterStep(m: Machine, t: Thread, s: Step, result: number, old: number): void {
     this.count();
+    this.aging.onStep(t);
     const obj = s.addr === 0 ? undefined : m.mem.objectAt(s.addr);
     switch (s.op) {
       case "ghost":
@@ -96,6 +103,7 @@ export class LocklessStepChecker implements RunChecker {
         this.onWarn(m, t, s);
         break;
       case "spin_unlock":
+        this.inval.onUnlock(t, this.opOf(t));
         if (!this.opts.sequential) checkComplete(this.w, `when ${t.name} releases mmu_lock`, this.count);
         break;
       case "free":
@@ -144,9 +152,13 @@ export class LocklessStepChecker implements RunChecker {
       if (s.op !== "store") this.sptes.onLoad(t, s.addr, old);
       this.sptes.onWrite(t, op, s.addr, old, now, s.op === "store" && m.holder() === t);
       if (old === now) return;
+      if (!decodeSpte(old) && decodeSpte(now)) this.inval.onInstall(t, op);
       this.aging.onSpteWrite(t, s.addr, now);
       const at = spteAt(this.w.kvm, s.addr);
       if (at) this.dirty.onSpteWrite(siteOf(this.w.kvm, at.page, at.index).gfn, now);
+    } else if (kind === KIND.tdpSpte && old !== now) {
+      this.aging.onTdpWrite(t, s.addr, now);
+      if (decodeTdpWord(old) === undefined && decodeTdpWord(now) !== undefined) this.inval.onInstall(t, op);
     }
   }
 

@@ -16,6 +16,8 @@ import * as spte from "./spte";
 import * as vcpu from "./vcpu";
 import * as rl from "./races_lock";
 import * as rv from "./races_vcpu";
+import * as tg from "./tdp_gates";
+import * as inv from "./invalidate";
 
 export interface LocklessMutant {
   readonly name: string;
@@ -68,5 +70,12 @@ export const LOCKLESS_MUTANTS: readonly LocklessMutant[] = [
   { name: "dirty-log-protect-before-xchg", origin: "race", bug: "kvm_get_dirty_log_protect re-protects the page before it takes the bitmap word, so a fast page fault in between is harvested unprotected", overrides: rv.dirty_log_protect_before_xchg, scenario: "lockless-harvest-writable-vs-fast-pf" },
   { name: "zap-frees-before-flush", origin: "race", bug: "kvm_mmu_commit_zap_page frees the pages before kvm_flush_remote_tlbs waits for lockless walkers", overrides: rv.zap_frees_before_flush, scenario: "lockless-zap-vs-fast-pf" },
   { name: "atomic-ignores-fast-pf", origin: "race", bug: "spte_needs_atomic_update forgets that the fast page fault may set W on a read-only MMU-writable spte", overrides: rv.atomic_ignores_fast_pf, scenario: "lockless-wp-vs-fast-pf" },
+  { name: "may-have-shadow-sptes-tdp-only", origin: "tdp", bug: "kvm_may_have_shadow_mmu_sptes ignores indirect_shadow_pages: with the TDP MMU the ager never walks nested pages' rmaps", overrides: tg.may_have_shadow_sptes_tdp_only, scenario: "lockless-tdp-age-vs-nested-fault" },
+  { name: "memslots-have-rmaps-tdp-only", origin: "tdp", bug: "kvm_memslots_have_rmaps ignores shadow_root_allocated: with the TDP MMU an invalidation skips nested pages' rmaps", overrides: tg.memslots_have_rmaps_tdp_only, scenario: "lockless-tdp-unmap-vs-nested-fault" },
+  { name: "test-age-drops-tdp-young", origin: "tdp", bug: "kvm_test_age_gfn has no early return and lets the rmaps' answer overwrite a young TDP MMU answer", overrides: tg.test_age_drops_tdp_young, scenario: "lockless-tdp-test-young" },
+  { name: "account-shadowed-after-rmap-add", origin: "tdp", bug: "a nested fault counts its shadow page in indirect_shadow_pages only after adding the rmap entry, so an ager in between skips the rmaps", overrides: tg.account_shadowed_after_rmap_add, scenario: "lockless-tdp-age-vs-nested-fault" },
+  { name: "fault-ignores-invalidate-in-progress", origin: "u5", bug: "mmu_invalidate_retry_gfn compares only mmu_invalidate_seq, so a fault between an invalidation's start and end maps the page", overrides: inv.fault_ignores_invalidate_in_progress, scenario: "lockless-invalidate-vs-fault" },
+  { name: "invalidate-range-not-added", origin: "u5", bug: "the invalidation raises mmu_invalidate_in_progress without kvm_mmu_invalidate_range_add, so a fault in its window finds no range (WARN)", overrides: inv.invalidate_range_not_added, scenario: "lockless-invalidate-vs-fault" },
+  { name: "zap-gfn-range-outside-invalidation", origin: "u5", bug: "kvm_zap_gfn_range zaps without kvm_mmu_invalidate_begin/end, so a fault in a break of its walk maps a gfn it already zapped", overrides: inv.zap_gfn_range_outside_invalidation, scenario: "lockless-zap-gfn-range-vs-fault" },
   { name: "update-checks-new-spte", origin: "race", bug: "mmu_spte_update decides between WRITE_ONCE and xchg on the value it writes, not the one it read", overrides: rv.update_checks_new_spte, scenario: "lockless-wp-vs-fast-pf" },
 ];

@@ -9,6 +9,7 @@
 import { coveredIndices, hvaRangeToGfns, levels } from "../geometry";
 import { type ModelState, rmapKey, type SpteRef } from "../state";
 import { isAccessed, markForAccessTrack } from "../spte_values";
+import { tdpAge, tdpYoung } from "./tdp";
 import { type Result, rmapSptes, updateSptes } from "./primitives";
 
 /** The sptes of every rmap the gfn range [start, end) covers, level by level. */
@@ -25,12 +26,14 @@ export function clearYoung(s0: ModelState, hvaStart: number, hvaEnd: number): Re
   const r = hvaRangeToGfns(s0.slot, hvaStart, hvaEnd);
   if (!r) return { s: s0, ret: 0 };
   const young = sptesCovering(s0, r.start, r.end).filter((ref) => isAccessed(s0.sptes.get(ref)!));
-  return { s: updateSptes(s0, young, markForAccessTrack), ret: young.length > 0 ? 1 : 0 };
+  const tdp = tdpYoung(s0, r.start, r.end);
+  return { s: updateSptes(tdpAge(s0, r.start, r.end), young, markForAccessTrack), ret: young.length > 0 || tdp ? 1 : 0 };
 }
 
 /** kvm_mmu_notifier_test_young(hva): 1 when an accessed spte maps the page. No change. */
 export function testYoung(s: ModelState, hva: number): Result {
   const r = hvaRangeToGfns(s.slot, hva, hva + 1);
   if (!r) return { s, ret: 0 };
+  if (tdpYoung(s, r.start, r.end)) return { s, ret: 1 };
   return { s, ret: sptesCovering(s, r.start, r.end).some((ref) => isAccessed(s.sptes.get(ref)!)) ? 1 : 0 };
 }

@@ -4,4 +4,4 @@ export { pageFault } from "./fault";
 export type { Result } from "./primitives";
 export { fastPageFault, hwAccess } from "./vcpu";
 export { getDirtyLog, writeProtectGfn } from "./write_protect";
-export { unmapGfnRange, zapSp } from "./zap";
+export { unmapGfnRange, zapGfnRange, zapSp } from "./zap";

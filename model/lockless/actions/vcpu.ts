@@ -8,6 +8,7 @@
 import { pagesAt, spteIndex } from "../geometry";
 import type { ModelState, Spte } from "../state";
 import { accessAllowed, isAccessTracked, restoreAccTrack, sameSpte } from "../spte_values";
+import { tdpAccess, tdpMmu } from "./tdp";
 import { findSp, markDirty, type Result, setSpte, spteRef } from "./primitives";
 
 /** The spte a vCPU reaches for (gfn, level, quadrant, role), if its page is live. */
@@ -20,6 +21,7 @@ export function reach(s: ModelState, gfn: number, level: number, quadrant: numbe
 
 /** 1 when the access goes through, 0 when it faults. */
 export function hwAccess(s: ModelState, gfn: number, level: number, quadrant: number, write: boolean, nested: boolean): Result {
+  if (!nested && tdpMmu(s)) return tdpAccess(s, gfn);
   const at = reach(s, gfn, level, quadrant, nested);
   const v = at && s.sptes.get(at.ref);
   if (!at || !v || !accessAllowed(v, write)) return { s, ret: 0 };
@@ -47,8 +49,12 @@ export function canBeFast(s: ModelState, v: Spte, write: boolean): boolean {
   return isAccessTracked(v) ? !s.geo.kvmAdEnabled : write;
 }
 
-/** Direct pages only. Returns RET_PF_FIXED, RET_PF_SPURIOUS or RET_PF_INVALID. */
+/**
+ * Direct pages only. Returns RET_PF_FIXED, RET_PF_SPURIOUS or RET_PF_INVALID.
+ * With the TDP MMU, whose sptes allow every access: a write fault on a mapped gfn is spurious.
+ */
 export function fastPageFault(s: ModelState, gfn: number, level: number, quadrant: number, write: boolean): Result {
+  if (tdpMmu(s)) return { s, ret: write && s.tdp.has(gfn) ? RET_PF_SPURIOUS : RET_PF_INVALID };
   const at = reach(s, gfn, level, quadrant, false);
   const v = at && s.sptes.get(at.ref);
   if (!at || !v || !canBeFast(s, v, write)) return { s, ret: RET_PF_INVALID };

@@ -6,6 +6,7 @@
  */
 import { coveredIndices, hvaRangeToGfns, levels } from "../geometry";
 import { type ModelState, refParts, rmapKey } from "../state";
+import { tdpUnmap } from "./tdp";
 import { dropSpte, findSp, type Result, zapRmap } from "./primitives";
 
 /** Returns 1 when a page was zapped. */
@@ -32,5 +33,18 @@ export function unmapGfnRange(s0: ModelState, hvaStart: number, hvaEnd: number):
       flush ||= z.zapped;
     }
   }
-  return { s, ret: flush ? 1 : 0 };
+  const t = tdpUnmap(s, r.start, r.end);
+  return { s: t.s, ret: flush || t.flush ? 1 : 0 };
+}
+
+/** kvm_zap_gfn_range over gfns [start, end) (clipped to the slot): every rmap and TDP MMU mapping of it. Returns 0 (void). */
+export function zapGfnRange(s0: ModelState, gfnStart: number, gfnEnd: number): Result {
+  const start = Math.max(gfnStart, s0.slot.baseGfn);
+  const end = Math.min(gfnEnd, s0.slot.baseGfn + s0.slot.npages);
+  if (start >= end) return { s: s0, ret: 0 };
+  let s = s0;
+  for (const level of levels(s0.geo)) {
+    for (const i of coveredIndices(s0.geo, s0.slot, start, end, level)) s = zapRmap(s, rmapKey(level, i)).s;
+  }
+  return { s: tdpUnmap(s, start, end).s, ret: 0 };
 }

@@ -1,0 +1,69 @@
+/**
+ * The TDP MMU gates of the lockless subject and the mmu_notifier
+ * invalidation protocol with kvm_zap_gfn_range's mmu_lock breaks (issue 20,
+ * U5): with tdp_mmu_enabled
+ * (a scenario's configuration), the merged code under the known callers is
+ * verified on every TDP scenario (within one preemption here; two by the CLI,
+ * docs/findings-lockless.md), and each mutant of a gate is shown on the
+ * scenario it names with its fewest preemptions pinned (docs/mutants.md).
+ */
+import { exhaustive, loadScenario } from "../checker";
+import { fewestPreemptions } from "../checker/jobs/mutants";
+import { LOCKLESS_MUTANTS } from "../impl/lockless/mutants";
+import { lvariant } from "./lockless_support";
+
+const TDP = LOCKLESS_MUTANTS.filter((m) => m.origin === "tdp" || m.origin === "u5");
+const SCENARIOS = [
+  "lockless-tdp-age-vs-nested-fault",
+  "lockless-tdp-age-vs-zap-nested",
+  "lockless-tdp-test-young",
+  "lockless-tdp-unmap-vs-nested-fault",
+  "lockless-invalidate-vs-fault",
+  "lockless-zap-gfn-range-vs-fault",
+];
+/** Fewest preemptions (exhaustive, bound 2): what docs/mutants.md states. */
+const FEWEST: Record<string, number> = {
+  "may-have-shadow-sptes-tdp-only": 0,
+  "memslots-have-rmaps-tdp-only": 0,
+  "test-age-drops-tdp-young": 1,
+  "account-shadowed-after-rmap-add": 1,
+  "fault-ignores-invalidate-in-progress": 1,
+  "invalidate-range-not-added": 1,
+  "zap-gfn-range-outside-invalidation": 1,
+};
+
+describe("the TDP MMU gates", () => {
+  test("every TDP scenario turns the TDP MMU on", () => {
+    for (const name of SCENARIOS.filter((n) => n.includes("tdp"))) expect((loadScenario(name).config as { kvm: { tdp_mmu_enabled?: boolean } }).kvm.tdp_mmu_enabled).toBe(true);
+  });
+
+  for (const name of SCENARIOS) {
+    test(`merged-aligned-callers is verified on ${name} within one preemption`, () => {
+      const s = exhaustive({ variant: lvariant("merged-aligned-callers"), scenario: loadScenario(name), preemptions: 1 }).summary;
+      expect(s.verdict).toBe("verified");
+    });
+  }
+
+  test("there is a mutant per gate, each with a scenario", () => {
+    expect(TDP.map((m) => m.name).sort()).toEqual(Object.keys(FEWEST).sort());
+  });
+
+  for (const m of TDP) {
+    test(`${m.name}: shown on ${m.scenario} with ${FEWEST[m.name]} preemption(s), none with fewer`, () => {
+      const f = fewestPreemptions(lvariant(null, m.name));
+      expect(f).toEqual({ scenario: m.scenario, fewestPreemptions: FEWEST[m.name] });
+    });
+  }
+
+  test("the ager's skipped walk is AGE-COVERAGE; the invalidation's, a dirty page the log misses", () => {
+    const one = (mutant: string, scenario: string) =>
+      exhaustive({ variant: lvariant(null, mutant), scenario: loadScenario(scenario), preemptions: 1 }).summary.violation?.invariant;
+    expect(one("may-have-shadow-sptes-tdp-only", "lockless-tdp-age-vs-nested-fault")).toBe("AGE-COVERAGE");
+    expect(one("account-shadowed-after-rmap-add", "lockless-tdp-age-vs-nested-fault")).toBe("AGE-COVERAGE");
+    expect(one("test-age-drops-tdp-young", "lockless-tdp-test-young")).toBe("AGE-RESULT");
+    expect(one("memslots-have-rmaps-tdp-only", "lockless-tdp-unmap-vs-nested-fault")).toBe("DIRTY-LOG");
+    expect(one("fault-ignores-invalidate-in-progress", "lockless-invalidate-vs-fault")).toBe("INVALIDATE-MAP");
+    expect(one("invalidate-range-not-added", "lockless-invalidate-vs-fault")).toBe("KERNEL-WARN");
+    expect(one("zap-gfn-range-outside-invalidation", "lockless-zap-gfn-range-vs-fault")).toBe("INVALIDATE-MAP");
+  });
+});
