@@ -17,7 +17,9 @@
  *           spte". Those updates commute with each other (set removals of
  *           the written spte, an OR), so two spte writes need no order here:
  *           the spte word orders writes of one spte. A write of a TDP MMU
- *           stub word (tdp_mmu_enabled) reads it the same way.
+ *           stub word (tdp_mmu_enabled) reads it the same way. Read too by
+ *           the step at which an aging call decides whether the TDP gates
+ *           may skip its rmap walk (it counts the shadow-page zaps running).
  *   DIRTY   the operations that excuse an unlogged writable spte of their
  *           page (oracle/dirty_log.ts). Written when an operation starts or
  *           ends; read by a write of a spte.
@@ -48,13 +50,14 @@ const DIRTY = programResource(2);
 const ACTIVE = programResource(3);
 const INVAL = programResource(4);
 
-export function locklessGhostResources(w: LocklessWorld, c: StepContext, into: FootprintBuilder): void {
+/** `readsGate(t)`: t's step decided its aging call's TDP gate allowance, reading the running zaps (oracle/aging_calls.ts). */
+export function locklessGhostResources(w: LocklessWorld, c: StepContext, into: FootprintBuilder, readsGate: (t: StepContext["thread"]) => boolean = () => false): void {
   const t = c.thread;
   if (t.opIndex !== c.opBefore || t.done) {
     into.write(AGING);
     into.write(DIRTY);
     into.write(INVAL);
-  }
+  } else if (readsGate(t)) into.read(AGING);
   const s = c.step;
   if (s.op === "spin_unlock") into.write(INVAL);
   if (s.op === "free") {

@@ -46,6 +46,8 @@ interface Call {
   readonly gfns: readonly [number, number];
   /** With the TDP MMU: may the rmap walk be skipped (see AGE-COVERAGE)? Set at the call's first step. */
   gateMayClose: boolean | undefined;
+  /** The thread's step count (Thread.steps) after the step that set gateMayClose; -1 before. */
+  gateStep: number;
 }
 
 const young = (v: number): boolean => decodeSpte(v)?.accessed === true;
@@ -111,6 +113,7 @@ export class AgingCalls {
       readYoung: new Set(),
       gfns,
       gateMayClose: tdp ? undefined : false,
+      gateStep: -1,
     };
     for (let g = gfns[0]; tdp && g < gfns[1]; g++) {
       const a = kvm.tdp_sptes + (g - slot.baseGfn) * WORD_BYTES;
@@ -144,6 +147,17 @@ export class AgingCalls {
     if (c === undefined || c.gateMayClose !== undefined) return;
     const kvm = this.w.kvm;
     c.gateMayClose = this.zaps > 0 || !rmapHeads(kvm).some((h) => decodeChain(kvm, kvm.mem.peek(h.addr)).entries.length > 0);
+    c.gateStep = t.steps;
+  }
+
+  /**
+   * Did t's step just now decide its call's gateMayClose? That step read the
+   * running zaps, which opStart and opEnd change: the exhaustive mode's
+   * footprint declares the read (checker/lockless/exhaustive_resources.ts).
+   */
+  decidedGate(t: Thread): boolean {
+    const c = this.calls.get(t);
+    return c !== undefined && c.gateStep === t.steps;
   }
 
   /** A TDP MMU stub word changed. */

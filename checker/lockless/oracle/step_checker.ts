@@ -91,6 +91,11 @@ export class LocklessStepChecker implements RunChecker {
     }
   }
 
+  /** Did t's last step read the aging calls' count of running zaps (AgingCalls.decidedGate)? */
+  readsAgingGate(t: Thread): boolean {
+    return this.aging.decidedGate(t);
+  }
+
   afterStep(m: Machine, t: Thread, s: Step, result: number, old: number): void {
     this.count();
     this.aging.onStep(t);
