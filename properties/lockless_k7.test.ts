@@ -16,6 +16,8 @@
  * should not have), NO-RESURRECT, AT-ROUNDTRIP, the aging results. None is
  * found; the lost updates are the ager's access tracking (an A bit).
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
 import type { LocklessTrace } from "../checker/lockless/trace_build";
 import { envInt } from "../checker/search/bounds";
@@ -111,5 +113,23 @@ describe(`K7: spte_needs_atomic_update without 928c54b1c4ca (every schedule with
     rows.push({ name: `${RUNS} generated traces, PCT`, schedules: RUNS, lost, violations: [] });
     expect(bad).toEqual([]);
     expect(lost).toBeGreaterThan(0);
+  });
+
+  // docs/findings-lockless.md quotes this run at the defaults (K = 2, 1,000 PCT runs): its table must be this one.
+  const asDocs = K === 2 && RUNS === 1000 ? test : test.skip;
+  asDocs("docs/findings-lockless.md's K7 table is this run's (at the defaults)", () => {
+    const n = (x: number) => x.toLocaleString("en-US");
+    const table = [
+      `| race (one A/D-disabled spte, \`${DESIGN}\`) | schedules | with a \`LOST-UPDATE\` | other violations |`,
+      "|---|---|---|---|",
+      ...rows.map((r) =>
+        r.name.endsWith("generated traces, PCT")
+          ? `| ${n(RUNS)} traces the search generates (fast-check seed \`CONC_SEED\` of properties/config.ts), one PCT schedule each (depth 3), not enumerated | ${n(RUNS)} runs | ${n(r.lost)} | ${r.violations.length} |`
+          : `| ${r.name} | ${n(r.schedules)} | ${n(r.lost)} | ${r.violations.length} |`,
+      ),
+    ].join("\n");
+    const doc = readFileSync(join(__dirname, "..", "docs", "findings-lockless.md"), "utf8");
+    const block = /<!-- k7:begin -->\n([\s\S]*?)\n<!-- k7:end -->/.exec(doc)?.[1];
+    expect(block).toBe(table);
   });
 });
