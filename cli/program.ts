@@ -56,8 +56,8 @@ export const DEFAULTS = { ...DEFAULT_CHECK, out: "counterexamples" } as const;
 
 const EXAMPLES = `
 Examples:
-  rmapcheck                                  check the v3 series as specified (seed 1 finds race F2;
-                                             --seed 2 and others F1)
+  rmapcheck                                  check the v3 series as specified (seed 1 finds race F1;
+                                             --design v3-fix1-only shows F2)
   rmapcheck --design v3-fixed --seed 7       check the corrected series with seed 7
   rmapcheck --mutant no-backfill             check one catalogued mutant (on its own design)
   rmapcheck --mutants --json                 the whole mutant catalogue, as JSON (each by the sampled
