@@ -11,7 +11,7 @@
  * The load average is printed beside each row: the machine may be shared.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { countWithoutReduction, generateScope, loadScope, mergeFiles, scopeNames, type SweepSummary } from "../checker";
@@ -32,7 +32,17 @@ const ROWS = [
   "lockless-s1:index-walk",
   "lockless-s1:pre-928c54b1c4ca",
   "lockless-s1:unzeroed-desc-cache",
+  "lockless-s1:merged-one-read",
+  "series-s2:v3-fixed",
+  "series-s2:baseline",
+  "series-s2:merged-3.11",
+  "lockless-s2:merged-aligned-callers",
+  "lockless-s2:index-walk",
+  "lockless-s2:merged-one-read",
 ];
+
+/** Shards of a row's plan: two for the -s1 scopes, eight for the larger ones (an interrupted run then keeps the shards it finished). */
+const shardsOf = (scope: string): number => (scope.endsWith("-s1") ? 2 : 8);
 
 const f0 = (x: number) => Math.round(x).toLocaleString("en-US");
 const load = () => loadavg().map((x) => x.toFixed(1)).join(" ");
@@ -81,7 +91,7 @@ function runRow(spec: string, log: (s: string) => void): Row {
   const [scope, design, mutant] = spec.split(":") as [string, string, string | undefined];
   const dir = mkdtempSync(join(tmpdir(), "rmapcheck-bench-sweep-"));
   const who = ["--design", design, ...(mutant ? ["--mutant", mutant] : [])];
-  const plan = spawnSync(process.execPath, [BIN, "sweep", "--scope", scope, ...who, "--plan", "--shards", "2", "--prefix", `${process.execPath} ${BIN}`], { encoding: "utf8", cwd: dir, env: { ...process.env, INIT_CWD: dir } });
+  const plan = spawnSync(process.execPath, [BIN, "sweep", "--scope", scope, ...who, "--plan", "--shards", String(shardsOf(scope)), "--prefix", `${process.execPath} ${BIN}`], { encoding: "utf8", cwd: dir, env: { ...process.env, INIT_CWD: dir } });
   if (plan.status !== 0) throw new Error(`sweep --plan failed: ${plan.stderr}`);
   const before = load();
   const t0 = Date.now();
@@ -90,12 +100,16 @@ function runRow(spec: string, log: (s: string) => void): Row {
   if (hasParallel()) spawnSync("parallel", ["-j", "2"], { input: plan.stdout, cwd: dir, env: { ...process.env, INIT_CWD: dir }, stdio: ["pipe", "ignore", "ignore"] });
   else for (const line of plan.stdout.trim().split("\n")) spawnSync("sh", ["-c", line], { cwd: dir, env: { ...process.env, INIT_CWD: dir }, stdio: "ignore" });
   const wall = (Date.now() - t0) / 1000;
-  const files = readdirSync(dir).filter((f) => f.startsWith("sweep-") && f.endsWith(".json")).map((f) => join(dir, f));
+  // A shard stopped before its verdict leaves an empty file (the shell's redirection): it counts as missing.
+  const files = readdirSync(dir).filter((f) => f.startsWith("sweep-") && f.endsWith(".json")).map((f) => join(dir, f)).filter((f) => statSync(f).size > 0);
+  if (files.length === 0) return { spec, text: `| \`${scope}\` | \`${design}\`${mutant ? ` + \`${mutant}\`` : ""} | incomplete: 0 of ${shardsOf(scope)} shards finished, nothing verified | - | - | - | ${wall.toFixed(0)} | - | ${before} |` };
   const m = mergeFiles(files).json as SweepSummary;
   const w = m.sweep;
   const v = m.violation;
   const found = v === null ? "-" : `${v.invariant}: ${v.operations} ops, ${v.preemptions} preemptions, ${v.atomicSteps} steps (\`${v.scenario}\`)`;
-  const verdict = m.verdict === "verified" ? "verified" : m.verdict === "violation" ? "**violation**" : "incomplete";
+  const shards = shardsOf(scope);
+  const finished = shards - (w.missingShards?.length ?? 0);
+  const verdict = m.verdict === "verified" ? "verified" : m.verdict === "violation" ? "**violation**" : `incomplete: ${finished} of ${shards} shards finished, nothing verified`;
   return {
     spec,
     text: `| \`${scope}\` | \`${design}\`${mutant ? ` + \`${mutant}\`` : ""} | ${verdict} | ${found} | ${f0(w.explored)} of ${f0(w.scenarios - w.excluded)} (${f0(w.skipped)} skipped, ${f0(w.excluded)} excluded) | ${f0(w.executions)} | ${wall.toFixed(0)} | ${f0(w.executions / wall)} | ${before} |`,
