@@ -1,0 +1,126 @@
+/**
+ * npm run bench -- sweep-mutants: which scope, and which smallest scenario,
+ * catches each catalogued mutant of both subjects (docs/mutants.md, between
+ * the markers sweep-mutants). Each mutant is swept as a user would sweep it
+ * (`rmapcheck sweep --scope S --mutant M --json`, on top of its own design),
+ * first within its subject's -s1 scope, then, if -s1 verifies it, within -s2.
+ * The commands run through GNU parallel -j 2 (one after the other without
+ * it), a few at a time; the block is rewritten after each batch, so an
+ * interrupted bench keeps the rows it measured. Mutants that need x86-TSO are
+ * listed as such: the sweep explores sequential consistency only.
+ *
+ * BENCH_SWEEP_MUTANTS=name,... reruns those rows only (the others stay as
+ * last measured); BENCH_SUBJECT=NAME limits it to one subject.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { docBlock, generateScope, listing, loadScope, SUBJECTS, withDocBlock, type SweepScenario, type SweepSummary } from "../checker";
+
+const DOC = "docs/mutants.md";
+const BLOCK = "sweep-mutants";
+const BIN = join(__dirname, "..", "dist", "cli", "main.js");
+/** Commands per parallel batch: the block is rewritten after each. */
+const BATCH = 6;
+
+const f0 = (x: number) => Math.round(x).toLocaleString("en-US");
+const load = () => loadavg().map((x) => x.toFixed(1)).join(" ");
+const scopesOf = (subject: string): [string, string] => (subject === "series" ? ["series-s1", "series-s2"] : ["lockless-s1", "lockless-s2"]);
+
+interface Job {
+  subject: string;
+  mutant: string;
+  design: string;
+  scope: string;
+  file: string;
+}
+
+function hasParallel(): boolean {
+  return spawnSync("parallel", ["--version"], { encoding: "utf8" }).status === 0;
+}
+
+function runJobs(jobs: readonly Job[], dir: string): void {
+  const line = (j: Job) => `${process.execPath} ${BIN} sweep --scope ${j.scope} --mutant ${j.mutant} --out ${join(dir, "cx")} --json > ${j.file} 2>/dev/null`;
+  const env = { ...process.env, INIT_CWD: dir };
+  if (hasParallel()) spawnSync("parallel", ["-j", "2"], { input: jobs.map(line).join("\n"), cwd: dir, env, stdio: ["pipe", "ignore", "ignore"] });
+  else for (const j of jobs) spawnSync("sh", ["-c", line(j)], { cwd: dir, env, stdio: "ignore" });
+}
+
+function result(j: Job): SweepSummary | null {
+  try {
+    if (statSync(j.file).size === 0) return null;
+    return JSON.parse(readFileSync(j.file, "utf8")) as SweepSummary;
+  } catch {
+    return null;
+  }
+}
+
+const scenarioCache = new Map<string, SweepScenario[]>();
+/** The scenario's own words (its set-up and its threads' operations), from the generated scope. */
+function described(scope: string, index: number): string {
+  if (!scenarioCache.has(scope)) scenarioCache.set(scope, generateScope(loadScope(scope)).scenarios);
+  const d = scenarioCache.get(scope)![index]!.scenario.description;
+  return d.replace(/^Scope [^,]+, /, "").replace(/\.$/, "").replaceAll("|", "\\|");
+}
+
+function row(j: Job, s: SweepSummary, s2: string): string {
+  const w = s.sweep;
+  const v = s.violation;
+  const head = `| ${j.subject} | \`${j.mutant}\` | \`${j.design}\``;
+  const explored = `${f0(w.explored)} of ${f0(w.scenarios - w.excluded)}`;
+  const secs = (s.timing.elapsedMs / 1000).toFixed(0);
+  if (s.verdict === "verified") return `${head} | not within ${s2} (verified there) | - | - | - | - | - | ${explored} | ${secs} |`;
+  if (s.verdict !== "violation" || v === null) return `${head} | incomplete in ${w.scope} | - | - | - | - | - | ${explored} | ${secs} |`;
+  return `${head} | ${w.scope} | ${v.invariant} | ${v.operations} | ${v.preemptions} | ${v.atomicSteps} | \`${v.scenario}\`: ${described(w.scope, v.index)} | ${explored} | ${secs} |`;
+}
+
+/** The rows already in the block, by subject and mutant. */
+function previousRows(): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const l of docBlock(readFileSync(DOC, "utf8"), BLOCK) ?? []) {
+    const m = l.match(/^\| ([a-z-]+) \| `([^`]+)` \|/);
+    if (m) out.set(`${m[1]}:${m[2]}`, l);
+  }
+  return out;
+}
+
+export function sweepMutantsBench(log: (s: string) => void): void {
+  const subjects = SUBJECTS.filter((x) => (process.env.BENCH_SUBJECT ?? x.name) === x.name);
+  const only = process.env.BENCH_SWEEP_MUTANTS ? new Set(process.env.BENCH_SWEEP_MUTANTS.split(",")) : null;
+  const dir = mkdtempSync(join(tmpdir(), "rmapcheck-bench-sweep-mutants-"));
+  const all = subjects.flatMap((subject) => listing(subject).mutants.map((m) => ({ subject: subject.name, ...m })));
+  const rows = previousRows();
+  const startLoad = load();
+  const write = () => {
+    const body = all.map((m) => rows.get(`${m.subject}:${m.name}`) ?? `| ${m.subject} | \`${m.name}\` | \`${m.design}\` | not run yet | | | | | | | |`);
+    writeFileSync(DOC, withDocBlock(readFileSync(DOC, "utf8"), BLOCK, [
+      `Measured by \`npm run bench -- sweep-mutants\` on ${cpus().length} cores (load average ${startLoad} at the start: the machine is shared, so the *s* column is slower than an idle machine's): each mutant swept on top of its design, \`rmapcheck sweep --scope S --mutant M\`, within its subject's -s1 scope and, when -s1 verifies it, within -s2 (${hasParallel() ? "two at a time with GNU parallel -j 2" : "one at a time"}). *Smallest scenario*: the violation with the fewest operations (set-up included), then preemptions, then steps (docs/sweep.md), by name and in its own words. *Explored*: scenarios explored of the scope's (the rest were skipped as larger than the violation, or are outside what the design claims to handle).`,
+      "",
+      "| subject | mutant | design | caught in | invariant | ops | preemptions | steps | smallest scenario | explored | s |",
+      "|---|---|---|---|---|---|---|---|---|---|---|",
+      ...body,
+    ]));
+  };
+  const todo = all.filter((m) => only === null || only.has(m.name));
+  for (const m of todo.filter((x) => x.needsTso)) rows.set(`${m.subject}:${m.name}`, `| ${m.subject} | \`${m.name}\` | \`${m.design}\` | needs x86-TSO: not swept (the sweep explores sequential consistency; see its row above) | - | - | - | - | - | - | - |`);
+  let pending: Job[] = todo.filter((x) => !x.needsTso).map((m) => ({ subject: m.subject, mutant: m.name, design: m.design, scope: scopesOf(m.subject)[0], file: join(dir, `${m.name}-${m.subject}-1.json`) }));
+  for (const round of [0, 1]) {
+    const next: Job[] = [];
+    for (let i = 0; i < pending.length; i += BATCH) {
+      const batch = pending.slice(i, i + BATCH);
+      log(`[bench] sweep-mutants: ${batch.map((j) => `${j.mutant} (${j.scope})`).join(", ")}; load ${load()}`);
+      runJobs(batch, dir);
+      for (const j of batch) {
+        const s = result(j);
+        const [, s2] = scopesOf(j.subject);
+        if (s === null) rows.set(`${j.subject}:${j.mutant}`, `| ${j.subject} | \`${j.mutant}\` | \`${j.design}\` | no result within ${j.scope} (stopped) | - | - | - | - | - | - | - |`);
+        else if (s.verdict === "verified" && round === 0) next.push({ ...j, scope: s2, file: join(dir, `${j.mutant}-${j.subject}-2.json`) });
+        else rows.set(`${j.subject}:${j.mutant}`, row(j, s, s2));
+        if (s !== null && s.verdict === "verified" && round === 0) rows.set(`${j.subject}:${j.mutant}`, `| ${j.subject} | \`${j.mutant}\` | \`${j.design}\` | not within ${j.scope}; ${s2} not run yet | - | - | - | - | - | ${f0(s.sweep.explored)} of ${f0(s.sweep.scenarios - s.sweep.excluded)} | ${(s.timing.elapsedMs / 1000).toFixed(0)} |`);
+      }
+      write();
+    }
+    pending = next;
+  }
+}
