@@ -1,12 +1,12 @@
 /**
  * npm run bench -- sweep: the scopes' sizes (what symmetry and deduplication
  * remove), and sweeps of the designs run as a user would run them: the shard
- * plan (`sweep --plan --shards 2`) through GNU parallel -j 2 when it is
+ * plan (`sweep --plan --shards n`) through GNU parallel -j 2 when it is
  * installed (else the shards one after the other), merged by `--merge`.
  * Writes docs/sweep.md between the markers sweep-sizes and sweep-runs, after
  * every row, so an interrupted bench keeps the rows it measured.
  *
- * BENCH_SWEEPS=scope:design[:mutant],... chooses the rows to (re)run (default: ROWS); the
+ * BENCH_SWEEPS=scope:design[:mutant],... chooses the rows to (re)run (default: ROWS; none: no row); the
  * other rows of the table stay as last measured. BENCH_SWEEP_SIZES=0 skips the sizes table.
  * The load average is printed beside each row: the machine may be shared.
  */
@@ -126,18 +126,20 @@ function previousRows(): Map<string, string> {
 
 export function sweepBench(log: (s: string) => void): void {
   if (process.env.BENCH_SWEEP_SIZES !== "0") sizes(log);
-  const chosen = process.env.BENCH_SWEEPS ? process.env.BENCH_SWEEPS.split(",") : ROWS;
+  // BENCH_SWEEPS=none rewrites the block (its header and order) from the rows measured before.
+  const chosen = process.env.BENCH_SWEEPS === "none" ? [] : process.env.BENCH_SWEEPS ? process.env.BENCH_SWEEPS.split(",") : ROWS;
   const specs = [...ROWS, ...chosen.filter((s) => !ROWS.includes(s))];
   const before = previousRows();
   const done: Row[] = specs.filter((s) => !chosen.includes(s) && before.has(s)).map((s) => ({ spec: s, text: before.get(s)! }));
   const write = () =>
     replaceBetween("sweep-runs", [
-      `Measured by \`npm run bench -- sweep\` on ${cpus().length} cores: each row is \`sweep --plan --shards 2\` run with ${hasParallel() ? "GNU parallel -j 2" : "the shards one after the other"}, then \`--merge\`d. *Wall s* is the whole plan; *load* the 1/5/15-minute load average when it started (the machine is shared: a load above the core count means the figures are slower than an idle machine's). *Skipped*: scenarios with more operations than a violation already found; *excluded*: scenarios outside what the design claims to handle.`,
+      `Measured by \`npm run bench -- sweep\` on ${cpus().length} cores: each row is \`sweep --plan --shards n\` (2 for the -s1 scopes, 8 for the others) run with ${hasParallel() ? "GNU parallel -j 2" : "the shards one after the other"}, then \`--merge\`d. *Wall s* is the whole plan; *load* the 1/5/15-minute load average when it started (the machine is shared: a load above the core count means the figures are slower than an idle machine's). *Skipped*: scenarios with more operations than a violation already found (the others with as many operations as it are explored within its preemptions only); *excluded*: scenarios outside what the design claims to handle.`,
       "",
       "| scope | design | verdict | smallest violation | scenarios explored | executions | wall s | executions/s | load |",
       "|---|---|---|---|---|---|---|---|---|",
       ...specs.map((s) => done.find((r) => r.spec === s)?.text ?? `| \`${s.split(":")[0]}\` | \`${s.split(":")[1]}\` | not run yet | | | | | | |`),
     ]);
+  if (chosen.length === 0) write();
   for (const spec of chosen) {
     const i = done.findIndex((r) => r.spec === spec);
     if (i >= 0) done.splice(i, 1);
