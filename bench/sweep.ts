@@ -14,6 +14,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { writeSweepFindings } from "./sweep_findings";
 import { countWithoutReduction, generateScope, loadScope, mergeFiles, scopeNames, type SweepSummary } from "../checker";
 
 const DOC = "docs/sweep.md";
@@ -23,6 +24,7 @@ const BIN = join(__dirname, "..", "dist", "cli", "main.js");
 const ROWS = [
   "series-s1:v3",
   "series-s1:v3-fix1-only",
+  "series-s1:v3-fix2-only",
   "series-s1:zap-all-2019",
   "series-s1:v3-fixed",
   "lockless-s1:merged-aligned-callers",
@@ -131,7 +133,7 @@ export function sweepBench(log: (s: string) => void): void {
   const specs = [...ROWS, ...chosen.filter((s) => !ROWS.includes(s))];
   const before = previousRows();
   const done: Row[] = specs.filter((s) => !chosen.includes(s) && before.has(s)).map((s) => ({ spec: s, text: before.get(s)! }));
-  const write = () =>
+  const write = () => {
     replaceBetween("sweep-runs", [
       `Measured by \`npm run bench -- sweep\` on ${cpus().length} cores: each row is \`sweep --plan --shards n\` (2 for the -s1 scopes, 8 for the others) run with ${hasParallel() ? "GNU parallel -j 2" : "the shards one after the other"}, then \`--merge\`d. *Wall s* is the whole plan; *load* the 1/5/15-minute load average when it started (the machine is shared: a load above the core count means the figures are slower than an idle machine's). *Skipped*: scenarios with more operations than a violation already found (the others with as many operations as it are explored within its preemptions only); *excluded*: scenarios outside what the design claims to handle.`,
       "",
@@ -139,6 +141,8 @@ export function sweepBench(log: (s: string) => void): void {
       "|---|---|---|---|---|---|---|---|---|",
       ...specs.map((s) => done.find((r) => r.spec === s)?.text ?? `| \`${s.split(":")[0]}\` | \`${s.split(":")[1]}\` | not run yet | | | | | | |`),
     ]);
+    writeSweepFindings(DOC);
+  };
   if (chosen.length === 0) write();
   for (const spec of chosen) {
     const i = done.findIndex((r) => r.spec === spec);
