@@ -42,6 +42,7 @@ describe("scope files", () => {
       [{ ...good, threads: { counts: [3], opsPerThread: 1 } }, /3 threads but only 2 roles/],
       [{ ...good, extra: 1 }, /malformed scope bad: \(the file\)/],
       [{ ...good, domains: { ...good.domains, quadrants: 9 } }, /domains\.quadrants/],
+      [{ ...good, threads: { counts: [2], opsPerThread: 1, alsoSetupDepth: 1 } }, /threads\.alsoSetupDepth: given without threads\.also/],
     ];
     for (const [raw, why] of cases) {
       expect(() => scopeOf(raw, "bad")).toThrow(BadInput);
@@ -64,6 +65,20 @@ describe("generation", () => {
     }
     const ops = a.scenarios.map((s) => s.operations);
     expect(ops).toEqual([...ops].sort((x, y) => x - y));
+  });
+
+  test("series-s2 is series-s1 and more: the same pairs, plus triples from the states after at most one set-up operation", () => {
+    const content = (s: { scenario: Parameters<typeof scenarioJson>[0] }) => {
+      const { name: _n, description: _d, source: _s, ...rest } = scenarioJson(s.scenario) as Record<string, unknown>;
+      return JSON.stringify(rest);
+    };
+    const s1 = generateScope(loadScope("series-s1")).scenarios;
+    const s2 = generateScope(loadScope("series-s2")).scenarios;
+    const triples = s2.filter((s) => s.scenario.threads.length === 3);
+    expect(new Set(s2.filter((s) => s.scenario.threads.length === 2).map(content))).toEqual(new Set(s1.map(content)));
+    expect(triples.length).toBeGreaterThan(0);
+    expect(triples.every((s) => s.scenario.setup.length <= 1 && s.scenario.threads.map((t) => t.role).join() === "ioctl,zapper,hw")).toBe(true);
+    expect(s2.length).toBe(s1.length + triples.length);
   });
 
   test("symmetry and deduplication remove at least 5x on series-s1 and lockless-s1", () => {
