@@ -83,6 +83,7 @@ export async function sweep(request: SweepRequest, hooks: SweepHooks = {}, gener
   const every = hooks.progressEveryMs ?? 2000;
   let lastProgress = t0;
   let doneCost = 0;
+  let skippedCost = 0;
   let explored = 0;
   let skipped = 0;
   let withinFound = 0;
@@ -99,6 +100,7 @@ export async function sweep(request: SweepRequest, hooks: SweepHooks = {}, gener
     }
     if (best !== null && s.operations > best.operations) {
       skipped++;
+      skippedCost += s.cost;
       continue;
     }
     const within = best !== null && s.operations === best.operations && best.preemptions < scope.preemptions;
@@ -144,7 +146,7 @@ export async function sweep(request: SweepRequest, hooks: SweepHooks = {}, gener
     const now = Date.now();
     if (now - lastProgress >= every || explored + skipped === mine.length) {
       lastProgress = now;
-      const left = doneCost > 0 ? ((now - t0) / 1000) * ((totalCost - doneCost) / doneCost) : NaN;
+      const left = doneCost > 0 ? ((now - t0) / 1000) * ((totalCost - doneCost - skippedCost) / doneCost) : NaN;
       const counts = `${explored + skipped}/${mine.length} scenarios, ${stats.executions.toLocaleString("en-US")} executions`;
       progress(`[rmapcheck] sweep ${scope.name}: ${counts}, ${violations} violation${violations === 1 ? "" : "s"}, ~${fmtSeconds(left)} left`);
     }
