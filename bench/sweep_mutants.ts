@@ -10,7 +10,8 @@
  * listed as such: the sweep explores sequential consistency only.
  *
  * BENCH_SWEEP_MUTANTS=name,... reruns those rows only (the others stay as
- * last measured); BENCH_SUBJECT=NAME limits it to one subject.
+ * last measured; `rest`: those not measured yet); BENCH_SUBJECT=NAME limits
+ * it to one subject.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -22,7 +23,36 @@ const DOC = "docs/mutants.md";
 const BLOCK = "sweep-mutants";
 const BIN = join(__dirname, "..", "dist", "cli", "main.js");
 /** Commands per parallel batch: the block is rewritten after each. */
-const BATCH = 6;
+const BATCH = 4;
+
+/**
+ * Mutants no scenario of the -s1 and -s2 scopes can show, by the code they
+ * replace: the scopes have no operation or configuration that reaches it
+ * (docs/sweep.md, "Shipped scopes"). They are swept last, to confirm it;
+ * the reason is printed beside the verdict.
+ */
+const NONE_EXPECTED: Record<string, string> = {
+  "shadow-ignores-invalid-slot": "the scopes run no `shadow_gfn`: no indirect shadow page is write-protected",
+  "set-pte-keeps-writable": "the scopes run no `set_spte_hva` (change_pte), the only caller of kvm_set_pte_rmapp",
+  "invalid-set-pte-remaps": "the scopes run no `set_spte_hva` (change_pte)",
+  "test-age-clears-accessed:series": "the series scopes run no `test_age_hva`",
+  "rmap-add-wrong-level": "every spte of the scopes is 4K (levels [1]): filing under level 1 is right for all of them",
+  "unmap-slot-level1-only": "no large-page spte exists in the scopes (levels [1]), so the large-page rmaps are empty",
+  "gfn-to-index-offset-shift": "every series slot of the scopes starts on a large-page boundary (gfn 0 and 8)",
+  "fast-pf-no-dirty-mark": "no lockless configuration of -s1/-s2 logs dirty pages",
+  "atomic-ignores-dirty": "the CPU's D-bit race needs PML dirty logging, in no configuration of -s1/-s2",
+  "clear-dirty-plain-store": "the scopes run no `get_dirty_log` (the only caller of __rmap_clear_dirty)",
+  "wp-keeps-mmu-writable": "the scopes run no `write_protect_gfn`",
+  "fast-pf-marks-dirty-first": "no configuration logs dirty pages and no harvest runs",
+  "dirty-log-protect-before-xchg": "the scopes run no `get_dirty_log`",
+  "fast-pf-retry-stale": "the race needs write tracking (`write_protect_gfn`), which the scopes do not run",
+  "atomic-ignores-fast-pf": "the lost W needs write tracking (`write_protect_gfn`) against the fast page fault",
+  "update-checks-new-spte": "the lost W needs write tracking (`write_protect_gfn`) against the fast page fault",
+  "age-store-from-snapshot": "the restore shows only over write tracking (`write_protect_gfn`)",
+  "age-at-retry-stale": "the restore shows only over write tracking (`write_protect_gfn`)",
+  "fast-pf-ignores-mmu-writable": "every spte of the scopes is made by a writable fault and stays MMU-writable: no write tracking, no read-only fault",
+};
+const noneExpected = (subject: string, mutant: string): string | undefined => NONE_EXPECTED[`${mutant}:${subject}`] ?? (subject === "series" && mutant === "test-age-clears-accessed" ? undefined : NONE_EXPECTED[mutant]);
 
 const f0 = (x: number) => Math.round(x).toLocaleString("en-US");
 const load = () => loadavg().map((x) => x.toFixed(1)).join(" ");
@@ -64,15 +94,17 @@ function described(scope: string, index: number): string {
   return d.replace(/^Scope [^,]+, /, "").replace(/\.$/, "").replaceAll("|", "\\|");
 }
 
+const head = (j: { subject: string; mutant: string; design: string }) => `| ${j.subject} | \`${j.mutant}\` | \`${j.design}\``;
+const why = (j: { subject: string; mutant: string }) => noneExpected(j.subject, j.mutant) ?? "-";
+
 function row(j: Job, s: SweepSummary, s2: string): string {
   const w = s.sweep;
   const v = s.violation;
-  const head = `| ${j.subject} | \`${j.mutant}\` | \`${j.design}\``;
   const explored = `${f0(w.explored)} of ${f0(w.scenarios - w.excluded)}`;
   const secs = (s.timing.elapsedMs / 1000).toFixed(0);
-  if (s.verdict === "verified") return `${head} | not within ${s2} (verified there) | - | - | - | - | - | ${explored} | ${secs} |`;
-  if (s.verdict !== "violation" || v === null) return `${head} | incomplete in ${w.scope} | - | - | - | - | - | ${explored} | ${secs} |`;
-  return `${head} | ${w.scope} | ${v.invariant} | ${v.operations} | ${v.preemptions} | ${v.atomicSteps} | \`${v.scenario}\`: ${described(w.scope, v.index)} | ${explored} | ${secs} |`;
+  if (s.verdict === "verified") return `${head(j)} | not within ${s2} (verified there) | - | - | - | - | - | ${explored} | ${secs} | ${why(j)} |`;
+  if (s.verdict !== "violation" || v === null) return `${head(j)} | incomplete in ${w.scope} | - | - | - | - | - | ${explored} | ${secs} | ${why(j)} |`;
+  return `${head(j)} | ${w.scope} | ${v.invariant} | ${v.operations} | ${v.preemptions} | ${v.atomicSteps} | \`${v.scenario}\`: ${described(w.scope, v.index)} | ${explored} | ${secs} | - |`;
 }
 
 /** The rows already in the block, by subject and mutant. */
@@ -91,20 +123,26 @@ export function sweepMutantsBench(log: (s: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), "rmapcheck-bench-sweep-mutants-"));
   const all = subjects.flatMap((subject) => listing(subject).mutants.map((m) => ({ subject: subject.name, ...m })));
   const rows = previousRows();
+  // A row from before the "why none can" column gets an empty one.
+  for (const [k, r] of rows) if ((r.match(/(?<!\\)\|/g) ?? []).length === 12) rows.set(k, `${r} - |`);
   const startLoad = load();
   const write = () => {
-    const body = all.map((m) => rows.get(`${m.subject}:${m.name}`) ?? `| ${m.subject} | \`${m.name}\` | \`${m.design}\` | not run yet | | | | | | | |`);
+    const body = all.map((m) => rows.get(`${m.subject}:${m.name}`) ?? `${head({ ...m, mutant: m.name })} | not run yet | | | | | | | | ${why({ ...m, mutant: m.name })} |`);
     writeFileSync(DOC, withDocBlock(readFileSync(DOC, "utf8"), BLOCK, [
-      `Measured by \`npm run bench -- sweep-mutants\` on ${cpus().length} cores (load average ${startLoad} at the start: the machine is shared, so the *s* column is slower than an idle machine's): each mutant swept on top of its design, \`rmapcheck sweep --scope S --mutant M\`, within its subject's -s1 scope and, when -s1 verifies it, within -s2 (${hasParallel() ? "two at a time with GNU parallel -j 2" : "one at a time"}). *Smallest scenario*: the violation with the fewest operations (set-up included), then preemptions, then steps (docs/sweep.md), by name and in its own words. *Explored*: scenarios explored of the scope's (the rest were skipped as larger than the violation, or are outside what the design claims to handle).`,
+      `Measured by \`npm run bench -- sweep-mutants\` on ${cpus().length} cores (load average ${startLoad} at the start: the machine is shared, so the *s* column is slower than an idle machine's): each mutant swept on top of its design, \`rmapcheck sweep --scope S --mutant M\`, within its subject's -s1 scope and, when -s1 verifies it, within -s2 (${hasParallel() ? "two at a time with GNU parallel -j 2" : "one at a time"}). *Smallest scenario*: the violation with the fewest operations (set-up included), then preemptions, then steps (docs/sweep.md), by name and in its own words. *Explored*: scenarios explored of the scope's (the rest were skipped as larger than the violation, or are outside what the design claims to handle). *Why none can*: for a mutant whose replaced code no operation or configuration of the scopes reaches, what the scopes lack (these are swept last, to confirm it).`,
       "",
-      "| subject | mutant | design | caught in | invariant | ops | preemptions | steps | smallest scenario | explored | s |",
-      "|---|---|---|---|---|---|---|---|---|---|---|",
+      "| subject | mutant | design | caught in | invariant | ops | preemptions | steps | smallest scenario | explored | s | why none can |",
+      "|---|---|---|---|---|---|---|---|---|---|---|---|",
       ...body,
     ]));
   };
-  const todo = all.filter((m) => only === null || only.has(m.name));
-  for (const m of todo.filter((x) => x.needsTso)) rows.set(`${m.subject}:${m.name}`, `| ${m.subject} | \`${m.name}\` | \`${m.design}\` | needs x86-TSO: not swept (the sweep explores sequential consistency; see its row above) | - | - | - | - | - | - | - |`);
-  let pending: Job[] = todo.filter((x) => !x.needsTso).map((m) => ({ subject: m.subject, mutant: m.name, design: m.design, scope: scopesOf(m.subject)[0], file: join(dir, `${m.name}-${m.subject}-1.json`) }));
+  // BENCH_SWEEP_MUTANTS=rest: the mutants with no measured row yet (to resume an interrupted run).
+  const measured = (m: { subject: string; name: string }) => /^\|[^|]*\|[^|]*\|[^|]*\| (series|lockless)-s\d|^\|[^|]*\|[^|]*\|[^|]*\| not within/.test(rows.get(`${m.subject}:${m.name}`) ?? "");
+  const todo = all.filter((m) => (only === null ? true : only.has("rest") ? !measured(m) : only.has(m.name)));
+  for (const m of todo.filter((x) => x.needsTso)) rows.set(`${m.subject}:${m.name}`, `| ${m.subject} | \`${m.name}\` | \`${m.design}\` | needs x86-TSO: not swept | - | - | - | - | - | - | - | the sweep explores sequential consistency; the mutant shows only through a store buffer (see its catalogue row) |`);
+  // The mutants expected to be caught first (cheap: a sweep stops at its smallest violation), the others last.
+  const ordered = [...todo.filter((x) => !noneExpected(x.subject, x.name)), ...todo.filter((x) => noneExpected(x.subject, x.name))];
+  let pending: Job[] = ordered.filter((x) => !x.needsTso).map((m) => ({ subject: m.subject, mutant: m.name, design: m.design, scope: scopesOf(m.subject)[0], file: join(dir, `${m.name}-${m.subject}-1.json`) }));
   for (const round of [0, 1]) {
     const next: Job[] = [];
     for (let i = 0; i < pending.length; i += BATCH) {
@@ -114,10 +152,10 @@ export function sweepMutantsBench(log: (s: string) => void): void {
       for (const j of batch) {
         const s = result(j);
         const [, s2] = scopesOf(j.subject);
-        if (s === null) rows.set(`${j.subject}:${j.mutant}`, `| ${j.subject} | \`${j.mutant}\` | \`${j.design}\` | no result within ${j.scope} (stopped) | - | - | - | - | - | - | - |`);
+        if (s === null) rows.set(`${j.subject}:${j.mutant}`, `${head(j)} | no result within ${j.scope} (stopped) | - | - | - | - | - | - | - | ${why(j)} |`);
         else if (s.verdict === "verified" && round === 0) next.push({ ...j, scope: s2, file: join(dir, `${j.mutant}-${j.subject}-2.json`) });
         else rows.set(`${j.subject}:${j.mutant}`, row(j, s, s2));
-        if (s !== null && s.verdict === "verified" && round === 0) rows.set(`${j.subject}:${j.mutant}`, `| ${j.subject} | \`${j.mutant}\` | \`${j.design}\` | not within ${j.scope}; ${s2} not run yet | - | - | - | - | - | ${f0(s.sweep.explored)} of ${f0(s.sweep.scenarios - s.sweep.excluded)} | ${(s.timing.elapsedMs / 1000).toFixed(0)} |`);
+        if (s !== null && s.verdict === "verified" && round === 0) rows.set(`${j.subject}:${j.mutant}`, `${head(j)} | not within ${j.scope} (verified there); ${s2} not run yet | - | - | - | - | - | ${f0(s.sweep.explored)} of ${f0(s.sweep.scenarios - s.sweep.excluded)} | ${(s.timing.elapsedMs / 1000).toFixed(0)} | ${why(j)} |`);
       }
       write();
     }
