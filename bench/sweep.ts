@@ -69,7 +69,7 @@ function sizes(log: (s: string) => void): void {
     const ms = Date.now() - t0;
     const without = countWithoutReduction(scope);
     const c = g.counts;
-    rows.push(`| \`${n}\` | ${scope.subject.name} | ${c.configurations} | ${scope.setup.depth} | ${f0(c.setupSequences)} | ${f0(c.setupStates)} | ${[...scope.threads.counts, ...scope.threads.also.map((s) => `{${s.join(", ")}}`)].join(", ")} | ${scope.threads.opsPerThread} | ${f0(without)} | ${f0(c.scenarios)} | ${(without / c.scenarios).toFixed(1)}x | ${f0(ms)} |`);
+    rows.push(`| \`${n}\` | ${scope.subject.name} | ${c.configurations} | ${scope.setup.depth} | ${f0(c.setupSequences)} | ${f0(c.setupStates)} | ${[...scope.threads.counts, ...scope.threads.also.map((s) => `{${s.join(", ")}}${scope.threads.alsoSetupDepth === undefined ? "" : ` after <= ${scope.threads.alsoSetupDepth} set-up op`}`)].join(", ")} | ${scope.threads.opsPerThread} | ${f0(without)} | ${f0(c.scenarios)} | ${(without / c.scenarios).toFixed(1)}x | ${f0(ms)} |`);
   }
   replaceBetween("sweep-sizes", [
     `Measured by \`npm run bench -- sweep\` on Node ${process.version}, ${cpus()[0]?.model ?? "unknown CPU"} (${cpus().length} cores). *Without reductions*: every set-up sequence kept (no deduplication of states), every quadrant offered to every operation, no canonical scenario key (checker/sweep/generate.ts countWithoutReduction).`,
