@@ -10,7 +10,8 @@
  * listed as such: the sweep explores sequential consistency only.
  *
  * BENCH_SWEEP_MUTANTS=name,... reruns those rows only (the others stay as
- * last measured; `rest`: those not measured yet); BENCH_SUBJECT=NAME limits
+ * last measured; `rest`: those not measured yet; `none`: only rewrite the
+ * block); BENCH_SUBJECT=NAME limits
  * it to one subject.
  */
 import { spawnSync } from "node:child_process";
@@ -52,7 +53,17 @@ const NONE_EXPECTED: Record<string, string> = {
   "age-at-retry-stale": "the restore shows only over write tracking (`write_protect_gfn`)",
   "fast-pf-ignores-mmu-writable": "every spte of the scopes is made by a writable fault and stays MMU-writable: no write tracking, no read-only fault",
 };
-const noneExpected = (subject: string, mutant: string): string | undefined => NONE_EXPECTED[`${mutant}:${subject}`] ?? (subject === "series" && mutant === "test-age-clears-accessed" ? undefined : NONE_EXPECTED[mutant]);
+/**
+ * Mutants the sweep cannot catch because of what the concurrent checks
+ * check, not what the scopes hold: found by this bench (a mutant verified
+ * within -s1 that the sampled mode catches sequentially).
+ */
+const CHECKER_LIMIT: Record<string, string> = {
+  "hva-range-misses-last:series":
+    "a limit of the concurrent checks, not of the scope: on a one-page range the mutant makes `kvm_unmap_hva_range` and `kvm_age_hva` visit no rmap, and the series' step checks (checker/series/oracle/step_checker.ts) have no postcondition that an unmap removed its range's sptes or that `age_hva` returned the model's value; only the sequential property compares results (it catches this mutant through `test_age_hva`, which the scopes do not run)",
+};
+const noneExpected = (subject: string, mutant: string): string | undefined => CHECKER_LIMIT[`${mutant}:${subject}`] ?? noneExpectedByScope(subject, mutant);
+const noneExpectedByScope = (subject: string, mutant: string): string | undefined => NONE_EXPECTED[`${mutant}:${subject}`] ?? (subject === "series" && mutant === "test-age-clears-accessed" ? undefined : NONE_EXPECTED[mutant]);
 
 const f0 = (x: number) => Math.round(x).toLocaleString("en-US");
 const load = () => loadavg().map((x) => x.toFixed(1)).join(" ");
@@ -125,9 +136,19 @@ export function sweepMutantsBench(log: (s: string) => void): void {
   const rows = previousRows();
   // A row from before the "why none can" column gets an empty one.
   for (const [k, r] of rows) if ((r.match(/(?<!\\)\|/g) ?? []).length === 12) rows.set(k, `${r} - |`);
-  const startLoad = load();
+  // Rows kept from an earlier run were measured under its load: a rewrite only (BENCH_SWEEP_MUTANTS=none) keeps that figure.
+  const earlier = (docBlock(readFileSync(DOC, "utf8"), BLOCK) ?? [])[0]?.match(/load average ([\d. ]+) at the start/)?.[1];
+  const startLoad = only?.has("none") && earlier !== undefined ? earlier : load();
   const write = () => {
-    const body = all.map((m) => rows.get(`${m.subject}:${m.name}`) ?? `${head({ ...m, mutant: m.name })} | not run yet | | | | | | | | ${why({ ...m, mutant: m.name })} |`);
+    const cells = (r: string) => r.split(/(?<!\\)\|/);
+    // A row not caught in a scope gets the current "why none can" (the rows before it was known keep theirs otherwise).
+    const withWhy = (m: { subject: string; name: string }, r: string) => {
+      const c = cells(r);
+      if (c.length < 14 || /^ (series|lockless)-s\d/.test(c[4]!) || why({ subject: m.subject, mutant: m.name }) === "-") return r;
+      c[c.length - 2] = ` ${why({ subject: m.subject, mutant: m.name })} `;
+      return c.join("|");
+    };
+    const body = all.map((m) => withWhy(m, rows.get(`${m.subject}:${m.name}`) ?? `${head({ ...m, mutant: m.name })} | not run yet | | | | | | | | ${why({ ...m, mutant: m.name })} |`));
     writeFileSync(DOC, withDocBlock(readFileSync(DOC, "utf8"), BLOCK, [
       `Measured by \`npm run bench -- sweep-mutants\` on ${cpus().length} cores (load average ${startLoad} at the start: the machine is shared, so the *s* column is slower than an idle machine's): each mutant swept on top of its design, \`rmapcheck sweep --scope S --mutant M\`, within its subject's -s1 scope and, when -s1 verifies it, within -s2 (${hasParallel() ? "two at a time with GNU parallel -j 2" : "one at a time"}). *Smallest scenario*: the violation with the fewest operations (set-up included), then preemptions, then steps (docs/sweep.md), by name and in its own words. *Explored*: scenarios explored of the scope's (the rest were skipped as larger than the violation, or are outside what the design claims to handle). *Why none can*: for a mutant whose replaced code no operation or configuration of the scopes reaches, what the scopes lack (these are swept last, to confirm it).`,
       "",
@@ -139,6 +160,8 @@ export function sweepMutantsBench(log: (s: string) => void): void {
   // BENCH_SWEEP_MUTANTS=rest: the mutants with no measured row yet (to resume an interrupted run).
   const measured = (m: { subject: string; name: string }) => /^\|[^|]*\|[^|]*\|[^|]*\| (series|lockless)-s\d|^\|[^|]*\|[^|]*\|[^|]*\| not within/.test(rows.get(`${m.subject}:${m.name}`) ?? "");
   const todo = all.filter((m) => (only === null ? true : only.has("rest") ? !measured(m) : only.has(m.name)));
+  // BENCH_SWEEP_MUTANTS=none: no sweep, the block rewritten from its rows.
+  if (todo.length === 0) write();
   for (const m of todo.filter((x) => x.needsTso)) rows.set(`${m.subject}:${m.name}`, `| ${m.subject} | \`${m.name}\` | \`${m.design}\` | needs x86-TSO: not swept | - | - | - | - | - | - | - | the sweep explores sequential consistency; the mutant shows only through a store buffer (see its catalogue row) |`);
   // The mutants expected to be caught first (cheap: a sweep stops at its smallest violation), the others last.
   const ordered = [...todo.filter((x) => !noneExpected(x.subject, x.name)), ...todo.filter((x) => noneExpected(x.subject, x.name))];
