@@ -51,6 +51,10 @@ const NONE_EXPECTED: Record<string, string> = {
   "update-checks-new-spte": "the lost W needs write tracking (`write_protect_gfn`) against the fast page fault",
   "age-store-from-snapshot": "the restore shows only over write tracking (`write_protect_gfn`)",
   "age-at-retry-stale": "the restore shows only over write tracking (`write_protect_gfn`)",
+  "new-head-tail-count-zero": "a new head desc needs a third spte in one rmap; the scopes make at most two per gfn (two quadrants), which PTE_LIST_EXT 2 keeps in one desc",
+  "full-head-reused": "a full head desc needs a third spte in one rmap; the scopes make at most two per gfn (two quadrants)",
+  "drop-head-forgets-more": "a head desc with a `more` needs a third spte in one rmap; the scopes make at most two per gfn (two quadrants)",
+  "remove-backfills-within-desc": "a back-fill from a tail desc needs a third spte in one rmap; the scopes make at most two per gfn (two quadrants)",
   "fast-pf-ignores-mmu-writable": "every spte of the scopes is made by a writable fault and stays MMU-writable: no write tracking, no read-only fault",
 };
 /**
