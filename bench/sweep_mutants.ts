@@ -49,7 +49,6 @@ const NONE_EXPECTED: Record<string, string> = {
   "fast-pf-retry-stale": "the race needs write tracking (`write_protect_gfn`), which the scopes do not run",
   "atomic-ignores-fast-pf": "the lost W needs write tracking (`write_protect_gfn`) against the fast page fault",
   "update-checks-new-spte": "the lost W needs write tracking (`write_protect_gfn`) against the fast page fault",
-  "age-store-from-snapshot": "the restore shows only over write tracking (`write_protect_gfn`)",
   "age-at-retry-stale": "the restore shows only over write tracking (`write_protect_gfn`)",
   "new-head-tail-count-zero": "a new head desc needs a third spte in one rmap; the scopes make at most two per gfn (two quadrants), which PTE_LIST_EXT 2 keeps in one desc",
   "full-head-reused": "a full head desc needs a third spte in one rmap; the scopes make at most two per gfn (two quadrants)",
