@@ -16,6 +16,8 @@
  *                       DOC_BLOCKS that are not --compare's (part "figures", bench/figures.ts)
  *   docs/sweep.md       the scopes' sizes and sweeps of the designs (bench/sweep.ts; part
  *                       `sweep`, not run by default: run it alone)
+ *   docs/mutants.md     part `sweep-mutants` (not run by default): the scope and smallest
+ *                       scenario that catch each mutant (bench/sweep_mutants.ts)
  * Environment: BENCH_SEEDS (default 20); for the mutant catalogue BENCH_RUNS (concurrent runs
  * per check, default 20000) and BENCH_SEQUENCES (default 300). The verdict parts use the
  * main job's defaults (DEFAULT_CHECK), which is what they measure. BENCH_SUBJECT=name limits
@@ -35,6 +37,7 @@ import { benchMutants, type MutantBench } from "./mutants";
 import { profilePart } from "./profile";
 import { sideBySidePart, speedPart } from "./speed";
 import { sweepBench } from "./sweep";
+import { sweepMutantsBench } from "./sweep_mutants";
 import { correctModes, designVerdicts, windowVerdicts } from "./verdicts";
 
 const num = (name: string, d: number) => Number(process.env[name] ?? d);
@@ -175,7 +178,7 @@ const BENCH = "docs/benchmarks.md";
 const SKELETON = [
   "# Benchmarks",
   "",
-  `Written by \`npm run bench\` (bench/main.ts) on ${machine()}. Rerun it to reproduce; CI never times anything. Parts can be rerun alone: \`npm run bench -- PART...\` with PART one of stepping, profile, designs, modes, windows, mutants, compare, crosscheck, crosscheck-tso, sweep, counterexamples, spin (SPIN side by side only), exhaustive (that and the exhaustive tables); tables go to a scratch copy of docs/ unless BENCH_WRITE=1; BENCH_SUBJECT=NAME limits designs, modes and mutants to one subject.`,
+  `Written by \`npm run bench\` (bench/main.ts) on ${machine()}. Rerun it to reproduce; CI never times anything. Parts can be rerun alone: \`npm run bench -- PART...\` with PART one of stepping, profile, designs, modes, windows, mutants, compare, crosscheck, crosscheck-tso, sweep, sweep-mutants, counterexamples, figures, spin (SPIN side by side only), exhaustive (that and the exhaustive tables); tables go to a scratch copy of docs/ unless BENCH_WRITE=1; BENCH_SUBJECT=NAME limits designs, modes and mutants to one subject.`,
   "",
   "<!-- stepping:begin -->",
   "<!-- stepping:end -->",
@@ -243,6 +246,7 @@ if (parts.includes("crosscheck")) crossCheckBench(log);
 if (parts.includes("crosscheck-tso")) crossCheckTsoBench(log);
 if (parts.includes("counterexamples")) counterexampleExamples(log);
 if (parts.includes("sweep")) sweepBench(log);
+if (parts.includes("sweep-mutants")) sweepMutantsBench(log);
 // The figures last: some are derived from the exhaustive part's tables.
 const figures = (): void => {
   if (parts.includes("figures")) benchFigures(log);

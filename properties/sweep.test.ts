@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { BadInput } from "../checker/bad_input";
 import { exhaustive } from "../checker/jobs/exhaustive";
 import { loadScenario } from "../checker/exhaustive/scenario_files";
-import { scenarioOf } from "../checker/exhaustive/scenario";
+import { scenarioOf, traceOf } from "../checker/exhaustive/scenario";
 import { type ExhaustiveSummary, mergeShards } from "../checker/exhaustive/summary";
 import { countWithoutReduction, generateScope, scenarioJson, spaceOf } from "../checker/sweep/generate";
 import { mergeFiles, mergeSweepShards } from "../checker/sweep/merge";
@@ -21,7 +21,7 @@ import { sweep } from "../checker/sweep/run";
 import { loadScope, scopeNames, scopeOf } from "../checker/sweep/scope";
 import { canonicalScenario, canonicalState } from "../checker/sweep/symmetry";
 import type { SweepSummary } from "../checker/sweep/summary";
-import { resolveSubject } from "../checker/variants";
+import { resolveSubject, resolveVariant } from "../checker/variants";
 import { variant } from "./variants";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "rmapcheck-sweep-"));
@@ -42,6 +42,7 @@ describe("scope files", () => {
       [{ ...good, threads: { counts: [3], opsPerThread: 1 } }, /3 threads but only 2 roles/],
       [{ ...good, extra: 1 }, /malformed scope bad: \(the file\)/],
       [{ ...good, domains: { ...good.domains, quadrants: 9 } }, /domains\.quadrants/],
+      [{ ...good, threads: { counts: [2], opsPerThread: 1, alsoSetupDepth: 1 } }, /threads\.alsoSetupDepth: given without threads\.also/],
     ];
     for (const [raw, why] of cases) {
       expect(() => scopeOf(raw, "bad")).toThrow(BadInput);
@@ -64,6 +65,20 @@ describe("generation", () => {
     }
     const ops = a.scenarios.map((s) => s.operations);
     expect(ops).toEqual([...ops].sort((x, y) => x - y));
+  });
+
+  test("series-s2 is series-s1 and more: the same pairs, plus triples from the states after at most one set-up operation", () => {
+    const content = (s: { scenario: Parameters<typeof scenarioJson>[0] }) => {
+      const { name: _n, description: _d, source: _s, ...rest } = scenarioJson(s.scenario) as Record<string, unknown>;
+      return JSON.stringify(rest);
+    };
+    const s1 = generateScope(loadScope("series-s1")).scenarios;
+    const s2 = generateScope(loadScope("series-s2")).scenarios;
+    const triples = s2.filter((s) => s.scenario.threads.length === 3);
+    expect(new Set(s2.filter((s) => s.scenario.threads.length === 2).map(content))).toEqual(new Set(s1.map(content)));
+    expect(triples.length).toBeGreaterThan(0);
+    expect(triples.every((s) => s.scenario.setup.length <= 1 && s.scenario.threads.map((t) => t.role).join() === "ioctl,zapper,hw")).toBe(true);
+    expect(s2.length).toBe(s1.length + triples.length);
   });
 
   test("symmetry and deduplication remove at least 5x on series-s1 and lockless-s1", () => {
@@ -147,6 +162,28 @@ describe("sweep verdicts and shards", () => {
     const crafted = join(dir, "s3.json");
     writeFileSync(crafted, JSON.stringify({ ...s2, sweep: { ...s2.sweep, shard: { index: 3, count: 2 } } }));
     expect(() => mergeFiles([...files, crafted])).toThrow(/malformed summary .*s3\.json: sweep\.shard: shard index above the shard count/);
+  });
+
+  test("after a violation, the rest is explored within its preemptions; the verdict is the reference smallest in any sharding", async () => {
+    // lockless-t0 with lock-spin-skipped: six scenarios of three operations violate RMAP-LOCK-EXCL with one preemption.
+    const scope = loadScope("lockless-t0");
+    const g = generateScope(scope);
+    const v = resolveVariant(null, "lock-spin-skipped", scope.subject);
+    // The reference: every scenario at the scope's bound, each violation re-run at its fewest preemptions, the least by `smaller`.
+    const claimed = g.scenarios.filter((s) => (v.subject.traceProblem?.(traceOf(s.scenario, v.design.name), v) ?? null) === null);
+    const ref = claimed.flatMap((s) => {
+      const at = (k: number) => exhaustive({ variant: v, scenario: s.scenario, preemptions: k }).summary.violation;
+      const x = at(scope.preemptions);
+      const y = x === null ? null : at(x.preemptions);
+      return y === null ? [] : [{ index: s.index, operations: s.operations, preemptions: y.preemptions, atomicSteps: y.atomicSteps, invariant: y.invariant }];
+    });
+    expect(ref.length).toBeGreaterThan(1);
+    ref.sort((a, b) => a.operations - b.operations || a.preemptions - b.preemptions || a.atomicSteps - b.atomicSteps || a.index - b.index);
+    const whole = await sweep({ scope, variant: v }, {}, g);
+    expect(whole.summary.violation).toMatchObject(ref[0]!);
+    expect(whole.summary.sweep.withinFound).toBeGreaterThan(0);
+    const parts = await Promise.all([1, 2, 3].map((i) => sweep({ scope, variant: v, shard: { index: i, count: 3 } }, {}, g)));
+    expect(mergeSweepShards(parts.map((p) => p.summary)).violation).toMatchObject(ref[0]!);
   });
 
   test("shards are balanced by the estimate and deterministic", () => {

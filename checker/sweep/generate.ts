@@ -118,9 +118,14 @@ function threadSequences(space: Space, st: SweepState<unknown>, alphabet: unknow
   return out;
 }
 
-/** The role sets of a state: every `count` of the roles that have operations there, and the scope's further sets, each once, in role order. */
-function roleSets(scope: Scope, roles: readonly string[], live: readonly string[]): string[][] {
-  const sets = [...scope.threads.counts.flatMap((t) => combinations(live, t)), ...scope.threads.also.map((set) => roles.filter((r) => set.includes(r)))];
+/**
+ * The role sets of a state reached by `depth` set-up operations: every
+ * `count` of the roles that have operations there, and the scope's further
+ * sets (up to its `alsoSetupDepth`), each once, in role order.
+ */
+function roleSets(scope: Scope, roles: readonly string[], live: readonly string[], depth: number): string[][] {
+  const also = depth <= (scope.threads.alsoSetupDepth ?? Infinity) ? scope.threads.also : [];
+  const sets = [...scope.threads.counts.flatMap((t) => combinations(live, t)), ...also.map((set) => roles.filter((r) => set.includes(r)))];
   return sets.filter((set, i) => set.every((r) => live.includes(r)) && sets.findIndex((x) => x.join() === set.join()) === i);
 }
 
@@ -149,7 +154,7 @@ export function generateScope(scope: Scope): GeneratedScope {
       const seen = new Set<string>();
       let j = 0;
       const live = roles.filter((r) => perRole.get(r)!.length > 0);
-      const distinct = roleSets(scope, roles, live);
+      const distinct = roleSets(scope, roles, live, f.seq.length);
       {
         for (const chosen of distinct) {
           for (const ops of product(chosen.map((r) => perRole.get(r)!))) {
@@ -186,7 +191,7 @@ export function countWithoutReduction(scope: Scope): number {
     const visit = (st: SweepState<unknown>, depth: number) => {
       const per = new Map(roles.map((r) => [r, threadSequences(space, st, space.ops(st, scope.roles[r]!), scope.threads.opsPerThread).length]));
       const live = roles.filter((r) => per.get(r)! > 0);
-      const distinct = roleSets(scope, roles, live);
+      const distinct = roleSets(scope, roles, live, depth);
       for (const set of distinct) total += set.reduce((k, r) => k * per.get(r)!, 1);
       if (depth === scope.setup.depth) return;
       for (const op of space.ops(st, scope.setup.kinds)) {

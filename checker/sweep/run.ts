@@ -7,8 +7,16 @@
  *
  * Scenarios run in scope order, fewest operations first; once a violation is
  * found, scenarios with more operations than it cannot give a smaller one
- * and are skipped (counted). Between scenarios the job yields to the event
- * loop so that a signal handler can ask it to stop (`interrupted`).
+ * and are skipped (counted), and the other scenarios with as many operations
+ * are explored within the violation's preemptions only (a smaller violation
+ * has at most that many; counted as `withinFound`). Between scenarios the job
+ * yields to the event loop so that a signal handler can ask it to stop
+ * (`interrupted`).
+ *
+ * A scenario's violation is the one the exhaustive job reports when run
+ * with its fewest preemptions as the bound (re-run so when found at another
+ * bound): its steps then do not depend on the bound a scenario happened to be
+ * explored with, so the verdict is the same in any order and any sharding.
  */
 import { BadInput } from "../bad_input";
 import { exhaustive } from "../jobs/exhaustive";
@@ -75,8 +83,10 @@ export async function sweep(request: SweepRequest, hooks: SweepHooks = {}, gener
   const every = hooks.progressEveryMs ?? 2000;
   let lastProgress = t0;
   let doneCost = 0;
+  let skippedCost = 0;
   let explored = 0;
   let skipped = 0;
+  let withinFound = 0;
   let violations = 0;
   const stats = { executions: 0, pruned: 0, atomicSteps: 0, invariantChecks: 0 };
   let best: SweepViolation | null = null;
@@ -90,20 +100,29 @@ export async function sweep(request: SweepRequest, hooks: SweepHooks = {}, gener
     }
     if (best !== null && s.operations > best.operations) {
       skipped++;
+      skippedCost += s.cost;
       continue;
     }
-    const out = exhaustive({ variant, scenario: s.scenario, preemptions: scope.preemptions }, { ...(hooks.interrupted ? { interrupted: hooks.interrupted } : {}) });
-    const e = out.summary.exhaustive;
+    const within = best !== null && s.operations === best.operations && best.preemptions < scope.preemptions;
+    const run = (bound: number) => {
+      const out = exhaustive({ variant, scenario: s.scenario, preemptions: bound }, { ...(hooks.interrupted ? { interrupted: hooks.interrupted } : {}) });
+      const e = out.summary.exhaustive;
+      stats.executions += e.executions;
+      stats.pruned += e.pruned;
+      stats.atomicSteps += e.atomicSteps;
+      stats.invariantChecks += e.invariantChecks;
+      return out;
+    };
+    let out = run(within ? best!.preemptions : scope.preemptions);
+    const first = out.summary.violation;
+    if (first !== null && first.foundAtBound !== first.preemptions && out.summary.verdict !== "incomplete") out = run(first.preemptions);
     if (out.summary.verdict === "incomplete") {
       interrupted = true;
       break;
     }
     explored++;
+    if (within) withinFound++;
     doneCost += s.cost;
-    stats.executions += e.executions;
-    stats.pruned += e.pruned;
-    stats.atomicSteps += e.atomicSteps;
-    stats.invariantChecks += e.invariantChecks;
     const v = out.summary.violation;
     if (v !== null) {
       violations++;
@@ -127,7 +146,7 @@ export async function sweep(request: SweepRequest, hooks: SweepHooks = {}, gener
     const now = Date.now();
     if (now - lastProgress >= every || explored + skipped === mine.length) {
       lastProgress = now;
-      const left = doneCost > 0 ? ((now - t0) / 1000) * ((totalCost - doneCost) / doneCost) : NaN;
+      const left = doneCost > 0 ? ((now - t0) / 1000) * ((totalCost - doneCost - skippedCost) / doneCost) : NaN;
       const counts = `${explored + skipped}/${mine.length} scenarios, ${stats.executions.toLocaleString("en-US")} executions`;
       progress(`[rmapcheck] sweep ${scope.name}: ${counts}, ${violations} violation${violations === 1 ? "" : "s"}, ~${fmtSeconds(left)} left`);
     }
@@ -155,6 +174,7 @@ export async function sweep(request: SweepRequest, hooks: SweepHooks = {}, gener
       excluded: all.length - applicable.length,
       assigned: mine.length,
       explored,
+      withinFound,
       skipped,
       ...stats,
       complete,

@@ -5,7 +5,7 @@
  *   { "name": "series-s1", "description": "...", "subject": "series",
  *     "configs": [ { "name": "ext3", "config": {...} }, ... ],
  *     "setup": { "depth": 2, "kinds": ["page_fault"] },
- *     "threads": { "counts": [2], "opsPerThread": 1, "also": [["ioctl", "zapper", "hw"]] },
+ *     "threads": { "counts": [2], "opsPerThread": 1, "also": [["ioctl", "zapper", "hw"]], "alsoSetupDepth": 1 },
  *     "roles": { "ioctl": ["delete_slot", "destroy_vm"], "zapper": ["zap_page"] },
  *     "domains": { "levels": [1], "quadrants": 2, "write": [true], "which": ["oldest"] },
  *     "preemptions": 2 }
@@ -41,9 +41,10 @@ export interface Scope {
    * How many threads run concurrently (every choice of that many roles, for
    * each count), at most how many operations each runs, and further role
    * sets explored as well (a triple of chosen actors where every triple
-   * would be too many).
+   * would be too many), the latter only from set-up states of at most
+   * `alsoSetupDepth` operations (default: every set-up state).
    */
-  threads: { counts: number[]; opsPerThread: number; also: string[][] };
+  threads: { counts: number[]; opsPerThread: number; also: string[][]; alsoSetupDepth?: number };
   /** The operation kinds each role's thread may run; at most one thread per role. */
   roles: Record<string, string[]>;
   domains: Domains;
@@ -79,6 +80,7 @@ const scopeSchema = z.strictObject({
     counts: z.array(z.number().int().min(1).max(4)),
     opsPerThread: z.number().int().min(1).max(3),
     also: z.array(z.array(z.string()).min(1)).default([]),
+    alsoSetupDepth: z.number().int().min(0).max(4).optional(),
   }),
   roles: z.record(z.string(), kinds),
   domains: z.strictObject({
@@ -122,6 +124,7 @@ export function scopeOf(raw: unknown, where: string): Scope {
     });
     if (new Set(set).size !== set.length) bad(`threads.also.${i}`, "a role appears twice (one thread per role)");
   });
+  if (f.threads.alsoSetupDepth !== undefined && f.threads.also.length === 0) bad("threads.alsoSetupDepth", "given without threads.also");
   if (f.threads.counts.length === 0 && f.threads.also.length === 0) bad("threads", "no thread count and no role set: no scenario");
   const roles = Object.keys(f.roles).length;
   f.threads.counts.forEach((n, i) => {
@@ -133,7 +136,7 @@ export function scopeOf(raw: unknown, where: string): Scope {
     subject: subject ?? DEFAULT_SUBJECT,
     configs: f.configs.map((c) => ({ name: c.name, config: c.config, ...(c.levels ? { levels: c.levels } : {}) })),
     setup: f.setup,
-    threads: f.threads,
+    threads: { counts: f.threads.counts, opsPerThread: f.threads.opsPerThread, also: f.threads.also, ...(f.threads.alsoSetupDepth === undefined ? {} : { alsoSetupDepth: f.threads.alsoSetupDepth }) },
     // Roles in the subject's fixed order, whatever the file's order.
     roles: Object.fromEntries(subject.roles.filter((r) => f.roles[r] !== undefined).map((r) => [r, f.roles[r]!])),
     domains: f.domains,

@@ -29,6 +29,8 @@ export interface SweepStats extends ScopeCounts {
   /** Scenarios this run was given (its shard's, or all), explored, and skipped because a violation with fewer operations was found. */
   assigned: number;
   explored: number;
+  /** Of the explored: scenarios with as many operations as a violation already found, explored within its preemptions only. */
+  withinFound?: number;
   skipped: number;
   executions: number;
   pruned: number;
@@ -66,7 +68,7 @@ export function sweepText(s: SweepSummary): string {
     const v = s.violation!;
     return [
       head,
-      `result: VIOLATION of ${v.invariant} in scenario ${v.scenario}: ${v.operations} operations, ${v.preemptions} preemption${v.preemptions === 1 ? "" : "s"}, ${v.atomicSteps} atomic steps (the smallest found, of ${n(w.explored)} scenarios explored, ${n(w.executions)} executions)`,
+      `result: VIOLATION of ${v.invariant} in scenario ${v.scenario}: ${v.operations} operations, ${v.preemptions} preemption${v.preemptions === 1 ? "" : "s"}, ${v.atomicSteps} atomic steps (the smallest found, of ${n(w.explored)} scenarios explored${w.withinFound ? ` (${n(w.withinFound)} of them within its preemptions only)` : ""}, ${n(w.executions)} executions)`,
       `  ${v.detail}`,
       `replay: ${v.replay}`,
       ...(v.scenarioFile ? [`scenario: npx rmapcheck --exhaustive --scenario ${v.scenarioFile} --design ${s.design}${s.mutant ? ` --mutant ${s.mutant}` : ""}`] : []),
