@@ -6,7 +6,7 @@
  * send IPIs, allocate and free.
  */
 import { explore } from "../runtime/exhaustive/units";
-import { type Instr, type Litmus, litmusProgram, newOutcomes, randomBlockingLitmus } from "./litmus";
+import { type Instr, type Litmus, litmusClasses, litmusProgram, newOutcomes, randomBlockingLitmus } from "./litmus";
 
 const ld = (w: number): Instr => ({ op: "load", w });
 const st = (w: number, v: number): Instr => ({ op: "store", w, v });
@@ -39,18 +39,7 @@ describe("a wait races with the write that disabled it", () => {
   }
 });
 
-/** The behaviour classes an exploration reaches; a failing execution counts as the class FAIL. */
-function classes(t: Litmus, bound: number | null, reduce: boolean, maxExecutions?: number): { keys: Set<string>; complete: boolean; executions: number } {
-  const keys = new Set<string>();
-  const r = explore(litmusProgram(t, newOutcomes()), {
-    bound,
-    reduce,
-    continueAfterFailure: !reduce,
-    ...(maxExecutions === undefined ? {} : { maxExecutions }),
-    onBehaviour: (k, run) => keys.add(run.failure ? "FAIL" : k),
-  });
-  return { keys, complete: r.complete, executions: r.stats.executions };
-}
+const classes = litmusClasses;
 
 describe("the reduction reaches every behaviour class plain enumeration reaches", () => {
   // Plain enumeration without a bound grows fastest: more programs, a smaller budget each (a program

@@ -6,7 +6,7 @@
  * class plain enumeration reaches (Abdulla et al., TACAS 2015, is the scheme).
  */
 import { explore } from "../runtime/exhaustive/units";
-import { type Instr, type Litmus, litmusProgram, newOutcomes, randomBlockingLitmus, randomLitmus } from "./litmus";
+import { type Instr, type Litmus, litmusClasses, litmusProgram, newOutcomes, randomBlockingLitmus, randomLitmus } from "./litmus";
 
 const ld = (w: number): Instr => ({ op: "load", w });
 const st = (w: number, v: number): Instr => ({ op: "store", w, v });
@@ -45,18 +45,7 @@ describe("store-buffer litmus tests", () => {
   }
 });
 
-/** The behaviour classes an exploration reaches; a failing execution counts as the class FAIL. */
-function classes(t: Litmus, bound: number | null, reduce: boolean, maxExecutions?: number): { keys: Set<string>; complete: boolean } {
-  const keys = new Set<string>();
-  const r = explore(litmusProgram(t, newOutcomes()), {
-    bound,
-    reduce,
-    continueAfterFailure: !reduce,
-    ...(maxExecutions === undefined ? {} : { maxExecutions }),
-    onBehaviour: (k, run) => keys.add(run.failure ? "FAIL" : k),
-  });
-  return { keys, complete: r.complete };
-}
+const classes = litmusClasses;
 
 describe("under x86-TSO the reduction reaches every behaviour class plain enumeration reaches", () => {
   const kinds = [

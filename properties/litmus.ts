@@ -16,6 +16,7 @@ import {
 } from "../runtime/step";
 import { Thread } from "../runtime/thread";
 import type { Program } from "../runtime/exhaustive/program";
+import { explore } from "../runtime/exhaustive/units";
 
 /** One instruction of a litmus thread: `r` is the thread's register. */
 export type Instr =
@@ -151,6 +152,19 @@ export function litmusProgram(t: Litmus, out: Outcomes): Program {
 }
 
 export const newOutcomes = (): Outcomes => ({ finals: new Set(), failures: new Set() });
+
+/** The behaviour classes an exploration of t reaches (runtime/exhaustive/behaviour.ts); a failing execution counts as the class FAIL. */
+export function litmusClasses(t: Litmus, bound: number | null, reduce: boolean, maxExecutions?: number): { keys: Set<string>; complete: boolean; executions: number } {
+  const keys = new Set<string>();
+  const r = explore(litmusProgram(t, newOutcomes()), {
+    bound,
+    reduce,
+    continueAfterFailure: !reduce,
+    ...(maxExecutions === undefined ? {} : { maxExecutions }),
+    onBehaviour: (k, run) => keys.add(run.failure ? "FAIL" : k),
+  });
+  return { keys, complete: r.complete, executions: r.stats.executions };
+}
 
 /** A random litmus test: 2 or 3 threads of 1 to 4 instructions over 2 or 3 words, locks well nested. */
 export function randomLitmus(seed: number): Litmus {
