@@ -41,6 +41,9 @@ const ROWS = [
   "lockless-s2:merged-aligned-callers",
   "lockless-s2:index-walk",
   "lockless-s2:merged-one-read",
+  "lockless-tdp-s1:merged-aligned-callers",
+  "lockless-tdp-s1:index-walk",
+  "lockless-tdp-s1:merged-one-read",
 ];
 
 /** Shards of a row's plan: two for the -s1 scopes, eight for the larger ones (an interrupted run then keeps the shards it finished). */

@@ -234,6 +234,28 @@ export const INVARIANTS = [
     ],
   },
   {
+    name: "INV-UNMAP",
+    level: "model",
+    when: ["operation"],
+    source: "spec §1.9 [C] (kvm_unmap_rmapp, kvm_handle_hva_range)",
+    statement: [
+      "when kvm_unmap_hva_range (or kvm_age_hva without A/D bits, or any handler on an invalid slot's rmap)",
+      "returns, every spte that was present on an rmap of its range when it began is gone, unless another",
+      "thread made it present again during the call or the slot of its rmap changed",
+    ],
+  },
+  {
+    name: "INV-AGE",
+    level: "model",
+    when: ["operation"],
+    source: "spec §1.9 [C] (kvm_age_rmapp, kvm_test_age_rmapp)",
+    statement: [
+      "kvm_age_hva / kvm_test_age_hva return 0 only if no spte accessed on a valid rmap of the range at the",
+      "call's start stayed unwritten by others throughout; 1 only if such a spte was accessed at some moment",
+      "of the call; kvm_age_hva leaves the accessed sptes no other thread wrote not accessed",
+    ],
+  },
+  {
     name: "INV-NO-LEAK",
     level: "representation",
     when: ["quiescence"],

@@ -65,6 +65,11 @@ function view(geo: Geometry, slots: readonly Slot[]): ModelState {
   return { geo, gen: 0, nextSpId: 0, slots: new Map(slots.map((s) => [s.id, s])), sps: new Map(), sptes: new Map(), rmaps: new Map(), pfns: new Map(), deleting: new Map() };
 }
 
+/** The rmaps an MMU notifier over host-virtual [start, end) visits through the given installed slots (kvm_handle_hva_range). */
+export function notifierRmaps(geo: Geometry, slots: readonly Slot[], start: number, end: number): ReadonlyArray<{ key: string; invalid: boolean }> {
+  return rmapsInRange(view(geo, slots), start, end);
+}
+
 function rangeHas(geo: Geometry, slots: readonly Slot[], start: number, end: number, key: string): { invalid: boolean } | undefined {
   return rmapsInRange(view(geo, slots), start, end).find((v) => v.key === key);
 }

@@ -97,6 +97,16 @@ describe("generation", () => {
     expect([Number(line![1]), Number(line![2]), Number(line![3]!.replace(/,/g, ""))]).toEqual([g.counts.configurations, g.counts.setupStates, g.counts.scenarios]);
   });
 
+  test("with tdp_mmu_enabled the TDP MMU's mappings are set-up state, and a direct CPU access reaches a mapped gfn", () => {
+    const tdp = loadScope("lockless-tdp-s1").configs.find((c) => c.name === "tdp")!;
+    const tiny = scopeOf({ name: "tdp-tiny", subject: "lockless-aging", description: "d", configs: [tdp], setup: { depth: 1, kinds: ["page_fault"] }, threads: { counts: [2], opsPerThread: 1 }, roles: { vcpu: ["page_fault"], guest: ["hw_access"] }, domains: { levels: [1], quadrants: 1, write: [true], nested: [false], absent: false }, preemptions: 1 }, "tdp-tiny");
+    const g = generateScope(tiny);
+    // The empty state and the one with gfn 0 (and the one with gfn 1) mapped by the TDP MMU: not merged into one.
+    expect(g.counts.setupStates).toBe(3);
+    const direct = g.scenarios.filter((s) => s.scenario.setup.length === 1).flatMap((s) => s.scenario.threads.flatMap((t) => t.ops)) as Array<{ kind: string; nested?: boolean }>;
+    expect(direct.some((o) => o.kind === "hw_access" && o.nested === false)).toBe(true);
+  });
+
   test("a lockless scope's mmu thread reaches kvm_unmap_gfn_range (the zap-all path)", () => {
     const g = generateScope(loadScope("lockless-t0"));
     expect(g.scenarios.some((s) => s.scenario.threads.some((t) => t.ops.some((o) => (o as { kind: string }).kind === "unmap_gfn_range")))).toBe(true);

@@ -42,6 +42,13 @@
  *            the add; only lock 0's release empties it), so the lock already
  *            orders them whatever other locks exist; declared all the same,
  *            so that independence does not rest on that argument.
+ *   NOTIFY   the open MMU-notifier calls (oracle/notifier_calls.ts, INV-UNMAP,
+ *            INV-AGE): written by the step at which such a call begins or
+ *            ends (it reads the ghost sptes and the slots then: SLOTS is read
+ *            too); read by every write of a spte and every change of the
+ *            installed slots, which take sptes out of the calls' sets or mark
+ *            them "saw an accessed spte". Those updates commute (removals, an
+ *            OR), so such steps need no order among themselves here.
  *
  * Everything else the checker keeps is per thread (what an operation owes the
  * host page, what it narrowed, whether its cmpxchg won), per spte word
@@ -55,6 +62,8 @@ import { programResource, type StepContext } from "../../runtime/exhaustive/engi
 import type { FootprintBuilder } from "../../runtime/exhaustive/footprint";
 import { loggedArray, loggedMap } from "../../runtime/exhaustive/host_state";
 import { writesWord } from "../../runtime/step";
+import { isNotifierOp } from "./oracle/notifier_calls";
+import type { TraceOperation } from "./oracle/step_checker";
 import type { World } from "./world";
 
 const SLOTS = programResource(0);
@@ -65,6 +74,13 @@ const ACTIVE = programResource(4);
 const ENTRIES = programResource(5);
 const GEN = programResource(6);
 const DIRTY = programResource(7);
+const NOTIFY = programResource(8);
+
+/** Does the step that ended thread t's operation `before` begin or end an MMU-notifier call? */
+function notifierBoundary(t: StepContext["thread"], before: number): boolean {
+  const desc = (i: number) => (t.ops[i] as TraceOperation | undefined)?.desc;
+  return isNotifierOp(desc(before)) || (!t.done && isNotifierOp(desc(t.opIndex)));
+}
 
 export function ghostResources(w: World, c: StepContext, into: FootprintBuilder): void {
   const s = c.step;
@@ -73,6 +89,10 @@ export function ghostResources(w: World, c: StepContext, into: FootprintBuilder)
   if (t.opIndex !== c.opBefore || t.done) {
     into.read(TLB);
     into.write(GEN);
+    if (notifierBoundary(t, c.opBefore)) {
+      into.write(NOTIFY);
+      into.read(SLOTS);
+    }
   }
   switch (s.op) {
     case "spin_unlock":
@@ -106,10 +126,12 @@ export function ghostResources(w: World, c: StepContext, into: FootprintBuilder)
   into.read(SLOTS);
   const obj = kvm.mem.objectAt(s.addr);
   if (obj === undefined) return;
+  if (obj.kind === "spt") into.read(NOTIFY);
   const off = (s.addr - obj.base) / WORD_BYTES;
   if ((obj.kind === "kvm" && s.addr === kvm.field(KVM.memslots)) || (obj.kind === "memslot" && (off === MEMSLOT.ops || off === MEMSLOT.flags))) {
     into.write(SLOTS);
     into.write(SRCU);
+    into.read(NOTIFY);
   } else if (obj.kind === "rmap" || (obj.kind === "pte_list_desc" && off === kvm.cfg.PTE_LIST_EXT)) {
     into.write(LINKS);
     into.write(ENTRIES);

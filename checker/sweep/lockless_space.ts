@@ -4,7 +4,8 @@
  * come from the state: the gfns and hvas of the one slot, the live shadow
  * pages and present sptes (with their role: quadrant, nested), and
  * (Domains.absent) one of each that names nothing: a gfn and an hva past the
- * slot, a page in an unused quadrant.
+ * slot, a page in an unused quadrant. With tdp_mmu_enabled, the TDP MMU's
+ * mappings are state too (the key) and targets of a direct CPU access.
  *
  * Hva ranges: every single page of the slot, two pages from every page, the
  * range of the largest huge page that holds the slot's first page (what the
@@ -55,6 +56,8 @@ export function locklessSpace(a: SpaceArgs): Space<ModelState, LocklessOp> {
       const sp = s.sps.get(refParts(ref).sp)!;
       return { gfn: spteGfn(s.geo, sp, refParts(ref).index), level: sp.level, quadrant: sp.quadrant, nested: !sp.direct };
     });
+    // tdp_mmu_enabled: a direct (not nested) access reaches the TDP MMU's mapping of its gfn, whatever the quadrant.
+    const tdpMapped = [...s.tdp.keys()].sort((x, y) => x - y).map((gfn) => ({ gfn, level: 1, quadrant: 0, nested: false }));
     const absentSpte = d.absent ? [{ gfn: gfns[0]!, level: 1, quadrant: fresh, nested: false }] : [];
     const out: LocklessOp[] = [];
     for (const kind of kinds) {
@@ -67,7 +70,7 @@ export function locklessSpace(a: SpaceArgs): Space<ModelState, LocklessOp> {
           }
           break;
         case "hw_access":
-          for (const t of [...sptes, ...absentSpte]) for (const write of d.write) out.push({ kind, gfn: t.gfn, level: t.level, quadrant: t.quadrant, write, nested: t.nested });
+          for (const t of [...sptes, ...tdpMapped, ...absentSpte]) for (const write of d.write) out.push({ kind, gfn: t.gfn, level: t.level, quadrant: t.quadrant, write, nested: t.nested });
           break;
         case "fast_page_fault":
           for (const t of [...sptes, ...absentSpte]) for (const write of d.write) out.push({ kind, gfn: t.gfn, level: t.level, quadrant: t.quadrant, write });
@@ -125,5 +128,7 @@ function locklessKey(st: S, perm: Perm): string {
     .map(([r, v]) => [rankRef(r, rank), v.pfn, v.large, v.ad, v.r, v.w, v.x, v.savedR, v.savedX, v.accessed, v.dirty, v.mmuWritable, v.hostWritable])
     .sort((x, y) => String(x[0]).localeCompare(String(y[0])));
   const rmaps = [...st.order.entries()].map(([k, refs]) => [k, refs.map((r) => rankRef(r, rank))]).sort((x, y) => String(x[0]).localeCompare(String(y[0])));
-  return JSON.stringify([sps, sptes, rmaps, [...s.dirty].sort((x, y) => x - y)]);
+  // The TDP MMU's mappings (tdp_mmu_enabled): gfn and young, no role to rename.
+  const tdp = [...s.tdp.entries()].sort((x, y) => x[0] - y[0]);
+  return JSON.stringify([sps, sptes, rmaps, [...s.dirty].sort((x, y) => x - y), tdp]);
 }

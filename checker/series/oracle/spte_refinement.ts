@@ -16,6 +16,7 @@ import { type MemObject, WORD_BYTES } from "../../../runtime/memory";
 import type { Thread } from "../../../runtime/thread";
 import { opText } from "../operations";
 import { Violation } from "../../violation";
+import type { GhostSpte } from "./notifier_calls";
 import { geometryOf } from "./impl_state";
 import { refOfSptep } from "./rmap_view";
 
@@ -167,6 +168,21 @@ export class SpteRefinement {
       throw new Violation("INV-AD", `${t.name}: ${opText(op)} cleared spte ${o.ref} and never called ${what}(0x${o.pfn.toString(16)})`, [
         `pfn 0x${o.pfn.toString(16)}: model accessed=${this.pfns.get(o.pfn)?.accessed ?? false} dirty=${this.pfns.get(o.pfn)?.dirty ?? false}`,
       ]);
+    }
+  }
+
+  /** The ghost model's present leaf spte at addr, with the rmap it went into. */
+  at(addr: number): GhostSpte | undefined {
+    const value = this.sptes.get(addr);
+    const key = value && this.refKey.get(refOfSptep(this.kvm, addr));
+    return key === undefined ? undefined : { addr, value: value!, key };
+  }
+
+  /** Every present leaf spte of the ghost model. */
+  *ghost(): Iterable<GhostSpte> {
+    for (const addr of this.sptes.keys()) {
+      const g = this.at(addr);
+      if (g !== undefined) yield g;
     }
   }
 

@@ -11,6 +11,9 @@
  *   - a free: rules/frees.ts;
  *   - the release of mmu_lock and the end of an operation: nothing the
  *     thread narrowed is left in a vCPU's ghost TLB (INV-TLB, ghost_tlb.ts);
+ *   - the end of an MMU-notifier call over a range: it dropped what it had to, and
+ *     an aging call's result is one the model allows (INV-UNMAP, INV-AGE,
+ *     notifier_calls.ts);
  *   - the end of an operation: under 3.11, no page older than a generation it
  *     installed is left unzapped (INV-GEN-ZAPPED); what it cleared reached the host page
  *     (INV-AD); a fast_page_fault returns the model's value at its
@@ -32,7 +35,9 @@ import { GhostTlb } from "./ghost_tlb";
 import { EntryIndex } from "./entry_index";
 import { FreeRules } from "./rules/frees";
 import { GenerationRules } from "./rules/generation";
+import { NotifierCalls } from "./notifier_calls";
 import { FullCheck } from "./rules/full_check";
+import { geometryOf } from "./impl_state";
 import { checkQuiescence } from "./rules/quiescence";
 import { RmapWriteRules } from "./rules/rmap_writes";
 import { SlotTracker } from "./slot_tracker";
@@ -61,6 +66,7 @@ export class StepChecker implements Observer {
   private readonly entries: EntryIndex;
   private readonly generation: GenerationRules;
   private readonly full: FullCheck | null;
+  private readonly notifier: NotifierCalls;
   /** fast_page_fault threads whose cmpxchg on the spte won, in the current operation. */
   private readonly fastPfWon = new Set<Thread>();
 
@@ -74,13 +80,16 @@ export class StepChecker implements Observer {
     this.frees = new FreeRules(kvm, this.slots, this.entries, this.count, w.variant.kernelDesign.discipline);
     this.generation = new GenerationRules(kvm, w.variant.flush === "zap-obsolete", this.count);
     this.full = opts.full ? new FullCheck(kvm, this.slots, this.count) : null;
+    this.notifier = new NotifierCalls(geometryOf(kvm), this.count);
   }
 
   private opOf(t: Thread): OpDesc {
     return (t.currentOp as TraceOperation).desc;
   }
 
-  opStart(): void {}
+  opStart(m: Machine, t: Thread, op: Operation): void {
+    this.notifier.opStart(t, (op as TraceOperation).desc, this.slots.slotModels(), this.refinement.ghost());
+  }
 
   opEnd(m: Machine, t: Thread, op: Operation, result: unknown): void {
     this.checks++;
@@ -88,6 +97,7 @@ export class StepChecker implements Observer {
     this.refinement.onOpEnd(t, desc);
     this.tlb.endOperation(t, () => `${t.name}: ${opText(desc)}`);
     this.generation.onOpEnd(t, () => opText(desc));
+    this.notifier.opEnd(t, desc, result, (addr) => this.refinement.at(addr));
     if (desc.kind === "fast_page_fault") {
       const won = this.fastPfWon.delete(t);
       if (result !== (won ? 1 : 0)) {
@@ -128,7 +138,11 @@ export class StepChecker implements Observer {
     const now = kvm.mem.peek(s.addr);
     switch (obj.kind) {
       case "spt":
-        if (old !== now) this.refinement.onSpteWrite(t, this.opOf(t), s.label, obj, s.addr, now, this.slots.slotModels(), (id) => this.slots.removeOnly(id));
+        if (old !== now) {
+          const was = this.refinement.at(s.addr) !== undefined;
+          this.refinement.onSpteWrite(t, this.opOf(t), s.label, obj, s.addr, now, this.slots.slotModels(), (id) => this.slots.removeOnly(id));
+          this.notifier.onSpteWrite(t, s.addr, was, this.refinement.at(s.addr));
+        }
         return;
       case "rmap":
         this.entries.set(s.addr, now);
@@ -149,10 +163,14 @@ export class StepChecker implements Observer {
           this.checks++;
           if (this.slots.isInstalledSlot(obj.base) && m.holder() !== t) throw new Violation("INV-LOCK", `${t.name} switches slot->arch.ops without mmu_lock`);
           this.slots.opsWritten(obj.tag, now, m.stepIndex);
+          this.notifier.onSlotsChanged(this.slots.slotModels());
         }
         return;
       case "kvm":
-        if (s.addr === this.slots.memslotsField()) this.slots.refresh(m.stepIndex);
+        if (s.addr === this.slots.memslotsField()) {
+          this.slots.refresh(m.stepIndex);
+          this.notifier.onSlotsChanged(this.slots.slotModels());
+        }
         this.generation.onKvmWrite(t, s.addr, now);
         return;
       default:
