@@ -17,6 +17,7 @@ import type { Machine } from "../runtime/machine";
 import type { Observer } from "../runtime/machine";
 import type { TraceStep } from "../runtime/run";
 import type { Preemption } from "../runtime/scheduler";
+import type { ConflictOptions } from "../runtime/schedulers/conflict";
 import type { Thread } from "../runtime/thread";
 import type { Violation } from "./violation";
 
@@ -203,6 +204,8 @@ export interface Subject {
   readonly roles: readonly string[];
   /** PCT's k: a step count a bit above a typical run's. */
   readonly pctSteps: number;
+  /** The race-directed layer's options for this subject's sampled runs (runtime/schedulers/conflict.ts); absent: its defaults. */
+  readonly conflict?: ConflictOptions;
 
   /** The variant for known names (the caller has checked them against `designs` and `mutants`). */
   variant(design: string, mutant: string | null): Variant;

@@ -41,6 +41,39 @@ const hotGfnOps = {
   clear_young: fc.constant<LocklessOp>({ kind: "clear_young", start: HVA_BASE, end: HVA_BASE + 1, flush: false }),
 };
 
+/** A page fault on the hot gfns (0, 1) at 4K: `nested` picks a nested (shadow-EPT) page or a direct one. */
+const hotGfnFaultArb = (nestedArb: fc.Arbitrary<boolean>): fc.Arbitrary<LocklessOp> =>
+  fc.record({
+    kind: fc.constant("page_fault" as const),
+    gfn: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.constant(1) }),
+    level: fc.constant(1),
+    quadrant: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constant(1) }),
+    write: fc.boolean(),
+    nested: nestedArb,
+  });
+
+/** A short aging call on a hot page (one hva, gfn 0 or 1): test_young, or clear_young of that page. */
+const hotAgeArb: fc.Arbitrary<LocklessOp> = fc
+  .record({ page: fc.integer({ min: 0, max: 1 }), test: fc.boolean() })
+  .map(
+    ({ page, test }): LocklessOp => (test ? { kind: "test_young", hva: HVA_BASE + page } : { kind: "clear_young", start: HVA_BASE + page, end: HVA_BASE + page + 1, flush: false }),
+    (v) => {
+      const o = v as LocklessOp;
+      return o.kind === "test_young" ? { page: o.hva - HVA_BASE, test: true } : { page: (o as { start: number }).start - HVA_BASE, test: false };
+    },
+  );
+
+/** kvm_zap_gfn_range over gfns from the hot spot: [0 or 1, + 1..4). */
+const hotZapGfnRangeArb: fc.Arbitrary<LocklessOp> = fc
+  .record({ start: fc.oneof({ weight: 3, arbitrary: fc.constant<number>(0) }, { weight: 1, arbitrary: fc.constant<number>(1) }), len: fc.integer({ min: 1, max: 4 }) })
+  .map(
+    ({ start, len }): LocklessOp => ({ kind: "zap_gfn_range", start, end: start + len }),
+    (v) => {
+      const o = v as Extract<LocklessOp, { kind: "zap_gfn_range" }>;
+      return { start: o.start, len: o.end - o.start };
+    },
+  );
+
 type Weighted = Array<[fc.Arbitrary<LocklessOp>, number]>;
 const mix = (w: Weighted): fc.Arbitrary<LocklessOp> => fc.oneof(...w.map(([arbitrary, weight]) => ({ arbitrary, weight })));
 const list = (w: Weighted, maxLength: number): fc.Arbitrary<LocklessOp[]> => fc.array(mix(w), { maxLength });
@@ -146,6 +179,39 @@ function mixes(callers: "any" | "aligned"): Array<{ weight: number; mix: Mix }> 
           mmu: fc.array(mix([[hotGfnOps.get_dirty_log, 1], [hotGfnOps.write_protect_gfn, 1], [hotGfnOps.zap_sp, 1]]), { minLength: 1, maxLength: 1 }),
           ager: none,
           guest: none,
+          ager2: none,
+        },
+      },
+    },
+    {
+      weight: 2,
+      // An mmu_lock holder that breaks the lock (issue 20): kvm_zap_gfn_range yields between the rmaps it
+      // walks; faults, fast page faults and the ager run in the breaks, on the gfns of its range.
+      mix: {
+        config: configArb,
+        setup: setupArb([[a.clear_young, 1], [a.get_dirty_log, 1]]),
+        ops: {
+          vcpu: fc.array(hotGfnFaultArb(fc.boolean()), { minLength: 1, maxLength: 2 }),
+          mmu: fc.array(mix([[hotZapGfnRangeArb, 3], [a.unmap_gfn_range, 1]]), { minLength: 1, maxLength: 2 }),
+          ager: list([[a.clear_young, 1]], 1),
+          guest: list([[a.fast_page_fault, 1], [a.hw_access, 1]], 1),
+          ager2: none,
+        },
+      },
+    },
+    {
+      weight: 2,
+      // The TDP MMU on, no shadow page yet (issue 20): the set-up maps direct pages only (the TDP MMU's), the
+      // first nested faults move the gates (shadow_root_allocated, indirect_shadow_pages leaving 0) while
+      // short aging calls on the same pages and an invalidation or a harvest read them.
+      mix: {
+        config: config({ tdp_mmu_enabled: true }),
+        setup: setupArb([[a.hw_access, 1], [a.clear_young, 1]], hotFaultArbWith(fc.constant(false))),
+        ops: {
+          vcpu: fc.array(hotGfnFaultArb(fc.constant(true)), { minLength: 1, maxLength: 2 }),
+          mmu: list([[a.unmap_gfn_range, 1], [a.get_dirty_log, 1], [a.zap_sp, 1]], 1),
+          ager: fc.array(hotAgeArb, { minLength: 1, maxLength: 5 }),
+          guest: list([[a.hw_access, 1]], 1),
           ager2: none,
         },
       },

@@ -70,8 +70,8 @@ export interface ExploreResult extends ExploreStats {
 
 /** PCT or random, with conflict-directed preemption on top; "preemptions": the trace's own. */
 export function schedulerFor(name: SchedulerName, seed: number, depth: number, v: Variant): Scheduler | undefined {
-  if (name === "pct") return new ConflictDirectedScheduler(new PctScheduler(seed, v.subject.roles.length, depth, v.subject.pctSteps), seed);
-  if (name === "random") return new ConflictDirectedScheduler(new RandomScheduler(seed), seed);
+  if (name === "pct") return new ConflictDirectedScheduler(new PctScheduler(seed, v.subject.roles.length, depth, v.subject.pctSteps), seed, v.subject.conflict);
+  if (name === "random") return new ConflictDirectedScheduler(new RandomScheduler(seed), seed, v.subject.conflict);
   return undefined;
 }
 

@@ -53,6 +53,13 @@ export interface ConflictOptions {
   pWinner?: number;
   /** Longest hold, in decisions. */
   longest?: number;
+  /**
+   * Probability of a long hold right after a write (a publication): the
+   * threads that have not looked yet run against the state the write left,
+   * e.g. a reader's whole call between two writes of a lock holder. 0 (the
+   * default) draws nothing, so runs without it keep their random stream.
+   */
+  pPublish?: number;
 }
 
 export class ConflictDirectedScheduler implements Scheduler {
@@ -62,6 +69,7 @@ export class ConflictDirectedScheduler implements Scheduler {
   private readonly pLong: number;
   private readonly pWinner: number;
   private readonly longest: number;
+  private readonly pPublish: number;
   /** The step each thread ran last. */
   private readonly last = new Map<Thread, Step>();
   /** Per thread, the words it loaded and has not written since (the open ends of its read-modify-writes). */
@@ -82,6 +90,7 @@ export class ConflictDirectedScheduler implements Scheduler {
     this.pLong = opts.pLong ?? 0.25;
     this.pWinner = opts.pWinner ?? 0.5;
     this.longest = opts.longest ?? 64;
+    this.pPublish = opts.pPublish ?? 0;
     this.lazyDrain = this.rng.next() < 0.5;
   }
 
@@ -107,6 +116,11 @@ export class ConflictDirectedScheduler implements Scheduler {
     if (w === undefined) return false;
     for (const u of w.by) if (u !== t) return w.written || writes(s);
     return false;
+  }
+
+  /** Is s a write after which its thread is held (pPublish; no draw when it is 0)? */
+  private publishes(s: Step): boolean {
+    return this.pPublish > 0 && touchesWord(s) && writesWord(s.op) && this.rng.next() < this.pPublish;
   }
 
   private record(t: Thread, s: Step): void {
@@ -157,7 +171,8 @@ export class ConflictDirectedScheduler implements Scheduler {
     }
     const next = this.choose(view);
     const s = next.pending!;
-    if (this.winner === next || (this.racy(next, s) && this.rng.next() < this.pLong)) this.held.set(next, 1 + this.rng.below(this.longest));
+    const hold = this.winner === next || (this.racy(next, s) && this.rng.next() < this.pLong) || this.publishes(s);
+    if (hold) this.held.set(next, 1 + this.rng.below(this.longest));
     this.winner = null;
     this.record(next, s);
     this.last.set(next, s);
