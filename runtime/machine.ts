@@ -22,7 +22,7 @@ import { type Deferred, contextOf, executorLoop, type ExecutorKind, RCU_DOMAIN }
 import { atomicReason, DeferredQueue } from "./deferred_queue";
 import { ContextViolation, Deadlock, Livelock, LockMisuse, WarningFired } from "./errors";
 import type { Memory } from "./memory";
-import { isFence, type KGen, mkStep, type Step } from "./step";
+import { isFence, type KGen, mkStep, mkStepOf, type Step } from "./step";
 import { type Operation, Thread } from "./thread";
 
 /** Hooks a checker installs; every hook may throw to stop the run. */
@@ -253,7 +253,7 @@ export class Machine {
     if (t.storeBuffer.length === 0 && t.pending?.op === "synchronize_srcu") t.pendingSince = this.stepIndex;
     const old = this.mem.peek(e.addr);
     this.mem.write(e.addr, null, e.val, `${e.label} (store buffer drain)`);
-    const s: Step = { op: "store", addr: e.addr, kind: null, val: e.val, cmp: 0, fn: "store buffer", label: `${e.label} [drain]` };
+    const s = mkStepOf("store buffer", "store", e.addr, null, e.val, 0, `${e.label} [drain]`);
     for (const o of this.observers) o.afterStep(this, t, s, 0, old);
   }
 
