@@ -44,6 +44,9 @@ function touchesWord(s: Step): boolean {
   return s.addr !== 0 && s.op !== "spin_lock" && s.op !== "spin_unlock" && s.op !== "alloc";
 }
 
+/** The empty list of threads (never added to). */
+const NONE: Thread[] = [];
+
 /** What the scheduler knows of a word: who touched it first, whether another thread did too, whether one wrote. */
 interface Touches {
   readonly first: Thread;
@@ -130,8 +133,9 @@ export class ConflictDirectedScheduler implements Scheduler {
     let next = this.inner.pick(d);
     if (this.held.has(next)) next = this.pickFree(d, next) ?? next;
     const s = next.pending!;
-    const rivals: Thread[] = [];
-    for (const t of d.runnable) if (t !== next && t.pending !== null && conflicts(d.m, s, t.pending)) rivals.push(t);
+    // Most decisions have no rival: no array then.
+    let rivals: Thread[] = NONE;
+    for (const t of d.runnable) if (t !== next && t.pending !== null && conflicts(d.m, s, t.pending)) (rivals === NONE ? (rivals = []) : rivals).push(t);
     if (this.inWindow(next)) {
       // A writer of the same word goes first, always; otherwise hold the window open for a while.
       if (rivals.length > 0) {
@@ -149,8 +153,8 @@ export class ConflictDirectedScheduler implements Scheduler {
       return next;
     }
     // Never rescue a thread in a window by letting it complete its write first.
-    const open: Thread[] = [];
-    for (const t of rivals) if (!this.inWindow(t)) open.push(t);
+    let open: Thread[] = NONE;
+    for (const t of rivals) if (!this.inWindow(t)) (open === NONE ? (open = []) : open).push(t);
     if (open.length > 0 && this.rng.next() < this.p) return open[this.rng.below(open.length)]!;
     return next;
   }
