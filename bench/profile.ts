@@ -41,7 +41,7 @@ const PARTS: Array<[string, string[]]> = [
   ["  performing the step on simulated memory", ["perform@runtime/machine"]],
   ["  which threads can run", ["runnableThreads@runtime/machine"]],
   ["  the scheduler's choice", ["pick@runtime/schedulers", "pick@runtime/exhaustive"]],
-  ["  making step objects (label split into fn)", ["mkStep@runtime/step"]],
+  ["  making step objects (a step's fn is split off its label only when read)", ["mkStep@runtime/step"]],
   ["  the checks at quiescence", ["atQuiescence"]],
   ["DPOR: footprints, happens-before, races, backtracking", ["url:runtime/exhaustive/footprint", "url:runtime/exhaustive/happens_before", "url:runtime/exhaustive/races", "url:runtime/exhaustive/path_scheduler", "url:runtime/exhaustive/node", "url:runtime/exhaustive/engine_resources"]],
   ["garbage collection", ["(garbage collector)"]],

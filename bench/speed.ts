@@ -46,6 +46,9 @@ export interface SpeedFigures {
 const HERE = resolve(__dirname);
 const ROOT = resolve(HERE, "..");
 const E2E_ARGS = ["--design", "v3-fixed", "--runs", "20000"];
+/** The end-to-end command's fixed costs, for the side-by-side: start-up with one run, then with its sequential phase too. */
+const START_ARGS = ["--design", "v3-fixed", "--runs", "1", "--sequences", "0"];
+const SEQ_ARGS = ["--design", "v3-fixed", "--runs", "1"];
 const EXHAUSTIVE_ARGS = ["--exhaustive", "--scenario", "unmap-two-descs", "--design", "v3-fixed"];
 const f0 = (x: number) => Math.round(x).toLocaleString("en-US");
 const f2 = (x: number) => x.toFixed(2);
@@ -227,7 +230,11 @@ export function sideBySidePart(oldTree: string, log: Log): string[] {
     log(`[bench] side by side: rmapcheck ${E2E_ARGS.join(" ")} in ${tree}`);
     const e = cli(tree, E2E_ARGS);
     const runs = e.json.runs as number;
-    return { st, e, runs };
+    // The fixed costs of the command, to split the end-to-end figure: start-up (+1 run), then the sequential phase.
+    log(`[bench] side by side: rmapcheck ${START_ARGS.join(" ")} and ${SEQ_ARGS.join(" ")} in ${tree}`);
+    const start = cli(tree, START_ARGS).use;
+    const seq = cli(tree, SEQ_ARGS).use;
+    return { st, e, runs, start, seq };
   };
   const a = row(old);
   const b = row(ROOT);
@@ -247,5 +254,8 @@ export function sideBySidePart(oldTree: string, log: Log): string[] {
     `| the same: CPU seconds / wall seconds | ${f2(a.e.use.cpuS)} / ${f2(a.e.use.wallS)} | ${f2(b.e.use.cpuS)} / ${f2(b.e.use.wallS)} | - |`,
     `| the same: checked atomic steps | ${f0(a.e.json.steps as number)} | ${f0(b.e.json.steps as number)} | - |`,
     `| the same: peak resident memory | ${f0(a.e.use.maxRssMB)} MB | ${f0(b.e.use.maxRssMB)} MB | - |`,
+    `| start-up and one run, \`rmapcheck ${START_ARGS.join(" ")}\`: CPU seconds / peak resident memory | ${f2(a.start.cpuS)} / ${f0(a.start.maxRssMB)} MB | ${f2(b.start.cpuS)} / ${f0(b.start.maxRssMB)} MB | ${ratio(a.start.cpuS, b.start.cpuS)} (CPU) |`,
+    `| the 300 sequential sequences: CPU seconds of \`rmapcheck ${SEQ_ARGS.join(" ")}\` less the row above | ${f2(a.seq.cpuS - a.start.cpuS)} | ${f2(b.seq.cpuS - b.start.cpuS)} | ${ratio(a.seq.cpuS - a.start.cpuS, b.seq.cpuS - b.start.cpuS)} (CPU) |`,
+    `| the concurrent runs alone: runs per CPU-second of the whole command less \`${SEQ_ARGS.join(" ")}\` | ${f0((a.runs - 1) / (a.e.use.cpuS - a.seq.cpuS))} | ${f0((b.runs - 1) / (b.e.use.cpuS - b.seq.cpuS))} | ${ratio((a.runs - 1) / (a.e.use.cpuS - a.seq.cpuS), (b.runs - 1) / (b.e.use.cpuS - b.seq.cpuS))} |`,
   ];
 }

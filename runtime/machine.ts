@@ -22,7 +22,7 @@ import { type Deferred, contextOf, executorLoop, type ExecutorKind, RCU_DOMAIN }
 import { atomicReason, DeferredQueue } from "./deferred_queue";
 import { ContextViolation, Deadlock, Livelock, LockMisuse, WarningFired } from "./errors";
 import type { Memory } from "./memory";
-import { isFence, type KGen, mkStep, type Step } from "./step";
+import { isFence, type KGen, mkStep, mkStepOf, type Step } from "./step";
 import { type Operation, Thread } from "./thread";
 
 /** Hooks a checker installs; every hook may throw to stop the run. */
@@ -253,7 +253,7 @@ export class Machine {
     if (t.storeBuffer.length === 0 && t.pending?.op === "synchronize_srcu") t.pendingSince = this.stepIndex;
     const old = this.mem.peek(e.addr);
     this.mem.write(e.addr, null, e.val, `${e.label} (store buffer drain)`);
-    const s: Step = { op: "store", addr: e.addr, kind: null, val: e.val, cmp: 0, fn: "store buffer", label: `${e.label} [drain]` };
+    const s = mkStepOf("store buffer", "store", e.addr, null, e.val, 0, `${e.label} [drain]`);
     for (const o of this.observers) o.afterStep(this, t, s, 0, old);
   }
 
@@ -263,12 +263,31 @@ export class Machine {
 
   private lastOld = NaN;
 
-  /** A read-modify-write: drains the store buffer, writes f(old), returns old. */
-  private rmw(t: Thread, s: Step, f: (old: number) => number | null): number {
+  /**
+   * A read-modify-write (xchg, cmpxchg, lock_or, lock_and, or_if): drains the store buffer, writes the new
+   * value (cmpxchg and or_if only when their condition holds), returns old. No closure per step: a switch.
+   */
+  private rmw(t: Thread, s: Step): number {
     this.drainAll(t);
     const o = this.mem.read(s.addr, s.kind, s.label);
     this.lastOld = o;
-    const v = f(o);
+    let v: number | null;
+    switch (s.op) {
+      case "xchg":
+        v = s.val;
+        break;
+      case "cmpxchg":
+        v = o === s.cmp ? s.val : null;
+        break;
+      case "lock_or":
+        v = o | s.val;
+        break;
+      case "lock_and":
+        v = o & s.val;
+        break;
+      default: // or_if
+        v = (o & s.cmp) === s.cmp ? o | s.val : null;
+    }
     if (v !== null) this.mem.write(s.addr, s.kind, v, s.label);
     return o;
   }
@@ -291,15 +310,11 @@ export class Machine {
         mem.write(s.addr, s.kind, s.val, s.label);
         return 0;
       case "xchg":
-        return this.rmw(t, s, () => s.val);
       case "cmpxchg":
-        return this.rmw(t, s, (o) => (o === s.cmp ? s.val : null));
       case "lock_or":
-        return this.rmw(t, s, (o) => o | s.val);
       case "lock_and":
-        return this.rmw(t, s, (o) => o & s.val);
       case "or_if":
-        return this.rmw(t, s, (o) => ((o & s.cmp) === s.cmp ? o | s.val : null));
+        return this.rmw(t, s);
       case "alloc":
         return mem.alloc(s.kind!, s.val).base;
       case "free":

@@ -44,6 +44,16 @@ function touchesWord(s: Step): boolean {
   return s.addr !== 0 && s.op !== "spin_lock" && s.op !== "spin_unlock" && s.op !== "alloc";
 }
 
+/** The empty list of threads (never added to). */
+const NONE: Thread[] = [];
+
+/** What the scheduler knows of a word: who touched it first, whether another thread did too, whether one wrote. */
+interface Touches {
+  readonly first: Thread;
+  several: boolean;
+  written: boolean;
+}
+
 export interface ConflictOptions {
   /** Probability of steering at a window or a conflict. */
   p?: number;
@@ -70,14 +80,12 @@ export class ConflictDirectedScheduler implements Scheduler {
   private readonly pWinner: number;
   private readonly longest: number;
   private readonly pPublish: number;
-  /** The step each thread ran last. */
-  private readonly last = new Map<Thread, Step>();
   /** Per thread, the words it loaded and has not written since (the open ends of its read-modify-writes). */
   private readonly loaded = new Map<Thread, Set<number>>();
   /** Threads held back, and for how many more decisions. */
   private readonly held = new Map<Thread, number>();
-  /** Per word: the threads that touched it in this run, and whether one wrote. */
-  private readonly touched = new Map<number, { by: Set<Thread>; written: boolean }>();
+  /** Per word: the first thread that touched it in this run, whether another did too, and whether one wrote. */
+  private readonly touched = new Map<number, Touches>();
   /** The writer just let into another thread's window, to be held once its write is done. */
   private winner: Thread | null = null;
   /** This run keeps TSO stores buffered as long as it can. */
@@ -95,7 +103,8 @@ export class ConflictDirectedScheduler implements Scheduler {
   }
 
   private pickFree(d: Decision, not: Thread): Thread | undefined {
-    const free = d.runnable.filter((t) => t !== not && !this.held.has(t));
+    const free: Thread[] = [];
+    for (const t of d.runnable) if (t !== not && !this.held.has(t)) free.push(t);
     return free.length === 0 ? undefined : free[this.rng.below(free.length)];
   }
 
@@ -114,7 +123,8 @@ export class ConflictDirectedScheduler implements Scheduler {
     if (!touchesWord(s)) return false;
     const w = this.touched.get(s.addr);
     if (w === undefined) return false;
-    for (const u of w.by) if (u !== t) return w.written || writes(s);
+    // Some toucher other than t: the first one, or any when two threads touched it.
+    if (w.first !== t || w.several) return w.written || writes(s);
     return false;
   }
 
@@ -125,17 +135,21 @@ export class ConflictDirectedScheduler implements Scheduler {
 
   private record(t: Thread, s: Step): void {
     if (!touchesWord(s)) return;
-    let w = this.touched.get(s.addr);
-    if (w === undefined) this.touched.set(s.addr, (w = { by: new Set(), written: false }));
-    w.by.add(t);
-    if (writes(s)) w.written = true;
+    const w = this.touched.get(s.addr);
+    if (w === undefined) this.touched.set(s.addr, { first: t, several: false, written: writes(s) });
+    else {
+      if (w.first !== t) w.several = true;
+      if (writes(s)) w.written = true;
+    }
   }
 
   private choose(d: Decision): Thread {
     let next = this.inner.pick(d);
     if (this.held.has(next)) next = this.pickFree(d, next) ?? next;
     const s = next.pending!;
-    const rivals = d.runnable.filter((t) => t !== next && t.pending !== null && conflicts(d.m, s, t.pending));
+    // Most decisions have no rival: no array then.
+    let rivals: Thread[] = NONE;
+    for (const t of d.runnable) if (t !== next && t.pending !== null && conflicts(d.m, s, t.pending)) (rivals === NONE ? (rivals = []) : rivals).push(t);
     if (this.inWindow(next)) {
       // A writer of the same word goes first, always; otherwise hold the window open for a while.
       if (rivals.length > 0) {
@@ -153,15 +167,18 @@ export class ConflictDirectedScheduler implements Scheduler {
       return next;
     }
     // Never rescue a thread in a window by letting it complete its write first.
-    const open = rivals.filter((t) => !this.inWindow(t));
+    let open: Thread[] = NONE;
+    for (const t of rivals) if (!this.inWindow(t)) (open === NONE ? (open = []) : open).push(t);
     if (open.length > 0 && this.rng.next() < this.p) return open[this.rng.below(open.length)]!;
     return next;
   }
 
   pick(d: Decision): Thread {
-    for (const [t, n] of this.held) {
-      if (n <= 1 || t.done) this.held.delete(t);
-      else this.held.set(t, n - 1);
+    if (this.held.size > 0) {
+      for (const [t, n] of this.held) {
+        if (n <= 1 || t.done) this.held.delete(t);
+        else this.held.set(t, n - 1);
+      }
     }
     // Store buffers are the runnable threads the machine does not list (none under sequential consistency).
     let view = d;
@@ -175,7 +192,6 @@ export class ConflictDirectedScheduler implements Scheduler {
     if (hold) this.held.set(next, 1 + this.rng.below(this.longest));
     this.winner = null;
     this.record(next, s);
-    this.last.set(next, s);
     if (touchesWord(s)) {
       let l = this.loaded.get(next);
       if (l === undefined) this.loaded.set(next, (l = new Set()));

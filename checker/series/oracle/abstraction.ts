@@ -31,11 +31,14 @@ export function abstraction(w: World): { s: ModelState; errors: Finding[]; heads
     si.heads.forEach((heads, l) =>
       heads.forEach((rmapp, idx) => {
         nHeads++;
+        // Most heads are empty: nothing to decode, no finding (what readRmap would say of a 0 head).
+        if (kvm.mem.peek(rmapp) === 0) return;
         const v = readRmap(kvm, rmapp);
         errors.push(...v.errors);
         const refs = v.entries.filter((e) => e !== PTE_LIST_SPTE_SKIP).map((e) => refOfSptep(kvm, e));
-        if (refs.length > 0) rmaps.set(rmapKey(si.id, l + 1, idx), new Set(refs));
-        if (new Set(refs).size !== refs.length) errors.push({ invariant: "NO-DUP", detail: `rmap ${rmapKey(si.id, l + 1, idx)} holds a spte twice` });
+        const set = new Set(refs);
+        if (refs.length > 0) rmaps.set(rmapKey(si.id, l + 1, idx), set);
+        if (set.size !== refs.length) errors.push({ invariant: "NO-DUP", detail: `rmap ${rmapKey(si.id, l + 1, idx)} holds a spte twice` });
       }),
     );
   }

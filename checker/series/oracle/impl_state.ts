@@ -29,14 +29,21 @@ export interface SlotInfo {
 }
 
 export function slotInfo(kvm: Kvm, slot: number): SlotInfo {
-  const f = (o: number): number => kvm.mem.peek(fieldOf(slot, o));
-  const baseGfn = f(MEMSLOT.base_gfn);
-  const npages = f(MEMSLOT.npages);
+  const mem = kvm.mem;
+  const baseGfn = mem.peek(fieldOf(slot, MEMSLOT.base_gfn));
+  const npages = mem.peek(fieldOf(slot, MEMSLOT.npages));
   const geo = geometryOf(kvm);
-  const heads = LEVELS.map((level) => {
-    const arr = f(MEMSLOT.rmap0 + level - 1);
-    return Array.from({ length: rmapCount(geo, { baseGfn, npages }, level) }, (_, i) => arr + i * WORD_BYTES);
-  });
+  const extent = { baseGfn, npages };
+  // Plain loops: this runs at every change of the installed memslots (Array.from with a callback is slower).
+  const heads: number[][] = [];
+  for (const level of LEVELS) {
+    const arr = mem.peek(fieldOf(slot, MEMSLOT.rmap0 + level - 1));
+    const n = rmapCount(geo, extent, level);
+    const cells: number[] = [];
+    for (let i = 0; i < n; i++) cells.push(arr + i * WORD_BYTES);
+    heads.push(cells);
+  }
+  const f = (o: number): number => mem.peek(fieldOf(slot, o));
   return { addr: slot, id: f(MEMSLOT.id), baseGfn, npages, userspaceAddr: f(MEMSLOT.userspace_addr), invalid: f(MEMSLOT.ops) === RMAP_OPS_INVALID, heads };
 }
 
@@ -45,7 +52,9 @@ export function installedSlots(kvm: Kvm): SlotInfo[] {
   const arr = kvm.mem.peek(kvm.field(KVM.memslots));
   if (arr === 0) return [];
   const n = kvm.mem.peek(fieldOf(arr, MEMSLOTS.nslots));
-  return Array.from({ length: n }, (_, i) => slotInfo(kvm, kvm.mem.peek(fieldOf(arr, MEMSLOTS.slot0 + i))));
+  const out: SlotInfo[] = [];
+  for (let i = 0; i < n; i++) out.push(slotInfo(kvm, kvm.mem.peek(fieldOf(arr, MEMSLOTS.slot0 + i))));
+  return out;
 }
 
 export interface SpInfo {
