@@ -124,8 +124,10 @@ interface Mix {
  * lock holders and the CPU's D on A/D-enabled sptes ({W, Z, H}); the PML
  * harvest against the ager and the fast page fault on nested, A/D-disabled
  * sptes ({H, S, F}); two agers
- * against faults and zaps ({S, S}, {V/Z, S}); the TDP MMU on, its gates
- * against nested faults and zaps.
+ * against faults and zaps ({S, S}, {V/Z, S}); an mmu_lock holder that breaks
+ * the lock (kvm_zap_gfn_range) against faults on its gfns; the TDP MMU on,
+ * its gates against nested faults and zaps, and against the first nested
+ * faults (the counters leaving 0) with short aging calls.
  */
 function mixes(callers: "any" | "aligned"): Array<{ weight: number; mix: Mix }> {
   const a = opArbs(callers);
@@ -147,7 +149,7 @@ function mixes(callers: "any" | "aligned"): Array<{ weight: number; mix: Mix }> 
       },
     },
     {
-      weight: 1,
+      weight: 2,
       mix: {
         config: config({ kvm_ad_enabled: true, dirtyLogging: true, pml: true }),
         // Nested sptes: A/D-disabled under PML, which __rmap_clear_dirty write-protects atomically.
@@ -184,7 +186,7 @@ function mixes(callers: "any" | "aligned"): Array<{ weight: number; mix: Mix }> 
       },
     },
     {
-      weight: 2,
+      weight: 1,
       // An mmu_lock holder that breaks the lock (issue 20): kvm_zap_gfn_range yields between the rmaps it
       // walks; faults, fast page faults and the ager run in the breaks, on the gfns of its range.
       mix: {
