@@ -26,6 +26,9 @@
  *              every such accessed spte, unwritten by others, not accessed
  *              (or gone). Without A/D bits kvm_test_age_hva returns 0.
  *
+ * A call that took no step is not judged: it ran no kernel code (checker/cost's
+ * looping threads end on a stub operation that returns 0 at once).
+ *
  * Each clause only exempts what another thread could have changed, so a call
  * that runs alone must do exactly what the model's action does; and each is
  * true of the model's action taken at any moment of the call, so no correct
@@ -60,6 +63,8 @@ interface Call {
   readonly untouchedYoung: Map<number, string>;
   /** INV-AGE: some spte of a valid rmap of the range was present and accessed during the call. */
   everYoung: boolean;
+  /** The thread's step count when the call began (Thread.steps). */
+  readonly steps: number;
 }
 
 export function isNotifierOp(op: OpDesc | undefined): op is NotifierOp {
@@ -83,7 +88,7 @@ export class NotifierCalls {
     if (!isNotifierOp(op)) return;
     const [start, end] = op.kind === "unmap_hva_range" ? [op.start, op.end] : [op.hva, op.hva + 1];
     const keys = new Map(notifierRmaps(this.geo, slots, start, end).map((v) => [v.key, v.invalid]));
-    const c: Call = { op, slots: new Map(slots.map((s) => [s.id, slotText(s)])), keys, mustDrop: new Map(), untouchedYoung: new Map(), everYoung: false };
+    const c: Call = { op, slots: new Map(slots.map((s) => [s.id, slotText(s)])), keys, mustDrop: new Map(), untouchedYoung: new Map(), everYoung: false, steps: t.steps };
     for (const g of ghost) {
       const invalid = keys.get(g.key);
       if (invalid === undefined) continue;
@@ -122,6 +127,8 @@ export class NotifierCalls {
     const c = this.calls.get(t);
     if (c === undefined) return;
     this.calls.delete(t);
+    // A call that took no step ran no kernel code (the cost model's looping threads end on a stub that returns 0).
+    if (t.steps === c.steps) return;
     this.count();
     const what = `${t.name}: ${opText(op)}`;
     for (const [addr, key] of c.mustDrop) {
