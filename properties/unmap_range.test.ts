@@ -7,7 +7,12 @@
  * of lockless-tdp-s1's); the correct designs verify the scenarios within 2
  * preemptions, a fault after the invalidation included; and DPOR with the
  * declared footprint (resource UNMAP, checker/lockless/exhaustive_resources.ts)
- * agrees with plain enumeration on them. Small scenarios only.
+ * agrees with plain enumeration on them. Small scenarios only. (As with the
+ * series' NOTIFY: no scenario here fails when UNMAP alone is left undeclared,
+ * since every step that writes it also writes AGING or takes mmu_lock, which
+ * order it already; UNMAP rests on the argument in exhaustive_resources.ts.
+ * Without the exemption for a mapping another thread made present again,
+ * unmap-vs-tdp-refault is a false alarm.)
  */
 import { scenarioProgram } from "../checker/exhaustive/program";
 import { scenarioOf, traceOf } from "../checker/exhaustive/scenario";
