@@ -90,7 +90,9 @@ export class UnmapCalls {
       for (let i = 0; i < kvm.cfg.sptesPerPage; i++) {
         const addr = p.spt + i * WORD_BYTES;
         const site = siteOf(kvm, p, i);
-        if (!!decodeSpte(kvm.mem.peek(addr)) && covered(site.gfn, site.level)) must.set(addr, `the spte of shadow page ${p.id} for gfn ${site.gfn} at level ${site.level}`);
+        // Only the covered sites' words are read: the exhaustive mode orders this step with their writes alone.
+        if (!covered(site.gfn, site.level) || !decodeSpte(kvm.mem.peek(addr))) continue;
+        must.set(addr, `the spte of shadow page ${p.id} for gfn ${site.gfn} at level ${site.level}`);
       }
     }
     for (let g = start; kvm.tdp_sptes !== 0 && g < end; g++) {
@@ -124,12 +126,17 @@ export class UnmapCalls {
     this.count();
     const kvm = this.w.kvm;
     for (const [addr, what] of c.mustDrop) {
-      const present = kvm.tdp_sptes !== 0 && addr >= kvm.tdp_sptes && addr < kvm.tdp_sptes + this.w.slot.npages * WORD_BYTES
+      const tdp = kvm.tdp_sptes !== 0 && addr >= kvm.tdp_sptes && addr < kvm.tdp_sptes + this.w.slot.npages * WORD_BYTES;
+      const present = tdp
         ? decodeTdpWord(kvm.mem.peek(addr)) !== undefined
         : spteAt(kvm, addr) !== undefined && !!decodeSpte(kvm.mem.peek(addr));
       if (!present) continue;
       const [start, end] = c.gfns;
-      throw new Violation("UNMAP-RANGE", `${t.name}'s ${op.kind} of gfns [${start}, ${end}) returned with ${what} (0x${addr.toString(16)}) still present: it was present when the call first took mmu_lock, and no other thread made it present again since`);
+      throw new Violation(
+        "UNMAP-RANGE",
+        `${t.name}'s ${op.kind} of gfns [${start}, ${end}) returned with ${what} (0x${addr.toString(16)}) still present: ` +
+          "it was present when the call first took mmu_lock, and no other thread made it present again since",
+      );
     }
   }
 }
