@@ -66,10 +66,9 @@ const NONE_EXPECTED: Record<string, string> = {
  * within -s1 that the sampled mode catches sequentially).
  */
 const CHECKER_LIMIT: Record<string, string> = {
-  "memslots-have-rmaps-tdp-only:lockless-aging":
-    "a limit of the lockless concurrent checks: with the TDP MMU the mutant's invalidation skips the nested page's rmap, but no lockless check says that `kvm_unmap_gfn_range` removed its range's sptes (the series' INV-UNMAP has no lockless counterpart), so the spte left mapped is seen only when a dirty-log harvest misses its D bit (DIRTY-LOG), and no scope logs dirty pages; a TDP nested fault \\| `unmap_gfn_range(0x40, 0x44)` verifies with it at 1 preemption",
   // (hva-range-misses-last was one until the series checked INV-UNMAP and INV-AGE in concurrent runs:
-  // checker/series/oracle/notifier_calls.ts.)
+  // checker/series/oracle/notifier_calls.ts; memslots-have-rmaps-tdp-only until the lockless checks checked
+  // UNMAP-RANGE: checker/lockless/oracle/unmap_calls.ts.)
 };
 const noneExpected = (subject: string, mutant: string): string | undefined => CHECKER_LIMIT[`${mutant}:${subject}`] ?? noneExpectedByScope(subject, mutant);
 const noneExpectedByScope = (subject: string, mutant: string): string | undefined => NONE_EXPECTED[`${mutant}:${subject}`] ?? (subject === "series" && mutant === "test-age-clears-accessed" ? undefined : NONE_EXPECTED[mutant]);

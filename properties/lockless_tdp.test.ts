@@ -56,13 +56,13 @@ describe("the TDP MMU gates", () => {
     });
   }
 
-  test("the ager's skipped walk is AGE-COVERAGE; the invalidation's, a dirty page the log misses", () => {
+  test("the ager's skipped walk is AGE-COVERAGE; the invalidation's, a spte left mapped (UNMAP-RANGE)", () => {
     const one = (mutant: string, scenario: string) =>
       exhaustive({ variant: lvariant(null, mutant), scenario: loadScenario(scenario), preemptions: 1 }).summary.violation?.invariant;
     expect(one("may-have-shadow-sptes-tdp-only", "lockless-tdp-age-vs-nested-fault")).toBe("AGE-COVERAGE");
     expect(one("account-shadowed-after-rmap-add", "lockless-tdp-age-vs-nested-fault")).toBe("AGE-COVERAGE");
     expect(one("test-age-drops-tdp-young", "lockless-tdp-test-young")).toBe("AGE-RESULT");
-    expect(one("memslots-have-rmaps-tdp-only", "lockless-tdp-unmap-vs-nested-fault")).toBe("DIRTY-LOG");
+    expect(one("memslots-have-rmaps-tdp-only", "lockless-tdp-unmap-vs-nested-fault")).toBe("UNMAP-RANGE");
     expect(one("fault-ignores-invalidate-in-progress", "lockless-invalidate-vs-fault")).toBe("INVALIDATE-MAP");
     expect(one("invalidate-range-not-added", "lockless-invalidate-vs-fault")).toBe("KERNEL-WARN");
     expect(one("zap-gfn-range-outside-invalidation", "lockless-zap-gfn-range-vs-fault")).toBe("INVALIDATE-MAP");

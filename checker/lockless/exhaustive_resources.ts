@@ -27,6 +27,13 @@
  *           when an operation starts or ends and by every release of
  *           mmu_lock (an invalidation's window opens there); read by a
  *           write of a spte.
+ *   UNMAP   the open range invalidations' sets of mappings to drop
+ *           (oracle/unmap_calls.ts, UNMAP-RANGE). Written when an operation
+ *           starts or ends and by the step at which an invalidation first
+ *           holds mmu_lock (it fills its set from memory); read by a write of
+ *           a spte or of a TDP MMU stub word, which removes the word it made
+ *           present from the other calls' sets (removals of the written word
+ *           only: they commute, and the word orders writes of itself).
  *   ACTIVE  kvm->arch.active_mmu_pages, a host list (impl/lockless/kvm.ts)
  *           read and changed inside steps by kernel code and read by the
  *           checks; reported by the list itself (hostListsLogged below).
@@ -49,15 +56,27 @@ const AGING = programResource(1);
 const DIRTY = programResource(2);
 const ACTIVE = programResource(3);
 const INVAL = programResource(4);
+const UNMAP = programResource(5);
 
-/** `readsGate(t)`: t's step decided its aging call's TDP gate allowance, reading the running zaps (oracle/aging_calls.ts). */
-export function locklessGhostResources(w: LocklessWorld, c: StepContext, into: FootprintBuilder, readsGate: (t: StepContext["thread"]) => boolean = () => false): void {
+/**
+ * `readsGate(t)`: t's step decided its aging call's TDP gate allowance, reading the running zaps
+ * (oracle/aging_calls.ts); `snapshots(t)`: t's step took its invalidation's UNMAP-RANGE snapshot.
+ */
+export function locklessGhostResources(
+  w: LocklessWorld,
+  c: StepContext,
+  into: FootprintBuilder,
+  readsGate: (t: StepContext["thread"]) => boolean = () => false,
+  snapshots: (t: StepContext["thread"]) => boolean = () => false,
+): void {
   const t = c.thread;
   if (t.opIndex !== c.opBefore || t.done) {
     into.write(AGING);
     into.write(DIRTY);
     into.write(INVAL);
+    into.write(UNMAP);
   } else if (readsGate(t)) into.read(AGING);
+  if (snapshots(t)) into.write(UNMAP);
   const s = c.step;
   if (s.op === "spin_unlock") into.write(INVAL);
   if (s.op === "free") {
@@ -72,7 +91,11 @@ export function locklessGhostResources(w: LocklessWorld, c: StepContext, into: F
     into.read(AGING);
     into.read(DIRTY);
     into.read(INVAL);
-  } else if (kind === KIND.tdpSpte) into.read(AGING);
+    into.read(UNMAP);
+  } else if (kind === KIND.tdpSpte) {
+    into.read(AGING);
+    into.read(UNMAP);
+  }
 }
 
 /** Make kvm->arch.active_mmu_pages report its uses (resource ACTIVE). Exhaustive runs only. */

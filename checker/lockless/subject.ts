@@ -35,8 +35,8 @@ export function locklessConfigShrinks(t: Trace): Trace[] {
 /**
  * What a user of a 6.15 host could see (docs/mutants.md, "The lockless
  * subject"): a memory error, a spte the guest or a later fast page fault uses
- * with the wrong permissions or saved bits, a spte resurrected or an rmap
- * entry lost, a write the dirty log misses, a wrong aging answer, two rmap
+ * with the wrong permissions or saved bits, a spte resurrected, left mapped after
+ * an invalidation, or an rmap entry lost, a write the dirty log misses, a wrong aging answer, two rmap
  * lock holders, a lock left held, a WARN. The rest (LOST-UPDATE, RMAP-ONCE,
  * RMAP-LOCK-WORD, RMAP-LOCK-CTX, DESC-SHAPE, DESC-FREE, PTE-LIST-COUNT,
  * MODEL-REFINE) check the kernel's own rules and representation, whose
@@ -44,7 +44,7 @@ export function locklessConfigShrinks(t: Trace): Trace[] {
  */
 const LOCKLESS_USER_VISIBLE: ReadonlySet<string> = new Set([
   "INV-MEM", "NO-RESURRECT", "SPTE-STEP", "AT-ROUNDTRIP", "NO-LOST-DIRTY", "WRITE-TRACK", "DIRTY-LOG",
-  "AGE-RESULT", "AGE-COVERAGE", "AGE-OLD", "INVALIDATE-MAP", "RMAP-COMPLETE", "NO-LEAK", "RMAP-LOCK-EXCL", "RMAP-UNLOCKED", "LOCKLESS-SKIP",
+  "AGE-RESULT", "AGE-COVERAGE", "AGE-OLD", "INVALIDATE-MAP", "UNMAP-RANGE", "RMAP-COMPLETE", "NO-LEAK", "RMAP-LOCK-EXCL", "RMAP-UNLOCKED", "LOCKLESS-SKIP",
 ]);
 
 export const lockless: Subject = {

@@ -44,7 +44,7 @@ export function buildLocklessTrace(t: Trace, variant: Variant, opts: BuildOption
       for (const d of trace.setup) world.machine.runOperation(setupThread, operation(world, d));
     },
     exhaustiveOnly: () => locklessHostListsLogged(world),
-    footprint: (c, into) => locklessGhostResources(world, c, into, (t) => checker.readsAgingGate(t)),
+    footprint: (c, into) => locklessGhostResources(world, c, into, (t) => checker.readsAgingGate(t), (t) => checker.tookUnmapSnapshot(t)),
     state: [world],
   };
 }

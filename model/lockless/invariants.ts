@@ -185,6 +185,17 @@ export const LOCKLESS_INVARIANTS = [
     ],
   },
   {
+    name: "UNMAP-RANGE",
+    level: "model",
+    when: ["operation"],
+    source: "mmu.c kvm_unmap_gfn_range, kvm_zap_gfn_range [C]",
+    statement: [
+      "when an mmu_notifier invalidation (kvm_unmap_gfn_range) or kvm_zap_gfn_range returns, every spte on",
+      "an rmap its range covers and every TDP MMU mapping of the range that was present when it first took",
+      "mmu_lock is gone, unless another thread made it present again since",
+    ],
+  },
+  {
     name: "WRITE-TRACK",
     level: "model",
     when: ["operation"],

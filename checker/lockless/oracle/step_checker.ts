@@ -6,6 +6,8 @@
  *   - a spte written: spte_writes.ts (LOST-UPDATE, the model's spte rules),
  *     dirty_log.ts (DIRTY-LOG), aging_calls.ts (what aging calls saw),
  *     invalidation.ts (INVALIDATE-MAP: no fault maps into an invalidation's window);
+ *   - an invalidation's first acquisition of mmu_lock, and its end: unmap_calls.ts
+ *     (UNMAP-RANGE: what it found mapped in its range is gone when it returns);
  *   - mmu_lock released: quiescence.ts checkComplete (RMAP-COMPLETE, DESC-SHAPE);
  *   - an operation's end: aging results and coverage, pte_list_add's count,
  *     the dirty log and write tracking;
@@ -22,6 +24,7 @@ import { KIND } from "../../../impl/lockless/kvm";
 import type { LocklessWorld } from "../world";
 import { AgingCalls } from "./aging_calls";
 import { InvalidationWindows } from "./invalidation";
+import { UnmapCalls } from "./unmap_calls";
 import { decodeSpte, decodeTdpWord } from "../../../model/lockless/encoding";
 import { DirtyLogRules } from "./dirty_log";
 import { siteOf, spteAt } from "./impl_view";
@@ -51,6 +54,7 @@ export class LocklessStepChecker implements RunChecker {
   private readonly dirty: DirtyLogRules;
   private readonly aging: AgingCalls;
   private readonly inval: InvalidationWindows;
+  private readonly unmaps: UnmapCalls;
   /** Per thread, the operation of each store still in its x86-TSO store buffer. */
   private readonly issued = new Map<Thread, LocklessOp[]>();
   /** Each page fault's rmap size when its pte_list_add locked (PTE-LIST-COUNT). */
@@ -62,6 +66,7 @@ export class LocklessStepChecker implements RunChecker {
     this.dirty = new DirtyLogRules(w, this.count);
     this.aging = new AgingCalls(w, this.count);
     this.inval = new InvalidationWindows(w, this.count);
+    this.unmaps = new UnmapCalls(w, this.count);
     this.locks.onWriterOpen = (t, size) => {
       if (this.opOf(t)?.kind === "page_fault" && !this.addSize.has(t)) this.addSize.set(t, size);
     };
@@ -77,6 +82,7 @@ export class LocklessStepChecker implements RunChecker {
     this.addSize.delete(t);
     this.dirty.opStart(t, desc);
     this.aging.opStart(t, desc);
+    this.unmaps.opStart(t, desc);
   }
 
   opEnd(m: Machine, t: Thread, op: Operation, result: unknown): void {
@@ -84,6 +90,7 @@ export class LocklessStepChecker implements RunChecker {
     this.count();
     this.aging.opEnd(t, desc, result);
     this.inval.opEnd(t);
+    this.unmaps.opEnd(t, desc);
     this.dirty.opEnd(t, desc);
     const size = this.addSize.get(t);
     if (desc.kind === "page_fault" && typeof result === "number" && result >= 0 && size !== undefined && result !== size) {
@@ -96,9 +103,15 @@ export class LocklessStepChecker implements RunChecker {
     return this.aging.decidedGate(t);
   }
 
+  /** Did t's last step take its invalidation's UNMAP-RANGE snapshot (UnmapCalls.tookSnapshot)? */
+  tookUnmapSnapshot(t: Thread): boolean {
+    return this.unmaps.tookSnapshot(t);
+  }
+
   afterStep(m: Machine, t: Thread, s: Step, result: number, old: number): void {
     this.count();
     this.aging.onStep(t);
+    this.unmaps.afterStep(t, m.holder() === t);
     const obj = s.addr === 0 ? undefined : m.mem.objectAt(s.addr);
     switch (s.op) {
       case "ghost":
@@ -157,13 +170,19 @@ export class LocklessStepChecker implements RunChecker {
       if (s.op !== "store") this.sptes.onLoad(t, s.addr, old);
       this.sptes.onWrite(t, op, s.addr, old, now, s.op === "store" && m.holder() === t);
       if (old === now) return;
-      if (!decodeSpte(old) && decodeSpte(now)) this.inval.onInstall(t, op);
+      if (!decodeSpte(old) && decodeSpte(now)) {
+        this.inval.onInstall(t, op);
+        this.unmaps.onInstall(t, s.addr);
+      }
       this.aging.onSpteWrite(t, s.addr, now);
       const at = spteAt(this.w.kvm, s.addr);
       if (at) this.dirty.onSpteWrite(siteOf(this.w.kvm, at.page, at.index).gfn, now);
     } else if (kind === KIND.tdpSpte && old !== now) {
       this.aging.onTdpWrite(t, s.addr, now);
-      if (decodeTdpWord(old) === undefined && decodeTdpWord(now) !== undefined) this.inval.onInstall(t, op);
+      if (decodeTdpWord(old) === undefined && decodeTdpWord(now) !== undefined) {
+        this.inval.onInstall(t, op);
+        this.unmaps.onInstall(t, s.addr);
+      }
     }
   }
 
