@@ -12,13 +12,10 @@ import { readScenarioFile, scenarioOf, traceOf } from "../checker/exhaustive/sce
 import { DEFAULT_SUBJECT, listing, resolveSubject, resolveVariant, SUBJECTS } from "../checker/variants";
 import { scenarioProgram } from "../checker/exhaustive/program";
 import type { Subject } from "../checker/subject";
-import { violationOf } from "../checker/violation";
-import type { Program } from "../runtime/exhaustive/program";
-import { explore } from "../runtime/exhaustive/units";
-import { WORD_BYTES } from "../runtime/memory";
 import { loadScenario, scenarioFromCounterexample, scenarioNames, scenariosOf } from "../checker/exhaustive/scenario_files";
 import { mergeShards } from "../checker/exhaustive/summary";
 import { variant } from "./variants";
+import { outcomes } from "./dpor_outcomes";
 
 const req = (scenario: string, design: string, preemptions: number | null, extra: Partial<ExhaustiveRequest> = {}): ExhaustiveRequest => ({
   variant: variant(design),
@@ -238,30 +235,6 @@ describe("DPOR with each subject's declared footprint agrees with plain enumerat
   }
 });
 
-/** Final states (memory of every object, each thread's results) and violated invariants over one exploration. */
-function outcomes(p: Program, reduce: boolean): { finals: Set<string>; fails: Set<string> } {
-  const finals = new Set<string>();
-  const fails = new Set<string>();
-  const recorded: Program = {
-    start() {
-      const e = p.start();
-      if ("setupFailure" in e) return e;
-      return {
-        ...e,
-        run: (s, h) => {
-          const r = e.run(s, h);
-          const v = violationOf(r.failure);
-          const m = e.machine;
-          if (v !== null) fails.add(v.invariant);
-          else finals.add(`${m.mem.objects.slice(1).map((o) => `${o.kind}:${o.freed ? "freed" : Array.from({ length: o.words }, (_, k) => m.mem.peek(o.base + k * WORD_BYTES)).join(",")}`).join(";")}|${m.threads.map((t) => t.results.join(",")).join("/")}`);
-          return r;
-        },
-      };
-    },
-  };
-  explore(recorded, { bound: 1, reduce, continueAfterFailure: !reduce });
-  return { finals, fails };
-}
 
 test("a subject whose checker does not declare its ghost state is refused, not explored unsoundly", () => {
   const lockless = resolveSubject("lockless-aging");

@@ -11,10 +11,7 @@ import { scenarioProgram } from "../checker/exhaustive/program";
 import { scenarioOf, traceOf } from "../checker/exhaustive/scenario";
 import { exhaustive } from "../checker/jobs/exhaustive";
 import { DEFAULT_SUBJECT, resolveVariant } from "../checker/variants";
-import { explore } from "../runtime/exhaustive/units";
-import { violationOf } from "../checker/violation";
-import { WORD_BYTES } from "../runtime/memory";
-import type { Program } from "../runtime/exhaustive/program";
+import { outcomes } from "./dpor_outcomes";
 
 const FAULT0 = { kind: "page_fault", gfn: 0, level: 1, write: true, quadrant: 0 };
 /** series-s1's ext2 configuration: one slot of one page at hva 0x40, two sptes per shadow page. */
@@ -52,8 +49,14 @@ test("hva-range-misses-last: INV-UNMAP against a zap, INV-AGE for kvm_age_hva an
   expect(run(TEST_AGE, null, "hva-range-misses-last").violation).toMatchObject({ invariant: "INV-AGE", preemptions: 0 });
 });
 
-test("the correct series designs verify the four notifier scenarios within 2 preemptions", () => {
-  for (const d of CORRECT) for (const s of SCENARIOS) expect({ d, s: s.name, verdict: run(s, d).verdict }).toEqual({ d, s: s.name, verdict: "verified" });
+test("the correct series designs verify the four notifier scenarios within 2 preemptions, cross-checked by behaviour at 1", () => {
+  for (const d of CORRECT) {
+    for (const s of SCENARIOS) {
+      const r = exhaustive({ variant: resolveVariant(d, null, DEFAULT_SUBJECT), scenario: s, preemptions: 2, crossCheck: { bound: 1 } }).summary;
+      const c = r.crossCheck;
+      expect({ d, s: s.name, verdict: r.verdict, missed: c?.missed, complete: c?.complete }).toEqual({ d, s: s.name, verdict: "verified", missed: 0, complete: true });
+    }
+  }
 });
 
 test("DPOR with the declared footprint agrees with plain enumeration on them (every design and hva-range-misses-last, 1 preemption)", () => {
@@ -75,27 +78,3 @@ test("DPOR with the declared footprint agrees with plain enumeration on them (ev
   expect(compared).toBeGreaterThanOrEqual(4 * 5);
 });
 
-/** Final states (every object's memory, each thread's results) and violated invariants over one exploration. */
-function outcomes(p: Program, reduce: boolean): { finals: Set<string>; fails: Set<string> } {
-  const finals = new Set<string>();
-  const fails = new Set<string>();
-  const recorded: Program = {
-    start() {
-      const e = p.start();
-      if ("setupFailure" in e) return e;
-      return {
-        ...e,
-        run: (sched, h) => {
-          const r = e.run(sched, h);
-          const v = violationOf(r.failure);
-          const m = e.machine;
-          if (v !== null) fails.add(v.invariant);
-          else finals.add(`${m.mem.objects.slice(1).map((o) => `${o.kind}:${o.freed ? "freed" : Array.from({ length: o.words }, (_, k) => m.mem.peek(o.base + k * WORD_BYTES)).join(",")}`).join(";")}|${m.threads.map((t) => t.results.join(",")).join("/")}`);
-          return r;
-        },
-      };
-    },
-  };
-  explore(recorded, { bound: 1, reduce, continueAfterFailure: !reduce });
-  return { finals, fails };
-}

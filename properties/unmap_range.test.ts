@@ -17,11 +17,8 @@
 import { scenarioProgram } from "../checker/exhaustive/program";
 import { scenarioOf, traceOf } from "../checker/exhaustive/scenario";
 import { exhaustive } from "../checker/jobs/exhaustive";
-import { violationOf } from "../checker/violation";
-import { WORD_BYTES } from "../runtime/memory";
-import { explore } from "../runtime/exhaustive/units";
-import type { Program } from "../runtime/exhaustive/program";
 import { LOCKLESS, lvariant } from "./lockless_support";
+import { outcomes } from "./dpor_outcomes";
 
 const fault = (gfn: number, nested: boolean) => ({ kind: "page_fault", gfn, level: 1, quadrant: 0, write: true, nested });
 /** lockless-tdp-s1's configuration: TDP MMU on, one slot of two pages at hva 0x40, no dirty logging. */
@@ -58,8 +55,14 @@ test("memslots-have-rmaps-tdp-only: UNMAP-RANGE with no preemption (the nested s
   expect(run(REFAULT, null, "memslots-have-rmaps-tdp-only").violation).toMatchObject({ invariant: "UNMAP-RANGE", preemptions: 0 });
 });
 
-test("the correct lockless designs verify the three scenarios within 2 preemptions", () => {
-  for (const d of CORRECT) for (const s of SCENARIOS) expect({ d, s: s.name, verdict: run(s, d).verdict }).toEqual({ d, s: s.name, verdict: "verified" });
+test("the correct lockless designs verify the three scenarios within 2 preemptions, cross-checked by behaviour at 1", () => {
+  for (const d of CORRECT) {
+    for (const s of SCENARIOS) {
+      const r = exhaustive({ variant: lvariant(d), scenario: s, preemptions: 2, crossCheck: { bound: 1 } }).summary;
+      const c = r.crossCheck;
+      expect({ d, s: s.name, verdict: r.verdict, missed: c?.missed, complete: c?.complete }).toEqual({ d, s: s.name, verdict: "verified", missed: 0, complete: true });
+    }
+  }
 });
 
 test("DPOR with the declared footprint agrees with plain enumeration on them (correct designs and the mutant, 1 preemption)", () => {
@@ -81,27 +84,3 @@ test("DPOR with the declared footprint agrees with plain enumeration on them (co
   expect(compared).toBe(SCENARIOS.length * 4);
 });
 
-/** Final states (every object's memory, each thread's results) and violated invariants over one exploration. */
-function outcomes(p: Program, reduce: boolean): { finals: Set<string>; fails: Set<string> } {
-  const finals = new Set<string>();
-  const fails = new Set<string>();
-  const recorded: Program = {
-    start() {
-      const e = p.start();
-      if ("setupFailure" in e) return e;
-      return {
-        ...e,
-        run: (sched, h) => {
-          const r = e.run(sched, h);
-          const v = violationOf(r.failure);
-          const m = e.machine;
-          if (v !== null) fails.add(v.invariant);
-          else finals.add(`${m.mem.objects.slice(1).map((o) => `${o.kind}:${o.freed ? "freed" : Array.from({ length: o.words }, (_, k) => m.mem.peek(o.base + k * WORD_BYTES)).join(",")}`).join(";")}|${m.threads.map((t) => t.results.join(",")).join("/")}`);
-          return r;
-        },
-      };
-    },
-  };
-  explore(recorded, { bound: 1, reduce, continueAfterFailure: !reduce });
-  return { finals, fails };
-}

@@ -1,0 +1,37 @@
+/**
+ * What one exploration of a program reaches, for comparing the reduced search
+ * (DPOR with the checkers' declared footprints) with plain enumeration: the
+ * final states (every object's memory, each thread's results) of the runs
+ * that violate nothing, and the invariants the others violate. Used by the
+ * DPOR-against-plain tests of properties/exhaustive.test.ts and of the
+ * whole-call postconditions (notifier_calls, unmap_range); the behaviour-class
+ * comparison (what each thread read) is the exhaustive job's `crossCheck`.
+ */
+import { violationOf } from "../checker/violation";
+import type { Program } from "../runtime/exhaustive/program";
+import { explore } from "../runtime/exhaustive/units";
+import { WORD_BYTES } from "../runtime/memory";
+
+export function outcomes(p: Program, reduce: boolean): { finals: Set<string>; fails: Set<string> } {
+  const finals = new Set<string>();
+  const fails = new Set<string>();
+  const recorded: Program = {
+    start() {
+      const e = p.start();
+      if ("setupFailure" in e) return e;
+      return {
+        ...e,
+        run: (sched, h) => {
+          const r = e.run(sched, h);
+          const v = violationOf(r.failure);
+          const m = e.machine;
+          if (v !== null) fails.add(v.invariant);
+          else finals.add(`${m.mem.objects.slice(1).map((o) => `${o.kind}:${o.freed ? "freed" : Array.from({ length: o.words }, (_, k) => m.mem.peek(o.base + k * WORD_BYTES)).join(",")}`).join(";")}|${m.threads.map((t) => t.results.join(",")).join("/")}`);
+          return r;
+        },
+      };
+    },
+  };
+  explore(recorded, { bound: 1, reduce, continueAfterFailure: !reduce });
+  return { finals, fails };
+}
