@@ -14,11 +14,10 @@
  * Without the exemption for a mapping another thread made present again,
  * unmap-vs-tdp-refault is a false alarm.)
  */
-import { scenarioProgram } from "../checker/exhaustive/program";
-import { scenarioOf, traceOf } from "../checker/exhaustive/scenario";
+import { scenarioOf } from "../checker/exhaustive/scenario";
 import { exhaustive } from "../checker/jobs/exhaustive";
 import { LOCKLESS, lvariant } from "./lockless_support";
-import { outcomes } from "./dpor_outcomes";
+import { expectDporAgreesWithPlain } from "./dpor_outcomes";
 
 const fault = (gfn: number, nested: boolean) => ({ kind: "page_fault", gfn, level: 1, quadrant: 0, write: true, nested });
 /** lockless-tdp-s1's configuration: TDP MMU on, one slot of two pages at hva 0x40, no dirty logging. */
@@ -67,20 +66,7 @@ test("the correct lockless designs verify the three scenarios within 2 preemptio
 
 test("DPOR with the declared footprint agrees with plain enumeration on them (correct designs and the mutant, 1 preemption)", () => {
   const variants = [...CORRECT.map((d) => lvariant(d)), lvariant(null, "memslots-have-rmaps-tdp-only")];
-  let compared = 0;
-  for (const s of SCENARIOS) {
-    for (const v of variants) {
-      const t = traceOf(s, v.design.name);
-      if (v.needsTso || LOCKLESS.traceProblem?.(t, v)) continue;
-      const reduced = outcomes(scenarioProgram(t, v), true);
-      const plain = outcomes(scenarioProgram(t, v), false);
-      const name = `${s.name}, ${v.mutant?.name ?? v.design.name}`;
-      expect({ name, violated: reduced.fails.size > 0 }).toEqual({ name, violated: plain.fails.size > 0 });
-      if (plain.fails.size === 0) expect({ name, finals: [...reduced.finals].sort() }).toEqual({ name, finals: [...plain.finals].sort() });
-      else expect(plain.fails).toContain([...reduced.fails][0]);
-      compared++;
-    }
-  }
+  const compared = expectDporAgreesWithPlain(LOCKLESS, SCENARIOS, variants);
   expect(compared).toBe(SCENARIOS.length * 4);
 });
 
