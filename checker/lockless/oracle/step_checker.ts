@@ -111,7 +111,7 @@ export class LocklessStepChecker implements RunChecker {
   afterStep(m: Machine, t: Thread, s: Step, result: number, old: number): void {
     this.count();
     this.aging.onStep(t);
-    this.unmaps.afterStep(t, m.holder() === t);
+    this.unmaps.afterStep(m, t);
     const obj = s.addr === 0 ? undefined : m.mem.objectAt(s.addr);
     switch (s.op) {
       case "ghost":

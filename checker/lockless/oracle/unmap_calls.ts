@@ -32,6 +32,7 @@ import { decodeSpte, decodeTdpWord } from "../../../model/lockless/encoding";
 import { gfnToIndex, hvaRangeToGfns } from "../../../model/lockless/geometry";
 import type { LocklessOp } from "../../../model/lockless/operations";
 import { WORD_BYTES } from "../../../runtime/memory";
+import type { Machine } from "../../../runtime/machine";
 import type { Thread } from "../../../runtime/thread";
 import { Violation } from "../../violation";
 import type { LocklessWorld } from "../world";
@@ -75,10 +76,10 @@ export class UnmapCalls {
     if (gfns !== null) this.calls.set(t, { gfns, mustDrop: undefined, snapStep: -1 });
   }
 
-  /** After each step of thread t; `holds`: t holds mmu_lock now. At the call's first acquisition, the snapshot. */
-  afterStep(t: Thread, holds: boolean): void {
+  /** After each step of thread t: at its call's first acquisition of mmu_lock, the snapshot (the lock looked up only then). */
+  afterStep(m: Machine, t: Thread): void {
     const c = this.calls.get(t);
-    if (c === undefined || c.mustDrop !== undefined || !holds) return;
+    if (c === undefined || c.mustDrop !== undefined || m.holder() !== t) return;
     const { kvm, geo, slot } = this.w;
     const [start, end] = c.gfns;
     const covered = (gfn: number, level: number): boolean => {

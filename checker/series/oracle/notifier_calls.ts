@@ -79,6 +79,11 @@ export class NotifierCalls {
 
   constructor(private readonly geo: Geometry, private readonly count: () => void) {}
 
+  /** Is some notifier call under way? When not, a step has nothing to tell this class (the checker skips the hooks). */
+  get busy(): boolean {
+    return this.calls.size > 0;
+  }
+
   /** Does the call drop the sptes of an rmap (invalid: of a slot switched to invalid_rmap_ops)? */
   private drops(op: NotifierOp, invalid: boolean): boolean {
     return invalid || op.kind === "unmap_hva_range" || (op.kind === "age_hva" && !this.geo.adBits);

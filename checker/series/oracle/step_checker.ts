@@ -35,7 +35,7 @@ import { GhostTlb } from "./ghost_tlb";
 import { EntryIndex } from "./entry_index";
 import { FreeRules } from "./rules/frees";
 import { GenerationRules } from "./rules/generation";
-import { NotifierCalls } from "./notifier_calls";
+import { isNotifierOp, NotifierCalls } from "./notifier_calls";
 import { FullCheck } from "./rules/full_check";
 import { geometryOf } from "./impl_state";
 import { checkQuiescence } from "./rules/quiescence";
@@ -88,7 +88,8 @@ export class StepChecker implements Observer {
   }
 
   opStart(m: Machine, t: Thread, op: Operation): void {
-    this.notifier.opStart(t, (op as TraceOperation).desc, this.slots.slotModels(), this.refinement.ghost());
+    const desc = (op as TraceOperation).desc;
+    if (isNotifierOp(desc)) this.notifier.opStart(t, desc, this.slots.slotModels(), this.refinement.ghost());
   }
 
   opEnd(m: Machine, t: Thread, op: Operation, result: unknown): void {
@@ -139,9 +140,10 @@ export class StepChecker implements Observer {
     switch (obj.kind) {
       case "spt":
         if (old !== now) {
-          const was = this.refinement.at(s.addr) !== undefined;
+          const busy = this.notifier.busy;
+          const was = busy && this.refinement.at(s.addr) !== undefined;
           this.refinement.onSpteWrite(t, this.opOf(t), s.label, obj, s.addr, now, this.slots.slotModels(), (id) => this.slots.removeOnly(id));
-          this.notifier.onSpteWrite(t, s.addr, was, this.refinement.at(s.addr));
+          if (busy) this.notifier.onSpteWrite(t, s.addr, was, this.refinement.at(s.addr));
         }
         return;
       case "rmap":
@@ -163,13 +165,13 @@ export class StepChecker implements Observer {
           this.checks++;
           if (this.slots.isInstalledSlot(obj.base) && m.holder() !== t) throw new Violation("INV-LOCK", `${t.name} switches slot->arch.ops without mmu_lock`);
           this.slots.opsWritten(obj.tag, now, m.stepIndex);
-          this.notifier.onSlotsChanged(this.slots.slotModels());
+          if (this.notifier.busy) this.notifier.onSlotsChanged(this.slots.slotModels());
         }
         return;
       case "kvm":
         if (s.addr === this.slots.memslotsField()) {
           this.slots.refresh(m.stepIndex);
-          this.notifier.onSlotsChanged(this.slots.slotModels());
+          if (this.notifier.busy) this.notifier.onSlotsChanged(this.slots.slotModels());
         }
         this.generation.onKvmWrite(t, s.addr, now);
         return;
