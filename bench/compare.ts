@@ -9,7 +9,7 @@
  * the bench's many-seed verdicts are docs/benchmarks.md's).
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { claimLines, compare, reclaimCheck, zapRootsTrackCheck, DEFAULT_CHECK, type CompareOutput, type CompareRow, type Cost, DOC_BLOCKS, findingsCompareTable, type SweepPoint, type SweepRequest, withDocBlock } from "../checker";
+import { claimLines, compare, reclaimCheck, zapRootsTrackCheck, DEFAULT_CHECK, type CompareOutput, type CompareRow, type Cost, docBlockSpecs, findingsCompareTable, type SweepPoint, type SweepRequest, withDocBlock } from "../checker";
 import { renderHeatmap } from "./svg_heatmap";
 import { renderPlot } from "./svg_plot";
 
@@ -63,7 +63,7 @@ function heatmaps(q: SweepRequest, points: readonly SweepPoint[]): string[] {
  * The others are written by `npm run bench -- figures` (bench/figures.ts).
  */
 export function writeCompareBlocks(out: CompareOutput, log: (s: string) => void): void {
-  for (const b of DOC_BLOCKS.filter((x) => x.cost === "compare")) {
+  for (const b of docBlockSpecs().filter((x) => x.cost === "compare")) {
     const make: Record<string, (o: CompareOutput) => string[]> = { "compare:table": findingsCompareTable, "compare:claims": claimLines, "compare:check-zap-roots-track": zapRootsTrackCheck, "compare:check-reclaim": reclaimCheck };
     const lines = make[b.name]?.(out) ?? null;
     if (lines === null) throw new Error(`no --compare output for the block ${b.name}`);

@@ -9,7 +9,10 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DOC_BLOCK_PREFIXES, DOC_BLOCKS, docBlock, docBlockNames, freshBlock, withDocBlock } from "../checker";
+import { docBlockPrefixes, docBlockSpecs, docBlock, docBlockNames, freshBlock, withDocBlock } from "../checker";
+
+const DOC_BLOCKS = docBlockSpecs();
+const DOC_BLOCK_PREFIXES = docBlockPrefixes();
 
 const read = (file: string) => readFileSync(join(__dirname, "..", file), "utf8");
 

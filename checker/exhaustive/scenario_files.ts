@@ -1,32 +1,15 @@
 /**
  * Named scenarios: the JSON files of the repository's `scenarios/` folder
- * (found from this file's location by walking up to the folder holding
- * package.json, so it works from the sources under tsx and from compiled
- * JavaScript alike), and a saved counterexample's scenario.
+ * (scenario_dir.ts finds it), and a saved counterexample's scenario.
  */
-import { existsSync, readdirSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, join } from "node:path";
 import { BadInput } from "../bad_input";
 import { loadCounterexample } from "../report/cx_read";
 import type { Subject, Variant } from "../subject";
 import { readScenarioFile, type Scenario, scenarioOf } from "./scenario";
+import { scenarioNames, scenariosDir } from "./scenario_dir";
 
-function scenariosDir(): string {
-  for (let d = __dirname; ; d = dirname(d)) {
-    if (existsSync(join(d, "package.json"))) return join(d, "scenarios");
-    if (dirname(d) === d) throw new Error(`no package.json above ${__dirname}`);
-  }
-}
-
-/** The named scenarios, sorted. */
-export function scenarioNames(): string[] {
-  const dir = scenariosDir();
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith(".json"))
-    .map((f) => f.slice(0, -".json".length))
-    .sort();
-}
+export { scenarioNames } from "./scenario_dir";
 
 /** A scenario by name (`unmap-two-descs`) or by path (anything with a `/` or ending in `.json`). */
 export function loadScenario(nameOrFile: string): Scenario {

@@ -20,11 +20,12 @@ import { scenariosOf } from "../exhaustive/scenario_files";
 import type { SchedulerName } from "../search/explore";
 import { compareText } from "./compare_text";
 import { type ProfilePoint, profileText } from "./compare_profiles";
-import { type Crossover, crossovers, DEFAULT_SWEEP, type SweepPoint, type SweepRequest, sweepText } from "./compare_sweep";
-import { type AxesPoint, type AxesRequest, axesText, DEFAULT_AXES } from "./compare_axes";
+import { type Crossover, crossovers, type SweepPoint, type SweepRequest, sweepText } from "./compare_sweep";
+import { type AxesPoint, type AxesRequest, axesText } from "./compare_axes";
+import { DEFAULT_COMPARE } from "./compare_defaults";
 import { computeMap, mapOnWorker, type MapRequest, type MapResult } from "./compare_map";
 
-export const COMPARE_DESIGNS = ["baseline", "v3", "v3-fixed", "merged-3.11", "zap-all-2019", "zap-roots-v1", "zap-roots-v1-track"] as const;
+export { COMPARE_DESIGNS, DEFAULT_COMPARE } from "./compare_defaults";
 
 export interface CompareRequest {
   designs: readonly string[];
@@ -52,22 +53,6 @@ export interface CompareRequest {
   workers: 1 | 2;
 }
 
-export const DEFAULT_COMPARE: CompareRequest = {
-  designs: COMPARE_DESIGNS,
-  seed: 1,
-  runs: 3000,
-  sequences: 300,
-  scheduler: "pct",
-  pages: 1024,
-  sizes: [16, 64, 256, 1024, 4096],
-  sptes: 8,
-  vcpus: 4,
-  checkedUpTo: 64,
-  preemptions: 1,
-  sweep: DEFAULT_SWEEP,
-  axes: DEFAULT_AXES,
-  workers: 1,
-};
 
 export interface Safety {
   verdict: "pass" | "violation";

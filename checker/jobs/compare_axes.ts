@@ -14,6 +14,8 @@ import { runScenario } from "../cost/scenario";
 import { asSeries } from "../series/variants";
 import { resolveVariant } from "../variants";
 
+export { DEFAULT_AXES } from "./compare_defaults";
+
 export interface AxesRequest {
   designs: readonly string[];
   pages: readonly number[];
@@ -22,15 +24,6 @@ export interface AxesRequest {
   sptes: number;
   vcpus: number;
 }
-
-export const DEFAULT_AXES: AxesRequest = {
-  designs: ["baseline", "v3-fixed", "merged-3.11", "zap-all-2019", "zap-roots-v1-track"],
-  pages: [16, 64, 256],
-  notifier: [true, false],
-  preemptions: ["preempt", "none"],
-  sptes: 8,
-  vcpus: 4,
-};
 
 export interface AxesPoint {
   design: string;

@@ -14,6 +14,8 @@ import type { PreemptionModel } from "../cost/preemption";
 import { asSeries } from "../series/variants";
 import { resolveVariant } from "../variants";
 
+export { DEFAULT_SWEEP } from "./compare_defaults";
+
 export interface SweepRequest {
   designs: readonly string[];
   /** Shadow pages N of every point. */
@@ -25,17 +27,6 @@ export interface SweepRequest {
   modes: readonly CostMode[];
   preemptions: readonly PreemptionModel[];
 }
-
-export const DEFAULT_SWEEP: SweepRequest = {
-  designs: ["baseline", "v3-fixed", "merged-3.11", "zap-all-2019", "zap-roots-v1-track"],
-  pages: 16,
-  vcpus: 4,
-  shares: [1, 0.5, 0.125],
-  slotScales: [1, 2, 8],
-  sptes: [8, 64, 512],
-  modes: ["idle", "busy"],
-  preemptions: ["preempt", "none"],
-};
 
 export interface SweepParams {
   share: number;

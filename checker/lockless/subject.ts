@@ -5,9 +5,10 @@
 import type fc from "fast-check";
 import { locklessInvariantNamed } from "../../model/lockless/invariants";
 import type { LocklessOp } from "../../model/lockless/operations";
+import { lazyModule } from "../lazy_module";
 import type { Subject, Trace } from "../subject";
 import { locklessRunArb } from "./concurrent_arbitraries";
-import { locklessConfigSchema, locklessOpSchema } from "./file_schema";
+import type * as FileSchema from "./file_schema";
 import { opText } from "./operations";
 import { locklessRunSequential, locklessSequentialProperty } from "./sequential_property";
 import { locklessTraceProblem } from "./trace_problem";
@@ -47,6 +48,8 @@ const LOCKLESS_USER_VISIBLE: ReadonlySet<string> = new Set([
   "AGE-RESULT", "AGE-COVERAGE", "AGE-OLD", "INVALIDATE-MAP", "UNMAP-RANGE", "RMAP-COMPLETE", "NO-LEAK", "RMAP-LOCK-EXCL", "RMAP-UNLOCKED", "LOCKLESS-SKIP",
 ]);
 
+const fileSchema = lazyModule(() => require("./file_schema") as typeof FileSchema);
+
 export const lockless: Subject = {
   name: "lockless-aging",
   summary: "Linux 6.15's shadow-MMU rmaps aged without mmu_lock under the KVM_RMAP_LOCKED bit-spinlock (kvm-x86-mmu-6.15)",
@@ -69,7 +72,12 @@ export const lockless: Subject = {
   configShrinks: locklessConfigShrinks,
   sequentialProperty: (v, hooks) => locklessSequentialProperty(v, hooks) as unknown as fc.IProperty<unknown>,
   runSequential: locklessRunSequential,
-  configSchema: locklessConfigSchema,
-  opSchema: locklessOpSchema,
+  // Loaded on first use (zod costs a command ~0.1 s of start-up; checker/lazy_module.ts).
+  get configSchema() {
+    return fileSchema().locklessConfigSchema;
+  },
+  get opSchema() {
+    return fileSchema().locklessOpSchema;
+  },
   traceProblem: locklessTraceProblem,
 };

@@ -6,9 +6,10 @@
 import type fc from "fast-check";
 import { invariantNamed } from "../../model/invariants";
 import type { OpDesc } from "../../model/operations";
+import { lazyModule } from "../lazy_module";
 import type { Subject, Trace, Variant } from "../subject";
 import { runArb } from "./concurrent_arbitraries";
-import { seriesConfigSchema, seriesOpSchema } from "./file_schema";
+import type * as FileSchema from "./file_schema";
 import { opText } from "./operations";
 import { sequentialProperty } from "./sequential_property";
 import { runSequential } from "./sequential_run";
@@ -36,6 +37,8 @@ export function configShrinks(t: Trace): Trace[] {
   return out;
 }
 
+const fileSchema = lazyModule(() => require("./file_schema") as typeof FileSchema);
+
 export const series: Subject = {
   name: "series",
   summary: "the 2013 v3 series \"KVM: MMU: fast zap all shadow pages\" (invalid rmaps unmapped without mmu_lock) and the v3.10 baseline",
@@ -53,7 +56,12 @@ export const series: Subject = {
   configShrinks,
   sequentialProperty: (v, hooks) => sequentialProperty(v, hooks) as unknown as fc.IProperty<unknown>,
   runSequential,
-  configSchema: seriesConfigSchema,
-  opSchema: seriesOpSchema,
+  // Loaded on first use (zod costs a command ~0.1 s of start-up; checker/lazy_module.ts).
+  get configSchema() {
+    return fileSchema().seriesConfigSchema;
+  },
+  get opSchema() {
+    return fileSchema().seriesOpSchema;
+  },
   traceProblem: seriesTraceProblem,
 };
