@@ -14,11 +14,11 @@
  * as in a scenario file; operation kinds by the subject's operation kinds;
  * roles by the subject's roles. Malformed files are BadInput in one line.
  */
-import { existsSync, readdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { z } from "zod";
 import { BadInput } from "../bad_input";
 import { readJsonFile } from "../json_file";
+import { jsonNames, repoFolder } from "../repo_folder";
 import { validatedFile } from "../subject_file";
 import type { Subject } from "../subject";
 import { DEFAULT_SUBJECT } from "../variants";
@@ -144,22 +144,10 @@ export function scopeOf(raw: unknown, where: string): Scope {
   };
 }
 
-function scopesDir(): string {
-  for (let d = __dirname; ; d = dirname(d)) {
-    if (existsSync(join(d, "package.json"))) return join(d, "scopes");
-    if (dirname(d) === d) throw new Error(`no package.json above ${__dirname}`);
-  }
-}
+const scopesDir = (): string => repoFolder("scopes");
 
 /** The named scopes of scopes/, sorted. */
-export function scopeNames(): string[] {
-  const dir = scopesDir();
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith(".json"))
-    .map((f) => f.slice(0, -".json".length))
-    .sort();
-}
+export const scopeNames = (): string[] => jsonNames(scopesDir());
 
 /** A scope by name (`series-s1`) or by path (anything with a `/` or ending in `.json`). */
 export function loadScope(nameOrFile: string): Scope {
