@@ -238,12 +238,10 @@ function mixes(callers: "any" | "aligned"): Array<{ weight: number; mix: Mix }> 
     },
     {
       weight: 1,
-      // L1's EPT A/D on or off (issue 20, U2): nested pages A/D-enabled, their sptes WRPROT_ONLY under PML (the
-      // harvest clears W, the ager clear_bit(A), the CPU sets A/D), or A/D-disabled (the harvest's test_and_clear_bit
-      // of W against the ager's cmpxchg); direct and nested faults on the hot spot share its rmaps.
+      // L1's EPT A/D on (issue 20, U2): nested pages A/D-enabled, their sptes WRPROT_ONLY under PML (the harvest
+      // clears W, the ager clear_bit(A), the CPU sets A/D); direct and nested faults on the hot spot share its rmaps.
       mix: {
-        // (fc.boolean, not a nested fc.oneof: fast-check biases a nested oneof towards its first arbitrary.)
-        config: fc.boolean().chain((l1Ad) => config({ kvm_ad_enabled: true, dirtyLogging: true, nested_ept_ad_enabled: l1Ad })),
+        config: config({ kvm_ad_enabled: true, dirtyLogging: true, nested_ept_ad_enabled: true }),
         setup: setupArb([[a.get_dirty_log, 2], [a.clear_young, 1]], hotFaultArbWith(fc.boolean())),
         ops: {
           vcpu: list([[hotGfnFaultArb(fc.constant(true)), 2], [hotFastPfArb, 1]], 1),
