@@ -20,7 +20,7 @@ export const MAX_HUGE = 4;
 export const MAX_QUADRANT = 7;
 
 /** The kernel constants, with some fields fixed (an actor mix of spec §5.3 that needs them). */
-export function kvmConfigArbWith(fixed: Partial<Pick<LocklessKvmConfig, "kvm_ad_enabled" | "dirtyLogging" | "pml" | "tdp_mmu_enabled">> = {}): fc.Arbitrary<LocklessKvmConfig> {
+export function kvmConfigArbWith(fixed: Partial<Pick<LocklessKvmConfig, "kvm_ad_enabled" | "dirtyLogging" | "pml" | "tdp_mmu_enabled" | "nested_ept_ad_enabled">> = {}): fc.Arbitrary<LocklessKvmConfig> {
   const or = <T>(v: T | undefined, arb: fc.Arbitrary<T>): fc.Arbitrary<T> => (v === undefined ? arb : fc.constant(v));
   return fc
     .record({
@@ -39,6 +39,7 @@ export function kvmConfigArbWith(fixed: Partial<Pick<LocklessKvmConfig, "kvm_ad_
         sptesPerPage: 4,
         pml: r.dirtyLogging && r.pml && r.kvm_ad_enabled,
         ...(fixed.tdp_mmu_enabled ? { tdp_mmu_enabled: true } : {}),
+        ...(fixed.nested_ept_ad_enabled && r.kvm_ad_enabled ? { nested_ept_ad_enabled: true } : {}),
       }),
       (v) => {
         const c = v as LocklessKvmConfig;

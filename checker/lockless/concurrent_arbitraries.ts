@@ -127,7 +127,9 @@ interface Mix {
  * against faults and zaps ({S, S}, {V/Z, S}); an mmu_lock holder that breaks
  * the lock (kvm_zap_gfn_range) against faults on its gfns; the TDP MMU on,
  * its gates against nested faults and zaps, and against the first nested
- * faults (the counters leaving 0) with short aging calls.
+ * faults (the counters leaving 0) with short aging calls; L1's EPT A/D on,
+ * so nested sptes are A/D-enabled (WRPROT_ONLY under PML), harvested and
+ * write-tracked against the ager, nested faults and the CPU's writes.
  */
 function mixes(callers: "any" | "aligned"): Array<{ weight: number; mix: Mix }> {
   const a = opArbs(callers);
@@ -230,6 +232,22 @@ function mixes(callers: "any" | "aligned"): Array<{ weight: number; mix: Mix }> 
           mmu: list([[a.zap_sp, 2], [a.unmap_gfn_range, 2], [a.get_dirty_log, 1], [a.write_protect_gfn, 1]], 2),
           ager: list([[a.clear_young, 2], [a.test_young, 2]], 2),
           guest: list([[a.hw_access, 2], [a.fast_page_fault, 1]], 2),
+          ager2: none,
+        },
+      },
+    },
+    {
+      weight: 1,
+      // L1's EPT A/D on (issue 20, U2): nested pages A/D-enabled, their sptes WRPROT_ONLY under PML (the harvest
+      // clears W, the ager clear_bit(A), the CPU sets A/D); direct and nested faults on the hot spot share its rmaps.
+      mix: {
+        config: config({ kvm_ad_enabled: true, dirtyLogging: true, nested_ept_ad_enabled: true }),
+        setup: setupArb([[a.get_dirty_log, 2], [a.clear_young, 1]], hotFaultArbWith(fc.boolean())),
+        ops: {
+          vcpu: list([[hotGfnFaultArb(fc.constant(true)), 2], [hotFastPfArb, 1]], 1),
+          mmu: fc.array(mix([[hotGfnOps.get_dirty_log, 3], [hotGfnOps.write_protect_gfn, 1]]), { minLength: 1, maxLength: 1 }),
+          ager: list([[hotGfnOps.clear_young, 1]], 1),
+          guest: list([[a.hw_access, 1]], 1),
           ager2: none,
         },
       },

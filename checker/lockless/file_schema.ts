@@ -36,7 +36,11 @@ export const locklessConfigSchema = z.strictObject({
       dirtyLogging: z.boolean(),
       pml: z.boolean(),
       tdp_mmu_enabled: z.boolean().optional(),
+      nested_ept_ad_enabled: z.boolean().optional(),
     })
-    .refine((k) => !k.pml || k.kvm_ad_enabled, { message: "pml needs kvm_ad_enabled (vmx: no PML without EPT A/D bits)" }),
+    .refine((k) => !k.pml || k.kvm_ad_enabled, { message: "pml needs kvm_ad_enabled (vmx: no PML without EPT A/D bits)" })
+    .refine((k) => !k.nested_ept_ad_enabled || k.kvm_ad_enabled, {
+      message: "nested_ept_ad_enabled needs kvm_ad_enabled (vmx: EPT A/D is offered to L1 only with enable_ept_ad_bits)",
+    }),
   slot: z.strictObject({ baseGfn: int(0, 1 << 16), npages: int(1, 4096), userspaceAddr: int(0, 1 << 16) }),
 });

@@ -20,7 +20,7 @@ export function locklessConfigLine(c: LocklessConfig): string {
   const k = c.kvm;
   const s = c.slot;
   const log = k.dirtyLogging ? `dirty logging${k.pml ? " with PML" : ""}` : "no dirty logging";
-  return `PTE_LIST_EXT=${k.PTE_LIST_EXT}, level shift ${k.levelShift}, ${k.KVM_MAX_HUGEPAGE_LEVEL} levels, ${k.sptesPerPage} sptes/page, EPT A/D ${k.kvm_ad_enabled ? "on" : "off"}, ${log}, RMAP_RECYCLE_THRESHOLD=${k.RMAP_RECYCLE_THRESHOLD}${k.tdp_mmu_enabled ? ", TDP MMU on" : ""}; slot: gfn [0x${s.baseGfn.toString(16)}, +${s.npages}) at hva 0x${s.userspaceAddr.toString(16)}`;
+  return `PTE_LIST_EXT=${k.PTE_LIST_EXT}, level shift ${k.levelShift}, ${k.KVM_MAX_HUGEPAGE_LEVEL} levels, ${k.sptesPerPage} sptes/page, EPT A/D ${k.kvm_ad_enabled ? "on" : "off"}, ${log}, RMAP_RECYCLE_THRESHOLD=${k.RMAP_RECYCLE_THRESHOLD}${k.tdp_mmu_enabled ? ", TDP MMU on" : ""}${k.nested_ept_ad_enabled ? ", L1 EPT A/D on" : ""}; slot: gfn [0x${s.baseGfn.toString(16)}, +${s.npages}) at hva 0x${s.userspaceAddr.toString(16)}`;
 }
 
 /** Smaller configurations: one page fewer, or PTE_LIST_EXT 2. Sizes only decrease. */

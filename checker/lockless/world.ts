@@ -35,6 +35,7 @@ export function modelGeometry(k: LocklessKvmConfig): Geometry {
     pml: k.pml,
     recycleThreshold: k.RMAP_RECYCLE_THRESHOLD,
     tdpMmuEnabled: k.tdp_mmu_enabled === true,
+    nestedEptAd: k.nested_ept_ad_enabled === true,
   };
 }
 

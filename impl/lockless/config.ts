@@ -29,6 +29,15 @@ export interface LocklessKvmConfig {
    * indirect_shadow_pages and shadow_root_allocated.
    */
   tdp_mmu_enabled?: boolean;
+  /**
+   * nested_ept_ad_enabled: L1's EPTP for L2 sets VMX_EPTP_AD_ENABLE_BIT
+   * (vmx/nested.c nested_ept_ad_enabled), so a nested (shadow EPT) page has
+   * role.ad_disabled = !accessed_dirty = false (kvm_calc_shadow_ept_root_page_role)
+   * and, under PML, its sptes are SPTE_TDP_AD_WRPROT_ONLY. Absent or false:
+   * nested pages are A/D-disabled (L1 without EPT A/D). L0 advertises EPT A/D
+   * to L1 only with enable_ept_ad_bits, so it needs kvm_ad_enabled.
+   */
+  nested_ept_ad_enabled?: boolean;
 }
 
 export const KERNEL_LOCKLESS_CONFIG: LocklessKvmConfig = {

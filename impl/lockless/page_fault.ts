@@ -6,13 +6,12 @@
  * DEVIATION: the walk from the root is not simulated: a leaf page is found by
  * (gfn, level, role) in active_mmu_pages, as kvm_mmu_get_shadow_page's hash
  * lookup would; `nested` pages stand for shadowed L1 EPT pages (indirect,
- * A/D-disabled), the others are direct pages.
- * DEVIATION (U2, issue 20): in 6.15 a nested page's role.ad_disabled follows
- * L1's EPTP A/D setting (kvm_init_shadow_ept_mmu: !accessed_dirty), and under
- * PML a nested A/D-enabled spte is SPTE_TDP_AD_WRPROT_ONLY
- * (kvm_mmu_page_ad_need_write_protect: cpu_dirty_log_size && role.guest_mode):
- * the CPU sets A/D, dirty logging clears W. Here every nested page is an L1
- * without EPT A/D (A/D-disabled); the WRPROT_ONLY type is not simulated.
+ * run by L2), the others are direct pages. A page's role.ad_disabled: a
+ * direct page's is !kvm_ad_enabled (kvm_calc_tdp_mmu_root_page_role); a
+ * nested page's is !accessed_dirty, L1's EPTP A/D bit
+ * (kvm_calc_shadow_ept_root_page_role), config nested_ept_ad_enabled, which
+ * L0 offers only with EPT A/D itself. Under PML make_spte makes a nested
+ * A/D-enabled page's sptes SPTE_TDP_AD_WRPROT_ONLY (U2 of issue 20, faithful).
  */
 import { alloc, type KGen, load } from "../../runtime/step";
 import { WORD_BYTES } from "../../runtime/memory";
@@ -43,6 +42,16 @@ export function sptep_of(kvm: Kvm, sp: number, gfn: number): number {
   return sp_field(kvm, sp, MMU_PAGE.spt) + Math.floor((gfn - sp_field(kvm, sp, MMU_PAGE.gfn)) / pagesAt(kvm, level)) * WORD_BYTES;
 }
 
+/**
+ * role.ad_disabled of a new page (mmu.c kvm_calc_tdp_mmu_root_page_role /
+ * kvm_calc_shadow_ept_root_page_role: `role.base.ad_disabled = !accessed_dirty`).
+ * DEVIATION: the role is computed per page, not per root (one root each here).
+ */
+export function kvm_mmu_page_role_ad_disabled(kvm: Kvm, direct: boolean): boolean {
+  if (!kvm.cfg.kvm_ad_enabled) return true;
+  return !direct && kvm.cfg.nested_ept_ad_enabled !== true;
+}
+
 /** kvm_mmu_get_shadow_page: the existing page, or a new one (kvm_mmu_alloc_shadow_page) linked into active_mmu_pages. */
 export function* kvm_mmu_get_shadow_page(kvm: Kvm, gfn: number, level: number, quadrant: number, direct: boolean): KGen<number> {
   const found = find_shadow_page(kvm, gfn, level, quadrant, direct);
@@ -55,7 +64,7 @@ export function* kvm_mmu_get_shadow_page(kvm: Kvm, gfn: number, level: number, q
     [MMU_PAGE.level, level],
     [MMU_PAGE.quadrant, quadrant],
     [MMU_PAGE.direct, direct ? 1 : 0],
-    [MMU_PAGE.ad_disabled, !direct || !kvm.cfg.kvm_ad_enabled ? 1 : 0],
+    [MMU_PAGE.ad_disabled, kvm_mmu_page_role_ad_disabled(kvm, direct) ? 1 : 0],
     [MMU_PAGE.spt, spt],
     [MMU_PAGE.id, kvm.nextSpId++],
   ];

@@ -5,8 +5,9 @@
  * DEVIATION: every spte fits 31 bits. R/W/X (EPT bits 0-2), PT_PAGE_SIZE_MASK
  * (7) and the A/D bits (8-9) sit where EPT puts them; the software bits move
  * down: SPTE_MMU_PRESENT_MASK to 11 (kernel 11), shadow_host_writable_mask to
- * 10 (kernel 57), shadow_mmu_writable_mask to 12 (kernel 58),
- * SPTE_TDP_AD_DISABLED to 13 (kernel 52), SHADOW_ACC_TRACK_SAVED_BITS_SHIFT
+ * 10 (kernel 57), shadow_mmu_writable_mask to 12 (kernel 58), the
+ * two-bit A/D type SPTE_TDP_AD_MASK to bits 13-14 (kernel 52-53, same values:
+ * ENABLED 0, DISABLED 1, WRPROT_ONLY 2), SHADOW_ACC_TRACK_SAVED_BITS_SHIFT
  * to 4 (kernel 54); the pfn starts at bit 16. SHADOW_NONPRESENT_VALUE is 0
  * (kernel: BIT(63), "suppress #VE").
  */
@@ -19,8 +20,13 @@ export const shadow_dirty_mask = 1 << 9; // VMX_EPT_DIRTY_BIT
 export const shadow_host_writable_mask = 1 << 10;
 export const SPTE_MMU_PRESENT_MASK = 1 << 11;
 export const shadow_mmu_writable_mask = 1 << 12;
-export const SPTE_TDP_AD_DISABLED = 1 << 13;
-export const SPTE_TDP_AD_MASK = SPTE_TDP_AD_DISABLED;
+/** SPTE_TDP_AD_SHIFT (kernel 52): the A/D type of a TDP (EPT) spte, spte.h. */
+export const SPTE_TDP_AD_SHIFT = 13;
+export const SPTE_TDP_AD_MASK = 3 << SPTE_TDP_AD_SHIFT;
+export const SPTE_TDP_AD_ENABLED = 0 << SPTE_TDP_AD_SHIFT;
+export const SPTE_TDP_AD_DISABLED = 1 << SPTE_TDP_AD_SHIFT;
+/** A/D bits on, but dirty logging must write-protect: an L2 (guest_mode) spte under PML, whose PML log would hold L2 GPAs. */
+export const SPTE_TDP_AD_WRPROT_ONLY = 2 << SPTE_TDP_AD_SHIFT;
 export const SHADOW_ACC_TRACK_SAVED_BITS_MASK = PT64_EPT_READABLE_MASK | PT64_EPT_EXECUTABLE_MASK;
 export const SHADOW_ACC_TRACK_SAVED_BITS_SHIFT = 4;
 /** shadow_acc_track_mask for EPT: VMX_EPT_RWX_MASK. */
@@ -35,10 +41,13 @@ export const is_large_pte = (pte: number): boolean => (pte & PT_PAGE_SIZE_MASK) 
 export const is_last_spte = (pte: number, level: number): boolean => level === 1 || is_large_pte(pte);
 export const spte_to_pfn = (pte: number): number => pte >>> SPTE_PFN_SHIFT;
 
-/** spte_ad_enabled: the A/D-type bits are not SPTE_TDP_AD_DISABLED. */
+/** spte_ad_enabled: the A/D type is not SPTE_TDP_AD_DISABLED (so SPTE_TDP_AD_WRPROT_ONLY counts as enabled). */
 export const spte_ad_enabled = (spte: number): boolean => (spte & SPTE_TDP_AD_MASK) !== SPTE_TDP_AD_DISABLED;
-/** spte_ad_need_write_protect: dirty logging must clear W rather than D. */
-export const spte_ad_need_write_protect = (spte: number): boolean => !spte_ad_enabled(spte);
+/**
+ * spte_ad_need_write_protect: dirty logging must clear W rather than D: the
+ * A/D type is not SPTE_TDP_AD_ENABLED (A/D disabled, or WRPROT_ONLY).
+ */
+export const spte_ad_need_write_protect = (spte: number): boolean => (spte & SPTE_TDP_AD_MASK) !== SPTE_TDP_AD_ENABLED;
 /** is_access_track_spte: A/D disabled and R/W/X all clear. */
 export const is_access_track_spte = (spte: number): boolean => !spte_ad_enabled(spte) && (spte & shadow_acc_track_mask) === 0;
 /** is_accessed_spte (since 6.13): the A bit, hardware's or KVM's. */

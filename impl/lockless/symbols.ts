@@ -29,6 +29,8 @@ export const defaultLocklessSymbols = {
   // spte helpers (spte.h, spte.c)
   spte_needs_atomic_update: bits.spte_needs_atomic_update,
   mark_spte_for_access_track: bits.mark_spte_for_access_track,
+  spte_ad_need_write_protect: bits.spte_ad_need_write_protect,
+  kvm_mmu_page_ad_need_write_protect: make.kvm_mmu_page_ad_need_write_protect,
   make_spte: make.make_spte,
   // spte updates
   __set_spte: upd.__set_spte,

@@ -5,7 +5,7 @@
  */
 import { type KGen, load, lockOr, warn, xchg } from "../../runtime/step";
 import { fieldOf, fixed_field, gfn_in_slot, KIND, type Kvm, MEMSLOT, PG_LEVEL_4K } from "./kvm";
-import { is_mmu_writable_spte, is_writable_pte, PT_WRITABLE_MASK, shadow_dirty_mask, shadow_mmu_writable_mask, spte_ad_enabled, spte_ad_need_write_protect } from "./spte_bits";
+import { is_mmu_writable_spte, is_writable_pte, PT_WRITABLE_MASK, shadow_dirty_mask, shadow_mmu_writable_mask, spte_ad_enabled } from "./spte_bits";
 import { kvm_flush_remote_tlbs, write_lock, write_unlock } from "./steps";
 
 const PT_WRITABLE_SHIFT = 1;
@@ -48,11 +48,11 @@ export function* spte_clear_dirty(kvm: Kvm, sptep: number): KGen<boolean> {
   return yield* kvm.sym.mmu_spte_update(kvm, sptep, spte);
 }
 
-/** __rmap_clear_dirty (PML): clear D on A/D-enabled sptes, W (atomically) on the others. */
+/** __rmap_clear_dirty (PML): clear D on A/D-enabled sptes, W (atomically) on A/D-disabled and WRPROT_ONLY ones. */
 export function* __rmap_clear_dirty(kvm: Kvm, rmap_head: number): KGen<boolean> {
   let flush = false;
   yield* kvm.sym.for_each_rmap_spte(kvm, rmap_head, function* (sptep) {
-    if (spte_ad_need_write_protect(yield load(sptep, KIND.spt, "__rmap_clear_dirty: load *sptep"))) {
+    if (kvm.sym.spte_ad_need_write_protect(yield load(sptep, KIND.spt, "__rmap_clear_dirty: load *sptep"))) {
       flush = (yield* kvm.sym.test_and_clear_bit(kvm, PT_WRITABLE_SHIFT, sptep, "__rmap_clear_dirty")) || flush;
     } else {
       flush = (yield* kvm.sym.spte_clear_dirty(kvm, sptep)) || flush;

@@ -30,8 +30,11 @@ export const descWords = (ext: number): number => DESC_SPTES + ext;
 /**
  * spte bits (spec §5.1.4), EPT-shaped, packed into 31 bits: R/W/X are EPT
  * bits 0-2 and A/D bits 8-9 as in the kernel; the software bits the kernel
- * keeps high (SPTE_MMU_WRITEABLE 58, SPTE_TDP_AD_DISABLED 52, the saved R/X
- * at shift 54) are moved down. SHADOW_NONPRESENT_VALUE is 0.
+ * keeps high (SPTE_MMU_WRITEABLE 58, the A/D type at 52-53, the saved R/X
+ * at shift 54) are moved down. The A/D type (spec: "AD_DISABLED type bits";
+ * spte.h SPTE_TDP_AD_MASK) is two bits with the kernel's values: 0 enabled,
+ * 1 disabled, 2 WRPROT_ONLY (A/D on, dirty logging by write protection).
+ * SHADOW_NONPRESENT_VALUE is 0.
  */
 export const SPTE = {
   R: 1 << 0,
@@ -46,7 +49,11 @@ export const SPTE = {
   MMU_PRESENT: 1 << 11,
   MMU_WRITABLE: 1 << 12,
   AD_DISABLED: 1 << 13,
+  AD_WRPROT_ONLY: 2 << 13,
 } as const;
+
+/** The two A/D type bits (kernel 52-53). */
+export const SPTE_AD_TYPE_MASK = 3 << 13;
 
 export const SPTE_PFN_SHIFT = 16;
 export const SHADOW_NONPRESENT_VALUE = 0;
@@ -62,7 +69,8 @@ export function decodeSpte(v: number): Spte | null {
   return {
     pfn: v >>> SPTE_PFN_SHIFT,
     large: bit(v, SPTE.LARGE),
-    ad: !bit(v, SPTE.AD_DISABLED),
+    ad: (v & SPTE_AD_TYPE_MASK) !== SPTE.AD_DISABLED,
+    wrprotOnly: (v & SPTE_AD_TYPE_MASK) === SPTE.AD_WRPROT_ONLY,
     r: bit(v, SPTE.R),
     w: bit(v, SPTE.W),
     x: bit(v, SPTE.X),

@@ -170,7 +170,7 @@ export const LOCKLESS_INVARIANTS = [
     source: "spec §2.8, §3 S4 [C, I]",
     statement: [
       "in a dirty-logged slot, every writable spte whose dirty tracking is by write protection (A/D",
-      "disabled, or no PML) maps a page whose bitmap bit is set, or whose harvest, or whose fast page",
+      "disabled or WRPROT_ONLY, or no PML) maps a page whose bitmap bit is set, or whose harvest, or whose fast page",
       "fault's mark_page_dirty_in_slot, is in progress",
     ],
   },

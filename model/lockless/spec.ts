@@ -25,6 +25,7 @@ import * as aging from "./actions";
 import { inSlot, levels, rmapCount, spteGfn } from "./geometry";
 import type { LocklessOp } from "./operations";
 import { type Geometry, initialState, type ModelState, refParts, type Slot } from "./state";
+import { pageAdNeedWriteProtect } from "./spte_values";
 
 // ---- Init -------------------------------------------------------------------
 
@@ -48,6 +49,7 @@ export function typeOK(s: ModelState): string[] {
     if (page === undefined) out.push(`spte ${ref} belongs to no live shadow page`);
     else if (index >= s.geo.sptesPerPage || !inSlot(s.slot, spteGfn(s.geo, page, index))) out.push(`spte ${ref} maps no gfn of the slot`);
     else if (v.ad === page.adDisabled) out.push(`spte ${ref}'s A/D mode is not its page's`);
+    else if (v.wrprotOnly !== (v.ad && pageAdNeedWriteProtect(s.geo, page))) out.push(`spte ${ref}'s WRPROT_ONLY type is not its page's`);
     if (v.w && !v.mmuWritable) out.push(`spte ${ref} is writable but not MMU-writable`);
   }
   for (const sp of s.sps.values()) if (sp.id >= s.nextSpId) out.push(`shadow page sp${sp.id} has an id not yet handed out`);

@@ -19,7 +19,7 @@ import { coveredIndices, gfnToIndex, hvaRangeToGfns, pagesAt } from "./geometry"
 import type { LocklessOp } from "./operations";
 import { LOCK_HOLDER_OPS } from "./operations";
 import type { ModelState, Spte } from "./state";
-import { accessAllowed, dirtyLogProtected, isAccessTracked, makeSpte, markForAccessTrack, restoreAccTrack, sameSpte, spteDiff, writeProtected } from "./spte_values";
+import { accessAllowed, dirtyLogProtected, isAccessTracked, makeSpte, markForAccessTrack, pageAdNeedWriteProtect, restoreAccTrack, sameSpte, spteDiff, writeProtected } from "./spte_values";
 
 /** Where a spte lives: fixed when its page is created. */
 export interface SpteSite {
@@ -61,7 +61,7 @@ function isFaultTarget(s: ModelState, op: Extract<LocklessOp, { kind: "page_faul
 function expected(s: ModelState, op: LocklessOp, site: SpteSite, before: Spte): Spte | null | "drop" {
   switch (op.kind) {
     case "page_fault":
-      return isFaultTarget(s, op, site) ? makeSpte(s.slot, site.gfn, site.level, op.write, !site.adDisabled) : "drop";
+      return isFaultTarget(s, op, site) ? makeSpte(s.slot, site.gfn, site.level, op.write, !site.adDisabled, pageAdNeedWriteProtect(s.geo, site)) : "drop";
     case "unmap_gfn_range":
     case "zap_gfn_range":
     case "zap_sp":
@@ -141,7 +141,7 @@ export function judgeSpteWrite(s: ModelState, op: LocklessOp, site: SpteSite, be
     if (!after) return null;
     if (op.kind !== "page_fault") return fail("NO-RESURRECT", `${op.kind} makes a non-present spte present`);
     if (!isFaultTarget(s, op, site)) return fail("SPTE-STEP", "a page fault maps a spte other than its own");
-    const want = makeSpte(s.slot, site.gfn, site.level, op.write, !site.adDisabled);
+    const want = makeSpte(s.slot, site.gfn, site.level, op.write, !site.adDisabled, pageAdNeedWriteProtect(s.geo, site));
     return sameSpte(want, after) ? null : fail("SPTE-STEP", `the fault installs a value the model does not make: ${spteDiff(want, after).join(", ")}`);
   }
   const holder = LOCK_HOLDER_OPS.has(op.kind);

@@ -4,21 +4,32 @@
  * protections the write-protect and dirty-log paths apply. No bits here.
  */
 import { pfnOf } from "./geometry";
-import type { Slot, Spte } from "./state";
+import type { Geometry, Slot, Spte } from "./state";
 
-/** make_spte for a non-prefetch fault of a direct or shadow page: A set; writable: W, MMU-writable, and D when A/D is on. */
-export function makeSpte(slot: Slot, gfn: number, level: number, writable: boolean, ad: boolean): Spte {
+/**
+ * kvm_mmu_page_ad_need_write_protect: PML and an L2 page (here: a nested,
+ * i.e. indirect, page); only asked of pages whose A/D bits are on.
+ */
+export const pageAdNeedWriteProtect = (geo: Geometry, page: { readonly direct: boolean }): boolean => geo.pml && !page.direct;
+
+/**
+ * make_spte for a non-prefetch fault of a direct or shadow page: its A/D type
+ * (disabled, WRPROT_ONLY, enabled); A set; writable: W, MMU-writable and D
+ * (D for every A/D type since 6.13, 85649117511d).
+ */
+export function makeSpte(slot: Slot, gfn: number, level: number, writable: boolean, ad: boolean, wrprotOnly: boolean): Spte {
   return {
     pfn: pfnOf(slot, gfn),
     large: level > 1,
     ad,
+    wrprotOnly: ad && wrprotOnly,
     r: true,
     w: writable,
     x: true,
     savedR: false,
     savedX: false,
     accessed: true,
-    dirty: writable && ad,
+    dirty: writable,
     mmuWritable: writable,
     hostWritable: true,
   };
@@ -50,15 +61,18 @@ export function writeProtected(s: Spte, ptProtect: boolean): Spte {
   return { ...s, w: false, mmuWritable: ptProtect ? false : s.mmuWritable };
 }
 
-/** What re-protecting a page for dirty logging does to a spte: PML clears D (A/D) or W (A/D disabled); else write-protect. */
+/**
+ * What re-protecting a page for dirty logging does to a spte: PML clears D
+ * (A/D enabled) or W (A/D disabled or WRPROT_ONLY: spte_ad_need_write_protect); else write-protect.
+ */
 export function dirtyLogProtected(s: Spte, pml: boolean): Spte {
-  if (pml && s.ad) return { ...s, dirty: false };
+  if (pml && s.ad && !s.wrprotOnly) return { ...s, dirty: false };
   return { ...s, w: false };
 }
 
 export function sameSpte(a: Spte | null | undefined, b: Spte | null | undefined): boolean {
   if (!a || !b) return !a && !b;
-  return a.pfn === b.pfn && a.large === b.large && a.ad === b.ad && a.r === b.r && a.w === b.w && a.x === b.x && a.savedR === b.savedR && a.savedX === b.savedX && a.accessed === b.accessed && a.dirty === b.dirty && a.mmuWritable === b.mmuWritable && a.hostWritable === b.hostWritable;
+  return a.pfn === b.pfn && a.large === b.large && a.ad === b.ad && a.wrprotOnly === b.wrprotOnly && a.r === b.r && a.w === b.w && a.x === b.x && a.savedR === b.savedR && a.savedX === b.savedX && a.accessed === b.accessed && a.dirty === b.dirty && a.mmuWritable === b.mmuWritable && a.hostWritable === b.hostWritable;
 }
 
 /** The fields two sptes differ in (for messages). */

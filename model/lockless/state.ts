@@ -32,6 +32,11 @@ export interface Spte {
   readonly large: boolean;
   /** spte_ad_enabled: hardware sets A and D; else KVM tracks accesses by access tracking. */
   readonly ad: boolean;
+  /**
+   * SPTE_TDP_AD_WRPROT_ONLY (implies ad): hardware sets A and D, but dirty
+   * logging must write-protect (an L2 page under PML).
+   */
+  readonly wrprotOnly: boolean;
   readonly r: boolean;
   readonly w: boolean;
   readonly x: boolean;
@@ -81,6 +86,8 @@ export interface Geometry {
   readonly recycleThreshold: number;
   /** tdp_mmu_enabled: direct faults go to the TDP MMU (actions/tdp.ts); the rmaps hold nested pages' sptes only. */
   readonly tdpMmuEnabled: boolean;
+  /** L1's EPTP has A/D enabled: nested pages are A/D-enabled (needs kvmAdEnabled); false: A/D-disabled. */
+  readonly nestedEptAd: boolean;
 }
 
 export interface ModelState {

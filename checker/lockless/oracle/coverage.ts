@@ -57,7 +57,7 @@ export class LocklessCoverage implements Observer {
     const a = decodeSpte(old);
     const b = decodeSpte(now);
     const at = spteAt(w.kvm, s.addr);
-    if (!a && b && at) this.bump(`spte mapped at level ${at.page.level}, A/D ${b.ad ? "enabled" : "disabled"}${at.page.direct ? "" : ", nested"}`);
+    if (!a && b && at) this.bump(`spte mapped at level ${at.page.level}, A/D ${b.wrprotOnly ? "WRPROT_ONLY" : b.ad ? "enabled" : "disabled"}${at.page.direct ? "" : ", nested"}`);
     if (a && b && !isAccessTracked(a) && isAccessTracked(b)) this.bump("spte access-tracked by the ager");
     if (a && b && isAccessTracked(a) && !isAccessTracked(b)) this.bump(`access-tracked spte restored by ${s.fn}`);
     if (a && b && a.ad && a.accessed && !b.accessed) this.bump(`A cleared by ${s.fn}`);

@@ -1,6 +1,7 @@
 /**
  * DIRTY-LOG (spec §2.8, §3 S4): in a dirty-logged slot, a writable spte whose
- * dirty tracking is by write protection (A/D disabled, or no PML) maps a page
+ * dirty tracking is by write protection (no PML, or A/D disabled or
+ * WRPROT_ONLY: spte_ad_need_write_protect) maps a page
  * whose bitmap word is set, unless an operation that will set it (the fast
  * page fault's mark_page_dirty_in_slot after its cmpxchg) or that harvested
  * it and re-protects the page (KVM_GET_DIRTY_LOG) is in progress for that
@@ -24,7 +25,7 @@ export class DirtyLogRules {
   constructor(private readonly w: LocklessWorld, private readonly count: () => void) {}
 
   private trackedByW(v: Spte): boolean {
-    return this.w.geo.dirtyLogging && (!this.w.geo.pml || !v.ad);
+    return this.w.geo.dirtyLogging && (!this.w.geo.pml || !v.ad || v.wrprotOnly);
   }
 
   private logged(gfn: number): boolean {

@@ -18,6 +18,7 @@ import * as rl from "./races_lock";
 import * as rv from "./races_vcpu";
 import * as tg from "./tdp_gates";
 import * as inv from "./invalidate";
+import * as wpo from "./wrprot_only";
 
 export interface LocklessMutant {
   readonly name: string;
@@ -77,5 +78,9 @@ export const LOCKLESS_MUTANTS: readonly LocklessMutant[] = [
   { name: "fault-ignores-invalidate-in-progress", origin: "u5", bug: "mmu_invalidate_retry_gfn compares only mmu_invalidate_seq, so a fault between an invalidation's start and end maps the page", overrides: inv.fault_ignores_invalidate_in_progress, scenario: "lockless-invalidate-vs-fault" },
   { name: "invalidate-range-not-added", origin: "u5", bug: "the invalidation raises mmu_invalidate_in_progress without kvm_mmu_invalidate_range_add, so a fault in its window finds no range (WARN)", overrides: inv.invalidate_range_not_added, scenario: "lockless-invalidate-vs-fault" },
   { name: "zap-gfn-range-outside-invalidation", origin: "u5", bug: "kvm_zap_gfn_range zaps without kvm_mmu_invalidate_begin/end, so a fault in a break of its walk maps a gfn it already zapped", overrides: inv.zap_gfn_range_outside_invalidation, scenario: "lockless-zap-gfn-range-vs-fault" },
+  // Issue 20, U2: the WRPROT_ONLY A/D type of L2 pages under PML.
+  { name: "clear-dirty-ignores-wrprot-only", origin: "u2", bug: "__rmap_clear_dirty asks !spte_ad_enabled instead of spte_ad_need_write_protect, so it clears D instead of W on a WRPROT_ONLY spte and the page stays writable with its dirty bit harvested", overrides: wpo.clear_dirty_ignores_wrprot_only, scenario: "lockless-wrprot-only-age-vs-harvest" },
+  { name: "no-wrprot-only-for-l2", origin: "u2", bug: "kvm_mmu_page_ad_need_write_protect is always false: under PML make_spte gives an L2 page's spte the plain A/D-enabled type, which the harvest D-clears", overrides: wpo.no_wrprot_only_for_l2, scenario: "lockless-wrprot-only-fault-vs-harvest" },
+  { name: "ad-need-wp-ignores-pml", origin: "u2", bug: "kvm_mmu_page_ad_need_write_protect ignores cpu_dirty_log_size: L2 pages get WRPROT_ONLY sptes without PML", overrides: wpo.ad_need_wp_ignores_pml, scenario: "lockless-wrprot-only-no-pml" },
   { name: "update-checks-new-spte", origin: "race", bug: "mmu_spte_update decides between WRITE_ONCE and xchg on the value it writes, not the one it read", overrides: rv.update_checks_new_spte, scenario: "lockless-wp-vs-fast-pf" },
 ];

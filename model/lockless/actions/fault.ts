@@ -7,7 +7,7 @@
  */
 import { inSlot, mappingLevel, pagesAt, spteIndex } from "../geometry";
 import type { ModelState } from "../state";
-import { makeSpte } from "../spte_values";
+import { makeSpte, pageAdNeedWriteProtect } from "../spte_values";
 import { tdpMap, tdpMmu } from "./tdp";
 import { addToRmap, getSp, markDirty, type Result, rmapOfSpte, setSpte, spteRef, zapRmap } from "./primitives";
 
@@ -29,7 +29,7 @@ export function pageFault(s0: ModelState, gfn: number, want: number, quadrant: n
   const sp = got.sp;
   const index = spteIndex(s0.geo, sp.gfn, gfn, level);
   const start = sp.gfn + index * pagesAt(s0.geo, level);
-  const value = makeSpte(s0.slot, start, level, write, !sp.adDisabled);
+  const value = makeSpte(s0.slot, start, level, write, !sp.adDisabled, pageAdNeedWriteProtect(s0.geo, sp));
   let s = write ? markDirty(got.s, start) : got.s;
   const ref = spteRef(sp.id, index);
   const present = s.sptes.has(ref);

@@ -24,9 +24,12 @@ export function rmapOfRef(s: ModelState, ref: SpteRef): RmapKey | undefined {
   return page && rmapOfSpte(s, page, index);
 }
 
-/** The role a fault gives its page: nested pages are indirect and A/D-disabled; without EPT A/D every page is. */
+/**
+ * The role a fault gives its page: nested pages are indirect, A/D-disabled
+ * unless L1's EPTP enables A/D (!accessed_dirty); without EPT A/D every page is A/D-disabled.
+ */
 export function roleOf(s: ModelState, nested: boolean): { direct: boolean; adDisabled: boolean } {
-  return { direct: !nested, adDisabled: nested || !s.geo.kvmAdEnabled };
+  return { direct: !nested, adDisabled: !s.geo.kvmAdEnabled || (nested && !s.geo.nestedEptAd) };
 }
 
 /** The live page at (level, quadrant, role) that maps gfn (kvm_mmu_get_shadow_page's lookup). */
