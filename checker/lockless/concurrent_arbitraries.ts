@@ -179,7 +179,7 @@ function mixes(callers: "any" | "aligned"): Array<{ weight: number; mix: Mix }> 
       },
     },
     {
-      weight: 2,
+      weight: 3,
       // The same actors on the hot spot alone (spec §5.3: the fewest sptes that reach the race): one or two
       // writable faults on gfn 0, maybe harvested or aged; a fast page fault against one lock holder's
       // in-place change or zap of that spte.
@@ -188,7 +188,7 @@ function mixes(callers: "any" | "aligned"): Array<{ weight: number; mix: Mix }> 
         setup: setupArb([[hotGfnOps.get_dirty_log, 3], [hotGfnOps.clear_young, 1]], hotWriteFaultArb),
         ops: {
           vcpu: fc.array(hotFastPfArb, { minLength: 1, maxLength: 1 }),
-          mmu: fc.array(mix([[hotGfnOps.get_dirty_log, 1], [hotGfnOps.write_protect_gfn, 1], [hotGfnOps.zap_sp, 2]]), { minLength: 1, maxLength: 1 }),
+          mmu: fc.array(mix([[hotGfnOps.get_dirty_log, 1], [hotGfnOps.write_protect_gfn, 1], [hotGfnOps.zap_sp, 1]]), { minLength: 1, maxLength: 1 }),
           ager: none,
           guest: none,
           ager2: none,
