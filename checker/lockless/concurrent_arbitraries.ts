@@ -74,6 +74,16 @@ const hotZapGfnRangeArb: fc.Arbitrary<LocklessOp> = fc
     },
   );
 
+/** The invalidation of the hot page (kvm_unmap_gfn_range of gfn 0's hva) and a zap of one of its shadow pages. */
+const hotUnmapArb: fc.Arbitrary<LocklessOp> = fc.constant<LocklessOp>({ kind: "unmap_gfn_range", start: HVA_BASE, end: HVA_BASE + 1 });
+const hotZapSpArb: fc.Arbitrary<LocklessOp> = fc.record({
+  kind: fc.constant("zap_sp" as const),
+  gfn: fc.constant(0),
+  level: fc.constant(1),
+  quadrant: fc.integer({ min: 0, max: 3 }),
+  nested: fc.boolean(),
+});
+
 type Weighted = Array<[fc.Arbitrary<LocklessOp>, number]>;
 const mix = (w: Weighted): fc.Arbitrary<LocklessOp> => fc.oneof(...w.map(([arbitrary, weight]) => ({ arbitrary, weight })));
 const list = (w: Weighted, maxLength: number): fc.Arbitrary<LocklessOp[]> => fc.array(mix(w), { maxLength });
@@ -171,7 +181,7 @@ function mixes(callers: "any" | "aligned"): Array<{ weight: number; mix: Mix }> 
       },
     },
     {
-      weight: 2,
+      weight: 3,
       // The same actors on the hot spot alone (spec §5.3: the fewest sptes that reach the race): one or two
       // writable faults on gfn 0, maybe harvested or aged; a fast page fault against one lock holder's
       // in-place change or zap of that spte.
@@ -182,6 +192,24 @@ function mixes(callers: "any" | "aligned"): Array<{ weight: number; mix: Mix }> 
           vcpu: fc.array(hotFastPfArb, { minLength: 1, maxLength: 1 }),
           mmu: fc.array(mix([[hotGfnOps.get_dirty_log, 1], [hotGfnOps.write_protect_gfn, 1], [hotGfnOps.zap_sp, 1]]), { minLength: 1, maxLength: 1 }),
           ager: none,
+          guest: none,
+          ager2: none,
+        },
+      },
+    },
+    {
+      weight: 2,
+      // The hot rmap's lock holders against repeated short aging calls ({Z, S}, issue 20 session 4): an
+      // invalidation, a shadow-page zap or kvm_zap_gfn_range that empties the hot gfn's rmap (freeing its descs
+      // under the rmap lock) while one to five single-page aging calls on that page start one after another,
+      // so that some call starts inside the holder's critical section, not only before or after it.
+      mix: {
+        config: configArb,
+        setup: setupArb([[hotGfnOps.clear_young, 1]]),
+        ops: {
+          vcpu: none,
+          mmu: fc.array(mix([[hotUnmapArb, 2], [hotZapSpArb, 2], [hotZapGfnRangeArb, 1]]), { minLength: 1, maxLength: 1 }),
+          ager: fc.array(hotAgeArb, { minLength: 1, maxLength: 5 }),
           guest: none,
           ager2: none,
         },

@@ -61,8 +61,9 @@ export const lockless: Subject = {
   pctSteps: 60,
   // A lockless reader's whole call between two writes of an mmu_lock holder (an rmap entry published
   // before the count that gates the walk): a writer is held after one write in five (docs/mutants.md,
-  // "The sampled search and the gates").
-  conflict: { pPublish: 0.2 },
+  // "The sampled search and the gates"). A lockless walker that lost a race into its window keeps its
+  // stale snapshot while the lock holder finishes (a zap that frees the page): pLoser (issue 20, session 4).
+  conflict: { pPublish: 0.2, pLoser: 0.75 },
   variant: (design, mutant) => locklessVariant(lockless, design, mutant),
   hasInvariant: (name) => locklessInvariantNamed(name) !== undefined,
   opText: (op) => opText(op as LocklessOp),

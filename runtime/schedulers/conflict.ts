@@ -16,7 +16,10 @@
  *   - a writer let into another thread's lost-update window (it wins the
  *     race) is, in half the cases, held back right after its write: a lock
  *     holder stalled after it won a race, while the lock-free thread it beat
- *     finishes its work (race F2 of docs/findings.md has this shape);
+ *     finishes its work (race F2 of docs/findings.md has this shape); in the
+ *     other half, optionally (pLoser), the thread it beat is held instead,
+ *     for a long time: the winner finishes its work while the loser still
+ *     carries its stale snapshot (a lockless walker whose page a zap frees);
  *   - under x86-TSO, in half the runs, store buffers commit only when nothing
  *     else can run or their owner fences: stores stay invisible as long as
  *     x86 allows (the store-buffer pattern of a missing smp_mb).
@@ -70,6 +73,14 @@ export interface ConflictOptions {
    * default) draws nothing, so runs without it keep their random stream.
    */
   pPublish?: number;
+  /**
+   * Probability of a long hold for the thread whose window a writer was let
+   * into, when the writer is not held (pWinner): the loser keeps its stale
+   * snapshot while the winner runs on, e.g. a fast page fault between its
+   * READ_ONCE and its cmpxchg while a zap clears the spte and frees the page.
+   * 0 (the default) draws nothing, so runs without it keep their random stream.
+   */
+  pLoser?: number;
 }
 
 export class ConflictDirectedScheduler implements Scheduler {
@@ -80,6 +91,7 @@ export class ConflictDirectedScheduler implements Scheduler {
   private readonly pWinner: number;
   private readonly longest: number;
   private readonly pPublish: number;
+  private readonly pLoser: number;
   /** Per thread, the words it loaded and has not written since (the open ends of its read-modify-writes). */
   private readonly loaded = new Map<Thread, Set<number>>();
   /** Threads held back, and for how many more decisions. */
@@ -99,6 +111,7 @@ export class ConflictDirectedScheduler implements Scheduler {
     this.pWinner = opts.pWinner ?? 0.5;
     this.longest = opts.longest ?? 64;
     this.pPublish = opts.pPublish ?? 0;
+    this.pLoser = opts.pLoser ?? 0;
     this.lazyDrain = this.rng.next() < 0.5;
   }
 
@@ -133,6 +146,11 @@ export class ConflictDirectedScheduler implements Scheduler {
     return this.pPublish > 0 && touchesWord(s) && writesWord(s.op) && this.rng.next() < this.pPublish;
   }
 
+  /** Is the thread whose window a writer enters held long (pLoser; no draw when it is 0)? */
+  private losesLong(): boolean {
+    return this.pLoser > 0 && this.rng.next() < this.pLoser;
+  }
+
   private record(t: Thread, s: Step): void {
     if (!touchesWord(s)) return;
     const w = this.touched.get(s.addr);
@@ -155,6 +173,7 @@ export class ConflictDirectedScheduler implements Scheduler {
       if (rivals.length > 0) {
         const r = rivals[this.rng.below(rivals.length)]!;
         if (this.rng.next() < this.pWinner) this.winner = r;
+        else if (this.losesLong()) this.held.set(next, 1 + this.rng.below(this.longest));
         return r;
       }
       if (this.rng.next() < this.p) {
