@@ -18,6 +18,7 @@ import * as rl from "./races_lock";
 import * as rv from "./races_vcpu";
 import * as tg from "./tdp_gates";
 import * as inv from "./invalidate";
+import * as slot from "./memslot_flags";
 
 export interface LocklessMutant {
   readonly name: string;
@@ -77,5 +78,8 @@ export const LOCKLESS_MUTANTS: readonly LocklessMutant[] = [
   { name: "fault-ignores-invalidate-in-progress", origin: "u5", bug: "mmu_invalidate_retry_gfn compares only mmu_invalidate_seq, so a fault between an invalidation's start and end maps the page", overrides: inv.fault_ignores_invalidate_in_progress, scenario: "lockless-invalidate-vs-fault" },
   { name: "invalidate-range-not-added", origin: "u5", bug: "the invalidation raises mmu_invalidate_in_progress without kvm_mmu_invalidate_range_add, so a fault in its window finds no range (WARN)", overrides: inv.invalidate_range_not_added, scenario: "lockless-invalidate-vs-fault" },
   { name: "zap-gfn-range-outside-invalidation", origin: "u5", bug: "kvm_zap_gfn_range zaps without kvm_mmu_invalidate_begin/end, so a fault in a break of its walk maps a gfn it already zapped", overrides: inv.zap_gfn_range_outside_invalidation, scenario: "lockless-zap-gfn-range-vs-fault" },
+  { name: "log-dirty-no-srcu-wait", origin: "slot", bug: "kvm_swap_active_memslots publishes the dirty-logged slot without synchronize_srcu, so a fault that picked up the old slot makes a huge spte writable after the write-protect walk", overrides: slot.log_dirty_no_srcu_wait, scenario: "lockless-log-dirty-enable-vs-fast-pf" },
+  { name: "log-dirty-protect-before-swap", origin: "slot", bug: "enabling dirty logging write-protects the slot before it publishes the slot with KVM_MEM_LOG_DIRTY_PAGES, so a fault in between installs a writable huge spte", overrides: slot.log_dirty_protect_before_swap, scenario: "lockless-log-dirty-enable-vs-age" },
+  { name: "recover-zap-removes-first", origin: "slot", bug: "kvm_zap_one_rmap_spte (recovering huge pages) removes the rmap entry before it clears the spte, so an ager in between misses a present young spte", overrides: slot.recover_zap_removes_first, scenario: "lockless-log-dirty-disable-vs-age" },
   { name: "update-checks-new-spte", origin: "race", bug: "mmu_spte_update decides between WRITE_ONCE and xchg on the value it writes, not the one it read", overrides: rv.update_checks_new_spte, scenario: "lockless-wp-vs-fast-pf" },
 ];
