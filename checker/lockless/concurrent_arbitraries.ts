@@ -223,7 +223,7 @@ function mixes(callers: "any" | "aligned"): Array<{ weight: number; mix: Mix }> 
     {
       weight: 1,
       // The dirty-logging flags change (issue 20, KVM_MR_FLAGS_ONLY): the set-up maps huge and 4K sptes
-      // (maybe aged); one thread sets or clears KVM_MEM_LOG_DIRTY_PAGES (new slot, synchronize_srcu, then the
+      // (maybe aged); one thread sets or clears KVM_MEM_LOG_DIRTY_PAGES once or twice (new slot, synchronize_srcu, then the
       // write-protect walk or the huge-page recovery, breaking mmu_lock) while faults that ask for huge
       // levels, fast page faults on a huge spte and the ager run. No harvest: slots_lock serializes it.
       mix: {
@@ -231,7 +231,7 @@ function mixes(callers: "any" | "aligned"): Array<{ weight: number; mix: Mix }> 
         setup: setupArb([[a.clear_young, 2], [a.hw_access, 1]], fc.oneof(hotHugeFaultArb, hotFaultArb)),
         ops: {
           vcpu: fc.array(mix([[hotHugeFaultArb, 2], [hotHugeFastPfArb, 2], [a.page_fault, 1]]), { minLength: 1, maxLength: 2 }),
-          mmu: fc.array(a.log_dirty_pages, { minLength: 1, maxLength: 1 }),
+          mmu: fc.array(a.log_dirty_pages, { minLength: 1, maxLength: 2 }),
           ager: list([[a.clear_young, 2], [a.test_young, 1]], 1),
           guest: list([[hotHugeFastPfArb, 1], [a.hw_access, 1]], 1),
           ager2: none,
