@@ -81,7 +81,7 @@ describe("the implementation, run alone (no preemption)", () => {
       const sc = loadScenario(name);
       const mmu = sc.threads.find((th) => th.role === "mmu")!;
       const trace: Trace = { subject: "lockless-aging", design: "merged-aligned-callers", config: sc.config, setup: sc.setup, threads: [mmu], preemptions: [] };
-      const b = buildLocklessTrace(trace, lvariant("merged-aligned-callers"), {});
+      const b = buildLocklessTrace(trace, lvariant("merged-aligned-callers"), { tso: false, full: false });
       b.setup();
       b.machine.runOperation(b.threads[0]!, b.threads[0]!.ops[0]!);
       const a = abstraction(b.world).s;
@@ -116,7 +116,7 @@ describe("the new scenarios at 1 preemption", () => {
 
 test("traces slots_lock would serialize are refused: two flags changes, a flags change beside a harvest", () => {
   const sc = loadScenario("lockless-log-dirty-enable-vs-age");
-  const t = (threads: Trace["threads"]): Trace => ({ subject: "lockless-aging", design: "merged", config: { ...sc.config, kvm: { ...(sc.config as { kvm: object }).kvm, dirtyLogging: true } }, setup: [], threads, preemptions: [] });
+  const t = (threads: Trace["threads"]): Trace => ({ subject: "lockless-aging", design: "merged", config: { ...(sc.config as { kvm: object; slot: object }), kvm: { ...(sc.config as { kvm: object }).kvm, dirtyLogging: true } }, setup: [], threads, preemptions: [] });
   const ld = { kind: "log_dirty_pages", enable: false };
   expect(locklessTraceProblem(t([{ role: "mmu", ops: [ld] }, { role: "vcpu", ops: [ld] }]), null)).toMatch(/both change the slot's flags/);
   expect(locklessTraceProblem(t([{ role: "mmu", ops: [ld] }, { role: "vcpu", ops: [{ kind: "get_dirty_log", gfn: 0 }] }]), null)).toMatch(/beside thread 1's get_dirty_log/);

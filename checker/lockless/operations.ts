@@ -71,6 +71,6 @@ export function* implOp(w: LocklessWorld, op: LocklessOp): KGen<number> {
     case "write_protect_gfn":
       return yield* sym.kvm_vcpu_write_protect_gfn(kvm, op.gfn);
     case "log_dirty_pages":
-      return yield* sym.kvm_set_memory_region_log_dirty(kvm, op.enable);
+      return yield* sym.kvm_set_memory_region(kvm, op.enable);
   }
 }

@@ -78,9 +78,12 @@ export function* kvm_swap_active_memslots(kvm: Kvm, new_: number): KGen<void> {
 
 /**
  * kvm_set_memory_region with the slot's flags but KVM_MEM_LOG_DIRTY_PAGES set
- * (`enable`) or cleared. Returns 0 (the ioctl's result).
+ * (`enable`) or cleared. Returns 0 (the ioctl's result). DEVIATION: the
+ * argument is that one flag, not a struct kvm_userspace_memory_region; the
+ * body is __kvm_set_memory_region, kvm_set_memslot (KVM_MR_FLAGS_ONLY) and
+ * kvm_commit_memory_region in one function.
  */
-export function* kvm_set_memory_region_log_dirty(kvm: Kvm, enable: boolean): KGen<number> {
+export function* kvm_set_memory_region(kvm: Kvm, enable: boolean): KGen<number> {
   kvm_memslots_alloc(kvm); // DEVIATION: a sequential run allocates kvm->memslots at its first change (see Kvm)
   const old = kvm_active_memslot(kvm);
   const flags = enable ? memslot_flags(kvm, old) | KVM_MEM_LOG_DIRTY_PAGES : memslot_flags(kvm, old) & ~KVM_MEM_LOG_DIRTY_PAGES;

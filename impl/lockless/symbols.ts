@@ -140,7 +140,7 @@ export const defaultLocklessSymbols = {
   kvm_mmu_recover_huge_pages: srw.kvm_mmu_recover_huge_pages,
   kvm_mmu_slot_apply_flags: msf.kvm_mmu_slot_apply_flags,
   kvm_swap_active_memslots: msf.kvm_swap_active_memslots,
-  kvm_set_memory_region_log_dirty: msf.kvm_set_memory_region_log_dirty,
+  kvm_set_memory_region: msf.kvm_set_memory_region,
   // faults and the vCPU
   kvm_mmu_get_shadow_page: pf.kvm_mmu_get_shadow_page,
   mmu_set_spte: pf.mmu_set_spte,

@@ -30,7 +30,7 @@ export const log_dirty_no_srcu_wait: LocklessOverrides = () => ({
  * nothing protects again.
  */
 export const log_dirty_protect_before_swap: LocklessOverrides = () => ({
-  *kvm_set_memory_region_log_dirty(kvm: Kvm, enable: boolean): KGen<number> {
+  *kvm_set_memory_region(kvm: Kvm, enable: boolean): KGen<number> {
     kvm_memslots_alloc(kvm);
     const old = kvm_active_memslot(kvm);
     const flags = enable ? memslot_flags(kvm, old) | KVM_MEM_LOG_DIRTY_PAGES : memslot_flags(kvm, old) & ~KVM_MEM_LOG_DIRTY_PAGES;
