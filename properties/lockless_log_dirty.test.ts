@@ -4,7 +4,7 @@
  * KVM_MR_FLAGS_ONLY publishes a new slot, waits for the vCPUs that picked up
  * the old one (synchronize_srcu), then write-protects the slot (enable) or
  * recovers huge pages (disable) under mmu_lock, breaking it between rmaps.
- * Pinned here, at 1 preemption (a few seconds): the model's action; the three
+ * Pinned here, at 1 preemption (a few seconds): the model's action; the four
  * scenarios verified by the correct designs; each mutant of origin "slot" found
  * with exactly 1 preemption and none with 0 (docs/mutants.md); DPOR agreeing
  * with plain enumeration on the fast-page-fault scenario; the traces refused
@@ -22,12 +22,12 @@ import type { Geometry } from "../model/lockless/state";
 import { expectDporAgreesWithPlain } from "./dpor_outcomes";
 import { LOCKLESS, lvariant } from "./lockless_support";
 
-const SCENARIOS = ["lockless-log-dirty-enable-vs-age", "lockless-log-dirty-enable-vs-fast-pf", "lockless-log-dirty-disable-vs-age"];
+const SCENARIOS = ["lockless-log-dirty-enable-vs-age", "lockless-log-dirty-enable-vs-fault", "lockless-log-dirty-enable-vs-fast-pf", "lockless-log-dirty-disable-vs-age"];
 const CORRECT = ["merged", "merged-aligned-callers", "index-walk", "merged-one-read"];
 const MUTANTS: Array<[string, string]> = [
   ["log-dirty-no-srcu-wait", "lockless-log-dirty-enable-vs-fast-pf"],
-  ["log-dirty-no-srcu-wait", "lockless-log-dirty-enable-vs-age"],
-  ["log-dirty-protect-before-swap", "lockless-log-dirty-enable-vs-age"],
+  ["log-dirty-no-srcu-wait", "lockless-log-dirty-enable-vs-fault"],
+  ["log-dirty-protect-before-swap", "lockless-log-dirty-enable-vs-fault"],
   ["recover-zap-removes-first", "lockless-log-dirty-disable-vs-age"],
 ];
 
