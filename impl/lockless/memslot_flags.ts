@@ -67,9 +67,11 @@ export function* kvm_mmu_slot_apply_flags(kvm: Kvm, old: number, new_: number): 
 
 /**
  * kvm_swap_active_memslots: publish the new slot, wait for every reader of
- * the old one. DEVIATION: no mn_active_invalidate_count wait (the notifier's
- * invalidation here never spans a step of this function's thread) and no
- * generation number.
+ * the old one. DEVIATION: no wait for mn_active_invalidate_count to drop to
+ * 0 (the kernel keeps an mmu_notifier invalidation's range_start and range_end
+ * on one set of memslots): an invalidation here reads only the slot's gfns
+ * and rmaps, which the old and the new slot share, never its flags; and no
+ * memslot generation number.
  */
 export function* kvm_swap_active_memslots(kvm: Kvm, new_: number): KGen<void> {
   yield store(kvm.memslots, KIND.memslots, new_, "kvm_swap_active_memslots: rcu_assign_pointer(kvm->memslots[as_id], slots)");
