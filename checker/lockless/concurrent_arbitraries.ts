@@ -63,6 +63,25 @@ const hotAgeArb: fc.Arbitrary<LocklessOp> = fc
     },
   );
 
+/** A direct write fault on the hot pages asking for a huge level (2 or 3): what a dirty-logging flags change decides. */
+const hotHugeFaultArb: fc.Arbitrary<LocklessOp> = fc.record({
+  kind: fc.constant("page_fault" as const),
+  gfn: fc.integer({ min: 0, max: 3 }),
+  level: fc.integer({ min: 2, max: 3 }),
+  quadrant: fc.constant(0),
+  write: fc.constant(true),
+  nested: fc.constant(false),
+});
+
+/** A write fault for the fast path on a huge spte of the hot spot (gfn 0, level 2 or 3, quadrant 0). */
+const hotHugeFastPfArb: fc.Arbitrary<LocklessOp> = fc.record({
+  kind: fc.constant("fast_page_fault" as const),
+  gfn: fc.constant(0),
+  level: fc.integer({ min: 2, max: 3 }),
+  quadrant: fc.constant(0),
+  write: fc.constant(true),
+});
+
 /** kvm_zap_gfn_range over gfns from the hot spot: [0 or 1, + 1..4). */
 const hotZapGfnRangeArb: fc.Arbitrary<LocklessOp> = fc
   .record({ start: fc.oneof({ weight: 3, arbitrary: fc.constant<number>(0) }, { weight: 1, arbitrary: fc.constant<number>(1) }), len: fc.integer({ min: 1, max: 4 }) })
@@ -227,6 +246,24 @@ function mixes(callers: "any" | "aligned"): Array<{ weight: number; mix: Mix }> 
           mmu: fc.array(mix([[hotZapGfnRangeArb, 3], [a.unmap_gfn_range, 1]]), { minLength: 1, maxLength: 2 }),
           ager: list([[a.clear_young, 1]], 1),
           guest: list([[a.fast_page_fault, 1], [a.hw_access, 1]], 1),
+          ager2: none,
+        },
+      },
+    },
+    {
+      weight: 1,
+      // The dirty-logging flags change (issue 20, KVM_MR_FLAGS_ONLY): the set-up maps huge and 4K sptes
+      // (maybe aged); one thread sets or clears KVM_MEM_LOG_DIRTY_PAGES once or twice (new slot, synchronize_srcu, then the
+      // write-protect walk or the huge-page recovery, breaking mmu_lock) while faults that ask for huge
+      // levels, fast page faults on a huge spte and the ager run. No harvest: slots_lock serializes it.
+      mix: {
+        config: configArb,
+        setup: setupArb([[a.clear_young, 2], [a.hw_access, 1]], fc.oneof(hotHugeFaultArb, hotFaultArb)),
+        ops: {
+          vcpu: fc.array(mix([[hotHugeFaultArb, 2], [hotHugeFastPfArb, 2], [a.page_fault, 1]]), { minLength: 1, maxLength: 2 }),
+          mmu: fc.array(a.log_dirty_pages, { minLength: 1, maxLength: 2 }),
+          ager: fc.array(mix([[hotAgeArb, 2], [a.clear_young, 1]]), { minLength: 1, maxLength: 1 }),
+          guest: list([[hotHugeFastPfArb, 1], [a.hw_access, 1]], 1),
           ager2: none,
         },
       },

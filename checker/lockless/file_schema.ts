@@ -22,6 +22,7 @@ export const locklessOpSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("zap_sp"), gfn: page, level, quadrant, nested: z.boolean() }),
   z.strictObject({ kind: z.literal("get_dirty_log"), gfn: page }),
   z.strictObject({ kind: z.literal("write_protect_gfn"), gfn: page }),
+  z.strictObject({ kind: z.literal("log_dirty_pages"), enable: z.boolean() }),
 ]);
 
 export const locklessConfigSchema = z.strictObject({

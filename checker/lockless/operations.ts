@@ -6,6 +6,7 @@
  */
 import type { LocklessOp } from "../../model/lockless/operations";
 import type { KGen } from "../../runtime/step";
+import { kvm_active_memslot } from "../../impl/lockless/kvm";
 import type { LocklessWorld } from "./world";
 
 export type { LocklessOp } from "../../model/lockless/operations";
@@ -37,6 +38,8 @@ export function opText(op: LocklessOp): string {
       return `kvm_get_dirty_log_protect(gfn=${h(op.gfn)})`;
     case "write_protect_gfn":
       return `kvm_vcpu_write_protect_gfn(gfn=${h(op.gfn)})`;
+    case "log_dirty_pages":
+      return `kvm_set_memory_region(flags ${op.enable ? "|= " : "&= ~"}KVM_MEM_LOG_DIRTY_PAGES)`;
   }
 }
 
@@ -64,8 +67,10 @@ export function* implOp(w: LocklessWorld, op: LocklessOp): KGen<number> {
     case "zap_sp":
       return yield* sym.kvm_mmu_zap_shadow_page(kvm, op.gfn, op.level, op.quadrant, op.nested);
     case "get_dirty_log":
-      return yield* sym.kvm_get_dirty_log_protect(kvm, kvm.slot, op.gfn);
+      return yield* sym.kvm_get_dirty_log_protect(kvm, kvm_active_memslot(kvm), op.gfn);
     case "write_protect_gfn":
       return yield* sym.kvm_vcpu_write_protect_gfn(kvm, op.gfn);
+    case "log_dirty_pages":
+      return yield* sym.kvm_set_memory_region(kvm, op.enable);
   }
 }

@@ -59,6 +59,7 @@ const WEIGHTS: Record<LocklessOp["kind"], number> = {
   zap_sp: 2,
   get_dirty_log: 2,
   write_protect_gfn: 1,
+  log_dirty_pages: 1,
 };
 
 /** Every command, weighted so that rmaps grow long before they are torn down. */

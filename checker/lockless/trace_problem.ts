@@ -2,7 +2,9 @@
  * Traces of the lockless subject that the file schemas accept but that cannot
  * run or that a design does not claim to handle (Subject.traceProblem), for
  * scenario files and the exhaustive job: KVM_GET_DIRTY_LOG on a slot without
- * dirty logging (the model's guard); and a design whose `callers` are "aligned"
+ * dirty logging (the model's guard); two threads that change the slot's
+ * flags, or one that does beside one that harvests the dirty log (the kernel
+ * serializes both ioctls on kvm->slots_lock, which is not simulated); and a design whose `callers` are "aligned"
  * (impl/lockless/designs.ts: the mmu_notifier callers known to deliver only
  * single pages or ranges on the largest huge page) is not run on an aging
  * range it never receives. Such a range is a finding of the "any"-callers
@@ -23,7 +25,13 @@ export function locklessTraceProblem(t: Trace, variant: Variant | null): string 
   ];
   // The model's one guard (model/lockless/spec.ts enabled).
   const harvest = ops.find(([, op]) => op.kind === "get_dirty_log");
-  if (harvest !== undefined && !k.dirtyLogging) return `${harvest[0]} (get_dirty_log) needs a dirty-logged slot (config.kvm.dirtyLogging)`;
+  const setupEnables = (t.setup as LocklessOp[]).some((op) => op.kind === "log_dirty_pages" && op.enable);
+  if (harvest !== undefined && !k.dirtyLogging && !setupEnables) return `${harvest[0]} (get_dirty_log) needs a dirty-logged slot (config.kvm.dirtyLogging, or a log_dirty_pages enable in the set-up)`;
+  const uses = (kind: LocklessOp["kind"]): number[] => t.threads.flatMap((th, i) => ((th.ops as LocklessOp[]).some((op) => op.kind === kind) ? [i] : []));
+  const changers = uses("log_dirty_pages");
+  if (changers.length > 1) return `threads ${changers.join(" and ")} both change the slot's flags (log_dirty_pages): the kernel serializes them on kvm->slots_lock, which is not simulated`;
+  const harvesters = uses("get_dirty_log").filter((i) => i !== changers[0]);
+  if (changers.length === 1 && harvesters.length > 0) return `thread ${changers[0]} changes the slot's flags beside thread ${harvesters[0]}'s get_dirty_log: the kernel serializes them on kvm->slots_lock, which is not simulated`;
   if (variant === null || asLockless(variant).kernelDesign.callers !== "aligned") return null;
   const span = 2 ** (k.levelShift * (k.KVM_MAX_HUGEPAGE_LEVEL - 1));
   for (const [at, op] of ops) {

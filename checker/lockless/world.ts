@@ -39,8 +39,13 @@ export function modelGeometry(k: LocklessKvmConfig): Geometry {
   };
 }
 
-export function makeLocklessWorld(cfg: LocklessConfig, variant: LocklessVariant, threads: Thread[] = [], opts: MachineOptions = {}): LocklessWorld {
-  const kvm = new Kvm(cfg.kvm, variant.symbols, cfg.slot);
+/**
+ * `memslotUpdates`: the run changes the slot's flags (a log_dirty_pages
+ * operation in a concurrent trace), so the vCPU's kvm->srcu section and its
+ * pick-up of the slot are steps (impl/lockless/vcpu_srcu.ts).
+ */
+export function makeLocklessWorld(cfg: LocklessConfig, variant: LocklessVariant, threads: Thread[] = [], opts: MachineOptions = {}, memslotUpdates = false): LocklessWorld {
+  const kvm = new Kvm(cfg.kvm, variant.symbols, cfg.slot, memslotUpdates);
   const machine = new Machine(kvm.mem, threads, opts);
   return { cfg, variant, kvm, machine, geo: modelGeometry(cfg.kvm), slot: { ...cfg.slot } };
 }

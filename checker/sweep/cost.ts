@@ -35,6 +35,7 @@ const LOCKLESS_STEPS: Record<string, number> = {
   zap_sp: 14,
   get_dirty_log: 10,
   write_protect_gfn: 10,
+  log_dirty_pages: 30,
 };
 
 export function estimateCost(subject: string, threads: ReadonlyArray<{ ops: readonly unknown[] }>, bound: number): number {

@@ -97,6 +97,9 @@ export function locklessSpace(a: SpaceArgs): Space<ModelState, LocklessOp> {
         case "write_protect_gfn":
           for (const gfn of [...gfns, ...absentGfn]) out.push({ kind, gfn });
           break;
+        case "log_dirty_pages": // the dirty-logging flags change (issue 20): set and clear (one of them changes nothing)
+          out.push({ kind, enable: true }, { kind, enable: false });
+          break;
         default:
           throw new Error(`sweep: no argument domain for lockless operation ${kind}`);
       }
@@ -130,5 +133,7 @@ function locklessKey(st: S, perm: Perm): string {
   const rmaps = [...st.order.entries()].map(([k, refs]) => [k, refs.map((r) => rankRef(r, rank))]).sort((x, y) => String(x[0]).localeCompare(String(y[0])));
   // The TDP MMU's mappings (tdp_mmu_enabled): gfn and young, no role to rename.
   const tdp = [...s.tdp.entries()].sort((x, y) => x[0] - y[0]);
-  return JSON.stringify([sps, sptes, rmaps, [...s.dirty].sort((x, y) => x - y), tdp]);
+  // KVM_MEM_LOG_DIRTY_PAGES only when a flags change made it differ from the configuration's (keys as before otherwise).
+  const flag = s.logDirty === s.geo.dirtyLogging ? [] : [s.logDirty];
+  return JSON.stringify([sps, sptes, rmaps, [...s.dirty].sort((x, y) => x - y), tdp, ...flag]);
 }

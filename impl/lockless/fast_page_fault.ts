@@ -9,7 +9,7 @@
  * CPU saw it when the fault happened, with no step.
  */
 import { cmpxchg, type KGen } from "../../runtime/step";
-import { KIND, type Kvm } from "./kvm";
+import { KIND, type Kvm, kvm_slot_dirty_track_enabled } from "./kvm";
 import { find_shadow_page, sptep_of } from "./page_fault";
 import {
   is_access_allowed,
@@ -24,6 +24,7 @@ import {
 } from "./spte_bits";
 import { walk_shadow_page_lockless_begin, walk_shadow_page_lockless_end } from "./steps";
 import { TDP_PRESENT, tdp_mmu_enabled, tdp_sptep } from "./tdp_mmu";
+import { kvm_vcpu_gfn_to_memslot, kvm_vcpu_srcu_read_lock, kvm_vcpu_srcu_read_unlock } from "./vcpu_srcu";
 
 export const RET_PF_INVALID = 0;
 export const RET_PF_FIXED = 1;
@@ -36,28 +37,42 @@ export function page_fault_can_be_fast(kvm: Kvm, present: boolean, write: boolea
 
 /**
  * The new value fast_page_fault computes from the spte it read, or -1 when it
- * must leave the fast path (a huge spte in a dirty-logged slot).
+ * must leave the fast path (a huge spte in a dirty-logged slot: the slot the
+ * fault picked up, fault->slot).
  * DEVIATION: the kernel's inline computation as a function, so that a mutant can replace it alone.
  */
-export function fast_pf_new_spte(kvm: Kvm, spte: number, write: boolean, level: number): number {
+export function fast_pf_new_spte(kvm: Kvm, spte: number, write: boolean, level: number, slot: number): number {
   let new_spte = spte;
   if (!kvm.cfg.kvm_ad_enabled && is_access_track_spte(spte)) new_spte = restore_acc_track_spte(new_spte) | shadow_accessed_mask;
   if (write && is_mmu_writable_spte(spte)) {
     new_spte |= PT_WRITABLE_MASK;
-    if (level > 1 && kvm.cfg.dirtyLogging) return -1;
+    if (level > 1 && kvm_slot_dirty_track_enabled(kvm, slot)) return -1;
   }
   return new_spte;
 }
 
-/** fast_pf_fix_direct_spte: try_cmpxchg64; on success, mark the page dirty if W was set here. */
-export function* fast_pf_fix_direct_spte(kvm: Kvm, gfn: number, sptep: number, old_spte: number, new_spte: number): KGen<boolean> {
+/** fast_pf_fix_direct_spte: try_cmpxchg64; on success, mark the page dirty in fault->slot if W was set here. */
+export function* fast_pf_fix_direct_spte(kvm: Kvm, gfn: number, sptep: number, old_spte: number, new_spte: number, slot: number): KGen<boolean> {
   if ((yield cmpxchg(sptep, KIND.spt, old_spte, new_spte, "fast_pf_fix_direct_spte: try_cmpxchg64(sptep, &old_spte, new_spte)")) !== old_spte) return false;
-  if (is_writable_pte(new_spte) && !is_writable_pte(old_spte)) yield* kvm.sym.mark_page_dirty_in_slot(kvm, kvm.slot, gfn);
+  if (is_writable_pte(new_spte) && !is_writable_pte(old_spte)) yield* kvm.sym.mark_page_dirty_in_slot(kvm, slot, gfn);
   return true;
 }
 
-/** fast_page_fault for a read or write fault on gfn through the direct page at (level, quadrant). */
+/**
+ * fast_page_fault for a read or write fault on gfn through the direct page at
+ * (level, quadrant), inside the vCPU's kvm->srcu read section, with the slot
+ * kvm_mmu_do_page_fault picked up before it (vcpu_srcu.ts).
+ */
 export function* fast_page_fault(kvm: Kvm, gfn: number, level: number, quadrant: number, write: boolean): KGen<number> {
+  yield* kvm_vcpu_srcu_read_lock(kvm, "fast_page_fault");
+  const slot = yield* kvm_vcpu_gfn_to_memslot(kvm, "kvm_mmu_do_page_fault");
+  const r = yield* fast_page_fault_slot(kvm, slot, gfn, level, quadrant, write);
+  yield* kvm_vcpu_srcu_read_unlock(kvm, "fast_page_fault");
+  return r;
+}
+
+/** The body of fast_page_fault with fault->slot = slot. DEVIATION: a function of its own, so the read section wraps every return. */
+function* fast_page_fault_slot(kvm: Kvm, slot: number, gfn: number, level: number, quadrant: number, write: boolean): KGen<number> {
   if (tdp_mmu_enabled(kvm)) return yield* tdp_mmu_fast_page_fault(kvm, gfn, write);
   const seen = sptep_of(kvm, find_shadow_page(kvm, gfn, level, quadrant, true), gfn);
   const present = seen !== 0 && (kvm.mem.peek(seen) & shadow_acc_track_mask) !== 0;
@@ -73,9 +88,9 @@ export function* fast_page_fault(kvm: Kvm, gfn: number, level: number, quadrant:
       ret = RET_PF_SPURIOUS;
       break;
     }
-    const new_spte = kvm.sym.fast_pf_new_spte(kvm, spte, write, level);
+    const new_spte = kvm.sym.fast_pf_new_spte(kvm, spte, write, level, slot);
     if (new_spte === -1 || new_spte === spte || !is_access_allowed(write, new_spte)) break;
-    if (yield* kvm.sym.fast_pf_fix_direct_spte(kvm, gfn, sptep, spte, new_spte)) {
+    if (yield* kvm.sym.fast_pf_fix_direct_spte(kvm, gfn, sptep, spte, new_spte, slot)) {
       ret = RET_PF_FIXED;
       break;
     }

@@ -7,6 +7,15 @@
  * through a vCPU, a global or its other arguments; calls between kernel
  * functions go through `kvm.sym`, so a design or a mutant replaces one symbol.
  * DEVIATION: one memslot, created before any thread runs and never deleted.
+ * Its flags change (KVM_MEM_LOG_DIRTY_PAGES, impl/lockless/memslot_flags.ts)
+ * as the kernel changes them: a copy of the slot with the new flags is
+ * published through kvm->memslots (the word `memslots`, allocated only in a
+ * run that changes the flags: Kvm's `memslot_updates`), and the vCPU picks
+ * the slot up from that word inside its kvm->srcu read section.
+ * DEVIATION: a memslot's flags are kept as its object's tag, not as a word:
+ * they never change once the slot is published (the kernel's slot->flags
+ * neither), and the slot's layout, and every address after it, stay the
+ * ones earlier traces were recorded with.
  * With tdp_mmu_enabled the TDP MMU is a stub (impl/lockless/tdp_mmu.ts).
  * DEVIATION: the memslot's rmaps are allocated with the slot also with the TDP
  * MMU, where the kernel allocates them at the first shadow root
@@ -27,6 +36,7 @@ export const KIND = {
   spt: "spt", // tag = the kvm_mmu_page's address
   desc: "pte_list_desc",
   tdpSpte: "tdp_mmu_spte", // the TDP MMU stub's one word per gfn of the slot
+  memslots: "kvm_memslots", // kvm->memslots[0]: the active slot (runs that change the slot's flags only)
 } as const satisfies Record<string, ObjKind>;
 
 /**
@@ -52,6 +62,9 @@ export const MMU_PAGE = { gfn: 0, level: 1, quadrant: 2, direct: 3, ad_disabled:
 
 export const PG_LEVEL_4K = 1;
 
+/** KVM_MEM_LOG_DIRTY_PAGES (include/uapi/linux/kvm.h): bit 0 of struct kvm_memory_slot's flags. */
+export const KVM_MEM_LOG_DIRTY_PAGES = 1 << 0;
+
 export class Kvm {
   readonly mem = new Memory();
   readonly addr: number;
@@ -62,11 +75,24 @@ export class Kvm {
   nextSpId = 1;
   /** The TDP MMU stub's words, one per gfn of the slot (0 without the TDP MMU). */
   readonly tdp_sptes: number;
+  /**
+   * kvm->memslots[0], the word the active slot is published in (rcu_assign_pointer)
+   * and read from (srcu_dereference); 0 in a run whose slot never changes, where the
+   * slot is `slot` and the vCPU reads it without a step and without kvm->srcu.
+   */
+  memslots = 0;
 
-  constructor(readonly cfg: LocklessKvmConfig, readonly sym: LocklessSymbols, slot: LocklessSlotConfig) {
+  /**
+   * `memslot_updates`: the run changes the slot's flags (a log_dirty_pages
+   * operation), so the vCPU's kvm->srcu read section and its pick-up of the
+   * slot are steps. DEVIATION: without it they are not simulated: the run has
+   * no synchronize_srcu for them to order with, and the slot never changes.
+   */
+  constructor(readonly cfg: LocklessKvmConfig, readonly sym: LocklessSymbols, slot: LocklessSlotConfig, memslot_updates = false) {
     this.addr = this.mem.alloc(KIND.kvm, KVM_FIELD.WORDS).base;
     this.slot = kvm_arch_create_memslot(this, slot);
     this.tdp_sptes = cfg.tdp_mmu_enabled ? this.mem.alloc(KIND.tdpSpte, slot.npages).base : 0;
+    if (memslot_updates) kvm_memslots_alloc(this);
   }
 
   field(off: number): number {
@@ -115,7 +141,38 @@ function kvm_arch_create_memslot(kvm: Kvm, cfg: LocklessSlotConfig): number {
     init_field(kvm, slot, MEMSLOT.rmap0 + level - 1, KIND.memslot, kvm.mem.alloc(KIND.rmapHead, n, level).base);
   }
   if (kvm.cfg.dirtyLogging) init_field(kvm, slot, MEMSLOT.dirty_bitmap, KIND.memslot, kvm.mem.alloc(KIND.dirtyBitmap, cfg.npages).base);
+  kvm.mem.objectAt(slot)!.tag = kvm.cfg.dirtyLogging ? KVM_MEM_LOG_DIRTY_PAGES : 0;
   return slot;
+}
+
+/** Words of a struct kvm_memory_slot. */
+export const memslotWords = (kvm: Kvm): number => MEMSLOT.rmap0 + kvm.cfg.KVM_MAX_HUGEPAGE_LEVEL;
+
+/** Allocate kvm->memslots[0] holding the slot (before any thread runs, or by the first flags change of a sequential run). */
+export function kvm_memslots_alloc(kvm: Kvm): void {
+  if (kvm.memslots !== 0) return;
+  kvm.memslots = kvm.mem.alloc(KIND.memslots, 1).base;
+  kvm.mem.write(kvm.memslots, KIND.memslots, kvm.slot, "kvm_memslots_alloc");
+}
+
+/** slot->flags (see the DEVIATION above: the object's tag). */
+export function memslot_flags(kvm: Kvm, slot: number): number {
+  return kvm.mem.objectAt(slot)!.tag;
+}
+
+/** kvm_slot_dirty_track_enabled(slot): slot->flags & KVM_MEM_LOG_DIRTY_PAGES. */
+export function kvm_slot_dirty_track_enabled(kvm: Kvm, slot: number): boolean {
+  return (memslot_flags(kvm, slot) & KVM_MEM_LOG_DIRTY_PAGES) !== 0;
+}
+
+/**
+ * The active slot, read by a caller that excludes every update of it (the
+ * kernel: under kvm->slots_lock, as KVM_GET_DIRTY_LOG and the update itself
+ * hold it). DEVIATION: no step (slots_lock is not simulated; the checker
+ * refuses a trace that runs those callers beside a flags change).
+ */
+export function kvm_active_memslot(kvm: Kvm): number {
+  return kvm.memslots === 0 ? kvm.slot : kvm.mem.read(kvm.memslots, KIND.memslots, "kvm->memslots under slots_lock");
 }
 
 /** Does the memslot hold gfn (kvm_vcpu_gfn_to_memslot finds it)? */

@@ -15,13 +15,14 @@
  */
 import { alloc, type KGen, load } from "../../runtime/step";
 import { WORD_BYTES } from "../../runtime/memory";
-import { fixed_field, gfn_in_slot, init_field, KIND, type Kvm, MEMSLOT, MMU_PAGE } from "./kvm";
+import { fixed_field, gfn_in_slot, init_field, KIND, type Kvm, kvm_slot_dirty_track_enabled, MEMSLOT, MMU_PAGE } from "./kvm";
 import { kvm_faultin_pfn } from "./make_spte";
 import { sp_field, sptep_to_sp } from "./rmap";
 import { is_shadow_present_pte } from "./spte_bits";
 import { kvm_flush_remote_tlbs, write_lock, write_unlock } from "./steps";
 import { tdp_mmu_enabled } from "./tdp_mmu";
 import { RET_PF_RETRY } from "./mmu_invalidate";
+import { kvm_vcpu_gfn_to_memslot, kvm_vcpu_srcu_read_lock, kvm_vcpu_srcu_read_unlock } from "./vcpu_srcu";
 
 const pagesAt = (kvm: Kvm, level: number): number => 1 << ((level - 1) * kvm.cfg.levelShift);
 const spSpan = (kvm: Kvm, level: number): number => kvm.cfg.sptesPerPage * pagesAt(kvm, level);
@@ -76,10 +77,10 @@ export function* kvm_mmu_get_shadow_page(kvm: Kvm, gfn: number, level: number, q
 
 /**
  * kvm_mmu_max_mapping_level: the largest level whose aligned region lies in
- * the slot (lpage_info), 4K for a dirty-logged slot (kvm_mmu_hugepage_adjust).
+ * the slot (lpage_info's disallow_lpage), at most max_level. It does not look
+ * at dirty logging: kvm_mmu_hugepage_adjust does (below).
  */
 export function kvm_mmu_max_mapping_level(kvm: Kvm, slot: number, gfn: number, max_level: number): number {
-  if (kvm.cfg.dirtyLogging) return 1;
   const base = fixed_field(kvm, slot, MEMSLOT.base_gfn, KIND.memslot);
   const end = base + fixed_field(kvm, slot, MEMSLOT.npages, KIND.memslot);
   for (let level = Math.min(max_level, kvm.cfg.KVM_MAX_HUGEPAGE_LEVEL); level > 1; level--) {
@@ -101,7 +102,17 @@ export function* mmu_set_spte(kvm: Kvm, slot: number, sptep: number, writable: b
 }
 
 /**
- * kvm_mmu_page_fault for gfn, asking for `level`: -2 when gfn has no memslot,
+ * kvm_mmu_hugepage_adjust's level: 4K for a dirty-logged slot
+ * (kvm_slot_dirty_track_enabled(fault->slot)), else kvm_mmu_max_mapping_level.
+ */
+export function kvm_mmu_hugepage_adjust(kvm: Kvm, slot: number, gfn: number, max_level: number): number {
+  if (kvm_slot_dirty_track_enabled(kvm, slot)) return 1;
+  return kvm_mmu_max_mapping_level(kvm, slot, gfn, max_level);
+}
+
+/**
+ * kvm_mmu_page_fault for gfn, asking for `level`, inside the vCPU's kvm->srcu
+ * read section, with the slot it picks up first (fault->slot, vcpu_srcu.ts): -2 when gfn has no memslot,
  * -3 when the TDP MMU maps it (a direct fault with tdp_mmu_enabled:
  * kvm_tdp_mmu_page_fault), else mmu_set_spte's result. The pfn is faulted in
  * before mmu_lock is taken, after the snapshot of mmu_invalidate_seq; a
@@ -111,7 +122,15 @@ export function* mmu_set_spte(kvm: Kvm, slot: number, sptep: number, writable: b
  * DEVIATION: the TDP MMU's fault takes mmu_lock for write here (the kernel: for read).
  */
 export function* kvm_mmu_page_fault(kvm: Kvm, gfn: number, level: number, quadrant: number, writable: boolean, nested: boolean): KGen<number> {
-  const slot = kvm.slot;
+  yield* kvm_vcpu_srcu_read_lock(kvm, "kvm_mmu_page_fault");
+  const slot = yield* kvm_vcpu_gfn_to_memslot(kvm, "kvm_mmu_do_page_fault");
+  const r = yield* direct_or_nested_page_fault(kvm, slot, gfn, level, quadrant, writable, nested);
+  yield* kvm_vcpu_srcu_read_unlock(kvm, "kvm_mmu_page_fault");
+  return r;
+}
+
+/** The body of kvm_mmu_page_fault with fault->slot = slot. DEVIATION: a function of its own, so the read section wraps every return. */
+function* direct_or_nested_page_fault(kvm: Kvm, slot: number, gfn: number, level: number, quadrant: number, writable: boolean, nested: boolean): KGen<number> {
   if (!gfn_in_slot(kvm, gfn)) return -2;
   if (nested) yield* kvm.sym.mmu_first_shadow_root_alloc(kvm);
   const mmu_seq = yield* kvm.sym.kvm_mmu_fault_mmu_seq(kvm);
@@ -121,11 +140,11 @@ export function* kvm_mmu_page_fault(kvm: Kvm, gfn: number, level: number, quadra
     return RET_PF_RETRY;
   }
   if (!nested && tdp_mmu_enabled(kvm)) {
-    const r = yield* kvm.sym.kvm_tdp_mmu_map(kvm, gfn, writable);
+    const r = yield* kvm.sym.kvm_tdp_mmu_map(kvm, gfn, writable, slot);
     yield write_unlock("kvm_mmu_page_fault");
     return r;
   }
-  const goal = kvm_mmu_max_mapping_level(kvm, slot, gfn, level);
+  const goal = kvm_mmu_hugepage_adjust(kvm, slot, gfn, level);
   const base_gfn = gfn - (gfn % pagesAt(kvm, goal));
   const sp = yield* kvm.sym.kvm_mmu_get_shadow_page(kvm, gfn, goal, quadrant, !nested);
   const ret = yield* kvm.sym.mmu_set_spte(kvm, slot, sptep_of(kvm, sp, gfn), writable, base_gfn, kvm_faultin_pfn(kvm, slot, base_gfn));

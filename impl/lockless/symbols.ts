@@ -24,6 +24,8 @@ import * as wp from "./write_protect";
 import * as tdp from "./tdp_mmu";
 import * as zap from "./zap";
 import * as zgr from "./zap_gfn_range";
+import * as msf from "./memslot_flags";
+import * as srw from "./slot_rmap_walks";
 
 export const defaultLocklessSymbols = {
   // spte helpers (spte.h, spte.c)
@@ -129,6 +131,18 @@ export const defaultLocklessSymbols = {
   kvm_mmu_commit_zap_page: zap.kvm_mmu_commit_zap_page,
   kvm_mmu_free_shadow_page: zap.kvm_mmu_free_shadow_page,
   kvm_mmu_zap_shadow_page: entry.kvm_mmu_zap_shadow_page,
+  // the dirty-logging flags change (KVM_MR_FLAGS_ONLY) and its slot-wide walks
+  walk_slot_rmaps: srw.walk_slot_rmaps,
+  slot_rmap_write_protect: srw.slot_rmap_write_protect,
+  kvm_mmu_slot_remove_write_access: srw.kvm_mmu_slot_remove_write_access,
+  kvm_mmu_slot_leaf_clear_dirty: srw.kvm_mmu_slot_leaf_clear_dirty,
+  kvm_zap_one_rmap_spte: srw.kvm_zap_one_rmap_spte,
+  kvm_mmu_zap_collapsible_spte: srw.kvm_mmu_zap_collapsible_spte,
+  kvm_rmap_zap_collapsible_sptes: srw.kvm_rmap_zap_collapsible_sptes,
+  kvm_mmu_recover_huge_pages: srw.kvm_mmu_recover_huge_pages,
+  kvm_mmu_slot_apply_flags: msf.kvm_mmu_slot_apply_flags,
+  kvm_swap_active_memslots: msf.kvm_swap_active_memslots,
+  kvm_set_memory_region: msf.kvm_set_memory_region,
   // faults and the vCPU
   kvm_mmu_get_shadow_page: pf.kvm_mmu_get_shadow_page,
   mmu_set_spte: pf.mmu_set_spte,

@@ -94,10 +94,10 @@ export function* unaccount_shadowed(kvm: Kvm, sp: number): KGen<void> {
 
 // ---- the TDP MMU stub (tdp_mmu.c) ------------------------------------------------
 
-/** kvm_tdp_mmu_page_fault for gfn (caller holds mmu_lock): map it young. Returns -3. */
-export function* kvm_tdp_mmu_map(kvm: Kvm, gfn: number, write: boolean): KGen<number> {
+/** kvm_tdp_mmu_page_fault for gfn (caller holds mmu_lock) with fault->slot = slot: map it young. Returns -3. */
+export function* kvm_tdp_mmu_map(kvm: Kvm, gfn: number, write: boolean, slot: number): KGen<number> {
   yield store(tdp_sptep(kvm, gfn), KIND.tdpSpte, TDP_PRESENT | TDP_ACCESSED, "kvm_tdp_mmu_map: tdp_mmu_set_spte_atomic (stub)");
-  if (write) yield* kvm.sym.mark_page_dirty_in_slot(kvm, kvm.slot, gfn);
+  if (write) yield* kvm.sym.mark_page_dirty_in_slot(kvm, slot, gfn);
   return -3;
 }
 

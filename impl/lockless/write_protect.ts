@@ -4,7 +4,7 @@
  * per-spte updates through mmu_spte_update, and the dirty bitmap.
  */
 import { type KGen, load, lockOr, warn, xchg } from "../../runtime/step";
-import { fieldOf, fixed_field, gfn_in_slot, KIND, type Kvm, MEMSLOT, PG_LEVEL_4K } from "./kvm";
+import { fieldOf, fixed_field, gfn_in_slot, KIND, type Kvm, kvm_slot_dirty_track_enabled, MEMSLOT, PG_LEVEL_4K } from "./kvm";
 import { is_mmu_writable_spte, is_writable_pte, PT_WRITABLE_MASK, shadow_dirty_mask, shadow_mmu_writable_mask, spte_ad_enabled } from "./spte_bits";
 import { kvm_flush_remote_tlbs, write_lock, write_unlock } from "./steps";
 
@@ -15,9 +15,9 @@ function dirty_word(kvm: Kvm, slot: number, gfn: number): number {
   return fieldOf(fixed_field(kvm, slot, MEMSLOT.dirty_bitmap, KIND.memslot), gfn - fixed_field(kvm, slot, MEMSLOT.base_gfn, KIND.memslot));
 }
 
-/** mark_page_dirty_in_slot: set_bit_le in the slot's dirty bitmap, when the slot is dirty-logged. */
+/** mark_page_dirty_in_slot: set_bit_le in the slot's dirty bitmap, when the slot (the one the caller picked up) is dirty-logged. */
 export function* mark_page_dirty_in_slot(kvm: Kvm, slot: number, gfn: number): KGen<void> {
-  if (!kvm.cfg.dirtyLogging) return;
+  if (!kvm_slot_dirty_track_enabled(kvm, slot)) return;
   yield lockOr(dirty_word(kvm, slot, gfn), KIND.dirtyBitmap, 1, `mark_page_dirty_in_slot: set_bit_le(gfn 0x${gfn.toString(16)}, memslot->dirty_bitmap)`);
 }
 
@@ -82,9 +82,10 @@ export function* kvm_arch_mmu_enable_log_dirty_pt_masked(kvm: Kvm, slot: number,
  * take the word (xchg to 0) and re-protect the page; flush after unlocking.
  * Returns 1 when the page was logged dirty; 0 for a slot that is not dirty-logged
  * (the ioctl fails) or a gfn outside it. DEVIATION: one page, not the slot.
+ * The caller holds slots_lock (kvm_active_memslot), as the kernel's does.
  */
 export function* kvm_get_dirty_log_protect(kvm: Kvm, slot: number, gfn: number): KGen<number> {
-  if (!kvm.cfg.dirtyLogging || !gfn_in_slot(kvm, gfn)) return 0;
+  if (!kvm_slot_dirty_track_enabled(kvm, slot) || !gfn_in_slot(kvm, gfn)) return 0;
   const word = dirty_word(kvm, slot, gfn);
   yield write_lock("kvm_get_dirty_log_protect");
   let mask = 0;

@@ -7,6 +7,9 @@
  */
 import type { Spte } from "./state";
 
+/** struct kvm_memory_slot's flags (include/uapi/linux/kvm.h): KVM_MEM_LOG_DIRTY_PAGES is bit 0. */
+export const KVM_MEM_LOG_DIRTY_PAGES = 1 << 0;
+
 /** rmap_head->val (spec §1.1 [C]): bit 0 KVM_RMAP_MANY, bit 1 KVM_RMAP_LOCKED; 0 is empty. */
 export const KVM_RMAP_MANY = 1;
 export const KVM_RMAP_LOCKED = 2;

@@ -40,10 +40,15 @@ export const inSlot = (slot: Slot, gfn: number): boolean => gfn >= slot.baseGfn 
 /**
  * Largest level <= want at which gfn may be mapped: the aligned huge region
  * lies inside the slot (lpage_info, model/geometry.ts), and a dirty-logged slot
- * maps 4K only (kvm_mmu_hugepage_adjust).
+ * (`logDirty`) maps 4K only (kvm_mmu_hugepage_adjust).
  */
-export function mappingLevel(geo: Geometry, slot: Slot, gfn: number, want: number): number {
-  return geo.dirtyLogging ? 1 : seriesMappingLevel(geo, slot, gfn, Math.min(want, geo.maxLevel));
+export function mappingLevel(geo: Geometry, slot: Slot, gfn: number, want: number, logDirty: boolean): number {
+  return logDirty ? 1 : maxMappingLevel(geo, slot, gfn, want);
+}
+
+/** kvm_mmu_max_mapping_level: the largest level <= want whose aligned region lies inside the slot (no dirty logging). */
+export function maxMappingLevel(geo: Geometry, slot: Slot, gfn: number, want: number): number {
+  return seriesMappingLevel(geo, slot, gfn, Math.min(want, geo.maxLevel));
 }
 
 /**

@@ -24,9 +24,15 @@ export type LocklessOp =
   /** KVM_GET_DIRTY_LOG for one page: harvest the bitmap bit, re-protect the page (kvm_arch_mmu_enable_log_dirty_pt_masked). */
   | { kind: "get_dirty_log"; gfn: number }
   /** kvm_mmu_slot_gfn_write_protect(gfn, PG_LEVEL_4K): write-protect a gfn for write tracking. */
-  | { kind: "write_protect_gfn"; gfn: number };
+  | { kind: "write_protect_gfn"; gfn: number }
+  /**
+   * KVM_SET_USER_MEMORY_REGION setting (enable) or clearing KVM_MEM_LOG_DIRTY_PAGES of the slot
+   * (KVM_MR_FLAGS_ONLY): publish the new slot, wait for its readers, then write-protect it
+   * (enable) or recover huge pages (disable) under mmu_lock, breaking it between rmaps.
+   */
+  | { kind: "log_dirty_pages"; enable: boolean };
 
 export type LocklessOpKind = LocklessOp["kind"];
 
 /** Operations whose every spte write is made under mmu_lock for write (zap_gfn_range and the invalidation release it between their parts). */
-export const LOCK_HOLDER_OPS: ReadonlySet<LocklessOpKind> = new Set(["page_fault", "unmap_gfn_range", "zap_gfn_range", "zap_sp", "get_dirty_log", "write_protect_gfn"]);
+export const LOCK_HOLDER_OPS: ReadonlySet<LocklessOpKind> = new Set(["page_fault", "unmap_gfn_range", "zap_gfn_range", "zap_sp", "get_dirty_log", "write_protect_gfn", "log_dirty_pages"]);

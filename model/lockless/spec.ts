@@ -3,8 +3,9 @@
  * 6.15), read like a TLA+ module. Start here.
  *
  *   CONSTANTS  Geometry (model/lockless/state.ts): level shift, levels, page
- *              size, EPT A/D, dirty logging, PML, the recycle threshold; the one memslot
- *   VARIABLES  ModelState: sptes, rmaps as sets, shadow pages, the dirty bitmap
+ *              size, EPT A/D, dirty logging at the start, PML, the recycle threshold; the one memslot
+ *   VARIABLES  ModelState: sptes, rmaps as sets, shadow pages, the dirty bitmap,
+ *              the slot's KVM_MEM_LOG_DIRTY_PAGES flag
  *   Init       init(geo, slot)
  *   TypeOK     typeOK(s)
  *   Guards     enabled(s, op)
@@ -54,6 +55,7 @@ export function typeOK(s: ModelState): string[] {
   }
   for (const sp of s.sps.values()) if (sp.id >= s.nextSpId) out.push(`shadow page sp${sp.id} has an id not yet handed out`);
   for (const gfn of s.dirty) if (!inSlot(s.slot, gfn)) out.push(`dirty bit for gfn ${gfn} outside the slot`);
+  if (!s.logDirty && s.dirty.size > 0) out.push("dirty bits although the slot is not dirty-logged (it has no bitmap)");
   for (const gfn of s.tdp.keys()) if (!s.geo.tdpMmuEnabled || !inSlot(s.slot, gfn)) out.push(`TDP MMU mapping of gfn ${gfn} outside the slot or without the TDP MMU`);
   if (s.geo.tdpMmuEnabled) for (const sp of s.sps.values()) if (sp.direct) out.push(`direct shadow page sp${sp.id} although direct faults go to the TDP MMU`);
   return out;
@@ -63,7 +65,7 @@ export function typeOK(s: ModelState): string[] {
 
 /** May `op` run in state s? KVM_GET_DIRTY_LOG needs a dirty-logged slot; everything else may always run. */
 export function enabled(s: ModelState, op: LocklessOp): boolean {
-  return op.kind !== "get_dirty_log" || s.geo.dirtyLogging;
+  return op.kind !== "get_dirty_log" || s.logDirty;
 }
 
 // ---- Next -------------------------------------------------------------------
@@ -91,6 +93,8 @@ export function next(s: ModelState, op: LocklessOp): aging.Result {
       return aging.getDirtyLog(s, op.gfn);
     case "write_protect_gfn":
       return aging.writeProtectGfn(s, op.gfn);
+    case "log_dirty_pages":
+      return aging.logDirtyPages(s, op.enable);
   }
 }
 

@@ -15,7 +15,7 @@
  */
 import { faultLevel } from "./actions/fault";
 import { canBeFast, fastPfNewSpte } from "./actions/vcpu";
-import { coveredIndices, gfnToIndex, hvaRangeToGfns, pagesAt } from "./geometry";
+import { coveredIndices, gfnToIndex, hvaRangeToGfns, maxMappingLevel, pagesAt, spBase } from "./geometry";
 import type { LocklessOp } from "./operations";
 import { LOCK_HOLDER_OPS } from "./operations";
 import type { ModelState, Spte } from "./state";
@@ -78,6 +78,9 @@ function expected(s: ModelState, op: LocklessOp, site: SpteSite, before: Spte): 
       return before.ad && accessAllowed(before, op.write) ? { ...before, accessed: true, dirty: before.dirty || op.write } : null;
     case "fast_page_fault":
       return site.direct && canBeFast(s, before, op.write) ? fastPfNewSpte(s, before, op.write, site.level) : null;
+    case "log_dirty_pages":
+      if (op.enable) return s.geo.pml && site.level === 1 ? dirtyLogProtected(before, true) : writeProtected(before, false);
+      return site.direct && site.level < s.geo.maxLevel && site.level < maxMappingLevel(s.geo, s.slot, spBase(s.geo, site.gfn, site.level), s.geo.maxLevel) ? "drop" : null;
   }
 }
 

@@ -7,6 +7,7 @@
  *   rmaps   for each (level, index) of the one memslot: the set of sptes its rmap holds
  *   sps     each live shadow page: what it maps and its role (direct, A/D)
  *   dirty   the memslot's dirty bitmap (dirty logging by write protection)
+ *   logDirty the memslot's KVM_MEM_LOG_DIRTY_PAGES flag, which a flags change sets or clears
  *   tdp     the TDP MMU's mappings when tdp_mmu_enabled (a stub: gfn -> young)
  *
  * States are immutable; the actions (model/lockless/actions/) return new ones.
@@ -78,7 +79,11 @@ export interface Geometry {
   readonly sptesPerPage: number;
   /** kvm_ad_enabled: EPT with A/D bits. False: every spte is A/D-disabled and the fast page fault restores access-tracked sptes. */
   readonly kvmAdEnabled: boolean;
-  /** The slot is dirty-logged (KVM_MEM_LOG_DIRTY_PAGES): 4K mappings only, writable sptes mark the bitmap. */
+  /**
+   * The slot is dirty-logged (KVM_MEM_LOG_DIRTY_PAGES) when the run starts: the
+   * initial value of ModelState.logDirty, which only the log_dirty_pages
+   * operation changes (4K mappings only, writable sptes mark the bitmap).
+   */
   readonly dirtyLogging: boolean;
   /** kvm->arch.cpu_dirty_log_size != 0 (PML): the dirty-log harvest clears D (A/D) or W (A/D disabled) instead of write-protecting. */
   readonly pml: boolean;
@@ -98,12 +103,14 @@ export interface ModelState {
   readonly sptes: ReadonlyMap<SpteRef, Spte>;
   /** Non-empty rmaps. */
   readonly rmaps: ReadonlyMap<RmapKey, ReadonlySet<SpteRef>>;
-  /** gfns whose dirty-bitmap bit is set. */
+  /** gfns whose dirty-bitmap bit is set (empty while the slot is not dirty-logged: it has no bitmap). */
   readonly dirty: ReadonlySet<number>;
+  /** The slot's KVM_MEM_LOG_DIRTY_PAGES (the active slot's flags: kvm->memslots). */
+  readonly logDirty: boolean;
   /** The TDP MMU's 4K mappings (tdp_mmu_enabled only): gfn -> accessed. */
   readonly tdp: ReadonlyMap<number, boolean>;
 }
 
 export function initialState(geo: Geometry, slot: Slot): ModelState {
-  return { geo, slot, nextSpId: 1, sps: new Map(), sptes: new Map(), rmaps: new Map(), dirty: new Set(), tdp: new Map() };
+  return { geo, slot, nextSpId: 1, sps: new Map(), sptes: new Map(), rmaps: new Map(), dirty: new Set(), logDirty: geo.dirtyLogging, tdp: new Map() };
 }

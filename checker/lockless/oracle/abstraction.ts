@@ -11,7 +11,7 @@ import { initialState, type ModelState, rmapKey, type ShadowPage, type Spte, spt
 import { WORD_BYTES } from "../../../runtime/memory";
 import type { Finding } from "../../violation";
 import type { LocklessWorld } from "../world";
-import { decodeChain, dirtyWordAddr, livePages, rmapHeads, spteAt } from "./impl_view";
+import { activeSlot, decodeChain, dirtyWordAddr, livePages, rmapHeads, slotLogsDirty, spteAt } from "./impl_view";
 
 export interface Abstraction {
   readonly s: ModelState;
@@ -62,6 +62,7 @@ export function abstraction(w: LocklessWorld): Abstraction {
     const young = decodeTdpWord(kvm.mem.peek(kvm.tdp_sptes + (g - w.slot.baseGfn) * WORD_BYTES));
     if (young !== undefined) tdp.set(g, young);
   }
-  const s: ModelState = { ...initialState(w.geo, w.slot), nextSpId, sps, sptes, rmaps, dirty, tdp };
+  const logDirty = slotLogsDirty(kvm, activeSlot(kvm));
+  const s: ModelState = { ...initialState(w.geo, w.slot), nextSpId, sps, sptes, rmaps, dirty, logDirty, tdp };
   return { s, errors, heads: heads.length };
 }

@@ -65,7 +65,8 @@ export class AgingCalls {
   /** Can the rmap at (level, index) ever hold an entry (its huge region lies in the slot)? */
   private coverable(level: number, index: number): boolean {
     if (level === 1) return true;
-    if (this.w.geo.dirtyLogging) return false;
+    // A slot dirty-logged for the whole run maps 4K only; one whose flags change may hold huge sptes.
+    if (this.w.geo.dirtyLogging && this.w.kvm.memslots === 0) return false;
     const { slot, geo } = this.w;
     const start = ((slot.baseGfn >> ((level - 1) * geo.levelShift)) + index) * pagesAt(geo, level);
     return start >= slot.baseGfn && start + pagesAt(geo, level) <= slot.baseGfn + slot.npages;

@@ -9,6 +9,7 @@
  */
 import { fieldOf, KIND, type Kvm, MEMSLOT, MMU_PAGE } from "../../../impl/lockless/kvm";
 import {
+  KVM_MEM_LOG_DIRTY_PAGES,
   DESC_MORE,
   DESC_SPTE_COUNT,
   DESC_SPTES,
@@ -150,10 +151,24 @@ export function siteOf(kvm: Kvm, page: LivePage, index: number): SpteSite {
   return { gfn: page.gfn + index * pagesAt(kvm.cfg, page.level), level: page.level, quadrant: page.quadrant, direct: page.direct, adDisabled: page.adDisabled };
 }
 
-/** The dirty bitmap's word for gfn (0 when the slot is not dirty-logged or gfn is outside it). */
+/**
+ * The active slot: kvm->memslots when the run changes the slot's flags, else
+ * the one slot. A slot's flags are its object's tag (impl/lockless/kvm.ts).
+ */
+export function activeSlot(kvm: Kvm): number {
+  return kvm.memslots === 0 ? kvm.slot : kvm.mem.peek(kvm.memslots);
+}
+
+/** Does the slot at `slot` have KVM_MEM_LOG_DIRTY_PAGES (the spec's encoding of its flags)? */
+export function slotLogsDirty(kvm: Kvm, slot: number): boolean {
+  return (kvm.mem.objectAt(slot)!.tag & KVM_MEM_LOG_DIRTY_PAGES) !== 0;
+}
+
+/** The dirty bitmap's word for gfn in the active slot (0 when it is not dirty-logged or gfn is outside it). */
 export function dirtyWordAddr(kvm: Kvm, gfn: number): number {
-  const bitmap = kvm.mem.peek(fieldOf(kvm.slot, MEMSLOT.dirty_bitmap));
-  const base = kvm.mem.peek(fieldOf(kvm.slot, MEMSLOT.base_gfn));
-  const n = kvm.mem.peek(fieldOf(kvm.slot, MEMSLOT.npages));
+  const slot = activeSlot(kvm);
+  const bitmap = kvm.mem.peek(fieldOf(slot, MEMSLOT.dirty_bitmap));
+  const base = kvm.mem.peek(fieldOf(slot, MEMSLOT.base_gfn));
+  const n = kvm.mem.peek(fieldOf(slot, MEMSLOT.npages));
   return bitmap === 0 || gfn < base || gfn >= base + n ? 0 : fieldOf(bitmap, gfn - base);
 }

@@ -20,7 +20,7 @@ import { initialState, type ModelState } from "../../../model/lockless/state";
 import type { Thread } from "../../../runtime/thread";
 import { type Finding, Violation } from "../../violation";
 import type { LocklessWorld } from "../world";
-import { siteOf, spteAt } from "./impl_view";
+import { activeSlot, siteOf, slotLogsDirty, spteAt } from "./impl_view";
 
 const hx = (n: number): string => `0x${n.toString(16)}`;
 
@@ -46,10 +46,31 @@ function undone(read: number, old: number, now: number): number {
 export class SpteWrites {
   /** The value each thread last read from each spte. */
   private readonly loaded = new Map<Thread, Map<number, number>>();
+  /** The slot each vCPU operation picked up (fault->slot: its load of kvm->memslots). */
+  private readonly picked = new Map<Thread, number>();
   private readonly view: ModelState;
 
   constructor(private readonly w: LocklessWorld, private readonly count: () => void, private readonly observe: LostUpdateObserver | null) {
     this.view = initialState(w.geo, w.slot);
+  }
+
+  /** t's operation starts: it has picked up no slot yet. */
+  opStart(t: Thread): void {
+    this.picked.delete(t);
+  }
+
+  /** t's vCPU operation read kvm->memslots: its decisions follow that slot's flags. */
+  onSlotPicked(t: Thread, slot: number): void {
+    this.picked.set(t, slot);
+  }
+
+  /**
+   * The model state t's write is judged in: the slot's KVM_MEM_LOG_DIRTY_PAGES
+   * is the one of the slot t picked up, else the active slot's.
+   */
+  private viewFor(t: Thread): ModelState {
+    const logDirty = slotLogsDirty(this.w.kvm, this.picked.get(t) ?? activeSlot(this.w.kvm));
+    return logDirty === this.view.logDirty ? this.view : { ...this.view, logDirty };
   }
 
   onLoad(t: Thread, addr: number, value: number): void {
@@ -76,7 +97,7 @@ export class SpteWrites {
     const at = spteAt(this.w.kvm, addr);
     if (at === undefined) return; // the engine reports a write to freed memory itself
     const site = siteOf(this.w.kvm, at.page, at.index);
-    const j = judgeSpteWrite(this.view, op, site, decodeSpte(before), decodeSpte(now));
+    const j = judgeSpteWrite(this.viewFor(t), op, site, decodeSpte(before), decodeSpte(now));
     if (j !== null) throw new Violation(j.invariant, `${t.name}: spte ${at.page.id}:${at.index} (gfn ${hx(site.gfn)}, level ${site.level}) ${hx(before)} -> ${hx(now)}: ${j.detail}`);
   }
 }

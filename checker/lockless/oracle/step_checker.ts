@@ -79,6 +79,7 @@ export class LocklessStepChecker implements RunChecker {
   opStart(m: Machine, t: Thread, op: Operation): void {
     const desc = (op as LocklessOperation).desc;
     this.locks.opStart(t);
+    this.sptes.opStart(t);
     this.addSize.delete(t);
     this.dirty.opStart(t, desc);
     this.aging.opStart(t, desc);
@@ -144,6 +145,8 @@ export class LocklessStepChecker implements RunChecker {
     } else if (kind === KIND.spt) {
       this.sptes.onLoad(t, s.addr, result);
       this.aging.onSpteRead(t, s.addr, result);
+    } else if (kind === KIND.memslots) {
+      this.sptes.onSlotPicked(t, result);
     }
   }
 

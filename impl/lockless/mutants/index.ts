@@ -19,6 +19,7 @@ import * as rv from "./races_vcpu";
 import * as tg from "./tdp_gates";
 import * as inv from "./invalidate";
 import * as wpo from "./wrprot_only";
+import * as slot from "./memslot_flags";
 
 export interface LocklessMutant {
   readonly name: string;
@@ -82,5 +83,8 @@ export const LOCKLESS_MUTANTS: readonly LocklessMutant[] = [
   { name: "clear-dirty-ignores-wrprot-only", origin: "u2", bug: "__rmap_clear_dirty asks !spte_ad_enabled instead of spte_ad_need_write_protect, so it clears D instead of W on a WRPROT_ONLY spte and the page stays writable with its dirty bit harvested", overrides: wpo.clear_dirty_ignores_wrprot_only, scenario: "lockless-wrprot-only-age-vs-harvest" },
   { name: "no-wrprot-only-for-l2", origin: "u2", bug: "kvm_mmu_page_ad_need_write_protect is always false: under PML make_spte gives an L2 page's spte the plain A/D-enabled type, which the harvest D-clears", overrides: wpo.no_wrprot_only_for_l2, scenario: "lockless-wrprot-only-fault-vs-harvest" },
   { name: "ad-need-wp-ignores-pml", origin: "u2", bug: "kvm_mmu_page_ad_need_write_protect ignores cpu_dirty_log_size: L2 pages get WRPROT_ONLY sptes without PML", overrides: wpo.ad_need_wp_ignores_pml, scenario: "lockless-wrprot-only-no-pml" },
+  { name: "log-dirty-no-srcu-wait", origin: "slot", bug: "kvm_swap_active_memslots publishes the dirty-logged slot without synchronize_srcu, so a fault that picked up the old slot makes a huge spte writable after the write-protect walk", overrides: slot.log_dirty_no_srcu_wait, scenario: "lockless-log-dirty-enable-vs-fast-pf" },
+  { name: "log-dirty-protect-before-swap", origin: "slot", bug: "enabling dirty logging write-protects the slot before it publishes the slot with KVM_MEM_LOG_DIRTY_PAGES, so a fault in between installs a writable huge spte", overrides: slot.log_dirty_protect_before_swap, scenario: "lockless-log-dirty-enable-vs-fault" },
+  { name: "recover-zap-removes-first", origin: "slot", bug: "kvm_zap_one_rmap_spte (recovering huge pages) removes the rmap entry before it clears the spte, so an ager in between misses a present young spte", overrides: slot.recover_zap_removes_first, scenario: "lockless-log-dirty-disable-vs-age" },
   { name: "update-checks-new-spte", origin: "race", bug: "mmu_spte_update decides between WRITE_ONCE and xchg on the value it writes, not the one it read", overrides: rv.update_checks_new_spte, scenario: "lockless-wp-vs-fast-pf" },
 ];

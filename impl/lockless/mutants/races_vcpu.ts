@@ -4,7 +4,7 @@
  * plausible misreading of a 6.15 function (mmu.c, kvm_main.c, spte.c).
  */
 import { cmpxchg, free, type KGen, load, xchg } from "../../../runtime/step";
-import { fieldOf, fixed_field, gfn_in_slot, KIND, type Kvm, MEMSLOT, MMU_PAGE } from "../kvm";
+import { fieldOf, fixed_field, gfn_in_slot, KIND, type Kvm, kvm_slot_dirty_track_enabled, MEMSLOT, MMU_PAGE } from "../kvm";
 import { is_mmu_writable_spte, is_shadow_present_pte, is_writable_pte, spte_ad_enabled, shadow_dirty_mask } from "../spte_bits";
 import { kvm_flush_remote_tlbs, write_lock, write_unlock } from "../steps";
 import type { LocklessOverrides } from "../symbols";
@@ -17,12 +17,12 @@ import type { LocklessOverrides } from "../symbols";
  * between the read and the cmpxchg is undone (W and MMU-writable granted).
  */
 export const fast_pf_retry_stale: LocklessOverrides = () => ({
-  *fast_pf_fix_direct_spte(kvm: Kvm, gfn: number, sptep: number, old_spte: number, new_spte: number): KGen<boolean> {
+  *fast_pf_fix_direct_spte(kvm: Kvm, gfn: number, sptep: number, old_spte: number, new_spte: number, slot: number): KGen<boolean> {
     let cur = old_spte;
     for (let tries = 0; tries < 2; tries++) {
       const found = yield cmpxchg(sptep, KIND.spt, cur, new_spte, "fast_pf_fix_direct_spte: try_cmpxchg64(sptep, &old_spte, new_spte)");
       if (found === cur) {
-        if (is_writable_pte(new_spte) && !is_writable_pte(old_spte)) yield* kvm.sym.mark_page_dirty_in_slot(kvm, kvm.slot, gfn);
+        if (is_writable_pte(new_spte) && !is_writable_pte(old_spte)) yield* kvm.sym.mark_page_dirty_in_slot(kvm, slot, gfn);
         return true;
       }
       if (!is_shadow_present_pte(found)) return false;
@@ -39,8 +39,8 @@ export const fast_pf_retry_stale: LocklessOverrides = () => ({
  * makes it writable with the bitmap clear (a write the next harvest misses).
  */
 export const fast_pf_marks_dirty_first: LocklessOverrides = () => ({
-  *fast_pf_fix_direct_spte(kvm: Kvm, gfn: number, sptep: number, old_spte: number, new_spte: number): KGen<boolean> {
-    if (is_writable_pte(new_spte) && !is_writable_pte(old_spte)) yield* kvm.sym.mark_page_dirty_in_slot(kvm, kvm.slot, gfn);
+  *fast_pf_fix_direct_spte(kvm: Kvm, gfn: number, sptep: number, old_spte: number, new_spte: number, slot: number): KGen<boolean> {
+    if (is_writable_pte(new_spte) && !is_writable_pte(old_spte)) yield* kvm.sym.mark_page_dirty_in_slot(kvm, slot, gfn);
     return (yield cmpxchg(sptep, KIND.spt, old_spte, new_spte, "fast_pf_fix_direct_spte: try_cmpxchg64(sptep, &old_spte, new_spte)")) === old_spte;
   },
 });
@@ -54,7 +54,7 @@ export const fast_pf_marks_dirty_first: LocklessOverrides = () => ({
  */
 export const dirty_log_protect_before_xchg: LocklessOverrides = () => ({
   *kvm_get_dirty_log_protect(kvm: Kvm, slot: number, gfn: number): KGen<number> {
-    if (!kvm.cfg.dirtyLogging || !gfn_in_slot(kvm, gfn)) return 0;
+    if (!kvm_slot_dirty_track_enabled(kvm, slot) || !gfn_in_slot(kvm, gfn)) return 0;
     const bitmap = fixed_field(kvm, slot, MEMSLOT.dirty_bitmap, KIND.memslot);
     const word = fieldOf(bitmap, gfn - fixed_field(kvm, slot, MEMSLOT.base_gfn, KIND.memslot));
     yield write_lock("kvm_get_dirty_log_protect");

@@ -13,7 +13,7 @@ import { addToRmap, getSp, markDirty, type Result, rmapOfSpte, setSpte, spteRef,
 
 /** Where a fault on (gfn, level) lands: the level it maps at and the gfn its spte starts at. */
 export function faultLevel(s: ModelState, gfn: number, level: number): number {
-  return mappingLevel(s.geo, s.slot, gfn, level);
+  return mappingLevel(s.geo, s.slot, gfn, level, s.logDirty);
 }
 
 /**

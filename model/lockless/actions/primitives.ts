@@ -94,7 +94,7 @@ export function zapRmap(s: ModelState, key: RmapKey): { s: ModelState; zapped: b
 
 /** mark_page_dirty_in_slot: only a dirty-logged slot has a bitmap. */
 export function markDirty(s: ModelState, gfn: number): ModelState {
-  return s.geo.dirtyLogging ? { ...s, dirty: new Set(s.dirty).add(gfn) } : s;
+  return s.logDirty ? { ...s, dirty: new Set(s.dirty).add(gfn) } : s;
 }
 
 /** The present sptes an rmap holds. */

@@ -38,7 +38,7 @@ export function fastPfNewSpte(s: ModelState, v: Spte, write: boolean, level: num
   let n = v;
   if (!s.geo.kvmAdEnabled && isAccessTracked(v)) n = { ...restoreAccTrack(n), accessed: true };
   if (write && v.mmuWritable) {
-    if (level > 1 && s.geo.dirtyLogging) return null;
+    if (level > 1 && s.logDirty) return null;
     n = { ...n, w: true };
   }
   return sameSpte(n, v) || !accessAllowed(n, write) ? null : n;
