@@ -262,7 +262,7 @@ function mixes(callers: "any" | "aligned"): Array<{ weight: number; mix: Mix }> 
         ops: {
           vcpu: fc.array(mix([[hotHugeFaultArb, 2], [hotHugeFastPfArb, 2], [a.page_fault, 1]]), { minLength: 1, maxLength: 2 }),
           mmu: fc.array(a.log_dirty_pages, { minLength: 1, maxLength: 2 }),
-          ager: fc.array(mix([[hotAgeArb, 2], [a.clear_young, 1]]), { minLength: 1, maxLength: 1 }),
+          ager: fc.array(mix([[hotAgeArb, 2], [a.clear_young, 1]]), { minLength: 1, maxLength: 5 }),
           guest: list([[hotHugeFastPfArb, 1], [a.hw_access, 1]], 1),
           ager2: none,
         },
