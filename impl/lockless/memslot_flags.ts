@@ -102,8 +102,19 @@ export function* kvm_set_memory_region(kvm: Kvm, enable: boolean): KGen<number> 
     const bitmap = yield alloc(KIND.dirtyBitmap, npages, "kvm_prepare_memory_region: kvm_alloc_dirty_bitmap(new)");
     init_field(kvm, new_, MEMSLOT.dirty_bitmap, KIND.memslot, bitmap);
   }
+  yield* kvm.sym.kvm_set_memslot(kvm, old, new_);
+  return 0;
+}
+
+/**
+ * kvm_set_memslot for KVM_MR_FLAGS_ONLY, from the swap on: publish the new
+ * slot (kvm_swap_active_memslots, which waits for SRCU readers), then
+ * kvm_commit_memory_region -> kvm_arch_commit_memory_region ->
+ * kvm_mmu_slot_apply_flags. The order is the contract a fault relies on: once
+ * the walk runs, no vCPU still holds the old slot.
+ */
+export function* kvm_set_memslot(kvm: Kvm, old: number, new_: number): KGen<void> {
   yield* kvm.sym.kvm_swap_active_memslots(kvm, new_);
   yield* kvm.sym.kvm_mmu_slot_apply_flags(kvm, old, new_);
-  return 0;
 }
 

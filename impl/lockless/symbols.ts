@@ -143,6 +143,7 @@ export const defaultLocklessSymbols = {
   kvm_mmu_slot_apply_flags: msf.kvm_mmu_slot_apply_flags,
   kvm_swap_active_memslots: msf.kvm_swap_active_memslots,
   kvm_set_memory_region: msf.kvm_set_memory_region,
+  kvm_set_memslot: msf.kvm_set_memslot,
   // faults and the vCPU
   kvm_mmu_get_shadow_page: pf.kvm_mmu_get_shadow_page,
   mmu_set_spte: pf.mmu_set_spte,

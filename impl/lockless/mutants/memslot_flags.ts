@@ -5,8 +5,8 @@
  * (kvm_main.c, x86.c, mmu.c). None shows in a sequential run: each needs a
  * vCPU or an ager to run inside a window of the update.
  */
-import { alloc, type KGen, store } from "../../../runtime/step";
-import { fixed_field, init_field, KIND, type Kvm, kvm_active_memslot, kvm_memslots_alloc, KVM_MEM_LOG_DIRTY_PAGES, MEMSLOT, memslot_flags, memslotWords } from "../kvm";
+import { type KGen, store } from "../../../runtime/step";
+import { KIND, type Kvm } from "../kvm";
 import type { LocklessOverrides } from "../symbols";
 
 /**
@@ -30,23 +30,9 @@ export const log_dirty_no_srcu_wait: LocklessOverrides = () => ({
  * nothing protects again.
  */
 export const log_dirty_protect_before_swap: LocklessOverrides = () => ({
-  *kvm_set_memory_region(kvm: Kvm, enable: boolean): KGen<number> {
-    kvm_memslots_alloc(kvm);
-    const old = kvm_active_memslot(kvm);
-    const flags = enable ? memslot_flags(kvm, old) | KVM_MEM_LOG_DIRTY_PAGES : memslot_flags(kvm, old) & ~KVM_MEM_LOG_DIRTY_PAGES;
-    if (flags === memslot_flags(kvm, old)) return 0;
-    const new_ = yield alloc(KIND.memslot, memslotWords(kvm), "kvm_set_memslot: new = kzalloc(sizeof(*new)) (KVM_MR_FLAGS_ONLY)");
-    kvm.mem.objectAt(new_)!.tag = flags;
-    for (let off = 0; off < memslotWords(kvm); off++) {
-      if (off !== MEMSLOT.dirty_bitmap) init_field(kvm, new_, off, KIND.memslot, fixed_field(kvm, old, off, KIND.memslot));
-    }
-    if (enable) {
-      const bitmap = yield alloc(KIND.dirtyBitmap, fixed_field(kvm, old, MEMSLOT.npages, KIND.memslot), "kvm_prepare_memory_region: kvm_alloc_dirty_bitmap(new)");
-      init_field(kvm, new_, MEMSLOT.dirty_bitmap, KIND.memslot, bitmap);
-    }
+  *kvm_set_memslot(kvm: Kvm, old: number, new_: number): KGen<void> {
     yield* kvm.sym.kvm_mmu_slot_apply_flags(kvm, old, new_);
     yield* kvm.sym.kvm_swap_active_memslots(kvm, new_);
-    return 0;
   },
 });
 
