@@ -103,6 +103,7 @@ describe("the new scenarios at 1 preemption", () => {
 
   test("each mutant of origin slot: DIRTY-LOG or AGE-RESULT with exactly 1 preemption, none with 0", () => {
     for (const [m, s] of MUTANTS) {
+      expect({ m, s, at0: exhaustive({ variant: lvariant(null, m), scenario: loadScenario(s), preemptions: 0 }).summary.verdict }).toEqual({ m, s, at0: "verified" });
       const v = exhaustive({ variant: lvariant(null, m), scenario: loadScenario(s), preemptions: 1 }).summary.violation;
       expect({ m, s, invariant: v?.invariant, preemptions: v?.preemptions }).toEqual({ m, s, invariant: m.startsWith("recover") ? "AGE-RESULT" : "DIRTY-LOG", preemptions: 1 });
     }
