@@ -37,6 +37,17 @@ describe("documentation", () => {
     for (const m of LOCKLESS_MUTANTS) expect(lockless).toContain(`| \`${m.name}\` |`);
   });
 
+  test("the lockless catalogue's size in the docs is the catalogue's, and the main bench table covers all of it", () => {
+    const n = LOCKLESS_MUTANTS.length;
+    expect(doc("README.md")).toContain(`the subject's ${n} mutants`);
+    expect(doc("README.md")).toContain(`(${n} mutants, each up to`);
+    expect(doc("docs/findings-lockless.md")).toMatch(new RegExp(`the\\s+${n}\\s+of them, is detected`));
+    const text = doc("docs/mutants.md");
+    const block = text.slice(text.indexOf("<!-- bench:lockless-aging:begin -->"), text.indexOf("<!-- bench:lockless-aging:end -->"));
+    expect(block).toContain(`Detected on every seed: ${n}/${n}.`);
+    expect(rowNames(block).sort()).toEqual(LOCKLESS_MUTANTS.map((m) => m.name).sort());
+  });
+
   test("docs/findings-lockless.md gives a verdict for every design of the lockless subject", () => {
     const text = doc("docs/findings-lockless.md");
     for (const d of listing(resolveSubject("lockless-aging")).designs) expect(text).toContain(`\`${d.name}\``);
