@@ -9,7 +9,9 @@
  *   docs/compare.md     the designs side by side, with plots in docs/compare/ (bench/compare.ts)
  *   docs/exhaustive.md  SPIN beside the exhaustive mode (part "spin"), and with it (part
  *                       "exhaustive") its throughput and workers, every scenario for every
- *                       design (bench/spin.ts)
+ *                       series design (bench/spin.ts), and the lockless subject's scenarios
+ *                       and mutants (part "exhaustive-lockless", also run by "exhaustive":
+ *                       bench/exhaustive_lockless.ts)
  * The tables are written to a scratch copy of docs/ (its path is printed) unless BENCH_WRITE=1
  * or --write is given: then to docs/ itself, the tracked files.
  *   docs/findings.md, docs/findings-lockless.md, docs/exhaustive.md  the generated figures of
@@ -178,7 +180,7 @@ const BENCH = "docs/benchmarks.md";
 const SKELETON = [
   "# Benchmarks",
   "",
-  `Written by \`npm run bench\` (bench/main.ts) on ${machine()}. Rerun it to reproduce; CI never times anything. Parts can be rerun alone: \`npm run bench -- PART...\` with PART one of stepping, profile, designs, modes, windows, mutants, compare, crosscheck, crosscheck-tso, sweep, sweep-mutants, counterexamples, figures, spin (SPIN side by side only), exhaustive (that and the exhaustive tables); tables go to a scratch copy of docs/ unless BENCH_WRITE=1; BENCH_SUBJECT=NAME limits designs, modes and mutants to one subject.`,
+  `Written by \`npm run bench\` (bench/main.ts) on ${machine()}. Rerun it to reproduce; CI never times anything. Parts can be rerun alone: \`npm run bench -- PART...\` with PART one of stepping, profile, designs, modes, windows, mutants, compare, crosscheck, crosscheck-tso, sweep, sweep-mutants, counterexamples, figures, spin (SPIN side by side only), exhaustive (that and the exhaustive tables), exhaustive-lockless (the lockless subject's exhaustive tables only); tables go to a scratch copy of docs/ unless BENCH_WRITE=1; BENCH_SUBJECT=NAME limits designs, modes and mutants to one subject.`,
   "",
   "<!-- stepping:begin -->",
   "<!-- stepping:end -->",
@@ -251,8 +253,12 @@ if (parts.includes("sweep-mutants")) sweepMutantsBench(log);
 const figures = (): void => {
   if (parts.includes("figures")) benchFigures(log);
 };
-if (parts.includes("exhaustive")) void import("./spin").then((m) => m.spinBench(log)).then(figures).then(() => log("[bench] done"));
+const lockless = async (): Promise<void> => {
+  if (parts.includes("exhaustive") || parts.includes("exhaustive-lockless")) (await import("./exhaustive_lockless")).locklessExhaustiveBench(log);
+};
+if (parts.includes("exhaustive")) void import("./spin").then((m) => m.spinBench(log)).then(lockless).then(figures).then(() => log("[bench] done"));
 else if (parts.includes("spin")) void import("./spin").then((m) => m.spinSideBySide(log)).then(figures).then(() => log("[bench] done"));
+else if (parts.includes("exhaustive-lockless")) void lockless().then(figures).then(() => log("[bench] done"));
 else {
   figures();
   log("[bench] done");

@@ -16,7 +16,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_SUBJECT, exhaustive, exhaustiveOnWorkers, type ExhaustiveSummary, listing, loadScenario, resolveVariant, sampledRate, scenariosOf, type Subject, SUBJECTS, violatedInSetup } from "../checker";
+import { DEFAULT_SUBJECT, exhaustiveOnWorkers, listing, loadScenario, resolveVariant, sampledRate, scenariosOf } from "../checker";
+import { exhaustiveRun as ours, MAX_SECONDS, replaceBetween, verdictCell } from "./exhaustive_run";
 
 type Log = (s: string) => void;
 
@@ -24,7 +25,6 @@ type Log = (s: string) => void;
 const PML = join(__dirname, "..", "spin", "v3_unmap.pml");
 const SCENARIO = ["unmap-direct", "unmap-one-desc", "unmap-two-descs"];
 const BOUND = 2;
-const MAX_SECONDS = Number(process.env.BENCH_EXHAUSTIVE_SECONDS ?? 900);
 
 /** A row: the model's switches and our counterpart (docs/exhaustive.md, "The SPIN model and ours"). */
 interface Row {
@@ -119,17 +119,6 @@ function runSpin(pml: string, config: number, flags: string): SpinResult {
   }
 }
 
-function ours(scenario: string, design: string | null, mutant: string | null, preemptions: number | null, subject: Subject = DEFAULT_SUBJECT): { s: ExhaustiveSummary; seconds: number; cpu: number } {
-  const t0 = process.hrtime.bigint();
-  const c0 = process.cpuUsage();
-  const out = exhaustive({ variant: resolveVariant(design, mutant, subject), scenario: loadScenario(scenario), preemptions, maxSeconds: MAX_SECONDS });
-  const c = process.cpuUsage(c0);
-  return { s: out.summary, seconds: Number(process.hrtime.bigint() - t0) / 1e9, cpu: (c.user + c.system) / 1e6 };
-}
-
-const verdictCell = (s: ExhaustiveSummary) =>
-  s.verdict !== "violation" ? s.verdict : violatedInSetup(s) ? `${s.violation!.invariant} (in the set-up)` : `${s.violation!.invariant} (${s.violation!.preemptions} pre., ${s.violation!.atomicSteps} steps)`;
-
 /** `progress`: called with the table so far before each row, so an interrupted bench keeps its rows. */
 function sideBySide(log: Log, pml: string | null, skip: string | null, progress?: (lines: string[]) => void): string[] {
   const lines = [
@@ -166,65 +155,31 @@ function sideBySide(log: Log, pml: string | null, skip: string | null, progress?
   return lines;
 }
 
-/** Each subject's scenarios against each of its designs. */
+/** The series subject's scenarios against each of its designs (the lockless subject's: bench/exhaustive_lockless.ts). */
 function allScenarios(log: Log): string[] {
-  const lines = [`## Every scenario, every design, at most ${BOUND} preemptions`];
-  for (const subject of SUBJECTS) {
-    const designs = listing(subject).designs.map((d) => d.name);
-    lines.push(
-      "",
-      `Subject \`${subject.name}\`: \`--exhaustive${subject === DEFAULT_SUBJECT ? "" : ` --subject ${subject.name}`} --scenario NAME --design D --preemptions ${BOUND}\`. *n/a*: the design does not run that scenario (${subject === DEFAULT_SUBJECT ? "it begins a v3 DELETE, which the design does not have" : "an unaligned aging range, which the known callers never deliver and the design assumes"}).`,
-      "",
-      `| scenario | ${designs.join(" | ")} |`,
-      `|---|${designs.map(() => "---").join("|")}|`,
-    );
-    for (const { name } of scenariosOf(subject)) {
-      const cells: string[] = [];
-      for (const d of designs) {
-        log(`[bench] exhaustive: scenario ${name} / ${d}`);
-        try {
-          const o = ours(name, d, null, BOUND, subject);
-          cells.push(`${verdictCell(o.s)}, ${f0(o.s.exhaustive.executions)} ex., ${f2(o.seconds)} s`);
-        } catch (e) {
-          cells.push((e as Error).name === "BadInput" ? "n/a" : `error: ${(e as Error).message}`);
-        }
-      }
-      lines.push(`| \`${name}\` | ${cells.join(" | ")} |`);
-    }
-  }
-  return lines;
-}
-
-/** The lockless subject's mutants against its scenarios: which scenario shows each mutant's bug, exhaustively. */
-function locklessMutants(log: Log): string[] {
-  const subject = SUBJECTS.find((x) => x.name === "lockless-aging")!;
-  const scenarios = scenariosOf(subject).map((s) => s.name);
+  const subject = DEFAULT_SUBJECT;
+  const designs = listing(subject).designs.map((d) => d.name);
   const lines = [
-    `## The lockless subject's mutants, at most ${BOUND} preemptions`,
+    `## Every scenario, every design, at most ${BOUND} preemptions`,
     "",
-    `\`--exhaustive --subject lockless-aging --scenario NAME --mutant M --preemptions ${BOUND}\`, each mutant on its own design. *n/a*: the design does not run that scenario. *verified* in a cell: that scenario lacks what the mutant's bug needs (an operation, a list shape, a configuration); the sampled search finds every mutant too (docs/mutants.md).`,
+    `Subject \`${subject.name}\`: \`--exhaustive --scenario NAME --design D --preemptions ${BOUND}\`. *n/a*: the design does not run that scenario (it begins a v3 DELETE, which the design does not have). The lockless subject's grid is in "The lockless subject in the exhaustive mode" below.`,
     "",
-    `| mutant | ${scenarios.map((n) => `\`${n}\``).join(" | ")} |`,
-    `|---|${scenarios.map(() => "---").join("|")}|`,
+    `| scenario | ${designs.join(" | ")} |`,
+    `|---|${designs.map(() => "---").join("|")}|`,
   ];
-  let found = 0;
-  for (const m of subject.mutants) {
+  for (const { name } of scenariosOf(subject)) {
     const cells: string[] = [];
-    let any = false;
-    for (const name of scenarios) {
-      log(`[bench] exhaustive: lockless mutant ${m.name} / ${name}`);
+    for (const d of designs) {
+      log(`[bench] exhaustive: scenario ${name} / ${d}`);
       try {
-        const o = ours(name, null, m.name, BOUND, subject);
-        any ||= o.s.verdict === "violation";
-        cells.push(o.s.verdict === "violation" ? `${verdictCell(o.s)}` : o.s.verdict);
+        const o = ours(name, d, null, BOUND, subject);
+        cells.push(`${verdictCell(o.s)}, ${f0(o.s.exhaustive.executions)} ex., ${f2(o.seconds)} s`);
       } catch (e) {
         cells.push((e as Error).name === "BadInput" ? "n/a" : `error: ${(e as Error).message}`);
       }
     }
-    if (any) found++;
-    lines.push(`| \`${m.name}\` | ${cells.join(" | ")} |`);
+    lines.push(`| \`${name}\` | ${cells.join(" | ")} |`);
   }
-  lines.push("", `${found} of ${subject.mutants.length} mutants shown by at least one scenario.`);
   return lines;
 }
 
@@ -268,16 +223,6 @@ async function workers(log: Log): Promise<string[]> {
   ];
 }
 
-function replaceBetween(path: string, name: string, body: string[]): void {
-  const begin = `<!-- ${name}:begin -->`;
-  const end = `<!-- ${name}:end -->`;
-  const text = readFileSync(path, "utf8");
-  const a = text.indexOf(begin);
-  const b = text.indexOf(end);
-  if (a < 0 || b < a) throw new Error(`${path} lacks the markers ${begin} / ${end}`);
-  writeFileSync(path, `${text.slice(0, a + begin.length)}\n${body.join("\n")}\n${text.slice(b)}`);
-}
-
 const machine = () => `Node ${process.version}, ${cpus()[0]?.model ?? "unknown CPU"} (${cpus().length} cores)`;
 
 /** `npm run bench -- spin`: SPIN beside the exhaustive mode only, between the "spin" markers of docs/exhaustive.md. */
@@ -300,7 +245,7 @@ export function spinSideBySide(log: Log): void {
   replaceBetween("docs/exhaustive.md", "spin", body);
 }
 
-/** `npm run bench -- exhaustive`: the side-by-side, then throughput, workers, every scenario and the lockless mutants. */
+/** `npm run bench -- exhaustive`: the side-by-side, then throughput, workers and every series scenario (bench/main.ts runs the lockless part after it). */
 export async function spinBench(log: Log): Promise<void> {
   spinSideBySide(log);
   const load0 = loadavg()[0]!;
@@ -313,8 +258,6 @@ export async function spinBench(log: Log): Promise<void> {
     ...(await workers(log)),
     "",
     ...allScenarios(log),
-    "",
-    ...locklessMutants(log),
     "",
     `Bench time ${f0((Date.now() - t0) / 1000)} s; load average ${f2(loadavg()[0]!)} at the end (other work on the machine slows the wall-clock figures).`,
   ];

@@ -1,6 +1,7 @@
 /** docs/ stays true to the code: every name in the code's tables has its row, and no row names something gone. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { scenariosOf } from "../checker/exhaustive/scenario_files";
 import { listing, resolveSubject } from "../checker/variants";
 import { LOCKLESS_MUTANTS } from "../impl/lockless/mutants";
 import { defaultLocklessSymbols } from "../impl/lockless/symbols";
@@ -50,6 +51,24 @@ describe("documentation", () => {
     const origins = [...text.matchAll(/<!-- (bench:lockless-aging:[a-z0-9-]+):begin -->/g)].map((x) => x[1]!);
     const rowed = new Set([...main, ...origins.flatMap((o) => rowNames(block(o)))]);
     expect(LOCKLESS_MUTANTS.map((x) => x.name).filter((x) => !rowed.has(x))).toEqual([]);
+  });
+
+  test("docs/exhaustive.md's lockless grids cover every lockless scenario and mutant, and agree with docs/mutants.md's fewest preemptions", () => {
+    const subject = resolveSubject("lockless-aging");
+    const text = doc("docs/exhaustive.md");
+    const block = text.slice(text.indexOf("<!-- bench:lockless-aging:begin -->"), text.indexOf("<!-- bench:lockless-aging:end -->"));
+    const rows = new Map([...block.matchAll(/^\| `([^`]+)` \|(.*)$/gm)].map((m) => [m[1]!, m[2]!.split("|").map((c) => c.trim())]));
+    const scenarios = scenariosOf(subject).map((x) => x.name);
+    expect(scenarios.filter((n) => !rows.has(n))).toEqual([]);
+    expect(LOCKLESS_MUTANTS.map((m) => m.name).filter((n) => !rows.has(n))).toEqual([]);
+    // docs/mutants.md's last column: "P (`scenario`)", the fewest on the mutant's own scenario; over every scenario it is no more.
+    const catalogue = new Map([...doc("docs/mutants.md").matchAll(/^\| `([^`]+)` \|.*\| (\d+) \(`[^`]+`\) \|$/gm)].map((m) => [m[1]!, Number(m[2])]));
+    for (const m of LOCKLESS_MUTANTS) {
+      const own = catalogue.get(m.name);
+      const fewest = rows.get(m.name)![1]!;
+      expect(fewest).not.toBe("-");
+      if (own !== undefined) expect(Number(fewest)).toBeLessThanOrEqual(own);
+    }
   });
 
   test("docs/findings-lockless.md gives a verdict for every design of the lockless subject", () => {
