@@ -69,6 +69,10 @@ describe("documentation", () => {
       expect(fewest).not.toBe("-");
       if (own !== undefined) expect(Number(fewest)).toBeLessThanOrEqual(own);
     }
+    // docs/mutants.md, "Mutants that need a race": none of origin race is shown without a preemption on any scenario.
+    const race = LOCKLESS_MUTANTS.filter((m) => m.origin === "race");
+    expect(race.length).toBe(12);
+    for (const m of race) expect(Number(rows.get(m.name)![1])).toBeGreaterThanOrEqual(1);
   });
 
   test("docs/findings-lockless.md gives a verdict for every design of the lockless subject", () => {
