@@ -149,6 +149,13 @@ describe("issue 23", () => {
     expectUsage(run(["--compare", "--sizes", "16,64"], 10_000), /--pages 1024 \(the default\) must be one of --sizes 16,64/);
   });
 
+  test("`npx rmapcheck`, the command the docs give, runs the built binary (executable after `npm ci`'s build, which tsc alone leaves 0644)", () => {
+    const r = spawnSync("npx", ["--no-install", "rmapcheck", "--version"], { encoding: "utf8", cwd: ROOT, env: clean(), timeout: 60_000 });
+    expect(r.stderr).not.toMatch(/Permission denied/);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version);
+  });
+
   test("point 4: killed under npx (npm and sh die, the checker is re-parented), the run stops as on SIGTERM", async () => {
     // What `npx rmapcheck` builds: npm, then `sh -c`, then node. npm passes
     // SIGTERM to the shell and exits; the shell dies and node is orphaned.
