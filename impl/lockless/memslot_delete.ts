@@ -43,13 +43,22 @@ import { kvm_flush_remote_tlbs, write_lock, write_unlock } from "./steps";
 import { tdp_mmu_enabled } from "./tdp_mmu";
 
 /**
+ * kvm_copy_memslot(dest, src): every field, the rmaps' and the bitmap's
+ * pointers included, and the flags, into a slot nobody can reach yet
+ * (no steps: init_field).
+ */
+export function kvm_copy_memslot(kvm: Kvm, dest: number, src: number): void {
+  for (let off = 0; off < memslotWords(kvm); off++) init_field(kvm, dest, off, KIND.memslot, fixed_field(kvm, src, off, KIND.memslot));
+  kvm.mem.objectAt(dest)!.tag = memslot_flags(kvm, src);
+}
+
+/**
  * kvm_invalidate_memslot: the INVALID copy of old published (and its readers
  * waited for), then kvm_arch_flush_shadow_memslot.
  */
 export function* kvm_invalidate_memslot(kvm: Kvm, old: number, invalid_slot: number): KGen<void> {
-  // kvm_copy_memslot(invalid_slot, old); invalid_slot->flags |= KVM_MEMSLOT_INVALID
-  for (let off = 0; off < memslotWords(kvm); off++) init_field(kvm, invalid_slot, off, KIND.memslot, fixed_field(kvm, old, off, KIND.memslot));
-  kvm.mem.objectAt(invalid_slot)!.tag = memslot_flags(kvm, old) | KVM_MEMSLOT_INVALID;
+  kvm_copy_memslot(kvm, invalid_slot, old);
+  kvm.mem.objectAt(invalid_slot)!.tag |= KVM_MEMSLOT_INVALID; // invalid_slot->flags |= KVM_MEMSLOT_INVALID
   yield* kvm.sym.kvm_swap_active_memslots(kvm, invalid_slot);
   yield* kvm.sym.kvm_arch_flush_shadow_memslot(kvm, old);
 }

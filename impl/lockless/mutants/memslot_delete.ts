@@ -7,7 +7,8 @@
  * of the deletion that only a preemption of one of the two opens.
  */
 import { type KGen, store } from "../../../runtime/step";
-import { fixed_field, init_field, KIND, type Kvm, KVM_MEMSLOT_INVALID, memslot_flags, memslotWords } from "../kvm";
+import { KIND, type Kvm, KVM_MEMSLOT_INVALID } from "../kvm";
+import { kvm_copy_memslot } from "../memslot_delete";
 import type { LocklessOverrides } from "../symbols";
 
 /**
@@ -19,8 +20,8 @@ import type { LocklessOverrides } from "../symbols";
  */
 export const delete_zap_before_invalidate: LocklessOverrides = () => ({
   *kvm_invalidate_memslot(kvm: Kvm, old: number, invalid_slot: number): KGen<void> {
-    for (let off = 0; off < memslotWords(kvm); off++) init_field(kvm, invalid_slot, off, KIND.memslot, fixed_field(kvm, old, off, KIND.memslot));
-    kvm.mem.objectAt(invalid_slot)!.tag = memslot_flags(kvm, old) | KVM_MEMSLOT_INVALID;
+    kvm_copy_memslot(kvm, invalid_slot, old);
+    kvm.mem.objectAt(invalid_slot)!.tag |= KVM_MEMSLOT_INVALID;
     yield* kvm.sym.kvm_arch_flush_shadow_memslot(kvm, old);
     yield* kvm.sym.kvm_swap_active_memslots(kvm, invalid_slot);
   },
