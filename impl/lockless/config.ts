@@ -39,11 +39,11 @@ export interface LocklessKvmConfig {
    */
   nested_ept_ad_enabled?: boolean;
   /**
-   * KVM_X86_QUIRK_SLOT_ZAP_ALL (x86 quirk, on by default for every VM type
-   * that has it): deleting the slot zaps every shadow page
-   * (kvm_mmu_zap_all_fast). Absent or true: the default. False (userspace
-   * disabled the quirk, or a KVM_X86_SW_PROTECTED_VM): only the slot's
-   * mappings and the pages shadowing its page tables (kvm_mmu_zap_memslot).
+   * KVM_X86_QUIRK_SLOT_ZAP_ALL (x86 quirk, on by default) on a default VM:
+   * deleting the slot zaps every shadow page (kvm_mmu_zap_all_fast). Absent
+   * or true: the default. False (userspace disabled the quirk, or a VM type
+   * that zaps the slot only): the slot's mappings and the pages shadowing
+   * its page tables (kvm_mmu_zap_memslot).
    */
   KVM_X86_QUIRK_SLOT_ZAP_ALL?: boolean;
 }

@@ -20,12 +20,12 @@
  *       the rmap arrays), kfree(old)
  *
  * x86's kvm_arch_flush_shadow_memslot zaps every shadow page
- * (kvm_mmu_zap_all_fast) when kvm_memslot_flush_zap_all(): a VM whose type is
- * not KVM_X86_SW_PROTECTED_VM and that has KVM_X86_QUIRK_SLOT_ZAP_ALL, which
- * every VM has by default (userspace may disable the quirk, TDX VMs lack it);
- * otherwise it zaps the slot's mappings only (kvm_mmu_zap_memslot). Both are
- * here; the configuration's `KVM_X86_QUIRK_SLOT_ZAP_ALL: false` picks the
- * second (config.ts).
+ * (kvm_mmu_zap_all_fast) when kvm_memslot_flush_zap_all(): a default VM
+ * (KVM_X86_DEFAULT_VM) with KVM_X86_QUIRK_SLOT_ZAP_ALL, which is on by
+ * default (userspace may disable it; some other VM types zap the slot
+ * only); otherwise it zaps the slot's mappings only (kvm_mmu_zap_memslot).
+ * Both are here; the configuration's `KVM_X86_QUIRK_SLOT_ZAP_ALL: false`
+ * picks the second (config.ts).
  *
  * The caller holds kvm->slots_lock (not simulated: the checker refuses a
  * trace that runs another slots_lock holder, or an mmu_notifier
