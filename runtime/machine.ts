@@ -20,7 +20,7 @@
  */
 import { type Deferred, contextOf, executorLoop, type ExecutorKind, RCU_DOMAIN } from "./deferral";
 import { atomicReason, DeferredQueue } from "./deferred_queue";
-import { ContextViolation, Deadlock, Livelock, LockMisuse, WarningFired } from "./errors";
+import { ContextViolation, Deadlock, Livelock, LockMisuse, MemoryFault, WarningFired } from "./errors";
 import type { Memory } from "./memory";
 import { isFence, type KGen, mkStep, mkStepOf, type Step } from "./step";
 import { type Operation, Thread } from "./thread";
@@ -118,13 +118,28 @@ export class Machine {
       case "wait_joined":
         return this.threads.every((o) => !o.joinable || o.done);
       case "wait_while":
-        return this.visible(t, s.addr, s) !== s.cmp;
+        return this.waitsOn(t, s, (v) => v !== s.cmp);
       case "wait_until":
-        return this.visible(t, s.addr, s) === s.cmp;
+        return this.waitsOn(t, s, (v) => v === s.cmp);
       case "wait_clear":
-        return (this.visible(t, s.addr, s) & s.cmp) === 0;
+        return this.waitsOn(t, s, (v) => (v & s.cmp) === 0);
       default:
         return true;
+    }
+  }
+
+  /**
+   * A spin's exit test on the word it re-reads. A word the thread may not
+   * access (freed while it spins, say) makes the spin runnable: its re-read
+   * is then the thread's own step, and faults as one (MemoryFault), instead
+   * of failing the scheduler's look at it.
+   */
+  private waitsOn(t: Thread, s: Step, exits: (v: number) => boolean): boolean {
+    try {
+      return exits(this.visible(t, s.addr, s));
+    } catch (e) {
+      if (e instanceof MemoryFault) return true;
+      throw e;
     }
   }
 

@@ -143,6 +143,7 @@ export function opArbs(callers: "any" | "aligned") {
     ),
     test_young: fc.record({ kind: fc.constant("test_young" as const), hva }),
     log_dirty_pages: fc.record({ kind: fc.constant("log_dirty_pages" as const), enable: fc.boolean() }),
+    delete_memslot: fc.constant({ kind: "delete_memslot" as const }),
     zap_gfn_range: fc.record({ kind: fc.constant("zap_gfn_range" as const), r: anyRange }).map(
       ({ kind, r }) => ({ kind, start: r.start - HVA_BASE, end: r.end - HVA_BASE }),
       (v) => {

@@ -269,6 +269,25 @@ function mixes(callers: "any" | "aligned"): Array<{ weight: number; mix: Mix }> 
       },
     },
     {
+      weight: 1,
+      // The deletion of the slot (issue 20, KVM_MR_DELETE): the set-up maps the hot spot (maybe aged); one
+      // thread deletes the slot (INVALID copy published, synchronize_srcu, the zap, no slot published,
+      // synchronize_srcu, the rmaps freed) while one or two faults or fast page faults on the slot's gfns and
+      // one to five short aging calls run. Nothing else: every other operation reaches the slot's rmaps
+      // through the simulation's first slot, or holds slots_lock (checker/lockless/trace_problem.ts).
+      mix: {
+        config: configArb,
+        setup: setupArb([[a.clear_young, 2], [a.hw_access, 1]]),
+        ops: {
+          vcpu: fc.array(mix([[hotGfnFaultArb(fc.boolean()), 2], [hotFastPfArb, 2]]), { minLength: 1, maxLength: 2 }),
+          mmu: fc.constant<LocklessOp[]>([{ kind: "delete_memslot" }]),
+          ager: fc.array(hotAgeArb, { minLength: 1, maxLength: 5 }),
+          guest: none,
+          ager2: none,
+        },
+      },
+    },
+    {
       weight: 2,
       // The TDP MMU on, no shadow page yet (issue 20): the set-up maps direct pages only (the TDP MMU's), the
       // first nested faults move the gates (shadow_root_allocated, indirect_shadow_pages leaving 0) while

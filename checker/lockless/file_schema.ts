@@ -23,6 +23,7 @@ export const locklessOpSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("get_dirty_log"), gfn: page }),
   z.strictObject({ kind: z.literal("write_protect_gfn"), gfn: page }),
   z.strictObject({ kind: z.literal("log_dirty_pages"), enable: z.boolean() }),
+  z.strictObject({ kind: z.literal("delete_memslot") }),
 ]);
 
 export const locklessConfigSchema = z.strictObject({
@@ -38,6 +39,7 @@ export const locklessConfigSchema = z.strictObject({
       pml: z.boolean(),
       tdp_mmu_enabled: z.boolean().optional(),
       nested_ept_ad_enabled: z.boolean().optional(),
+      KVM_X86_QUIRK_SLOT_ZAP_ALL: z.boolean().optional(),
     })
     .refine((k) => !k.pml || k.kvm_ad_enabled, { message: "pml needs kvm_ad_enabled (vmx: no PML without EPT A/D bits)" })
     .refine((k) => !k.nested_ept_ad_enabled || k.kvm_ad_enabled, {

@@ -40,6 +40,8 @@ export function opText(op: LocklessOp): string {
       return `kvm_vcpu_write_protect_gfn(gfn=${h(op.gfn)})`;
     case "log_dirty_pages":
       return `kvm_set_memory_region(flags ${op.enable ? "|= " : "&= ~"}KVM_MEM_LOG_DIRTY_PAGES)`;
+    case "delete_memslot":
+      return "kvm_set_memory_region(memory_size = 0) (KVM_MR_DELETE)";
   }
 }
 
@@ -72,5 +74,7 @@ export function* implOp(w: LocklessWorld, op: LocklessOp): KGen<number> {
       return yield* sym.kvm_vcpu_write_protect_gfn(kvm, op.gfn);
     case "log_dirty_pages":
       return yield* sym.kvm_set_memory_region(kvm, op.enable);
+    case "delete_memslot":
+      return yield* sym.kvm_set_memory_region(kvm, "delete");
   }
 }

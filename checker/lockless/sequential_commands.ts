@@ -60,6 +60,7 @@ const WEIGHTS: Record<LocklessOp["kind"], number> = {
   get_dirty_log: 2,
   write_protect_gfn: 1,
   log_dirty_pages: 1,
+  delete_memslot: 1,
 };
 
 /** Every command, weighted so that rmaps grow long before they are torn down. */

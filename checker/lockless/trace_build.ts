@@ -31,8 +31,10 @@ export function operation(w: LocklessWorld, desc: LocklessOp): LocklessOperation
 export function buildLocklessTrace(t: Trace, variant: Variant, opts: BuildOptions, extra: LocklessCheckerOptions = {}): BuiltRun & { world: LocklessWorld; checker: LocklessStepChecker } {
   const trace = t as LocklessTrace;
   const threads: Thread[] = [];
-  const changesFlags = [trace.setup, ...trace.threads.map((th) => th.ops)].some((ops) => ops.some((d) => d.kind === "log_dirty_pages"));
-  const world = makeLocklessWorld(trace.config, asLockless(variant), threads, { tso: opts.tso }, changesFlags);
+  const all = [trace.setup, ...trace.threads.map((th) => th.ops)];
+  const deletes = all.some((ops) => ops.some((d) => d.kind === "delete_memslot"));
+  const changesFlags = all.some((ops) => ops.some((d) => d.kind === "log_dirty_pages"));
+  const world = makeLocklessWorld(trace.config, asLockless(variant), threads, { tso: opts.tso }, deletes ? "delete" : changesFlags);
   trace.threads.forEach((spec, i) => threads.push(new Thread(i, threadName(spec.role, i), spec.ops.map((d) => operation(world, d)))));
   const checker = new LocklessStepChecker(world, { full: opts.full, ...extra });
   const setupThread = new Thread(-1, "setup", []);

@@ -36,15 +36,18 @@ export function modelGeometry(k: LocklessKvmConfig): Geometry {
     recycleThreshold: k.RMAP_RECYCLE_THRESHOLD,
     tdpMmuEnabled: k.tdp_mmu_enabled === true,
     nestedEptAd: k.nested_ept_ad_enabled === true,
+    ...(k.KVM_X86_QUIRK_SLOT_ZAP_ALL === false ? { slotZapAll: false } : {}),
   };
 }
 
 /**
  * `memslotUpdates`: the run changes the slot's flags (a log_dirty_pages
  * operation in a concurrent trace), so the vCPU's kvm->srcu section and its
- * pick-up of the slot are steps (impl/lockless/vcpu_srcu.ts).
+ * pick-up of the slot are steps (impl/lockless/vcpu_srcu.ts); "delete": it
+ * deletes the slot (delete_memslot), and the mmu_notifier callers pick the
+ * slot up too (impl/lockless/mmu_notifier.ts).
  */
-export function makeLocklessWorld(cfg: LocklessConfig, variant: LocklessVariant, threads: Thread[] = [], opts: MachineOptions = {}, memslotUpdates = false): LocklessWorld {
+export function makeLocklessWorld(cfg: LocklessConfig, variant: LocklessVariant, threads: Thread[] = [], opts: MachineOptions = {}, memslotUpdates: boolean | "delete" = false): LocklessWorld {
   const kvm = new Kvm(cfg.kvm, variant.symbols, cfg.slot, memslotUpdates);
   const machine = new Machine(kvm.mem, threads, opts);
   return { cfg, variant, kvm, machine, geo: modelGeometry(cfg.kvm), slot: { ...cfg.slot } };

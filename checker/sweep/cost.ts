@@ -36,6 +36,7 @@ const LOCKLESS_STEPS: Record<string, number> = {
   get_dirty_log: 10,
   write_protect_gfn: 10,
   log_dirty_pages: 30,
+  delete_memslot: 40,
 };
 
 export function estimateCost(subject: string, threads: ReadonlyArray<{ ops: readonly unknown[] }>, bound: number): number {

@@ -100,6 +100,9 @@ export function locklessSpace(a: SpaceArgs): Space<ModelState, LocklessOp> {
         case "log_dirty_pages": // the dirty-logging flags change (issue 20): set and clear (one of them changes nothing)
           out.push({ kind, enable: true }, { kind, enable: false });
           break;
+        case "delete_memslot": // the deletion of the slot (issue 20, KVM_MR_DELETE): no argument
+          out.push({ kind });
+          break;
         default:
           throw new Error(`sweep: no argument domain for lockless operation ${kind}`);
       }
@@ -135,5 +138,7 @@ function locklessKey(st: S, perm: Perm): string {
   const tdp = [...s.tdp.entries()].sort((x, y) => x[0] - y[0]);
   // KVM_MEM_LOG_DIRTY_PAGES only when a flags change made it differ from the configuration's (keys as before otherwise).
   const flag = s.logDirty === s.geo.dirtyLogging ? [] : [s.logDirty];
-  return JSON.stringify([sps, sptes, rmaps, [...s.dirty].sort((x, y) => x - y), tdp, ...flag]);
+  // The slot deleted (delete_memslot) only when it is (keys as before otherwise).
+  const deleted = s.deleted ? ["deleted"] : [];
+  return JSON.stringify([sps, sptes, rmaps, [...s.dirty].sort((x, y) => x - y), tdp, ...flag, ...deleted]);
 }

@@ -38,6 +38,14 @@ export interface LocklessKvmConfig {
    * to L1 only with enable_ept_ad_bits, so it needs kvm_ad_enabled.
    */
   nested_ept_ad_enabled?: boolean;
+  /**
+   * KVM_X86_QUIRK_SLOT_ZAP_ALL (x86 quirk, on by default) on a default VM:
+   * deleting the slot zaps every shadow page (kvm_mmu_zap_all_fast). Absent
+   * or true: the default. False (userspace disabled the quirk, or a VM type
+   * that zaps the slot only): the slot's mappings and the pages shadowing
+   * its page tables (kvm_mmu_zap_memslot).
+   */
+  KVM_X86_QUIRK_SLOT_ZAP_ALL?: boolean;
 }
 
 export const KERNEL_LOCKLESS_CONFIG: LocklessKvmConfig = {

@@ -6,8 +6,9 @@
  * simulated VM `kvm` first, also where the kernel reaches the same state
  * through a vCPU, a global or its other arguments; calls between kernel
  * functions go through `kvm.sym`, so a design or a mutant replaces one symbol.
- * DEVIATION: one memslot, created before any thread runs and never deleted.
- * Its flags change (KVM_MEM_LOG_DIRTY_PAGES, impl/lockless/memslot_flags.ts)
+ * DEVIATION: one memslot, created before any thread runs. It may be deleted
+ * (KVM_MR_DELETE, impl/lockless/memslot_delete.ts), once, and is never
+ * created again. Its flags change (KVM_MEM_LOG_DIRTY_PAGES, impl/lockless/memslot_flags.ts)
  * as the kernel changes them: a copy of the slot with the new flags is
  * published through kvm->memslots (the word `memslots`, allocated only in a
  * run that changes the flags: Kvm's `memslot_updates`), and the vCPU picks
@@ -65,6 +66,9 @@ export const PG_LEVEL_4K = 1;
 /** KVM_MEM_LOG_DIRTY_PAGES (include/uapi/linux/kvm.h): bit 0 of struct kvm_memory_slot's flags. */
 export const KVM_MEM_LOG_DIRTY_PAGES = 1 << 0;
 
+/** KVM_MEMSLOT_INVALID (include/linux/kvm_host.h): the slot is being deleted or moved. */
+export const KVM_MEMSLOT_INVALID = 1 << 16;
+
 export class Kvm {
   readonly mem = new Memory();
   readonly addr: number;
@@ -81,6 +85,15 @@ export class Kvm {
    * slot is `slot` and the vCPU reads it without a step and without kvm->srcu.
    */
   memslots = 0;
+  /**
+   * The run may delete the slot (a delete_memslot operation): the
+   * mmu_notifier callers then pick the slot up from kvm->memslots inside
+   * their kvm->srcu section, as the kernel's kvm_handle_hva_range does.
+   * DEVIATION: in a run that does not delete it they reach the slot through
+   * `slot` without a step (the slot they would find has the same gfns, hvas
+   * and rmaps), so that earlier traces keep their steps.
+   */
+  memslot_deletable = false;
 
   /**
    * `memslot_updates`: the run changes the slot's flags (a log_dirty_pages
@@ -88,11 +101,12 @@ export class Kvm {
    * slot are steps. DEVIATION: without it they are not simulated: the run has
    * no synchronize_srcu for them to order with, and the slot never changes.
    */
-  constructor(readonly cfg: LocklessKvmConfig, readonly sym: LocklessSymbols, slot: LocklessSlotConfig, memslot_updates = false) {
+  constructor(readonly cfg: LocklessKvmConfig, readonly sym: LocklessSymbols, slot: LocklessSlotConfig, memslot_updates: boolean | "delete" = false) {
     this.addr = this.mem.alloc(KIND.kvm, KVM_FIELD.WORDS).base;
     this.slot = kvm_arch_create_memslot(this, slot);
     this.tdp_sptes = cfg.tdp_mmu_enabled ? this.mem.alloc(KIND.tdpSpte, slot.npages).base : 0;
     if (memslot_updates) kvm_memslots_alloc(this);
+    this.memslot_deletable = memslot_updates === "delete";
   }
 
   field(off: number): number {
@@ -160,9 +174,13 @@ export function memslot_flags(kvm: Kvm, slot: number): number {
   return kvm.mem.objectAt(slot)!.tag;
 }
 
-/** kvm_slot_dirty_track_enabled(slot): slot->flags & KVM_MEM_LOG_DIRTY_PAGES. */
+/**
+ * kvm_slot_dirty_track_enabled(slot): slot->flags & KVM_MEM_LOG_DIRTY_PAGES;
+ * false for no slot (slot 0), as its callers test (fast_page_fault's
+ * `fault->slot &&`, mark_page_dirty_in_slot's `memslot &&`).
+ */
 export function kvm_slot_dirty_track_enabled(kvm: Kvm, slot: number): boolean {
-  return (memslot_flags(kvm, slot) & KVM_MEM_LOG_DIRTY_PAGES) !== 0;
+  return slot !== 0 && (memslot_flags(kvm, slot) & KVM_MEM_LOG_DIRTY_PAGES) !== 0;
 }
 
 /**
@@ -175,8 +193,9 @@ export function kvm_active_memslot(kvm: Kvm): number {
   return kvm.memslots === 0 ? kvm.slot : kvm.mem.read(kvm.memslots, KIND.memslots, "kvm->memslots under slots_lock");
 }
 
-/** Does the memslot hold gfn (kvm_vcpu_gfn_to_memslot finds it)? */
-export function gfn_in_slot(kvm: Kvm, gfn: number): boolean {
-  const base = fixed_field(kvm, kvm.slot, MEMSLOT.base_gfn, KIND.memslot);
-  return gfn >= base && gfn < base + fixed_field(kvm, kvm.slot, MEMSLOT.npages, KIND.memslot);
+/** Does the memslot `slot` (default: the one created first) hold gfn (kvm_vcpu_gfn_to_memslot finds it)? No slot (0) holds none. */
+export function gfn_in_slot(kvm: Kvm, gfn: number, slot = kvm.slot): boolean {
+  if (slot === 0) return false;
+  const base = fixed_field(kvm, slot, MEMSLOT.base_gfn, KIND.memslot);
+  return gfn >= base && gfn < base + fixed_field(kvm, slot, MEMSLOT.npages, KIND.memslot);
 }

@@ -38,6 +38,7 @@ import {
   memslotWords,
 } from "./kvm";
 import { kvm_flush_remote_tlbs } from "./steps";
+import { kvm_set_memslot_delete } from "./memslot_delete";
 
 /**
  * kvm_mmu_slot_apply_flags(kvm, old, new, KVM_MR_FLAGS_ONLY) for a change of
@@ -70,8 +71,10 @@ export function* kvm_mmu_slot_apply_flags(kvm: Kvm, old: number, new_: number): 
  * the old one. DEVIATION: no wait for mn_active_invalidate_count to drop to
  * 0 (the kernel keeps an mmu_notifier invalidation's range_start and range_end
  * on one set of memslots): an invalidation here reads only the slot's gfns
- * and rmaps, which the old and the new slot share, never its flags; and no
- * memslot generation number.
+ * and rmaps, which the old and the new slot share, never its flags, and the
+ * checker refuses a trace that runs one beside a deletion (where range_end
+ * would find no slot after range_start found one); and no memslot
+ * generation number.
  */
 export function* kvm_swap_active_memslots(kvm: Kvm, new_: number): KGen<void> {
   yield store(kvm.memslots, KIND.memslots, new_, "kvm_swap_active_memslots: rcu_assign_pointer(kvm->memslots[as_id], slots)");
@@ -80,14 +83,23 @@ export function* kvm_swap_active_memslots(kvm: Kvm, new_: number): KGen<void> {
 
 /**
  * kvm_set_memory_region with the slot's flags but KVM_MEM_LOG_DIRTY_PAGES set
- * (`enable`) or cleared. Returns 0 (the ioctl's result). DEVIATION: the
- * argument is that one flag, not a struct kvm_userspace_memory_region; the
- * body is __kvm_set_memory_region, kvm_set_memslot (KVM_MR_FLAGS_ONLY) and
+ * (`enable` true) or cleared (false), or with memory_size 0 (`"delete"`:
+ * KVM_MR_DELETE, memslot_delete.ts). Returns the ioctl's result: 0, or
+ * -EINVAL (-22) for a deletion when there is no slot. DEVIATION: the
+ * argument is that one flag or the deletion, not a struct
+ * kvm_userspace_memory_region; for a flags change the body is
+ * __kvm_set_memory_region, kvm_set_memslot (KVM_MR_FLAGS_ONLY) and
  * kvm_commit_memory_region in one function.
  */
-export function* kvm_set_memory_region(kvm: Kvm, enable: boolean): KGen<number> {
+export function* kvm_set_memory_region(kvm: Kvm, enable: boolean | "delete"): KGen<number> {
   kvm_memslots_alloc(kvm); // DEVIATION: a sequential run allocates kvm->memslots at its first change (see Kvm)
   const old = kvm_active_memslot(kvm);
+  if (enable === "delete") {
+    kvm.memslot_deletable = true; // a sequential run's notifiers look the slot up from now on (see Kvm)
+    if (old === 0) return -22; // !old: -EINVAL
+    yield* kvm.sym.kvm_set_memslot(kvm, old, 0);
+    return 0;
+  }
   const flags = enable ? memslot_flags(kvm, old) | KVM_MEM_LOG_DIRTY_PAGES : memslot_flags(kvm, old) & ~KVM_MEM_LOG_DIRTY_PAGES;
   if (flags === memslot_flags(kvm, old)) return 0;
   // kvm_set_memslot: the new slot, a copy of the old one nobody can reach yet.
@@ -111,9 +123,11 @@ export function* kvm_set_memory_region(kvm: Kvm, enable: boolean): KGen<number> 
  * slot (kvm_swap_active_memslots, which waits for SRCU readers), then
  * kvm_commit_memory_region -> kvm_arch_commit_memory_region ->
  * kvm_mmu_slot_apply_flags. The order is the contract a fault relies on: once
- * the walk runs, no vCPU still holds the old slot.
+ * the walk runs, no vCPU still holds the old slot. A NULL new slot (0) is
+ * KVM_MR_DELETE: kvm_set_memslot_delete.
  */
 export function* kvm_set_memslot(kvm: Kvm, old: number, new_: number): KGen<void> {
+  if (new_ === 0) return yield* kvm_set_memslot_delete(kvm, old); // KVM_MR_DELETE (memslot_delete.ts)
   yield* kvm.sym.kvm_swap_active_memslots(kvm, new_);
   yield* kvm.sym.kvm_mmu_slot_apply_flags(kvm, old, new_);
 }

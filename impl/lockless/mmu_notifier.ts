@@ -16,7 +16,7 @@
  * fault in that window sees the invalidation in progress and retries.
  * mn_active_invalidate_count and the gfn_to_pfn caches are not simulated.
  */
-import { type KGen, srcuReadLock, srcuReadUnlock } from "../../runtime/step";
+import { type KGen, load, srcuReadLock, srcuReadUnlock } from "../../runtime/step";
 import { fixed_field, KIND, type Kvm, MEMSLOT } from "./kvm";
 import type { kvm_gfn_range } from "./aging";
 import { kvm_flush_remote_tlbs, write_lock, write_unlock } from "./steps";
@@ -26,7 +26,12 @@ export type GfnHandler = (kvm: Kvm, range: kvm_gfn_range) => KGen<boolean>;
 /**
  * kvm_handle_hva_range(kvm, start, end, handler, lockless, flush_on_ret,
  * on_lock): the one memslot; on_lock runs right after mmu_lock is taken, as
- * __kvm_handle_hva_range's does for the first memslot found.
+ * __kvm_handle_hva_range's does for the first memslot found. The slot is the
+ * one in kvm->memslots (__kvm_memslots: srcu_dereference), which may be the
+ * INVALID copy of a slot being deleted (its rmaps are the old slot's) or none
+ * once it is deleted: then nothing is found and nothing is done.
+ * DEVIATION: the read of kvm->memslots is a step only in a run that may
+ * delete the slot (Kvm's memslot_deletable); elsewhere the slot is `kvm.slot`.
  */
 export function* kvm_handle_hva_range(
   kvm: Kvm,
@@ -39,7 +44,11 @@ export function* kvm_handle_hva_range(
 ): KGen<boolean> {
   const who = "kvm_handle_hva_range";
   yield srcuReadLock(`${who}: srcu_read_lock(&kvm->srcu)`);
-  const slot = kvm.slot;
+  const slot = kvm.memslot_deletable ? yield load(kvm.memslots, KIND.memslots, `${who}: slots = __kvm_memslots(kvm, i) (srcu_dereference)`) : kvm.slot;
+  if (slot === 0) {
+    yield srcuReadUnlock(`${who}: srcu_read_unlock(&kvm->srcu)`);
+    return false;
+  }
   const base = fixed_field(kvm, slot, MEMSLOT.base_gfn, KIND.memslot);
   const ua = fixed_field(kvm, slot, MEMSLOT.userspace_addr, KIND.memslot);
   const hva_start = Math.max(start, ua);

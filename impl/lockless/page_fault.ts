@@ -15,7 +15,7 @@
  */
 import { alloc, type KGen, load } from "../../runtime/step";
 import { WORD_BYTES } from "../../runtime/memory";
-import { fixed_field, gfn_in_slot, init_field, KIND, type Kvm, kvm_slot_dirty_track_enabled, MEMSLOT, MMU_PAGE } from "./kvm";
+import { fixed_field, gfn_in_slot, init_field, KIND, type Kvm, KVM_MEMSLOT_INVALID, kvm_slot_dirty_track_enabled, MEMSLOT, memslot_flags, MMU_PAGE } from "./kvm";
 import { kvm_faultin_pfn } from "./make_spte";
 import { sp_field, sptep_to_sp } from "./rmap";
 import { is_shadow_present_pte } from "./spte_bits";
@@ -111,8 +111,26 @@ export function kvm_mmu_hugepage_adjust(kvm: Kvm, slot: number, gfn: number, max
 }
 
 /**
+ * kvm_mmu_faultin_pfn up to the pfn lookup: the snapshot of
+ * mmu_invalidate_seq (fault->mmu_seq), then RET_PF_RETRY when fault->slot is
+ * being deleted (KVM_MEMSLOT_INVALID: "This ensures any existing SPTEs for
+ * the old memslot will be zapped before KVM inserts a new ... SPTE"), so a
+ * vCPU that picked up the INVALID copy (impl/lockless/memslot_delete.ts)
+ * installs nothing. Returns the snapshot, or RET_PF_RETRY.
+ * DEVIATION: one number carries both (the snapshot is never negative); the
+ * no-slot test (kvm_handle_noslot_fault) is the caller's earlier -2; the
+ * pfn itself is kvm_faultin_pfn's, taken later with no step.
+ */
+export function* kvm_mmu_faultin_pfn(kvm: Kvm, slot: number): KGen<number> {
+  const mmu_seq = yield* kvm.sym.kvm_mmu_fault_mmu_seq(kvm);
+  if (memslot_flags(kvm, slot) & KVM_MEMSLOT_INVALID) return RET_PF_RETRY;
+  return mmu_seq;
+}
+
+/**
  * kvm_mmu_page_fault for gfn, asking for `level`, inside the vCPU's kvm->srcu
- * read section, with the slot it picks up first (fault->slot, vcpu_srcu.ts): -2 when gfn has no memslot,
+ * read section, with the slot it picks up first (fault->slot, vcpu_srcu.ts): -2 when gfn has no memslot (none after the slot is deleted),
+ * RET_PF_RETRY (-4) when the slot is being deleted (kvm_mmu_faultin_pfn),
  * -3 when the TDP MMU maps it (a direct fault with tdp_mmu_enabled:
  * kvm_tdp_mmu_page_fault), else mmu_set_spte's result. The pfn is faulted in
  * before mmu_lock is taken, after the snapshot of mmu_invalidate_seq; a
@@ -131,9 +149,10 @@ export function* kvm_mmu_page_fault(kvm: Kvm, gfn: number, level: number, quadra
 
 /** The body of kvm_mmu_page_fault with fault->slot = slot. DEVIATION: a function of its own, so the read section wraps every return. */
 function* direct_or_nested_page_fault(kvm: Kvm, slot: number, gfn: number, level: number, quadrant: number, writable: boolean, nested: boolean): KGen<number> {
-  if (!gfn_in_slot(kvm, gfn)) return -2;
+  if (!gfn_in_slot(kvm, gfn, slot)) return -2;
   if (nested) yield* kvm.sym.mmu_first_shadow_root_alloc(kvm);
-  const mmu_seq = yield* kvm.sym.kvm_mmu_fault_mmu_seq(kvm);
+  const mmu_seq = yield* kvm.sym.kvm_mmu_faultin_pfn(kvm, slot);
+  if (mmu_seq === RET_PF_RETRY) return RET_PF_RETRY;
   yield write_lock("kvm_mmu_page_fault");
   if (yield* kvm.sym.mmu_invalidate_retry_gfn(kvm, mmu_seq, gfn)) {
     yield write_unlock("kvm_mmu_page_fault");

@@ -26,6 +26,7 @@ import * as zap from "./zap";
 import * as zgr from "./zap_gfn_range";
 import * as msf from "./memslot_flags";
 import * as srw from "./slot_rmap_walks";
+import * as msd from "./memslot_delete";
 
 export const defaultLocklessSymbols = {
   // spte helpers (spte.h, spte.c)
@@ -118,6 +119,7 @@ export const defaultLocklessSymbols = {
   kvm_mmu_invalidate_range_add: inval.kvm_mmu_invalidate_range_add,
   kvm_mmu_invalidate_end: inval.kvm_mmu_invalidate_end,
   kvm_mmu_fault_mmu_seq: inval.kvm_mmu_fault_mmu_seq,
+  kvm_mmu_faultin_pfn: pf.kvm_mmu_faultin_pfn,
   mmu_invalidate_retry_gfn: inval.mmu_invalidate_retry_gfn,
   // zapping
   kvm_zap_rmap: zap.kvm_zap_rmap,
@@ -144,6 +146,15 @@ export const defaultLocklessSymbols = {
   kvm_swap_active_memslots: msf.kvm_swap_active_memslots,
   kvm_set_memory_region: msf.kvm_set_memory_region,
   kvm_set_memslot: msf.kvm_set_memslot,
+  // the deletion of the memslot (KVM_MR_DELETE)
+  kvm_invalidate_memslot: msd.kvm_invalidate_memslot,
+  kvm_delete_memslot: msd.kvm_delete_memslot,
+  kvm_arch_flush_shadow_memslot: msd.kvm_arch_flush_shadow_memslot,
+  kvm_mmu_zap_all_fast: msd.kvm_mmu_zap_all_fast,
+  kvm_zap_obsolete_pages: msd.kvm_zap_obsolete_pages,
+  kvm_mmu_zap_memslot: msd.kvm_mmu_zap_memslot,
+  kvm_free_memslot: msd.kvm_free_memslot,
+  memslot_rmap_free: msd.memslot_rmap_free,
   // faults and the vCPU
   kvm_mmu_get_shadow_page: pf.kvm_mmu_get_shadow_page,
   mmu_set_spte: pf.mmu_set_spte,

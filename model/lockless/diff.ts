@@ -30,6 +30,7 @@ export function diffStates(model: ModelState, impl: ModelState): string[] {
   const da = [...model.dirty].sort((x, y) => x - y).join(" ");
   const db = [...impl.dirty].sort((x, y) => x - y).join(" ");
   if (da !== db) out.push(`dirty bitmap: model {${da}}, implementation {${db}}`);
+  if (model.deleted !== impl.deleted) out.push(`slot deleted: model ${model.deleted}, implementation ${impl.deleted}`);
   if (model.logDirty !== impl.logDirty) out.push(`KVM_MEM_LOG_DIRTY_PAGES: model ${model.logDirty}, implementation ${impl.logDirty}`);
   const tdpText = (m: ReadonlyMap<number, boolean>): string => [...m].sort((x, y) => x[0] - y[0]).map(([g, y]) => `${g}${y ? "A" : ""}`).join(" ");
   if (tdpText(model.tdp) !== tdpText(impl.tdp)) out.push(`TDP MMU: model {${tdpText(model.tdp)}}, implementation {${tdpText(impl.tdp)}}`);

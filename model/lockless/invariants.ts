@@ -101,7 +101,8 @@ export const LOCKLESS_INVARIANTS = [
     source: "spec §3 S1 [C]",
     statement: [
       "whenever mmu_lock is free, the shadow-present leaf sptes of live shadow pages and the entries of",
-      "the slot's rmaps are in bijection, each entry in the rmap of its (gfn, level)",
+      "the slot's rmaps are in bijection, each entry in the rmap of its (gfn, level); once the slot is",
+      "deleted (its rmaps freed), no spte and no TDP MMU mapping is present",
     ],
   },
   {

@@ -30,9 +30,15 @@ export type LocklessOp =
    * (KVM_MR_FLAGS_ONLY): publish the new slot, wait for its readers, then write-protect it
    * (enable) or recover huge pages (disable) under mmu_lock, breaking it between rmaps.
    */
-  | { kind: "log_dirty_pages"; enable: boolean };
+  | { kind: "log_dirty_pages"; enable: boolean }
+  /**
+   * KVM_SET_USER_MEMORY_REGION with memory_size 0 (KVM_MR_DELETE): publish the slot's INVALID
+   * copy, wait for its readers, zap (every shadow page, or the slot's mappings), publish no
+   * slot, wait again, free the slot's rmaps and bitmap.
+   */
+  | { kind: "delete_memslot" };
 
 export type LocklessOpKind = LocklessOp["kind"];
 
 /** Operations whose every spte write is made under mmu_lock for write (zap_gfn_range and the invalidation release it between their parts). */
-export const LOCK_HOLDER_OPS: ReadonlySet<LocklessOpKind> = new Set(["page_fault", "unmap_gfn_range", "zap_gfn_range", "zap_sp", "get_dirty_log", "write_protect_gfn", "log_dirty_pages"]);
+export const LOCK_HOLDER_OPS: ReadonlySet<LocklessOpKind> = new Set(["page_fault", "unmap_gfn_range", "zap_gfn_range", "zap_sp", "get_dirty_log", "write_protect_gfn", "log_dirty_pages", "delete_memslot"]);

@@ -3,9 +3,10 @@
  * 6.15), read like a TLA+ module. Start here.
  *
  *   CONSTANTS  Geometry (model/lockless/state.ts): level shift, levels, page
- *              size, EPT A/D, dirty logging at the start, PML, the recycle threshold; the one memslot
+ *              size, EPT A/D, dirty logging at the start, PML, the recycle threshold,
+ *              KVM_X86_QUIRK_SLOT_ZAP_ALL; the one memslot
  *   VARIABLES  ModelState: sptes, rmaps as sets, shadow pages, the dirty bitmap,
- *              the slot's KVM_MEM_LOG_DIRTY_PAGES flag
+ *              the slot's KVM_MEM_LOG_DIRTY_PAGES flag, whether the slot is deleted
  *   Init       init(geo, slot)
  *   TypeOK     typeOK(s)
  *   Guards     enabled(s, op)
@@ -56,6 +57,7 @@ export function typeOK(s: ModelState): string[] {
   for (const sp of s.sps.values()) if (sp.id >= s.nextSpId) out.push(`shadow page sp${sp.id} has an id not yet handed out`);
   for (const gfn of s.dirty) if (!inSlot(s.slot, gfn)) out.push(`dirty bit for gfn ${gfn} outside the slot`);
   if (!s.logDirty && s.dirty.size > 0) out.push("dirty bits although the slot is not dirty-logged (it has no bitmap)");
+  if (s.deleted && (s.sptes.size > 0 || s.rmaps.size > 0 || s.tdp.size > 0)) out.push("a spte, an rmap entry or a TDP MMU mapping of the deleted slot");
   for (const gfn of s.tdp.keys()) if (!s.geo.tdpMmuEnabled || !inSlot(s.slot, gfn)) out.push(`TDP MMU mapping of gfn ${gfn} outside the slot or without the TDP MMU`);
   if (s.geo.tdpMmuEnabled) for (const sp of s.sps.values()) if (sp.direct) out.push(`direct shadow page sp${sp.id} although direct faults go to the TDP MMU`);
   return out;
@@ -63,8 +65,17 @@ export function typeOK(s: ModelState): string[] {
 
 // ---- Guards -----------------------------------------------------------------
 
-/** May `op` run in state s? KVM_GET_DIRTY_LOG needs a dirty-logged slot; everything else may always run. */
+/** Operations that may run after the slot is deleted: the vCPU's, the mmu_notifier's, and the deletion (which then fails). */
+const AFTER_DELETE: ReadonlySet<LocklessOp["kind"]> = new Set(["page_fault", "fast_page_fault", "hw_access", "clear_young", "test_young", "unmap_gfn_range", "delete_memslot"]);
+
+/**
+ * May `op` run in state s? KVM_GET_DIRTY_LOG needs a dirty-logged slot; once
+ * the slot is deleted, only AFTER_DELETE (the others reach the slot's rmaps
+ * through the simulation's `kvm.slot`; the kernel's would find no slot and do
+ * nothing); everything else may always run.
+ */
 export function enabled(s: ModelState, op: LocklessOp): boolean {
+  if (s.deleted && !AFTER_DELETE.has(op.kind)) return false;
   return op.kind !== "get_dirty_log" || s.logDirty;
 }
 
@@ -95,6 +106,8 @@ export function next(s: ModelState, op: LocklessOp): aging.Result {
       return aging.writeProtectGfn(s, op.gfn);
     case "log_dirty_pages":
       return aging.logDirtyPages(s, op.enable);
+    case "delete_memslot":
+      return aging.deleteMemslot(s);
   }
 }
 

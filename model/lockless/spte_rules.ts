@@ -38,8 +38,9 @@ export interface Judgement {
 
 const fail = (invariant: Judgement["invariant"], detail: string): Judgement => ({ invariant, detail });
 
-/** The gfn range an aging call covers (null: outside the slot). */
+/** The gfn range an aging call covers (null: outside the slot, or the slot deleted). */
 export function agingRange(s: ModelState, op: LocklessOp): { start: number; end: number } | null {
+  if (s.deleted) return null;
   if (op.kind === "clear_young") return hvaRangeToGfns(s.slot, op.start, op.end);
   if (op.kind === "test_young") return hvaRangeToGfns(s.slot, op.hva, op.hva + 1);
   return null;
@@ -65,6 +66,7 @@ function expected(s: ModelState, op: LocklessOp, site: SpteSite, before: Spte): 
     case "unmap_gfn_range":
     case "zap_gfn_range":
     case "zap_sp":
+    case "delete_memslot":
       return "drop";
     case "get_dirty_log":
       return dirtyLogProtected(before, s.geo.pml);

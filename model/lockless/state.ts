@@ -8,6 +8,7 @@
  *   sps     each live shadow page: what it maps and its role (direct, A/D)
  *   dirty   the memslot's dirty bitmap (dirty logging by write protection)
  *   logDirty the memslot's KVM_MEM_LOG_DIRTY_PAGES flag, which a flags change sets or clears
+ *   deleted the memslot has been deleted (KVM_MR_DELETE): its gfns have no slot
  *   tdp     the TDP MMU's mappings when tdp_mmu_enabled (a stub: gfn -> young)
  *
  * States are immutable; the actions (model/lockless/actions/) return new ones.
@@ -93,6 +94,12 @@ export interface Geometry {
   readonly tdpMmuEnabled: boolean;
   /** L1's EPTP has A/D enabled: nested pages are A/D-enabled (needs kvmAdEnabled); false: A/D-disabled. */
   readonly nestedEptAd: boolean;
+  /**
+   * KVM_X86_QUIRK_SLOT_ZAP_ALL: absent or true (the kernel's default),
+   * deleting the slot zaps every shadow page; false: the slot's sptes and the
+   * nested pages only (direct pages stay, empty).
+   */
+  readonly slotZapAll?: boolean;
 }
 
 export interface ModelState {
@@ -109,8 +116,10 @@ export interface ModelState {
   readonly logDirty: boolean;
   /** The TDP MMU's 4K mappings (tdp_mmu_enabled only): gfn -> accessed. */
   readonly tdp: ReadonlyMap<number, boolean>;
+  /** The slot was deleted (KVM_MR_DELETE): no gfn has a slot; final (never created again). */
+  readonly deleted: boolean;
 }
 
 export function initialState(geo: Geometry, slot: Slot): ModelState {
-  return { geo, slot, nextSpId: 1, sps: new Map(), sptes: new Map(), rmaps: new Map(), dirty: new Set(), logDirty: geo.dirtyLogging, tdp: new Map() };
+  return { geo, slot, nextSpId: 1, sps: new Map(), sptes: new Map(), rmaps: new Map(), dirty: new Set(), logDirty: geo.dirtyLogging, tdp: new Map(), deleted: false };
 }

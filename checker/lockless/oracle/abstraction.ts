@@ -11,7 +11,7 @@ import { initialState, type ModelState, rmapKey, type ShadowPage, type Spte, spt
 import { WORD_BYTES } from "../../../runtime/memory";
 import type { Finding } from "../../violation";
 import type { LocklessWorld } from "../world";
-import { activeSlot, decodeChain, dirtyWordAddr, livePages, rmapHeads, slotLogsDirty, spteAt } from "./impl_view";
+import { activeSlot, decodeChain, dirtyWordAddr, livePages, rmapHeads, slotDeleted, slotLogsDirty, spteAt } from "./impl_view";
 
 export interface Abstraction {
   readonly s: ModelState;
@@ -63,6 +63,6 @@ export function abstraction(w: LocklessWorld): Abstraction {
     if (young !== undefined) tdp.set(g, young);
   }
   const logDirty = slotLogsDirty(kvm, activeSlot(kvm));
-  const s: ModelState = { ...initialState(w.geo, w.slot), nextSpId, sps, sptes, rmaps, dirty, logDirty, tdp };
+  const s: ModelState = { ...initialState(w.geo, w.slot), nextSpId, sps, sptes, rmaps, dirty, logDirty, tdp, deleted: slotDeleted(kvm) };
   return { s, errors, heads: heads.length };
 }

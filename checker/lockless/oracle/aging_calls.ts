@@ -9,7 +9,8 @@
  *                 skipped (kvm_may_have_shadow_mmu_sptes) when no rmap of the
  *                 slot held an entry at the call's first step, or a shadow
  *                 page zap ran during the call (it may drop the last nested
- *                 page). (An operation "starts" when its thread's previous one
+ *                 page). A call that finds no slot in kvm->memslots (the
+ *                 slot was deleted) walks nothing. (An operation "starts" when its thread's previous one
  *                 ends, or with the run: its first step is where it really starts.)
  *   AGE-RESULT    true when some spte on a covered rmap's list at the call's
  *                 start was present and accessed and no other thread wrote it
@@ -34,8 +35,8 @@ import { decodeChain, type HeadRef, livePages, rmapHeads, siteOf, spteAt } from 
 interface Call {
   /** Per level, the covered rmap indices [lo, hi]. */
   readonly covered: ReadonlyArray<readonly [number, number]>;
-  /** Heads of covered rmaps that can hold an entry. */
-  readonly must: HeadRef[];
+  /** Heads of covered rmaps that can hold an entry (none once the call found no slot). */
+  must: HeadRef[];
   readonly examined: Set<number>;
   /** Young, listed sptes at the start, not written by others since. */
   readonly untouched: Set<number>;
@@ -132,6 +133,12 @@ export class AgingCalls {
       }
     }
     this.calls.set(t, c);
+  }
+
+  /** t read kvm->memslots: a call that found no slot (0: deleted) must read no rmap. */
+  onSlotPicked(t: Thread, slot: number): void {
+    const c = this.calls.get(t);
+    if (c !== undefined && slot === 0) c.must = [];
   }
 
   onHeadRead(t: Thread, head: number): void {

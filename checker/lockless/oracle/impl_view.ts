@@ -29,12 +29,14 @@ export interface HeadRef {
   readonly index: number;
 }
 
-/** Every rmap head of the slot, level by level. */
+/** Every rmap head of the slot, level by level (none of a level whose array is freed: the slot was deleted). */
 export function rmapHeads(kvm: Kvm): HeadRef[] {
   const out: HeadRef[] = [];
   for (let level = 1; level <= kvm.cfg.KVM_MAX_HUGEPAGE_LEVEL; level++) {
     const arr = kvm.mem.peek(fieldOf(kvm.slot, MEMSLOT.rmap0 + level - 1));
-    const n = kvm.mem.objectAt(arr)!.words;
+    const obj = kvm.mem.objectAt(arr)!;
+    if (obj.freed) continue;
+    const n = obj.words;
     for (let index = 0; index < n; index++) out.push({ addr: arr + index * WORD_BYTES, level, index });
   }
   return out;
@@ -159,14 +161,20 @@ export function activeSlot(kvm: Kvm): number {
   return kvm.memslots === 0 ? kvm.slot : kvm.mem.peek(kvm.memslots);
 }
 
-/** Does the slot at `slot` have KVM_MEM_LOG_DIRTY_PAGES (the spec's encoding of its flags)? */
+/** Does the slot at `slot` have KVM_MEM_LOG_DIRTY_PAGES (the spec's encoding of its flags)? No slot (0) has not. */
 export function slotLogsDirty(kvm: Kvm, slot: number): boolean {
-  return (kvm.mem.objectAt(slot)!.tag & KVM_MEM_LOG_DIRTY_PAGES) !== 0;
+  return slot !== 0 && (kvm.mem.objectAt(slot)!.tag & KVM_MEM_LOG_DIRTY_PAGES) !== 0;
 }
 
-/** The dirty bitmap's word for gfn in the active slot (0 when it is not dirty-logged or gfn is outside it). */
+/** Is the slot deleted: kvm->memslots holds no slot (a deletion's second swap has published NULL)? */
+export function slotDeleted(kvm: Kvm): boolean {
+  return kvm.memslots !== 0 && kvm.mem.peek(kvm.memslots) === 0;
+}
+
+/** The dirty bitmap's word for gfn in the active slot (0 when it is not dirty-logged, deleted, or gfn is outside it). */
 export function dirtyWordAddr(kvm: Kvm, gfn: number): number {
   const slot = activeSlot(kvm);
+  if (slot === 0) return 0;
   const bitmap = kvm.mem.peek(fieldOf(slot, MEMSLOT.dirty_bitmap));
   const base = kvm.mem.peek(fieldOf(slot, MEMSLOT.base_gfn));
   const n = kvm.mem.peek(fieldOf(slot, MEMSLOT.npages));

@@ -3,7 +3,9 @@
  * invariant) and when every thread is done.
  *
  *   RMAP-COMPLETE  present sptes and rmap entries in bijection (spec §3 S1),
- *                  and DESC-SHAPE of every list, from the abstraction
+ *                  and DESC-SHAPE of every list, from the abstraction; once
+ *                  the slot is deleted, no spte and no TDP MMU word maps it
+ *                  (its rmaps are freed: nothing could ever zap such a spte)
  *   at quiescence also: INV-LOCK (no thread ends holding mmu_lock),
  *   RMAP-UNLOCKED (no KVM_RMAP_LOCKED left, spec §3 L1), NO-LEAK (every live
  *   desc is on a list)
@@ -20,6 +22,11 @@ import { decodeChain, rmapHeads } from "./impl_view";
 export function checkComplete(w: LocklessWorld, when: string, count: () => void, abs: Abstraction = abstraction(w)): void {
   count();
   if (abs.errors.length > 0) throw new Violation(abs.errors[0]!.invariant, `${abs.errors[0]!.detail} (${when})`);
+  if (abs.s.deleted) {
+    const ref = [...abs.s.sptes.keys()][0];
+    const mapped = ref !== undefined ? `spte ${ref}` : abs.s.tdp.size > 0 ? `the TDP MMU's spte of gfn ${[...abs.s.tdp.keys()][0]}` : undefined;
+    if (mapped !== undefined) throw new Violation("RMAP-COMPLETE", `${mapped} is present, but the slot it maps is deleted (its rmaps freed: nothing can zap it) (${when})`);
+  }
   const bij = rmapBijection(abs.s);
   if (bij.length > 0) throw new Violation("RMAP-COMPLETE", `${bij[0]} (${when})`, bij);
 }

@@ -147,6 +147,7 @@ export class LocklessStepChecker implements RunChecker {
       this.aging.onSpteRead(t, s.addr, result);
     } else if (kind === KIND.memslots) {
       this.sptes.onSlotPicked(t, result);
+      this.aging.onSlotPicked(t, result);
     }
   }
 

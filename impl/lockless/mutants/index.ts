@@ -20,6 +20,7 @@ import * as tg from "./tdp_gates";
 import * as inv from "./invalidate";
 import * as wpo from "./wrprot_only";
 import * as slot from "./memslot_flags";
+import * as del from "./memslot_delete";
 
 export interface LocklessMutant {
   readonly name: string;
@@ -86,5 +87,8 @@ export const LOCKLESS_MUTANTS: readonly LocklessMutant[] = [
   { name: "log-dirty-no-srcu-wait", origin: "slot", bug: "kvm_swap_active_memslots publishes the dirty-logged slot without synchronize_srcu, so a fault that picked up the old slot makes a huge spte writable after the write-protect walk", overrides: slot.log_dirty_no_srcu_wait, scenario: "lockless-log-dirty-enable-vs-fast-pf" },
   { name: "log-dirty-protect-before-swap", origin: "slot", bug: "enabling dirty logging write-protects the slot before it publishes the slot with KVM_MEM_LOG_DIRTY_PAGES, so a fault in between installs a writable huge spte", overrides: slot.log_dirty_protect_before_swap, scenario: "lockless-log-dirty-enable-vs-fault" },
   { name: "recover-zap-removes-first", origin: "slot", bug: "kvm_zap_one_rmap_spte (recovering huge pages) removes the rmap entry before it clears the spte, so an ager in between misses a present young spte", overrides: slot.recover_zap_removes_first, scenario: "lockless-log-dirty-disable-vs-age" },
+  { name: "delete-zap-before-invalidate", origin: "delete", bug: "deleting the slot zaps it before it publishes the INVALID copy, so a fault that picks up the old slot after the zap installs a spte nothing removes", overrides: del.delete_zap_before_invalidate, scenario: "lockless-memslot-delete-vs-fault" },
+  { name: "delete-fault-ignores-invalid", origin: "delete", bug: "kvm_mmu_faultin_pfn does not retry on a KVM_MEMSLOT_INVALID slot, so a fault that picks up the slot being deleted installs a spte after the zap", overrides: del.delete_fault_ignores_invalid, scenario: "lockless-memslot-delete-vs-fault" },
+  { name: "delete-unpublish-no-wait", origin: "delete", bug: "kvm_delete_memslot publishes no slot without synchronize_srcu, so an ager that picked up the INVALID copy walks rmaps kvm_free_memslot has freed", overrides: del.delete_unpublish_no_wait, scenario: "lockless-memslot-delete-vs-age" },
   { name: "update-checks-new-spte", origin: "race", bug: "mmu_spte_update decides between WRITE_ONCE and xchg on the value it writes, not the one it read", overrides: rv.update_checks_new_spte, scenario: "lockless-wp-vs-fast-pf" },
 ];

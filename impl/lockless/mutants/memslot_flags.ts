@@ -8,6 +8,7 @@
 import { type KGen, store } from "../../../runtime/step";
 import { KIND, type Kvm } from "../kvm";
 import type { LocklessOverrides } from "../symbols";
+import { kvm_set_memslot_delete } from "../memslot_delete";
 
 /**
  * log-dirty-no-srcu-wait: kvm_swap_active_memslots publishes the new slot
@@ -31,6 +32,7 @@ export const log_dirty_no_srcu_wait: LocklessOverrides = () => ({
  */
 export const log_dirty_protect_before_swap: LocklessOverrides = () => ({
   *kvm_set_memslot(kvm: Kvm, old: number, new_: number): KGen<void> {
+    if (new_ === 0) return yield* kvm_set_memslot_delete(kvm, old); // KVM_MR_DELETE: unchanged
     yield* kvm.sym.kvm_mmu_slot_apply_flags(kvm, old, new_);
     yield* kvm.sym.kvm_swap_active_memslots(kvm, new_);
   },

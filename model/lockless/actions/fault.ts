@@ -18,11 +18,11 @@ export function faultLevel(s: ModelState, gfn: number, level: number): number {
 
 /**
  * Return values: pte_list_add's count (>= 0), -1 for an update in place, -2
- * when nothing is mapped, -3 when the TDP MMU mapped it (a direct fault with
+ * when gfn has no slot (outside it, or the slot deleted), -3 when the TDP MMU mapped it (a direct fault with
  * tdp_mmu_enabled; the shadow MMU is not touched).
  */
 export function pageFault(s0: ModelState, gfn: number, want: number, quadrant: number, write: boolean, nested: boolean): Result {
-  if (!inSlot(s0.slot, gfn)) return { s: s0, ret: -2 };
+  if (s0.deleted || !inSlot(s0.slot, gfn)) return { s: s0, ret: -2 };
   if (!nested && tdpMmu(s0)) return { s: tdpMap(write ? markDirty(s0, gfn) : s0, gfn), ret: -3 };
   const level = faultLevel(s0, gfn, want);
   const got = getSp(s0, gfn, level, quadrant, nested);

@@ -5,4 +5,4 @@ export type { Result } from "./primitives";
 export { fastPageFault, hwAccess } from "./vcpu";
 export { getDirtyLog, writeProtectGfn } from "./write_protect";
 export { unmapGfnRange, zapGfnRange, zapSp } from "./zap";
-export { logDirtyPages } from "./memslot";
+export { deleteMemslot, logDirtyPages } from "./memslot";

@@ -1,4 +1,6 @@
 /**
+ * The memslot updates (KVM_SET_USER_MEMORY_REGION).
+ *
  * A change of the slot's KVM_MEM_LOG_DIRTY_PAGES flag (KVM_MR_FLAGS_ONLY;
  * kvm_mmu_slot_apply_flags after the new slot is published):
  *   enable   the slot gets a new, empty bitmap and is dirty-logged; then every
@@ -37,4 +39,19 @@ export function logDirtyPages(s0: ModelState, enable: boolean): Result {
     }
   }
   return { s, ret: 0 };
+}
+
+/**
+ * The deletion of the slot (KVM_MR_DELETE), as seen when it returns: no spte
+ * maps a gfn of the slot (every rmap is empty: the rmaps are gone), the TDP
+ * MMU maps nothing, the dirty bitmap is gone with the slot, and no gfn has a
+ * slot any more. Every shadow page is zapped (KVM_X86_QUIRK_SLOT_ZAP_ALL,
+ * kvm_mmu_zap_all_fast), or without the quirk the nested ones only
+ * (kvm_mmu_zap_memslot: the direct pages stay, empty). Returns 0; -EINVAL
+ * (-22) when the slot is already deleted.
+ */
+export function deleteMemslot(s0: ModelState): Result {
+  if (s0.deleted) return { s: s0, ret: -22 };
+  const sps = new Map([...s0.sps].filter(([, sp]) => s0.geo.slotZapAll === false && sp.direct));
+  return { s: { ...s0, deleted: true, sps, sptes: new Map(), rmaps: new Map(), dirty: new Set(), logDirty: false, tdp: new Map() }, ret: 0 };
 }
