@@ -42,6 +42,7 @@ describe("documentation", () => {
     const n = LOCKLESS_MUTANTS.length;
     expect(doc("README.md")).toContain(`the subject's ${n} mutants`);
     expect(doc("README.md")).toContain(`(${n} mutants, each up to`);
+    expect(doc("README.md")).toMatch(new RegExp(`the\\s+${scenariosOf(resolveSubject("lockless-aging")).length}\\s+lockless\\s+scenarios`));
     const text = doc("docs/mutants.md");
     const block = (name: string) => text.slice(text.indexOf(`<!-- ${name}:begin -->`), text.indexOf(`<!-- ${name}:end -->`));
     const main = rowNames(block("bench:lockless-aging"));
