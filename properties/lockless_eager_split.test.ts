@@ -106,19 +106,25 @@ describe("the rule for a small spte the split installs (judgeSpteWrite with the 
   const small = { ...huge, pfn: huge.pfn + 1, large: false };
 
   test("the huge spte made small is allowed, also with A lost (a lock holder's write from its own read)", () => {
-    expect(judgeSpteWrite(s, enable, site, null, small, hugeSite)).toBeNull();
-    expect(judgeSpteWrite(s, enable, site, null, { ...small, accessed: false }, hugeSite)).toBeNull();
+    expect(judgeSpteWrite(s, enable, site, null, small, [hugeSite])).toBeNull();
+    expect(judgeSpteWrite(s, enable, site, null, { ...small, accessed: false }, [hugeSite])).toBeNull();
   });
 
   test("no huge spte over it: NO-RESURRECT; another pfn, W the huge spte lacks, or a non-direct page: SPTE-STEP", () => {
-    expect(judgeSpteWrite(s, enable, site, null, small, null)?.invariant).toBe("NO-RESURRECT");
-    expect(judgeSpteWrite(s, enable, site, null, { ...small, pfn: huge.pfn }, hugeSite)?.invariant).toBe("SPTE-STEP");
-    expect(judgeSpteWrite(s, enable, site, null, small, { ...hugeSite, spte: { ...huge, w: false } })?.invariant).toBe("SPTE-STEP");
-    expect(judgeSpteWrite(s, enable, { ...site, direct: false }, null, small, hugeSite)?.invariant).toBe("SPTE-STEP");
+    expect(judgeSpteWrite(s, enable, site, null, small, [])?.invariant).toBe("NO-RESURRECT");
+    expect(judgeSpteWrite(s, enable, site, null, { ...small, pfn: huge.pfn }, [hugeSite])?.invariant).toBe("SPTE-STEP");
+    expect(judgeSpteWrite(s, enable, site, null, small, [{ ...hugeSite, spte: { ...huge, w: false } }])?.invariant).toBe("SPTE-STEP");
+    expect(judgeSpteWrite(s, enable, { ...site, direct: false }, null, small, [hugeSite])?.invariant).toBe("SPTE-STEP");
+  });
+
+  test("of two huge sptes over the gfn, a copy of either is allowed", () => {
+    const readOnly = { ...hugeSite, direct: true, spte: { ...huge, w: false, dirty: false, mmuWritable: false } };
+    expect(judgeSpteWrite(s, enable, site, null, small, [readOnly, hugeSite])).toBeNull();
+    expect(judgeSpteWrite(s, enable, site, null, small, [readOnly])?.invariant).toBe("SPTE-STEP");
   });
 
   test("without eager splitting, making a spte present is a fault's alone", () => {
-    expect(judgeSpteWrite(init(geo(false), slot), enable, site, null, small, hugeSite)?.invariant).toBe("NO-RESURRECT");
+    expect(judgeSpteWrite(init(geo(false), slot), enable, site, null, small, [hugeSite])?.invariant).toBe("NO-RESURRECT");
   });
 });
 

@@ -165,16 +165,18 @@ function judgeSplitChild(s: ModelState, site: SpteSite, after: Spte, source: Spt
 }
 
 /**
- * `splitSource`: for a write that makes a spte present during a
- * log_dirty_pages enable, the present huge spte one level up whose region
- * holds the site (null: none), which eager page splitting copies.
+ * `splitSources`: for a write that makes a spte present during a
+ * log_dirty_pages enable, the present huge sptes one level up whose region
+ * holds the site, one of which eager page splitting copies (the write is
+ * allowed if it is a copy of one of them).
  */
-export function judgeSpteWrite(s: ModelState, op: LocklessOp, site: SpteSite, before: Spte | null, after: Spte | null, splitSource: (SpteSite & { readonly spte: Spte }) | null = null): Judgement | null {
+export function judgeSpteWrite(s: ModelState, op: LocklessOp, site: SpteSite, before: Spte | null, after: Spte | null, splitSources: ReadonlyArray<SpteSite & { readonly spte: Spte }> = []): Judgement | null {
   if (!before) {
     if (!after) return null;
     if (op.kind === "log_dirty_pages" && op.enable && splitsOnEnable(s)) {
-      if (splitSource === null) return fail("NO-RESURRECT", "eager page splitting makes a spte present that no huge spte maps");
-      return judgeSplitChild(s, site, after, splitSource);
+      if (splitSources.length === 0) return fail("NO-RESURRECT", "eager page splitting makes a spte present that no huge spte maps");
+      const js = splitSources.map((src) => judgeSplitChild(s, site, after, src));
+      return js.some((j) => j === null) ? null : js[0]!;
     }
     if (op.kind !== "page_fault") return fail("NO-RESURRECT", `${op.kind} makes a non-present spte present`);
     if (!isFaultTarget(s, op, site)) return fail("SPTE-STEP", "a page fault maps a spte other than its own");
@@ -186,7 +188,8 @@ export function judgeSpteWrite(s: ModelState, op: LocklessOp, site: SpteSite, be
   if (rt) return rt;
   if (!holder && after && before.dirty && !after.dirty) return fail("NO-LOST-DIRTY", `${op.kind}, which holds no mmu_lock, clears D`);
   if (!holder && after && before.ad && before.w && !after.w) return fail("NO-LOST-DIRTY", `${op.kind}, which holds no mmu_lock, clears W of an A/D-enabled spte`);
-  if (op.kind === "page_fault" && !after) return null; // __rmap_add's recycle zaps the whole rmap, its own spte too
+  // __rmap_add's recycle zaps the whole rmap, its own spte too: a fault's, or eager page splitting's (its __rmap_add).
+  if ((op.kind === "page_fault" || (op.kind === "log_dirty_pages" && op.enable && splitsOnEnable(s))) && !after) return null;
   const want = expected(s, op, site, before);
   if (want === "drop") return after === null ? null : fail("SPTE-STEP", `${op.kind} may only drop this spte`);
   if (want === null) {

@@ -156,20 +156,23 @@ export function siteOf(kvm: Kvm, page: LivePage, index: number): SpteSite {
 }
 
 /**
- * The present huge leaf spte one level above `site`, in a live page of the
- * same quadrant, whose region holds the site's gfn, with its own site (what
- * eager page splitting copies into the site), or null.
+ * The present huge leaf sptes one level above `site`, in live pages of the
+ * same quadrant, whose region holds the site's gfn, each with its own site
+ * (what eager page splitting may copy into the site: the child page of two
+ * huge sptes over the same gfn, a nested one and a split child, is one page
+ * here).
  */
-export function hugeSpteOver(kvm: Kvm, site: SpteSite): (SpteSite & { readonly spte: Spte }) | null {
+export function hugeSptesOver(kvm: Kvm, site: SpteSite): Array<SpteSite & { readonly spte: Spte }> {
   const level = site.level + 1;
+  const out: Array<SpteSite & { readonly spte: Spte }> = [];
   for (const p of livePages(kvm)) {
     if (p.level !== level || p.quadrant !== site.quadrant) continue;
     const index = Math.floor((site.gfn - p.gfn) / pagesAt(kvm.cfg, level));
     if (index < 0 || index >= kvm.cfg.sptesPerPage) continue;
     const spte = decodeSpte(kvm.mem.peek(p.spt + index * WORD_BYTES));
-    if (spte?.large) return { ...siteOf(kvm, p, index), spte };
+    if (spte?.large) out.push({ ...siteOf(kvm, p, index), spte });
   }
-  return null;
+  return out;
 }
 
 /**
