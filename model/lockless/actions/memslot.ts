@@ -81,8 +81,10 @@ export function smallSpte(huge: Spte, hugeGfn: number, gfn: number, level: numbe
  * huge spte is dropped. A child page one level down is split again at the
  * next level. The order the huge sptes of one rmap are split in decides the
  * child pages' ids: here the rmap's order of addition, the kernel's is its
- * list's (the same for up to two entries; sequential runs never put more
- * huge sptes in one rmap).
+ * list's (the same for up to two entries: the first is split, its entry's
+ * hole filled with the second). The sequential commands never turn eager
+ * splitting on, so no model-to-code comparison depends on longer lists;
+ * the scenarios' and tests' set-ups keep to two.
  */
 export function splitHugePages(s0: ModelState): ModelState {
   let s = s0;
