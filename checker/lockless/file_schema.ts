@@ -40,6 +40,7 @@ export const locklessConfigSchema = z.strictObject({
       tdp_mmu_enabled: z.boolean().optional(),
       nested_ept_ad_enabled: z.boolean().optional(),
       KVM_X86_QUIRK_SLOT_ZAP_ALL: z.boolean().optional(),
+      eager_page_split: z.boolean().optional(),
     })
     .refine((k) => !k.pml || k.kvm_ad_enabled, { message: "pml needs kvm_ad_enabled (vmx: no PML without EPT A/D bits)" })
     .refine((k) => !k.nested_ept_ad_enabled || k.kvm_ad_enabled, {

@@ -37,6 +37,7 @@ export function modelGeometry(k: LocklessKvmConfig): Geometry {
     tdpMmuEnabled: k.tdp_mmu_enabled === true,
     nestedEptAd: k.nested_ept_ad_enabled === true,
     ...(k.KVM_X86_QUIRK_SLOT_ZAP_ALL === false ? { slotZapAll: false } : {}),
+    ...(k.eager_page_split === true ? { eagerPageSplit: true } : {}),
   };
 }
 

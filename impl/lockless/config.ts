@@ -46,6 +46,15 @@ export interface LocklessKvmConfig {
    * its page tables (kvm_mmu_zap_memslot).
    */
   KVM_X86_QUIRK_SLOT_ZAP_ALL?: boolean;
+  /**
+   * eager_page_split (module parameter, kernel default: true): enabling dirty
+   * logging on the slot splits its huge pages first
+   * (kvm_mmu_slot_try_split_huge_pages; impl/lockless/eager_split.ts), which
+   * the kernel does only with tdp_mmu_enabled. Absent or false: as if the
+   * parameter were off (the scenarios written before it keep their traces).
+   * kvm_dirty_log_manual_protect_and_init_set is false here (KVM_DIRTY_LOG_INITIALLY_SET off).
+   */
+  eager_page_split?: boolean;
 }
 
 export const KERNEL_LOCKLESS_CONFIG: LocklessKvmConfig = {

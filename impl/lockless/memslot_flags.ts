@@ -36,6 +36,7 @@ import {
   MEMSLOT,
   memslot_flags,
   memslotWords,
+  PG_LEVEL_4K,
 } from "./kvm";
 import { kvm_flush_remote_tlbs } from "./steps";
 import { kvm_set_memslot_delete } from "./memslot_delete";
@@ -46,9 +47,11 @@ import { kvm_set_memslot_delete } from "./memslot_delete";
  * write-protects (without PML: from 4K; with PML: clears the 4K sptes' D and
  * write-protects from 2M), then flushes after mmu_lock is dropped ("KVM only
  * needs to guarantee the slot is fully write-protected before returning to
- * userspace"). Eager page splitting (eager_page_split:
- * kvm_mmu_slot_try_split_huge_pages) is not simulated: as if the module
- * parameter were off.
+ * userspace"). Before the write protection, when eager_page_split is on
+ * (config eager_page_split; READ_ONCE of the module parameter) and
+ * kvm_dirty_log_manual_protect_and_init_set is false (always here), the
+ * slot's huge pages are split down to 4K (kvm_mmu_slot_try_split_huge_pages,
+ * eager_split.ts), which does nothing without the TDP MMU.
  */
 export function* kvm_mmu_slot_apply_flags(kvm: Kvm, old: number, new_: number): KGen<void> {
   const log_dirty_pages = kvm_slot_dirty_track_enabled(kvm, new_);
@@ -57,6 +60,7 @@ export function* kvm_mmu_slot_apply_flags(kvm: Kvm, old: number, new_: number): 
     yield* kvm.sym.kvm_mmu_recover_huge_pages(kvm, new_);
     return;
   }
+  if (kvm.cfg.eager_page_split === true) yield* kvm.sym.kvm_mmu_slot_try_split_huge_pages(kvm, new_, PG_LEVEL_4K);
   if (kvm.cfg.pml) {
     yield* kvm.sym.kvm_mmu_slot_leaf_clear_dirty(kvm, new_);
     yield* kvm.sym.kvm_mmu_slot_remove_write_access(kvm, new_, 2);

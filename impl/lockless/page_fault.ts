@@ -53,8 +53,12 @@ export function kvm_mmu_page_role_ad_disabled(kvm: Kvm, direct: boolean): boolea
   return !direct && kvm.cfg.nested_ept_ad_enabled !== true;
 }
 
-/** kvm_mmu_get_shadow_page: the existing page, or a new one (kvm_mmu_alloc_shadow_page) linked into active_mmu_pages. */
-export function* kvm_mmu_get_shadow_page(kvm: Kvm, gfn: number, level: number, quadrant: number, direct: boolean): KGen<number> {
+/**
+ * kvm_mmu_get_shadow_page: the existing page, or a new one (kvm_mmu_alloc_shadow_page) linked into active_mmu_pages.
+ * `ad_disabled`: the role's, when the caller computes the role (shadow_mmu_get_sp_for_split's
+ * kvm_mmu_child_role keeps the parent's); else kvm_mmu_page_role_ad_disabled.
+ */
+export function* kvm_mmu_get_shadow_page(kvm: Kvm, gfn: number, level: number, quadrant: number, direct: boolean, ad_disabled?: boolean): KGen<number> {
   const found = find_shadow_page(kvm, gfn, level, quadrant, direct);
   if (found) return found;
   const sp = yield alloc(KIND.mmuPage, MMU_PAGE.WORDS, "kvm_mmu_alloc_shadow_page: kvm_mmu_memory_cache_alloc(mmu_page_header_cache)");
@@ -65,7 +69,7 @@ export function* kvm_mmu_get_shadow_page(kvm: Kvm, gfn: number, level: number, q
     [MMU_PAGE.level, level],
     [MMU_PAGE.quadrant, quadrant],
     [MMU_PAGE.direct, direct ? 1 : 0],
-    [MMU_PAGE.ad_disabled, kvm_mmu_page_role_ad_disabled(kvm, direct) ? 1 : 0],
+    [MMU_PAGE.ad_disabled, (ad_disabled ?? kvm_mmu_page_role_ad_disabled(kvm, direct)) ? 1 : 0],
     [MMU_PAGE.spt, spt],
     [MMU_PAGE.id, kvm.nextSpId++],
   ];

@@ -27,6 +27,7 @@ import * as zgr from "./zap_gfn_range";
 import * as msf from "./memslot_flags";
 import * as srw from "./slot_rmap_walks";
 import * as msd from "./memslot_delete";
+import * as split from "./eager_split";
 
 export const defaultLocklessSymbols = {
   // spte helpers (spte.h, spte.c)
@@ -155,6 +156,16 @@ export const defaultLocklessSymbols = {
   kvm_mmu_zap_memslot: msd.kvm_mmu_zap_memslot,
   kvm_free_memslot: msd.kvm_free_memslot,
   memslot_rmap_free: msd.memslot_rmap_free,
+  // eager page splitting of the shadow MMU (eager_page_split), when dirty logging is enabled
+  kvm_mmu_slot_try_split_huge_pages: split.kvm_mmu_slot_try_split_huge_pages,
+  kvm_shadow_mmu_try_split_huge_pages: split.kvm_shadow_mmu_try_split_huge_pages,
+  shadow_mmu_try_split_huge_pages: split.shadow_mmu_try_split_huge_pages,
+  shadow_mmu_try_split_huge_page: split.shadow_mmu_try_split_huge_page,
+  shadow_mmu_get_sp_for_split: split.shadow_mmu_get_sp_for_split,
+  shadow_mmu_split_child_spte: split.shadow_mmu_split_child_spte,
+  shadow_mmu_split_huge_page: split.shadow_mmu_split_huge_page,
+  __link_shadow_page: split.__link_shadow_page,
+  drop_large_spte: split.drop_large_spte,
   // faults and the vCPU
   kvm_mmu_get_shadow_page: pf.kvm_mmu_get_shadow_page,
   mmu_set_spte: pf.mmu_set_spte,

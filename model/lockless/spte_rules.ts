@@ -14,6 +14,7 @@
  * design, the page was logged when W was granted), then SPTE-STEP.
  */
 import { faultLevel } from "./actions/fault";
+import { smallSpte, splitsOnEnable } from "./actions/memslot";
 import { canBeFast, fastPfNewSpte } from "./actions/vcpu";
 import { coveredIndices, gfnToIndex, hvaRangeToGfns, maxMappingLevel, pagesAt, spBase } from "./geometry";
 import type { LocklessOp } from "./operations";
@@ -81,6 +82,7 @@ function expected(s: ModelState, op: LocklessOp, site: SpteSite, before: Spte): 
     case "fast_page_fault":
       return site.direct && canBeFast(s, before, op.write) ? fastPfNewSpte(s, before, op.write, site.level) : null;
     case "log_dirty_pages":
+      if (op.enable && splitsOnEnable(s) && site.level > 1) return "drop"; // eager page splitting drops every huge spte
       if (op.enable) return s.geo.pml && site.level === 1 ? dirtyLogProtected(before, true) : writeProtected(before, false);
       return site.direct && site.level < s.geo.maxLevel && site.level < maxMappingLevel(s.geo, s.slot, spBase(s.geo, site.gfn, site.level), s.geo.maxLevel) ? "drop" : null;
   }
@@ -141,9 +143,41 @@ function roundTrip(before: Spte, after: Spte): Judgement | null {
   return null;
 }
 
-export function judgeSpteWrite(s: ModelState, op: LocklessOp, site: SpteSite, before: Spte | null, after: Spte | null): Judgement | null {
+/**
+ * A spte eager page splitting makes present (log_dirty_pages enabling, with
+ * splitsOnEnable): a child of a direct page whose gfn a present huge spte one
+ * level up in the same quadrant maps (`source`, found by the checker), with
+ * that spte's value made small. The split read the huge spte once, before
+ * this write (shadow_mmu_split_huge_page's READ_ONCE), so a change a lockless
+ * thread made to it since may be missing: the lock holder's bases of the
+ * source (A lost or kept, D lost, an access tracking undone).
+ */
+function judgeSplitChild(s: ModelState, site: SpteSite, after: Spte, source: SpteSite & { readonly spte: Spte }): Judgement | null {
+  if (!site.direct || source.level !== site.level + 1 || source.quadrant !== site.quadrant || site.gfn < source.gfn || site.gfn >= source.gfn + pagesAt(s.geo, source.level)) {
+    return fail("SPTE-STEP", "eager page splitting maps a spte that is no direct child of the huge spte over it");
+  }
+  const op: LocklessOp = { kind: "log_dirty_pages", enable: true };
+  for (const base of lockHolderBases(source.spte)) {
+    if (equalTolerated(op, smallSpte(base, source.gfn, site.gfn, site.level), after)) return null;
+  }
+  const want = smallSpte(source.spte, source.gfn, site.gfn, site.level);
+  return fail("SPTE-STEP", `eager page splitting installs a value that is not the huge spte's made small: ${spteDiff(want, after).join(", ")}${grantText(staleGrant(source.spte, after, want))}`);
+}
+
+/**
+ * `splitSources`: for a write that makes a spte present during a
+ * log_dirty_pages enable, the present huge sptes one level up whose region
+ * holds the site, one of which eager page splitting copies (the write is
+ * allowed if it is a copy of one of them).
+ */
+export function judgeSpteWrite(s: ModelState, op: LocklessOp, site: SpteSite, before: Spte | null, after: Spte | null, splitSources: ReadonlyArray<SpteSite & { readonly spte: Spte }> = []): Judgement | null {
   if (!before) {
     if (!after) return null;
+    if (op.kind === "log_dirty_pages" && op.enable && splitsOnEnable(s)) {
+      if (splitSources.length === 0) return fail("NO-RESURRECT", "eager page splitting makes a spte present that no huge spte maps");
+      const js = splitSources.map((src) => judgeSplitChild(s, site, after, src));
+      return js.some((j) => j === null) ? null : js[0]!;
+    }
     if (op.kind !== "page_fault") return fail("NO-RESURRECT", `${op.kind} makes a non-present spte present`);
     if (!isFaultTarget(s, op, site)) return fail("SPTE-STEP", "a page fault maps a spte other than its own");
     const want = makeSpte(s.slot, site.gfn, site.level, op.write, !site.adDisabled, pageAdNeedWriteProtect(s.geo, site));
@@ -154,7 +188,8 @@ export function judgeSpteWrite(s: ModelState, op: LocklessOp, site: SpteSite, be
   if (rt) return rt;
   if (!holder && after && before.dirty && !after.dirty) return fail("NO-LOST-DIRTY", `${op.kind}, which holds no mmu_lock, clears D`);
   if (!holder && after && before.ad && before.w && !after.w) return fail("NO-LOST-DIRTY", `${op.kind}, which holds no mmu_lock, clears W of an A/D-enabled spte`);
-  if (op.kind === "page_fault" && !after) return null; // __rmap_add's recycle zaps the whole rmap, its own spte too
+  // __rmap_add's recycle zaps the whole rmap, its own spte too: a fault's, or eager page splitting's (its __rmap_add).
+  if ((op.kind === "page_fault" || (op.kind === "log_dirty_pages" && op.enable && splitsOnEnable(s))) && !after) return null;
   const want = expected(s, op, site, before);
   if (want === "drop") return after === null ? null : fail("SPTE-STEP", `${op.kind} may only drop this spte`);
   if (want === null) {

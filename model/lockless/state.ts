@@ -100,6 +100,12 @@ export interface Geometry {
    * nested pages only (direct pages stay, empty).
    */
   readonly slotZapAll?: boolean;
+  /**
+   * eager_page_split (kernel default on; absent here: off): enabling dirty
+   * logging first splits every huge spte of the slot's rmaps down to 4K,
+   * which the kernel does only with the TDP MMU (actions/memslot.ts splitHugePages).
+   */
+  readonly eagerPageSplit?: boolean;
 }
 
 export interface ModelState {

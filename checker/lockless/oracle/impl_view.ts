@@ -9,6 +9,7 @@
  */
 import { fieldOf, KIND, type Kvm, MEMSLOT, MMU_PAGE } from "../../../impl/lockless/kvm";
 import {
+  decodeSpte,
   KVM_MEM_LOG_DIRTY_PAGES,
   DESC_MORE,
   DESC_SPTE_COUNT,
@@ -21,6 +22,7 @@ import {
 } from "../../../model/lockless/encoding";
 import { pagesAt } from "../../../model/lockless/geometry";
 import type { SpteSite } from "../../../model/lockless/spte_rules";
+import type { Spte } from "../../../model/lockless/state";
 import { WORD_BYTES } from "../../../runtime/memory";
 
 export interface HeadRef {
@@ -151,6 +153,26 @@ export function spteAt(kvm: Kvm, sptep: number): { page: LivePage; index: number
 /** The site the model's spte rules are stated over. */
 export function siteOf(kvm: Kvm, page: LivePage, index: number): SpteSite {
   return { gfn: page.gfn + index * pagesAt(kvm.cfg, page.level), level: page.level, quadrant: page.quadrant, direct: page.direct, adDisabled: page.adDisabled };
+}
+
+/**
+ * The present huge leaf sptes one level above `site`, in live pages of the
+ * same quadrant, whose region holds the site's gfn, each with its own site
+ * (what eager page splitting may copy into the site: the child page of two
+ * huge sptes over the same gfn, a nested one and a split child, is one page
+ * here).
+ */
+export function hugeSptesOver(kvm: Kvm, site: SpteSite): Array<SpteSite & { readonly spte: Spte }> {
+  const level = site.level + 1;
+  const out: Array<SpteSite & { readonly spte: Spte }> = [];
+  for (const p of livePages(kvm)) {
+    if (p.level !== level || p.quadrant !== site.quadrant) continue;
+    const index = Math.floor((site.gfn - p.gfn) / pagesAt(kvm.cfg, level));
+    if (index < 0 || index >= kvm.cfg.sptesPerPage) continue;
+    const spte = decodeSpte(kvm.mem.peek(p.spt + index * WORD_BYTES));
+    if (spte?.large) out.push({ ...siteOf(kvm, p, index), spte });
+  }
+  return out;
 }
 
 /**

@@ -20,7 +20,7 @@ import { initialState, type ModelState } from "../../../model/lockless/state";
 import type { Thread } from "../../../runtime/thread";
 import { type Finding, Violation } from "../../violation";
 import type { LocklessWorld } from "../world";
-import { activeSlot, siteOf, slotLogsDirty, spteAt } from "./impl_view";
+import { activeSlot, hugeSptesOver, siteOf, slotLogsDirty, spteAt } from "./impl_view";
 
 const hx = (n: number): string => `0x${n.toString(16)}`;
 
@@ -97,7 +97,9 @@ export class SpteWrites {
     const at = spteAt(this.w.kvm, addr);
     if (at === undefined) return; // the engine reports a write to freed memory itself
     const site = siteOf(this.w.kvm, at.page, at.index);
-    const j = judgeSpteWrite(this.viewFor(t), op, site, decodeSpte(before), decodeSpte(now));
+    const b = decodeSpte(before);
+    const sources = b === null && op.kind === "log_dirty_pages" && op.enable ? hugeSptesOver(this.w.kvm, site) : [];
+    const j = judgeSpteWrite(this.viewFor(t), op, site, b, decodeSpte(now), sources);
     if (j !== null) throw new Violation(j.invariant, `${t.name}: spte ${at.page.id}:${at.index} (gfn ${hx(site.gfn)}, level ${site.level}) ${hx(before)} -> ${hx(now)}: ${j.detail}`);
   }
 }

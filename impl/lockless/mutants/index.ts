@@ -21,6 +21,7 @@ import * as inv from "./invalidate";
 import * as wpo from "./wrprot_only";
 import * as slot from "./memslot_flags";
 import * as del from "./memslot_delete";
+import * as split from "./eager_split";
 
 export interface LocklessMutant {
   readonly name: string;
@@ -91,4 +92,6 @@ export const LOCKLESS_MUTANTS: readonly LocklessMutant[] = [
   { name: "delete-fault-ignores-invalid", origin: "delete", bug: "kvm_mmu_faultin_pfn does not retry on a KVM_MEMSLOT_INVALID slot, so a fault that picks up the slot being deleted installs a spte after the zap", overrides: del.delete_fault_ignores_invalid, scenario: "lockless-memslot-delete-vs-fault" },
   { name: "delete-unpublish-no-wait", origin: "delete", bug: "kvm_delete_memslot publishes no slot without synchronize_srcu, so an ager that picked up the INVALID copy walks rmaps kvm_free_memslot has freed", overrides: del.delete_unpublish_no_wait, scenario: "lockless-memslot-delete-vs-age" },
   { name: "update-checks-new-spte", origin: "race", bug: "mmu_spte_update decides between WRITE_ONCE and xchg on the value it writes, not the one it read", overrides: rv.update_checks_new_spte, scenario: "lockless-wp-vs-fast-pf" },
+  { name: "split-drop-huge-no-track", origin: "split", bug: "eager page splitting clears the huge spte with a plain store (mmu_spte_clear_no_track) instead of mmu_spte_clear_track_bits, so an access tracking the ager makes during the split is overwritten unseen", overrides: split.split_drop_huge_no_track, scenario: "lockless-eager-split-vs-age-ad-disabled" },
+  { name: "split-walk-keeps-locked", origin: "split", bug: "eager page splitting walks a huge rmap reading its head with a plain atomic_long_read, so it follows a pointer tagged KVM_RMAP_LOCKED while an ager holds the rmap", overrides: split.split_walk_keeps_locked, scenario: "lockless-eager-split-vs-age" },
 ];

@@ -1,0 +1,180 @@
+/**
+ * Eager page splitting of the shadow MMU (issue 20 item 3;
+ * impl/lockless/eager_split.ts, model/lockless/actions/memslot.ts
+ * splitHugePages): with the TDP MMU and eager_page_split, enabling dirty
+ * logging splits every huge spte of the slot's rmaps (the small sptes set
+ * and added to their rmaps, then the huge spte dropped), then write-protects
+ * the slot. Pinned here: the model's action; the implementation against it,
+ * alone; the rule for the small sptes (judgeSpteWrite with the huge spte
+ * over them); the scenarios verified by the correct designs at 2 preemptions
+ * (the writable A/D-disabled one reports its SPTE-STEP with 1: the kernel's
+ * split restores from its snapshot, docs/findings-lockless.md); each mutant of
+ * origin "split" found with its fewest preemptions and none with fewer
+ * (docs/mutants.md).
+ */
+import { loadScenario } from "../checker/exhaustive/scenario_files";
+import { exhaustive } from "../checker/jobs/exhaustive";
+import { runTrace } from "../checker/search/trace";
+import type { Trace } from "../checker/subject";
+import { abstraction } from "../checker/lockless/oracle/abstraction";
+import { buildLocklessTrace } from "../checker/lockless/trace_build";
+import { diffStates } from "../model/lockless/diff";
+import { init, next, typeOK } from "../model/lockless/spec";
+import type { LocklessOp } from "../model/lockless/operations";
+import type { Geometry, Spte } from "../model/lockless/state";
+import { judgeSpteWrite } from "../model/lockless/spte_rules";
+import { markForAccessTrack } from "../model/lockless/spte_values";
+import { lvariant } from "./lockless_support";
+
+const VERIFIED = ["lockless-eager-split-vs-age", "lockless-eager-split-vs-age-ad-disabled", "lockless-eager-split-vs-fault"];
+const FINDING = "lockless-eager-split-vs-age-ad-disabled-writable";
+const CORRECT = ["merged", "merged-aligned-callers", "index-walk", "merged-one-read"];
+const MUTANTS: Array<[string, string, string, number]> = [
+  ["split-drop-huge-no-track", "lockless-eager-split-vs-age-ad-disabled", "LOST-UPDATE", 1],
+  ["split-walk-keeps-locked", "lockless-eager-split-vs-age", "INV-MEM", 2],
+];
+
+const geo = (split: boolean, tdp = true, nestedEptAd = true): Geometry => ({
+  levelShift: 1,
+  maxLevel: 3,
+  sptesPerPage: 4,
+  kvmAdEnabled: true,
+  dirtyLogging: false,
+  pml: false,
+  recycleThreshold: 1000,
+  tdpMmuEnabled: tdp,
+  nestedEptAd,
+  ...(split ? { eagerPageSplit: true } : {}),
+});
+const slot = { baseGfn: 0, npages: 4, userspaceAddr: 64 };
+const nested = (gfn: number, level: number, quadrant = 0, write = true): LocklessOp => ({ kind: "page_fault", gfn, level, quadrant, write, nested: true });
+const enable: LocklessOp = { kind: "log_dirty_pages", enable: true };
+
+describe("the model's action (splitHugePages, in logDirtyPages)", () => {
+  const mapped = (g: Geometry) => {
+    let s = init(g, slot);
+    for (const op of [nested(0, 3), nested(0, 1, 1, false)]) s = next(s, op).s;
+    return s;
+  };
+
+  test("a 1G-like huge spte (level 3) is split down to 4K: same pfns, A and D kept, W removed by the write protection that follows", () => {
+    const s = mapped(geo(true));
+    const huge = [...s.sptes.values()].find((v) => v.large)!;
+    expect(huge.accessed && huge.dirty && huge.w).toBe(true);
+    const r = next(s, enable);
+    expect(r.ret).toBe(0);
+    expect(typeOK(r.s)).toEqual([]);
+    const large = [...r.s.sptes.values()].filter((v) => v.large);
+    expect(large).toEqual([]);
+    const smalls = [...r.s.sptes].filter(([ref]) => r.s.sps.get(Number(ref.split(":")[0]))!.direct).map(([, v]) => v);
+    expect(smalls.map((v) => v.pfn).sort((a, b) => a - b)).toEqual([0, 1, 2, 3].map((g) => huge.pfn + g));
+    for (const v of smalls) expect({ a: v.accessed, d: v.dirty, w: v.w, mmuWritable: v.mmuWritable, ad: v.ad }).toEqual({ a: true, d: true, w: false, mmuWritable: true, ad: true });
+    // the child pages: direct, one level down each, the parent's quadrant and A/D role
+    const children = [...r.s.sps.values()].filter((sp) => sp.direct);
+    expect(children.map((sp) => [sp.level, sp.quadrant, sp.adDisabled])).toEqual([
+      [2, 0, false],
+      [1, 0, false],
+    ]);
+    // the 4K rmap of gfn 0 holds the nested 4K spte (quadrant 1) and the split's one
+    expect(r.s.rmaps.get("1:0")!.size).toBe(2);
+  });
+
+  test("without eager_page_split, or without the TDP MMU, enabling only write-protects (the huge spte stays)", () => {
+    for (const g of [geo(false), geo(true, false)]) {
+      const r = next(mapped(g), enable);
+      expect([...r.s.sptes.values()].filter((v) => v.large).map((v) => v.w)).toEqual([false]);
+    }
+  });
+
+  test("an A/D-disabled huge spte's access-tracked state is carried into the small sptes", () => {
+    let s = init(geo(true, true, false), slot);
+    s = next(s, nested(0, 2, 0, false)).s;
+    const ref = [...s.sptes.keys()][0]!;
+    s = { ...s, sptes: new Map(s.sptes).set(ref, markForAccessTrack(s.sptes.get(ref)!)) };
+    const r = next(s, enable);
+    const vals = [...r.s.sptes.values()];
+    expect(vals.length).toBe(2);
+    for (const v of vals) expect({ large: v.large, r: v.r, savedR: v.savedR, accessed: v.accessed, ad: v.ad }).toEqual({ large: false, r: false, savedR: true, accessed: false, ad: false });
+  });
+});
+
+describe("the rule for a small spte the split installs (judgeSpteWrite with the huge spte over it)", () => {
+  const s = init(geo(true), slot);
+  const huge: Spte = next(next(s, nested(0, 2)).s, nested(0, 2)).s.sptes.values().next().value!;
+  const hugeSite = { gfn: 0, level: 2, quadrant: 0, direct: false, adDisabled: false, spte: huge };
+  const site = { gfn: 1, level: 1, quadrant: 0, direct: true, adDisabled: false };
+  const small = { ...huge, pfn: huge.pfn + 1, large: false };
+
+  test("the huge spte made small is allowed, also with A lost (a lock holder's write from its own read)", () => {
+    expect(judgeSpteWrite(s, enable, site, null, small, [hugeSite])).toBeNull();
+    expect(judgeSpteWrite(s, enable, site, null, { ...small, accessed: false }, [hugeSite])).toBeNull();
+  });
+
+  test("no huge spte over it: NO-RESURRECT; another pfn, W the huge spte lacks, or a non-direct page: SPTE-STEP", () => {
+    expect(judgeSpteWrite(s, enable, site, null, small, [])?.invariant).toBe("NO-RESURRECT");
+    expect(judgeSpteWrite(s, enable, site, null, { ...small, pfn: huge.pfn }, [hugeSite])?.invariant).toBe("SPTE-STEP");
+    expect(judgeSpteWrite(s, enable, site, null, small, [{ ...hugeSite, spte: { ...huge, w: false } }])?.invariant).toBe("SPTE-STEP");
+    expect(judgeSpteWrite(s, enable, { ...site, direct: false }, null, small, [hugeSite])?.invariant).toBe("SPTE-STEP");
+  });
+
+  test("of two huge sptes over the gfn, a copy of either is allowed", () => {
+    const readOnly = { ...hugeSite, direct: true, spte: { ...huge, w: false, dirty: false, mmuWritable: false } };
+    expect(judgeSpteWrite(s, enable, site, null, small, [readOnly, hugeSite])).toBeNull();
+    expect(judgeSpteWrite(s, enable, site, null, small, [readOnly])?.invariant).toBe("SPTE-STEP");
+  });
+
+  test("without eager splitting, making a spte present is a fault's alone", () => {
+    expect(judgeSpteWrite(init(geo(false), slot), enable, site, null, small, [hugeSite])?.invariant).toBe("NO-RESURRECT");
+  });
+});
+
+describe("the implementation, run alone (no preemption)", () => {
+  test("each scenario runs without a violation", () => {
+    for (const name of [...VERIFIED, FINDING]) {
+      const sc = loadScenario(name);
+      const trace: Trace = { subject: "lockless-aging", design: "merged-aligned-callers", config: sc.config, setup: sc.setup, threads: sc.threads, preemptions: [] };
+      expect({ name, v: runTrace(trace, lvariant("merged-aligned-callers")).result.violation }).toEqual({ name, v: null });
+    }
+  });
+
+  test.each([true, false])("enabling dirty logging leaves what the model says (nested EPT A/D %s), a level-3 huge spte split twice", (ad) => {
+    const sc = loadScenario("lockless-eager-split-vs-age");
+    const config = { kvm: { ...(sc.config as { kvm: object }).kvm, nested_ept_ad_enabled: ad }, slot };
+    const setup: LocklessOp[] = [nested(0, 3), nested(0, 1, 1, false), nested(1, 1, 1)];
+    const trace: Trace = { subject: "lockless-aging", design: "merged", config, setup, threads: [{ role: "mmu", ops: [enable] }], preemptions: [] };
+    const b = buildLocklessTrace(trace, lvariant("merged"), { tso: false, full: false });
+    b.setup();
+    expect(b.machine.runOperation(b.threads[0]!, b.threads[0]!.ops[0]!)).toBe(0);
+    const a = abstraction(b.world);
+    expect(a.errors).toEqual([]);
+    let m = init(b.world.geo, b.world.slot);
+    for (const op of [...setup, enable]) m = next(m, op).s;
+    expect(diffStates(m, a.s)).toEqual([]);
+    expect([...a.s.sptes.values()].filter((v) => v.large)).toEqual([]);
+    expect([...a.s.sps.values()].filter((sp) => sp.direct).length).toBe(2);
+  });
+});
+
+describe("the new scenarios at 2 preemptions", () => {
+  test("the correct designs verify each", () => {
+    for (const d of CORRECT) {
+      for (const s of VERIFIED) expect({ d, s, verdict: exhaustive({ variant: lvariant(d), scenario: loadScenario(s), preemptions: 2 }).summary.verdict }).toEqual({ d, s, verdict: "verified" });
+    }
+  });
+
+  test("the writable A/D-disabled scenario: SPTE-STEP on the split's small spte with 1 preemption, none with 0 (the kernel's own split)", () => {
+    for (const d of CORRECT) {
+      expect(exhaustive({ variant: lvariant(d), scenario: loadScenario(FINDING), preemptions: 0 }).summary.verdict).toBe("verified");
+      const v = exhaustive({ variant: lvariant(d), scenario: loadScenario(FINDING), preemptions: 1 }).summary.violation;
+      expect({ d, invariant: v?.invariant, preemptions: v?.preemptions, grants: /grants W/.test(v?.detail ?? "") }).toEqual({ d, invariant: "SPTE-STEP", preemptions: 1, grants: true });
+    }
+  });
+
+  test("each mutant of origin split: its violation with its fewest preemptions, none with fewer", () => {
+    for (const [m, s, inv, k] of MUTANTS) {
+      expect({ m, s, below: exhaustive({ variant: lvariant(null, m), scenario: loadScenario(s), preemptions: k - 1 }).summary.verdict }).toEqual({ m, s, below: "verified" });
+      const v = exhaustive({ variant: lvariant(null, m), scenario: loadScenario(s), preemptions: k }).summary.violation;
+      expect({ m, s, invariant: v?.invariant, preemptions: v?.preemptions }).toEqual({ m, s, invariant: inv, preemptions: k });
+    }
+  });
+});
