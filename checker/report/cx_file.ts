@@ -148,11 +148,11 @@ function checkAgainstSubject(f: RawFile, subject: Subject, bad: (field: string, 
   }
   // The design's executor threads (runtime/deferral.ts) come after the trace's own.
   const n = t.threads.length + engineThreadsOf(subject, t.design).length;
-  t.preemptions.forEach((p, i) => {
-    if (p.thread >= n || p.to >= n) bad(`trace.preemptions.${i}`, `names a thread beyond the ${n} threads`);
-  });
-  // Store-buffer pseudo-threads (x86-TSO) are numbered n..2n-1.
+  // Store-buffer pseudo-threads (x86-TSO) are numbered n..2n-1; a switch from the default schedule may be to or from one.
   const threads = f.tso === true ? 2 * n : n;
+  t.preemptions.forEach((p, i) => {
+    if (p.thread >= threads || p.to >= threads) bad(`trace.preemptions.${i}`, `names a thread beyond the ${threads} threads${f.tso === true ? " (store buffers included)" : ""}`);
+  });
   f.schedule.forEach((s, i) => {
     if (s.thread >= threads) bad(`schedule.${i}.thread`, `${s.thread} is not one of the ${threads} threads`);
   });

@@ -90,6 +90,7 @@ export const defaultLocklessSymbols = {
   // aging
   kvm_rmap_age_spte: aging.kvm_rmap_age_spte,
   kvm_rmap_age_rmap: aging.kvm_rmap_age_rmap,
+  kvm_rmap_age_walks: aging.kvm_rmap_age_walks,
   kvm_rmap_age_first_gfn: aging.kvm_rmap_age_first_gfn,
   kvm_rmap_age_gfn_range: aging.kvm_rmap_age_gfn_range,
   // the TDP MMU's gates and its stub
