@@ -66,6 +66,24 @@ describe("replay refuses files that cannot be a real run", () => {
     expect(msg).toMatch(/^malformed file .*failedat\.json: failedAt: is null, but its run fails at its last step, 24/);
   });
 
+  test("an x86-TSO file's switch may name a store buffer (thread n..2n-1); one beyond the buffers is refused", () => {
+    const tso = (name: string, thread: number): string | null => {
+      const f = corpus("v3-fixed-handshake-no-mb-INV-MEM-tso-seed3.json") as Record<string, any>;
+      f.trace.preemptions.push({ thread, after: 1, to: 0 });
+      const path = join(dir, name);
+      writeFileSync(path, JSON.stringify(f));
+      try {
+        replay(path);
+        return null;
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    const n = (corpus("v3-fixed-handshake-no-mb-INV-MEM-tso-seed3.json") as any).trace.threads.length as number;
+    expect(tso("tso-buffer.json", n) ?? "").not.toMatch(/names a thread beyond/);
+    expect(tso("tso-beyond.json", 2 * n)).toMatch(new RegExp(`trace\\.preemptions\\.\\d+: names a thread beyond the ${2 * n} threads \\(store buffers included\\)`));
+  });
+
   test("a genuine x86-TSO counterexample still replays", () => {
     expect(replay(join(__dirname, "corpus", "v3-fixed-handshake-no-mb-INV-MEM-tso-seed3.json")).status).toBe(1);
   });
