@@ -24,7 +24,7 @@ import type { LocklessOp } from "../model/lockless/operations";
 import type { Geometry, Spte } from "../model/lockless/state";
 import { judgeSpteWrite } from "../model/lockless/spte_rules";
 import { markForAccessTrack } from "../model/lockless/spte_values";
-import { lvariant } from "./lockless_support";
+import { lvariant, smallGeometry } from "./lockless_support";
 
 const VERIFIED = ["lockless-eager-split-vs-age", "lockless-eager-split-vs-age-ad-disabled", "lockless-eager-split-vs-fault"];
 const FINDING = "lockless-eager-split-vs-age-ad-disabled-writable";
@@ -34,18 +34,7 @@ const MUTANTS: Array<[string, string, string, number]> = [
   ["split-walk-keeps-locked", "lockless-eager-split-vs-age", "INV-MEM", 2],
 ];
 
-const geo = (split: boolean, tdp = true, nestedEptAd = true): Geometry => ({
-  levelShift: 1,
-  maxLevel: 3,
-  sptesPerPage: 4,
-  kvmAdEnabled: true,
-  dirtyLogging: false,
-  pml: false,
-  recycleThreshold: 1000,
-  tdpMmuEnabled: tdp,
-  nestedEptAd,
-  ...(split ? { eagerPageSplit: true } : {}),
-});
+const geo = (split: boolean, tdp = true, nestedEptAd = true): Geometry => smallGeometry({ tdpMmuEnabled: tdp, nestedEptAd, ...(split ? { eagerPageSplit: true } : {}) });
 const slot = { baseGfn: 0, npages: 4, userspaceAddr: 64 };
 const nested = (gfn: number, level: number, quadrant = 0, write = true): LocklessOp => ({ kind: "page_fault", gfn, level, quadrant, write, nested: true });
 const enable: LocklessOp = { kind: "log_dirty_pages", enable: true };

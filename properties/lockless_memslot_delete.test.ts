@@ -22,7 +22,7 @@ import { enabled, init, next, typeOK } from "../model/lockless/spec";
 import type { LocklessOp } from "../model/lockless/operations";
 import type { Geometry } from "../model/lockless/state";
 import { expectDporAgreesWithPlain } from "./dpor_outcomes";
-import { LOCKLESS, lvariant } from "./lockless_support";
+import { LOCKLESS, lvariant, smallGeometry } from "./lockless_support";
 
 const SCENARIOS = ["lockless-memslot-delete-vs-fault", "lockless-memslot-delete-vs-age", "lockless-memslot-delete-vs-fast-pf"];
 const CORRECT = ["merged", "merged-aligned-callers", "index-walk", "merged-one-read"];
@@ -32,18 +32,7 @@ const MUTANTS: Array<[string, string, string]> = [
   ["delete-unpublish-no-wait", "lockless-memslot-delete-vs-age", "INV-MEM"],
 ];
 
-const geo = (slotZapAll?: boolean): Geometry => ({
-  levelShift: 1,
-  maxLevel: 3,
-  sptesPerPage: 4,
-  kvmAdEnabled: true,
-  dirtyLogging: false,
-  pml: false,
-  recycleThreshold: 1000,
-  tdpMmuEnabled: false,
-  nestedEptAd: false,
-  ...(slotZapAll === undefined ? {} : { slotZapAll }),
-});
+const geo = (slotZapAll?: boolean): Geometry => smallGeometry(slotZapAll === undefined ? {} : { slotZapAll });
 const slot = { baseGfn: 0, npages: 4, userspaceAddr: 64 };
 const fault = (gfn: number, level: number, nested = false): LocklessOp => ({ kind: "page_fault", gfn, level, quadrant: 0, write: true, nested });
 const del: LocklessOp = { kind: "delete_memslot" };

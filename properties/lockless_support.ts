@@ -14,9 +14,24 @@ import { asViolation } from "../checker/violation";
 import { runThreads } from "../runtime/run";
 import type { Preemption, Scheduler } from "../runtime/scheduler";
 import type { StepOp } from "../runtime/step";
+import type { Geometry } from "../model/lockless/state";
 import { PreemptiveScheduler } from "../runtime/schedulers/preemptive";
 
 export const LOCKLESS = resolveSubject("lockless-aging");
+
+/** The small geometry the model-level tests use (4 sptes a page, 3 levels, EPT A/D on, nothing else on), with `changes` over it. */
+export const smallGeometry = (changes: Partial<Geometry> = {}): Geometry => ({
+  levelShift: 1,
+  maxLevel: 3,
+  sptesPerPage: 4,
+  kvmAdEnabled: true,
+  dirtyLogging: false,
+  pml: false,
+  recycleThreshold: 1000,
+  tdpMmuEnabled: false,
+  nestedEptAd: false,
+  ...changes,
+});
 
 export function lvariant(design: string | null, mutant: string | null = null): LocklessVariant {
   return asLockless(resolveVariant(design, mutant, LOCKLESS));
