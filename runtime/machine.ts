@@ -117,28 +117,35 @@ export class Machine {
         return true;
       case "wait_joined":
         return this.threads.every((o) => !o.joinable || o.done);
-      case "wait_while":
-        return this.waitsOn(t, s, (v) => v !== s.cmp);
-      case "wait_until":
-        return this.waitsOn(t, s, (v) => v === s.cmp);
-      case "wait_clear":
-        return this.waitsOn(t, s, (v) => (v & s.cmp) === 0);
+      case "wait_while": {
+        const v = this.spinWord(t, s);
+        return v === null || v !== s.cmp;
+      }
+      case "wait_until": {
+        const v = this.spinWord(t, s);
+        return v === null || v === s.cmp;
+      }
+      case "wait_clear": {
+        const v = this.spinWord(t, s);
+        return v === null || (v & s.cmp) === 0;
+      }
       default:
         return true;
     }
   }
 
   /**
-   * A spin's exit test on the word it re-reads. A word the thread may not
-   * access (freed while it spins, say) makes the spin runnable: its re-read
-   * is then the thread's own step, and faults as one (MemoryFault), instead
-   * of failing the scheduler's look at it.
+   * The word a spin re-reads, or null when the thread may not access it
+   * (freed while it spins, say): such a spin is runnable, so its re-read is
+   * the thread's own step and faults as one (MemoryFault), instead of
+   * failing the scheduler's look at it. No closure: this runs for every
+   * spinning thread at every decision.
    */
-  private waitsOn(t: Thread, s: Step, exits: (v: number) => boolean): boolean {
+  private spinWord(t: Thread, s: Step): number | null {
     try {
-      return exits(this.visible(t, s.addr, s));
+      return this.visible(t, s.addr, s);
     } catch (e) {
-      if (e instanceof MemoryFault) return true;
+      if (e instanceof MemoryFault) return null;
       throw e;
     }
   }

@@ -23,8 +23,9 @@ export function checkComplete(w: LocklessWorld, when: string, count: () => void,
   count();
   if (abs.errors.length > 0) throw new Violation(abs.errors[0]!.invariant, `${abs.errors[0]!.detail} (${when})`);
   if (abs.s.deleted) {
-    const ref = [...abs.s.sptes.keys()][0];
-    const mapped = ref !== undefined ? `spte ${ref}` : abs.s.tdp.size > 0 ? `the TDP MMU's spte of gfn ${[...abs.s.tdp.keys()][0]}` : undefined;
+    const ref = abs.s.sptes.keys().next().value;
+    const gfn = abs.s.tdp.keys().next().value;
+    const mapped = ref !== undefined ? `spte ${ref}` : gfn !== undefined ? `the TDP MMU's spte of gfn ${gfn}` : undefined;
     if (mapped !== undefined) throw new Violation("RMAP-COMPLETE", `${mapped} is present, but the slot it maps is deleted (its rmaps freed: nothing can zap it) (${when})`);
   }
   const bij = rmapBijection(abs.s);
