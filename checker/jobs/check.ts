@@ -192,7 +192,9 @@ export function check(request: CheckRequest, hooks: CheckHooks = {}): CheckOutpu
       const replay = file === null ? "(not saved)" : (hooks.replayCommand ?? defaultReplay)(file);
       runsToDetection = s.runs + e.runsToDetection!;
       msToDetection = tc - t0 + e.msToDetection!;
-      const how = interrupted ? "interrupted while shrinking: the smallest so far" : "shrunk and made 1-minimal";
+      const shrunk = interrupted ? "interrupted while shrinking: the smallest so far" : "shrunk and made 1-minimal";
+      // checker/search/sc_form.ts: an x86-TSO run that needed no store buffer is shown in SC form.
+      const how = r.tso && cx.tso !== true ? `${shrunk}; it needed no store buffer, so it is shown under sequential consistency` : shrunk;
       // runsToDetection (JSON) counts the sequential sequences too; say both.
       const seen = s.runs > 0 ? `first seen after ${e.runsToDetection} concurrent runs, run ${runsToDetection} counting the ${s.runs} sequential sequences` : `first seen after ${e.runsToDetection} runs`;
       lines.push(fitLine(`${head}: VIOLATION of ${cx.violation.invariant} (${seen}; ${how})`), "");

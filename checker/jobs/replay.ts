@@ -9,9 +9,10 @@ import { BadInput } from "../bad_input";
 import { type Counterexample, formatCounterexample, toCounterexample } from "../report/counterexample";
 import { loadCounterexample } from "../report/cx_read";
 import { formatHtml } from "../report/html";
+import { cpuThreads, usesStoreBuffers } from "../search/sc_form";
 import { runTrace } from "../search/trace";
-import type { RunResult, TraceStep } from "../../runtime/run";
-import { engineThreadsOf, type Variant } from "../subject";
+import type { TraceStep } from "../../runtime/run";
+import type { Variant } from "../subject";
 import type { Violation } from "../violation";
 
 export interface ReplayOutput {
@@ -28,17 +29,6 @@ export interface ReplayHooks {
   format?: (cx: Counterexample, variant: Variant, replay: string) => string;
   /** The output is the counterexample as one HTML document alone (checker/report/html.ts). */
   html?: boolean;
-}
-
-/**
- * Did an x86-TSO run depend on its store buffers: a load that missed another
- * CPU's buffered store, or a store still buffered when the run stopped?
- * Without either, moving each commit to just after its store reads the same
- * values: a sequentially consistent run. (Every x86-TSO run that stores has
- * commit steps: runtime/machine.ts.)
- */
-function usesStoreBuffers(run: Pick<RunResult, "missed" | "stillBuffered">): boolean {
-  return run.missed.length > 0 || run.stillBuffered.length > 0;
 }
 
 const SC_UNDER_TSO = "tso: is true, but its schedule is sequentially consistent (no store commits late, no load misses a buffered store)";
@@ -73,7 +63,7 @@ export function replay(path: string, hooks: ReplayHooks = {}): ReplayOutput {
       r = { ...s, trace: s.schedule, steps: s.schedule.length };
     } else {
       // A schedule with no commit step cannot be an x86-TSO run that stored anything.
-      const threads = cx.trace.threads.length + engineThreadsOf(variant.subject, cx.trace.design).length;
+      const threads = cpuThreads(cx.trace, variant);
       if (cx.tso === true && !cx.schedule.some((s) => s.thread >= threads)) throw new BadInput(`malformed file ${file}: ${SC_UNDER_TSO}`);
       const run = runTrace(cx.trace, variant, { scheduler: new ReplayScheduler(cx.schedule), tso: cx.tso ?? false }).result;
       r = run;

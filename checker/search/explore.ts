@@ -21,6 +21,7 @@ import type { Progress } from "../progress";
 import { type Counterexample, toCounterexample } from "../report/counterexample";
 import type { GeneratedRun, Variant } from "../subject";
 import { canonical, minimize } from "./minimize";
+import { scForm } from "./sc_form";
 import { DEFAULT_BUDGET, runTrace, type Trace, type TraceResult } from "./trace";
 
 export type SchedulerName = "pct" | "random" | "preemptions";
@@ -137,8 +138,21 @@ export function explore(o: ExploreOptions): ExploreResult {
   violations++;
   const runsToDetection = stats.runs;
   const msToDetection = Date.now() - t0;
-  const extra = { ...(o.variant.mutant ? { mutant: o.variant.mutant.name } : {}), ...(o.tso ? { tso: true } : {}) };
-  const report = (t: Trace, r: TraceResult): Counterexample => toCounterexample(t, r.trace, r.violation!, r.failedAt, extra);
+  const mutant = o.variant.mutant ? { mutant: o.variant.mutant.name } : {};
+  const scRun = (t: Trace): TraceResult => {
+    if (interrupted()) throw new Interrupted();
+    stats.shrinkRuns++;
+    return measure(runTrace(t, o.variant, { ...base, tso: false }));
+  };
+  // Under x86-TSO, a run that needed no store buffer is reported in its
+  // sequentially consistent form (checker/search/sc_form.ts), made 1-minimal
+  // again as such when `again` says so: its replay then runs as saved.
+  const report = (t: Trace, r: TraceResult, again = false): Counterexample => {
+    const sc = o.tso ? scForm(t, r.trace, r, r.violation!.invariant, o.variant) : null;
+    if (sc === null) return toCounterexample(t, r.trace, r.violation!, r.failedAt, { ...mutant, ...(o.tso ? { tso: true } : {}) });
+    const m = again ? minimize(sc.trace, scRun, o.variant.subject.configShrinks) : { trace: sc.trace, result: sc.result };
+    return toCounterexample(m.trace, m.result.trace, m.result.violation!, m.result.failedAt, mutant);
+  };
   let best = report(canonical(first.g.trace, first.r), first.r);
   o.found?.(best);
 
@@ -171,7 +185,7 @@ export function explore(o: ExploreOptions): ExploreResult {
 }
 
 /** fast-check shrinks the run written as preemptions, then minimize makes it 1-minimal. */
-function shrinkAndMinimize(variant: Variant, seed: number, start: Trace, run: (t: Trace) => TraceResult, report: (t: Trace, r: TraceResult) => Counterexample): Counterexample {
+function shrinkAndMinimize(variant: Variant, seed: number, start: Trace, run: (t: Trace) => TraceResult, report: (t: Trace, r: TraceResult, again?: boolean) => Counterexample): Counterexample {
   let shrunk: Trace = start;
   const again = fc.property(variant.subject.runArb(variant), (g) => {
     const r = run(g.trace);
@@ -181,5 +195,5 @@ function shrinkAndMinimize(variant: Variant, seed: number, start: Trace, run: (t
   const out = fc.check(again, { seed, numRuns: 1, examples: [[{ trace: start, seed: 0 }]] });
   if (out.errorInstance instanceof Interrupted) throw out.errorInstance;
   const m = minimize(shrunk, run, variant.subject.configShrinks);
-  return report(m.trace, m.result);
+  return report(m.trace, m.result, true);
 }
