@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { scenariosOf } from "../checker/exhaustive/scenario_files";
+import { mixWeights } from "../checker/lockless/concurrent_arbitraries";
 import { listing, resolveSubject } from "../checker/variants";
 import { LOCKLESS_MUTANTS } from "../impl/lockless/mutants";
 import { defaultLocklessSymbols } from "../impl/lockless/symbols";
@@ -84,6 +85,25 @@ describe("documentation", () => {
   test("docs/findings.md gives a verdict for every design", () => {
     const text = doc("docs/findings.md");
     for (const d of listing().designs) expect(text).toContain(`\`${d.name}\``);
+  });
+
+  test("the lockless generator's mix weights quoted in docs/ are today's (\"weight W of T\", \"the mixes weigh T\")", () => {
+    const weights = mixWeights("aligned");
+    expect(mixWeights("any")).toEqual(weights);
+    const total = weights.reduce((a, b) => a + b, 0);
+    let quotes = 0;
+    for (const name of ["docs/mutants.md", "docs/findings-lockless.md", "docs/model.md", "docs/benchmarks.md", "docs/exhaustive.md"]) {
+      const text = doc(name).replace(/\s+/g, " ");
+      for (const m of text.matchAll(/weight (\d+) of (\d+)/g)) {
+        expect({ name, quote: m[0], weight: weights.includes(Number(m[1])), total: Number(m[2]) }).toEqual({ name, quote: m[0], weight: true, total });
+        quotes++;
+      }
+      for (const m of text.matchAll(/the mixes weigh (\d+)/g)) {
+        expect({ name, quote: m[0] }).toEqual({ name, quote: `the mixes weigh ${total}` });
+        quotes++;
+      }
+    }
+    expect(quotes).toBeGreaterThan(0);
   });
 
   test("the README's first screen gives the two commands", () => {
