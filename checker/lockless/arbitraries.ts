@@ -59,6 +59,28 @@ export const slotArb: fc.Arbitrary<LocklessSlotConfig> = fc
 
 export const configArb: fc.Arbitrary<LocklessConfig> = fc.record({ kvm: kvmConfigArb, slot: slotArb });
 
+/**
+ * The sequential property's configurations (issue 20): configArb's, with the
+ * TDP MMU on in one in four (direct faults go to its stub, the rmaps hold the
+ * nested pages' sptes, the gates decide whether an rmap walk runs) and eager
+ * page splitting in half of those, and L1's EPT A/D on in half of those with
+ * EPT A/D: what the concurrent mixes and the scenarios turn on, checked
+ * beside the model one command at a time.
+ */
+export const sequentialConfigArb: fc.Arbitrary<LocklessConfig> = fc
+  .tuple(configArb, fc.constantFrom(false, false, false, true), fc.boolean(), fc.boolean())
+  .map(
+    ([c, tdp, split, nestedAd]): LocklessConfig => {
+      const kvm = { ...c.kvm, ...(tdp ? { tdp_mmu_enabled: true } : {}), ...(tdp && split ? { eager_page_split: true } : {}), ...(nestedAd && c.kvm.kvm_ad_enabled ? { nested_ept_ad_enabled: true } : {}) };
+      return { ...c, kvm };
+    },
+    (v) => {
+      const c = v as LocklessConfig;
+      const { tdp_mmu_enabled, eager_page_split, nested_ept_ad_enabled, ...kvm } = c.kvm;
+      return [{ ...c, kvm }, tdp_mmu_enabled === true, eager_page_split === true, nested_ept_ad_enabled === true];
+    },
+  );
+
 const gfn = fc.oneof(
   { weight: 10, arbitrary: fc.constant(0) },
   { weight: 3, arbitrary: fc.constant(1) },

@@ -14,7 +14,7 @@ import type { TraceStep } from "../../runtime/run";
 import type { SeqHooks, SequentialResult, Trace, Variant } from "../subject";
 import { runLocklessCommand } from "./oracle/sequential_check";
 import { asViolation } from "../violation";
-import { configArb } from "./arbitraries";
+import { sequentialConfigArb } from "./arbitraries";
 import type { LocklessCoverage } from "./oracle/coverage";
 import { LocklessStepChecker } from "./oracle/step_checker";
 import { locklessCommandArbs, type LocklessSeqModel, type LocklessSeqReal } from "./sequential_commands";
@@ -28,7 +28,7 @@ export interface LocklessSeqHooks extends SeqHooks {
 export function locklessSequentialProperty(v: Variant, hooks: LocklessSeqHooks = {}) {
   const variant = asLockless(v);
   const commands = fc.commands(locklessCommandArbs(variant.kernelDesign.callers), { maxCommands: SEARCH_BOUNDS.SEQ_MAX_COMMANDS, size: "max" });
-  return fc.property(configArb, commands, (cfg, cmds) => {
+  return fc.property(sequentialConfigArb, commands, (cfg, cmds) => {
     if (hooks.interrupted?.()) throw new Interrupted();
     hooks.progress?.(hooks.stats?.sequences ?? 0);
     const t = new Thread(0, "T0:sequential", []);

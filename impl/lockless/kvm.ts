@@ -80,6 +80,13 @@ export class Kvm {
   /** The TDP MMU stub's words, one per gfn of the slot (0 without the TDP MMU). */
   readonly tdp_sptes: number;
   /**
+   * The gfns the stub's words stand for: the slot's at creation. DEVIATION: the
+   * TDP MMU's page tables are indexed by gpa, not through a memslot, so the stub
+   * keeps its own copy of the range instead of reading the slot object (which a
+   * KVM_MR_DELETE frees while faults may still run).
+   */
+  readonly tdp_gfns: { readonly base: number; readonly npages: number };
+  /**
    * kvm->memslots[0], the word the active slot is published in (rcu_assign_pointer)
    * and read from (srcu_dereference); 0 in a run whose slot never changes, where the
    * slot is `slot` and the vCPU reads it without a step and without kvm->srcu.
@@ -105,6 +112,7 @@ export class Kvm {
     this.addr = this.mem.alloc(KIND.kvm, KVM_FIELD.WORDS).base;
     this.slot = kvm_arch_create_memslot(this, slot);
     this.tdp_sptes = cfg.tdp_mmu_enabled ? this.mem.alloc(KIND.tdpSpte, slot.npages).base : 0;
+    this.tdp_gfns = { base: slot.baseGfn, npages: slot.npages };
     if (memslot_updates) kvm_memslots_alloc(this);
     this.memslot_deletable = memslot_updates === "delete";
   }

@@ -21,7 +21,7 @@
 import { WORD_BYTES } from "../../runtime/memory";
 import { type KGen, load, lockAnd, orIf, smpMb, store, xchg } from "../../runtime/step";
 import type { kvm_gfn_range } from "./aging";
-import { fixed_field, KIND, type Kvm, KVM_FIELD, MEMSLOT, MMU_PAGE } from "./kvm";
+import { KIND, type Kvm, KVM_FIELD, MMU_PAGE } from "./kvm";
 import { sp_field } from "./rmap";
 
 /** The stub's word for a gfn: a 4K TDP MMU spte is present ... */
@@ -36,8 +36,8 @@ export function tdp_mmu_enabled(kvm: Kvm): boolean {
 
 /** The stub's word for gfn, or 0 when gfn is outside the slot. */
 export function tdp_sptep(kvm: Kvm, gfn: number): number {
-  const base = fixed_field(kvm, kvm.slot, MEMSLOT.base_gfn, KIND.memslot);
-  if (gfn < base || gfn >= base + fixed_field(kvm, kvm.slot, MEMSLOT.npages, KIND.memslot)) return 0;
+  const { base, npages } = kvm.tdp_gfns;
+  if (gfn < base || gfn >= base + npages) return 0;
   return kvm.tdp_sptes + (gfn - base) * WORD_BYTES;
 }
 

@@ -15,6 +15,9 @@ import type { Thread } from "../../../runtime/thread";
 import { decodeChain, spteAt } from "./impl_view";
 import type { LocklessConfig, LocklessWorld } from "../world";
 
+/** shadow_mmu_split_huge_page's READ_ONCE of the huge spte (impl/lockless/eager_split.ts). */
+const SPLIT_READ = "shadow_mmu_split_huge_page: huge_spte = READ_ONCE(*huge_sptep)";
+
 export class LocklessCoverage implements Observer {
   readonly counts = new Map<string, number>();
   /** Set per world before its run (the coverage outlives worlds). */
@@ -24,6 +27,8 @@ export class LocklessCoverage implements Observer {
   onConfig(c: LocklessConfig): void {
     const k = c.kvm;
     this.bump(`config PTE_LIST_EXT=${k.PTE_LIST_EXT}, EPT A/D ${k.kvm_ad_enabled ? "on" : "off"}, ${k.dirtyLogging ? (k.pml ? "dirty logging with PML" : "dirty logging") : "no dirty logging"}`);
+    if (k.tdp_mmu_enabled) this.bump(`config TDP MMU on${k.eager_page_split ? ", eager page splitting" : ""}`);
+    if (k.nested_ept_ad_enabled) this.bump("config L1's EPT A/D on (nested A/D-enabled pages)");
   }
 
   bump(key: string): void {
@@ -50,6 +55,8 @@ export class LocklessCoverage implements Observer {
       if (writer && isMany(ptr)) this.bump(`list size at a writer's lock ${this.size(n, w.cfg.kvm.PTE_LIST_EXT)}`);
     } else if (kind === KIND.rmapHead && s.op === "wait_clear") {
       this.bump("rmap lock contended: a spin on KVM_RMAP_LOCKED");
+    } else if (kind === KIND.spt && s.op === "load" && s.label === SPLIT_READ) {
+      this.bump("huge spte split by eager page splitting (its one read)");
     } else if (kind === KIND.spt && !Number.isNaN(old)) this.onSpte(w, s, old, m.mem.peek(s.addr));
   }
 
@@ -63,6 +70,7 @@ export class LocklessCoverage implements Observer {
     if (a && b && a.ad && a.accessed && !b.accessed) this.bump(`A cleared by ${s.fn}`);
     if (a && b && !a.w && b.w) this.bump(`W set by ${s.fn}`);
     if (a && !b) this.bump("spte zapped");
+
   }
 
   opStart(): void {}
