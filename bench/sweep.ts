@@ -46,6 +46,7 @@ const ROWS = [
   "lockless-tdp-s1:merged-one-read",
   "lockless-slot-s1:merged-aligned-callers",
   "lockless-delete-s1:merged-aligned-callers",
+  "lockless-split-s1:merged-aligned-callers",
 ];
 
 /** Shards of a row's plan: two for the -s1 scopes, eight for the larger ones (an interrupted run then keeps the shards it finished). */

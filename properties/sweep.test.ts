@@ -196,6 +196,17 @@ describe("sweep verdicts and shards", () => {
     expect(mergeSweepShards(parts.map((p) => p.summary)).violation).toMatchObject(ref[0]!);
   });
 
+  // docs/sweep.md: lockless-split-s1 reaches eager page splitting's window (the scope's correct-design verdict is the bench's).
+  test("lockless-split-s1 shows both mutants of origin split: LOST-UPDATE with 1 preemption, INV-MEM with 2", async () => {
+    const scope = loadScope("lockless-split-s1");
+    const g = generateScope(scope);
+    for (const [mutant, invariant, preemptions] of [["split-drop-huge-no-track", "LOST-UPDATE", 1], ["split-walk-keeps-locked", "INV-MEM", 2]] as const) {
+      const r = await sweep({ scope, variant: resolveVariant(null, mutant, scope.subject) }, {}, g);
+      expect(r.summary.verdict).toBe("violation");
+      expect(r.summary.violation).toMatchObject({ invariant, preemptions, operations: 3 });
+    }
+  });
+
   test("shards are balanced by the estimate and deterministic", () => {
     const g = generateScope(loadScope("series-s1"));
     const a = assign(g.scenarios, 4);
