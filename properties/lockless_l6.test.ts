@@ -9,7 +9,9 @@
  * shows it with exactly two preemptions (none with one), the ager's access
  * to a freed shadow page; the candidate change age-skips-elided (walk only a
  * locked rmap) is verified there with three, and on the memslot-deletion
- * shape the sampled search first met it on.
+ * shape the sampled search first met it on. No page free is needed: on
+ * lockless-elided-desc-vs-unmap the faults build a desc, an invalidation
+ * frees it, and the ager reads the freed desc.
  */
 import { join } from "node:path";
 import { loadScenario } from "../checker/exhaustive/scenario_files";
@@ -40,5 +42,20 @@ describe("L6: the walk after an elided readonly lock", () => {
     const scenario = loadScenario(join(__dirname, "findings", "lockless-l6-delete.json"));
     expect(exhaustive({ variant: lvariant("merged-aligned-callers"), scenario, preemptions: 3 }).summary.violation?.invariant).toBe("INV-MEM");
     expect(exhaustive({ variant: lvariant("age-skips-elided"), scenario, preemptions: 3 }).summary.verdict).toBe("verified");
+  }, 120_000);
+
+  // No page needs to be freed: an invalidation that drops both entries frees the desc the faults built.
+  test.each(MERGED_WALK)("%s: lockless-elided-desc-vs-unmap, the ager reads a freed pte_list_desc with two preemptions (none with one)", (design) => {
+    const scenario = loadScenario("lockless-elided-desc-vs-unmap");
+    expect(exhaustive({ variant: lvariant(design), scenario, preemptions: 1 }).summary.verdict).toBe("verified");
+    const two = exhaustive({ variant: lvariant(design), scenario, preemptions: 2 }).summary;
+    expect(two.violation?.invariant).toBe("INV-MEM");
+    expect(two.violation?.preemptions).toBe(2);
+    expect(two.violation?.detail).toMatch(/use-after-free .*desc.*freed pte_list_desc/);
+  });
+
+  test("age-skips-elided is verified on lockless-elided-desc-vs-unmap with three preemptions", () => {
+    const s = exhaustive({ variant: lvariant("age-skips-elided"), scenario: loadScenario("lockless-elided-desc-vs-unmap"), preemptions: 3 }).summary;
+    expect(s.verdict).toBe("verified");
   }, 120_000);
 });
