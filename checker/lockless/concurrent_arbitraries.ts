@@ -274,13 +274,17 @@ function mixes(callers: "any" | "aligned"): Array<{ weight: number; mix: Mix }> 
       // (maybe aged); one thread sets or clears KVM_MEM_LOG_DIRTY_PAGES once or twice (new slot, synchronize_srcu, then the
       // write-protect walk or the huge-page recovery, breaking mmu_lock) while faults that ask for huge
       // levels, fast page faults on a huge spte and the ager run. No harvest: slots_lock serializes it.
+      // Dirty logging on at the start in two traces of three and the flag cleared in two changes of three, so
+      // that the huge-page recovery runs in about half the traces; the ager mostly clear_youngs one hot page.
+      // (Session 6: with these, recover-zap-removes-first is found on 20 of 20 seeds of the default budget,
+      // 12 of 20 before; the mix's weight is unchanged, so the other mixes draw the same traces.)
       mix: {
-        config: configArb,
+        config: fc.oneof({ weight: 2, arbitrary: config({ dirtyLogging: true }) }, { weight: 1, arbitrary: configArb }),
         setup: setupArb([[a.clear_young, 2], [a.hw_access, 1]], fc.oneof(hotHugeFaultArb, hotFaultArb)),
         ops: {
           vcpu: fc.array(mix([[hotHugeFaultArb, 2], [hotHugeFastPfArb, 2], [a.page_fault, 1]]), { minLength: 1, maxLength: 2 }),
-          mmu: fc.array(a.log_dirty_pages, { minLength: 1, maxLength: 2 }),
-          ager: fc.array(mix([[hotAgeArb, 2], [a.clear_young, 1]]), { minLength: 1, maxLength: 5 }),
+          mmu: fc.array(fc.oneof({ weight: 2, arbitrary: fc.constant<LocklessOp>({ kind: "log_dirty_pages", enable: false }) }, { weight: 1, arbitrary: a.log_dirty_pages }), { minLength: 1, maxLength: 2 }),
+          ager: fc.array(mix([[hotClearYoungArb, 3], [hotAgeArb, 1], [a.clear_young, 1]]), { minLength: 1, maxLength: 5 }),
           guest: list([[hotHugeFastPfArb, 1], [a.hw_access, 1]], 1),
           ager2: none,
         },
