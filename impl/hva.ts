@@ -10,7 +10,7 @@ import { type KGen, spinLock, spinUnlock, srcuReadLock, srcuReadUnlock } from ".
 import { flushRemoteTlbs } from "./steps";
 import type { pte_t } from "./host_pte";
 import { KVM_NR_PAGE_SIZES, type Kvm, MEMSLOT, PT_PAGE_TABLE_LEVEL } from "./kvm";
-import { kvm_memslots, memslots_slots, slot_field } from "./memslot";
+import { kvm_memslots, memslots_slots, rmap_head_run, slot_field } from "./memslot";
 
 export type hva_handler = "rmap_unmap" | "rmap_set_pte" | "rmap_age" | "rmap_test_age";
 
@@ -58,7 +58,7 @@ export function hva_range_rmaps(kvm: Kvm, memslot: number, gfn_start: number, gf
   const first = kvm.sym.gfn_to_index(kvm, gfn_start, base, level);
   const last = kvm.sym.gfn_to_index(kvm, gfn_end - 1, base, level);
   const rmapp = kvm.sym.__gfn_to_rmap(kvm, gfn_start, level, memslot);
-  return Array.from({ length: last - first + 1 }, (_, k) => rmapp + k * 8);
+  return rmap_head_run(rmapp, last - first + 1);
 }
 
 /** kvm_handle_hva: the [hva, hva + 1) case. */

@@ -18,7 +18,7 @@
 import { alloc, free, type KGen, load, spinLock, spinUnlock, srcuReadLock, srcuReadUnlock, store, synchronizeSrcu } from "../runtime/step";
 import { reloadRemoteMmus, waitVcpusExit } from "./steps";
 import { fieldOf, init_field, KVM, KVM_MEM_SLOTS_NUM, KVM_MEMSLOT_INVALID, KVM_NR_PAGE_SIZES, type Kvm, MEMSLOT, MEMSLOTS, RMAP_OPS_INVALID } from "./kvm";
-import { kvm_memslots, memslots_slots, rmap_array_len, slot_field } from "./memslot";
+import { kvm_memslots, memslots_slots, rmap_array_len, rmap_head_run, slot_field } from "./memslot";
 import { for_each_gfn_sp, sp_level, sp_quadrant } from "./mmu_page";
 import { desc_more } from "./pte_list";
 
@@ -129,7 +129,7 @@ export function memslot_level_rmaps(kvm: Kvm, slot: number, level: number): numb
   const base = slot_field(kvm, slot, MEMSLOT.base_gfn);
   const npages = slot_field(kvm, slot, MEMSLOT.npages);
   const arr = slot_field(kvm, slot, MEMSLOT.rmap0 + level - 1);
-  return Array.from({ length: rmap_array_len(kvm, base, npages, level) }, (_, idx) => arr + idx * 8);
+  return rmap_head_run(arr, rmap_array_len(kvm, base, npages, level));
 }
 
 /** Patch 08 [I]: every level, every index of the slot, without mmu_lock. */

@@ -3,7 +3,7 @@
  * which gfns a shadow page and a spte map, which rmap a gfn belongs in at a
  * level, which rmaps a gfn range covers, which level a fault may map at.
  */
-import { gfnToIndex, mappingLevel as seriesMappingLevel, pagesAt } from "../geometry";
+import * as shared from "../geometry";
 import type { Geometry, ShadowPage, Slot } from "./state";
 
 /** Levels 1 (4K) .. maxLevel. */
@@ -12,8 +12,12 @@ export const levels = (geo: Geometry): number[] => Array.from({ length: geo.maxL
 /**
  * KVM_PAGES_PER_HPAGE, gfn_to_index, the rmap array length, and the host page
  * behind a gfn are the same arithmetic as the 2013 subject's (model/geometry.ts).
+ * Re-exported as constants: a compiled `export { ... } from` is a getter, called at every use.
  */
-export { gfnToIndex, pagesAt, pfnOf, rmapCount } from "../geometry";
+export const gfnToIndex = shared.gfnToIndex;
+export const pagesAt = shared.pagesAt;
+export const pfnOf = shared.pfnOf;
+export const rmapCount = shared.rmapCount;
 
 /** gfns one shadow page maps at a level. */
 export function spSpan(geo: Geometry, level: number): number {
@@ -48,7 +52,7 @@ export function mappingLevel(geo: Geometry, slot: Slot, gfn: number, want: numbe
 
 /** kvm_mmu_max_mapping_level: the largest level <= want whose aligned region lies inside the slot (no dirty logging). */
 export function maxMappingLevel(geo: Geometry, slot: Slot, gfn: number, want: number): number {
-  return seriesMappingLevel(geo, slot, gfn, Math.min(want, geo.maxLevel));
+  return shared.mappingLevel(geo, slot, gfn, Math.min(want, geo.maxLevel));
 }
 
 /**

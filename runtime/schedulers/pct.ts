@@ -12,7 +12,10 @@ import type { Thread } from "../thread";
 
 export class PctScheduler implements Scheduler {
   readonly name = "pct";
-  private readonly prio = new Map<number, number>();
+  /** Priority of each thread, by thread id (undefined: not known yet); ids are small, dense integers. */
+  private readonly prio: number[] = [];
+  /** How many threads have a priority. */
+  private known = 0;
   private readonly changes: number[];
   private step = 0;
   private last: Thread | null = null;
@@ -26,18 +29,35 @@ export class PctScheduler implements Scheduler {
       const j = rng.below(i + 1);
       [order[i], order[j]] = [order[j]!, order[i]!];
     }
-    order.forEach((t, rank) => this.prio.set(t, depth + rank));
+    order.forEach((t, rank) => this.setPrio(t, depth + rank));
     this.changes = Array.from({ length: Math.max(0, depth - 1) }, () => 1 + rng.below(Math.max(1, expectedSteps)));
+  }
+
+  private setPrio(id: number, p: number): void {
+    if (this.prio[id] === undefined) this.known++;
+    this.prio[id] = p;
   }
 
   pick(d: Decision): Thread {
     const at = this.changes.indexOf(this.step);
-    if (at >= 0 && this.last !== null) this.prio.set(this.last.id, at);
+    if (at >= 0 && this.last !== null) this.setPrio(this.last.id, at);
     this.step++;
+    const runnable = d.runnable;
     // Threads not known at construction (x86-TSO store buffers) get a random initial priority.
-    for (const t of d.runnable) if (!this.prio.has(t.id)) this.prio.set(t.id, this.prio.size + 2 + this.rng.below(this.prio.size + 1));
-    let best = d.runnable[0]!;
-    for (const t of d.runnable) if ((this.prio.get(t.id) ?? 0) > (this.prio.get(best.id) ?? 0)) best = t;
+    for (let i = 0; i < runnable.length; i++) {
+      const id = runnable[i]!.id;
+      if (this.prio[id] === undefined) this.setPrio(id, this.known + 2 + this.rng.below(this.known + 1));
+    }
+    let best = runnable[0]!;
+    let top = this.prio[best.id]!;
+    for (let i = 1; i < runnable.length; i++) {
+      const t = runnable[i]!;
+      const p = this.prio[t.id]!;
+      if (p > top) {
+        best = t;
+        top = p;
+      }
+    }
     this.last = best;
     return best;
   }

@@ -39,6 +39,8 @@ export function abstraction(w: LocklessWorld): Abstraction {
   const heads = rmapHeads(kvm);
   for (const h of heads) {
     const chain = decodeChain(kvm, kvm.mem.peek(h.addr));
+    // An empty, well-formed list adds nothing (most heads): no name is made for it.
+    if (chain.entries.length === 0 && chain.errors.length === 0) continue;
     const where = `rmap ${h.level}:${h.index}`;
     for (const e of chain.errors) errors.push({ invariant: "DESC-SHAPE", detail: `${where}: ${e}` });
     for (const e of chain.entries) {

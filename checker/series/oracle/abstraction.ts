@@ -17,16 +17,18 @@ import type { Layout } from "../../../model/pte_list_add_count";
 import { type ModelState, type PageFlags, rmapKey, type ShadowPage, type Slot, type Spte } from "../../../model/state";
 import type { Finding } from "../../violation";
 import type { World } from "../world";
-import { geometryOf, installedSlots, liveSps } from "./impl_state";
+import { geometryOf, installedSlots, liveSps, type SlotInfo } from "./impl_state";
 import { readRmap, refOfSptep } from "./rmap_view";
 
-export function abstraction(w: World): { s: ModelState; errors: Finding[]; heads: number } {
+/** The abstract state, the findings met on the way, the heads read, and the installed slots read (impl_state.ts installedSlots). */
+export function abstraction(w: World): { s: ModelState; errors: Finding[]; heads: number; installed: SlotInfo[] } {
   const kvm = w.kvm;
   const errors: Finding[] = [];
   let nHeads = 0;
   const slots = new Map<number, Slot>();
   const rmaps = new Map<string, Set<string>>();
-  for (const si of installedSlots(kvm)) {
+  const installed = installedSlots(kvm);
+  for (const si of installed) {
     slots.set(si.id, { id: si.id, baseGfn: si.baseGfn, npages: si.npages, userspaceAddr: si.userspaceAddr, rmaps: si.invalid ? "invalid" : "valid" });
     si.heads.forEach((heads, l) =>
       heads.forEach((rmapp, idx) => {
@@ -55,7 +57,7 @@ export function abstraction(w: World): { s: ModelState; errors: Finding[]; heads
   const pfns = new Map<number, PageFlags>();
   for (const [pfn, f] of [...w.hostPages.pfns].sort((a, b) => a[0] - b[0])) pfns.set(pfn, { accessed: f.accessed, dirty: f.dirty });
   const gen = kvm.mem.peek(kvm.field(KVM.mmu_valid_gen));
-  return { s: { geo: geometryOf(kvm), gen, nextSpId: kvm.nextSpId, slots, sps, sptes, rmaps, pfns, deleting: new Map() }, errors, heads: nHeads };
+  return { s: { geo: geometryOf(kvm), gen, nextSpId: kvm.nextSpId, slots, sps, sptes, rmaps, pfns, deleting: new Map() }, errors, heads: nHeads, installed };
 }
 
 /** The layout of one rmap, for pte_list_add's count. */

@@ -112,7 +112,8 @@ export function checkNoLeak(kvm: Kvm, installed: readonly { id: number; addr: nu
   const ids = new Set(installed.map((s) => s.id));
   const slots = new Set(installed.map((s) => s.addr));
   const descs = new Set<number>();
-  for (const s of installed) for (const heads of s.heads) for (const h of heads) for (const d of readRmap(kvm, h).descs) descs.add(d);
+  // An empty head links no desc: only the others are read.
+  for (const s of installed) for (const heads of s.heads) for (const h of heads) if (kvm.mem.peek(h) !== 0) for (const d of readRmap(kvm, h).descs) descs.add(d);
   const memslots = kvm.mem.peek(kvm.field(KVM.memslots));
   const pages = new Set([...kvm.active_mmu_pages, ...kvm.zapped_obsolete_pages]);
   for (const o of kvm.mem.objects) {

@@ -11,7 +11,7 @@ import { decodeSpte, isPresent } from "../../../model/encoding";
 import type { OpDesc } from "../../../model/operations";
 import type { FlushStyle } from "../../../model/spec";
 import { judgeSpteChange, siteRmap, type SpteSite } from "../../../model/spte_rules";
-import { type ModelState, type PageFlags, type Slot, type Spte, spteRef } from "../../../model/state";
+import { type Geometry, type ModelState, type PageFlags, type Slot, type Spte, spteRef } from "../../../model/state";
 import { type MemObject, WORD_BYTES } from "../../../runtime/memory";
 import type { Thread } from "../../../runtime/thread";
 import { opText } from "../operations";
@@ -19,6 +19,12 @@ import { Violation } from "../../violation";
 import type { GhostSpte } from "./notifier_calls";
 import { geometryOf } from "./impl_state";
 import { refOfSptep } from "./rmap_view";
+
+/** The slot id of an rmap key `${slot}:${level}:${index}` (model/state.ts rmapKey). */
+function slotOfKey(key: string): number {
+  const i = key.indexOf(":");
+  return Number(i < 0 ? key : key.slice(0, i));
+}
 
 interface Obligation {
   pfn: number;
@@ -44,13 +50,25 @@ export class SpteRefinement {
   /** The model value an operation last dropped, per thread and spte ref (set_spte_hva remaps it). */
   private readonly lastDropped = new Map<Thread, Map<string, Spte>>();
 
-  constructor(private readonly kvm: Kvm, private readonly style: FlushStyle) {}
+  /** The model's geometry of the VM (its configuration never changes). */
+  private readonly geo: Geometry;
+
+  constructor(private readonly kvm: Kvm, private readonly style: FlushStyle) {
+    this.geo = geometryOf(kvm);
+  }
 
   site(obj: MemObject, addr: number): SpteSite {
     const sp = obj.tag2;
-    const f = (o: number): number => this.kvm.mem.peek(fieldOf(sp, o));
+    const mem = this.kvm.mem;
     const index = (addr - obj.base) / WORD_BYTES;
-    return { ref: spteRef(obj.tag, index), spGfn: f(MMU_PAGE.gfn), level: f(MMU_PAGE.level), quadrant: f(MMU_PAGE.quadrant), index, spGen: f(MMU_PAGE.mmu_valid_gen) };
+    return {
+      ref: spteRef(obj.tag, index),
+      spGfn: mem.peek(fieldOf(sp, MMU_PAGE.gfn)),
+      level: mem.peek(fieldOf(sp, MMU_PAGE.level)),
+      quadrant: mem.peek(fieldOf(sp, MMU_PAGE.quadrant)),
+      index,
+      spGen: mem.peek(fieldOf(sp, MMU_PAGE.mmu_valid_gen)),
+    };
   }
 
   /**
@@ -58,7 +76,7 @@ export class SpteRefinement {
    * `nowRaw`. `slots` are the installed slots at this moment.
    */
   onSpteWrite(t: Thread, op: OpDesc, label: string, obj: MemObject, addr: number, nowRaw: number, slots: readonly Slot[], invalidInstalled: (slotId: number) => boolean): void {
-    const geo = geometryOf(this.kvm);
+    const geo = this.geo;
     const site = this.site(obj, addr);
     const old = this.sptes.get(addr);
     const now = isPresent(nowRaw) ? decodeSpte(nowRaw) : undefined;
@@ -81,7 +99,7 @@ export class SpteRefinement {
       dropped.set(site.ref, old!);
       this.flag(old!.pfn, c.accessed, c.dirty);
       if (c.accessed || c.dirty) this.owe(t, { pfn: old!.pfn, ref: site.ref, accessed: c.accessed, dirty: c.dirty });
-      if (key !== undefined && invalidInstalled(Number(key.split(":")[0]))) this.checkObsolete(t, op, obj, site);
+      if (key !== undefined && invalidInstalled(slotOfKey(key))) this.checkObsolete(t, op, obj, site);
       return;
     }
     this.sptes.set(addr, c.value);
@@ -129,13 +147,13 @@ export class SpteRefinement {
   onPropagate(t: Thread, pfn: number, dirty: boolean): void {
     let paid = false;
     const debts = this.owed.get(t)?.get(pfn);
-    for (const o of debts ?? []) {
-      if (!(dirty ? o.dirty : o.accessed)) continue;
-      if (dirty) o.dirty = false;
-      else o.accessed = false;
-      paid = true;
-    }
     if (debts !== undefined) {
+      for (const o of debts) {
+        if (!(dirty ? o.dirty : o.accessed)) continue;
+        if (dirty) o.dirty = false;
+        else o.accessed = false;
+        paid = true;
+      }
       const left = debts.filter((o) => o.accessed || o.dirty);
       if (left.length === 0) this.owed.get(t)!.delete(pfn);
       else this.owed.get(t)!.set(pfn, left);
@@ -148,12 +166,15 @@ export class SpteRefinement {
 
   /** A new debt of t, less what t already paid ahead of its buffered store. */
   private owe(t: Thread, o: Obligation): void {
-    for (const c of this.credits.get(t) ?? []) {
-      if (c.pfn !== o.pfn) continue;
-      if (c.accessed && o.accessed) [c.accessed, o.accessed] = [false, false];
-      if (c.dirty && o.dirty) [c.dirty, o.dirty] = [false, false];
+    const credits = this.credits.get(t);
+    if (credits !== undefined) {
+      for (const c of credits) {
+        if (c.pfn !== o.pfn) continue;
+        if (c.accessed && o.accessed) c.accessed = o.accessed = false;
+        if (c.dirty && o.dirty) c.dirty = o.dirty = false;
+      }
     }
-    if (o.accessed || o.dirty) this.obligations(t, o.pfn).push({ ...o, seq: this.seq++ });
+    if (o.accessed || o.dirty) this.obligations(t, o.pfn).push({ pfn: o.pfn, ref: o.ref, accessed: o.accessed, dirty: o.dirty, seq: this.seq++ });
   }
 
   /** INV-AD: when t's operation ends, it has propagated what it cleared. */

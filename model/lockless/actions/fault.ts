@@ -6,10 +6,10 @@
  * RMAP_RECYCLE_THRESHOLD is then zapped (__rmap_add).
  */
 import { inSlot, mappingLevel, pagesAt, spteIndex } from "../geometry";
-import type { ModelState } from "../state";
+import { type ModelState, spteRef } from "../state";
 import { makeSpte, pageAdNeedWriteProtect } from "../spte_values";
 import { tdpMap, tdpMmu } from "./tdp";
-import { addToRmap, getSp, markDirty, type Result, rmapOfSpte, setSpte, spteRef, zapRmap } from "./primitives";
+import { addToRmap, getSp, markDirty, type Result, rmapOfSpte, setSpte, zapRmap } from "./primitives";
 
 /** Where a fault on (gfn, level) lands: the level it maps at and the gfn its spte starts at. */
 export function faultLevel(s: ModelState, gfn: number, level: number): number {

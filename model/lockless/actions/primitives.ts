@@ -4,7 +4,7 @@
  * together with its rmap entry, marking a page dirty.
  */
 import { gfnToIndex, inSlot, spBase, spteGfn } from "../geometry";
-import { type ModelState, refParts, rmapKey, type RmapKey, type ShadowPage, type Spte, type SpteRef, spteRef } from "../state";
+import { type ModelState, refParts, rmapKey, type RmapKey, type ShadowPage, type Spte, type SpteRef } from "../state";
 
 /** An action's outcome: the next state and the value the kernel function returns. */
 export interface Result {
@@ -102,4 +102,3 @@ export function rmapSptes(s: ModelState, key: RmapKey): SpteRef[] {
   return [...(s.rmaps.get(key) ?? [])];
 }
 
-export { spteRef };

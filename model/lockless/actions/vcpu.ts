@@ -6,10 +6,10 @@
  * MMU-writable spte for a write, logging the page dirty).
  */
 import { pagesAt, spteIndex } from "../geometry";
-import type { ModelState, Spte } from "../state";
+import { type ModelState, type Spte, spteRef } from "../state";
 import { accessAllowed, isAccessTracked, restoreAccTrack, sameSpte } from "../spte_values";
 import { tdpAccess, tdpMmu } from "./tdp";
-import { findSp, markDirty, type Result, setSpte, spteRef } from "./primitives";
+import { findSp, markDirty, type Result, setSpte } from "./primitives";
 
 /** The spte a vCPU reaches for (gfn, level, quadrant, role), if its page is live. */
 export function reach(s: ModelState, gfn: number, level: number, quadrant: number, nested: boolean): { ref: string; gfn: number } | undefined {
