@@ -4,8 +4,9 @@
  * (checker/search/sc_form.ts): `--replay` refuses a file that says x86-TSO on
  * a schedule that needs no buffer, so writing one would hand the user a
  * replay command that fails. Both search modes, each with a run of L6 (the
- * ager's use-after-free needs no store buffer), and the converse: a
- * store-buffer bug keeps its x86-TSO form.
+ * ager's use-after-free needs no store buffer), the series' plainest
+ * `npx rmapcheck --tso` (F1), and the converse: a store-buffer bug keeps its
+ * x86-TSO form.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -57,6 +58,20 @@ describe("an x86-TSO run that needed no store buffer is shown in its sequentiall
     const r = savedAndReplayed(cx!, "sampled.json");
     expect(r.status).toBe(1);
     expect(r.text).toMatch(/exactly: INV-MEM/);
+  });
+
+  test("the series' default check with --tso (v3, seed 1, F1): the reported run replays as saved (before session 6 its replay was refused)", () => {
+    let saved: Counterexample | null = null;
+    const s = check({ variant: resolveVariant("v3", null), seed: 1, runs: 5000, sequences: 0, scheduler: "pct", depth: 3, tso: true }, { save: (cx) => ((saved = cx), "saved.json") });
+    expect(s.summary.violation?.invariant).toBe("INV-SP-LIVE");
+    const cx = saved as Counterexample | null;
+    expect(cx!.tso).toBeUndefined();
+    const path = join(dir, "series.json");
+    const options = { subject: "series", design: "v3", mutant: null, mode: "sampled" as const, seed: 1, runs: 5000, sequences: 0, scheduler: "pct", depth: 3, tso: true };
+    writeFileSync(path, serialize(cx!, { tool: { name: "rmapcheck", version: "0.1.0" }, options }));
+    const r = replay(path);
+    expect(r.status).toBe(1);
+    expect(r.text).toMatch(/exactly: INV-SP-LIVE/);
   });
 
   test("a store-buffer bug keeps its x86-TSO form (its schedule has commit steps and a missed load)", () => {
