@@ -74,7 +74,10 @@ function surelyEqual(model: ModelState, impl: ModelState): boolean {
   );
 }
 
-/** Each line: "<what>: model <x>, implementation <y>". Empty when equal. */
+/**
+ * Each line: "<what>: model <x>, implementation <y>". Empty when equal.
+ * A field compared here must be compared by surelyEqual too, or a difference in it could go unreported.
+ */
 export function diffStates(model: ModelState, impl: ModelState): string[] {
   if (surelyEqual(model, impl)) return [];
   const out: string[] = [];
@@ -102,8 +105,8 @@ export function diffStates(model: ModelState, impl: ModelState): string[] {
     if (a !== b) out.push(`rmap ${key}: model ${a}, implementation ${b}`);
   }
   for (const pfn of keys(model.pfns, impl.pfns).sort((x, y) => x - y)) {
-    const a = model.pfns.get(pfn) ?? { accessed: false, dirty: false };
-    const b = impl.pfns.get(pfn) ?? { accessed: false, dirty: false };
+    const a = model.pfns.get(pfn) ?? NO_FLAGS;
+    const b = impl.pfns.get(pfn) ?? NO_FLAGS;
     if (a.accessed !== b.accessed || a.dirty !== b.dirty) {
       out.push(`pfn 0x${pfn.toString(16)}: model accessed=${a.accessed} dirty=${a.dirty}, implementation accessed=${b.accessed} dirty=${b.dirty}`);
     }

@@ -200,6 +200,7 @@ export async function exhaustiveOnWorkers(request: ExhaustiveRequest, workers: n
 function report(request: ExhaustiveRequest, hooks: ExhaustiveHooks, p: Prepared, r: SearchResult, cc?: CrossCheckSummary): ExhaustiveOutput {
   const { t0, trace, program } = p;
   const v = request.variant;
+  const tso = tsoOf(request);
   const shard = p.options.shard;
   // The set-up, run alone, already violates an invariant on this variant:
   // that is the verdict (a counterexample of set-up only, as in the sampled
@@ -213,12 +214,13 @@ function report(request: ExhaustiveRequest, hooks: ExhaustiveHooks, p: Prepared,
   if (found !== null) {
     const f = found;
     const mutant = v.mutant ? { mutant: v.mutant.name } : {};
+    const ran = { ...trace, preemptions: f.run.preemptions };
     // An x86-TSO schedule that needed no store buffer is shown, saved and
     // replayed in its sequentially consistent form (checker/search/sc_form.ts).
-    const sc = tsoOf(request) && setupViolation === null ? scForm({ ...trace, preemptions: f.run.preemptions }, f.run.trace, f.run, f.violation.invariant, v) : null;
+    const sc = tso && setupViolation === null ? scForm(ran, f.run.trace, f.run, f.violation.invariant, v) : null;
     cx = sc !== null
       ? toCounterexample(sc.trace, sc.result.trace, sc.result.violation!, sc.result.failedAt, mutant)
-      : toCounterexample({ ...trace, preemptions: f.run.preemptions }, f.run.trace, f.violation, f.run.failedAt, { ...mutant, ...(tsoOf(request) ? { tso: true } : {}) });
+      : toCounterexample(ran, f.run.trace, f.violation, f.run.failedAt, { ...mutant, ...(tso ? { tso: true } : {}) });
     const file = hooks.save ? hooks.save(cx) : null;
     const ops = trace.setup.length + trace.threads.reduce((k, th) => k + th.ops.length, 0);
     violation = {
@@ -250,7 +252,7 @@ function report(request: ExhaustiveRequest, hooks: ExhaustiveHooks, p: Prepared,
     design: v.design.name,
     mutant: v.mutant?.name ?? null,
     scenario: { name: request.scenario.name, source: request.scenario.source ?? null },
-    memoryModel: tsoOf(request) ? "x86-tso" : "sc",
+    memoryModel: tso ? "x86-tso" : "sc",
     exhaustive: {
       complete: main.complete,
       preemptionBound: request.preemptions,
@@ -272,7 +274,7 @@ function report(request: ExhaustiveRequest, hooks: ExhaustiveHooks, p: Prepared,
   };
   const lines = [fitLine(headLine(summary)), fitLine(verdictLine(summary)), ...crossCheckLines(summary)];
   if (request.crossCheck !== undefined && cc === undefined) lines.push(`cross-check: not run (${violation !== null ? "the reduced search found a violation" : "the reduced search did not finish"})`);
-  if (cx !== null && tsoOf(request) && cx.tso !== true) lines.push(fitLine("its x86-TSO schedule needed no store buffer (no load missed a buffered store, none was left buffered): shown under sequential consistency"));
+  if (cx !== null && tso && cx.tso !== true) lines.push(fitLine("its x86-TSO schedule needed no store buffer (no load missed a buffered store, none was left buffered): shown under sequential consistency"));
   if (cx !== null) lines.push("", (hooks.format ?? ((c, vv, rp) => formatCounterexample(c, vv.subject, rp)))(cx, v, violation!.replay), ...(violation!.file ? ["", labelled("counterexample saved to", violation!.file)] : []));
   else if (summary.verdict === "verified") lines.push(...restsOn(summary).map((l) => fitLine(l)));
   return { summary, text: lines.join("\n"), counterexample: cx };

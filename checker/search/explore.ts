@@ -105,11 +105,13 @@ export function explore(o: ExploreOptions): ExploreResult {
     const observers = o.observe?.();
     return measure(runTrace(g.trace, o.variant, { ...base, scheduler: schedulerFor(o.scheduler, g.seed, depth, o.variant), ...(observers ? { observers } : {}) }));
   };
-  const shrinkRun = (t: Trace): TraceResult => {
+  /** A replay of shrinking or 1-minimisation, under `opts` (the search's, or sequential consistency for an SC form). */
+  const shrinkRunUnder = (opts: typeof base) => (t: Trace): TraceResult => {
     if (interrupted()) throw new Interrupted();
     stats.shrinkRuns++;
-    return measure(runTrace(t, o.variant, base));
+    return measure(runTrace(t, o.variant, opts));
   };
+  const shrinkRun = shrinkRunUnder(base);
 
   /** Generated runs from `seed` until the first violation, at most numRuns. */
   const search = (seed: number, numRuns: number): { g: GeneratedRun; r: TraceResult } | null => {
@@ -139,11 +141,7 @@ export function explore(o: ExploreOptions): ExploreResult {
   const runsToDetection = stats.runs;
   const msToDetection = Date.now() - t0;
   const mutant = o.variant.mutant ? { mutant: o.variant.mutant.name } : {};
-  const scRun = (t: Trace): TraceResult => {
-    if (interrupted()) throw new Interrupted();
-    stats.shrinkRuns++;
-    return measure(runTrace(t, o.variant, { ...base, tso: false }));
-  };
+  const scRun = shrinkRunUnder({ ...base, tso: false });
   // Under x86-TSO, a run that needed no store buffer is reported in its
   // sequentially consistent form (checker/search/sc_form.ts), made 1-minimal
   // again as such when `again` says so: its replay then runs as saved.

@@ -70,7 +70,6 @@ export class LocklessCoverage implements Observer {
     if (a && b && a.ad && a.accessed && !b.accessed) this.bump(`A cleared by ${s.fn}`);
     if (a && b && !a.w && b.w) this.bump(`W set by ${s.fn}`);
     if (a && !b) this.bump("spte zapped");
-
   }
 
   opStart(): void {}
