@@ -18,8 +18,8 @@ const SCHEDULERS = ["pct", "random", "preemptions"] as const;
 const MEMORY = [{ name: "SC", tso: false }, { name: "x86-TSO", tso: true }] as const;
 
 describe("concurrent refinement: the correct designs pass in every sampled mode", () => {
-  test("the correct designs are v3-fixed, baseline, merged-3.11, v3-alt-fix1-wq, zap-roots-v1-track and the lockless subject's age-skips-elided (its merged walks have L6)", () => {
-    expect(CORRECT.map((c) => c.design)).toEqual(["v3-fixed", "baseline", "merged-3.11", "v3-alt-fix1-wq", "zap-roots-v1-track", "age-skips-elided"]);
+  test("the correct designs are v3-fixed, baseline, merged-3.11, v3-alt-fix1-wq, zap-roots-v1-track and the lockless subject's split-after-drop (the merged walks have L6, the merged split L5)", () => {
+    expect(CORRECT.map((c) => c.design)).toEqual(["v3-fixed", "baseline", "merged-3.11", "v3-alt-fix1-wq", "zap-roots-v1-track", "split-after-drop"]);
   });
   for (const { subject, design } of CORRECT) {
     for (const scheduler of SCHEDULERS) {

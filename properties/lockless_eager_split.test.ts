@@ -8,7 +8,9 @@
  * alone; the rule for the small sptes (judgeSpteWrite with the huge spte
  * over them); the scenarios verified by the correct designs at 2 preemptions
  * (the writable A/D-disabled one reports its SPTE-STEP with 1: the kernel's
- * split restores from its snapshot, docs/findings-lockless.md); each mutant of
+ * split restores from its snapshot, docs/findings-lockless.md; the candidate
+ * change split-after-drop is verified there, and a drop-first split that
+ * still copies a stale read is not); each mutant of
  * origin "split" found with its fewest preemptions and none with fewer
  * (docs/mutants.md).
  */
@@ -24,6 +26,11 @@ import type { LocklessOp } from "../model/lockless/operations";
 import type { Geometry, Spte } from "../model/lockless/state";
 import { judgeSpteWrite } from "../model/lockless/spte_rules";
 import { markForAccessTrack } from "../model/lockless/spte_values";
+import { applyLocklessOverrides } from "../impl/lockless/symbols";
+import { KIND, type Kvm, KVM_PAGES_PER_HPAGE, MMU_PAGE } from "../impl/lockless/kvm";
+import { sptep_of } from "../impl/lockless/page_fault";
+import { kvm_mmu_page_get_gfn, sp_field, spte_index, sptep_to_sp } from "../impl/lockless/rmap";
+import { type KGen, load } from "../runtime/step";
 import { lvariant, smallGeometry } from "./lockless_support";
 
 const VERIFIED = ["lockless-eager-split-vs-age", "lockless-eager-split-vs-age-ad-disabled", "lockless-eager-split-vs-fault"];
@@ -157,6 +164,33 @@ describe("the new scenarios at 2 preemptions", () => {
       const v = exhaustive({ variant: lvariant(d), scenario: loadScenario(FINDING), preemptions: 1 }).summary.violation;
       expect({ d, invariant: v?.invariant, preemptions: v?.preemptions, grants: /grants W/.test(v?.detail ?? "") }).toEqual({ d, invariant: "SPTE-STEP", preemptions: 1, grants: true });
     }
+  });
+
+  test("split-after-drop (the candidate change for L5: the huge spte cleared first, the children made from the value the clear returned) is verified on the writable A/D-disabled scenario with 3 preemptions", () => {
+    const s = exhaustive({ variant: lvariant("split-after-drop"), scenario: loadScenario(FINDING), preemptions: 3 }).summary;
+    expect(s.verdict).toBe("verified");
+  });
+
+  test("the rule still catches a stale snapshot when the huge spte is cleared first: children made from a read taken before the clear report SPTE-STEP (grants W) with 1 preemption", () => {
+    // Not kernel code: split-after-drop with its children made from a READ_ONCE taken before the clear, which a
+    // lockless access tracking can overtake; the clear's own value (the tracked one) is what the rule compares with.
+    const base = lvariant("split-after-drop");
+    const stale = function* (kvm: Kvm, slot: number, huge_sptep: number): KGen<void> {
+      const snapshot = yield load(huge_sptep, KIND.spt, "stale split: READ_ONCE(*huge_sptep)");
+      const huge_sp = sptep_to_sp(kvm, huge_sptep);
+      const huge_gfn = kvm_mmu_page_get_gfn(kvm, huge_sp, spte_index(kvm, huge_sptep));
+      const sp = yield* kvm.sym.shadow_mmu_get_sp_for_split(kvm, huge_sptep);
+      yield* kvm.sym.drop_spte(kvm, huge_sptep);
+      const child_pages = KVM_PAGES_PER_HPAGE(kvm, sp_field(kvm, sp, MMU_PAGE.level));
+      for (let index = 0; index * child_pages < KVM_PAGES_PER_HPAGE(kvm, sp_field(kvm, huge_sp, MMU_PAGE.level)); index++) {
+        const gfn = huge_gfn + index * child_pages;
+        yield* kvm.sym.shadow_mmu_split_child_spte(kvm, slot, sp, sptep_of(kvm, sp, gfn), gfn, snapshot, index);
+      }
+    };
+    const variant = { ...base, symbols: applyLocklessOverrides(base.kernelDesign.overrides, () => ({ shadow_mmu_split_huge_page: stale })) };
+    expect(exhaustive({ variant, scenario: loadScenario(FINDING), preemptions: 0 }).summary.verdict).toBe("verified");
+    const v = exhaustive({ variant, scenario: loadScenario(FINDING), preemptions: 1 }).summary.violation;
+    expect({ invariant: v?.invariant, preemptions: v?.preemptions, grants: /grants W/.test(v?.detail ?? "") }).toEqual({ invariant: "SPTE-STEP", preemptions: 1, grants: true });
   });
 
   test("each mutant of origin split: its violation with its fewest preemptions, none with fewer", () => {

@@ -17,7 +17,7 @@ describe("the jobs on the lockless subject", () => {
   test("listing names the subject, its designs and every mutant", () => {
     const l = listing(LOCKLESS);
     expect(l.subject).toBe("lockless-aging");
-    expect(l.designs.map((d) => d.name)).toEqual(["merged", "merged-aligned-callers", "index-walk", "merged-one-read", "age-skips-elided", "pre-928c54b1c4ca", "unzeroed-desc-cache"]);
+    expect(l.designs.map((d) => d.name)).toEqual(["merged", "merged-aligned-callers", "index-walk", "merged-one-read", "age-skips-elided", "split-after-drop", "pre-928c54b1c4ca", "unzeroed-desc-cache"]);
     expect(l.mutants.map((m) => m.name)).toEqual(LOCKLESS_MUTANTS.map((m) => m.name));
   });
 

@@ -58,4 +58,10 @@ describe("L6: the walk after an elided readonly lock", () => {
     const s = exhaustive({ variant: lvariant("age-skips-elided"), scenario: loadScenario("lockless-elided-desc-vs-unmap"), preemptions: 3 }).summary;
     expect(s.verdict).toBe("verified");
   }, 120_000);
+
+  test("split-after-drop (age-skips-elided with L5's change, a split these scenarios do not run) is verified on both L6 scenarios with three preemptions", () => {
+    for (const name of ["lockless-elided-add-vs-zap", "lockless-elided-desc-vs-unmap"]) {
+      expect({ name, verdict: exhaustive({ variant: lvariant("split-after-drop"), scenario: loadScenario(name), preemptions: 3 }).summary.verdict }).toEqual({ name, verdict: "verified" });
+    }
+  }, 120_000);
 });

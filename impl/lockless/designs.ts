@@ -16,6 +16,7 @@ import { init_field, KIND, type Kvm, KVM_PAGES_PER_HPAGE } from "./kvm";
 import { spte_ad_enabled, is_access_track_spte, is_mmu_writable_spte, is_writable_pte, shadow_dirty_mask } from "./spte_bits";
 import type { LocklessOverrides } from "./symbols";
 import { spte_clear_dirty_merged, spte_write_protect_merged } from "./merged_load";
+import { shadow_mmu_split_huge_page_after_drop } from "./split_after_drop";
 
 export interface LocklessDesign {
   readonly name: string;
@@ -36,6 +37,14 @@ export interface LocklessDesign {
 /** L6: shown by the exhaustive mode on its three-operation scenario with two preemptions; the default sampled budget rarely meets it. */
 const L6 = "L6 (INV-MEM): the ager walks an entry added after its readonly lock was elided on an empty rmap, and a zap frees the page under it";
 const L6_SHOWN = { seeds: [], scenario: { name: "lockless-elided-add-vs-zap", preemptions: 2 } } as const;
+
+/**
+ * L5: shown by the exhaustive mode on its scenario with one preemption; the
+ * sampled generator's eager-split mix maps read-only huge pages only, so that
+ * it does not resample this finding (docs/findings-lockless.md).
+ */
+const L5 = "L5 (SPTE-STEP): eager page splitting makes the children from its one read of the huge spte, giving back the W a concurrent access tracking removed";
+const L5_SHOWN = { seeds: [], scenario: { name: "lockless-eager-split-vs-age-ad-disabled-writable", preemptions: 1 } } as const;
 
 /**
  * A candidate change for L6, not kernel code: kvm_rmap_age_gfn_range walks an
@@ -111,6 +120,14 @@ export const LOCKLESS_DESIGNS: readonly LocklessDesign[] = [
     summary: "a candidate change for L6: the merged code under the known callers, with kvm_rmap_age_gfn_range walking an rmap only when kvm_rmap_lock_readonly locked it",
     callers: "aligned",
     overrides: () => ({ kvm_rmap_age_walks: age_walks_locked_only }),
+    knownRace: L5,
+    shownBy: L5_SHOWN,
+  },
+  {
+    name: "split-after-drop",
+    summary: "candidate changes for L6 and L5: age-skips-elided, and shadow_mmu_split_huge_page clearing the huge spte before it makes the children, from the value the clear returned",
+    callers: "aligned",
+    overrides: () => ({ kvm_rmap_age_walks: age_walks_locked_only, shadow_mmu_split_huge_page: shadow_mmu_split_huge_page_after_drop }),
     knownRace: null,
   },
   {

@@ -145,9 +145,9 @@ function roundTrip(before: Spte, after: Spte): Judgement | null {
 
 /**
  * A spte eager page splitting makes present (log_dirty_pages enabling, with
- * splitsOnEnable): a child of a direct page whose gfn a present huge spte one
- * level up in the same quadrant maps (`source`, found by the checker), with
- * that spte's value made small. The split read the huge spte once, before
+ * splitsOnEnable): a child of a direct page whose gfn a huge spte one level
+ * up in the same quadrant maps or mapped until this operation cleared it
+ * (`source`, found by the checker), with that spte's value made small. The split read the huge spte once, before
  * this write (shadow_mmu_split_huge_page's READ_ONCE), so a change a lockless
  * thread made to it since may be missing: the lock holder's bases of the
  * source (A lost or kept, D lost, an access tracking undone).
@@ -166,9 +166,13 @@ function judgeSplitChild(s: ModelState, site: SpteSite, after: Spte, source: Spt
 
 /**
  * `splitSources`: for a write that makes a spte present during a
- * log_dirty_pages enable, the present huge sptes one level up whose region
- * holds the site, one of which eager page splitting copies (the write is
- * allowed if it is a copy of one of them).
+ * log_dirty_pages enable, the huge sptes one level up whose region holds the
+ * site: those present now, and those the same operation has cleared, with the
+ * value each held when it left (a split may drop the huge spte before it
+ * fills the children). Eager page splitting copies one of them; the write is
+ * allowed if it is a copy of one. The rule is the same either way: a child
+ * holds what the huge spte held at the child's write or at the huge spte's
+ * own end, never what a lockless thread had already taken from it.
  */
 export function judgeSpteWrite(s: ModelState, op: LocklessOp, site: SpteSite, before: Spte | null, after: Spte | null, splitSources: ReadonlyArray<SpteSite & { readonly spte: Spte }> = []): Judgement | null {
   if (!before) {

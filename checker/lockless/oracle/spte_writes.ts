@@ -15,8 +15,9 @@
  */
 import { decodeSpte, SPTE } from "../../../model/lockless/encoding";
 import type { LocklessOp } from "../../../model/lockless/operations";
-import { judgeSpteWrite } from "../../../model/lockless/spte_rules";
-import { initialState, type ModelState } from "../../../model/lockless/state";
+import { pagesAt } from "../../../model/lockless/geometry";
+import { judgeSpteWrite, type SpteSite } from "../../../model/lockless/spte_rules";
+import { initialState, type ModelState, type Spte } from "../../../model/lockless/state";
 import type { Thread } from "../../../runtime/thread";
 import { type Finding, Violation } from "../../violation";
 import type { LocklessWorld } from "../world";
@@ -49,6 +50,14 @@ export class SpteWrites {
   /** The slot each vCPU operation picked up (fault->slot: its load of kvm->memslots). */
   private readonly picked = new Map<Thread, number>();
   private readonly view: ModelState;
+  /**
+   * The huge sptes each thread's eager page splitting (log_dirty_pages
+   * enabling) has cleared in its running operation, with the value each held
+   * when it left: a child may be made from that final value (a split that
+   * drops the huge spte before it fills the children, the design
+   * split-after-drop) as well as from a huge spte still present over it.
+   */
+  private readonly splitDrops = new Map<Thread, Array<SpteSite & { readonly spte: Spte }>>();
 
   constructor(private readonly w: LocklessWorld, private readonly count: () => void, private readonly observe: LostUpdateObserver | null) {
     this.view = initialState(w.geo, w.slot);
@@ -57,6 +66,7 @@ export class SpteWrites {
   /** t's operation starts: it has picked up no slot yet. */
   opStart(t: Thread): void {
     this.picked.delete(t);
+    this.splitDrops.delete(t);
   }
 
   /** t's vCPU operation read kvm->memslots: its decisions follow that slot's flags. */
@@ -98,8 +108,20 @@ export class SpteWrites {
     if (at === undefined) return; // the engine reports a write to freed memory itself
     const site = siteOf(this.w.kvm, at.page, at.index);
     const b = decodeSpte(before);
-    const sources = b === null && op.kind === "log_dirty_pages" && op.enable ? hugeSptesOver(this.w.kvm, site) : [];
-    const j = judgeSpteWrite(this.viewFor(t), op, site, b, decodeSpte(now), sources);
+    const a = decodeSpte(now);
+    const splitting = op.kind === "log_dirty_pages" && op.enable;
+    const sources = b === null && splitting ? [...hugeSptesOver(this.w.kvm, site), ...this.droppedOver(t, site)] : [];
+    const j = judgeSpteWrite(this.viewFor(t), op, site, b, a, sources);
     if (j !== null) throw new Violation(j.invariant, `${t.name}: spte ${at.page.id}:${at.index} (gfn ${hx(site.gfn)}, level ${site.level}) ${hx(before)} -> ${hx(now)}: ${j.detail}`);
+    if (splitting && b?.large && a === null) {
+      if (!this.splitDrops.has(t)) this.splitDrops.set(t, []);
+      this.splitDrops.get(t)!.push({ ...site, spte: b });
+    }
+  }
+
+  /** The huge sptes t's running split cleared one level above `site`, in its quadrant, whose region holds its gfn (as hugeSptesOver). */
+  private droppedOver(t: Thread, site: SpteSite): Array<SpteSite & { readonly spte: Spte }> {
+    const span = pagesAt(this.w.geo, site.level + 1);
+    return (this.splitDrops.get(t) ?? []).filter((d) => d.level === site.level + 1 && d.quadrant === site.quadrant && site.gfn >= d.gfn && site.gfn < d.gfn + span);
   }
 }
