@@ -27,14 +27,17 @@ import type { Geometry, Spte } from "../model/lockless/state";
 import { judgeSpteWrite } from "../model/lockless/spte_rules";
 import { markForAccessTrack } from "../model/lockless/spte_values";
 import { applyLocklessOverrides } from "../impl/lockless/symbols";
+import { topup_split_caches } from "../impl/lockless/eager_split";
 import { KIND, type Kvm, KVM_PAGES_PER_HPAGE, MMU_PAGE } from "../impl/lockless/kvm";
+import { write_lock, write_unlock } from "../impl/lockless/steps";
 import { sptep_of } from "../impl/lockless/page_fault";
 import { kvm_mmu_page_get_gfn, sp_field, spte_index, sptep_to_sp } from "../impl/lockless/rmap";
 import { type KGen, load } from "../runtime/step";
-import { lvariant, smallGeometry } from "./lockless_support";
+import { lvariant, runObserved, smallGeometry } from "./lockless_support";
 
 const VERIFIED = ["lockless-eager-split-vs-age", "lockless-eager-split-vs-age-ad-disabled", "lockless-eager-split-vs-fault"];
 const FINDING = "lockless-eager-split-vs-age-ad-disabled-writable";
+const TOPUP = "lockless-eager-split-vs-unmap";
 const CORRECT = ["merged", "merged-aligned-callers", "index-walk", "merged-one-read"];
 const MUTANTS: Array<[string, string, string, number]> = [
   ["split-drop-huge-no-track", "lockless-eager-split-vs-age-ad-disabled", "LOST-UPDATE", 1],
@@ -191,6 +194,38 @@ describe("the new scenarios at 2 preemptions", () => {
     expect(exhaustive({ variant, scenario: loadScenario(FINDING), preemptions: 0 }).summary.verdict).toBe("verified");
     const v = exhaustive({ variant, scenario: loadScenario(FINDING), preemptions: 1 }).summary.violation;
     expect({ invariant: v?.invariant, preemptions: v?.preemptions, grants: /grants W/.test(v?.detail ?? "") }).toEqual({ invariant: "SPTE-STEP", preemptions: 1, grants: true });
+  });
+
+  test("the split cache top-up: the first split drops mmu_lock and restarts its walk; an invalidation may run in that break, and a split that retried the huge spte it found before the break (not kernel code) reports RMAP-COMPLETE with 1 preemption", () => {
+    const scenario = loadScenario(TOPUP);
+    // The kernel's order: -EAGAIN, the iterator restarts and finds what the invalidation left.
+    for (const d of [...CORRECT, "split-after-drop"]) expect({ d, verdict: exhaustive({ variant: lvariant(d), scenario, preemptions: 2 }).summary.verdict }).toEqual({ d, verdict: "verified" });
+    const base = lvariant("merged-aligned-callers");
+    const inPlace = function* (kvm: Kvm, slot: number, huge_sptep: number): KGen<number> {
+      if (kvm.sym.need_topup_split_caches_or_resched(kvm)) {
+        yield write_unlock("shadow_mmu_try_split_huge_page: before topup_split_caches");
+        topup_split_caches(kvm);
+        yield write_lock("shadow_mmu_try_split_huge_page: after topup_split_caches");
+      }
+      yield* kvm.sym.shadow_mmu_split_huge_page(kvm, slot, huge_sptep);
+      return 0;
+    };
+    const variant = { ...base, symbols: applyLocklessOverrides(base.kernelDesign.overrides, () => ({ shadow_mmu_try_split_huge_page: inPlace })) };
+    expect(exhaustive({ variant, scenario, preemptions: 0 }).summary.verdict).toBe("verified");
+    const v = exhaustive({ variant, scenario, preemptions: 1 }).summary.violation;
+    expect({ invariant: v?.invariant, preemptions: v?.preemptions }).toEqual({ invariant: "RMAP-COMPLETE", preemptions: 1 });
+    expect(v?.detail).toMatch(/not present/);
+  });
+
+  test("the split cache top-up happens once per run: the split's walk unlocks mmu_lock for it at the first huge spte only", () => {
+    const sc = loadScenario("lockless-eager-split-vs-age");
+    // Two huge sptes to split (a level-3 one, split into level-2 children that are split again, and a level-2 one in quadrant 1).
+    const trace = { subject: "lockless-aging", design: "merged", config: { kvm: (sc.config as { kvm: object }).kvm, slot }, setup: [nested(0, 3), nested(2, 2, 1, false)], threads: [{ role: "mmu", ops: [enable] }], preemptions: [] } as Trace;
+    const r = runObserved(trace as Parameters<typeof runObserved>[0], lvariant("merged"));
+    expect(r.violation).toBeNull();
+    expect(r.world.kvm.split_caches_filled).toBe(true);
+    expect(r.labels.filter((l) => /before topup_split_caches: write_unlock/.test(l)).length).toBe(1);
+    expect(r.labels.filter((l) => /shadow_mmu_split_huge_page: huge_spte = READ_ONCE/.test(l)).length).toBeGreaterThanOrEqual(3);
   });
 
   test("each mutant of origin split: its violation with its fewest preemptions, none with fewer", () => {

@@ -10,7 +10,9 @@
  *                                           level, level, can_yield, flush_on_yield) for
  *                                           level = KVM_MAX_HUGEPAGE_LEVEL down to target_level + 1
  *   shadow_mmu_try_split_huge_pages         for_each_rmap_spte; skip invalid sps; split; restart
- *   shadow_mmu_try_split_huge_page          (cache top-up: not simulated) shadow_mmu_split_huge_page
+ *   shadow_mmu_try_split_huge_page          if the split caches need a top-up: mmu_lock dropped,
+ *                                           topup_split_caches, mmu_lock retaken, -EAGAIN (the
+ *                                           iterator restarts); else shadow_mmu_split_huge_page
  *   shadow_mmu_split_huge_page              READ_ONCE(*huge_sptep); the child sp; for each child
  *                                           index not present: make_small_spte, mmu_spte_set,
  *                                           __rmap_add; then __link_shadow_page
@@ -24,11 +26,15 @@
  * DEVIATION: the TDP MMU's part (kvm_tdp_mmu_try_split_huge_pages, under
  * mmu_lock for read) is not simulated: the stub maps 4K only, so it has
  * nothing to split. The split caches (split_desc_cache,
- * split_page_header_cache, split_shadow_page_cache) are never short:
- * need_topup_split_caches_or_resched is false, so mmu_lock is not dropped
- * inside a split and no -EAGAIN/-ENOMEM/-ENOSPC path runs
- * (kvm_mmu_available_pages is not simulated). The walk still breaks
- * mmu_lock between rmaps (__walk_slot_rmaps with can_yield).
+ * split_page_header_cache, split_shadow_page_cache) are one flag,
+ * `split_caches_filled` (kvm.ts): empty when the VM is created, as the
+ * kernel's are, so the first split of a run drops mmu_lock to top them up
+ * and restarts its iterator (-EAGAIN); after that they hold more than a run
+ * here can use (553 descs, 40 pages each), so no later split drops the
+ * lock for them. need_resched() and rwlock_needbreak() are taken as false
+ * inside a split: the walk's lock break between rmaps (__walk_slot_rmaps
+ * with can_yield) is the contended-lock break this model has. No
+ * -ENOMEM/-ENOSPC path runs (kvm_mmu_available_pages is not simulated).
  * DEVIATION: the non-leaf spte that links the child page
  * (make_nonleaf_spte, mmu_spte_set in __link_shadow_page) and
  * sp->parent_ptes (mmu_page_add_parent_pte -> pte_list_add on
@@ -86,7 +92,9 @@ export function* kvm_shadow_mmu_try_split_huge_pages(kvm: Kvm, slot: number, sta
 /**
  * shadow_mmu_try_split_huge_pages, a slot_rmaps_handler: split the first
  * huge spte of the rmap and restart the iterator (the split removed it from
- * the list), until none is left. Returns false (no flush for the walk).
+ * the list, or mmu_lock was dropped for the top-up: -EAGAIN), until none is
+ * left; any other error ends the walk of this rmap. Returns false (no flush
+ * for the walk).
  */
 export function* shadow_mmu_try_split_huge_pages(kvm: Kvm, rmap_head: number, slot: number): KGen<boolean> {
   for (let restart = true; restart; ) {
@@ -95,18 +103,52 @@ export function* shadow_mmu_try_split_huge_pages(kvm: Kvm, rmap_head: number, sl
       // WARN_ON_ONCE(!sp->role.guest_mode), WARN_ON_ONCE(!is_large_pte(*huge_sptep)) (the walk is at a huge
       // level, whose rmaps hold huge leaf sptes only), WARN_ON_ONCE(sp->unsync), sp->role.invalid: never here.
       const r = yield* kvm.sym.shadow_mmu_try_split_huge_page(kvm, slot, huge_sptep);
-      restart = r === 0;
+      restart = r === 0 || r === -EAGAIN;
       return true;
     });
   }
   return false;
 }
 
+/** -EAGAIN (include/uapi/asm-generic/errno-base.h). */
+export const EAGAIN = 11;
+
 /**
- * shadow_mmu_try_split_huge_page: 0 once split. DEVIATION: no
- * kvm_mmu_available_pages check and no cache top-up (never needed here).
+ * need_topup_split_caches_or_resched: whether a split cache is below its
+ * minimum. DEVIATION: need_resched() and rwlock_needbreak(&kvm->mmu_lock)
+ * are false here, and the three caches are one flag (see the file's comment).
+ */
+export function need_topup_split_caches_or_resched(kvm: Kvm): boolean {
+  return !kvm.split_caches_filled;
+}
+
+/**
+ * topup_split_caches: fill split_desc_cache, split_page_header_cache and
+ * split_shadow_page_cache, with mmu_lock dropped (GFP_KERNEL_ACCOUNT
+ * allocations may sleep). DEVIATION: no step; the objects are not allocated
+ * in simulated memory (the split takes its child page and descs as before),
+ * and the top-up never fails.
+ */
+export function topup_split_caches(kvm: Kvm): number {
+  kvm.split_caches_filled = true;
+  return 0;
+}
+
+/**
+ * shadow_mmu_try_split_huge_page: 0 once split; -EAGAIN after dropping
+ * mmu_lock to top up the split caches (the caller restarts its iterator, the
+ * rmap may have changed in the break). DEVIATION: no
+ * kvm_mmu_available_pages check (-ENOSPC) and no tracepoint (the gfn, level
+ * and *huge_sptep it reads before the break are not read here).
  */
 export function* shadow_mmu_try_split_huge_page(kvm: Kvm, slot: number, huge_sptep: number): KGen<number> {
+  if (kvm.sym.need_topup_split_caches_or_resched(kvm)) {
+    yield write_unlock("shadow_mmu_try_split_huge_page: before topup_split_caches");
+    // cond_resched(); r = topup_split_caches(kvm) ?: -EAGAIN;
+    const r = topup_split_caches(kvm) || -EAGAIN;
+    yield write_lock("shadow_mmu_try_split_huge_page: after topup_split_caches");
+    return r;
+  }
   yield* kvm.sym.shadow_mmu_split_huge_page(kvm, slot, huge_sptep);
   return 0;
 }

@@ -101,6 +101,13 @@ export class Kvm {
    * and rmaps), so that earlier traces keep their steps.
    */
   memslot_deletable = false;
+  /**
+   * Whether kvm->arch.split_desc_cache, split_page_header_cache and
+   * split_shadow_page_cache have been topped up (eager_split.ts). DEVIATION:
+   * a flag for the three caches' object counts; false at VM creation, as the
+   * kernel's caches are empty then.
+   */
+  split_caches_filled = false;
 
   /**
    * `memslot_updates`: the run changes the slot's flags (a log_dirty_pages

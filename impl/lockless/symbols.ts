@@ -162,6 +162,7 @@ export const defaultLocklessSymbols = {
   kvm_shadow_mmu_try_split_huge_pages: split.kvm_shadow_mmu_try_split_huge_pages,
   shadow_mmu_try_split_huge_pages: split.shadow_mmu_try_split_huge_pages,
   shadow_mmu_try_split_huge_page: split.shadow_mmu_try_split_huge_page,
+  need_topup_split_caches_or_resched: split.need_topup_split_caches_or_resched,
   shadow_mmu_get_sp_for_split: split.shadow_mmu_get_sp_for_split,
   shadow_mmu_split_child_spte: split.shadow_mmu_split_child_spte,
   shadow_mmu_split_huge_page: split.shadow_mmu_split_huge_page,
