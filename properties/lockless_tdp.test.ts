@@ -11,7 +11,8 @@ import { exhaustive, loadScenario } from "../checker";
 import { fewestPreemptions } from "../checker/jobs/mutants";
 import { explore } from "../checker/search/explore";
 import { LOCKLESS_MUTANTS } from "../impl/lockless/mutants";
-import { lvariant } from "./lockless_support";
+import type { LocklessTrace } from "../checker/lockless/trace_build";
+import { lvariant, runObserved, schedulesUpTo } from "./lockless_support";
 
 const TDP = LOCKLESS_MUTANTS.filter((m) => m.origin === "tdp" || m.origin === "u5");
 const SCENARIOS = [
@@ -81,4 +82,44 @@ describe("the TDP MMU gates", () => {
       expect(r.runsToDetection).toBeLessThan(500);
     });
   }
+});
+
+// A blockable invalidation (session 7): since 6.12, kvm_unmap_gfn_range walks the rmaps with
+// can_yield = range->may_block and flush_on_yield (__kvm_rmap_zap_gfn_range), and
+// mmu_notifier_range_blockable is true for most invalidations. The operation's may_block (absent: false, the
+// OOM reaper's) turns the breaks on; scenario lockless-unmap-yield-vs-fault.
+describe("a blockable invalidation (may_block): kvm_unmap_gfn_range breaks mmu_lock between rmaps", () => {
+  const SCENARIO = "lockless-unmap-yield-vs-fault";
+  const BREAK = /__walk_slot_rmaps: cond_resched_rwlock_write: write_unlock/;
+
+  test("alone, the walk breaks mmu_lock after each rmap it visits with may_block, never without", () => {
+    const sc = loadScenario(SCENARIO);
+    const unmap = sc.threads[1]!;
+    const alone = (ops: typeof unmap.ops) => runObserved({ ...sc, subject: "lockless-aging", design: "merged", threads: [{ role: "mmu", ops }], preemptions: [] } as LocklessTrace, lvariant("merged"));
+    const blocking = alone(unmap.ops);
+    const plain = alone(unmap.ops.map((op) => ({ ...(op as object), may_block: false })) as typeof unmap.ops);
+    expect(blocking.violation).toBeNull();
+    expect(plain.violation).toBeNull();
+    // 2 gfns x 3 levels of rmaps, the first of each level always visited, the others when non-empty: the two 4K rmaps and one per huge level.
+    expect(blocking.labels.filter((l) => BREAK.test(l)).length).toBe(4);
+    expect(plain.labels.filter((l) => BREAK.test(l)).length).toBe(0);
+  });
+
+  test("a write fault on a zapped gfn takes mmu_lock inside the invalidation's break, finds mmu_invalidate_in_progress and retries; the correct designs are verified within 2 preemptions", () => {
+    const sc = loadScenario(SCENARIO);
+    // Two preemptions: one to start the invalidation first (or to leave the fault after its mmu_seq read), one at the break.
+    const runs = schedulesUpTo({ ...sc, subject: "lockless-aging", design: "merged-aligned-callers", preemptions: [] } as LocklessTrace, lvariant("merged-aligned-callers"), 2);
+    const inBreak = runs.filter((r) => {
+      const first = r.labels.findIndex((l) => BREAK.test(l));
+      const last = r.labels.map((l) => BREAK.test(l)).lastIndexOf(true);
+      return first >= 0 && r.labels.slice(first, last).some((l) => /^0:.*mmu_invalidate_retry_gfn/.test(l));
+    });
+    expect(inBreak.length).toBeGreaterThan(0);
+    expect(inBreak.every((r) => r.violation === null)).toBe(true);
+    for (const d of ["merged-aligned-callers", "split-after-drop"]) {
+      expect({ d, verdict: exhaustive({ variant: lvariant(d), scenario: sc, preemptions: 2 }).summary.verdict }).toEqual({ d, verdict: "verified" });
+    }
+    // What the retry buys: a fault that ignores mmu_invalidate_in_progress maps the page in the break (INVALIDATE-MAP).
+    expect(exhaustive({ variant: lvariant(null, "fault-ignores-invalidate-in-progress"), scenario: sc, preemptions: 1 }).summary.violation?.invariant).toBe("INVALIDATE-MAP");
+  });
 });

@@ -180,6 +180,10 @@ interface Mix {
  */
 function mixes(callers: "any" | "aligned"): Array<{ weight: number; mix: Mix }> {
   const a = opArbs(callers);
+  // A blockable invalidation (mmu_notifier_range_blockable: munmap, MADV_DONTNEED, migration): its rmap walk
+  // breaks mmu_lock after each rmap. The other mixes' invalidations are not blockable (the OOM reaper's), as
+  // before session 7, so that their traces keep their steps.
+  const blockableUnmapArb: fc.Arbitrary<LocklessOp> = a.unmap_gfn_range.map((op) => ({ ...op, may_block: true }) as LocklessOp);
   const every = everyActor(a);
   const config = (fixed: Parameters<typeof kvmConfigArbWith>[0]) => fc.record({ kvm: kvmConfigArbWith(fixed), slot: slotArb });
   const writers = list([[a.zap_sp, 2], [a.unmap_gfn_range, 1], [a.get_dirty_log, 2], [a.write_protect_gfn, 2], [a.page_fault, 1]], 2);
@@ -255,13 +259,14 @@ function mixes(callers: "any" | "aligned"): Array<{ weight: number; mix: Mix }> 
     {
       weight: 1,
       // An mmu_lock holder that breaks the lock (issue 20): kvm_zap_gfn_range yields between the rmaps it
-      // walks; faults, fast page faults and the ager run in the breaks, on the gfns of its range.
+      // walks, and so does a blockable invalidation (may_block, since session 7); faults, fast page faults
+      // and the ager run in the breaks, on the gfns of its range.
       mix: {
         config: configArb,
         setup: setupArb([[a.clear_young, 1], [a.get_dirty_log, 1]]),
         ops: {
           vcpu: fc.array(hotGfnFaultArb(fc.boolean()), { minLength: 1, maxLength: 2 }),
-          mmu: fc.array(mix([[hotZapGfnRangeArb, 3], [a.unmap_gfn_range, 1]]), { minLength: 1, maxLength: 2 }),
+          mmu: fc.array(mix([[hotZapGfnRangeArb, 3], [blockableUnmapArb, 1]]), { minLength: 1, maxLength: 2 }),
           ager: list([[a.clear_young, 1]], 1),
           guest: list([[a.fast_page_fault, 1], [a.hw_access, 1]], 1),
           ager2: none,

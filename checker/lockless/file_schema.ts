@@ -17,7 +17,7 @@ export const locklessOpSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("hw_access"), gfn: page, level, quadrant, write: z.boolean(), nested: z.boolean() }),
   z.strictObject({ kind: z.literal("clear_young"), start: page, end: page, flush: z.boolean() }).refine(range, { message: "end must be above start" }),
   z.strictObject({ kind: z.literal("test_young"), hva: page }),
-  z.strictObject({ kind: z.literal("unmap_gfn_range"), start: page, end: page }).refine(range, { message: "end must be above start" }),
+  z.strictObject({ kind: z.literal("unmap_gfn_range"), start: page, end: page, may_block: z.boolean().optional() }).refine(range, { message: "end must be above start" }),
   z.strictObject({ kind: z.literal("zap_gfn_range"), start: page, end: page }).refine(range, { message: "end must be above start" }),
   z.strictObject({ kind: z.literal("zap_sp"), gfn: page, level, quadrant, nested: z.boolean() }),
   z.strictObject({ kind: z.literal("get_dirty_log"), gfn: page }),

@@ -29,7 +29,7 @@ export function opText(op: LocklessOp): string {
     case "test_young":
       return `kvm_mmu_notifier_test_young(${h(op.hva)})`;
     case "unmap_gfn_range":
-      return `kvm_mmu_notifier_invalidate_range_start(${h(op.start)}, ${h(op.end)})`;
+      return `kvm_mmu_notifier_invalidate_range_start(${h(op.start)}, ${h(op.end)}${op.may_block ? ", may_block" : ""})`;
     case "zap_gfn_range":
       return `kvm_zap_gfn_range(${h(op.start)}, ${h(op.end)})`;
     case "zap_sp":
@@ -63,7 +63,7 @@ export function* implOp(w: LocklessWorld, op: LocklessOp): KGen<number> {
     case "test_young":
       return num(yield* sym.kvm_mmu_notifier_test_young(kvm, op.hva));
     case "unmap_gfn_range":
-      return num(yield* sym.kvm_mmu_notifier_invalidate_range(kvm, op.start, op.end));
+      return num(yield* sym.kvm_mmu_notifier_invalidate_range(kvm, op.start, op.end, op.may_block === true));
     case "zap_gfn_range":
       return yield* sym.kvm_zap_gfn_range(kvm, op.start, op.end);
     case "zap_sp":

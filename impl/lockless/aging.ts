@@ -19,6 +19,8 @@ export interface kvm_gfn_range {
   slot: number;
   start: number;
   end: number;
+  /** range->may_block: the handler may break mmu_lock (kvm_unmap_gfn_range's walk yields); false when absent. */
+  may_block?: boolean;
 }
 
 /** ffs(shadow_accessed_mask) - 1 */

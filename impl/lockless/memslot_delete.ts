@@ -140,7 +140,7 @@ export function* kvm_zap_obsolete_pages(kvm: Kvm, obsolete: ReadonlySet<number>)
 export function* kvm_mmu_zap_memslot(kvm: Kvm, slot: number): KGen<void> {
   const who = "kvm_mmu_zap_memslot";
   const base = fixed_field(kvm, slot, MEMSLOT.base_gfn, KIND.memslot);
-  const range: kvm_gfn_range = { slot, start: base, end: base + fixed_field(kvm, slot, MEMSLOT.npages, KIND.memslot) };
+  const range: kvm_gfn_range = { slot, start: base, end: base + fixed_field(kvm, slot, MEMSLOT.npages, KIND.memslot), may_block: true };
   yield write_lock(who);
   let flush = yield* kvm.sym.kvm_unmap_gfn_range(kvm, range);
   const invalid_list: number[] = [];

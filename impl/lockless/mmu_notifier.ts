@@ -25,7 +25,7 @@ export type GfnHandler = (kvm: Kvm, range: kvm_gfn_range) => KGen<boolean>;
 
 /**
  * kvm_handle_hva_range(kvm, start, end, handler, lockless, flush_on_ret,
- * on_lock): the one memslot; on_lock runs right after mmu_lock is taken, as
+ * on_lock, may_block): the one memslot; on_lock runs right after mmu_lock is taken, as
  * __kvm_handle_hva_range's does for the first memslot found. The slot is the
  * one in kvm->memslots (__kvm_memslots: srcu_dereference), which may be the
  * INVALID copy of a slot being deleted (its rmaps are the old slot's) or none
@@ -41,6 +41,7 @@ export function* kvm_handle_hva_range(
   lockless: boolean,
   flush_on_ret: boolean,
   on_lock: ((kvm: Kvm) => KGen<void>) | null = null,
+  may_block = false,
 ): KGen<boolean> {
   const who = "kvm_handle_hva_range";
   yield srcuReadLock(`${who}: srcu_read_lock(&kvm->srcu)`);
@@ -55,7 +56,7 @@ export function* kvm_handle_hva_range(
   const hva_end = Math.min(end, ua + fixed_field(kvm, slot, MEMSLOT.npages, KIND.memslot));
   let ret = false;
   if (hva_start < hva_end) {
-    const range: kvm_gfn_range = { slot, start: base + (hva_start - ua), end: base + (hva_end - ua) };
+    const range: kvm_gfn_range = { slot, start: base + (hva_start - ua), end: base + (hva_end - ua), may_block };
     if (!lockless) yield write_lock(who);
     if (on_lock !== null) yield* on_lock(kvm);
     ret = yield* handler(kvm, range);
@@ -87,9 +88,13 @@ export function* kvm_mmu_unmap_gfn_range(kvm: Kvm, range: kvm_gfn_range): KGen<b
   return yield* kvm.sym.kvm_unmap_gfn_range(kvm, range);
 }
 
-/** kvm_mmu_notifier_invalidate_range_start: under mmu_lock, kvm_mmu_invalidate_begin, then kvm_mmu_unmap_gfn_range; flush if anything was zapped. */
-export function* kvm_mmu_notifier_invalidate_range_start(kvm: Kvm, start: number, end: number): KGen<boolean> {
-  return yield* kvm_handle_hva_range(kvm, start, end, kvm.sym.kvm_mmu_unmap_gfn_range, false, true, kvm.sym.kvm_mmu_invalidate_begin);
+/**
+ * kvm_mmu_notifier_invalidate_range_start: under mmu_lock, kvm_mmu_invalidate_begin, then kvm_mmu_unmap_gfn_range; flush if anything was zapped.
+ * `may_block` is mmu_notifier_range_blockable(range): true for most invalidations (munmap, MADV_DONTNEED,
+ * migration), false for the OOM reaper's.
+ */
+export function* kvm_mmu_notifier_invalidate_range_start(kvm: Kvm, start: number, end: number, may_block = false): KGen<boolean> {
+  return yield* kvm_handle_hva_range(kvm, start, end, kvm.sym.kvm_mmu_unmap_gfn_range, false, true, kvm.sym.kvm_mmu_invalidate_begin, may_block);
 }
 
 /** kvm_mmu_notifier_invalidate_range_end: kvm_mmu_invalidate_end under mmu_lock (a memslot was found), no handler. */
@@ -102,8 +107,8 @@ export function* kvm_mmu_notifier_invalidate_range_end(kvm: Kvm, start: number, 
 }
 
 /** The unmap_gfn_range operation: range_start, then range_end (DEVIATION above). Returns range_start's flush. */
-export function* kvm_mmu_notifier_invalidate_range(kvm: Kvm, start: number, end: number): KGen<boolean> {
-  const ret = yield* kvm.sym.kvm_mmu_notifier_invalidate_range_start(kvm, start, end);
+export function* kvm_mmu_notifier_invalidate_range(kvm: Kvm, start: number, end: number, may_block = false): KGen<boolean> {
+  const ret = yield* kvm.sym.kvm_mmu_notifier_invalidate_range_start(kvm, start, end, may_block);
   yield* kvm.sym.kvm_mmu_notifier_invalidate_range_end(kvm, start, end);
   return ret;
 }

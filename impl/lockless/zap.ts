@@ -71,7 +71,9 @@ export function* __walk_slot_rmaps(
 export function* kvm_unmap_gfn_range(kvm: Kvm, range: kvm_gfn_range): KGen<boolean> {
   let flush = false;
   if (yield* kvm.sym.kvm_memslots_have_rmaps(kvm)) {
-    flush = yield* kvm.sym.__walk_slot_rmaps(kvm, range.slot, kvm.sym.kvm_zap_rmap, 1, kvm.cfg.KVM_MAX_HUGEPAGE_LEVEL, range.start, range.end - 1, flush);
+    // __kvm_rmap_zap_gfn_range(kvm, range->slot, range->start, range->end, range->may_block, flush):
+    // __walk_slot_rmaps with can_yield = may_block and flush_on_yield.
+    flush = yield* kvm.sym.__walk_slot_rmaps(kvm, range.slot, kvm.sym.kvm_zap_rmap, 1, kvm.cfg.KVM_MAX_HUGEPAGE_LEVEL, range.start, range.end - 1, flush, range.may_block === true, true);
   }
   if (tdp_mmu_enabled(kvm)) flush = yield* kvm.sym.kvm_tdp_mmu_unmap_gfn_range(kvm, range, flush);
   return flush;

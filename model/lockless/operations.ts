@@ -15,8 +15,11 @@ export type LocklessOp =
   | { kind: "clear_young"; start: number; end: number; flush: boolean }
   /** mmu_notifier test_young(hva): kvm_test_age_gfn over one page, lockless. */
   | { kind: "test_young"; hva: number }
-  /** mmu_notifier invalidate_range_start over hvas [start, end): kvm_unmap_gfn_range under mmu_lock. */
-  | { kind: "unmap_gfn_range"; start: number; end: number }
+  /**
+   * mmu_notifier invalidate_range_start over hvas [start, end): kvm_unmap_gfn_range under mmu_lock;
+   * `may_block` (mmu_notifier_range_blockable; absent: false) lets its rmap walk break mmu_lock.
+   */
+  | { kind: "unmap_gfn_range"; start: number; end: number; may_block?: boolean }
   /** kvm_zap_gfn_range over gfns [start, end): zap them inside an invalidation, breaking mmu_lock between rmaps. */
   | { kind: "zap_gfn_range"; start: number; end: number }
   /** kvm_mmu_prepare_zap_page + kvm_mmu_commit_zap_page of one shadow page, under mmu_lock. */
