@@ -27,11 +27,10 @@ import type { Geometry, Spte } from "../model/lockless/state";
 import { judgeSpteWrite } from "../model/lockless/spte_rules";
 import { markForAccessTrack } from "../model/lockless/spte_values";
 import { applyLocklessOverrides } from "../impl/lockless/symbols";
-import { topup_split_caches } from "../impl/lockless/eager_split";
-import { KIND, type Kvm, KVM_PAGES_PER_HPAGE, MMU_PAGE } from "../impl/lockless/kvm";
+import { shadow_mmu_split_children, topup_split_caches } from "../impl/lockless/eager_split";
+import { KIND, type Kvm } from "../impl/lockless/kvm";
 import { write_lock, write_unlock } from "../impl/lockless/steps";
-import { sptep_of } from "../impl/lockless/page_fault";
-import { kvm_mmu_page_get_gfn, sp_field, spte_index, sptep_to_sp } from "../impl/lockless/rmap";
+import { kvm_mmu_page_get_gfn, spte_index, sptep_to_sp } from "../impl/lockless/rmap";
 import { type KGen, load } from "../runtime/step";
 import { lvariant, runObserved, smallGeometry } from "./lockless_support";
 
@@ -184,11 +183,7 @@ describe("the new scenarios at 2 preemptions", () => {
       const huge_gfn = kvm_mmu_page_get_gfn(kvm, huge_sp, spte_index(kvm, huge_sptep));
       const sp = yield* kvm.sym.shadow_mmu_get_sp_for_split(kvm, huge_sptep);
       yield* kvm.sym.drop_spte(kvm, huge_sptep);
-      const child_pages = KVM_PAGES_PER_HPAGE(kvm, sp_field(kvm, sp, MMU_PAGE.level));
-      for (let index = 0; index * child_pages < KVM_PAGES_PER_HPAGE(kvm, sp_field(kvm, huge_sp, MMU_PAGE.level)); index++) {
-        const gfn = huge_gfn + index * child_pages;
-        yield* kvm.sym.shadow_mmu_split_child_spte(kvm, slot, sp, sptep_of(kvm, sp, gfn), gfn, snapshot, index);
-      }
+      yield* shadow_mmu_split_children(kvm, slot, huge_sp, huge_gfn, sp, snapshot);
     };
     const variant = { ...base, symbols: applyLocklessOverrides(base.kernelDesign.overrides, () => ({ shadow_mmu_split_huge_page: stale })) };
     expect(exhaustive({ variant, scenario: loadScenario(FINDING), preemptions: 0 }).summary.verdict).toBe("verified");

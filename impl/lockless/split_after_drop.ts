@@ -18,9 +18,9 @@
  * the flush drop_large_spte would make is made here, after the children.
  */
 import { type KGen, warn } from "../../runtime/step";
-import { type Kvm, KVM_PAGES_PER_HPAGE, MMU_PAGE } from "./kvm";
-import { sptep_of } from "./page_fault";
-import { kvm_mmu_page_get_gfn, sp_field, spte_index, sptep_to_sp } from "./rmap";
+import { shadow_mmu_split_children } from "./eager_split";
+import type { Kvm } from "./kvm";
+import { kvm_mmu_page_get_gfn, spte_index, sptep_to_sp } from "./rmap";
 import { is_shadow_present_pte } from "./spte_bits";
 import { kvm_flush_remote_tlbs } from "./steps";
 
@@ -36,11 +36,6 @@ export function* shadow_mmu_split_huge_page_after_drop(kvm: Kvm, slot: number, h
     return;
   }
   yield* kvm.sym.rmap_remove(kvm, huge_sptep);
-  const child_pages = KVM_PAGES_PER_HPAGE(kvm, sp_field(kvm, sp, MMU_PAGE.level));
-  let flush = false;
-  for (let index = 0; index * child_pages < KVM_PAGES_PER_HPAGE(kvm, sp_field(kvm, huge_sp, MMU_PAGE.level)); index++) {
-    const gfn = huge_gfn + index * child_pages;
-    flush = (yield* kvm.sym.shadow_mmu_split_child_spte(kvm, slot, sp, sptep_of(kvm, sp, gfn), gfn, huge_spte, index)) || flush;
-  }
+  const flush = yield* shadow_mmu_split_children(kvm, slot, huge_sp, huge_gfn, sp, huge_spte);
   if (flush) yield kvm_flush_remote_tlbs("shadow_mmu_split_huge_page (after drop): kvm_flush_remote_tlbs_sptep");
 }

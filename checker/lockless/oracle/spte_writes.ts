@@ -114,8 +114,9 @@ export class SpteWrites {
     const j = judgeSpteWrite(this.viewFor(t), op, site, b, a, sources);
     if (j !== null) throw new Violation(j.invariant, `${t.name}: spte ${at.page.id}:${at.index} (gfn ${hx(site.gfn)}, level ${site.level}) ${hx(before)} -> ${hx(now)}: ${j.detail}`);
     if (splitting && b?.large && a === null) {
-      if (!this.splitDrops.has(t)) this.splitDrops.set(t, []);
-      this.splitDrops.get(t)!.push({ ...site, spte: b });
+      const drops = this.splitDrops.get(t);
+      if (drops === undefined) this.splitDrops.set(t, [{ ...site, spte: b }]);
+      else drops.push({ ...site, spte: b });
     }
   }
 
