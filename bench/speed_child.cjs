@@ -7,6 +7,9 @@
  *   node bench/speed_child.cjs TREE stepping   the stepping bench of that tree (v3-fixed, 2,000
  *                                             traces, seed 1, best of 5 rounds)
  *   node bench/speed_child.cjs TREE sampled    sampled runs of unmap-two-descs (v3-fixed, 3,000 runs)
+ *   node bench/speed_child.cjs TREE phases     20,000 generated traces of v3-fixed run checked under PCT,
+ *                                             twice in one process (cold, then warm): generation, runs,
+ *                                             interleaved phase
  *   node bench/speed_child.cjs TREE prefix     exhaustive unmap-two-descs (v3-fixed, first 15,000 executions),
  *                                             the set-up re-run for every execution against restored from
  *                                             its snapshot, alternated, best of 2 each
@@ -40,6 +43,9 @@ if (mode === "stepping") {
     rows = require(join(dist, "bench", "stepping")).benchStepping("v3-fixed", 2000, 1, 5);
   }
   out = { bare: rows[0], checked: rows[1], full: rows[2] };
+} else if (mode === "phases") {
+  const c = require(join(dist, "checker"));
+  out = c.benchPhases(c.resolveVariant("v3-fixed", null), 20000, 1);
 } else if (mode === "sampled") {
   const c = require(join(dist, "checker"));
   out = c.sampledRate(c.loadScenario("unmap-two-descs"), c.resolveVariant("v3-fixed", null), 3000);

@@ -25,6 +25,7 @@ export interface SearchOptions {
   stop?: () => boolean;
   /** Every execution of the requested bound run to the end, with its behaviour class (--cross-check). */
   onBehaviour?: ExploreOptions["onBehaviour"];
+  verifyPrefix?: boolean;
 }
 
 export interface FoundViolation {
@@ -63,6 +64,7 @@ export function mainOptions(o: SearchOptions): ExploreOptions {
     ...(o.stop === undefined ? {} : { stop: o.stop }),
     ...(o.onProgress ? { onExecution: (_: unknown, s: ExploreStats) => o.onProgress!(s) } : {}),
     ...(o.onBehaviour ? { onBehaviour: o.onBehaviour } : {}),
+    ...(o.verifyPrefix === true ? { verifyPrefix: true } : {}),
   };
 }
 

@@ -46,6 +46,8 @@ export interface ExhaustiveRequest {
   crossCheck?: { bound: number; maxExecutions?: number };
   /** Build and re-run the set-up for every execution instead of restoring its snapshot (checker/exhaustive/program.ts): the reference. */
   rerunSetup?: boolean;
+  /** Rebuild every replayed step's footprint and compare it with the recorded one (runtime/exhaustive/path_scheduler.ts): the reference. */
+  verifyPrefix?: boolean;
 }
 
 /** The plain enumeration's default budget under --cross-check. */
@@ -122,6 +124,7 @@ function prepare(request: ExhaustiveRequest, hooks: ExhaustiveHooks): Prepared {
     ...(request.maxExecutions === undefined ? {} : { maxExecutions: request.maxExecutions }),
     ...(request.maxSeconds === undefined ? {} : { deadline: t0 + request.maxSeconds * 1000 }),
     ...(shard ? { shard } : {}),
+    ...(request.verifyPrefix === true ? { verifyPrefix: true } : {}),
     ...(hooks.interrupted ? { stop: hooks.interrupted } : {}),
     onProgress: (s) => {
       const done = s.executions + s.abandoned;

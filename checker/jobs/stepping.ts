@@ -51,3 +51,39 @@ export function benchStepping(variant: Variant, runs: number, seed: number, repe
     return { mode: m.mode, runs, steps: best[i]!.steps, seconds: best[i]!.ns / 1e9, stepsPerSecond: sps, ratio: bare / sps };
   });
 }
+
+/** One round of benchPhases: the seconds of each phase, as process.hrtime.bigint counts them. */
+export interface PhaseRound {
+  /** fast-check generating the traces. */
+  generateS: number;
+  /** Running them (checked): building each run, its set-up, the interleaved phase and the checks at quiescence. */
+  runS: number;
+  /** Of runS, the interleaved phase (with the checks at quiescence). */
+  interleavedS: number;
+  steps: number;
+}
+
+/**
+ * Where a run's time goes, and what the first runs of a process cost more
+ * than later ones (the JIT compiling the code as it gets hot): `runs` traces
+ * generated and run checked under PCT, twice in one process. The first round
+ * starts cold, as the end-to-end command does; the second is warm.
+ */
+export function benchPhases(variant: Variant, runs: number, seed: number): PhaseRound[] {
+  const rounds: PhaseRound[] = [];
+  for (let r = 0; r < 2; r++) {
+    const t0 = process.hrtime.bigint();
+    const gens = fc.sample(variant.subject.runArb(variant), { seed, numRuns: runs });
+    const t1 = process.hrtime.bigint();
+    let steps = 0;
+    let ns = 0;
+    for (const g of gens) {
+      const x = runTrace(g.trace, variant, { scheduler: new PctScheduler(g.seed, variant.subject.roles.length, 3, variant.subject.pctSteps) });
+      steps += x.result.steps;
+      ns += x.threadedNs;
+    }
+    const t2 = process.hrtime.bigint();
+    rounds.push({ generateS: Number(t1 - t0) / 1e9, runS: Number(t2 - t1) / 1e9, interleavedS: ns / 1e9, steps });
+  }
+  return rounds;
+}

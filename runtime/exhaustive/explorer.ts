@@ -37,6 +37,8 @@ export interface ExploreOptions {
   onExecution?: (run: RunResult | null, stats: ExploreStats) => void;
   /** Called after every execution run to the end with its behaviour class (behaviour.ts): costs a string per step. */
   onBehaviour?: (key: string, run: RunResult) => void;
+  /** Rebuild every replayed step's footprint and compare it with the recorded event (path_scheduler.ts; tests). */
+  verifyPrefix?: boolean;
 }
 
 export interface ExploreStats {
@@ -71,10 +73,11 @@ interface PathRun {
 export function runPath(program: Program, nodes: Node[], events: Event[], branch: number, o: ExploreOptions, stats: ExploreStats, stopAfter?: number, extra: Partial<PathOptions> = {}): PathRun | { setupFailure: unknown } {
   const exec = program.start();
   if ("setupFailure" in exec) return exec;
-  const sched = new PathScheduler(exec, nodes, events, branch, { bound: o.bound, reduce: o.reduce ?? true, sleep: useSleep(o), ...extra, ...(stopAfter === undefined ? {} : { stopAfter }) });
+  const sched = new PathScheduler(exec, nodes, events, branch, { bound: o.bound, reduce: o.reduce ?? true, sleep: useSleep(o), ...(o.verifyPrefix === true ? { verifyPrefix: true } : {}), ...extra, ...(stopAfter === undefined ? {} : { stopAfter }) });
   const behaviour = o.onBehaviour && stopAfter === undefined ? BehaviourRecorder.attach(exec.machine) : null;
   try {
     const r = exec.run(sched, sched);
+    if (sched.diverged !== null) throw sched.diverged;
     if (behaviour !== null) o.onBehaviour!(behaviour.key(), r);
     stats.steps += r.steps;
     stats.maxDepth = Math.max(stats.maxDepth, r.steps);

@@ -27,8 +27,15 @@ interface Undo {
   writes: Array<{ r: number; writer: number; readers: number[] }>;
 }
 
+/**
+ * A vector clock: per thread, how many of its steps happen before (or are)
+ * the step. A plain array: one is made per step, and a small typed array
+ * costs far more to make than to read.
+ */
+export type Clock = readonly number[];
+
 export class HappensBefore {
-  readonly clocks: Int32Array[] = [];
+  readonly clocks: Clock[] = [];
   /** The step's index among its thread's steps. */
   readonly local: number[] = [];
   /** The first step of the run of steps of one thread that step k belongs to. */
@@ -37,12 +44,12 @@ export class HappensBefore {
   private readonly last: Int32Array;
   private readonly index = new Map<number, Access>();
   private readonly undo: Undo[] = [];
-  private readonly zero: Int32Array;
+  private readonly zero: Clock;
 
   constructor(readonly threads: number) {
     this.count = new Int32Array(threads);
     this.last = new Int32Array(threads).fill(-1);
-    this.zero = new Int32Array(threads);
+    this.zero = new Array<number>(threads).fill(0);
   }
 
   get length(): number {
@@ -50,7 +57,7 @@ export class HappensBefore {
   }
 
   /** The clock of thread p's last step so far (zero if none). */
-  clockOf(p: number): Int32Array {
+  clockOf(p: number): Clock {
     const l = this.last[p]!;
     return l >= 0 ? this.clocks[l]! : this.zero;
   }
@@ -61,7 +68,7 @@ export class HappensBefore {
   }
 
   /** Does step i happen before a step whose clock is c? */
-  before(i: number, thread: number, c: Int32Array): boolean {
+  before(i: number, thread: number, c: Clock): boolean {
     return c[thread]! > this.local[i]!;
   }
 
@@ -85,7 +92,7 @@ export class HappensBefore {
     const prevK = k - 1;
     this.blockStart[k] = prevK >= 0 && this.undo[prevK]!.thread === p ? this.blockStart[prevK]! : k;
     this.local[k] = this.count[p]!++;
-    const c = Int32Array.from(this.clockOf(p));
+    const c = this.clockOf(p).slice();
     c[p] = this.local[k]! + 1;
     const join = (d: number) => {
       const dc = this.clocks[d]!;
@@ -115,8 +122,8 @@ export class HappensBefore {
 
   /** Forget steps n and later. */
   truncate(n: number): void {
+    if (this.undo.length <= n) return;
     while (this.undo.length > n) {
-      const k = this.undo.length - 1;
       const u = this.undo.pop()!;
       for (let i = u.writes.length - 1; i >= 0; i--) {
         const w = u.writes[i]!;
@@ -132,9 +139,9 @@ export class HappensBefore {
       }
       this.count[u.thread]!--;
       this.last[u.thread] = u.last;
-      this.clocks.length = k;
-      this.local.length = k;
-      this.blockStart.length = k;
     }
+    this.clocks.length = n;
+    this.local.length = n;
+    this.blockStart.length = n;
   }
 }

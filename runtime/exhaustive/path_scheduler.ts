@@ -7,6 +7,13 @@
  * sleep set: a sleeping thread is never chosen, and wakes when a step
  * dependent with its own runs. When every thread the policy may choose is
  * asleep, the execution is redundant and is abandoned (Godefroid's sleep sets).
+ *
+ * A step of the replayed prefix keeps the event the execution that created its
+ * node recorded: the program is deterministic (the explorer relies on it: the
+ * happens-before relation it keeps for the prefix, happens_before.ts, is made
+ * of those events), so its footprint is not logged and built again.
+ * `verifyPrefix` does log and build it, and throws Nondeterminism when it
+ * differs from the recorded one (the tests' check of that reliance).
  */
 import type { Machine } from "../machine";
 import type { StepHooks } from "../run";
@@ -36,6 +43,13 @@ export interface Event {
   readonly lock: number;
 }
 
+/** verifyPrefix: null if a replayed step's rebuilt event is the recorded one, else the Nondeterminism. */
+function eventDiverged(k: number, was: Event, now: Event): Nondeterminism | null {
+  const list = (f: Footprint) => `reads ${f.reads.join(",")} writes ${f.writes.join(",")}`;
+  if (was.thread === now.thread && was.op === now.op && was.lock === now.lock && list(was.fp) === list(now.fp)) return null;
+  return new Nondeterminism(`step ${k + 1}: replayed as thread ${now.thread} ${now.op} (${list(now.fp)}), recorded as thread ${was.thread} ${was.op} (${list(was.fp)})`);
+}
+
 export interface PathOptions {
   bound: number | null;
   /** false: plain enumeration (every allowed thread is a todo, no sleep sets): the reference DPOR is tested against. */
@@ -51,14 +65,29 @@ export interface PathOptions {
   rootTaken?: ReadonlyMap<number, Footprint>;
   /** Stop after this many steps (probes): the scheduler abandons at the next decision. */
   stopAfter?: number;
+  /** Rebuild each prefix step's footprint and throw Nondeterminism if it differs from the recorded event (tests). */
+  verifyPrefix?: boolean;
 }
+
+/**
+ * The one footprint builder of this thread's executions: cleared before each
+ * use, and one execution runs at a time (a builder's typed arrays cost more
+ * to make than a short execution's footprints).
+ */
+const FPB = new FootprintBuilder();
 
 export class PathScheduler implements Scheduler, StepHooks {
   readonly name = "dpor";
   private k = 0;
-  private readonly fpb = new FootprintBuilder();
+  private readonly fpb = FPB;
   private ctx: StepContext | null = null;
   private nextSleep: Map<number, Footprint> = new Map();
+  /**
+   * verifyPrefix: the first replayed step whose event differed. Kept, not thrown where found: the
+   * run loop takes what a step hook throws for the run's failure (a verdict); pick() and the
+   * explorer (runPath, after the run) throw it instead.
+   */
+  diverged: Nondeterminism | null = null;
 
   /**
    * `nodes[0..branch]` exist and `nodes[branch].chosen` is set; events[0..branch-1]
@@ -73,16 +102,18 @@ export class PathScheduler implements Scheduler, StepHooks {
   }
 
   pick(d: Decision): Thread {
+    if (this.diverged !== null) throw this.diverged;
     const k = this.k;
     if (this.o.stopAfter !== undefined && k >= this.o.stopAfter) throw new Abandoned("probe done");
-    const runnable = d.runnable.map((t) => t.id);
     let n = this.nodes[k];
     if (n !== undefined && k <= this.branch) {
-      if (n.runnable.length !== runnable.length || n.runnable.some((t, i) => t !== runnable[i])) {
-        throw new Nondeterminism(`step ${k + 1}: runnable threads ${runnable.join(",")} differ from the recorded ${n.runnable.join(",")}`);
-      }
+      // A replayed node: the runnable threads are those recorded (compared without a copy).
+      const rec = n.runnable;
+      let same = rec.length === d.runnable.length;
+      for (let i = 0; same && i < rec.length; i++) same = rec[i] === d.runnable[i]!.id;
+      if (!same) throw new Nondeterminism(`step ${k + 1}: runnable threads ${d.runnable.map((t) => t.id).join(",")} differ from the recorded ${rec.join(",")}`);
     } else {
-      n = this.newNode(k, runnable);
+      n = this.newNode(k, d.runnable.map((t) => t.id));
     }
     const t = d.runnable.find((x) => x.id === n!.chosen);
     if (t === undefined) throw new Nondeterminism(`step ${k + 1}: thread ${n.chosen} is not runnable`);
@@ -152,13 +183,24 @@ export class PathScheduler implements Scheduler, StepHooks {
     return out;
   }
 
+  /** Is step k a replayed prefix step whose recorded event stands (not rebuilt)? */
+  private recorded(k: number): boolean {
+    return k < this.branch && this.o.verifyPrefix !== true;
+  }
+
   before(t: Thread): void {
+    if (this.recorded(this.k)) return;
     this.ctx = { step: t.pending as Step, thread: t, opBefore: t.opIndex };
     this.fpb.clear();
     this.machine.mem.log = this.fpb;
   }
 
   after(t: Thread): void {
+    const k = this.k;
+    if (this.recorded(k)) {
+      this.k++;
+      return;
+    }
     const m = this.machine;
     m.mem.log = null;
     const c = this.ctx!;
@@ -166,9 +208,10 @@ export class PathScheduler implements Scheduler, StepHooks {
     engineResources(m, c, this.fpb);
     this.exec.extraFootprint?.(c, this.fpb);
     const fp = this.fpb.build();
-    const k = this.k;
     const op = c.step.op;
-    this.events[k] = { thread: t.id, fp, op, lock: op === "spin_lock" || op === "spin_unlock" ? c.step.addr : -1 };
+    const e: Event = { thread: t.id, fp, op, lock: op === "spin_lock" || op === "spin_unlock" ? c.step.addr : -1 };
+    if (k < this.branch) this.diverged ??= eventDiverged(k, this.events[k]!, e);
+    this.events[k] = e;
     if (k >= this.branch) this.nextSleep = this.sleepAfter(k, t.id, fp);
     this.k++;
   }

@@ -26,7 +26,7 @@
  */
 import { lockResource } from "./engine_resources";
 import { conflicts, dependent } from "./footprint";
-import type { HappensBefore } from "./happens_before";
+import type { Clock, HappensBefore } from "./happens_before";
 import { addBacktrack, type Node } from "./node";
 import type { Event } from "./path_scheduler";
 
@@ -43,7 +43,7 @@ function neverCoEnabled(a: Event, b: Event): boolean {
  * stay: reversing them starts the other thread where it will block, the way
  * to reach a schedule whose switch back costs no preemption.
  */
-function racesOf(hb: HappensBefore, events: readonly Event[], k: number, v: number, prev: Int32Array, coEnabledOnly: boolean): number[] {
+function racesOf(hb: HappensBefore, events: readonly Event[], k: number, v: number, prev: Clock, coEnabledOnly: boolean): number[] {
   const e = events[k]!;
   const out: number[] = [];
   const from = prev[v]!;
@@ -94,7 +94,7 @@ function initials(hb: HappensBefore, events: readonly Event[], i: number, k: num
 export type RaceRule = "source" | "bpor";
 
 /** Analyse steps from..end of `events`, pushing them onto `hb` (already holding steps 0..from-1). */
-export function addRaceBacktracks(hb: HappensBefore, nodes: readonly Node[], events: readonly Event[], from: number, rule: RaceRule, bound: number | null): void {
+export function addRaceBacktracks(hb: HappensBefore, nodes: readonly Node[], events: Event[], from: number, rule: RaceRule, bound: number | null): void {
   hb.truncate(from);
   for (let k = from; k < events.length; k++) {
     blockedRaces(hb, nodes, events, k, rule, bound);
@@ -137,7 +137,7 @@ function analyse(hb: HappensBefore, nodes: readonly Node[], events: readonly Eve
  * (its thread does not move), so it is analysed where it first blocks and
  * after each such step, not at every node.
  */
-function blockedRaces(hb: HappensBefore, nodes: readonly Node[], events: readonly Event[], k: number, rule: RaceRule, bound: number | null): void {
+function blockedRaces(hb: HappensBefore, nodes: readonly Node[], events: Event[], k: number, rule: RaceRule, bound: number | null): void {
   const n = nodes[k];
   if (n === undefined || n.blocked.length === 0) return;
   const before = k > 0 ? nodes[k - 1]! : undefined;
@@ -145,10 +145,17 @@ function blockedRaces(hb: HappensBefore, nodes: readonly Node[], events: readonl
   for (const b of n.blocked) {
     const wasBlocked = before?.blocked.some((x) => x.thread === b.thread) ?? false;
     if (wasBlocked && last !== undefined && !dependent(last.fp, b.fp)) continue;
-    const evs = events.slice(0, k);
-    evs.push(b);
-    analyse(hb, nodes, evs, k, rule, bound);
-    hb.truncate(k);
+    // b is analysed as step k: in place of the executed step k for the call (analyse reads steps 0..k only), then put back.
+    const had = events.length;
+    const executed = events[k];
+    events[k] = b;
+    try {
+      analyse(hb, nodes, events, k, rule, bound);
+    } finally {
+      if (k < had) events[k] = executed!;
+      else events.length = had;
+      hb.truncate(k);
+    }
   }
 }
 
@@ -158,7 +165,7 @@ function blockedRaces(hb: HappensBefore, nodes: readonly Node[], events: readonl
  * race in source-DPOR's sense ("direct") it never is, the section ordering
  * them (Abdulla et al., JACM 2017, lock handling as in Nidhugg).
  */
-function previousAcquires(hb: HappensBefore, events: readonly Event[], k: number, prev: Int32Array): number[] {
+function previousAcquires(hb: HappensBefore, events: readonly Event[], k: number, prev: Clock): number[] {
   const e = events[k]!;
   if (e.op !== "spin_lock") return [];
   const a = hb.access(lockResource(e.lock));
