@@ -100,6 +100,8 @@ interface Prepared {
   trace: Trace;
   program: Program;
   options: SearchOptions;
+  /** Each thread's steps in the default schedule (stepsPerThread): one execution, run once for the progress lines and the summary. */
+  steps: number[];
 }
 
 /** Under x86-TSO: asked for, or needed by the mutant. */
@@ -118,7 +120,8 @@ function prepare(request: ExhaustiveRequest, hooks: ExhaustiveHooks): Prepared {
   // The total shown: plain enumeration's schedule count at the bound, an upper
   // bound on the executions (DPOR runs far fewer: docs/exhaustive.md's
   // reduction column), so the time left shown is an upper bound too.
-  const most = naiveSchedules(stepsPerThread(program, trace.threads.length), request.preemptions);
+  const steps = stepsPerThread(program, trace.threads.length);
+  const most = naiveSchedules(steps, request.preemptions);
   const options: SearchOptions = {
     bound: request.preemptions,
     ...(request.maxExecutions === undefined ? {} : { maxExecutions: request.maxExecutions }),
@@ -135,7 +138,7 @@ function prepare(request: ExhaustiveRequest, hooks: ExhaustiveHooks): Prepared {
       progress(progressLine(s.executions, s.abandoned, most, now - t0));
     },
   };
-  return { t0, trace, program, options };
+  return { t0, trace, program, options, steps };
 }
 
 /** A progress line at least this often (and at 1,000, 2,000, 4,000, ... executions). */
@@ -201,7 +204,7 @@ export async function exhaustiveOnWorkers(request: ExhaustiveRequest, workers: n
 }
 
 function report(request: ExhaustiveRequest, hooks: ExhaustiveHooks, p: Prepared, r: SearchResult, cc?: CrossCheckSummary): ExhaustiveOutput {
-  const { t0, trace, program } = p;
+  const { t0, trace } = p;
   const v = request.variant;
   const tso = tsoOf(request);
   const shard = p.options.shard;
@@ -240,8 +243,7 @@ function report(request: ExhaustiveRequest, hooks: ExhaustiveHooks, p: Prepared,
     };
   }
   const main = r.main;
-  const steps = stepsPerThread(program, trace.threads.length);
-  const naive = naiveSchedules(steps, request.preemptions);
+  const naive = naiveSchedules(p.steps, request.preemptions);
   const executions = main.stats.executions;
   const complete = main.complete && main.violation === null && (shard === undefined || shard.count === 1);
   const elapsedMs = Date.now() - t0;
