@@ -43,6 +43,16 @@ export interface SpeedFigures {
   prefix?: { executions: number; rerunCpuS: number; snapshotCpuS: number };
   /** The end-to-end command's concurrent runs in parts, cold then warm (absent before session 8). */
   phases?: { cold: PhaseRound; warm: PhaseRound };
+  /** What resuming the generator chains costs (absent before session 8). */
+  chain?: ChainCost;
+}
+
+/** checker/jobs/stepping.ts ChainCost, as the child prints it. */
+interface ChainCost {
+  steps: number;
+  framesPerStep: number;
+  depth1Ns: number;
+  depth7Ns: number;
 }
 
 /** checker/jobs/stepping.ts PhaseRound, as the child prints it. */
@@ -126,6 +136,8 @@ function measure(log: Log): SpeedFigures {
   const prefix = child<{ executions: number; rerunCpuS: number; snapshotCpuS: number }>(ROOT, "prefix");
   log("[bench] speed: the concurrent runs in parts, cold and warm");
   const [cold, warm] = child<PhaseRound[]>(ROOT, "phases");
+  log("[bench] speed: generator chains");
+  const chain = child<ChainCost>(ROOT, "chain");
   const executions = (ex.json.exhaustive as { executions: number }).executions;
   const runs = e2e.json.runs as number;
   return {
@@ -148,6 +160,7 @@ function measure(log: Log): SpeedFigures {
     sampledRunsPerCpuS: sampled.runsPerSecond,
     prefix,
     phases: { cold: cold!, warm: warm! },
+    chain,
   };
 }
 
@@ -217,6 +230,7 @@ export function speedPart(previousText: string, log: Log): string[] {
     ...prefixRows(now),
     ...(now.prefix === undefined ? [] : [""]),
     ...phaseRows(now),
+    ...chainRows(now),
     `<!-- speed-figures: ${JSON.stringify(now)} -->`,
   ];
 }
@@ -256,6 +270,29 @@ function phaseRows(now: SpeedFigures): string[] {
     row("atomic steps of the interleaved phases", (r) => f0(r.steps)),
     "",
     `Warm, generating and running the traces alone make ${f0(warmRate)} runs per CPU-second, ${warmRate >= E2E_TARGET ? "above" : "below"} the ${f0(E2E_TARGET)} the issue asks of the whole command, which also starts its two threads, runs its sequential sequences first and pays the cold round's extra ${f2(total(p.cold) - total(p.warm))} CPU seconds (the JIT compiling the code as it gets hot) once.`,
+    "",
+  ];
+}
+
+/** What resuming the threads' generator chains costs (bench/speed_child.cjs chain), against a bare step. */
+function chainRows(now: SpeedFigures): string[] {
+  const c = now.chain;
+  if (c === undefined) return [];
+  const perFrame = (c.depth7Ns - c.depth1Ns) / 6;
+  const chainNs = c.depth1Ns + Math.max(0, c.framesPerStep - 1) * perFrame;
+  const bareNs = 1e9 / now.bareStepsPerCpuS;
+  const f1 = (x: number) => x.toFixed(1);
+  return [
+    `*The generator chains*: every step the stepping bench's 2,000 traces make (${f0(c.steps)}, world, set-up and threads) is made with the thread's whole chain of generators live, from the operation runner down to the kernel function that yields it; the machine resumes the chain from its top at every step (bench/speed_child.cjs chain). A chain of empty delegating generators, resumed the same way, measures what that costs on this engine.`,
+    "",
+    "| generator chains | value |",
+    "|---|---|",
+    `| generator frames live per step (impl/ and the operation runner), on average | ${f2(c.framesPerStep)} |`,
+    `| ns per step, a chain of 1 generator / of 7 | ${f1(c.depth1Ns)} / ${f1(c.depth7Ns)} |`,
+    `| ns per step per frame beyond the first | ${f1(perFrame)} |`,
+    `| resuming the average chain, ns per step (estimate) | ${f1(chainNs)} |`,
+    `| a bare step of the stepping bench, ns | ${f1(bareNs)} |`,
+    `| the chain's share of a bare step (estimate) | ${Math.round((100 * chainNs) / bareNs)}% |`,
     "",
   ];
 }

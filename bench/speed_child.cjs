@@ -6,6 +6,8 @@
  *
  *   node bench/speed_child.cjs TREE stepping   the stepping bench of that tree (v3-fixed, 2,000
  *                                             traces, seed 1, best of 5 rounds)
+ *   node bench/speed_child.cjs TREE chain      generator frames live per step (the stepping bench's 2,000
+ *                                             traces) and ns per step of a chain of 1 and of 7 generators
  *   node bench/speed_child.cjs TREE sampled    sampled runs of unmap-two-descs (v3-fixed, 3,000 runs)
  *   node bench/speed_child.cjs TREE phases     20,000 generated traces of v3-fixed run checked under PCT,
  *                                             twice in one process (cold, then warm): generation, runs,
@@ -43,6 +45,9 @@ if (mode === "stepping") {
     rows = require(join(dist, "bench", "stepping")).benchStepping("v3-fixed", 2000, 1, 5);
   }
   out = { bare: rows[0], checked: rows[1], full: rows[2] };
+} else if (mode === "chain") {
+  const c = require(join(dist, "checker"));
+  out = c.benchChain(c.resolveVariant("v3-fixed", null), 2000, 1);
 } else if (mode === "phases") {
   const c = require(join(dist, "checker"));
   out = c.benchPhases(c.resolveVariant("v3-fixed", null), 20000, 1);

@@ -6,6 +6,8 @@
  */
 import { summarise } from "../bench/profile";
 import { compareFigures, previousFigures, type SpeedFigures } from "../bench/speed";
+import { benchChain } from "../checker/jobs/stepping";
+import { resolveVariant } from "../checker/variants";
 
 const base: SpeedFigures = {
   cpu: "CPU A",
@@ -83,5 +85,16 @@ describe("speed bench: the profile summary", () => {
     expect(share(/^garbage collection/)).toBeCloseTo(1 / 5);
     expect(share(/^loading and compiling modules/)).toBeCloseTo(1 / 5);
     expect(share(/^generating traces/)).toBe(0);
+  });
+});
+
+describe("speed bench: the generator chains", () => {
+  test("the frames live when a step is made are counted: on average at least two (a runner and the kernel function that yields)", () => {
+    const variant = resolveVariant("v3-fixed", null);
+    const c = benchChain(variant, 20, 1, 1000);
+    expect(c.steps).toBeGreaterThan(100);
+    // An operation's steps have implOp and the kernel function that yields live; impl/ nests deeper on most steps.
+    expect(c.framesPerStep).toBeGreaterThanOrEqual(2);
+    expect(c.framesPerStep).toBeLessThan(20);
   });
 });

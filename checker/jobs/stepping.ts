@@ -6,6 +6,7 @@
  */
 import fc from "fast-check";
 import { PctScheduler } from "../../runtime/schedulers/pct";
+import { onStepMade } from "../../runtime/step";
 import { runTrace } from "../search/trace";
 import type { Variant } from "../subject";
 
@@ -86,4 +87,68 @@ export function benchPhases(variant: Variant, runs: number, seed: number): Phase
     rounds.push({ generateS: Number(t1 - t0) / 1e9, runS: Number(t2 - t1) / 1e9, interleavedS: ns / 1e9, steps });
   }
   return rounds;
+}
+
+/** What resuming the threads' generators costs, from two measurements (benchChain). */
+export interface ChainCost {
+  /** Steps of the 2,000 stepping traces, and the generator frames of impl/ and the operation runner live at each, on average. */
+  steps: number;
+  framesPerStep: number;
+  /** A step resumed through a chain of 1 generator and through a chain of 7 (an empty kernel function below 6 delegating ones), ns per step. */
+  depth1Ns: number;
+  depth7Ns: number;
+}
+
+/**
+ * The cost of resuming generator chains: how deep the chains of impl/ are
+ * when a step is made (the stack at each step of the stepping bench's
+ * traces, counted in frames of impl/ and of the operation runner), and what
+ * a resume costs per frame on this engine (a bare chain of delegating
+ * generators, each step resumed from the outermost, as the machine does).
+ */
+export function benchChain(variant: Variant, runs: number, seed: number, chainSteps = 2_000_000): ChainCost {
+  const gens = fc.sample(variant.subject.runArb(variant), { seed, numRuns: runs });
+  let steps = 0;
+  let frames = 0;
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 200;
+  onStepMade((_label, stack) => {
+    steps++;
+    for (const line of stack.split("\n")) if (/[/\\](impl[/\\][^():]+|operations)\.[jt]s:\d+/.test(line)) frames++;
+  });
+  try {
+    for (const g of gens) runTrace(g.trace, variant, { scheduler: new PctScheduler(g.seed, variant.subject.roles.length, 3, variant.subject.pctSteps), check: false });
+  } finally {
+    onStepMade(null);
+    Error.stackTraceLimit = limit;
+  }
+  return { steps, framesPerStep: frames / steps, depth1Ns: chainNs(1, chainSteps), depth7Ns: chainNs(7, chainSteps) };
+}
+
+const CHAIN_STEP = { op: "load" };
+
+function* leaf(n: number): Generator<object, number, number> {
+  let x = 0;
+  for (let i = 0; i < n; i++) x += yield CHAIN_STEP;
+  return x;
+}
+
+function* link(inner: Generator<object, number, number>): Generator<object, number, number> {
+  return yield* inner;
+}
+
+/** ns per step of a chain of `depth` generators resumed from the outermost, `n` steps, best of 5. */
+function chainNs(depth: number, n: number): number {
+  let best = Infinity;
+  for (let round = 0; round < 6; round++) {
+    let g = leaf(n);
+    for (let d = 1; d < depth; d++) g = link(g);
+    const t0 = process.hrtime.bigint();
+    let r = g.next(0);
+    while (r.done !== true) r = g.next(1);
+    const ns = Number(process.hrtime.bigint() - t0);
+    // The first round warms the JIT up.
+    if (round > 0) best = Math.min(best, ns / n);
+  }
+  return best;
 }
