@@ -8,7 +8,6 @@
  *   exit 3    an internal error of rmapcheck (a bug: please report it)
  *   exit 130  interrupted by SIGINT; 143 by SIGTERM (never a pass)
  */
-import "./source_maps"; // first: before impl/ loads
 import { CommanderError } from "commander";
 import { BadInput, formatter, listing, mergeFiles, replay, scenarioListing } from "../checker";
 import { runJob } from "./job";

@@ -4,7 +4,6 @@
  * shared flag between runs; counterexample files are written here as they
  * are found, so an interrupted job has already kept the best one.
  */
-import "./source_maps"; // first: before impl/ loads
 import { parentPort, workerData } from "node:worker_threads";
 import { BadInput, check, compare, exhaustive, exhaustiveOnWorkers, type ExhaustiveOutput, formatter, Interrupted, loadScenario, resolveSubject, resolveVariant, runCatalogue, scenarioFromCounterexample } from "../checker";
 import { saver } from "./cx_files";

@@ -208,6 +208,23 @@ describe("the rmapcheck binary", () => {
     }
   });
 
+  test("row 16: each step's impl/ file and line are those Node's own source-mapped stacks name (the command maps dist/ frames itself)", () => {
+    // Every corpus file of both subjects replayed twice: as shipped, and with Node's source maps on (the stacks then name the .ts lines).
+    const files = [CORPUS, join(CORPUS, "lockless")].flatMap((d) => readdirSync(d).filter((x) => x.endsWith(".json")).map((x) => join(d, x)));
+    let total = 0;
+    for (const f of files) {
+      const sites = (flags: string[]) => {
+        const r = spawnSync(process.execPath, [...flags, BIN, "--replay", f, "--format", "narrow"], { encoding: "utf8", cwd: ROOT });
+        return r.stdout.match(/\[[a-z_/]+\.ts:\d+\]/g) ?? [];
+      };
+      const mapped = sites([]);
+      total += mapped.length;
+      expect({ f, sites: mapped }).toEqual({ f, sites: sites(["--enable-source-maps"]) });
+    }
+    // Most of them have steps, so most of the comparisons compare sites.
+    expect(total).toBeGreaterThan(10 * files.length);
+  });
+
   test("row 17: progress on stderr with --json, by phase, never past the budget", () => {
     const r = run(["--json", "--design", "v3-fixed", "--runs", "40", "--sequences", "10", "--out", tmp()]);
     const lines = r.stderr.trim().split("\n");
