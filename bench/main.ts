@@ -2,7 +2,8 @@
  * npm run bench: measures what docs/ claims, and writes the tables.
  *   docs/benchmarks.md  speed: steps, runs and executions per CPU-second and peak memory against
  *                       the previous run, warning of a regression (bench/speed.ts; BENCH_OLD_TREE=DIR
- *                       adds a side-by-side with an older commit's worktree); design verdicts with the
+ *                       adds a side-by-side with an older commit's worktree, BENCH_BASE_TREE=DIR one
+ *                       with the exhaustive figures too); design verdicts with the
  *                       default options; the designs with no known race in every mode;
  *                       race windows reached
  *   docs/mutants.md     the catalogue on BENCH_SEEDS seeds (between the markers)
@@ -220,6 +221,10 @@ if (parts.includes("stepping")) {
   if (process.env.BENCH_OLD_TREE) {
     ensureMarkers("sidebyside");
     replaceBetween(BENCH, "<!-- sidebyside:begin -->", "<!-- sidebyside:end -->", sideBySidePart(process.env.BENCH_OLD_TREE, log));
+  }
+  if (process.env.BENCH_BASE_TREE) {
+    ensureMarkers("sidebyside-base");
+    replaceBetween(BENCH, "<!-- sidebyside-base:begin -->", "<!-- sidebyside-base:end -->", sideBySidePart(process.env.BENCH_BASE_TREE, log, true));
   }
 }
 const subjects = SUBJECTS.filter((x) => (process.env.BENCH_SUBJECT ?? x.name) === x.name);

@@ -297,45 +297,98 @@ function chainRows(now: SpeedFigures): string[] {
   ];
 }
 
-/** The side-by-side table: this tree and an older one, measured one after the other by the same harness. */
-export function sideBySidePart(oldTree: string, log: Log): string[] {
+/** One tree's side-by-side figures (sideBySidePart). */
+interface TreeRun {
+  st: SteppingRows;
+  e: { json: Record<string, unknown>; use: Rusage };
+  runs: number;
+  start: Rusage;
+  seq: Rusage;
+  ex: { executions: number; use: Rusage; batch: { scenarios: number; executions: number; cpuS: number } } | null;
+}
+
+function measureTree(tree: string, exhaustive: boolean, log: Log): TreeRun {
+  log(`[bench] side by side: stepping of ${tree}`);
+  const st = child<SteppingRows>(tree, "stepping");
+  log(`[bench] side by side: rmapcheck ${E2E_ARGS.join(" ")} in ${tree}`);
+  const e = cli(tree, E2E_ARGS);
+  const runs = e.json.runs as number;
+  // The fixed costs of the command, to split the end-to-end figure: start-up (+1 run), then the sequential phase.
+  log(`[bench] side by side: rmapcheck ${START_ARGS.join(" ")} and ${SEQ_ARGS.join(" ")} in ${tree}`);
+  const start = cli(tree, START_ARGS).use;
+  const seq = cli(tree, SEQ_ARGS).use;
+  if (!exhaustive) return { st, e, runs, start, seq, ex: null };
+  log(`[bench] side by side: rmapcheck ${EXHAUSTIVE_ARGS.join(" ")} and the batch in ${tree}`);
+  const x = cli(tree, EXHAUSTIVE_ARGS);
+  const batch = child<{ scenarios: number; executions: number; cpuS: number }>(tree, "batch");
+  return { st, e, runs, start, seq, ex: { executions: (x.json.exhaustive as { executions: number }).executions, use: x.use, batch } };
+}
+
+/** The median (of an even count, the mean of the middle two). */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((x, y) => x - y);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * The side-by-side table: this tree and an older one, measured by the same harness, `pairs` times
+ * each, alternating (older, this, older, this ...), the median of each figure. `exhaustive`: the
+ * older tree has the exhaustive mode and its scenarios (BENCH_BASE_TREE), so the exhaustive
+ * figures are compared too.
+ */
+export function sideBySidePart(oldTree: string, log: Log, exhaustive = false, pairs = Number(process.env.BENCH_PAIRS ?? 3)): string[] {
   const old = resolve(oldTree);
   const rev = (t: string) => execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: t, encoding: "utf8" }).trim();
   if (!existsSync(join(old, "dist", "cli", "main.js"))) build(old, log);
   build(ROOT, log);
   const before = load();
-  const row = (tree: string) => {
-    log(`[bench] side by side: stepping of ${tree}`);
-    const st = child<SteppingRows>(tree, "stepping");
-    log(`[bench] side by side: rmapcheck ${E2E_ARGS.join(" ")} in ${tree}`);
-    const e = cli(tree, E2E_ARGS);
-    const runs = e.json.runs as number;
-    // The fixed costs of the command, to split the end-to-end figure: start-up (+1 run), then the sequential phase.
-    log(`[bench] side by side: rmapcheck ${START_ARGS.join(" ")} and ${SEQ_ARGS.join(" ")} in ${tree}`);
-    const start = cli(tree, START_ARGS).use;
-    const seq = cli(tree, SEQ_ARGS).use;
-    return { st, e, runs, start, seq };
-  };
-  const a = row(old);
-  const b = row(ROOT);
+  const a: TreeRun[] = [];
+  const b: TreeRun[] = [];
+  for (let i = 0; i < pairs; i++) {
+    a.push(measureTree(old, exhaustive, log));
+    b.push(measureTree(ROOT, exhaustive, log));
+  }
   const after = load();
   const ratio = (x: number, y: number) => `${f2(y / x)}x`;
+  /** A row of one figure: both medians and their ratio (null: no ratio). */
+  const row = (name: string, f: (r: TreeRun) => number, fmt: (x: number) => string, ratioNote: string | null = "") => {
+    const x = median(a.map(f));
+    const y = median(b.map(f));
+    return `| ${name} | ${fmt(x)} | ${fmt(y)} | ${ratioNote === null ? "-" : `${ratio(x, y)}${ratioNote}`} |`;
+  };
+  /** A row of several figures shown together, each its median, no ratio. */
+  const rowOf = (name: string, parts: Array<[(r: TreeRun) => number, (x: number) => string]>) => {
+    const cell = (rs: TreeRun[]) => parts.map(([f, fmt]) => fmt(median(rs.map(f)))).join(" / ");
+    return `| ${name} | ${cell(a)} | ${cell(b)} | - |`;
+  };
+  const mb = (x: number) => `${f0(x)} MB`;
+  const ex = (r: TreeRun) => r.ex!;
   return [
-    "## Side by side with an older commit",
+    exhaustive ? "## Side by side with an older commit, the exhaustive mode too" : "## Side by side with an older commit",
     "",
-    `\`BENCH_OLD_TREE=${oldTree} npm run bench -- stepping\` on ${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}: the older tree first, then this one, by the same harness (bench/speed_child.cjs, bench/rusage.cjs), each compiled with tsc. Load average (1, 5, 15 min): ${before} before, ${after} after. Rates per CPU-second; the machine is shared, so the ratio, measured back to back, is the figure to trust.`,
+    `\`${exhaustive ? "BENCH_BASE_TREE" : "BENCH_OLD_TREE"}=${oldTree} npm run bench -- stepping\` on ${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}: each tree measured ${pairs} times by the same harness (bench/speed_child.cjs, bench/rusage.cjs), alternating, the older tree first, each compiled with tsc; every figure is the median of its ${pairs} measurements (BENCH_PAIRS). Load average (1, 5, 15 min): ${before} before, ${after} after. Rates per CPU-second; the machine is shared, so the ratio, measured back to back, is the figure to trust.`,
     "",
     `| figure | \`${rev(old)}\` | \`${rev(ROOT)}\` (this tree) | ratio |`,
     "|---|---|---|---|",
-    `| bare stepping, steps per CPU-second | ${f0(a.st.bare.stepsPerSecond)} | ${f0(b.st.bare.stepsPerSecond)} | ${ratio(a.st.bare.stepsPerSecond, b.st.bare.stepsPerSecond)} |`,
-    `| checked stepping (incremental), steps per CPU-second | ${f0(a.st.checked.stepsPerSecond)} | ${f0(b.st.checked.stepsPerSecond)} | ${ratio(a.st.checked.stepsPerSecond, b.st.checked.stepsPerSecond)} |`,
-    `| stepping: atomic steps of the 2,000 traces | ${f0(a.st.bare.steps)} | ${f0(b.st.bare.steps)} | - |`,
-    `| \`rmapcheck ${E2E_ARGS.join(" ")}\`, runs per CPU-second | ${f0(a.runs / a.e.use.cpuS)} | ${f0(b.runs / b.e.use.cpuS)} | ${ratio(a.runs / a.e.use.cpuS, b.runs / b.e.use.cpuS)} |`,
-    `| the same: CPU seconds / wall seconds | ${f2(a.e.use.cpuS)} / ${f2(a.e.use.wallS)} | ${f2(b.e.use.cpuS)} / ${f2(b.e.use.wallS)} | - |`,
-    `| the same: checked atomic steps | ${f0(a.e.json.steps as number)} | ${f0(b.e.json.steps as number)} | - |`,
-    `| the same: peak resident memory | ${f0(a.e.use.maxRssMB)} MB | ${f0(b.e.use.maxRssMB)} MB | - |`,
-    `| start-up and one run, \`rmapcheck ${START_ARGS.join(" ")}\`: CPU seconds / peak resident memory | ${f2(a.start.cpuS)} / ${f0(a.start.maxRssMB)} MB | ${f2(b.start.cpuS)} / ${f0(b.start.maxRssMB)} MB | ${ratio(a.start.cpuS, b.start.cpuS)} (CPU) |`,
-    `| the 300 sequential sequences: CPU seconds of \`rmapcheck ${SEQ_ARGS.join(" ")}\` less the row above | ${f2(a.seq.cpuS - a.start.cpuS)} | ${f2(b.seq.cpuS - b.start.cpuS)} | ${ratio(a.seq.cpuS - a.start.cpuS, b.seq.cpuS - b.start.cpuS)} (CPU) |`,
-    `| the concurrent runs alone: runs per CPU-second of the whole command less \`${SEQ_ARGS.join(" ")}\` | ${f0((a.runs - 1) / (a.e.use.cpuS - a.seq.cpuS))} | ${f0((b.runs - 1) / (b.e.use.cpuS - b.seq.cpuS))} | ${ratio((a.runs - 1) / (a.e.use.cpuS - a.seq.cpuS), (b.runs - 1) / (b.e.use.cpuS - b.seq.cpuS))} |`,
+    row("bare stepping, steps per CPU-second", (r) => r.st.bare.stepsPerSecond, f0),
+    row("checked stepping (incremental), steps per CPU-second", (r) => r.st.checked.stepsPerSecond, f0),
+    row("stepping: atomic steps of the 2,000 traces", (r) => r.st.bare.steps, f0, null),
+    row(`\`rmapcheck ${E2E_ARGS.join(" ")}\`, runs per CPU-second`, (r) => r.runs / r.e.use.cpuS, f0),
+    rowOf("the same: CPU seconds / wall seconds", [[(r) => r.e.use.cpuS, f2], [(r) => r.e.use.wallS, f2]]),
+    row("the same: checked atomic steps", (r) => r.e.json.steps as number, f0, null),
+    row("the same: peak resident memory", (r) => r.e.use.maxRssMB, mb, null),
+    row(`start-up and one run, \`rmapcheck ${START_ARGS.join(" ")}\`: CPU seconds`, (r) => r.start.cpuS, f2, " (CPU)"),
+    row("the same: peak resident memory", (r) => r.start.maxRssMB, mb, null),
+    row(`the 300 sequential sequences: CPU seconds of \`rmapcheck ${SEQ_ARGS.join(" ")}\` less the start-up row`, (r) => r.seq.cpuS - r.start.cpuS, f2, " (CPU)"),
+    row(`the concurrent runs alone: runs per CPU-second of the whole command less \`${SEQ_ARGS.join(" ")}\``, (r) => (r.runs - 1) / (r.e.use.cpuS - r.seq.cpuS), f0),
+    ...(exhaustive
+      ? [
+          row(`\`rmapcheck ${EXHAUSTIVE_ARGS.join(" ")}\`, executions per CPU-second`, (r) => ex(r).executions / ex(r).use.cpuS, f0),
+          rowOf("the same: executions / CPU seconds / peak resident memory", [[(r) => ex(r).executions, f0], [(r) => ex(r).use.cpuS, f2], [(r) => ex(r).use.maxRssMB, mb]]),
+          row("a sweep-sized batch (every scenario of both subjects, at most 1 preemption; bench/speed_child.cjs batch), executions per CPU-second", (r) => ex(r).batch.executions / ex(r).batch.cpuS, f0),
+          rowOf("the same: scenarios / executions / CPU seconds", [[(r) => ex(r).batch.scenarios, f0], [(r) => ex(r).batch.executions, f0], [(r) => ex(r).batch.cpuS, f2]]),
+        ]
+      : []),
   ];
 }

@@ -5,7 +5,7 @@
  * counts a part once per sample, inclusively, with "self:" parts on the innermost frame only.
  */
 import { summarise } from "../bench/profile";
-import { compareFigures, previousFigures, type SpeedFigures } from "../bench/speed";
+import { compareFigures, median, previousFigures, type SpeedFigures } from "../bench/speed";
 import { benchChain } from "../checker/jobs/stepping";
 import { resolveVariant } from "../checker/variants";
 
@@ -96,5 +96,13 @@ describe("speed bench: the generator chains", () => {
     // An operation's steps have implOp and the kernel function that yields live; impl/ nests deeper on most steps.
     expect(c.framesPerStep).toBeGreaterThanOrEqual(2);
     expect(c.framesPerStep).toBeLessThan(20);
+  });
+});
+
+describe("speed bench: the side-by-side medians", () => {
+  test("the middle figure of an odd count, the mean of the middle two of an even count, whatever the order", () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([10, 1, 4, 3])).toBe(3.5);
+    expect(median([7])).toBe(7);
   });
 });
