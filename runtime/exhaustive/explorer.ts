@@ -130,7 +130,8 @@ export function exploreUnit(program: Program, prefix: readonly number[], rootTak
     o.onExecution?.(r, stats);
     const failed = r !== null && r.failure !== null && r.failure !== undefined;
     if (failed && !(o.continueAfterFailure && !reduce)) return { complete: true, violation: r, first: firstFp };
-    markTaken(nodes, events, Math.max(0, branch));
+    // What was taken only ever puts later siblings to sleep.
+    if (useSleep(o)) markTaken(nodes, events, Math.max(0, branch));
     if (reduce) {
       // Under x86-TSO each thread's store buffer is a pseudo-thread too (ids n..2n-1: runtime/run.ts).
       hb ??= new HappensBefore(p.machine.threads.length * (p.machine.tso ? 2 : 1));

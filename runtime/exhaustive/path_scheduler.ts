@@ -69,6 +69,9 @@ export interface PathOptions {
   verifyPrefix?: boolean;
 }
 
+/** The sleep set of every node when sleep sets are off (never changed: a node's sleep set is read only). */
+const NO_SLEEP: ReadonlyMap<number, Footprint> = new Map();
+
 /**
  * The one footprint builder of this thread's executions: cleared before each
  * use, and one execution runs at a time (a builder's typed arrays cost more
@@ -81,7 +84,7 @@ export class PathScheduler implements Scheduler, StepHooks {
   private k = 0;
   private readonly fpb = FPB;
   private ctx: StepContext | null = null;
-  private nextSleep: Map<number, Footprint> = new Map();
+  private nextSleep: ReadonlyMap<number, Footprint> = NO_SLEEP;
   /**
    * verifyPrefix: the first replayed step whose event differed. Kept, not thrown where found: the
    * run loop takes what a step hook throws for the run's failure (a verdict); pick() and the
@@ -125,7 +128,7 @@ export class PathScheduler implements Scheduler, StepHooks {
     const prev = this.nodes[k - 1];
     const prior = k === 0 ? -1 : this.events[k - 1]!.thread;
     const pre = prev === undefined ? 0 : preemptionsAfter(prev, prev.chosen);
-    const n = makeNode(runnable, prior, this.machine.threads.length, pre, this.o.bound, this.o.sleep ? this.nextSleep : new Map());
+    const n = makeNode(runnable, prior, this.machine.threads.length, pre, this.o.bound, this.o.sleep ? this.nextSleep : NO_SLEEP);
     if (this.o.reduce) n.blocked = this.blockedEvents(runnable);
     if (forced !== undefined) {
       // A unit's prefix: its other choices are other units (units.ts).
@@ -212,7 +215,7 @@ export class PathScheduler implements Scheduler, StepHooks {
     const e: Event = { thread: t.id, fp, op, lock: op === "spin_lock" || op === "spin_unlock" ? c.step.addr : -1 };
     if (k < this.branch) this.diverged ??= eventDiverged(k, this.events[k]!, e);
     this.events[k] = e;
-    if (k >= this.branch) this.nextSleep = this.sleepAfter(k, t.id, fp);
+    if (k >= this.branch && this.o.sleep) this.nextSleep = this.sleepAfter(k, t.id, fp);
     this.k++;
   }
 
