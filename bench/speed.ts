@@ -18,6 +18,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import type { ChainCost, PhaseRound } from "../checker";
 
 type Log = (s: string) => void;
 
@@ -47,24 +48,6 @@ export interface SpeedFigures {
   chain?: ChainCost;
 }
 
-/** checker/jobs/stepping.ts ChainCost, as the child prints it. */
-interface ChainCost {
-  steps: number;
-  framesPerStep: number;
-  depth1Ns: number;
-  depth7Ns: number;
-}
-
-/** checker/jobs/stepping.ts PhaseRound, as the child prints it. */
-interface PhaseRound {
-  generateS: number;
-  runS: number;
-  interleavedS: number;
-  steps: number;
-}
-
-/** The traces the phases child generates and runs (bench/speed_child.cjs phases). */
-const PHASE_RUNS = 20000;
 /** Issue 18's end-to-end target, runs per CPU-second: the phases table says how far generation and runs alone are from it. */
 const E2E_TARGET = 6000;
 
@@ -256,9 +239,9 @@ function phaseRows(now: SpeedFigures): string[] {
   if (p === undefined) return [];
   const total = (r: PhaseRound) => r.generateS + r.runS;
   const row = (name: string, get: (r: PhaseRound) => string) => `| ${name} | ${get(p.cold)} | ${get(p.warm)} |`;
-  const warmRate = PHASE_RUNS / total(p.warm);
+  const warmRate = p.warm.runs / total(p.warm);
   return [
-    `*The concurrent runs in parts*: ${f0(PHASE_RUNS)} generated traces of \`v3-fixed\`, checked under PCT (the stepping bench's scheduler; the command layers race-directed preemption on it), twice in one process (bench/speed_child.cjs phases): the first round starts cold, as the end-to-end command does; the second runs the same traces again, warm.`,
+    `*The concurrent runs in parts*: ${f0(p.warm.runs)} generated traces of \`v3-fixed\`, checked under PCT (the stepping bench's scheduler; the command layers race-directed preemption on it), twice in one process (bench/speed_child.cjs phases): the first round starts cold, as the end-to-end command does; the second runs the same traces again, warm.`,
     "",
     "| part, CPU seconds | cold (first in its process) | warm (the same again) |",
     "|---|---|---|",
@@ -266,7 +249,7 @@ function phaseRows(now: SpeedFigures): string[] {
     row("building each run and running its set-up", (r) => f2(r.runS - r.interleavedS)),
     row("the interleaved phase, with the checks at quiescence", (r) => f2(r.interleavedS)),
     row("all three", (r) => f2(total(r))),
-    row("all three: runs per CPU-second", (r) => f0(PHASE_RUNS / total(r))),
+    row("all three: runs per CPU-second", (r) => f0(r.runs / total(r))),
     row("atomic steps of the interleaved phases", (r) => f0(r.steps)),
     "",
     `Warm, generating and running the traces alone make ${f0(warmRate)} runs per CPU-second, ${warmRate >= E2E_TARGET ? "above" : "below"} the ${f0(E2E_TARGET)} the issue asks of the whole command, which also starts its two threads, runs its sequential sequences first and pays the cold round's extra ${f2(total(p.cold) - total(p.warm))} CPU seconds (the JIT compiling the code as it gets hot) once.`,

@@ -55,6 +55,8 @@ export function benchStepping(variant: Variant, runs: number, seed: number, repe
 
 /** One round of benchPhases: the seconds of each phase, as process.hrtime.bigint counts them. */
 export interface PhaseRound {
+  /** The traces generated and run. */
+  runs: number;
   /** fast-check generating the traces. */
   generateS: number;
   /** Running them (checked): building each run, its set-up, the interleaved phase and the checks at quiescence. */
@@ -84,7 +86,7 @@ export function benchPhases(variant: Variant, runs: number, seed: number): Phase
       ns += x.threadedNs;
     }
     const t2 = process.hrtime.bigint();
-    rounds.push({ generateS: Number(t1 - t0) / 1e9, runS: Number(t2 - t1) / 1e9, interleavedS: ns / 1e9, steps });
+    rounds.push({ runs, generateS: Number(t1 - t0) / 1e9, runS: Number(t2 - t1) / 1e9, interleavedS: ns / 1e9, steps });
   }
   return rounds;
 }
