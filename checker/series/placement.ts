@@ -9,8 +9,9 @@
  * that place to the same trace (fast-check shrinks the logical form).
  */
 import type { OpDesc } from "../../model/operations";
+import { fastRecord } from "../search/fast_record";
 import type { SeriesTrace } from "./trace_build";
-import type { WorldConfig } from "./world";
+import { fastConfig, type WorldConfig } from "./world";
 
 /** Logical gfns of slot 1's pages start here. */
 const SLOT1 = 8;
@@ -39,12 +40,23 @@ export function unplaceGfn(g: number, cfg: WorldConfig): number {
 
 type Mapper = (gfn: number, cfg: WorldConfig) => number;
 
+/*
+ * One spread per kind: a spread site that sees one object shape copies it on
+ * V8's fast path; one that sees several (a shared case arm) takes the slow,
+ * megamorphic one. A spread keeps the operation's key order and gives it
+ * Object's prototype, as placing always has, so fast-check maps a placed
+ * operation back to the record it was.
+ */
 function mapOp(op: OpDesc, cfg: WorldConfig, f: Mapper, align: boolean): OpDesc {
   switch (op.kind) {
     case "page_fault":
+      return { ...op, gfn: f(op.gfn, cfg) };
     case "shadow_gfn":
+      return { ...op, gfn: f(op.gfn, cfg) };
     case "get_dirty_log":
+      return { ...op, gfn: f(op.gfn, cfg) };
     case "hw_access":
+      return { ...op, gfn: f(op.gfn, cfg) };
     case "fast_page_fault":
       return { ...op, gfn: f(op.gfn, cfg) };
     case "zap_page": {
@@ -53,15 +65,29 @@ function mapOp(op: OpDesc, cfg: WorldConfig, f: Mapper, align: boolean): OpDesc 
       return { ...op, gfn: align ? g - (g % span) : g };
     }
     default:
-      return op;
+      // A generated record, perhaps a dictionary: copied fast (checker/search/fast_record.ts).
+      return fastRecord(op);
   }
+}
+
+/** Every operation of a list mapped (a loop: no closure per trace). */
+function mapOps(ops: readonly OpDesc[], cfg: WorldConfig, f: (op: OpDesc, cfg: WorldConfig) => OpDesc): OpDesc[] {
+  const out = new Array<OpDesc>(ops.length);
+  for (let i = 0; i < ops.length; i++) out[i] = f(ops[i]!, cfg);
+  return out;
 }
 
 export const placeOp = (op: OpDesc, cfg: WorldConfig): OpDesc => mapOp(op, cfg, placeGfn, true);
 export const unplaceOp = (op: OpDesc, cfg: WorldConfig): OpDesc => mapOp(op, cfg, unplaceGfn, false);
 
+/** The trace with its operations mapped; its other generated records copied fast, the same values. */
 function mapTrace(t: SeriesTrace, f: (op: OpDesc, cfg: WorldConfig) => OpDesc): SeriesTrace {
-  return { ...t, setup: t.setup.map((o) => f(o, t.config)), threads: t.threads.map((th) => ({ ...th, ops: th.ops.map((o) => f(o, t.config)) })) };
+  const threads = new Array<SeriesTrace["threads"][number]>(t.threads.length);
+  for (let i = 0; i < threads.length; i++) {
+    const th = t.threads[i]!;
+    threads[i] = { ...th, ops: mapOps(th.ops, t.config, f) };
+  }
+  return { ...t, config: fastConfig(t.config), setup: mapOps(t.setup, t.config, f), threads, preemptions: t.preemptions.map(fastRecord) };
 }
 
 export const placeTrace = (t: SeriesTrace): SeriesTrace => mapTrace(t, placeOp);

@@ -14,7 +14,7 @@ import type { Coverage } from "./oracle/coverage";
 import { commandArbs, type SeqModel, type SeqReal } from "./sequential_commands";
 import { failedStep, StepRecorder } from "../search/step_recorder";
 import { asSeries } from "./variants";
-import { initialModel, makeWorld } from "./world";
+import { fastConfig, initialModel, makeWorld } from "./world";
 
 export interface SeriesSeqHooks extends SeqHooks {
   coverage?: Coverage;
@@ -22,8 +22,10 @@ export interface SeriesSeqHooks extends SeqHooks {
 
 export function sequentialProperty(v: Variant, hooks: SeriesSeqHooks = {}) {
   const variant = asSeries(v);
-  return fc.property(worldConfigArb, fc.commands(commandArbs(), { maxCommands: SEARCH_BOUNDS.SEQ_MAX_COMMANDS, size: "max" }), (cfg, cmds) => {
+  return fc.property(worldConfigArb, fc.commands(commandArbs(), { maxCommands: SEARCH_BOUNDS.SEQ_MAX_COMMANDS, size: "max" }), (generated, cmds) => {
     if (hooks.interrupted?.()) throw new Interrupted();
+    // The same configuration, its records copied fast: impl/ reads kvm.cfg at nearly every step.
+    const cfg = fastConfig(generated);
     hooks.progress?.(hooks.stats?.sequences ?? 0);
     const t = new Thread(0, "T0:sequential", []);
     const w = makeWorld(cfg, variant, [t], { warnIsFatal: false });
@@ -36,7 +38,7 @@ export function sequentialProperty(v: Variant, hooks: SeriesSeqHooks = {}) {
     try {
       fc.modelRun(() => ({ model, real }), cmds);
     } catch (e) {
-      hooks.failed?.({ config: cfg, ops: [...real.ran], schedule: recorder.schedule, failedAt: failedStep(recorder, real.failure), violation: asViolation(e) });
+      hooks.failed?.({ config: generated, ops: [...real.ran], schedule: recorder.schedule, failedAt: failedStep(recorder, real.failure), violation: asViolation(e) });
       throw e;
     }
   });

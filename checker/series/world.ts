@@ -11,6 +11,7 @@ import { init, type Params } from "../../model/spec";
 import type { ModelState } from "../../model/state";
 import { Machine, type MachineOptions } from "../../runtime/machine";
 import { Thread } from "../../runtime/thread";
+import { fastRecord } from "../search/fast_record";
 import { HostPages } from "./host_pages";
 import type { SeriesVariant as Variant } from "./variants";
 
@@ -35,6 +36,20 @@ export interface World {
   readonly hostPages: HostPages;
   /** A v3 DELETE split into phases (sequential commands): id -> old slot and invalid copy. */
   readonly pendingDeletes: Map<number, { slot: number; invalid: number }>;
+}
+
+/**
+ * The configuration with its generated records in fast mode
+ * (checker/search/fast_record.ts): the same values, and the given objects
+ * never changed (fast-check still holds them). The slots come from a map of
+ * their own, never dictionaries.
+ */
+export function fastConfig(cfg: WorldConfig): WorldConfig {
+  const kvm = fastRecord(cfg.kvm);
+  const c = fastRecord(cfg);
+  if (c !== cfg) c.kvm = kvm;
+  else if (kvm !== cfg.kvm) return { ...cfg, kvm };
+  return c;
 }
 
 /** Build the VM and install the configured slots, sequentially, before any thread runs. */

@@ -92,10 +92,16 @@ export class ConflictDirectedScheduler implements Scheduler {
   private readonly longest: number;
   private readonly pPublish: number;
   private readonly pLoser: number;
-  /** Per thread, the words it loaded and has not written since (the open ends of its read-modify-writes). */
-  private readonly loaded = new Map<Thread, Set<number>>();
-  /** Threads held back, and for how many more decisions. */
-  private readonly held = new Map<Thread, number>();
+  /**
+   * By thread id, the words the thread loaded and has not written since (the
+   * open ends of its read-modify-writes). Thread ids of a run are small
+   * non-negative integers (runtime/run.ts), so arrays, not maps keyed by thread.
+   */
+  private readonly loaded: Array<Set<number> | undefined> = [];
+  /** By thread id, how many more decisions the thread is held back (0 or absent: not held). */
+  private readonly holds: number[] = [];
+  /** The threads held back now, each once. */
+  private readonly heldList: Thread[] = [];
   /** Per word: the first thread that touched it in this run, whether another did too, and whether one wrote. */
   private readonly touched = new Map<number, Touches>();
   /** The writer just let into another thread's window, to be held once its write is done. */
@@ -115,9 +121,19 @@ export class ConflictDirectedScheduler implements Scheduler {
     this.lazyDrain = this.rng.next() < 0.5;
   }
 
+  private isHeld(t: Thread): boolean {
+    return (this.holds[t.id] ?? 0) > 0;
+  }
+
+  /** Hold t back for the next n decisions. */
+  private hold(t: Thread, n: number): void {
+    if (!this.isHeld(t)) this.heldList.push(t);
+    this.holds[t.id] = n;
+  }
+
   private pickFree(d: Decision, not: Thread): Thread | undefined {
     const free: Thread[] = [];
-    for (const t of d.runnable) if (t !== not && !this.held.has(t)) free.push(t);
+    for (const t of d.runnable) if (t !== not && !this.isHeld(t)) free.push(t);
     return free.length === 0 ? undefined : free[this.rng.below(free.length)];
   }
 
@@ -128,7 +144,7 @@ export class ConflictDirectedScheduler implements Scheduler {
    */
   private inWindow(t: Thread): boolean {
     const s = t.pending;
-    return s !== null && writesWord(s.op) && this.loaded.get(t)?.has(s.addr) === true;
+    return s !== null && writesWord(s.op) && this.loaded[t.id]?.has(s.addr) === true;
   }
 
   /** Is step s of t racy: a word another thread touched in this run, one of the two a write? */
@@ -163,7 +179,7 @@ export class ConflictDirectedScheduler implements Scheduler {
 
   private choose(d: Decision): Thread {
     let next = this.inner.pick(d);
-    if (this.held.has(next)) next = this.pickFree(d, next) ?? next;
+    if (this.isHeld(next)) next = this.pickFree(d, next) ?? next;
     const s = next.pending!;
     // Most decisions have no rival: no array then.
     let rivals: Thread[] = NONE;
@@ -173,13 +189,13 @@ export class ConflictDirectedScheduler implements Scheduler {
       if (rivals.length > 0) {
         const r = rivals[this.rng.below(rivals.length)]!;
         if (this.rng.next() < this.pWinner) this.winner = r;
-        else if (this.losesLong()) this.held.set(next, 1 + this.rng.below(this.longest));
+        else if (this.losesLong()) this.hold(next, 1 + this.rng.below(this.longest));
         return r;
       }
       if (this.rng.next() < this.p) {
         const o = this.pickFree(d, next);
         if (o !== undefined) {
-          this.held.set(next, 1 + this.rng.below(8));
+          this.hold(next, 1 + this.rng.below(8));
           return o;
         }
       }
@@ -193,11 +209,14 @@ export class ConflictDirectedScheduler implements Scheduler {
   }
 
   pick(d: Decision): Thread {
-    if (this.held.size > 0) {
-      for (const [t, n] of this.held) {
-        if (n <= 1 || t.done) this.held.delete(t);
-        else this.held.set(t, n - 1);
-      }
+    const hl = this.heldList;
+    for (let i = hl.length - 1; i >= 0; i--) {
+      const t = hl[i]!;
+      const n = this.holds[t.id]!;
+      if (n <= 1 || t.done) {
+        this.holds[t.id] = 0;
+        hl.splice(i, 1);
+      } else this.holds[t.id] = n - 1;
     }
     // Store buffers are the runnable threads the machine does not list (none under sequential consistency).
     let view = d;
@@ -208,12 +227,12 @@ export class ConflictDirectedScheduler implements Scheduler {
     const next = this.choose(view);
     const s = next.pending!;
     const hold = this.winner === next || (this.racy(next, s) && this.rng.next() < this.pLong) || this.publishes(s);
-    if (hold) this.held.set(next, 1 + this.rng.below(this.longest));
+    if (hold) this.hold(next, 1 + this.rng.below(this.longest));
     this.winner = null;
     this.record(next, s);
     if (touchesWord(s)) {
-      let l = this.loaded.get(next);
-      if (l === undefined) this.loaded.set(next, (l = new Set()));
+      let l = this.loaded[next.id];
+      if (l === undefined) this.loaded[next.id] = l = new Set();
       if (s.op === "load") l.add(s.addr);
       else if (writes(s)) l.delete(s.addr);
     }
