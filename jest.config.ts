@@ -8,6 +8,9 @@ const config: Config = {
   roots: ["<rootDir>/properties"],
   testMatch: ["**/*.test.ts"],
   testTimeout: 600_000,
+  // Every core: jest's default leaves one to its main process, which on a
+  // 2-core CI machine runs every suite on one worker while a core idles.
+  maxWorkers: "100%",
   transform: {
     "^.+\\.ts$": ["ts-jest", { diagnostics: { warnOnly: false } }],
   },

@@ -3,7 +3,7 @@
  * (DPOR with the checkers' declared footprints) with plain enumeration: the
  * final states (every object's memory, each thread's results) of the runs
  * that violate nothing, and the invariants the others violate. Used by the
- * DPOR-against-plain tests of properties/exhaustive.test.ts and of the
+ * DPOR-against-plain tests of properties/exhaustive_plain.test.ts and of the
  * whole-call postconditions (notifier_calls, unmap_range); the behaviour-class
  * comparison (what each thread read) is the exhaustive job's `crossCheck`.
  */

@@ -1,20 +1,22 @@
 /**
  * The exhaustive mode on the kernel scenarios: verdicts, shards, scenario
- * files. (DPOR itself against plain enumeration: dpor.test.ts.) Kept small
- * for CI: the full unmap-two-descs runs belong to the bench (bench/spin.ts).
+ * files. (DPOR itself against plain enumeration: dpor.test.ts; the correct
+ * designs on every scenario: exhaustive_correct.test.ts; DPOR against plain
+ * enumeration on the kernel scenarios: exhaustive_plain.test.ts. Three files,
+ * so that jest's workers share them.) Kept small for CI: the full
+ * unmap-two-descs runs belong to the bench (bench/spin.ts).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BadInput } from "../checker/bad_input";
 import { exhaustive, type ExhaustiveRequest } from "../checker/jobs/exhaustive";
-import { readScenarioFile, scenarioOf, traceOf } from "../checker/exhaustive/scenario";
-import { DEFAULT_SUBJECT, listing, resolveSubject, resolveVariant, SUBJECTS } from "../checker/variants";
+import { readScenarioFile, scenarioOf } from "../checker/exhaustive/scenario";
+import { resolveSubject, resolveVariant } from "../checker/variants";
 import type { Subject } from "../checker/subject";
-import { loadScenario, scenarioFromCounterexample, scenarioNames, scenariosOf } from "../checker/exhaustive/scenario_files";
+import { loadScenario, scenarioFromCounterexample, scenarioNames } from "../checker/exhaustive/scenario_files";
 import { mergeShards } from "../checker/exhaustive/summary";
 import { variant } from "./variants";
-import { expectDporAgreesWithPlain } from "./dpor_outcomes";
 
 const req = (scenario: string, design: string, preemptions: number | null, extra: Partial<ExhaustiveRequest> = {}): ExhaustiveRequest => ({
   variant: variant(design),
@@ -120,39 +122,6 @@ describe("scenarios", () => {
   });
 });
 
-describe("the correct designs in the exhaustive mode", () => {
-  // Every design with no known race, of every subject, on every named
-  // scenario of its subject that it can run (the v3-DELETE scenarios are
-  // refused for designs without one, unaligned aging ranges for designs that
-  // assume the known callers): the series at most 1 preemption, the lockless
-  // subject's smaller scenarios at most 2. The series' 2-preemption table is
-  // docs/exhaustive.md (npm run bench). No scenario is left out: a design
-  // with a known violation on one (the lockless subject's L5 and L6) is not
-  // a correct design (its knownRace says so, and default_budget.test.ts
-  // pins where it shows).
-  for (const subject of SUBJECTS) {
-    const bound = subject === DEFAULT_SUBJECT ? 1 : 2;
-    const scenarios = scenariosOf(subject).map((s) => s.name);
-    for (const d of listing(subject).designs.filter((x) => x.knownRace === null)) {
-      test(`${subject.name}, ${d.name}: verified on every scenario it can run, at most ${bound} preemption(s), cross-checked at 1`, () => {
-        let ran = 0;
-        for (const name of scenarios) {
-          // --cross-check 1: plain enumeration within 1 preemption reaches no behaviour class the reduced search missed.
-          const r: ExhaustiveRequest = { variant: resolveVariant(d.name, null, subject), scenario: loadScenario(name), preemptions: bound, crossCheck: { bound: 1 } };
-          const problem = subject.traceProblem?.(traceOf(r.scenario, d.name), r.variant) ?? null;
-          if (problem !== null) continue;
-          const s = exhaustive(r).summary;
-          const c = s.crossCheck;
-          expect({ name, verdict: s.verdict, missed: c?.missed, complete: c?.complete }).toEqual({ name, verdict: "verified", missed: 0, complete: true });
-          expect(c!.plainClasses).toBeGreaterThan(0);
-          ran++;
-        }
-        expect(ran).toBeGreaterThanOrEqual(subject === DEFAULT_SUBJECT ? 8 : 4);
-      });
-    }
-  }
-});
-
 test("v3-fix1-only: F2 on f2-delete-vs-shrink, with 2 preemptions and none with fewer", () => {
   const s = exhaustive(req("f2-delete-vs-shrink", "v3-fix1-only", 2)).summary;
   expect(s.violation?.invariant).toBe("KERNEL-BUG");
@@ -197,32 +166,6 @@ describe("the lockless subject in the exhaustive mode", () => {
     expect(exhaustive(lreq("lockless-k7-ad-disabled", null, 1, "age-without-rmap-lock")).summary.violation?.invariant).toBe("INV-MEM");
   });
 });
-
-// Each subject declares the checker state it keeps outside simulated memory
-// (checker/series/exhaustive_resources.ts, checker/lockless/
-// exhaustive_resources.ts); if a declaration were missing, the reduction
-// could skip the order that shows a violation. So, on kernel scenarios: the
-// reduced search finds a violation exactly when plain enumeration (every
-// schedule within the bound) does, and reaches every final state it reaches.
-// The lockless subject: every scenario, every design and mutant (the longest part of this file).
-// The series: its three smallest scenarios, every design (every mutant as
-// well with RMAPCHECK_DIFF_MUTANTS=1: 162 comparisons, a few minutes).
-describe("DPOR with each subject's declared footprint agrees with plain enumeration on kernel scenarios", () => {
-  const allMutants = process.env.RMAPCHECK_DIFF_MUTANTS === "1";
-  const cases: Array<{ subject: Subject; scenarios: string[]; mutants: boolean; expected: number | null }> = [
-    { subject: resolveSubject("lockless-aging"), scenarios: scenariosOf(resolveSubject("lockless-aging")).map((s) => s.name), mutants: true, expected: 2927 },
-    { subject: DEFAULT_SUBJECT, scenarios: ["f1-destroy-vs-shrink", "corpus-fault-vs-hw-write", "corpus-change-pte-vs-hw-write"], mutants: allMutants, expected: allMutants ? 162 : null },
-  ];
-  for (const c of cases) {
-    test(`${c.subject.name}: every ${c.mutants ? "design and mutant" : "design"} on ${c.scenarios.length} scenarios, at most 1 preemption`, () => {
-      const variants = [...c.subject.designs.map((d) => resolveVariant(d.name, null, c.subject)), ...(c.mutants ? c.subject.mutants.map((m) => resolveVariant(null, m.name, c.subject)) : [])];
-      const compared = expectDporAgreesWithPlain(c.subject, c.scenarios.map(loadScenario), variants);
-      if (c.expected !== null) expect(compared).toBe(c.expected);
-      else expect(compared).toBeGreaterThanOrEqual(3 * 4);
-    });
-  }
-});
-
 
 test("a subject whose checker does not declare its ghost state is refused, not explored unsoundly", () => {
   const lockless = resolveSubject("lockless-aging");
