@@ -46,6 +46,8 @@ export interface SpeedFigures {
   phases?: { cold: PhaseRound; warm: PhaseRound };
   /** What resuming the generator chains costs (absent before session 8). */
   chain?: ChainCost;
+  /** The end-to-end command's CPU seconds by thread (absent before session 9, and off Linux). */
+  e2eThreads?: ThreadSplit;
 }
 
 /** Issue 18's end-to-end target, runs per CPU-second: the phases table says how far generation and runs alone are from it. */
@@ -62,10 +64,29 @@ const f0 = (x: number) => Math.round(x).toLocaleString("en-US");
 const f2 = (x: number) => x.toFixed(2);
 const load = () => loadavg().map((x) => x.toFixed(2)).join(", ");
 
-interface Rusage {
+export interface Rusage {
   maxRssMB: number;
   cpuS: number;
   wallS: number;
+  /** Linux only (bench/rusage.cjs): the main thread's CPU seconds, and those of the threads still alive at exit (Node's and V8's helpers). */
+  mainCpuS?: number;
+  helperCpuS?: number;
+}
+
+/** The end-to-end command's CPU seconds by thread (bench/rusage.cjs). */
+export interface ThreadSplit {
+  /** The threads that ended before the process: the worker thread that ran the check. */
+  workerCpuS: number;
+  /** The main thread: start-up, resolving names, printing. */
+  mainCpuS: number;
+  /** Node's and V8's own threads: the optimising compiler, the garbage collector's helpers, libuv's pool. */
+  helperCpuS: number;
+}
+
+/** The split of a run's CPU time by thread, where the platform gives it (Linux). */
+export function threadSplit(u: Rusage): ThreadSplit | undefined {
+  if (u.mainCpuS === undefined || u.helperCpuS === undefined) return undefined;
+  return { workerCpuS: u.cpuS - u.mainCpuS - u.helperCpuS, mainCpuS: u.mainCpuS, helperCpuS: u.helperCpuS };
 }
 
 /** One run of a tree's CLI with the rusage preload: its JSON output and its resource use. */
@@ -123,6 +144,7 @@ function measure(log: Log): SpeedFigures {
   const chain = child<ChainCost>(ROOT, "chain");
   const executions = (ex.json.exhaustive as { executions: number }).executions;
   const runs = e2e.json.runs as number;
+  const threads = threadSplit(e2e.use);
   return {
     cpu: cpus()[0]?.model ?? "unknown CPU",
     node: process.version,
@@ -144,6 +166,7 @@ function measure(log: Log): SpeedFigures {
     prefix,
     phases: { cold: cold!, warm: warm! },
     chain,
+    ...(threads ? { e2eThreads: threads } : {}),
   };
 }
 
@@ -205,6 +228,7 @@ export function speedPart(previousText: string, log: Log): string[] {
     `| checked incremental / bare stepping cost | ${f2(now.bareStepsPerCpuS / now.checkedStepsPerCpuS)}x |`,
     `| end to end: CPU seconds, wall seconds, runs per wall second | ${f2(now.e2eCpuS)}, ${f2(now.e2eWallS)}, ${f0(now.e2eRunsPerWallS)} |`,
     `| end to end: peak resident memory | ${f0(now.e2eRssMB)} MB |`,
+    ...(now.e2eThreads === undefined ? [] : [`| end to end, CPU seconds by thread: the worker running the check / the main thread / Node's and V8's helpers (optimising compiler, garbage collector) | ${f2(now.e2eThreads.workerCpuS)} / ${f2(now.e2eThreads.mainCpuS)} / ${f2(now.e2eThreads.helperCpuS)} (${Math.round((100 * now.e2eThreads.helperCpuS) / now.e2eCpuS)}% helpers) |`]),
     `| exhaustive (largest scenario): executions, CPU seconds | ${f0(now.exhaustiveExecutions)}, ${f2(now.exhaustiveCpuS)} |`,
     `| exhaustive (largest scenario): peak resident memory | ${f0(now.exhaustiveRssMB)} MB |`,
     `| sampled runs of unmap-two-descs per CPU-second (3,000 random schedules, checked) | ${f0(now.sampledRunsPerCpuS)} |`,

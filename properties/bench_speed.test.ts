@@ -5,7 +5,11 @@
  * counts a part once per sample, inclusively, with "self:" parts on the innermost frame only.
  */
 import { summarise } from "../bench/profile";
-import { compareFigures, median, previousFigures, type SpeedFigures } from "../bench/speed";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { compareFigures, median, previousFigures, type Rusage, type SpeedFigures, threadSplit } from "../bench/speed";
 import { benchChain } from "../checker/jobs/stepping";
 import { resolveVariant } from "../checker/variants";
 
@@ -104,5 +108,33 @@ describe("speed bench: the side-by-side medians", () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([10, 1, 4, 3])).toBe(3.5);
     expect(median([7])).toBe(7);
+  });
+});
+
+describe("speed bench: CPU time by thread (bench/rusage.cjs)", () => {
+  test("a worker's CPU time is what the threads alive at exit do not account for; without /proc, no split", () => {
+    const use: Rusage = { maxRssMB: 100, cpuS: 10, wallS: 8, mainCpuS: 1.5, helperCpuS: 2 };
+    expect(threadSplit(use)).toEqual({ workerCpuS: 6.5, mainCpuS: 1.5, helperCpuS: 2 });
+    expect(threadSplit({ maxRssMB: 100, cpuS: 10, wallS: 8 })).toBeUndefined();
+  });
+
+  const linux = process.platform === "linux" ? test : test.skip;
+  linux("a process that burns CPU on a worker thread: the split finds it on the worker", () => {
+    const dir = mkdtempSync(join(tmpdir(), "rmapcheck-rusage-"));
+    try {
+      const file = join(dir, "rusage.json");
+      // A fixed amount of work on a worker thread (a few tenths of a CPU-second), next to nothing on the main thread.
+      const burn = "const { Worker } = require('node:worker_threads'); new Worker('let x = 0; for (let i = 0; i < 3e8; i++) x += i & 1; if (x < 0) console.log(x);', { eval: true });";
+      const r = spawnSync(process.execPath, ["--require", join(__dirname, "..", "bench", "rusage.cjs"), "-e", burn], { env: { ...process.env, RMAPCHECK_RUSAGE: file }, encoding: "utf8" });
+      expect(r.status).toBe(0);
+      const use = JSON.parse(readFileSync(file, "utf8")) as Rusage;
+      const split = threadSplit(use)!;
+      expect(split.workerCpuS).toBeGreaterThan(0.1);
+      expect(split.workerCpuS).toBeGreaterThan(split.mainCpuS);
+      expect(split.workerCpuS).toBeGreaterThan(split.helperCpuS);
+      expect(split.mainCpuS).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
