@@ -82,12 +82,13 @@ export const unplaceOp = (op: OpDesc, cfg: WorldConfig): OpDesc => mapOp(op, cfg
 
 /** The trace with its operations mapped; its other generated records copied fast, the same values. */
 function mapTrace(t: SeriesTrace, f: (op: OpDesc, cfg: WorldConfig) => OpDesc): SeriesTrace {
+  const config = fastConfig(t.config);
   const threads = new Array<SeriesTrace["threads"][number]>(t.threads.length);
   for (let i = 0; i < threads.length; i++) {
     const th = t.threads[i]!;
-    threads[i] = { ...th, ops: mapOps(th.ops, t.config, f) };
+    threads[i] = { ...th, ops: mapOps(th.ops, config, f) };
   }
-  return { ...t, config: fastConfig(t.config), setup: mapOps(t.setup, t.config, f), threads, preemptions: t.preemptions.map(fastRecord) };
+  return { ...t, config, setup: mapOps(t.setup, config, f), threads, preemptions: t.preemptions.map(fastRecord) };
 }
 
 export const placeTrace = (t: SeriesTrace): SeriesTrace => mapTrace(t, placeOp);
