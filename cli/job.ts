@@ -39,9 +39,11 @@ const PARENT_POLL_MS = 250;
  */
 function startWorker(workerData: unknown): Worker {
   const js = join(__dirname, "worker.js");
-  // The parent's flags pass on to the compiled worker (e.g. node --cpu-prof profiles the job too).
+  // The compiled worker inherits the parent's flags (Node's default when no execArgv is given): node
+  // --cpu-prof profiles the job too, and V8's flags, which a worker's execArgv may not carry (Node
+  // refuses the worker: ERR_WORKER_INVALID_EXEC_ARGV), still apply, being the process's.
   const options = { workerData, stdout: false, stderr: false };
-  if (existsSync(js)) return new Worker(js, { ...options, execArgv: process.execArgv });
+  if (existsSync(js)) return new Worker(js, options);
   const code = `require(${JSON.stringify(require.resolve("tsx/cjs"))}); require(${JSON.stringify(join(__dirname, "worker.ts"))});`;
   return new Worker(code, { ...options, eval: true });
 }

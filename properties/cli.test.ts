@@ -71,6 +71,16 @@ describe("the rmapcheck binary", () => {
     expect(r.stdout).toMatch(/counterexample saved to\s+cx\//);
   });
 
+  test("node's own flags reach the job: a V8 flag runs (it once stopped the worker), --cpu-prof profiles the worker too", () => {
+    const dir = tmp();
+    const r = spawnSync(process.execPath, ["--max-inlined-bytecode-size-cumulative=400", "--cpu-prof", `--cpu-prof-dir=${dir}`, BIN, "--design", "v3-fixed", "--runs", "5", "--sequences", "0"], { encoding: "utf8", cwd: ROOT, timeout: 60_000 });
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/result: ok/);
+    // One profile per thread that ran JavaScript: the main thread and the job's worker.
+    expect(readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).length).toBeGreaterThanOrEqual(2);
+  });
+
   test("row 2: --json prints one JSON object and nothing else on stdout", () => {
     const r = run(["--json", "--design", "v3-fixed", "--runs", "50", "--sequences", "5", "--out", tmp()]);
     expect(r.status).toBe(0);
