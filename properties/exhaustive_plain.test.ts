@@ -17,8 +17,8 @@ import { expectDporAgreesWithPlain } from "./dpor_outcomes";
 // The lockless subject: every design on every scenario, and each mutant on
 // the scenario the catalogue names for it (where its change shows); every
 // mutant on every scenario with RMAPCHECK_DIFF_MUTANTS=1 (2,927 comparisons,
-// about 5 minutes on 2 cores: over a third of CI's time before, for pairs
-// where most mutants run as their design does).
+// about 5 minutes on 2 cores, nearly a third of CI's test time when it ran
+// there; a mutant's own scenario is the one that reaches its change).
 // The series: its three smallest scenarios, every design (every mutant as
 // well with RMAPCHECK_DIFF_MUTANTS=1: 162 comparisons, a few minutes).
 describe("DPOR with each subject's declared footprint agrees with plain enumeration on kernel scenarios", () => {

@@ -4,8 +4,8 @@
  * fast-check's `fc.record` draws, for every record it makes, whether to give
  * it a null prototype (fast-check 4, `noNullPrototype` unset: about half of
  * them). V8 keeps an object made with `Object.create(null)` as a dictionary,
- * so every read of one of its fields is a hash lookup, and every site that
- * reads such objects sees a new shape per object. A trace's operations and
+ * so every read of one of its fields is a hash lookup, and no site that
+ * reads such objects gets V8's shape-based fast access. A trace's operations and
  * its configuration (`kvm.cfg`, read by impl/ at nearly every step) are such
  * records.
  *
