@@ -15,6 +15,8 @@ export interface JobRequest {
   scheduler: "pct" | "random" | "preemptions";
   depth: number;
   tso: boolean;
+  /** --workers: threads for the concurrent runs (check) or the exploration (exhaustive). */
+  workers: number;
   json: boolean;
   format: "wide" | "narrow" | "auto";
   /** The terminal's width for the auto format, or null when stdout is not a terminal. */
@@ -32,7 +34,6 @@ export interface JobRequest {
     preemptions: number | null;
     maxExecutions?: number;
     maxSeconds?: number;
-    workers: number;
     shard?: { index: number; count: number };
     crossCheck?: { bound: number; maxExecutions?: number };
   };

@@ -26,6 +26,8 @@ export interface Options {
   scheduler: SchedulerName;
   depth: number;
   tso: boolean;
+  /** --workers: threads for a check's concurrent runs or an exhaustive exploration (the same result as one). */
+  workers: number;
   json: boolean;
   format: Format;
   /** As given (resolved against the user's directory by the caller). */
@@ -45,7 +47,6 @@ export interface Options {
     preemptions: number | null;
     maxExecutions?: number;
     maxSeconds?: number;
-    workers: number;
     shard?: { index: number; count: number };
     /** --cross-check K [--cross-check-executions N]. */
     crossCheck?: { bound: number; maxExecutions?: number };
@@ -56,9 +57,9 @@ export interface Options {
 
 /** The options each mode uses; anything else given with it is refused. */
 const ACCEPTS: Record<Mode, readonly string[]> = {
-  check: ["subject", "design", "mutant", "seed", "seeds", "runs", "sequences", "scheduler", "depth", "tso", "json", "format", "out"],
+  check: ["subject", "design", "mutant", "seed", "seeds", "runs", "sequences", "scheduler", "depth", "tso", "workers", "json", "format", "out"],
   replay: ["replay", "json", "format"],
-  mutants: ["mutants", "subject", "seed", "runs", "sequences", "scheduler", "depth", "tso", "json"],
+  mutants: ["mutants", "subject", "seed", "runs", "sequences", "scheduler", "depth", "tso", "workers", "json"],
   list: ["list", "subject", "json"],
   compare: ["compare", "seed", "runs", "sequences", "scheduler", "json", "pages", "sizes", "sptes", "vcpus", "checkedUpTo", "sweep"],
   exhaustive: ["exhaustive", "subject", "design", "mutant", "scenario", "replay", "tso", "preemptions", "maxExecutions", "maxSeconds", "workers", "shard", "crossCheck", "crossCheckExecutions", "json", "format", "out"],
@@ -148,6 +149,7 @@ export function readOptions(p: Command): Options {
     scheduler: scheduler as SchedulerName,
     depth: (v.depth as number | undefined) ?? DEFAULTS.depth,
     tso: v.tso === true,
+    workers: (v.workers as number | undefined) ?? 1,
     json: v.json === true,
     format: format as Format,
     out: (v.out as string | undefined) ?? DEFAULTS.out,
@@ -161,7 +163,6 @@ export function readOptions(p: Command): Options {
       preemptions: v.preemptions === "all" ? null : ((v.preemptions as number | undefined) ?? 2),
       ...(v.maxExecutions === undefined ? {} : { maxExecutions: v.maxExecutions as number }),
       ...(v.maxSeconds === undefined ? {} : { maxSeconds: v.maxSeconds as number }),
-      workers: (v.workers as number | undefined) ?? 1,
       ...(v.shard === undefined ? {} : { shard: v.shard as { index: number; count: number } }),
       ...crossCheckRequest(v),
     },

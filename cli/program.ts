@@ -116,7 +116,7 @@ export function program(version: string): Command {
   add(new Option("--preemptions <k|all>", "--exhaustive: schedules with at most k switches away from a runnable thread; all: no bound (default: 2)").argParser(once(bound)));
   add(new Option("--max-executions <n>", "--exhaustive: stop after n executions; the result is then incomplete").argParser(once(whole(1, 1_000_000_000))));
   add(new Option("--max-seconds <s>", "--exhaustive: stop after s seconds; the result is then incomplete").argParser(once(whole(1, 10_000_000))));
-  add(new Option("--workers <n>", "--exhaustive: explore on n worker threads (the same result as one) (default: 1)").argParser(once(whole(1, 256))));
+  add(new Option("--workers <n>", "run a check's concurrent runs, the catalogue's mutants (--mutants), or an exploration (--exhaustive) on n threads: the same result as one, sooner on n free cores (default: 1)").argParser(once(whole(1, 256))));
   add(new Option("--shard <i/n>", "--exhaustive: explore shard i of n only and print a summary for --merge").argParser(once(shard)));
   add(new Option("--cross-check <k>", "--exhaustive: also enumerate every schedule within k preemptions without reduction and compare behaviour classes (exit 1 if the reduced search missed one)").argParser(once(whole(0, 64))));
   add(new Option("--cross-check-executions <n>", "--exhaustive --cross-check: at most n executions of plain enumeration (default: 200000); beyond: incomplete").argParser(once(whole(1, 1_000_000_000))));

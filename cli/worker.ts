@@ -5,7 +5,7 @@
  * are found, so an interrupted job has already kept the best one.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { BadInput, check, compare, exhaustive, exhaustiveOnWorkers, type ExhaustiveOutput, formatter, Interrupted, loadScenario, resolveSubject, resolveVariant, runCatalogue, scenarioFromCounterexample } from "../checker";
+import { BadInput, type CatalogueHooks, check, compare, exhaustive, exhaustiveOnWorkers, type ExhaustiveOutput, formatter, Interrupted, loadScenario, resolveSubject, resolveVariant, runCatalogue, runCatalogueOnWorkers, scenarioFromCounterexample } from "../checker";
 import { saver } from "./cx_files";
 import type { JobRequest, WorkerMessage } from "./job_protocol";
 import { type SeedRow, seedRow, seedsReport } from "./seeds";
@@ -55,7 +55,7 @@ async function runExhaustive(r: JobRequest): Promise<WorkerMessage> {
     save: saver(r.outDir, header, (file) => post({ type: "saved", file })),
     format: formatter(r.format, r.columns),
   };
-  const out: ExhaustiveOutput = x.workers > 1 ? await exhaustiveOnWorkers(request, x.workers, hooks) : exhaustive(request, hooks);
+  const out: ExhaustiveOutput = r.workers > 1 ? await exhaustiveOnWorkers(request, r.workers, hooks) : exhaustive(request, hooks);
   const s = out.summary;
   if (interrupted()) return { type: "done", status: 1, stdout: r.json ? JSON.stringify({ ...s, interrupted: true }) : "", interrupted: true, summary: "" };
   const status = s.verdict === "verified" ? 0 : s.verdict === "violation" || s.verdict === "missed-classes" ? 1 : 4;
@@ -72,7 +72,8 @@ async function run(r: JobRequest): Promise<WorkerMessage> {
     return { type: "done", status: 0, stdout: r.json ? JSON.stringify(json) : text, interrupted: false, summary: "" };
   }
   if (r.kind === "mutants") {
-    const m = runCatalogue(base, { interrupted, progress: (p) => progress({ type: "progress", progress: p }) }, subject);
+    const hooks: CatalogueHooks = { interrupted, progress: (p) => progress({ type: "progress", progress: p }) };
+    const m = r.workers > 1 ? await runCatalogueOnWorkers(base, r.workers, hooks, subject) : runCatalogue(base, hooks, subject);
     const failed = m.rows.some((x) => !x.detected);
     return { type: "done", status: m.interrupted ? 1 : failed ? 1 : 0, stdout: r.json ? JSON.stringify({ subject: subject.name, interrupted: m.interrupted, rows: m.rows }) : m.text, interrupted: m.interrupted, summary: m.text.split("\n").pop() ?? "" };
   }
@@ -84,7 +85,7 @@ async function run(r: JobRequest): Promise<WorkerMessage> {
   };
   const checkSeed = (seed: number) =>
     check(
-      { ...base, seed, variant },
+      { ...base, seed, variant, workers: r.workers },
       {
         interrupted,
         progress: (p) => progress({ type: "progress", progress: p }),

@@ -122,6 +122,11 @@ describe("issue 22 item 3: npx tsx cli/main.ts without a build, worker threads i
     const x = tsx(["--exhaustive", "--scenario", "unmap-direct", "--design", "v3-fixed", "--preemptions", "1", "--workers", "2", "--out", tmp()]);
     expect(x.stderr).not.toMatch(/internal error/);
     expect(x.status).toBe(0);
+    // And a check's runs on a second thread (checker/search/search_worker.ts, loaded from the sources).
+    const c = tsx(["--design", "v3-fixed", "--runs", "300", "--sequences", "0", "--workers", "2", "--out", tmp()]);
+    expect(c.stderr).not.toMatch(/internal error/);
+    expect(c.stdout).toMatch(/concurrent: 300 runs \(of at most 300\)[^:]*: ok/);
+    expect(c.status).toBe(0);
   });
 });
 

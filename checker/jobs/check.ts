@@ -26,6 +26,8 @@ export interface CheckRequest {
   /** PCT depth. */
   depth: number;
   tso: boolean;
+  /** Worker threads for the concurrent runs (default 1); any number gives the same output but the wall-clock figures. */
+  workers?: number;
 }
 
 /** The main job's defaults: what `rmapcheck --design NAME` runs, and what the benchmark measures. */
@@ -173,6 +175,7 @@ export function check(request: CheckRequest, hooks: CheckHooks = {}): CheckOutpu
       scheduler: r.scheduler,
       depth: r.depth,
       tso: r.tso,
+      workers: r.workers ?? 1,
       ...(hooks.progress ? { progress: hooks.progress } : {}),
       ...(hooks.interrupted ? { interrupted: hooks.interrupted } : {}),
       found: (cx) => {

@@ -80,7 +80,13 @@ export function checkMutant(base: Omit<CheckRequest, "variant">, variant: Varian
   };
 }
 
-export function runCatalogue(base: Omit<CheckRequest, "variant">, hooks: CatalogueHooks = {}, subject: Subject = DEFAULT_SUBJECT): { rows: MutantRow[]; interrupted: boolean; text: string } {
+export interface CatalogueResult {
+  rows: MutantRow[];
+  interrupted: boolean;
+  text: string;
+}
+
+export function runCatalogue(base: Omit<CheckRequest, "variant">, hooks: CatalogueHooks = {}, subject: Subject = DEFAULT_SUBJECT): CatalogueResult {
   const rows: MutantRow[] = [];
   const all = catalogue(subject);
   let interrupted = false;
@@ -97,6 +103,12 @@ export function runCatalogue(base: Omit<CheckRequest, "variant">, hooks: Catalog
       break;
     }
   }
+  return catalogueReport(rows, interrupted, base, subject);
+}
+
+/** The catalogue's table and its last line, from its rows (in catalogue order). */
+export function catalogueReport(rows: MutantRow[], interrupted: boolean, base: Omit<CheckRequest, "variant">, subject: Subject): CatalogueResult {
+  const all = subject.mutants;
   const header = ["mutant", "detected", "invariant", "runs", "steps", "ops", "preemptions", "exhaustive: fewest preemptions"];
   const fewest = (r: MutantRow): string => (r.exhaustive === null ? "-" : `${r.exhaustive.fewestPreemptions ?? `none within ${FEWEST_PREEMPTIONS_BOUND}`} (${r.exhaustive.scenario})`);
   const cell = (r: MutantRow) => [r.name, r.sampled ? "yes" : r.detected ? "exhaustive" : r.interrupted ? "interrupted" : "NO", r.invariant ?? "-", String(r.runs ?? "-"), String(r.steps ?? "-"), String(r.operations ?? "-"), String(r.preemptions ?? "-"), fewest(r)];

@@ -12,19 +12,18 @@
  */
 import fc from "fast-check";
 import type { Observer } from "../../runtime/machine";
-import type { Scheduler } from "../../runtime/scheduler";
-import { ConflictDirectedScheduler } from "../../runtime/schedulers/conflict";
-import { PctScheduler } from "../../runtime/schedulers/pct";
-import { RandomScheduler } from "../../runtime/schedulers/random";
 import { Interrupted } from "../interrupted";
 import type { Progress } from "../progress";
 import { type Counterexample, toCounterexample } from "../report/counterexample";
 import type { GeneratedRun, Variant } from "../subject";
 import { canonical, minimize } from "./minimize";
 import { scForm } from "./sc_form";
+import { firstFailing } from "./run_stream";
+import { type SampledSettings, sampledRun, type SchedulerName } from "./sampled_run";
+import { SearchPool } from "./search_pool";
 import { DEFAULT_BUDGET, runTrace, type Trace, type TraceResult } from "./trace";
 
-export type SchedulerName = "pct" | "random" | "preemptions";
+export { type SampledSettings, sampledRun, schedulerFor, type SchedulerName } from "./sampled_run";
 
 export interface ExploreOptions {
   variant: Variant;
@@ -46,8 +45,13 @@ export interface ExploreOptions {
   candidates?: number;
   /** Polled between runs: true stops the search (the result says it was interrupted). */
   interrupted?: () => boolean;
-  /** Observers to attach to each generated run of the search (a benchmark's instruments). */
+  /** Observers to attach to each generated run of the search (a benchmark's instruments; one worker only). */
   observe?: () => Observer[];
+  /**
+   * Worker threads for the generated runs (default 1: this thread). Any
+   * number gives the same result, statistics included (search_pool.ts).
+   */
+  workers?: number;
 }
 
 export interface ExploreStats {
@@ -69,13 +73,6 @@ export interface ExploreResult extends ExploreStats {
   msToDetection: number | null;
 }
 
-/** PCT or random, with conflict-directed preemption on top; "preemptions": the trace's own. */
-export function schedulerFor(name: SchedulerName, seed: number, depth: number, v: Variant): Scheduler | undefined {
-  if (name === "pct") return new ConflictDirectedScheduler(new PctScheduler(seed, v.subject.roles.length, depth, v.subject.pctSteps), seed, v.subject.conflict);
-  if (name === "random") return new ConflictDirectedScheduler(new RandomScheduler(seed), seed, v.subject.conflict);
-  return undefined;
-}
-
 /** Fewest operations, then preemptions, then context switches, then atomic steps. */
 function smaller(a: Counterexample, b: Counterexample): boolean {
   const switches = (cx: Counterexample) => cx.schedule.filter((st, i) => i > 0 && st.thread !== cx.schedule[i - 1]!.thread).length;
@@ -86,9 +83,22 @@ function smaller(a: Counterexample, b: Counterexample): boolean {
 }
 
 export function explore(o: ExploreOptions): ExploreResult {
-  const stats: ExploreStats = { runs: 0, shrinkRuns: 0, steps: 0, invariantChecks: 0 };
+  const workers = o.workers ?? 1;
+  if (!Number.isInteger(workers) || workers < 1) throw new Error(`explore: workers must be a positive integer, not ${workers}`);
+  if (o.observe && workers > 1) throw new Error("explore: observers run on this thread only (workers 1)");
   const depth = o.depth ?? 3;
-  const base = { budget: o.budget ?? DEFAULT_BUDGET, tso: o.tso ?? false, full: o.full ?? false };
+  const settings: SampledSettings = { scheduler: o.scheduler, depth, budget: o.budget ?? DEFAULT_BUDGET, tso: o.tso ?? false, full: o.full ?? false };
+  const pool = workers > 1 ? new SearchPool(o.variant, settings, workers) : null;
+  try {
+    return exploreOn(o, settings, pool);
+  } finally {
+    pool?.close();
+  }
+}
+
+function exploreOn(o: ExploreOptions, settings: SampledSettings, pool: SearchPool | null): ExploreResult {
+  const stats: ExploreStats = { runs: 0, shrinkRuns: 0, steps: 0, invariantChecks: 0 };
+  const base = { budget: settings.budget, tso: settings.tso, full: settings.full };
   const interrupted = o.interrupted ?? (() => false);
   const every = Math.max(1, Math.floor(o.runs / 100));
   let violations = 0;
@@ -103,7 +113,7 @@ export function explore(o: ExploreOptions): ExploreResult {
     stats.runs++;
     if (stats.runs % every === 0) tell("concurrent", stats.runs, o.runs);
     const observers = o.observe?.();
-    return measure(runTrace(g.trace, o.variant, { ...base, scheduler: schedulerFor(o.scheduler, g.seed, depth, o.variant), ...(observers ? { observers } : {}) }));
+    return measure(sampledRun(o.variant, settings, g, observers));
   };
   /** A replay of shrinking or 1-minimisation, under `opts` (the search's, or sequential consistency for an SC form). */
   const shrinkRunUnder = (opts: typeof base) => (t: Trace): TraceResult => {
@@ -113,17 +123,33 @@ export function explore(o: ExploreOptions): ExploreResult {
   };
   const shrinkRun = shrinkRunUnder(base);
 
-  /** Generated runs from `seed` until the first violation, at most numRuns. */
+  /** Runs of a search from stats.runs on, as the progress hook counts them (about every 1% of the budget). */
+  const progressFrom = (before: number) => {
+    let told = Math.floor(before / every);
+    return (done: number) => {
+      if (Math.floor((before + done) / every) === told) return;
+      told = Math.floor((before + done) / every);
+      tell("concurrent", before + done, o.runs);
+    };
+  };
+
+  /** Generated runs from `seed` until the first violation, at most numRuns: on this thread, or on the pool's. */
   const search = (seed: number, numRuns: number): { g: GeneratedRun; r: TraceResult } | null => {
-    let hit: { g: GeneratedRun; r: TraceResult } | null = null;
-    const prop = fc.property(o.variant.subject.runArb(o.variant), (g) => {
-      const r = searchRun(g);
-      if (r.violation !== null) hit = { g, r };
-      return r.violation === null;
-    });
-    const out = fc.check(prop, { seed, numRuns, endOnFailure: true });
-    if (out.errorInstance instanceof Interrupted) throw out.errorInstance;
-    return hit;
+    let r: TraceResult | null = null;
+    if (pool === null) {
+      const hit = firstFailing(o.variant, seed, 0, numRuns, (g) => (r = searchRun(g)).violation === null);
+      return hit === null ? null : { g: hit.g, r: r! };
+    }
+    const p = pool.search(seed, numRuns, interrupted, progressFrom(stats.runs));
+    stats.runs += p.runs;
+    stats.steps += p.steps;
+    stats.invariantChecks += p.checks;
+    if (p.interrupted) throw new Interrupted();
+    if (p.failedAt === null) return null;
+    // The failing run again on this thread, for its trace (a worker counted it already).
+    const hit = firstFailing(o.variant, seed, p.failedAt, 1, (g) => (r = sampledRun(o.variant, settings, g).result).violation === null);
+    if (hit === null) throw new Error(`explore: run ${p.failedAt} of seed ${seed} failed on a worker but not here`);
+    return { g: hit.g, r: r! };
   };
   const result = (cx: Counterexample | null, wasInterrupted: boolean, runsToDetection: number | null, msToDetection: number | null): ExploreResult => ({ ...stats, counterexample: cx, interrupted: wasInterrupted, runsToDetection, msToDetection });
 

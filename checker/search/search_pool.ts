@@ -1,0 +1,185 @@
+/**
+ * The sampled search's generated runs on several threads (--workers N): the
+ * caller's thread and N - 1 worker threads, with the result of one thread.
+ * Run i of a seed is the same generated run on any thread (run_stream.ts),
+ * and its scheduler is seeded by the run, so a run's outcome does not depend
+ * on where it runs. The threads take slices of the run indices in index
+ * order (slice.ts); the answer is the lowest failing index, with the
+ * statistics (runs, steps, invariant checks) of every run up to and
+ * including it: what one thread counts, reading the runs in order and
+ * stopping at the first violation.
+ *
+ * Work past the answer: a thread that finds a violation lowers a shared
+ * cutoff, and no run past the cutoff is started; runs already done past it
+ * are dropped from the statistics. Slices start small (a violation in the
+ * first runs is found about as soon as on one thread) and grow to about an
+ * eighth of a thread's share (skipping to a slice's start costs fast-check
+ * one jump of its generator per run skipped).
+ *
+ * Synchronous: the caller runs slices itself (its JIT stays warm for the
+ * shrinking that follows) and, before each of its runs, collects the
+ * workers' reports and hands out the next slices; with nothing left to take
+ * it waits in Atomics.wait, polling its interrupt hook every POLL_MS. Each
+ * worker runs search_worker.ts, which resolves the variant again by its
+ * names (objects do not cross threads): a variant must be one the catalogue
+ * resolves. A `.ts` entry (running from the sources, under tsx or jest) is
+ * loaded through tsx's CommonJS hook, as runtime/exhaustive/parallel.ts does.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import type { Variant } from "../subject";
+import type { SampledSettings } from "./sampled_run";
+import { CUTOFF, DONE, NO_CUTOFF, runSlice, SIGNAL, type SliceReport, type SliceTask, STOP } from "./slice";
+
+/** What each worker gets. */
+export interface SearchWorkerData {
+  subject: string;
+  design: string;
+  mutant: string | null;
+  settings: SampledSettings;
+  port: MessagePort;
+  shared: SharedArrayBuffer;
+}
+
+const POLL_MS = 100;
+
+export interface PoolSearch {
+  /** Stopped by the interrupt hook: no answer (failedAt null), and the counts are of every run done. */
+  interrupted: boolean;
+  /** The lowest failing run index, or null. */
+  failedAt: number | null;
+  /** Runs, steps and checks up to and including failedAt (all of them without one). */
+  runs: number;
+  steps: number;
+  checks: number;
+}
+
+/** The slices of numRuns runs for `threads` threads: 16 runs, doubling to about an eighth of a thread's share. */
+export function slices(numRuns: number, threads: number): Array<{ start: number; count: number }> {
+  const cap = Math.max(16, Math.ceil(numRuns / (8 * threads)));
+  const out: Array<{ start: number; count: number }> = [];
+  for (let start = 0, size = 16; start < numRuns; start += size, size = Math.min(cap, size * 2)) out.push({ start, count: Math.min(size, numRuns - start) });
+  return out;
+}
+
+/**
+ * The answer of a search from its slices' reports: the lowest failing index,
+ * and the sums over the runs up to it. Every slice before it must be complete
+ * (else the pool is wrong: an Error, never a verdict).
+ */
+export function answer(reports: readonly SliceReport[], numRuns: number): PoolSearch {
+  const failing = reports.filter((r) => r.failedAt !== null).map((r) => r.failedAt!);
+  const failedAt = failing.length === 0 ? null : Math.min(...failing);
+  const end = failedAt === null ? numRuns : failedAt + 1;
+  const out: PoolSearch = { interrupted: false, failedAt, runs: 0, steps: 0, checks: 0 };
+  for (const r of [...reports].sort((a, b) => a.start - b.start)) {
+    if (r.start >= end) continue;
+    if (r.start !== out.runs) throw new Error(`search pool: runs ${out.runs}..${r.start - 1} were not reported`);
+    const last = r.start + r.ran;
+    if (last < Math.min(end, r.start + r.count)) throw new Error(`search pool: slice ${r.start} stopped at run ${last}, before run ${end - 1}`);
+    out.runs = Math.min(end, r.start + r.count);
+    out.steps += r.steps;
+    out.checks += r.checks;
+  }
+  if (out.runs !== end) throw new Error(`search pool: runs ${out.runs}..${end - 1} were not reported`);
+  return out;
+}
+
+const sum = (reports: readonly SliceReport[], f: (r: SliceReport) => number): number => reports.reduce((n, r) => n + f(r), 0);
+
+function startWorker(data: SearchWorkerData): Worker {
+  const js = join(__dirname, "search_worker.js");
+  const entry = existsSync(js) ? js : join(__dirname, "search_worker.ts");
+  const options = { workerData: data, transferList: [data.port] };
+  if (!entry.endsWith(".ts")) return new Worker(entry, options);
+  return new Worker(`require(${JSON.stringify(require.resolve("tsx/cjs"))}); require(${JSON.stringify(entry)});`, { ...options, eval: true });
+}
+
+export class SearchPool {
+  private readonly shared = new Int32Array(new SharedArrayBuffer(16));
+  private readonly workers: Array<{ worker: Worker; port: MessagePort; busy: boolean }> = [];
+  /** Slices the worker threads have run, over every search (tests: the work was shared). */
+  slicesOnWorkers = 0;
+
+  /**
+   * `threads` in all: this one and threads - 1 workers. `callerRuns` false:
+   * this thread only hands out slices, every run is on a worker (tests: what
+   * the workers compute alone).
+   */
+  constructor(
+    private readonly variant: Variant,
+    private readonly settings: SampledSettings,
+    threads: number,
+    private readonly callerRuns = true,
+  ) {
+    if (!callerRuns && threads < 2) throw new Error("search pool: with callerRuns false, threads must be at least 2");
+    for (let i = 1; i < threads; i++) {
+      const { port1, port2 } = new MessageChannel();
+      const data: SearchWorkerData = { subject: variant.subject.name, design: variant.design.name, mutant: variant.mutant?.name ?? null, settings, port: port2, shared: this.shared.buffer as SharedArrayBuffer };
+      this.workers.push({ worker: startWorker(data), port: port1, busy: false });
+    }
+  }
+
+  /**
+   * Runs 0 .. numRuns - 1 of `seed` until the first violation. `progress`
+   * gets the runs done so far (a count, past the answer included). After an
+   * interrupt, once every thread has stopped: no answer, and what was done.
+   */
+  search(seed: number, numRuns: number, interrupted: () => boolean, progress: (done: number) => void): PoolSearch {
+    const s = this.shared;
+    Atomics.store(s, STOP, 0);
+    Atomics.store(s, CUTOFF, NO_CUTOFF);
+    Atomics.store(s, DONE, 0);
+    const plan = slices(numRuns, this.workers.length + (this.callerRuns ? 1 : 0));
+    const reports: SliceReport[] = [];
+    let next = 0;
+    let inFlight = 0;
+    let stopped = false;
+    /** The next slice, unless the search is stopped, done, or past the cutoff. */
+    const take = (): SliceTask | null => (stopped || next >= plan.length || plan[next]!.start > Atomics.load(s, CUTOFF) ? null : { seed, ...plan[next++]! });
+    /** Collect the workers' reports, poll the interrupt hook, tell progress, hand out slices to idle workers. */
+    const pump = () => {
+      for (const w of this.workers) {
+        for (let m = receiveMessageOnPort(w.port); m !== undefined; m = receiveMessageOnPort(w.port)) {
+          reports.push(m.message as SliceReport);
+          this.slicesOnWorkers++;
+          w.busy = false;
+          inFlight--;
+        }
+      }
+      if (!stopped && interrupted()) {
+        stopped = true;
+        Atomics.store(s, STOP, 1);
+      }
+      progress(Math.min(numRuns, Atomics.load(s, DONE)));
+      for (const w of this.workers) {
+        if (w.busy) continue;
+        const task = take();
+        if (task === null) break;
+        w.busy = true;
+        inFlight++;
+        w.port.postMessage(task);
+      }
+    };
+    for (;;) {
+      const seen = Atomics.load(s, SIGNAL);
+      pump();
+      const task = this.callerRuns ? take() : null;
+      if (task !== null) reports.push(runSlice(this.variant, this.settings, task, s, pump));
+      else if (inFlight > 0) Atomics.wait(s, SIGNAL, seen, POLL_MS);
+      else break;
+    }
+    const failed = reports.find((r) => r.error !== null);
+    if (failed) throw new Error(`a search thread failed: ${failed.error}`);
+    if (stopped) return { interrupted: true, failedAt: null, runs: sum(reports, (r) => r.ran), steps: sum(reports, (r) => r.steps), checks: sum(reports, (r) => r.checks) };
+    return answer(reports, numRuns);
+  }
+
+  close(): void {
+    for (const w of this.workers) {
+      w.port.close();
+      void w.worker.terminate();
+    }
+  }
+}
