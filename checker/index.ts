@@ -25,7 +25,7 @@ import type * as Sweep from "./sweep";
 import type * as Windows from "./jobs/windows";
 
 export { BadInput } from "./bad_input";
-export { check, type CheckHooks, DEFAULT_CHECK, type CheckOutput, type CheckRequest, optionsLine, type Summary, type Timing, type ViolationSummary } from "./jobs/check";
+export { check, type CheckHooks, checkSeeds, DEFAULT_CHECK, type CheckOutput, type CheckRequest, optionsLine, type Summary, type Timing, type ViolationSummary } from "./jobs/check";
 export { COMPARE_DESIGNS, DEFAULT_COMPARE, DEFAULT_SWEEP } from "./jobs/compare_defaults";
 export type { CompareHooks, CompareOutput, CompareRequest, CompareRow, Cost } from "./jobs/compare";
 export type { Crossover, SweepPoint, SweepRequest } from "./jobs/compare_sweep";

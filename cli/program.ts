@@ -63,6 +63,7 @@ Examples:
   rmapcheck --mutants --json                 the whole mutant catalogue, as JSON (each by the sampled
                                              search and the exhaustive mode on its scenario)
   rmapcheck --seeds 1..20                    one check per seed: verdicts and detection rate
+  rmapcheck --runs 100000 --workers 4        the concurrent runs on 4 threads: the same output
   rmapcheck --subject lockless-aging         the second subject: lockless rmap aging (Linux 6.15)
   rmapcheck --replay counterexamples/F.json  replay a saved counterexample exactly
   rmapcheck --list                           designs and mutants of a subject

@@ -5,7 +5,7 @@
  * are found, so an interrupted job has already kept the best one.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { BadInput, type CatalogueHooks, check, compare, exhaustive, exhaustiveOnWorkers, type ExhaustiveOutput, formatter, Interrupted, loadScenario, resolveSubject, resolveVariant, runCatalogue, runCatalogueOnWorkers, scenarioFromCounterexample } from "../checker";
+import { BadInput, type CatalogueHooks, check, type CheckHooks, checkSeeds, compare, exhaustive, exhaustiveOnWorkers, type ExhaustiveOutput, formatter, Interrupted, loadScenario, resolveSubject, resolveVariant, runCatalogue, runCatalogueOnWorkers, scenarioFromCounterexample } from "../checker";
 import { saver } from "./cx_files";
 import type { JobRequest, WorkerMessage } from "./job_protocol";
 import { type SeedRow, seedRow, seedsReport } from "./seeds";
@@ -83,26 +83,25 @@ async function run(r: JobRequest): Promise<WorkerMessage> {
     tool: { name: "rmapcheck", version: r.version },
     options: { subject: subject.name, design: variant.design.name, mutant: variant.mutant?.name ?? null, mode: "sampled" as const, seed: r.seed, runs: r.runs, sequences: r.sequences, scheduler: r.scheduler, depth: r.depth, tso },
   };
-  const checkSeed = (seed: number) =>
-    check(
-      { ...base, seed, variant, workers: r.workers },
-      {
-        interrupted,
-        progress: (p) => progress({ type: "progress", progress: p }),
-        save: saver(r.outDir, { ...header, options: { ...header.options, seed } }, (file) => post({ type: "saved", file })),
-        format: formatter(r.format, r.columns),
-      },
-    );
+  const hooksFor = (seed: number): CheckHooks => ({
+    interrupted,
+    progress: (p) => progress({ type: "progress", progress: p }),
+    save: saver(r.outDir, { ...header, options: { ...header.options, seed } }, (file) => post({ type: "saved", file })),
+    format: formatter(r.format, r.columns),
+  });
   if (r.seeds !== null) {
     const rows: SeedRow[] = [];
-    for (let seed = r.seeds[0]; seed <= r.seeds[1] && !interrupted(); seed++) {
-      post({ type: "line", line: `[rmapcheck] seed ${seed} (${seed - r.seeds[0] + 1} of ${r.seeds[1] - r.seeds[0] + 1})` });
-      rows.push(seedRow(seed, checkSeed(seed).summary));
-    }
+    const [first, last] = r.seeds;
+    const seeds = Array.from({ length: last - first + 1 }, (_, i) => first + i);
+    const hooksAnnounced = (seed: number): CheckHooks => {
+      if (!interrupted()) post({ type: "line", line: `[rmapcheck] seed ${seed} (${seed - first + 1} of ${seeds.length})` });
+      return hooksFor(seed);
+    };
+    checkSeeds({ ...base, variant, workers: r.workers }, seeds, hooksAnnounced, (seed, out) => rows.push(seedRow(seed, out.summary)));
     const text = seedsReport(rows, r.seeds, r.json);
     return { type: "done", status: rows.some((x) => x.invariant !== null || x.interrupted) || rows.length === 0 ? 1 : 0, stdout: text, interrupted: interrupted(), summary: "" };
   }
-  const out = checkSeed(r.seed);
+  const out = check({ ...base, seed: r.seed, variant, workers: r.workers }, hooksFor(r.seed));
   const s = out.summary;
   return { type: "done", status: s.ok ? 0 : 1, stdout: r.json ? JSON.stringify(s) : out.text, interrupted: s.interrupted, summary: `${s.runs} concurrent runs` };
 }

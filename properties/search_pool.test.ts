@@ -10,6 +10,7 @@
 import { Interrupted } from "../checker/interrupted";
 import { explore, type ExploreOptions, type ExploreResult, type SampledSettings, sampledRun, type SchedulerName } from "../checker/search/explore";
 import { firstFailing } from "../checker/search/run_stream";
+import { check, checkSeeds, type Summary } from "../checker/jobs/check";
 import { answer, type PoolSearch, SearchPool, slices } from "../checker/search/search_pool";
 import type { SliceReport } from "../checker/search/slice";
 import { DEFAULT_BUDGET } from "../checker/search/trace";
@@ -172,6 +173,36 @@ describe("the pool's workers alone compute what one thread does", () => {
     const { p, slices: ran } = onWorkersOnly(v, settings, 1, 1500, 4);
     expect(p).toEqual(one);
     expect(ran).toBeGreaterThan(3);
+  });
+});
+
+describe("checkSeeds: the seeds of --seeds share one set of threads", () => {
+  test("--seeds with 2 threads: one pool for every seed, and each seed's summary is the one thread's", () => {
+    const variant = resolveVariant("v3", null);
+    const base = { variant, runs: 400, sequences: 3, scheduler: "pct" as const, depth: 3, tso: false };
+    const pools = jest.spyOn(SearchPool.prototype, "close"); // calls through: one close per pool started
+    const two: Summary[] = [];
+    try {
+      checkSeeds({ ...base, workers: 2 }, [1, 2, 3], () => ({}), (_seed, out) => two.push(out.summary));
+      expect(pools).toHaveBeenCalledTimes(1);
+    } finally {
+      pools.mockRestore();
+    }
+    const one = [1, 2, 3].map((seed) => check({ ...base, seed }).summary);
+    const untimed = (s: Summary) => ({ ...s, timing: null });
+    expect(two.map(untimed)).toEqual(one.map(untimed));
+    expect(one.some((s) => s.violation !== null)).toBe(true); // v3's races: counterexamples compared too
+  });
+
+  test("a pool started for other settings is refused, never used", () => {
+    const v = resolveVariant("v3-fixed", null);
+    const pool = new SearchPool(v, { scheduler: "pct", depth: 3, budget: DEFAULT_BUDGET, tso: true, full: false }, 2);
+    try {
+      expect(() => explore({ variant: v, seed: 1, runs: 10, scheduler: "pct", pool })).toThrow("another variant, other settings");
+      expect(() => explore({ variant: v, seed: 1, runs: 10, scheduler: "pct", tso: true, workers: 3, pool })).toThrow("another number of threads");
+    } finally {
+      pool.close();
+    }
   });
 });
 

@@ -13,6 +13,8 @@ import { type Counterexample, formatCounterexample } from "../report/counterexam
 import { fitLine, labelled } from "../report/fit";
 import { explore, type SchedulerName } from "../search/explore";
 import { minimizeSequential } from "../search/minimize_sequential";
+import { SearchPool } from "../search/search_pool";
+import { DEFAULT_BUDGET } from "../search/trace";
 import { newSeqStats, type SeqFailure, type SeqStats, type Trace, type Variant } from "../subject";
 
 export interface CheckRequest {
@@ -149,7 +151,29 @@ function sequentialPhase(r: CheckRequest, stats: SeqStats, hooks: CheckHooks): {
   return { text, violation: { phase: "sequential", invariant: v.invariant, detail: v.detail, diff: v.diff, operations: ops.length, atomicSteps: cx.schedule.length, preemptions: 0, file, replay }, runs: checked.numRuns, interrupted: false };
 }
 
-export function check(request: CheckRequest, hooks: CheckHooks = {}): CheckOutput {
+/**
+ * check() for each seed in turn, stopping before a seed once `interrupted`
+ * says so; `done` gets each seed's output. With workers > 1 every seed's
+ * concurrent runs use one set of threads, started once (each thread
+ * compiles the checker once, not once per seed).
+ */
+export function checkSeeds(request: Omit<CheckRequest, "seed">, seeds: readonly number[], hooksFor: (seed: number) => CheckHooks, done: (seed: number, out: CheckOutput) => void): void {
+  const tso = request.tso || request.variant.needsTso;
+  const workers = request.workers ?? 1;
+  const pool = workers > 1 ? new SearchPool(request.variant, { scheduler: request.scheduler, depth: request.depth, budget: DEFAULT_BUDGET, tso, full: false }, workers) : undefined;
+  try {
+    for (const seed of seeds) {
+      const hooks = hooksFor(seed);
+      if (hooks.interrupted?.()) return;
+      done(seed, check({ ...request, seed }, hooks, pool));
+    }
+  } finally {
+    pool?.close();
+  }
+}
+
+/** `pool`: threads started for this variant and these options (checkSeeds), used instead of starting them. */
+export function check(request: CheckRequest, hooks: CheckHooks = {}, pool?: SearchPool): CheckOutput {
   const t0 = Date.now();
   // A memory-ordering mutant is only observable under x86-TSO: it turns TSO on.
   const r = request.variant.needsTso ? { ...request, tso: true } : request;
@@ -176,6 +200,7 @@ export function check(request: CheckRequest, hooks: CheckHooks = {}): CheckOutpu
       depth: r.depth,
       tso: r.tso,
       workers: r.workers ?? 1,
+      ...(pool ? { pool } : {}),
       ...(hooks.progress ? { progress: hooks.progress } : {}),
       ...(hooks.interrupted ? { interrupted: hooks.interrupted } : {}),
       found: (cx) => {

@@ -48,10 +48,16 @@ export interface ExploreOptions {
   /** Observers to attach to each generated run of the search (a benchmark's instruments; one worker only). */
   observe?: () => Observer[];
   /**
-   * Worker threads for the generated runs (default 1: this thread). Any
-   * number gives the same result, statistics included (search_pool.ts).
+   * Threads for the generated runs (default 1: this thread). Any number
+   * gives the same result, statistics included (search_pool.ts).
    */
   workers?: number;
+  /**
+   * Threads already started for this variant and these settings, kept open
+   * by the caller across searches (checkSeeds: each thread compiles the
+   * checker once); `workers` is then the pool's.
+   */
+  pool?: SearchPool;
 }
 
 export interface ExploreStats {
@@ -85,9 +91,13 @@ function smaller(a: Counterexample, b: Counterexample): boolean {
 export function explore(o: ExploreOptions): ExploreResult {
   const workers = o.workers ?? 1;
   if (!Number.isInteger(workers) || workers < 1) throw new Error(`explore: workers must be a positive integer, not ${workers}`);
-  if (o.observe && workers > 1) throw new Error("explore: observers run on this thread only (workers 1)");
+  if (o.observe && (workers > 1 || o.pool !== undefined)) throw new Error("explore: observers run on this thread only (workers 1)");
   const depth = o.depth ?? 3;
   const settings: SampledSettings = { scheduler: o.scheduler, depth, budget: o.budget ?? DEFAULT_BUDGET, tso: o.tso ?? false, full: o.full ?? false };
+  if (o.pool !== undefined) {
+    if (!o.pool.serves(o.variant, settings) || (o.workers !== undefined && o.workers !== o.pool.threads)) throw new Error("explore: the pool given was started for another variant, other settings or another number of threads");
+    return exploreOn(o, settings, o.pool);
+  }
   const pool = workers > 1 ? new SearchPool(o.variant, settings, workers) : null;
   try {
     return exploreOn(o, settings, pool);

@@ -110,7 +110,7 @@ export class SearchPool {
   constructor(
     private readonly variant: Variant,
     private readonly settings: SampledSettings,
-    threads: number,
+    readonly threads: number,
     private readonly callerRuns = true,
   ) {
     if (!callerRuns && threads < 2) throw new Error("search pool: with callerRuns false, threads must be at least 2");
@@ -174,6 +174,12 @@ export class SearchPool {
     if (failed) throw new Error(`a search thread failed: ${failed.error}`);
     if (stopped) return { interrupted: true, failedAt: null, runs: sum(reports, (r) => r.ran), steps: sum(reports, (r) => r.steps), checks: sum(reports, (r) => r.checks) };
     return answer(reports, numRuns);
+  }
+
+  /** The pool runs this variant's runs under these settings (a search with other ones may not use it). */
+  serves(variant: Variant, settings: SampledSettings): boolean {
+    const s = this.settings;
+    return variant === this.variant && s.scheduler === settings.scheduler && s.depth === settings.depth && s.budget === settings.budget && s.tso === settings.tso && s.full === settings.full;
   }
 
   close(): void {
