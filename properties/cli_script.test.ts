@@ -282,7 +282,8 @@ describe("issue 23", () => {
 describe("issue 22 item 5: --seeds", () => {
   test("a range: a verdict per seed, the detection rate, rows in --json; bad ranges refused", () => {
     const args = ["--mutant", "unmap-invalid-no-skip-check", "--runs", "200", "--sequences", "0", "--seeds", "1..3"];
-    const t = run([...args, "--out", tmp()]);
+    const out = tmp(); // one folder for the run on one thread and on two: the same files, the same report
+    const t = run([...args, "--out", out]);
     expect(t.status).toBe(1);
     expect(t.stdout).toMatch(/^seed 1: /m);
     expect(t.stdout).toMatch(/^seed 3: /m);
@@ -292,6 +293,8 @@ describe("issue 22 item 5: --seeds", () => {
     expect(j.of).toBe(3);
     expect(j.detected).toBe(j.seeds.filter((x: { invariant: string | null }) => x.invariant !== null).length);
     expect(t.stdout).toContain(`detected on ${j.detected} of 3 seeds`);
+    // On two threads (one set for every seed, checkSeeds): the same report.
+    expect(run([...args, "--workers", "2", "--out", out]).stdout).toBe(t.stdout);
     expectUsage(run(["--seeds", "3..1"]), /--seeds.*a <= b/);
     expectUsage(run(["--seeds", "1..2", "--seed", "4"]), /--seed and --seeds cannot be combined/);
   });
