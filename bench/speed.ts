@@ -3,6 +3,9 @@
  *   - stepping: atomic steps per CPU-second, bare and checked (bench/speed_child.cjs);
  *   - end to end: `rmapcheck --design v3-fixed --runs 20000` (dist/cli/main.js), runs per
  *     CPU-second and per wall second, and its peak resident memory (bench/rusage.cjs);
+ *   - on 1 and on 2 threads (--workers): the same command's concurrent runs, 20,000 and
+ *     60,000 runs, and `--mutants`: wall seconds, CPU seconds, and whether the two print the
+ *     same summary;
  *   - the exhaustive mode on its largest scenario (unmap-two-descs, v3-fixed, bound 2):
  *     executions per CPU-second against sampled runs per CPU-second of the same scenario,
  *     and its peak resident memory.
@@ -48,7 +51,22 @@ export interface SpeedFigures {
   chain?: ChainCost;
   /** The end-to-end command's CPU seconds by thread (absent before session 9, and off Linux). */
   e2eThreads?: ThreadSplit;
+  /** The sampled check on 1 and 2 threads (--workers; absent before session 10). */
+  workers?: WorkersRow[];
 }
+
+/** A command with `--workers 1` and `--workers 2`. */
+export interface WorkersRow {
+  /** The command, without --workers. */
+  command: string;
+  one: { wallS: number; cpuS: number };
+  two: { wallS: number; cpuS: number };
+  /** The two --json summaries are the same but for their wall-clock `timing`. */
+  same: boolean;
+}
+
+/** The workers rows' commands: the end-to-end budget's concurrent runs, three times it, and the series' mutant catalogue. */
+const WORKERS_ARGS = [...[20000, 60000].map((n) => ["--design", "v3-fixed", "--sequences", "0", "--runs", String(n)]), ["--mutants"]];
 
 /** Issue 18's end-to-end target, runs per CPU-second: the phases table says how far generation and runs alone are from it. */
 const E2E_TARGET = 6000;
@@ -89,18 +107,18 @@ export function threadSplit(u: Rusage): ThreadSplit | undefined {
   return { workerCpuS: u.cpuS - u.mainCpuS - u.helperCpuS, mainCpuS: u.mainCpuS, helperCpuS: u.helperCpuS };
 }
 
-/** One run of a tree's CLI with the rusage preload: its JSON output and its resource use. */
+/** One run of a tree's CLI with the rusage preload: its JSON output and its resource use (--out a scratch folder, except for --mutants, which saves nothing). */
 function cli(tree: string, args: string[]): { json: Record<string, unknown>; use: Rusage } {
   const dir = mkdtempSync(join(tmpdir(), "rmapcheck-speed-"));
   const file = join(dir, "rusage.json");
   try {
-    const r = spawnSync(process.execPath, ["--require", join(HERE, "rusage.cjs"), join(tree, "dist", "cli", "main.js"), ...args, "--json", "--out", dir], {
+    const r = spawnSync(process.execPath, ["--require", join(HERE, "rusage.cjs"), join(tree, "dist", "cli", "main.js"), ...args, "--json", ...(args.includes("--mutants") ? [] : ["--out", dir])], {
       cwd: tree,
       env: { ...process.env, RMAPCHECK_RUSAGE: file },
       encoding: "utf8",
       maxBuffer: 64 << 20,
     });
-    if (!existsSync(file)) throw new Error(`${tree}: rmapcheck ${args.join(" ")} left no resource figures (status ${r.status}): ${r.stderr.slice(-500)}`);
+    if (!existsSync(file) || r.stdout.trim() === "") throw new Error(`${tree}: rmapcheck ${args.join(" ")} left no ${r.stdout.trim() === "" ? "output" : "resource figures"} (status ${r.status}): ${r.stderr.slice(-500)}`);
     return { json: JSON.parse(r.stdout) as Record<string, unknown>, use: JSON.parse(readFileSync(file, "utf8")) as Rusage };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -142,6 +160,11 @@ function measure(log: Log): SpeedFigures {
   const [cold, warm] = child<PhaseRound[]>(ROOT, "phases");
   log("[bench] speed: generator chains");
   const chain = child<ChainCost>(ROOT, "chain");
+  const workers = WORKERS_ARGS.map((args): WorkersRow => {
+    log(`[bench] speed: rmapcheck ${args.join(" ")} --workers 1, then --workers 2`);
+    const [one, two] = [1, 2].map((w) => cli(ROOT, [...args, "--workers", String(w)]));
+    return { command: args.join(" "), one: { wallS: one!.use.wallS, cpuS: one!.use.cpuS }, two: { wallS: two!.use.wallS, cpuS: two!.use.cpuS }, same: sameSummary(one!.json, two!.json) };
+  });
   const executions = (ex.json.exhaustive as { executions: number }).executions;
   const runs = e2e.json.runs as number;
   const threads = threadSplit(e2e.use);
@@ -167,6 +190,7 @@ function measure(log: Log): SpeedFigures {
     phases: { cold: cold!, warm: warm! },
     chain,
     ...(threads ? { e2eThreads: threads } : {}),
+    workers,
   };
 }
 
@@ -234,11 +258,34 @@ export function speedPart(previousText: string, log: Log): string[] {
     `| sampled runs of unmap-two-descs per CPU-second (3,000 random schedules, checked) | ${f0(now.sampledRunsPerCpuS)} |`,
     `| exhaustive executions per CPU-second / sampled runs per CPU-second, unmap-two-descs | ${f2(now.exhaustiveExecPerCpuS / now.sampledRunsPerCpuS)} |`,
     "",
+    ...workersRows(now),
     ...prefixRows(now),
     ...(now.prefix === undefined ? [] : [""]),
     ...phaseRows(now),
     ...chainRows(now),
     `<!-- speed-figures: ${JSON.stringify(now)} -->`,
+  ];
+}
+
+/**
+ * Two --json outputs are the same but for wall-clock figures: a check's `timing`, a
+ * catalogue row's `timing` (--mutants prints `{ subject, interrupted, rows }`).
+ */
+export function sameSummary(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const untimed = (j: Record<string, unknown>) => JSON.stringify({ ...j, timing: null, ...(Array.isArray(j.rows) ? { rows: j.rows.map((r: Record<string, unknown>) => ({ ...r, timing: null })) } : {}) });
+  return untimed(a) === untimed(b);
+}
+
+/** The checks on one and two threads (--workers). */
+export function workersRows(now: SpeedFigures, cores = cpus().length): string[] {
+  if (now.workers === undefined) return [];
+  return [
+    `*Threads*: each command with \`--workers 1\` and with \`--workers 2\`, one after the other on ${cores} cores. A check's concurrent runs go to the job's thread and one worker thread, in slices of the run indices (checker/search/search_pool.ts); \`--mutants\` checks two mutants at a time (checker/jobs/catalogue_pool.ts). Wall seconds are what a user waits; CPU seconds count every thread, V8's compiler threads included (each thread compiles the checker for itself). The last column compares the two \`--json\` outputs without their wall-clock \`timing\`.`,
+    "",
+    "| command | wall s, 1 thread | wall s, 2 threads | wall-clock speed-up | CPU s, 1 thread | CPU s, 2 threads | the same output |",
+    "|---|---|---|---|---|---|---|",
+    ...now.workers.map((w) => `| \`${w.command}\` | ${f2(w.one.wallS)} | ${f2(w.two.wallS)} | ${f2(w.one.wallS / w.two.wallS)}x | ${f2(w.one.cpuS)} | ${f2(w.two.cpuS)} | ${w.same ? "yes" : "**no**"} |`),
+    "",
   ];
 }
 

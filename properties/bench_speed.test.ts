@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { compareFigures, median, previousFigures, type Rusage, type SpeedFigures, threadSplit } from "../bench/speed";
+import { compareFigures, median, previousFigures, type Rusage, sameSummary, type SpeedFigures, threadSplit, workersRows } from "../bench/speed";
 import { benchChain } from "../checker/jobs/stepping";
 import { resolveVariant } from "../checker/variants";
 
@@ -59,6 +59,23 @@ describe("speed bench: the regression guard", () => {
   test("the figures are read back from the comment the part writes", () => {
     const text = `## Speed\n\n<!-- speed-figures: ${JSON.stringify(base)} -->\n`;
     expect(previousFigures(text)).toEqual(base);
+  });
+});
+
+describe("speed bench: the threads table", () => {
+  test("two --json outputs are the same when only their wall-clock timing differs, a check's or a catalogue row's", () => {
+    expect(sameSummary({ ok: true, runs: 5, timing: { elapsedMs: 1 } }, { ok: true, runs: 5, timing: { elapsedMs: 2 } })).toBe(true);
+    expect(sameSummary({ ok: true, runs: 5, timing: 1 }, { ok: true, runs: 6, timing: 1 })).toBe(false);
+    const row = (runs: number, ms: number) => ({ name: "m", runs, timing: { ms } });
+    expect(sameSummary({ subject: "series", rows: [row(3, 10)] }, { subject: "series", rows: [row(3, 99)] })).toBe(true);
+    expect(sameSummary({ subject: "series", rows: [row(3, 10)] }, { subject: "series", rows: [row(4, 10)] })).toBe(false);
+  });
+
+  test("a row per command: wall seconds, their ratio, CPU seconds, and a different output flagged", () => {
+    const rows = workersRows({ ...base, workers: [{ command: "--mutants", one: { wallS: 10, cpuS: 11 }, two: { wallS: 6.25, cpuS: 13 }, same: true }, { command: "--runs 5", one: { wallS: 1, cpuS: 1 }, two: { wallS: 1, cpuS: 1 }, same: false }] }, 2);
+    expect(rows).toContain("| `--mutants` | 10.00 | 6.25 | 1.60x | 11.00 | 13.00 | yes |");
+    expect(rows).toContain("| `--runs 5` | 1.00 | 1.00 | 1.00x | 1.00 | 1.00 | **no** |");
+    expect(workersRows(base)).toEqual([]);
   });
 });
 
