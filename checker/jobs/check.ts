@@ -158,9 +158,7 @@ function sequentialPhase(r: CheckRequest, stats: SeqStats, hooks: CheckHooks): {
  * compiles the checker once, not once per seed).
  */
 export function checkSeeds(request: Omit<CheckRequest, "seed">, seeds: readonly number[], hooksFor: (seed: number) => CheckHooks, done: (seed: number, out: CheckOutput) => void): void {
-  const tso = request.tso || request.variant.needsTso;
-  const workers = request.workers ?? 1;
-  const pool = workers > 1 ? new SearchPool(request.variant, { scheduler: request.scheduler, depth: request.depth, budget: DEFAULT_BUDGET, tso, full: false }, workers) : undefined;
+  const pool = poolFor(request);
   try {
     for (const seed of seeds) {
       const hooks = hooksFor(seed);
@@ -172,8 +170,29 @@ export function checkSeeds(request: Omit<CheckRequest, "seed">, seeds: readonly 
   }
 }
 
+/**
+ * The threads of a check's concurrent runs (workers > 1), started before its
+ * sequential phase: they load the checker while it runs.
+ */
+function poolFor(request: Omit<CheckRequest, "seed">): SearchPool | undefined {
+  const workers = request.workers ?? 1;
+  if (workers <= 1) return undefined;
+  const tso = request.tso || request.variant.needsTso;
+  return new SearchPool(request.variant, { scheduler: request.scheduler, depth: request.depth, budget: DEFAULT_BUDGET, tso, full: false }, workers);
+}
+
 /** `pool`: threads started for this variant and these options (checkSeeds), used instead of starting them. */
 export function check(request: CheckRequest, hooks: CheckHooks = {}, pool?: SearchPool): CheckOutput {
+  if (pool !== undefined) return checkOn(request, hooks, pool);
+  const own = poolFor(request);
+  try {
+    return checkOn(request, hooks, own);
+  } finally {
+    own?.close();
+  }
+}
+
+function checkOn(request: CheckRequest, hooks: CheckHooks, pool: SearchPool | undefined): CheckOutput {
   const t0 = Date.now();
   // A memory-ordering mutant is only observable under x86-TSO: it turns TSO on.
   const r = request.variant.needsTso ? { ...request, tso: true } : request;
