@@ -207,6 +207,22 @@ describe("the rmapcheck binary", () => {
     expect(() => JSON.parse(readFileSync(join(out, kept[0]!), "utf8"))).not.toThrow();
   });
 
+  test("row 14 on two threads: SIGTERM during a passing search stops both threads within seconds, exits 143 and prints no pass", async () => {
+    const child = spawn(process.execPath, [BIN, "--design", "v3-fixed", "--runs", "1000000", "--sequences", "0", "--workers", "2", "--out", tmp()], { cwd: ROOT });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    await new Promise((resolve) => setTimeout(resolve, 3000)); // well inside a search of minutes
+    const sent = Date.now();
+    child.kill("SIGTERM");
+    const status = await new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    expect(Date.now() - sent).toBeLessThan(5000);
+    expect(status).toBe(143);
+    expect(stdout).not.toMatch(/result: ok/);
+    expect(stderr.trim().split("\n").pop()).toMatch(/^rmapcheck: interrupted by SIGTERM: no verdict; no counterexample was found to keep$/);
+  });
+
   test("row 15: the file name holds a hash of the search's options, and the file records the tool, the options and the seed", () => {
     const out = tmp();
     const mutant = ["--mutant", "unmap-invalid-no-skip-check", "--runs", "600", "--sequences", "0", "--out", out];
