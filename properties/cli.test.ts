@@ -4,7 +4,7 @@
  * documented options. Each row of issue 10's table has its test: the exit
  * status, and stderr one line without a stack trace.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -51,6 +51,26 @@ function damaged(edit: (f: any) => void): string {
 beforeAll(() => {
   if (!existsSync(BIN)) throw new Error("dist/cli/main.js is missing: `npm test` builds it (npm run build)");
 });
+
+/** The binary started with `args`, its output collected as it comes. */
+function started(args: string[]): { child: ChildProcessWithoutNullStreams; out: { stdout: string; stderr: string } } {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT });
+  const out = { stdout: "", stderr: "" };
+  child.stdout.on("data", (d) => (out.stdout += d));
+  child.stderr.on("data", (d) => (out.stderr += d));
+  return { child, out };
+}
+
+/** SIGTERM to a running check: it must exit 143 within 5 s and print no pass. Returns the last line of its stderr. */
+async function terminated({ child, out }: ReturnType<typeof started>): Promise<string> {
+  const sent = Date.now();
+  child.kill("SIGTERM");
+  const status = await new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  expect(Date.now() - sent).toBeLessThan(5000);
+  expect(status).toBe(143);
+  expect(out.stdout).not.toMatch(/result: ok/);
+  return out.stderr.trim().split("\n").pop() ?? "";
+}
 
 describe("the rmapcheck binary", () => {
   test("--help and --version exit 0; --design v3-fixed --seed 3 passes", () => {
@@ -177,11 +197,7 @@ describe("the rmapcheck binary", () => {
 
   test("row 14: SIGTERM stops a run within about a second, keeps the best counterexample, exits 143 and prints no pass", async () => {
     const out = tmp();
-    const child = spawn(process.execPath, [BIN, "--runs", "1000000", "--sequences", "0", "--out", out], { cwd: ROOT });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
+    const check = started(["--runs", "1000000", "--sequences", "0", "--out", out]);
     // v3's race is found after a few hundred runs; wait for the file, then interrupt.
     await new Promise<void>((resolve, reject) => {
       const t0 = Date.now();
@@ -195,32 +211,16 @@ describe("the rmapcheck binary", () => {
         }
       }, 50);
     });
-    const sent = Date.now();
-    child.kill("SIGTERM");
-    const status = await new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    expect(Date.now() - sent).toBeLessThan(5000);
-    expect(status).toBe(143);
-    expect(stdout).not.toMatch(/result: ok/);
-    expect(stderr.trim().split("\n").pop()).toMatch(/^rmapcheck: interrupted by SIGTERM: no verdict; kept .*\.json$/);
+    expect(await terminated(check)).toMatch(/^rmapcheck: interrupted by SIGTERM: no verdict; kept .*\.json$/);
     const kept = readdirSync(out).filter((f) => f.endsWith(".json"));
     expect(kept).toHaveLength(1);
     expect(() => JSON.parse(readFileSync(join(out, kept[0]!), "utf8"))).not.toThrow();
   });
 
   test("row 14 on two threads: SIGTERM during a passing search stops both threads within seconds, exits 143 and prints no pass", async () => {
-    const child = spawn(process.execPath, [BIN, "--design", "v3-fixed", "--runs", "1000000", "--sequences", "0", "--workers", "2", "--out", tmp()], { cwd: ROOT });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
+    const check = started(["--design", "v3-fixed", "--runs", "1000000", "--sequences", "0", "--workers", "2", "--out", tmp()]);
     await new Promise((resolve) => setTimeout(resolve, 3000)); // well inside a search of minutes
-    const sent = Date.now();
-    child.kill("SIGTERM");
-    const status = await new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    expect(Date.now() - sent).toBeLessThan(5000);
-    expect(status).toBe(143);
-    expect(stdout).not.toMatch(/result: ok/);
-    expect(stderr.trim().split("\n").pop()).toMatch(/^rmapcheck: interrupted by SIGTERM: no verdict; no counterexample was found to keep$/);
+    expect(await terminated(check)).toMatch(/^rmapcheck: interrupted by SIGTERM: no verdict; no counterexample was found to keep$/);
   });
 
   test("row 15: the file name holds a hash of the search's options, and the file records the tool, the options and the seed", () => {
