@@ -219,7 +219,8 @@ describe("explore on several threads: interrupts and failures", () => {
   test("a worker that cannot resolve the variant fails the search with an error, never a pass (and never hangs)", () => {
     const v = resolveVariant("v3-fixed", null);
     const unknown = { ...v, design: { ...v.design, name: "no-such-design" } };
-    expect(() => explore({ variant: unknown, seed: 1, runs: 400, scheduler: "pct", workers: 2 })).toThrow(/a search thread failed: .*no-such-design/);
+    // A budget of a million runs: the error ends the search at once, not after the budget.
+    expect(() => explore({ variant: unknown, seed: 1, runs: 1_000_000, scheduler: "pct", workers: 2 })).toThrow(/a search thread failed: .*no-such-design/);
   });
 
   test("workers must be a positive integer, and observers run on one thread only", () => {

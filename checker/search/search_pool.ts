@@ -24,6 +24,12 @@
  * names (objects do not cross threads): a variant must be one the catalogue
  * resolves. A `.ts` entry (running from the sources, under tsx or jest) is
  * loaded through tsx's CommonJS hook, as runtime/exhaustive/parallel.ts does.
+ *
+ * Errors: a thread that throws (not a violation) reports it; every thread
+ * then stops at its next run and the search throws, never a verdict. A
+ * worker that died without a report (killed, out of memory) would leave the
+ * caller waiting: blocked in Atomics.wait it sees no 'exit' event; its
+ * interrupt hook (SIGINT, SIGTERM) still ends the wait.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -136,19 +142,23 @@ export class SearchPool {
     let next = 0;
     let inFlight = 0;
     let stopped = false;
+    let failed: SliceReport | null = null;
     /** The next slice, unless the search is stopped, done, or past the cutoff. */
     const take = (): SliceTask | null => (stopped || next >= plan.length || plan[next]!.start > Atomics.load(s, CUTOFF) ? null : { seed, ...plan[next++]! });
     /** Collect the workers' reports, poll the interrupt hook, tell progress, hand out slices to idle workers. */
     const pump = () => {
       for (const w of this.workers) {
         for (let m = receiveMessageOnPort(w.port); m !== undefined; m = receiveMessageOnPort(w.port)) {
-          reports.push(m.message as SliceReport);
+          const report = m.message as SliceReport;
+          reports.push(report);
+          if (report.error !== null) failed ??= report;
           this.slicesOnWorkers++;
           w.busy = false;
           inFlight--;
         }
       }
-      if (!stopped && interrupted()) {
+      // An interrupt, or a thread's error: every thread stops at its next run.
+      if (!stopped && (failed !== null || interrupted())) {
         stopped = true;
         Atomics.store(s, STOP, 1);
       }
@@ -166,12 +176,15 @@ export class SearchPool {
       const seen = Atomics.load(s, SIGNAL);
       pump();
       const task = this.callerRuns ? take() : null;
-      if (task !== null) reports.push(runSlice(this.variant, this.settings, task, s, pump));
+      if (task !== null) {
+        const report = runSlice(this.variant, this.settings, task, s, pump);
+        reports.push(report);
+        if (report.error !== null) failed ??= report;
+      }
       else if (inFlight > 0) Atomics.wait(s, SIGNAL, seen, POLL_MS);
       else break;
     }
-    const failed = reports.find((r) => r.error !== null);
-    if (failed) throw new Error(`a search thread failed: ${failed.error}`);
+    if (failed !== null) throw new Error(`a search thread failed: ${failed.error}`);
     if (stopped) return { interrupted: true, failedAt: null, runs: sum(reports, (r) => r.ran), steps: sum(reports, (r) => r.steps), checks: sum(reports, (r) => r.checks) };
     return answer(reports, numRuns);
   }
