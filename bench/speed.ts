@@ -55,12 +55,19 @@ export interface SpeedFigures {
   workers?: WorkersRow[];
 }
 
+/** One command's resource use (peak resident memory absent before session 10's second run). */
+export interface ThreadsRun {
+  wallS: number;
+  cpuS: number;
+  rssMB?: number;
+}
+
 /** A command with `--workers 1` and `--workers 2`. */
 export interface WorkersRow {
   /** The command, without --workers. */
   command: string;
-  one: { wallS: number; cpuS: number };
-  two: { wallS: number; cpuS: number };
+  one: ThreadsRun;
+  two: ThreadsRun;
   /** The two --json summaries are the same but for their wall-clock `timing`. */
   same: boolean;
 }
@@ -163,7 +170,8 @@ function measure(log: Log): SpeedFigures {
   const workers = WORKERS_ARGS.map((args): WorkersRow => {
     log(`[bench] speed: rmapcheck ${args.join(" ")} --workers 1, then --workers 2`);
     const [one, two] = [1, 2].map((w) => cli(ROOT, [...args, "--workers", String(w)]));
-    return { command: args.join(" "), one: { wallS: one!.use.wallS, cpuS: one!.use.cpuS }, two: { wallS: two!.use.wallS, cpuS: two!.use.cpuS }, same: sameSummary(one!.json, two!.json) };
+    const use = (u: Rusage): ThreadsRun => ({ wallS: u.wallS, cpuS: u.cpuS, rssMB: u.maxRssMB });
+    return { command: args.join(" "), one: use(one!.use), two: use(two!.use), same: sameSummary(one!.json, two!.json) };
   });
   const executions = (ex.json.exhaustive as { executions: number }).executions;
   const runs = e2e.json.runs as number;
@@ -282,9 +290,9 @@ export function workersRows(now: SpeedFigures, cores = cpus().length): string[] 
   return [
     `*Threads*: each command with \`--workers 1\` and with \`--workers 2\`, one after the other on ${cores} cores. A check's concurrent runs go to the job's thread and one worker thread, in slices of the run indices (checker/search/search_pool.ts); \`--mutants\` checks two mutants at a time (checker/jobs/catalogue_pool.ts). Wall seconds are what a user waits; CPU seconds count every thread, V8's compiler threads included (each thread compiles the checker for itself). The last column compares the two \`--json\` outputs without their wall-clock \`timing\`.`,
     "",
-    "| command | wall s, 1 thread | wall s, 2 threads | wall-clock speed-up | CPU s, 1 thread | CPU s, 2 threads | the same output |",
-    "|---|---|---|---|---|---|---|",
-    ...now.workers.map((w) => `| \`${w.command}\` | ${f2(w.one.wallS)} | ${f2(w.two.wallS)} | ${f2(w.one.wallS / w.two.wallS)}x | ${f2(w.one.cpuS)} | ${f2(w.two.cpuS)} | ${w.same ? "yes" : "**no**"} |`),
+    "| command | wall s, 1 thread | wall s, 2 threads | wall-clock speed-up | CPU s, 1 thread | CPU s, 2 threads | peak resident MB, 1 / 2 threads | the same output |",
+    "|---|---|---|---|---|---|---|---|",
+    ...now.workers.map((w) => `| \`${w.command}\` | ${f2(w.one.wallS)} | ${f2(w.two.wallS)} | ${f2(w.one.wallS / w.two.wallS)}x | ${f2(w.one.cpuS)} | ${f2(w.two.cpuS)} | ${w.one.rssMB === undefined || w.two.rssMB === undefined ? "-" : `${f0(w.one.rssMB)} / ${f0(w.two.rssMB)}`} | ${w.same ? "yes" : "**no**"} |`),
     "",
   ];
 }

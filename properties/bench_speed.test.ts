@@ -72,9 +72,9 @@ describe("speed bench: the threads table", () => {
   });
 
   test("a row per command: wall seconds, their ratio, CPU seconds, and a different output flagged", () => {
-    const rows = workersRows({ ...base, workers: [{ command: "--mutants", one: { wallS: 10, cpuS: 11 }, two: { wallS: 6.25, cpuS: 13 }, same: true }, { command: "--runs 5", one: { wallS: 1, cpuS: 1 }, two: { wallS: 1, cpuS: 1 }, same: false }] }, 2);
-    expect(rows).toContain("| `--mutants` | 10.00 | 6.25 | 1.60x | 11.00 | 13.00 | yes |");
-    expect(rows).toContain("| `--runs 5` | 1.00 | 1.00 | 1.00x | 1.00 | 1.00 | **no** |");
+    const rows = workersRows({ ...base, workers: [{ command: "--mutants", one: { wallS: 10, cpuS: 11, rssMB: 120.4 }, two: { wallS: 6.25, cpuS: 13, rssMB: 190.6 }, same: true }, { command: "--runs 5", one: { wallS: 1, cpuS: 1 }, two: { wallS: 1, cpuS: 1 }, same: false }] }, 2);
+    expect(rows).toContain("| `--mutants` | 10.00 | 6.25 | 1.60x | 11.00 | 13.00 | 120 / 191 | yes |");
+    expect(rows).toContain("| `--runs 5` | 1.00 | 1.00 | 1.00x | 1.00 | 1.00 | - | **no** |");
     expect(workersRows(base)).toEqual([]);
   });
 });
