@@ -190,7 +190,7 @@ function crossCheck(request: ExhaustiveRequest, hooks: ExhaustiveHooks, p: Prepa
 }
 
 /**
- * Explore on `workers` worker threads (docs/exhaustive.md, "Shards and
+ * Explore on `workers` worker threads (docs/exhaustive.md, "Units, shards,
  * workers"): the same result as exhaustive(), sooner.
  */
 export async function exhaustiveOnWorkers(request: ExhaustiveRequest, workers: number, hooks: ExhaustiveHooks = {}): Promise<ExhaustiveOutput> {
