@@ -11,8 +11,8 @@ import { Interrupted } from "../checker/interrupted";
 import { explore, type ExploreOptions, type ExploreResult, type SampledSettings, sampledRun, type SchedulerName } from "../checker/search/explore";
 import { firstFailing } from "../checker/search/run_stream";
 import { check, checkSeeds, type Summary } from "../checker/jobs/check";
-import { answer, type PoolSearch, SearchPool, slices } from "../checker/search/search_pool";
-import type { SliceReport } from "../checker/search/slice";
+import { answer, type PoolSearch, SearchPool } from "../checker/search/search_pool";
+import { type SliceReport, slices } from "../checker/search/slice";
 import { DEFAULT_BUDGET } from "../checker/search/trace";
 import type { GeneratedRun, Variant } from "../checker/subject";
 import { listing, resolveSubject, resolveVariant, SUBJECTS } from "../checker/variants";
@@ -192,6 +192,38 @@ describe("checkSeeds: the seeds of --seeds share one set of threads", () => {
     const untimed = (s: Summary) => ({ ...s, timing: null });
     expect(two.map(untimed)).toEqual(one.map(untimed));
     expect(one.some((s) => s.violation !== null)).toBe(true); // v3's races: counterexamples compared too
+  });
+
+  test("a seed whose sequential phase fails drops the search its threads began; the next seed's is whole", () => {
+    // normal-remove-writes-skip fails in the sequential phase: the concurrent search begun with it is abandoned.
+    const variant = resolveVariant(null, "normal-remove-writes-skip");
+    const base = { variant, runs: 300, sequences: 20, scheduler: "pct" as const, depth: 3, tso: false };
+    const two: Summary[] = [];
+    checkSeeds({ ...base, workers: 2 }, [1, 2], () => ({}), (_seed, out) => two.push(out.summary));
+    const one = [1, 2].map((seed) => check({ ...base, seed }).summary);
+    expect(one[0]!.violation?.phase).toBe("sequential");
+    const untimed = (s: Summary) => ({ ...s, timing: null });
+    expect(two.map(untimed)).toEqual(one.map(untimed));
+  });
+
+  test("a search begun and joined, begun and replaced, or begun for another seed: each gives the one-thread answer", () => {
+    const v = resolveVariant(null, "age-plain-clear");
+    const settings: SampledSettings = { scheduler: "pct", depth: 3, budget: DEFAULT_BUDGET, tso: false, full: false };
+    const [a, b] = [onThisThread(v, settings, 1, 1200), onThisThread(v, settings, 2, 1200)];
+    const pool = new SearchPool(v, settings, 2);
+    const join = (seed: number) => pool.search(seed, 1200, () => false, () => undefined);
+    try {
+      pool.begin(1, 1200);
+      expect(join(1)).toEqual(a); // joined
+      pool.begin(1, 1200);
+      pool.begin(2, 1200); // the first abandoned, the second joined
+      expect(join(2)).toEqual(b);
+      pool.begin(2, 1200);
+      expect(join(1)).toEqual(a); // begun for seed 2, searched for seed 1
+      expect(join(2)).toEqual(b); // nothing begun
+    } finally {
+      pool.close();
+    }
   });
 
   test("a pool started for other settings is refused, never used", () => {

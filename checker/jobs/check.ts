@@ -172,7 +172,8 @@ export function checkSeeds(request: Omit<CheckRequest, "seed">, seeds: readonly 
 
 /**
  * The threads of a check's concurrent runs (workers > 1), started before its
- * sequential phase: they load the checker while it runs.
+ * sequential phase: they load the checker and begin the concurrent search
+ * while it runs.
  */
 function poolFor(request: Omit<CheckRequest, "seed">): SearchPool | undefined {
   const workers = request.workers ?? 1;
@@ -198,6 +199,9 @@ function checkOn(request: CheckRequest, hooks: CheckHooks, pool: SearchPool | un
   const r = request.variant.needsTso ? { ...request, tso: true } : request;
   const seq = newSeqStats();
   const lines: string[] = [fitLine(`rmapcheck: ${optionsLine(r)}, scheduler ${r.scheduler}${r.scheduler === "pct" ? ` (depth ${r.depth})` : ""}`)];
+  // The workers start the concurrent search while this thread runs the sequential phase; the
+  // search joins it, or it is dropped if the sequential phase fails (search_pool.ts begin).
+  pool?.begin(r.seed, r.runs);
   const s = sequentialPhase(r, seq, hooks);
   lines.push(...s.text);
   let violation = s.violation;

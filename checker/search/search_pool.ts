@@ -36,7 +36,7 @@ import { join } from "node:path";
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import type { Variant } from "../subject";
 import type { SampledSettings } from "./sampled_run";
-import { CUTOFF, DONE, NO_CUTOFF, runSlice, SIGNAL, type SliceReport, type SliceTask, STOP } from "./slice";
+import { CUTOFF, DONE, type Idle, NEXT, NO_CUTOFF, runSlice, type SearchTask, SHARED_WORDS, SIGNAL, type SliceReport, slices, STOP, takeSlice } from "./slice";
 
 /** What each worker gets. */
 export interface SearchWorkerData {
@@ -59,14 +59,6 @@ export interface PoolSearch {
   runs: number;
   steps: number;
   checks: number;
-}
-
-/** The slices of numRuns runs for `threads` threads: 16 runs, doubling to about an eighth of a thread's share. */
-export function slices(numRuns: number, threads: number): Array<{ start: number; count: number }> {
-  const cap = Math.max(16, Math.ceil(numRuns / (8 * threads)));
-  const out: Array<{ start: number; count: number }> = [];
-  for (let start = 0, size = 16; start < numRuns; start += size, size = Math.min(cap, size * 2)) out.push({ start, count: Math.min(size, numRuns - start) });
-  return out;
 }
 
 /**
@@ -103,14 +95,16 @@ function startWorker(data: SearchWorkerData): Worker {
 }
 
 export class SearchPool {
-  private readonly shared = new Int32Array(new SharedArrayBuffer(16));
-  private readonly workers: Array<{ worker: Worker; port: MessagePort; busy: boolean }> = [];
+  private readonly shared = new Int32Array(new SharedArrayBuffer(4 * SHARED_WORDS));
+  private readonly workers: Array<{ worker: Worker; port: MessagePort }> = [];
+  /** The search the workers were told of and the caller has not joined yet (begin), or null. */
+  private pending: { seed: number; numRuns: number } | null = null;
   /** Slices the worker threads have run, over every search (tests: the work was shared). */
   slicesOnWorkers = 0;
 
   /**
    * `threads` in all: this one and threads - 1 workers. `callerRuns` false:
-   * this thread only hands out slices, every run is on a worker (tests: what
+   * this thread only collects reports, every run is on a worker (tests: what
    * the workers compute alone).
    */
   constructor(
@@ -123,38 +117,54 @@ export class SearchPool {
     for (let i = 1; i < threads; i++) {
       const { port1, port2 } = new MessageChannel();
       const data: SearchWorkerData = { subject: variant.subject.name, design: variant.design.name, mutant: variant.mutant?.name ?? null, settings, port: port2, shared: this.shared.buffer as SharedArrayBuffer };
-      this.workers.push({ worker: startWorker(data), port: port1, busy: false });
+      this.workers.push({ worker: startWorker(data), port: port1 });
     }
   }
 
   /**
-   * Runs 0 .. numRuns - 1 of `seed` until the first violation. `progress`
-   * gets the runs done so far (a count, past the answer included). After an
-   * interrupt, once every thread has stopped: no answer, and what was done.
+   * Start a search on the workers now (the caller joins it with search(),
+   * e.g. after a check's sequential phase). A search begun and never joined
+   * is stopped by the next begin, or ended by close.
    */
-  search(seed: number, numRuns: number, interrupted: () => boolean, progress: (done: number) => void): PoolSearch {
+  begin(seed: number, numRuns: number): void {
+    this.abandon();
     const s = this.shared;
     Atomics.store(s, STOP, 0);
     Atomics.store(s, CUTOFF, NO_CUTOFF);
     Atomics.store(s, DONE, 0);
-    const plan = slices(numRuns, this.workers.length + (this.callerRuns ? 1 : 0));
+    Atomics.store(s, NEXT, 0);
+    const task: SearchTask = { seed, numRuns, planThreads: this.planThreads() };
+    for (const w of this.workers) w.port.postMessage(task);
+    this.pending = { seed, numRuns };
+  }
+
+  /**
+   * Runs 0 .. numRuns - 1 of `seed` until the first violation, joining the
+   * search begun for them if there is one. `progress` gets the runs done so
+   * far (a count, past the answer included). After an interrupt, once every
+   * thread has stopped: no answer, and what was done.
+   */
+  search(seed: number, numRuns: number, interrupted: () => boolean, progress: (done: number) => void): PoolSearch {
+    if (this.pending === null || this.pending.seed !== seed || this.pending.numRuns !== numRuns) this.begin(seed, numRuns);
+    this.pending = null;
+    const s = this.shared;
+    const plan = slices(numRuns, this.planThreads());
     const reports: SliceReport[] = [];
-    let next = 0;
-    let inFlight = 0;
+    let idle = 0;
     let stopped = false;
     let failed: SliceReport | null = null;
-    /** The next slice, unless the search is stopped, done, or past the cutoff. */
-    const take = (): SliceTask | null => (stopped || next >= plan.length || plan[next]!.start > Atomics.load(s, CUTOFF) ? null : { seed, ...plan[next++]! });
-    /** Collect the workers' reports, poll the interrupt hook, tell progress, hand out slices to idle workers. */
+    /** Collect the workers' reports, poll the interrupt hook, tell progress. */
     const pump = () => {
       for (const w of this.workers) {
         for (let m = receiveMessageOnPort(w.port); m !== undefined; m = receiveMessageOnPort(w.port)) {
-          const report = m.message as SliceReport;
-          reports.push(report);
-          if (report.error !== null) failed ??= report;
+          const message = m.message as SliceReport | Idle;
+          if ("idle" in message) {
+            idle++;
+            continue;
+          }
+          reports.push(message);
+          if (message.error !== null) failed ??= message;
           this.slicesOnWorkers++;
-          w.busy = false;
-          inFlight--;
         }
       }
       // An interrupt, or a thread's error: every thread stops at its next run.
@@ -163,26 +173,21 @@ export class SearchPool {
         Atomics.store(s, STOP, 1);
       }
       progress(Math.min(numRuns, Atomics.load(s, DONE)));
-      for (const w of this.workers) {
-        if (w.busy) continue;
-        const task = take();
-        if (task === null) break;
-        w.busy = true;
-        inFlight++;
-        w.port.postMessage(task);
-      }
     };
+    let mine = this.callerRuns;
     for (;;) {
       const seen = Atomics.load(s, SIGNAL);
       pump();
-      const task = this.callerRuns ? take() : null;
-      if (task !== null) {
-        const report = runSlice(this.variant, this.settings, task, s, pump);
+      const slice = mine && !stopped ? takeSlice(s, plan) : null;
+      if (slice !== null) {
+        const report = runSlice(this.variant, this.settings, { seed, ...slice }, s, pump);
         reports.push(report);
         if (report.error !== null) failed ??= report;
+        continue;
       }
-      else if (inFlight > 0) Atomics.wait(s, SIGNAL, seen, POLL_MS);
-      else break;
+      mine = false;
+      if (idle === this.workers.length) break;
+      Atomics.wait(s, SIGNAL, seen, POLL_MS);
     }
     if (failed !== null) throw new Error(`a search thread failed: ${failed.error}`);
     if (stopped) return { interrupted: true, failedAt: null, runs: sum(reports, (r) => r.ran), steps: sum(reports, (r) => r.steps), checks: sum(reports, (r) => r.checks) };
@@ -199,6 +204,27 @@ export class SearchPool {
     for (const w of this.workers) {
       w.port.close();
       void w.worker.terminate();
+    }
+  }
+
+  /** The threads a search's plan is cut for: the workers, and this one unless it only collects. */
+  private planThreads(): number {
+    return this.workers.length + (this.callerRuns ? 1 : 0);
+  }
+
+  /** Stop a search begun and not joined, and wait until every worker is idle (each stops at its next run). */
+  private abandon(): void {
+    if (this.pending === null) return;
+    this.pending = null;
+    const s = this.shared;
+    Atomics.store(s, STOP, 1);
+    let idle = 0;
+    while (idle < this.workers.length) {
+      const seen = Atomics.load(s, SIGNAL);
+      for (const w of this.workers) {
+        for (let m = receiveMessageOnPort(w.port); m !== undefined; m = receiveMessageOnPort(w.port)) if ("idle" in (m.message as SliceReport | Idle)) idle++;
+      }
+      if (idle < this.workers.length) Atomics.wait(s, SIGNAL, seen, POLL_MS);
     }
   }
 }

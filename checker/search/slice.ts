@@ -19,7 +19,23 @@ export const STOP = 1;
 export const CUTOFF = 2;
 /** Runs done on every thread in this search (progress only). */
 export const DONE = 3;
+/** The index of the next slice of the search's plan to take (every thread takes slices from it). */
+export const NEXT = 4;
+/** Int32 words of the shared array. */
+export const SHARED_WORDS = 5;
 export const NO_CUTOFF = 0x7fffffff;
+
+/** A search, as each worker is told of it: its seed and run count, and how many threads share its plan (search_pool.ts slices). */
+export interface SearchTask {
+  seed: number;
+  numRuns: number;
+  planThreads: number;
+}
+
+/** What a worker says when it has taken no more slices of a search. */
+export interface Idle {
+  idle: true;
+}
 
 /** A slice of one search: runs start .. start + count - 1 of seed. */
 export interface SliceTask {
@@ -41,6 +57,27 @@ export interface SliceReport {
   halted: boolean;
   /** The thread's error, or null. */
   error: string | null;
+}
+
+/** The slices of numRuns runs for `threads` threads: 16 runs, doubling to about an eighth of a thread's share. */
+export function slices(numRuns: number, threads: number): Array<{ start: number; count: number }> {
+  const cap = Math.max(16, Math.ceil(numRuns / (8 * threads)));
+  const out: Array<{ start: number; count: number }> = [];
+  for (let start = 0, size = 16; start < numRuns; start += size, size = Math.min(cap, size * 2)) out.push({ start, count: Math.min(size, numRuns - start) });
+  return out;
+}
+
+/**
+ * The next slice of a search's plan for the calling thread, or null when the
+ * plan is used up, the search stopped, or the slice starts past the cutoff
+ * (so does every later one: the cutoff only falls). A slice taken is run and
+ * reported; one refused is past the answer, and never needed.
+ */
+export function takeSlice(shared: Int32Array, plan: ReadonlyArray<{ start: number; count: number }>): { start: number; count: number } | null {
+  if (Atomics.load(shared, STOP) !== 0) return null;
+  const i = Atomics.add(shared, NEXT, 1);
+  if (i >= plan.length || plan[i]!.start > Atomics.load(shared, CUTOFF)) return null;
+  return plan[i]!;
 }
 
 /** Lower the cutoff to `index` unless a lower one is known. */
