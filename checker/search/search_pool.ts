@@ -3,8 +3,9 @@
  * caller's thread and N - 1 worker threads, with the result of one thread.
  * Run i of a seed is the same generated run on any thread (run_stream.ts),
  * and its scheduler is seeded by the run, so a run's outcome does not depend
- * on where it runs. The threads take slices of the run indices in index
- * order (slice.ts); the answer is the lowest failing index, with the
+ * on where it runs. Every thread takes the next slice of the run indices
+ * from one shared counter, so slices are taken in index order (slice.ts
+ * takeSlice); the answer is the lowest failing index, with the
  * statistics (runs, steps, invariant checks) of every run up to and
  * including it: what one thread counts, reading the runs in order and
  * stopping at the first violation.
@@ -18,8 +19,11 @@
  *
  * Synchronous: the caller runs slices itself (its JIT stays warm for the
  * shrinking that follows) and, before each of its runs, collects the
- * workers' reports and hands out the next slices; with nothing left to take
- * it waits in Atomics.wait, polling its interrupt hook every POLL_MS. Each
+ * workers' reports; with nothing left to take it waits in Atomics.wait,
+ * polling its interrupt hook every POLL_MS. A search may be begun on the
+ * workers before the caller joins it (begin: a check's workers search while
+ * its sequential phase runs); one begun and not joined is stopped, and its
+ * workers waited for, before the next one begins. Each
  * worker runs search_worker.ts, which resolves the variant again by its
  * names (objects do not cross threads): a variant must be one the catalogue
  * resolves. A `.ts` entry (running from the sources, under tsx or jest) is
