@@ -9,6 +9,10 @@
  * Budget: `runs` bounds every generated run of the search, the first failing
  * one and the further ones together. Shrinking replays candidates of a
  * counterexample already found; they are counted apart (`shrinkRuns`).
+ *
+ * Threads (`workers`, `pool`): the generated runs of each search may run on
+ * several threads (search_pool.ts) with the same result, statistics
+ * included; shrinking stays on this thread.
  */
 import fc from "fast-check";
 import type { Observer } from "../../runtime/machine";
@@ -45,7 +49,7 @@ export interface ExploreOptions {
   candidates?: number;
   /** Polled between runs: true stops the search (the result says it was interrupted). */
   interrupted?: () => boolean;
-  /** Observers to attach to each generated run of the search (a benchmark's instruments; one worker only). */
+  /** Observers to attach to each generated run of the search (a benchmark's instruments; on one thread only). */
   observe?: () => Observer[];
   /**
    * Threads for the generated runs (default 1: this thread). Any number
