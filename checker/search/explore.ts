@@ -21,9 +21,9 @@ import type { Progress } from "../progress";
 import { type Counterexample, toCounterexample } from "../report/counterexample";
 import type { GeneratedRun, Variant } from "../subject";
 import { canonical, minimize } from "./minimize";
-import { scForm } from "./sc_form";
 import { firstFailing } from "./run_stream";
 import { type SampledSettings, sampledRun, type SchedulerName } from "./sampled_run";
+import { scForm } from "./sc_form";
 import { SearchPool } from "./search_pool";
 import { DEFAULT_BUDGET, runTrace, type Trace, type TraceResult } from "./trace";
 
