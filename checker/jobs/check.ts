@@ -28,7 +28,7 @@ export interface CheckRequest {
   /** PCT depth. */
   depth: number;
   tso: boolean;
-  /** Worker threads for the concurrent runs (default 1); any number gives the same output but the wall-clock figures. */
+  /** Threads for the concurrent runs, this one included (default 1); any number gives the same output but the wall-clock figures. */
   workers?: number;
 }
 
