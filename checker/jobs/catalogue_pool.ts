@@ -5,12 +5,10 @@
  * gives (its wall-clock `timing` aside); the rows come back in catalogue
  * order. An interrupt stops every worker's check (a shared flag their checks
  * poll); the rows finished by then are reported, the run is interrupted.
- * A `.ts` entry (running from the sources, under tsx or jest) is loaded
- * through tsx's CommonJS hook, as runtime/exhaustive/parallel.ts does.
+ * runtime/worker_file.ts loads the worker, compiled or from the sources.
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { startWorker, workerEntry } from "../../runtime/worker_file";
 import type { Subject } from "../subject";
 import type { CheckRequest } from "./check";
 import { type CatalogueHooks, catalogueReport, type CatalogueResult, type MutantRow } from "./mutants";
@@ -30,13 +28,6 @@ export type CatalogueAnswer = { index: number; row: MutantRow } | { index: numbe
 /** How often the interrupt hook is polled. */
 const POLL_MS = 100;
 
-function startWorker(data: CatalogueWorkerData): Worker {
-  const js = join(__dirname, "catalogue_worker.js");
-  const entry = existsSync(js) ? js : join(__dirname, "catalogue_worker.ts");
-  if (!entry.endsWith(".ts")) return new Worker(entry, { workerData: data });
-  return new Worker(`require(${JSON.stringify(require.resolve("tsx/cjs"))}); require(${JSON.stringify(entry)});`, { eval: true, workerData: data });
-}
-
 export function runCatalogueOnWorkers(base: Omit<CheckRequest, "variant">, workers: number, hooks: CatalogueHooks, subject: Subject): Promise<CatalogueResult> {
   if (!Number.isInteger(workers) || workers < 1) throw new Error(`runCatalogueOnWorkers: workers must be a positive integer, not ${workers}`);
   const total = subject.mutants.length;
@@ -48,7 +39,7 @@ export function runCatalogueOnWorkers(base: Omit<CheckRequest, "variant">, worke
     let busy = 0;
     let interrupted = false;
     let failed: Error | null = null;
-    const pool = Array.from({ length: Math.min(workers, total) }, () => startWorker(data));
+    const pool = Array.from({ length: Math.min(workers, total) }, () => startWorker(workerEntry(__dirname, "catalogue_worker"), { workerData: data }));
     const halt = () => {
       interrupted = true;
       Atomics.store(stop, 0, 1);

@@ -5,12 +5,11 @@
  * computes the rows, and hands them back synchronously (Atomics.wait, then
  * receiveMessageOnPort: compare() stays a plain function). The result is the
  * same as computeMap's on the caller's thread: the same pure functions of the
- * request. A `.ts` entry (running from the sources, under tsx) is loaded
- * through tsx's CommonJS hook, as runtime/exhaustive/parallel.ts does.
+ * request. runtime/worker_file.ts loads the worker, compiled or from the
+ * sources.
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker, type WorkerOptions } from "node:worker_threads";
+import { MessageChannel, type MessagePort, receiveMessageOnPort, type WorkerOptions } from "node:worker_threads";
+import { startWorker, workerEntry } from "../../runtime/worker_file";
 import { type AxesPoint, type AxesRequest, axesSweep } from "./compare_axes";
 import { type ProfilePoint, profileSweep } from "./compare_profiles";
 import { sweep, type SweepPoint, type SweepRequest } from "./compare_sweep";
@@ -54,15 +53,11 @@ export interface MapWorkerData {
 
 /** Start computeMap(q) on a worker thread; the returned function waits for it and returns its result (it throws the worker's error). */
 export function mapOnWorker(q: MapRequest): { join: () => MapResult; stop: () => void } {
-  const js = join(__dirname, "compare_map_worker.js");
-  const entry = existsSync(js) ? js : join(__dirname, "compare_map_worker.ts");
   const { port1, port2 } = new MessageChannel();
   const signal = new Int32Array(new SharedArrayBuffer(4));
   const workerData = { request: q, port: port2, signal };
   const options: WorkerOptions = { workerData, transferList: [port2] };
-  const w = entry.endsWith(".ts")
-    ? new Worker(`require(${JSON.stringify(require.resolve("tsx/cjs"))}); require(${JSON.stringify(entry)});`, { ...options, eval: true })
-    : new Worker(entry, options);
+  const w = startWorker(workerEntry(__dirname, "compare_map_worker"), options);
   return {
     join: () => {
       Atomics.wait(signal, 0, 0);

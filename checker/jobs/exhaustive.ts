@@ -15,7 +15,8 @@ import type { WorkerData } from "../exhaustive/worker_entry";
 import { scForm } from "../search/sc_form";
 import type { Trace } from "../search/trace";
 import type { Program } from "../../runtime/exhaustive/program";
-import { extname, join } from "node:path";
+import { join } from "node:path";
+import { workerEntry } from "../../runtime/worker_file";
 import type { CrossCheckSummary, ExhaustiveSummary, ExhaustiveViolation } from "../exhaustive/summary";
 import { crossCheckLines, headLine, restsOn, verdictLine } from "../exhaustive/verdict_text";
 import { ClassIndex, enumerateClasses, missedClasses } from "../../runtime/exhaustive/cross_check";
@@ -199,7 +200,7 @@ export async function exhaustiveOnWorkers(request: ExhaustiveRequest, workers: n
   const p = prepare(request, hooks);
   const v = request.variant;
   const data: WorkerData = { subject: v.subject.name, design: v.design.name, mutant: v.mutant?.name ?? null, trace: p.trace, tso: tsoOf(request), rerunSetup: request.rerunSetup ?? false };
-  const entry = join(__dirname, "..", "exhaustive", `worker_entry${extname(__filename)}`);
+  const entry = workerEntry(join(__dirname, "..", "exhaustive"), "worker_entry");
   return report(request, hooks, p, await searchParallel(p.program, p.options, { entry, data, workers }));
 }
 

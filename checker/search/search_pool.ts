@@ -26,8 +26,7 @@
  * workers waited for, before the next one begins. Each
  * worker runs search_worker.ts, which resolves the variant again by its
  * names (objects do not cross threads): a variant must be one the catalogue
- * resolves. A `.ts` entry (running from the sources, under tsx or jest) is
- * loaded through tsx's CommonJS hook, as runtime/exhaustive/parallel.ts does.
+ * resolves (runtime/worker_file.ts loads it, compiled or from the sources).
  *
  * Errors: a thread that throws (not a violation) reports it; every thread
  * then stops at its next run and the search throws, never a verdict. A
@@ -35,9 +34,8 @@
  * caller waiting: blocked in Atomics.wait it sees no 'exit' event; its
  * interrupt hook (SIGINT, SIGTERM) still ends the wait.
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from "node:worker_threads";
+import { startWorker, workerEntry } from "../../runtime/worker_file";
 import type { Variant } from "../subject";
 import type { SampledSettings } from "./sampled_run";
 import { CUTOFF, DONE, type Idle, NEXT, NO_CUTOFF, runSlice, type SearchTask, SHARED_WORDS, SIGNAL, type SliceReport, slices, STOP, takeSlice } from "./slice";
@@ -90,14 +88,6 @@ export function answer(reports: readonly SliceReport[], numRuns: number): PoolSe
 
 const sum = (reports: readonly SliceReport[], f: (r: SliceReport) => number): number => reports.reduce((n, r) => n + f(r), 0);
 
-function startWorker(data: SearchWorkerData): Worker {
-  const js = join(__dirname, "search_worker.js");
-  const entry = existsSync(js) ? js : join(__dirname, "search_worker.ts");
-  const options = { workerData: data, transferList: [data.port] };
-  if (!entry.endsWith(".ts")) return new Worker(entry, options);
-  return new Worker(`require(${JSON.stringify(require.resolve("tsx/cjs"))}); require(${JSON.stringify(entry)});`, { ...options, eval: true });
-}
-
 export class SearchPool {
   private readonly shared = new Int32Array(new SharedArrayBuffer(4 * SHARED_WORDS));
   private readonly workers: Array<{ worker: Worker; port: MessagePort }> = [];
@@ -121,7 +111,7 @@ export class SearchPool {
     for (let i = 1; i < threads; i++) {
       const { port1, port2 } = new MessageChannel();
       const data: SearchWorkerData = { subject: variant.subject.name, design: variant.design.name, mutant: variant.mutant?.name ?? null, settings, port: port2, shared: this.shared.buffer as SharedArrayBuffer };
-      this.workers.push({ worker: startWorker(data), port: port1 });
+      this.workers.push({ worker: startWorker(workerEntry(__dirname, "search_worker"), { workerData: data, transferList: [port2] }), port: port1 });
     }
   }
 
@@ -157,20 +147,19 @@ export class SearchPool {
     let idle = 0;
     let stopped = false;
     let failed: SliceReport | null = null;
-    /** Collect the workers' reports, poll the interrupt hook, tell progress. */
-    const pump = () => {
-      for (const w of this.workers) {
-        for (let m = receiveMessageOnPort(w.port); m !== undefined; m = receiveMessageOnPort(w.port)) {
-          const message = m.message as SliceReport | Idle;
-          if ("idle" in message) {
-            idle++;
-            continue;
-          }
-          reports.push(message);
-          if (message.error !== null) failed ??= message;
-          this.slicesOnWorkers++;
-        }
+    /** A worker's message: a slice's report, or that it took its last slice. */
+    const collect = (message: SliceReport | Idle) => {
+      if ("idle" in message) {
+        idle++;
+        return;
       }
+      reports.push(message);
+      if (message.error !== null) failed ??= message;
+      this.slicesOnWorkers++;
+    };
+    /** Collect the workers' messages, poll the interrupt hook, tell progress. */
+    const pump = () => {
+      this.drain(collect);
       // An interrupt, or a thread's error: every thread stops at its next run.
       if (!stopped && (failed !== null || interrupted())) {
         stopped = true;
@@ -182,7 +171,7 @@ export class SearchPool {
     for (;;) {
       const seen = Atomics.load(s, SIGNAL);
       pump();
-      const slice = mine && !stopped ? takeSlice(s, plan) : null;
+      const slice = mine ? takeSlice(s, plan) : null; // none once stopped (STOP is set)
       if (slice !== null) {
         const report = runSlice(this.variant, this.settings, { seed, ...slice }, s, pump);
         reports.push(report);
@@ -225,10 +214,17 @@ export class SearchPool {
     let idle = 0;
     while (idle < this.workers.length) {
       const seen = Atomics.load(s, SIGNAL);
-      for (const w of this.workers) {
-        for (let m = receiveMessageOnPort(w.port); m !== undefined; m = receiveMessageOnPort(w.port)) if ("idle" in (m.message as SliceReport | Idle)) idle++;
-      }
+      this.drain((message) => {
+        if ("idle" in message) idle++;
+      });
       if (idle < this.workers.length) Atomics.wait(s, SIGNAL, seen, POLL_MS);
+    }
+  }
+
+  /** Every message the workers have posted so far, in each worker's order. */
+  private drain(take: (message: SliceReport | Idle) => void): void {
+    for (const w of this.workers) {
+      for (let m = receiveMessageOnPort(w.port); m !== undefined; m = receiveMessageOnPort(w.port)) take(m.message as SliceReport | Idle);
     }
   }
 }

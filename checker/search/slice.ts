@@ -13,7 +13,7 @@ import { firstFailing } from "./run_stream";
 
 /** Indices into a search's shared Int32Array. */
 export const SIGNAL = 0;
-/** 1: stop (interrupted). */
+/** 1: stop (interrupted, or a thread's error). */
 export const STOP = 1;
 /** The lowest failing run index found so far in this search (NO_CUTOFF: none). */
 export const CUTOFF = 2;
@@ -87,7 +87,7 @@ function lowerCutoff(shared: Int32Array, index: number): void {
   }
 }
 
-/** Run a slice; `between` is called before each run (the caller's thread keeps its workers busy there). */
+/** Run a slice; `between` is called before each run (the caller's thread collects its workers' reports there). */
 export function runSlice(variant: Variant, settings: SampledSettings, task: SliceTask, shared: Int32Array, between?: () => void): SliceReport {
   const report: SliceReport = { start: task.start, count: task.count, ran: 0, failedAt: null, steps: 0, checks: 0, halted: false, error: null };
   try {

@@ -7,12 +7,9 @@
  * them. Budgets are shared: one execution counter for every worker.
  *
  * A worker runs `entry` (a module that builds the same program from `data`
- * and calls serveUnits). A `.ts` entry (running from the sources, under tsx)
- * is loaded through tsx's CommonJS hook (`tsx/cjs`), registered in the worker
- * first: Node 20 does not pass the parent's `--import` loaders to a worker's
- * main script. A `.js` entry (compiled) is loaded as it is.
+ * and calls serveUnits), compiled or from the sources (../worker_file.ts).
  */
-import { Worker } from "node:worker_threads";
+import { startWorker } from "../worker_file";
 import { addStats, type ExploreOptions, type ExploreStats, newStats, useSleep } from "./explorer";
 import type { Footprint } from "./footprint";
 import type { Program } from "./program";
@@ -45,12 +42,6 @@ export interface ParallelSpec {
   /** Passed to the entry: enough to build the program again. */
   data: unknown;
   workers: number;
-}
-
-function startWorker(entry: string, init: WorkerInit): Worker {
-  if (!entry.endsWith(".ts")) return new Worker(entry, { workerData: init });
-  const code = `require(${JSON.stringify(require.resolve("tsx/cjs"))}); require(${JSON.stringify(entry)});`;
-  return new Worker(code, { eval: true, workerData: init });
 }
 
 export async function exploreParallel(program: Program, o: ExploreOptions, spec: ParallelSpec, shard?: Shard): Promise<ExploreResult> {
@@ -89,7 +80,7 @@ export async function exploreParallel(program: Program, o: ExploreOptions, spec:
   let running = newStats();
   let firstViolation = Infinity;
   let next = 0;
-  const pool = Array.from({ length: Math.max(1, Math.min(spec.workers, tasks.length)) }, () => startWorker(spec.entry, init));
+  const pool = Array.from({ length: Math.max(1, Math.min(spec.workers, tasks.length)) }, () => startWorker(spec.entry, { workerData: init }));
   try {
     await Promise.all(
       pool.map(
