@@ -178,10 +178,21 @@ function replaceBetween(path: string, begin: string, end: string, body: string[]
 }
 
 const BENCH = "docs/benchmarks.md";
+
+/** Every part, in the order a run without arguments runs the default ones. */
+const PARTS = ["stepping", "profile", "designs", "modes", "windows", "mutants", "compare", "crosscheck", "crosscheck-tso", "sweep", "sweep-mutants", "counterexamples", "figures", "spin", "exhaustive", "exhaustive-lockless"];
+/** What some parts are, where the name does not say. */
+const PART_NOTES: Record<string, string> = { spin: "SPIN side by side only", exhaustive: "that and the exhaustive tables", "exhaustive-lockless": "the lockless subject's exhaustive tables only" };
+
+/** docs/benchmarks.md's first paragraph: the machine of the latest run of any part, and how to run the parts. */
+function header(): string {
+  const parts = PARTS.map((p) => (PART_NOTES[p] ? `${p} (${PART_NOTES[p]})` : p)).join(", ");
+  return `Written by \`npm run bench\` (bench/main.ts) on ${machine()}. Rerun it to reproduce; CI never times anything. Parts can be rerun alone: \`npm run bench -- PART...\` with PART one of ${parts}; tables go to a scratch copy of docs/ unless BENCH_WRITE=1; BENCH_SUBJECT=NAME limits designs, modes and mutants to one subject.`;
+}
 const SKELETON = [
   "# Benchmarks",
   "",
-  `Written by \`npm run bench\` (bench/main.ts) on ${machine()}. Rerun it to reproduce; CI never times anything. Parts can be rerun alone: \`npm run bench -- PART...\` with PART one of stepping, profile, designs, modes, windows, mutants, compare, crosscheck, crosscheck-tso, sweep, sweep-mutants, counterexamples, figures, spin (SPIN side by side only), exhaustive (that and the exhaustive tables), exhaustive-lockless (the lockless subject's exhaustive tables only); tables go to a scratch copy of docs/ unless BENCH_WRITE=1; BENCH_SUBJECT=NAME limits designs, modes and mutants to one subject.`,
+  header(),
   "",
   "<!-- stepping:begin -->",
   "<!-- stepping:end -->",
@@ -200,6 +211,11 @@ const SKELETON = [
 /** `spin`: SPIN side by side only; `exhaustive`: that and the exhaustive mode's other tables. */
 const args = process.argv.slice(2).filter((a) => a !== "--write");
 const parts = args.length > 0 ? args : ["stepping", "profile", "designs", "modes", "windows", "mutants", "compare", "crosscheck", "crosscheck-tso", "counterexamples", "exhaustive", "figures"];
+const unknown = parts.filter((p) => !PARTS.includes(p));
+if (unknown.length > 0) {
+  process.stderr.write(`rmapcheck bench: unknown part ${unknown.join(", ")} (parts: ${PARTS.join(", ")})\n`);
+  process.exit(2);
+}
 // The tables go to a scratch copy of docs/ unless asked to update the tracked files.
 if (process.env.BENCH_WRITE !== "1" && !process.argv.includes("--write")) {
   const scratch = mkdtempSync(join(tmpdir(), "rmapcheck-bench-"));
@@ -208,8 +224,8 @@ if (process.env.BENCH_WRITE !== "1" && !process.argv.includes("--write")) {
   log(`[bench] writing to the scratch copy ${join(scratch, "docs")} (BENCH_WRITE=1 or --write updates docs/ itself)`);
 }
 if (!existsSync(BENCH) || !readFileSync(BENCH, "utf8").includes("<!-- stepping:begin -->")) writeFileSync(BENCH, SKELETON);
-// The header names the machine of the latest run of any part.
-writeFileSync(BENCH, readFileSync(BENCH, "utf8").replace(/^Written by `npm run bench` \(bench\/main\.ts\) on .*? \(\d+ cores\)\./m, `Written by \`npm run bench\` (bench/main.ts) on ${machine()}.`));
+// The header names the machine of the latest run of any part, and the parts there are.
+writeFileSync(BENCH, readFileSync(BENCH, "utf8").replace(/^Written by `npm run bench` \(bench\/main\.ts\) on .*$/m, header()));
 function ensureMarkers(name: string): void {
   const text = readFileSync(BENCH, "utf8");
   if (!text.includes(`<!-- ${name}:begin -->`)) writeFileSync(BENCH, `${text.trimEnd()}\n\n<!-- ${name}:begin -->\n<!-- ${name}:end -->\n`);

@@ -11,7 +11,9 @@
  *     and its peak resident memory.
  * Each figure is compared with the previous run recorded in docs/benchmarks.md (a JSON
  * comment between the markers) when that run was on the same CPU model; a throughput more
- * than 10% below it prints a WARNING line. With BENCH_OLD_TREE=DIR (a worktree of an older
+ * than 10% below it is measured again, up to twice, and prints a WARNING line only if the best
+ * of its measurements is still more than 10% below (another tenant's load only ever slows a
+ * measurement down; a regression slows every one). With BENCH_OLD_TREE=DIR (a worktree of an older
  * commit, `npm ci` done), the same stepping and end-to-end figures of that tree are measured
  * right after this one's, and written as a side-by-side table.
  * The machine may be shared: CPU time is the figure compared (wall time counts other
@@ -53,7 +55,12 @@ export interface SpeedFigures {
   e2eThreads?: ThreadSplit;
   /** The sampled check on 1 and 2 threads (--workers; absent before session 10). */
   workers?: WorkersRow[];
+  /** How many times each guarded measurement was made, where more than once (the guard's re-measurements; absent: once each). */
+  measured?: Partial<Record<GuardedSource, number>>;
 }
+
+/** The measurements the guarded figures come from: the stepping bench, the end-to-end command, the exhaustive command. */
+export type GuardedSource = "stepping" | "e2e" | "exhaustive";
 
 /** One command's resource use (peak resident memory absent before session 10's second run). */
 export interface ThreadsRun {
@@ -151,16 +158,42 @@ function build(tree: string, log: Log): void {
   execFileSync(process.execPath, [tsc, "-p", own ? "tsconfig.build.json" : ".", ...(own ? [] : ["--outDir", "dist", "--noEmit", "false"])], { cwd: tree, stdio: "inherit" });
 }
 
+/** The stepping bench's three figures (bench/speed_child.cjs stepping). */
+function measureStepping(): Pick<SpeedFigures, "bareStepsPerCpuS" | "checkedStepsPerCpuS" | "fullStepsPerCpuS"> {
+  const st = child<SteppingRows>(ROOT, "stepping");
+  return { bareStepsPerCpuS: st.bare.stepsPerSecond, checkedStepsPerCpuS: st.checked.stepsPerSecond, fullStepsPerCpuS: st.full.stepsPerSecond };
+}
+
+/** The end-to-end command's figures. */
+function measureE2e(): Pick<SpeedFigures, "e2eRunsPerCpuS" | "e2eRunsPerWallS" | "e2eCpuS" | "e2eWallS" | "e2eRssMB" | "e2eThreads"> {
+  const e2e = cli(ROOT, E2E_ARGS);
+  const runs = e2e.json.runs as number;
+  const threads = threadSplit(e2e.use);
+  return { e2eRunsPerCpuS: runs / e2e.use.cpuS, e2eRunsPerWallS: runs / e2e.use.wallS, e2eCpuS: e2e.use.cpuS, e2eWallS: e2e.use.wallS, e2eRssMB: e2e.use.maxRssMB, ...(threads ? { e2eThreads: threads } : {}) };
+}
+
+/** The exhaustive command's figures. */
+function measureExhaustive(): Pick<SpeedFigures, "exhaustiveExecutions" | "exhaustiveExecPerCpuS" | "exhaustiveCpuS" | "exhaustiveRssMB"> {
+  const ex = cli(ROOT, EXHAUSTIVE_ARGS);
+  const executions = (ex.json.exhaustive as { executions: number }).executions;
+  return { exhaustiveExecutions: executions, exhaustiveExecPerCpuS: executions / ex.use.cpuS, exhaustiveCpuS: ex.use.cpuS, exhaustiveRssMB: ex.use.maxRssMB };
+}
+
+/** Each guarded measurement again, for the guard (guardFigures). */
+const MEASURE_AGAIN: Record<GuardedSource, () => Partial<SpeedFigures>> = { stepping: measureStepping, e2e: measureE2e, exhaustive: measureExhaustive };
+
+const SOURCE_NAMES: Record<GuardedSource, string> = { stepping: "stepping (bare, checked, full)", e2e: `rmapcheck ${E2E_ARGS.join(" ")}`, exhaustive: `rmapcheck ${EXHAUSTIVE_ARGS.join(" ")}` };
+
 function measure(log: Log): SpeedFigures {
   const before = load();
-  log("[bench] speed: stepping (bare, checked, full)");
-  const st = child<SteppingRows>(ROOT, "stepping");
-  log(`[bench] speed: rmapcheck ${E2E_ARGS.join(" ")}`);
-  const e2e = cli(ROOT, E2E_ARGS);
+  log(`[bench] speed: ${SOURCE_NAMES.stepping}`);
+  const st = measureStepping();
+  log(`[bench] speed: ${SOURCE_NAMES.e2e}`);
+  const e2e = measureE2e();
   log("[bench] speed: sampled runs of unmap-two-descs");
   const sampled = child<{ runsPerSecond: number }>(ROOT, "sampled");
-  log(`[bench] speed: rmapcheck ${EXHAUSTIVE_ARGS.join(" ")}`);
-  const ex = cli(ROOT, EXHAUSTIVE_ARGS);
+  log(`[bench] speed: ${SOURCE_NAMES.exhaustive}`);
+  const ex = measureExhaustive();
   log("[bench] speed: exhaustive, the set-up re-run against restored from its snapshot");
   const prefix = child<{ executions: number; rerunCpuS: number; snapshotCpuS: number }>(ROOT, "prefix");
   log("[bench] speed: the concurrent runs in parts, cold and warm");
@@ -173,45 +206,37 @@ function measure(log: Log): SpeedFigures {
     const use = (u: Rusage): ThreadsRun => ({ wallS: u.wallS, cpuS: u.cpuS, rssMB: u.maxRssMB });
     return { command: args.join(" "), one: use(one!.use), two: use(two!.use), same: sameSummary(one!.json, two!.json) };
   });
-  const executions = (ex.json.exhaustive as { executions: number }).executions;
-  const runs = e2e.json.runs as number;
-  const threads = threadSplit(e2e.use);
   return {
     cpu: cpus()[0]?.model ?? "unknown CPU",
     node: process.version,
     date: new Date().toISOString().slice(0, 10),
     load: `${before} before, ${load()} after`,
-    bareStepsPerCpuS: st.bare.stepsPerSecond,
-    checkedStepsPerCpuS: st.checked.stepsPerSecond,
-    fullStepsPerCpuS: st.full.stepsPerSecond,
-    e2eRunsPerCpuS: runs / e2e.use.cpuS,
-    e2eRunsPerWallS: runs / e2e.use.wallS,
-    e2eCpuS: e2e.use.cpuS,
-    e2eWallS: e2e.use.wallS,
-    e2eRssMB: e2e.use.maxRssMB,
-    exhaustiveExecutions: executions,
-    exhaustiveExecPerCpuS: executions / ex.use.cpuS,
-    exhaustiveCpuS: ex.use.cpuS,
-    exhaustiveRssMB: ex.use.maxRssMB,
+    ...st,
+    ...e2e,
+    ...ex,
     sampledRunsPerCpuS: sampled.runsPerSecond,
     prefix,
     phases: { cold: cold!, warm: warm! },
     chain,
-    ...(threads ? { e2eThreads: threads } : {}),
     workers,
   };
 }
 
 const FIGURES = /<!-- speed-figures: (.*?) -->/;
 
-/** The guarded throughputs: name, and how to read it from a record (higher is better). */
-const GUARDED: Array<[string, (f: SpeedFigures) => number]> = [
-  ["bare stepping (steps per CPU-second)", (f) => f.bareStepsPerCpuS],
-  ["checked stepping, incremental (steps per CPU-second)", (f) => f.checkedStepsPerCpuS],
-  ["checked stepping, full (steps per CPU-second)", (f) => f.fullStepsPerCpuS],
-  [`\`rmapcheck ${E2E_ARGS.join(" ")}\` (runs per CPU-second)`, (f) => f.e2eRunsPerCpuS],
-  [`\`rmapcheck ${EXHAUSTIVE_ARGS.join(" ")}\` (executions per CPU-second)`, (f) => f.exhaustiveExecPerCpuS],
+/** The guarded throughputs: name, the field of a record that holds it (higher is better), and the measurement it comes from. */
+const GUARDED: Array<[string, "bareStepsPerCpuS" | "checkedStepsPerCpuS" | "fullStepsPerCpuS" | "e2eRunsPerCpuS" | "exhaustiveExecPerCpuS", GuardedSource]> = [
+  ["bare stepping (steps per CPU-second)", "bareStepsPerCpuS", "stepping"],
+  ["checked stepping, incremental (steps per CPU-second)", "checkedStepsPerCpuS", "stepping"],
+  ["checked stepping, full (steps per CPU-second)", "fullStepsPerCpuS", "stepping"],
+  [`\`rmapcheck ${E2E_ARGS.join(" ")}\` (runs per CPU-second)`, "e2eRunsPerCpuS", "e2e"],
+  [`\`rmapcheck ${EXHAUSTIVE_ARGS.join(" ")}\` (executions per CPU-second)`, "exhaustiveExecPerCpuS", "exhaustive"],
 ];
+
+/** A figure this much below the previous run's is measured again, and then warns. */
+const GUARD = 0.1;
+/** How many measurements a guarded figure may get in all before it warns. */
+const GUARD_TRIES = 3;
 
 /** The previous run's figures, read back from the part's text (null: none recorded). */
 export function previousFigures(text: string): SpeedFigures | null {
@@ -220,33 +245,71 @@ export function previousFigures(text: string): SpeedFigures | null {
 }
 
 /**
- * This run's guarded figures beside the previous run's (compared only on the same CPU model), and
- * a WARNING line for each throughput more than 10% below the previous one.
+ * This run's guarded figures beside the previous run's (compared only on the same CPU model), a
+ * WARNING line for each throughput more than 10% below the previous one, and the measurements
+ * those figures come from (`slow`). A figure measured more than once (now.measured) is the best
+ * of its measurements, and its row and warning say how many there were.
  */
-export function compareFigures(now: SpeedFigures, prev: SpeedFigures | null): { comparable: boolean; rows: string[]; warnings: string[] } {
+export function compareFigures(now: SpeedFigures, prev: SpeedFigures | null): { comparable: boolean; rows: string[]; warnings: string[]; slow: GuardedSource[] } {
   const comparable = prev !== null && prev.cpu === now.cpu;
   const warnings: string[] = [];
-  const rows = GUARDED.map(([name, get]) => {
-    if (!comparable) return `| ${name} | ${f0(get(now))} | - | - |`;
-    const change = get(now) / get(prev) - 1;
-    if (change < -0.1) warnings.push(`WARNING: ${name} is ${Math.round(-change * 100)}% slower than the previous run (${f0(get(now))} against ${f0(get(prev))}, ${prev.date})`);
-    return `| ${name} | ${f0(get(now))} | ${f0(get(prev))} | ${change >= 0 ? "+" : ""}${Math.round(change * 100)}% |`;
+  const slow = new Set<GuardedSource>();
+  const rows = GUARDED.map(([name, field, source]) => {
+    const n = now.measured?.[source] ?? 1;
+    const label = n > 1 ? `${name}, the best of ${n} measurements` : name;
+    if (!comparable) return `| ${label} | ${f0(now[field])} | - | - |`;
+    const change = now[field] / prev[field] - 1;
+    if (change < -GUARD) {
+      slow.add(source);
+      warnings.push(`WARNING: ${name} is ${Math.round(-change * 100)}% slower than the previous run${n > 1 ? ` in the best of ${n} measurements` : ""} (${f0(now[field])} against ${f0(prev[field])}, ${prev.date})`);
+    }
+    return `| ${label} | ${f0(now[field])} | ${f0(prev[field])} | ${change >= 0 ? "+" : ""}${Math.round(change * 100)}% |`;
   });
-  return { comparable, rows, warnings };
+  return { comparable, rows, warnings, slow: [...slow] };
+}
+
+/**
+ * The guard: while a guarded figure is more than 10% below the previous run's, its measurement is
+ * made again (`again`), up to GUARD_TRIES measurements in all, and the best of them is kept:
+ * another tenant's load only slows a measurement down, while a regression slows every one. The
+ * stepping bench keeps the best of each of its three figures; a command keeps its best
+ * measurement whole (its CPU and wall seconds and memory with it).
+ */
+export function guardFigures(now: SpeedFigures, prev: SpeedFigures | null, again: (source: GuardedSource) => Partial<SpeedFigures>, log: Log = () => {}): { figures: SpeedFigures; comparison: ReturnType<typeof compareFigures> } {
+  let figures = now;
+  for (;;) {
+    const comparison = compareFigures(figures, prev);
+    const retry = comparison.slow.filter((src) => (figures.measured?.[src] ?? 1) < GUARD_TRIES);
+    if (retry.length === 0) return { figures, comparison };
+    for (const src of retry) {
+      const n = (figures.measured?.[src] ?? 1) + 1;
+      log(`[bench] speed: ${SOURCE_NAMES[src]} is more than ${GUARD * 100}% below the previous run; measuring it again (${n} of ${GUARD_TRIES})`);
+      const m = again(src);
+      const better: Partial<SpeedFigures> = {};
+      for (const [, field, source] of GUARDED) {
+        if (source !== src) continue;
+        const x = m[field];
+        if (x === undefined || x <= figures[field]) continue;
+        // A command's figures go together: its best run replaces the whole measurement.
+        Object.assign(better, src === "stepping" ? { [field]: x } : m);
+      }
+      figures = { ...figures, ...better, measured: { ...figures.measured, [src]: n } };
+    }
+  }
 }
 
 /** The stepping part of docs/benchmarks.md: this run beside the previous one, with the warnings. */
 export function speedPart(previousText: string, log: Log): string[] {
   build(ROOT, log);
-  const now = measure(log);
   const prev = previousFigures(previousText);
-  const { comparable, rows, warnings } = compareFigures(now, prev);
+  const { figures: now, comparison } = guardFigures(measure(log), prev, (src) => MEASURE_AGAIN[src](), log);
+  const { comparable, rows, warnings } = comparison;
   for (const w of warnings) log(w);
   const prevNote = prev === null ? "no previous run recorded" : comparable ? `previous run: ${prev.date}, load average ${prev.load}` : `the previous run (${prev.date}) was on another CPU (${prev.cpu}): not compared`;
   return [
     "## Speed: steps, runs, executions and memory",
     "",
-    `Measured by \`npm run bench -- stepping\` (bench/speed.ts) on ${now.cpu}, ${cpus().length} cores, Node ${now.node}, ${now.date}; load average (1, 5, 15 min) ${now.load}. The machine is shared: every rate is per CPU-second of the measuring process (wall time would count other processes' turns), and even CPU time inflates under load (caches, hyper-threads); compare figures measured back to back. A figure more than 10% below the previous run on the same CPU model prints a WARNING line (${prevNote}).`,
+    `Measured by \`npm run bench -- stepping\` (bench/speed.ts) on ${now.cpu}, ${cpus().length} cores, Node ${now.node}, ${now.date}; load average (1, 5, 15 min) ${now.load}. The machine is shared: every rate is per CPU-second of the measuring process (wall time would count other processes' turns), and even CPU time inflates under load (caches, hyper-threads); compare figures measured back to back. A figure more than 10% below the previous run on the same CPU model is measured again, up to ${GUARD_TRIES} measurements in all, and prints a WARNING line if the best of them is still more than 10% below: another tenant's load only ever slows a measurement down, a regression slows every one (${prevNote}).`,
     "",
     "*Stepping*: the same 2,000 generated traces of `v3-fixed` under the same PCT schedules, best of 5 rounds, only the interleaved phase timed; *bare* performs the same steps with no checker attached. *End to end*: the whole command (start-up, 300 sequential sequences, 20,000 concurrent runs), CPU time of every thread of the process.",
     "",

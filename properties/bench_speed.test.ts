@@ -1,6 +1,7 @@
 /**
  * The speed bench's bookkeeping, on made-up figures and a made-up profile (nothing here is
- * timed): the regression guard warns from 10% down and only against the same CPU model, the
+ * timed): the regression guard warns from 10% down and only against the same CPU model, after
+ * measuring a slow figure again and keeping the best of its measurements, the
  * figures it compares with are read back from the text it wrote, and the profile summary
  * counts a part once per sample, inclusively, with "self:" parts on the innermost frame only.
  */
@@ -9,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { compareFigures, median, previousFigures, type Rusage, sameSummary, type SpeedFigures, threadSplit, workersRows } from "../bench/speed";
+import { compareFigures, type GuardedSource, guardFigures, median, previousFigures, type Rusage, sameSummary, type SpeedFigures, threadSplit, workersRows } from "../bench/speed";
 import { benchChain } from "../checker/jobs/stepping";
 import { resolveVariant } from "../checker/variants";
 
@@ -56,9 +57,61 @@ describe("speed bench: the regression guard", () => {
     expect(previousFigures("no figures here")).toBeNull();
   });
 
+  test("a slow figure names its measurement, so that the guard can make it again", () => {
+    expect(compareFigures({ ...base, fullStepsPerCpuS: 100_000, exhaustiveExecPerCpuS: 1000 }, base).slow).toEqual(["stepping", "exhaustive"]);
+    expect(compareFigures(base, base).slow).toEqual([]);
+  });
+
   test("the figures are read back from the comment the part writes", () => {
     const text = `## Speed\n\n<!-- speed-figures: ${JSON.stringify(base)} -->\n`;
     expect(previousFigures(text)).toEqual(base);
+  });
+});
+
+describe("speed bench: the guard measures a slow figure again", () => {
+  /** `again` answering from a list, recording what it was asked. */
+  const answers = (list: Array<Partial<SpeedFigures>>) => {
+    const asked: GuardedSource[] = [];
+    return { asked, again: (src: GuardedSource) => (asked.push(src), list[asked.length - 1]!) };
+  };
+
+  test("a slowdown that goes away: measured again, the best kept, no warning, the row says how many measurements", () => {
+    const now = { ...base, checkedStepsPerCpuS: 400_000 };
+    const a = answers([{ bareStepsPerCpuS: 900_000, checkedStepsPerCpuS: 495_000, fullStepsPerCpuS: 210_000 }]);
+    const g = guardFigures(now, base, a.again);
+    expect(a.asked).toEqual(["stepping"]);
+    expect(g.comparison.warnings).toEqual([]);
+    // The best of each stepping figure: the first measurement's bare, the second's checked and full.
+    expect(g.figures.bareStepsPerCpuS).toBe(1_000_000);
+    expect(g.figures.checkedStepsPerCpuS).toBe(495_000);
+    expect(g.figures.fullStepsPerCpuS).toBe(210_000);
+    expect(g.figures.measured).toEqual({ stepping: 2 });
+    expect(g.comparison.rows.find((r) => r.includes("checked stepping, incremental"))).toMatch(/the best of 2 measurements \| 495,000 \| 500,000 \| -1% \|$/);
+    expect(g.comparison.rows.find((r) => r.includes("runs per CPU-second"))).not.toContain("best of");
+  });
+
+  test("a regression: slow in every measurement, three in all, then the warning says so", () => {
+    const now = { ...base, e2eRunsPerCpuS: 1500, e2eCpuS: 13.3 };
+    const a = answers([
+      { e2eRunsPerCpuS: 1600, e2eRunsPerWallS: 1700, e2eCpuS: 12.5, e2eWallS: 11.8, e2eRssMB: 140 },
+      { e2eRunsPerCpuS: 1550, e2eRunsPerWallS: 1650, e2eCpuS: 12.9, e2eWallS: 12.1, e2eRssMB: 141 },
+    ]);
+    const g = guardFigures(now, base, a.again);
+    expect(a.asked).toEqual(["e2e", "e2e"]);
+    expect(g.comparison.warnings).toHaveLength(1);
+    expect(g.comparison.warnings[0]).toMatch(/is 20% slower than the previous run in the best of 3 measurements \(1,600 against 2,000/);
+    // A command's best run is kept whole: its CPU and wall seconds and memory with its rate.
+    expect([g.figures.e2eCpuS, g.figures.e2eWallS, g.figures.e2eRssMB]).toEqual([12.5, 11.8, 140]);
+    expect(g.figures.measured).toEqual({ e2e: 3 });
+  });
+
+  test("nothing is measured again when no figure is slow, when there is no previous run, or on another CPU", () => {
+    for (const [now, prev] of [[{ ...base, bareStepsPerCpuS: 905_000 }, base], [base, null], [{ ...base, cpu: "CPU B", bareStepsPerCpuS: 1 }, base]] as const) {
+      const a = answers([]);
+      const g = guardFigures(now, prev, a.again);
+      expect(a.asked).toEqual([]);
+      expect(g.figures.measured).toBeUndefined();
+    }
   });
 });
 
