@@ -11,6 +11,7 @@ import { Interrupted } from "../checker/interrupted";
 import { explore, type ExploreOptions, type ExploreResult, type SampledSettings, sampledRun, type SchedulerName } from "../checker/search/explore";
 import { firstFailing } from "../checker/search/run_stream";
 import { check, checkSeeds, type Summary } from "../checker/jobs/check";
+import type { Worker } from "node:worker_threads";
 import { answer, type PoolSearch, SearchPool } from "../checker/search/search_pool";
 import { type SliceReport, slices } from "../checker/search/slice";
 import { DEFAULT_BUDGET } from "../checker/search/trace";
@@ -253,6 +254,33 @@ describe("explore on several threads: interrupts and failures", () => {
     const unknown = { ...v, design: { ...v.design, name: "no-such-design" } };
     // A budget of a million runs: the error ends the search at once, not after the budget.
     expect(() => explore({ variant: unknown, seed: 1, runs: 1_000_000, scheduler: "pct", workers: 2 })).toThrow(/a search thread failed: .*no-such-design/);
+  });
+
+  test("a worker thread that died without a report: once nothing moved for the stall time, the search and a search's abandonment throw, never a pass and never a hang", async () => {
+    const v = resolveVariant("v3-fixed", null);
+    const settings: SampledSettings = { scheduler: "pct", depth: 3, budget: DEFAULT_BUDGET, tso: false, full: false };
+    /** The pool's first worker, stopped as a crash would stop it: no report, no idle message. */
+    const kill = (pool: SearchPool) => (pool as unknown as { workers: Array<{ worker: Worker }> }).workers[0]!.worker.terminate();
+    const stalled = /search pool: no run done and no report from 1 worker thread in 2 s; a worker thread died \(out of memory\?\) or hangs/;
+    // The caller runs every slice, then waits for the dead worker; or the caller only collects, and nothing runs.
+    for (const callerRuns of [true, false]) {
+      const pool = new SearchPool(v, settings, 2, callerRuns, 1500);
+      try {
+        await kill(pool);
+        expect(() => pool.search(1, 200, () => false, () => undefined)).toThrow(stalled);
+      } finally {
+        pool.close();
+      }
+    }
+    // A search begun and replaced: the wait for the dead worker to go idle.
+    const pool = new SearchPool(v, settings, 2, true, 1500);
+    try {
+      await kill(pool);
+      pool.begin(1, 200);
+      expect(() => pool.begin(2, 200)).toThrow(stalled);
+    } finally {
+      pool.close();
+    }
   });
 
   test("workers must be a positive integer, and observers run on one thread only", () => {

@@ -30,9 +30,13 @@
  *
  * Errors: a thread that throws (not a violation) reports it; every thread
  * then stops at its next run and the search throws, never a verdict. A
- * worker that died without a report (killed, out of memory) would leave the
- * caller waiting: blocked in Atomics.wait it sees no 'exit' event; its
- * interrupt hook (SIGINT, SIGTERM) still ends the wait.
+ * worker that died without a report (killed, out of memory) cannot say so,
+ * and blocked in Atomics.wait the caller sees no 'exit' event: while it waits
+ * for the workers, the caller watches the runs done and the messages posted
+ * by every thread, and when neither has moved for `stallMs` (STALL_MS: far
+ * longer than a run, which the step budget bounds, or a worker's start-up)
+ * it stops the search and throws, never a verdict. Its interrupt hook
+ * (SIGINT, SIGTERM) ends the wait at once.
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from "node:worker_threads";
 import { startWorker, workerEntry } from "../../runtime/worker_file";
@@ -51,6 +55,8 @@ export interface SearchWorkerData {
 }
 
 const POLL_MS = 100;
+/** How long the caller waits for its workers with no run done and no message posted before it calls the search stalled. */
+export const STALL_MS = 120_000;
 
 export interface PoolSearch {
   /** Stopped by the interrupt hook: no answer (failedAt null), and the counts are of every run done. */
@@ -99,13 +105,14 @@ export class SearchPool {
   /**
    * `threads` in all: this one and threads - 1 workers. `callerRuns` false:
    * this thread only collects reports, every run is on a worker (tests: what
-   * the workers compute alone).
+   * the workers compute alone). `stallMs`: see STALL_MS (tests: shorter).
    */
   constructor(
     private readonly variant: Variant,
     private readonly settings: SampledSettings,
     readonly threads: number,
     private readonly callerRuns = true,
+    private readonly stallMs = STALL_MS,
   ) {
     if (!callerRuns && threads < 2) throw new Error("search pool: with callerRuns false, threads must be at least 2");
     for (let i = 1; i < threads; i++) {
@@ -168,6 +175,7 @@ export class SearchPool {
       progress(Math.min(numRuns, Atomics.load(s, DONE)));
     };
     let mine = this.callerRuns;
+    const watch = this.stallWatch();
     for (;;) {
       const seen = Atomics.load(s, SIGNAL);
       pump();
@@ -180,6 +188,7 @@ export class SearchPool {
       }
       mine = false;
       if (idle === this.workers.length) break;
+      watch(this.workers.length - idle);
       Atomics.wait(s, SIGNAL, seen, POLL_MS);
     }
     if (failed !== null) throw new Error(`a search thread failed: ${failed.error}`);
@@ -212,13 +221,40 @@ export class SearchPool {
     const s = this.shared;
     Atomics.store(s, STOP, 1);
     let idle = 0;
+    const watch = this.stallWatch();
     while (idle < this.workers.length) {
       const seen = Atomics.load(s, SIGNAL);
       this.drain((message) => {
         if ("idle" in message) idle++;
       });
-      if (idle < this.workers.length) Atomics.wait(s, SIGNAL, seen, POLL_MS);
+      if (idle === this.workers.length) break;
+      watch(this.workers.length - idle);
+      Atomics.wait(s, SIGNAL, seen, POLL_MS);
     }
+  }
+
+  /**
+   * A watch over the caller's wait for `waitingFor` workers: it throws (after
+   * stopping every thread) once no run was done and no message posted for
+   * stallMs, i.e. when the workers waited for can no longer be alive and
+   * working (a run is bounded by its step budget).
+   */
+  private stallWatch(): (waitingFor: number) => void {
+    const s = this.shared;
+    let last = -1;
+    let since = Date.now();
+    return (waitingFor) => {
+      const beat = Atomics.load(s, DONE) + Atomics.load(s, SIGNAL);
+      const now = Date.now();
+      if (beat !== last) {
+        last = beat;
+        since = now;
+      } else if (now - since > this.stallMs) {
+        Atomics.store(s, STOP, 1);
+        this.pending = null;
+        throw new Error(`search pool: no run done and no report from ${waitingFor} worker thread${waitingFor === 1 ? "" : "s"} in ${Math.round(this.stallMs / 1000)} s; a worker thread died (out of memory?) or hangs`);
+      }
+    };
   }
 
   /** Every message the workers have posted so far, in each worker's order. */
