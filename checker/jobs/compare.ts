@@ -216,7 +216,7 @@ function growth(scale: Cost[], sizes: readonly number[]): Growth[] {
 
 export interface CompareHooks {
   progress?: (p: Progress) => void;
-  /** Polled between designs: true stops the job (it throws Interrupted: a comparison is all or nothing). */
+  /** Polled between designs and between the map's points (on either thread): true stops the job (it throws Interrupted: a comparison is all or nothing). */
   interrupted?: () => boolean;
 }
 
@@ -227,7 +227,7 @@ export function compare(request: Partial<CompareRequest> = {}, hooks: CompareHoo
   const mapRequest: MapRequest = { sweep: q.sweep, axes: q.axes, designs: q.designs, pages: q.pages, sptes: q.sptes, vcpus: q.vcpus, budget: budget(q.pages, q.sptes) };
   const onWorker = q.workers === 2 ? mapOnWorker(mapRequest) : null;
   try {
-    return finish(q, rows, timing, hooks, onWorker === null ? () => computeMap(mapRequest, hooks.interrupted) : onWorker.join);
+    return finish(q, rows, timing, hooks, onWorker === null ? () => computeMap(mapRequest, hooks.interrupted) : () => onWorker.join(hooks.interrupted));
   } finally {
     onWorker?.stop();
   }

@@ -6,6 +6,7 @@
  */
 import { type CostMode, runScenario } from "../cost/scenario";
 import { PROFILES } from "../cost/profiles";
+import { Interrupted } from "../interrupted";
 import { asSeries } from "../series/variants";
 import { resolveVariant } from "../variants";
 
@@ -19,12 +20,14 @@ export interface ProfilePoint {
   vcpuWait: number;
 }
 
-export function profileSweep(designs: readonly string[], pages: number, sptes: number, vcpus: number, budget: number): ProfilePoint[] {
+/** `interrupted` is polled before each point (true: it throws Interrupted). */
+export function profileSweep(designs: readonly string[], pages: number, sptes: number, vcpus: number, budget: number, interrupted?: () => boolean): ProfilePoint[] {
   const out: ProfilePoint[] = [];
   for (const profile of PROFILES) {
     for (const design of designs) {
       const variant = asSeries(resolveVariant(design, null));
       for (const mode of ["idle", "busy"] as const) {
+        if (interrupted?.()) throw new Interrupted();
         const r = runScenario({ variant, op: "delete", mode, pages, sptes, vcpus, check: false, budget, profile });
         out.push({ profile: profile.name, design, mode, finished: r.finished, latency: r.latency, longestHold: r.longestHold, vcpuWait: r.waits["vcpu"]?.max ?? 0 });
       }

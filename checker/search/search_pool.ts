@@ -33,13 +33,13 @@
  * worker that died without a report (killed, out of memory) cannot say so,
  * and blocked in Atomics.wait the caller sees no 'exit' event: while it waits
  * for the workers, the caller watches the runs done and the messages posted
- * by every thread, and when neither has moved for `stallMs` (STALL_MS: far
- * longer than a run, which the step budget bounds, or a worker's start-up)
- * it stops the search and throws, never a verdict. Its interrupt hook
- * (SIGINT, SIGTERM) ends the wait at once.
+ * by every thread, and when neither has moved for `stallMs`
+ * (runtime/worker_stall.ts) it stops the search and throws, never a verdict.
+ * Its interrupt hook (SIGINT, SIGTERM) ends the wait at once.
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from "node:worker_threads";
 import { startWorker, workerEntry } from "../../runtime/worker_file";
+import { stallWatch, WORKER_STALL_MS } from "../../runtime/worker_stall";
 import type { Variant } from "../subject";
 import type { SampledSettings } from "./sampled_run";
 import { CUTOFF, DONE, type Idle, NEXT, NO_CUTOFF, runSlice, type SearchTask, SHARED_WORDS, SIGNAL, type SliceReport, slices, STOP, takeSlice } from "./slice";
@@ -55,8 +55,6 @@ export interface SearchWorkerData {
 }
 
 const POLL_MS = 100;
-/** How long the caller waits for its workers with no run done and no message posted before it calls the search stalled. */
-export const STALL_MS = 120_000;
 
 export interface PoolSearch {
   /** Stopped by the interrupt hook: no answer (failedAt null), and the counts are of every run done. */
@@ -105,14 +103,15 @@ export class SearchPool {
   /**
    * `threads` in all: this one and threads - 1 workers. `callerRuns` false:
    * this thread only collects reports, every run is on a worker (tests: what
-   * the workers compute alone). `stallMs`: see STALL_MS (tests: shorter).
+   * the workers compute alone). `stallMs`: how long the caller waits with no
+   * run done and no message posted (runtime/worker_stall.ts; tests: shorter).
    */
   constructor(
     private readonly variant: Variant,
     private readonly settings: SampledSettings,
     readonly threads: number,
     private readonly callerRuns = true,
-    private readonly stallMs = STALL_MS,
+    private readonly stallMs = WORKER_STALL_MS,
   ) {
     if (!callerRuns && threads < 2) throw new Error("search pool: with callerRuns false, threads must be at least 2");
     for (let i = 1; i < threads; i++) {
@@ -234,26 +233,24 @@ export class SearchPool {
   }
 
   /**
-   * A watch over the caller's wait for `waitingFor` workers: it throws (after
-   * stopping every thread) once no run was done and no message posted for
-   * stallMs, i.e. when the workers waited for can no longer be alive and
-   * working (a run is bounded by its step budget).
+   * A watch over the caller's wait for `waitingFor` workers: it stops every
+   * thread and throws once no run was done and no message posted for stallMs.
    */
   private stallWatch(): (waitingFor: number) => void {
     const s = this.shared;
-    let last = -1;
-    let since = Date.now();
-    return (waitingFor) => {
-      const beat = Atomics.load(s, DONE) + Atomics.load(s, SIGNAL);
-      const now = Date.now();
-      if (beat !== last) {
-        last = beat;
-        since = now;
-      } else if (now - since > this.stallMs) {
+    let waiting = 0;
+    const watch = stallWatch(
+      () => Atomics.load(s, DONE) + Atomics.load(s, SIGNAL),
+      (seconds) => {
         Atomics.store(s, STOP, 1);
         this.pending = null;
-        throw new Error(`search pool: no run done and no report from ${waitingFor} worker thread${waitingFor === 1 ? "" : "s"} in ${Math.round(this.stallMs / 1000)} s; a worker thread died (out of memory?) or hangs`);
-      }
+        return new Error(`search pool: no run done and no report from ${waiting} worker thread${waiting === 1 ? "" : "s"} in ${seconds} s; a worker thread died (out of memory?) or hangs`);
+      },
+      this.stallMs,
+    );
+    return (waitingFor) => {
+      waiting = waitingFor;
+      watch();
     };
   }
 
