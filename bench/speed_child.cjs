@@ -11,7 +11,7 @@
  *   node bench/speed_child.cjs TREE sampled    sampled runs of unmap-two-descs (v3-fixed, 3,000 runs)
  *   node bench/speed_child.cjs TREE phases     20,000 generated traces of v3-fixed run checked under PCT,
  *                                             twice in one process (cold, then warm): generation, runs,
- *                                             interleaved phase
+ *                                             interleaved phase, and (Linux) the checking thread's share
  *   node bench/speed_child.cjs TREE prefix     exhaustive unmap-two-descs (v3-fixed, first 15,000 executions),
  *                                             the set-up re-run for every execution against restored from
  *                                             its snapshot, alternated, best of 2 each
@@ -50,7 +50,8 @@ if (mode === "stepping") {
   out = c.benchChain(c.resolveVariant("v3-fixed", null), 2000, 1);
 } else if (mode === "phases") {
   const c = require(join(dist, "checker"));
-  out = c.benchPhases(c.resolveVariant("v3-fixed", null), 20000, 1);
+  // The calling thread's CPU time splits each round between it and V8's helper threads (an older tree ignores it).
+  out = c.benchPhases(c.resolveVariant("v3-fixed", null), 20000, 1, require("./rusage.cjs").callingThreadCpuS);
 } else if (mode === "sampled") {
   const c = require(join(dist, "checker"));
   out = c.sampledRate(c.loadScenario("unmap-two-descs"), c.resolveVariant("v3-fixed", null), 3000);

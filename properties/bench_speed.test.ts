@@ -10,8 +10,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { compareFigures, type GuardedSource, guardFigures, median, previousFigures, type Rusage, sameSummary, type SpeedFigures, threadSplit, workersRows } from "../bench/speed";
-import { benchChain } from "../checker/jobs/stepping";
+import { compareFigures, type GuardedSource, guardFigures, median, phaseRows, previousFigures, type Rusage, sameSummary, type SpeedFigures, threadSplit, workersRows } from "../bench/speed";
+import { benchChain, benchPhases } from "../checker/jobs/stepping";
 import { resolveVariant } from "../checker/variants";
 
 const base: SpeedFigures = {
@@ -112,6 +112,30 @@ describe("speed bench: the guard measures a slow figure again", () => {
       expect(a.asked).toEqual([]);
       expect(g.figures.measured).toBeUndefined();
     }
+  });
+});
+
+describe("speed bench: the concurrent runs in parts", () => {
+  const round = (generateS: number, runS: number, threadS?: number) => ({ runs: 20000, generateS, runS, interleavedS: runS / 2, steps: 1_700_000, ...(threadS === undefined ? {} : { threadS }) });
+
+  test("with the checking thread's CPU time, the cold round's extra is split between it and V8's helper threads", () => {
+    const rows = phaseRows({ ...base, phases: { cold: round(2, 8, 7), warm: round(1.5, 5.5, 6) } });
+    expect(rows).toContain("| all three: on the checking thread / on V8's helper threads (optimising compiler, garbage collector) | 7.00 / 3.00 | 6.00 / 1.00 |");
+    expect(rows.join("\n")).toContain("pays the cold round's extra 3.00 CPU seconds (the JIT compiling the code as it gets hot) once: 1.00 of them on the checking thread (code not yet optimised), 2.00 on V8's helper threads (the optimising compiler at work).");
+  });
+
+  test("without it (an older tree, or no /proc), no split is claimed", () => {
+    const rows = phaseRows({ ...base, phases: { cold: round(2, 8), warm: round(1.5, 5.5) } }).join("\n");
+    expect(rows).not.toContain("checking thread");
+    expect(rows).toContain("extra 3.00 CPU seconds (the JIT compiling the code as it gets hot) once.");
+  });
+
+  test("benchPhases reads the thread clock around each round, and claims nothing without one", () => {
+    const variant = resolveVariant("v3-fixed", null);
+    let t = 0;
+    const rounds = benchPhases(variant, 5, 1, () => (t += 1));
+    expect(rounds.map((r) => r.threadS)).toEqual([1, 1]);
+    expect(benchPhases(variant, 5, 1, () => null).every((r) => r.threadS === undefined)).toBe(true);
   });
 });
 

@@ -64,6 +64,8 @@ export interface PhaseRound {
   /** Of runS, the interleaved phase (with the checks at quiescence). */
   interleavedS: number;
   steps: number;
+  /** CPU seconds of the calling thread over the whole round, generation included (only with a thread clock). */
+  threadS?: number;
 }
 
 /**
@@ -71,10 +73,14 @@ export interface PhaseRound {
  * than later ones (the JIT compiling the code as it gets hot): `runs` traces
  * generated and run checked under PCT, twice in one process. The first round
  * starts cold, as the end-to-end command does; the second is warm.
+ * `threadClock` (CPU seconds of the calling thread; null where the platform
+ * has none) splits each round's time between this thread and the process's
+ * others (V8's compiler and garbage collector threads).
  */
-export function benchPhases(variant: Variant, runs: number, seed: number): PhaseRound[] {
+export function benchPhases(variant: Variant, runs: number, seed: number, threadClock?: () => number | null): PhaseRound[] {
   const rounds: PhaseRound[] = [];
   for (let r = 0; r < 2; r++) {
+    const c0 = threadClock?.() ?? null;
     const t0 = process.hrtime.bigint();
     const gens = fc.sample(variant.subject.runArb(variant), { seed, numRuns: runs });
     const t1 = process.hrtime.bigint();
@@ -86,7 +92,8 @@ export function benchPhases(variant: Variant, runs: number, seed: number): Phase
       ns += x.threadedNs;
     }
     const t2 = process.hrtime.bigint();
-    rounds.push({ runs, generateS: Number(t1 - t0) / 1e9, runS: Number(t2 - t1) / 1e9, interleavedS: ns / 1e9, steps });
+    const c1 = threadClock?.() ?? null;
+    rounds.push({ runs, generateS: Number(t1 - t0) / 1e9, runS: Number(t2 - t1) / 1e9, interleavedS: ns / 1e9, steps, ...(c0 !== null && c1 !== null ? { threadS: c1 - c0 } : {}) });
   }
   return rounds;
 }
