@@ -9,11 +9,12 @@
  *   - the exhaustive mode on its largest scenario (unmap-two-descs, v3-fixed, bound 2):
  *     executions per CPU-second against sampled runs per CPU-second of the same scenario,
  *     and its peak resident memory.
- * Each figure is compared with the previous run recorded in docs/benchmarks.md (a JSON
- * comment between the markers) when that run was on the same CPU model; a throughput more
- * than 10% below it is measured again, up to twice, and prints a WARNING line only if the best
- * of its measurements is still more than 10% below (another tenant's load only ever slows a
- * measurement down; a regression slows every one). With BENCH_OLD_TREE=DIR (a worktree of an older
+ * Each figure is compared with the median of the last runs recorded in docs/benchmarks.md (a
+ * JSON comment between the markers, which keeps the guarded figures of up to HISTORY runs) on the
+ * same CPU model, so that one run measured unusually fast or slow does not set the bar; a
+ * throughput more than 10% below that median is measured again, up to twice, and prints a
+ * WARNING line only if the best of its measurements is still more than 10% below (another
+ * tenant's load only ever slows a measurement down; a regression slows every one). With BENCH_OLD_TREE=DIR (a worktree of an older
  * commit, `npm ci` done), the same stepping and end-to-end figures of that tree are measured
  * right after this one's, and written as a side-by-side table.
  * The machine may be shared: CPU time is the figure compared (wall time counts other
@@ -57,7 +58,17 @@ export interface SpeedFigures {
   workers?: WorkersRow[];
   /** How many times each guarded measurement was made, where more than once (the guard's re-measurements; absent: once each). */
   measured?: Partial<Record<GuardedSource, number>>;
+  /** The guarded figures of the runs before this one, newest first, at most HISTORY (absent before session 11). */
+  history?: GuardedRecord[];
 }
+
+/** What the history keeps of a run: where and when it ran, and its guarded figures. */
+export type GuardedRecord = Pick<SpeedFigures, "cpu" | "date" | "load" | GuardedField>;
+
+type GuardedField = "bareStepsPerCpuS" | "checkedStepsPerCpuS" | "fullStepsPerCpuS" | "e2eRunsPerCpuS" | "exhaustiveExecPerCpuS";
+
+/** How many earlier runs the guard's baseline is the median of. */
+const HISTORY = 5;
 
 /** The measurements the guarded figures come from: the stepping bench, the end-to-end command, the exhaustive command. */
 export type GuardedSource = "stepping" | "e2e" | "exhaustive";
@@ -225,7 +236,7 @@ function measure(log: Log): SpeedFigures {
 const FIGURES = /<!-- speed-figures: (.*?) -->/;
 
 /** The guarded throughputs: name, the field of a record that holds it (higher is better), and the measurement it comes from. */
-const GUARDED: Array<[string, "bareStepsPerCpuS" | "checkedStepsPerCpuS" | "fullStepsPerCpuS" | "e2eRunsPerCpuS" | "exhaustiveExecPerCpuS", GuardedSource]> = [
+const GUARDED: Array<[string, GuardedField, GuardedSource]> = [
   ["bare stepping (steps per CPU-second)", "bareStepsPerCpuS", "stepping"],
   ["checked stepping, incremental (steps per CPU-second)", "checkedStepsPerCpuS", "stepping"],
   ["checked stepping, full (steps per CPU-second)", "fullStepsPerCpuS", "stepping"],
@@ -233,7 +244,7 @@ const GUARDED: Array<[string, "bareStepsPerCpuS" | "checkedStepsPerCpuS" | "full
   [`\`rmapcheck ${EXHAUSTIVE_ARGS.join(" ")}\` (executions per CPU-second)`, "exhaustiveExecPerCpuS", "exhaustive"],
 ];
 
-/** A figure this much below the previous run's is measured again, and then warns. */
+/** A figure this much below the baseline is measured again, and then warns. */
 const GUARD = 0.1;
 /** How many measurements a guarded figure may get in all before it warns. */
 const GUARD_TRIES = 3;
@@ -244,32 +255,53 @@ export function previousFigures(text: string): SpeedFigures | null {
   return m ? (JSON.parse(m[1]!) as SpeedFigures) : null;
 }
 
+/** A run's record for the history. */
+export function recordOf(f: SpeedFigures | GuardedRecord): GuardedRecord {
+  const r: GuardedRecord = { cpu: f.cpu, date: f.date, load: f.load, bareStepsPerCpuS: 0, checkedStepsPerCpuS: 0, fullStepsPerCpuS: 0, e2eRunsPerCpuS: 0, exhaustiveExecPerCpuS: 0 };
+  for (const [, field] of GUARDED) r[field] = f[field];
+  return r;
+}
+
+/** The history a new run keeps: the previous run, then its own history, newest first, at most HISTORY. */
+export function historyAfter(prev: SpeedFigures | null): GuardedRecord[] {
+  return prev === null ? [] : [recordOf(prev), ...(prev.history ?? [])].slice(0, HISTORY);
+}
+
+/** The runs the guard compares with: those of the history after `prev` on `cpu`. */
+export function baselineRuns(prev: SpeedFigures | null, cpu: string): GuardedRecord[] {
+  return historyAfter(prev).filter((r) => r.cpu === cpu);
+}
+
 /**
- * This run's guarded figures beside the previous run's (compared only on the same CPU model), a
- * WARNING line for each throughput more than 10% below the previous one, and the measurements
- * those figures come from (`slow`). A figure measured more than once (now.measured) is the best
- * of its measurements, and its row and warning say how many there were.
+ * This run's guarded figures beside the baseline: for each, the median of the same figure over
+ * the last runs on the same CPU model (baselineRuns; none: nothing compared). A WARNING line for
+ * each throughput more than 10% below its baseline, and the measurements those figures come
+ * from (`slow`). A figure measured more than once (now.measured) is the best of its measurements,
+ * and its row and warning say how many there were.
  */
-export function compareFigures(now: SpeedFigures, prev: SpeedFigures | null): { comparable: boolean; rows: string[]; warnings: string[]; slow: GuardedSource[] } {
-  const comparable = prev !== null && prev.cpu === now.cpu;
+export function compareFigures(now: SpeedFigures, prev: SpeedFigures | null): { comparable: boolean; runs: GuardedRecord[]; rows: string[]; warnings: string[]; slow: GuardedSource[] } {
+  const runs = baselineRuns(prev, now.cpu);
+  const comparable = runs.length > 0;
+  const against = runs.length === 1 ? `the previous run (${runs[0]!.date})` : `the median of the last ${runs.length} runs`;
   const warnings: string[] = [];
   const slow = new Set<GuardedSource>();
   const rows = GUARDED.map(([name, field, source]) => {
     const n = now.measured?.[source] ?? 1;
     const label = n > 1 ? `${name}, the best of ${n} measurements` : name;
     if (!comparable) return `| ${label} | ${f0(now[field])} | - | - |`;
-    const change = now[field] / prev[field] - 1;
+    const base = median(runs.map((r) => r[field]));
+    const change = now[field] / base - 1;
     if (change < -GUARD) {
       slow.add(source);
-      warnings.push(`WARNING: ${name} is ${Math.round(-change * 100)}% slower than the previous run${n > 1 ? ` in the best of ${n} measurements` : ""} (${f0(now[field])} against ${f0(prev[field])}, ${prev.date})`);
+      warnings.push(`WARNING: ${name} is ${Math.round(-change * 100)}% slower than ${against}${n > 1 ? ` in the best of ${n} measurements` : ""} (${f0(now[field])} against ${f0(base)})`);
     }
-    return `| ${label} | ${f0(now[field])} | ${f0(prev[field])} | ${change >= 0 ? "+" : ""}${Math.round(change * 100)}% |`;
+    return `| ${label} | ${f0(now[field])} | ${f0(base)} | ${change >= 0 ? "+" : ""}${Math.round(change * 100)}% |`;
   });
-  return { comparable, rows, warnings, slow: [...slow] };
+  return { comparable, runs, rows, warnings, slow: [...slow] };
 }
 
 /**
- * The guard: while a guarded figure is more than 10% below the previous run's, its measurement is
+ * The guard: while a guarded figure is more than 10% below its baseline, its measurement is
  * made again (`again`), up to GUARD_TRIES measurements in all, and the best of them is kept:
  * another tenant's load only slows a measurement down, while a regression slows every one. The
  * stepping bench keeps the best of each of its three figures; a command keeps its best
@@ -283,7 +315,7 @@ export function guardFigures(now: SpeedFigures, prev: SpeedFigures | null, again
     if (retry.length === 0) return { figures, comparison };
     for (const src of retry) {
       const n = (figures.measured?.[src] ?? 1) + 1;
-      log(`[bench] speed: ${SOURCE_NAMES[src]} is more than ${GUARD * 100}% below the previous run; measuring it again (${n} of ${GUARD_TRIES})`);
+      log(`[bench] speed: ${SOURCE_NAMES[src]} is more than ${GUARD * 100}% below its baseline; measuring it again (${n} of ${GUARD_TRIES})`);
       const m = again(src);
       const better: Partial<SpeedFigures> = {};
       for (const [, field, source] of GUARDED) {
@@ -302,22 +334,28 @@ export function guardFigures(now: SpeedFigures, prev: SpeedFigures | null, again
 export function speedPart(previousText: string, log: Log): string[] {
   build(ROOT, log);
   const prev = previousFigures(previousText);
-  const { figures: now, comparison } = guardFigures(measure(log), prev, (src) => MEASURE_AGAIN[src](), log);
-  const { comparable, rows, warnings } = comparison;
+  const guarded = guardFigures(measure(log), prev, (src) => MEASURE_AGAIN[src](), log);
+  const now: SpeedFigures = { ...guarded.figures, history: historyAfter(prev) };
+  const { comparable, runs, rows, warnings } = guarded.comparison;
   for (const w of warnings) log(w);
-  const prevNote = prev === null ? "no previous run recorded" : comparable ? `previous run: ${prev.date}, load average ${prev.load}` : `the previous run (${prev.date}) was on another CPU (${prev.cpu}): not compared`;
+  const prevNote =
+    prev === null
+      ? "no previous run recorded"
+      : comparable
+        ? `the baseline is the median of the last ${runs.length === 1 ? "run" : `${runs.length} runs`} on this CPU model: ${runs.map((r) => `${r.date}, load average ${r.load}`).join("; ")}`
+        : `the previous run (${prev.date}) was on another CPU (${prev.cpu}): not compared`;
   return [
     "## Speed: steps, runs, executions and memory",
     "",
-    `Measured by \`npm run bench -- stepping\` (bench/speed.ts) on ${now.cpu}, ${cpus().length} cores, Node ${now.node}, ${now.date}; load average (1, 5, 15 min) ${now.load}. The machine is shared: every rate is per CPU-second of the measuring process (wall time would count other processes' turns), and even CPU time inflates under load (caches, hyper-threads); compare figures measured back to back. A figure more than 10% below the previous run on the same CPU model is measured again, up to ${GUARD_TRIES} measurements in all, and prints a WARNING line if the best of them is still more than 10% below: another tenant's load only ever slows a measurement down, a regression slows every one (${prevNote}).`,
+    `Measured by \`npm run bench -- stepping\` (bench/speed.ts) on ${now.cpu}, ${cpus().length} cores, Node ${now.node}, ${now.date}; load average (1, 5, 15 min) ${now.load}. The machine is shared: every rate is per CPU-second of the measuring process (wall time would count other processes' turns), and even CPU time inflates under load (caches, hyper-threads); compare figures measured back to back. Each figure is compared with its baseline, the median of the same figure over the last ${HISTORY} runs at most on the same CPU model (one run measured unusually fast or slow does not set the bar); a figure more than 10% below its baseline is measured again, up to ${GUARD_TRIES} measurements in all, and prints a WARNING line if the best of them is still more than 10% below: another tenant's load only ever slows a measurement down, a regression slows every one (${prevNote}).`,
     "",
     "*Stepping*: the same 2,000 generated traces of `v3-fixed` under the same PCT schedules, best of 5 rounds, only the interleaved phase timed; *bare* performs the same steps with no checker attached. *End to end*: the whole command (start-up, 300 sequential sequences, 20,000 concurrent runs), CPU time of every thread of the process.",
     "",
-    "| figure | this run | previous run | change |",
+    "| figure | this run | baseline | change |",
     "|---|---|---|---|",
     ...rows,
     "",
-    ...(warnings.length > 0 ? [...warnings.map((w) => `**${w}**`), ""] : comparable ? ["No figure is more than 10% below the previous run.", ""] : []),
+    ...(warnings.length > 0 ? [...warnings.map((w) => `**${w}**`), ""] : comparable ? ["No figure is more than 10% below its baseline.", ""] : []),
     "| more figures of this run | value |",
     "|---|---|",
     `| checked incremental / bare stepping cost | ${f2(now.bareStepsPerCpuS / now.checkedStepsPerCpuS)}x |`,

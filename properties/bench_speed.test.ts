@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { compareFigures, type GuardedSource, guardFigures, median, phaseRows, previousFigures, type Rusage, sameSummary, type SpeedFigures, threadSplit, workersRows } from "../bench/speed";
+import { compareFigures, type GuardedSource, guardFigures, historyAfter, median, phaseRows, previousFigures, recordOf, type Rusage, sameSummary, type SpeedFigures, threadSplit, workersRows } from "../bench/speed";
 import { benchChain, benchPhases } from "../checker/jobs/stepping";
 import { resolveVariant } from "../checker/variants";
 
@@ -57,6 +57,33 @@ describe("speed bench: the regression guard", () => {
     expect(previousFigures("no figures here")).toBeNull();
   });
 
+  test("the baseline is the median of the last runs on the same CPU: one fast run does not set the bar", () => {
+    // The previous run measured unusually fast; the four before it did not.
+    const older = [1700, 1650, 1800, 1750].map((e2eRunsPerCpuS, i) => recordOf({ ...base, date: `2025-12-0${i + 1}`, e2eRunsPerCpuS }));
+    const prev: SpeedFigures = { ...base, e2eRunsPerCpuS: 2200, date: "2025-12-09", history: older };
+    const now = { ...base, e2eRunsPerCpuS: 1650 };
+    const c = compareFigures(now, prev);
+    expect(c.runs.map((r) => r.date)).toEqual(["2025-12-09", "2025-12-01", "2025-12-02", "2025-12-03", "2025-12-04"]);
+    // Median of 2200, 1700, 1650, 1800, 1750: 1750; 1650 is 6% below it, no warning (against 2200 alone it would be 25%).
+    expect(c.warnings).toEqual([]);
+    expect(c.rows.find((r) => r.includes("runs per CPU-second"))).toContain("| 1,650 | 1,750 | -6% |");
+    // A regression below the median still warns, and names the baseline.
+    const slow = compareFigures({ ...now, e2eRunsPerCpuS: 1500 }, prev);
+    expect(slow.warnings).toEqual(["WARNING: `rmapcheck --design v3-fixed --runs 20000` (runs per CPU-second) is 14% slower than the median of the last 5 runs (1,500 against 1,750)"]);
+  });
+
+  test("the history keeps the last five runs, newest first; runs on another CPU are kept but not compared", () => {
+    const a = historyAfter({ ...base, date: "d1" });
+    expect(a.map((r) => r.date)).toEqual(["d1"]);
+    let prev: SpeedFigures = { ...base, date: "d1" };
+    for (const d of ["d2", "d3", "d4", "d5", "d6", "d7"]) prev = { ...base, date: d, history: historyAfter(prev) };
+    expect(historyAfter(prev).map((r) => r.date)).toEqual(["d7", "d6", "d5", "d4", "d3"]);
+    const mixed: SpeedFigures = { ...base, date: "new", history: [recordOf({ ...base, cpu: "CPU B", date: "other", bareStepsPerCpuS: 1 })] };
+    expect(compareFigures(base, mixed).runs.map((r) => r.date)).toEqual(["new"]);
+    // What a record keeps: where and when, and the guarded figures only.
+    expect(Object.keys(recordOf(base)).sort()).toEqual(["bareStepsPerCpuS", "checkedStepsPerCpuS", "cpu", "date", "e2eRunsPerCpuS", "exhaustiveExecPerCpuS", "fullStepsPerCpuS", "load"]);
+  });
+
   test("a slow figure names its measurement, so that the guard can make it again", () => {
     expect(compareFigures({ ...base, fullStepsPerCpuS: 100_000, exhaustiveExecPerCpuS: 1000 }, base).slow).toEqual(["stepping", "exhaustive"]);
     expect(compareFigures(base, base).slow).toEqual([]);
@@ -99,7 +126,7 @@ describe("speed bench: the guard measures a slow figure again", () => {
     const g = guardFigures(now, base, a.again);
     expect(a.asked).toEqual(["e2e", "e2e"]);
     expect(g.comparison.warnings).toHaveLength(1);
-    expect(g.comparison.warnings[0]).toMatch(/is 20% slower than the previous run in the best of 3 measurements \(1,600 against 2,000/);
+    expect(g.comparison.warnings[0]).toMatch(/is 20% slower than the previous run \(2026-01-01\) in the best of 3 measurements \(1,600 against 2,000\)/);
     // A command's best run is kept whole: its CPU and wall seconds and memory with its rate.
     expect([g.figures.e2eCpuS, g.figures.e2eWallS, g.figures.e2eRssMB]).toEqual([12.5, 11.8, 140]);
     expect(g.figures.measured).toEqual({ e2e: 3 });
