@@ -14,9 +14,10 @@
  * same CPU model, so that one run measured unusually fast or slow does not set the bar; a
  * throughput more than 10% below that median is measured again, up to twice, and prints a
  * WARNING line only if the best of its measurements is still more than 10% below (another
- * tenant's load only ever slows a measurement down; a regression slows every one). With BENCH_OLD_TREE=DIR (a worktree of an older
- * commit, `npm ci` done), the same stepping and end-to-end figures of that tree are measured
- * right after this one's, and written as a side-by-side table.
+ * tenant's load only ever slows a measurement down; a regression slows every one).
+ * With BENCH_OLD_TREE=DIR (a worktree of an older commit, `npm ci` done), the same stepping
+ * and end-to-end figures of that tree are measured right after this one's, and written as a
+ * side-by-side table.
  * The machine may be shared: CPU time is the figure compared (wall time counts other
  * processes' turns); the load average is printed beside every table. Never run in CI.
  */
@@ -330,7 +331,7 @@ export function guardFigures(now: SpeedFigures, prev: SpeedFigures | null, again
   }
 }
 
-/** The stepping part of docs/benchmarks.md: this run beside the previous one, with the warnings. */
+/** The stepping part of docs/benchmarks.md: this run beside its baseline (the last runs' median), with the warnings. */
 export function speedPart(previousText: string, log: Log): string[] {
   build(ROOT, log);
   const prev = previousFigures(previousText);
