@@ -174,7 +174,7 @@ export class SearchPool {
       progress(Math.min(numRuns, Atomics.load(s, DONE)));
     };
     let mine = this.callerRuns;
-    const watch = this.stallWatch();
+    const watch = this.workersWatch();
     for (;;) {
       const seen = Atomics.load(s, SIGNAL);
       pump();
@@ -220,7 +220,7 @@ export class SearchPool {
     const s = this.shared;
     Atomics.store(s, STOP, 1);
     let idle = 0;
-    const watch = this.stallWatch();
+    const watch = this.workersWatch();
     while (idle < this.workers.length) {
       const seen = Atomics.load(s, SIGNAL);
       this.drain((message) => {
@@ -236,7 +236,7 @@ export class SearchPool {
    * A watch over the caller's wait for `waitingFor` workers: it stops every
    * thread and throws once no run was done and no message posted for stallMs.
    */
-  private stallWatch(): (waitingFor: number) => void {
+  private workersWatch(): (waitingFor: number) => void {
     const s = this.shared;
     let waiting = 0;
     const watch = stallWatch(
