@@ -14,6 +14,9 @@
  */
 export const WORKER_STALL_MS = 120_000;
 
+/** How long one Atomics.wait of such a thread lasts before it polls its interrupt hook and its watch. */
+export const WAIT_POLL_MS = 100;
+
 /**
  * A watch over a wait: call it at each wake-up. It reads `progress` (any
  * number that moves while the workers work), and throws `stalled()`'s error

@@ -170,6 +170,11 @@ export function checkSeeds(request: Omit<CheckRequest, "seed">, seeds: readonly 
   }
 }
 
+/** A memory-ordering mutant is only observable under x86-TSO: it turns TSO on. */
+function withTso<R extends Omit<CheckRequest, "seed">>(request: R): R {
+  return request.variant.needsTso ? { ...request, tso: true } : request;
+}
+
 /**
  * The threads of a check's concurrent runs (workers > 1), started before its
  * sequential phase: they load the checker and begin the concurrent search
@@ -178,8 +183,7 @@ export function checkSeeds(request: Omit<CheckRequest, "seed">, seeds: readonly 
 function poolFor(request: Omit<CheckRequest, "seed">): SearchPool | undefined {
   const workers = request.workers ?? 1;
   if (workers <= 1) return undefined;
-  const tso = request.tso || request.variant.needsTso;
-  return new SearchPool(request.variant, { scheduler: request.scheduler, depth: request.depth, budget: DEFAULT_BUDGET, tso, full: false }, workers);
+  return new SearchPool(request.variant, { scheduler: request.scheduler, depth: request.depth, budget: DEFAULT_BUDGET, tso: withTso(request).tso, full: false }, workers);
 }
 
 /** `pool`: threads started for this variant and these options (checkSeeds), used instead of starting them. */
@@ -195,8 +199,7 @@ export function check(request: CheckRequest, hooks: CheckHooks = {}, pool?: Sear
 
 function checkOn(request: CheckRequest, hooks: CheckHooks, pool: SearchPool | undefined): CheckOutput {
   const t0 = Date.now();
-  // A memory-ordering mutant is only observable under x86-TSO: it turns TSO on.
-  const r = request.variant.needsTso ? { ...request, tso: true } : request;
+  const r = withTso(request);
   const seq = newSeqStats();
   const lines: string[] = [fitLine(`rmapcheck: ${optionsLine(r)}, scheduler ${r.scheduler}${r.scheduler === "pct" ? ` (depth ${r.depth})` : ""}`)];
   // The workers start the concurrent search while this thread runs the sequential phase; the

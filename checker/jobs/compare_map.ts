@@ -14,7 +14,7 @@
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, type WorkerOptions } from "node:worker_threads";
 import { startWorker, workerEntry } from "../../runtime/worker_file";
-import { stallWatch, WORKER_STALL_MS } from "../../runtime/worker_stall";
+import { stallWatch, WAIT_POLL_MS, WORKER_STALL_MS } from "../../runtime/worker_stall";
 import { Interrupted } from "../interrupted";
 import { type AxesPoint, type AxesRequest, axesSweep } from "./compare_axes";
 import { type ProfilePoint, profileSweep } from "./compare_profiles";
@@ -61,7 +61,6 @@ export interface MapWorkerData {
 /** The words of MapWorkerData.signal. */
 export const DONE = 0;
 export const POINTS = 1;
-const POLL_MS = 100;
 
 /**
  * Start computeMap(q) on a worker thread; `join` waits for it and returns its result (it throws the
@@ -77,7 +76,8 @@ export function mapOnWorker(q: MapRequest, stallMs = WORKER_STALL_MS): { join: (
   return {
     join: (interrupted) => {
       const watch = stallWatch(() => Atomics.load(signal, POINTS), (seconds) => new Error(`the map's worker computed no point in ${seconds} s; it died (out of memory?) or hangs`), stallMs);
-      while (Atomics.wait(signal, DONE, 0, POLL_MS) !== "not-equal" && Atomics.load(signal, DONE) === 0) {
+      // The worker raises DONE before it notifies: any answer but a time-out means the result is posted.
+      while (Atomics.wait(signal, DONE, 0, WAIT_POLL_MS) === "timed-out") {
         if (interrupted?.()) throw new Interrupted();
         watch();
       }

@@ -20,7 +20,7 @@
  * Synchronous: the caller runs slices itself (its JIT stays warm for the
  * shrinking that follows) and, before each of its runs, collects the
  * workers' reports; with nothing left to take it waits in Atomics.wait,
- * polling its interrupt hook every POLL_MS. A search may be begun on the
+ * polling its interrupt hook every WAIT_POLL_MS. A search may be begun on the
  * workers before the caller joins it (begin: a check's workers search while
  * its sequential phase runs); one begun and not joined is stopped, and its
  * workers waited for, before the next one begins. Each
@@ -39,7 +39,7 @@
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from "node:worker_threads";
 import { startWorker, workerEntry } from "../../runtime/worker_file";
-import { stallWatch, WORKER_STALL_MS } from "../../runtime/worker_stall";
+import { stallWatch, WAIT_POLL_MS, WORKER_STALL_MS } from "../../runtime/worker_stall";
 import type { Variant } from "../subject";
 import type { SampledSettings } from "./sampled_run";
 import { CUTOFF, DONE, type Idle, NEXT, NO_CUTOFF, runSlice, type SearchTask, SHARED_WORDS, SIGNAL, type SliceReport, slices, STOP, takeSlice } from "./slice";
@@ -54,7 +54,6 @@ export interface SearchWorkerData {
   shared: SharedArrayBuffer;
 }
 
-const POLL_MS = 100;
 
 export interface PoolSearch {
   /** Stopped by the interrupt hook: no answer (failedAt null), and the counts are of every run done. */
@@ -188,7 +187,7 @@ export class SearchPool {
       mine = false;
       if (idle === this.workers.length) break;
       watch(this.workers.length - idle);
-      Atomics.wait(s, SIGNAL, seen, POLL_MS);
+      Atomics.wait(s, SIGNAL, seen, WAIT_POLL_MS);
     }
     if (failed !== null) throw new Error(`a search thread failed: ${failed.error}`);
     if (stopped) return { interrupted: true, failedAt: null, runs: sum(reports, (r) => r.ran), steps: sum(reports, (r) => r.steps), checks: sum(reports, (r) => r.checks) };
@@ -228,7 +227,7 @@ export class SearchPool {
       });
       if (idle === this.workers.length) break;
       watch(this.workers.length - idle);
-      Atomics.wait(s, SIGNAL, seen, POLL_MS);
+      Atomics.wait(s, SIGNAL, seen, WAIT_POLL_MS);
     }
   }
 
